@@ -1,0 +1,24 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.capabilities import Capability
+
+# (label, url name, capability needed or None for everyone signed in)
+NAVIGATION = [
+    (_("Home"), "core:home", None),
+    (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),
+    (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {"nav_items": [], "capabilities": frozenset()}
+    capabilities = frozenset(c for c in Capability if user.has_capability(c))
+    items = [
+        (label, reverse(name), request.resolver_match and request.resolver_match.view_name == name)
+        for label, name, needed in NAVIGATION
+        if needed is None or needed in capabilities
+    ]
+    return {"nav_items": items, "capabilities": capabilities}

@@ -1,0 +1,31 @@
+"""Roles people hold, and the capabilities each grants.
+
+A role says what a person does in the programme; the places they hold say where. What they
+may see is always their places; what they may change is their roles' capabilities.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.capabilities import Capability
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", _("County office administrator")
+    TOWNSHIP_STAFF = "township_staff", _("Township staff")
+    WORK_TEAM = "work_team", _("Village work-team member")
+    PAIR_HELPER = "pair_helper", _("Pair helper")
+    INSPECTOR = "inspector", _("Inspector")
+    LEADER = "leader", _("Leader (read-only)")
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.COUNTY_ADMIN: frozenset(
+        {Capability.MANAGE_USERS, Capability.EDIT_POLICIES, Capability.VIEW_AUDIT}
+    ),
+    Role.TOWNSHIP_STAFF: frozenset(),
+    Role.WORK_TEAM: frozenset(),
+    Role.PAIR_HELPER: frozenset(),
+    Role.INSPECTOR: frozenset({Capability.VIEW_AUDIT}),
+    Role.LEADER: frozenset(),
+}

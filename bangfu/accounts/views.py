@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from bangfu.core.capabilities import Capability, require
+from bangfu.core.errors import DomainError
+from bangfu.core.forms import show_refusal
+from bangfu.core.policies import effective_policy
+from bangfu.core.scoping import public
+
+from . import selectors, services
+from .forms import PasswordResetForm, SignInForm, UserCreateForm, UserEditForm
+
+
+@public
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        region_code = selectors.home_region_code(user.username)
+        if region_code:
+            minutes = effective_policy(region_code, "auth.session_idle_minutes").value
+            self.request.session.set_expiry(minutes * 60)
+        services.sign_in_recorded(user=user)
+        return response
+
+
+@public
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def user_list(request):
+    require(request.user, Capability.MANAGE_USERS)
+    return render(request, "accounts/users.html", {"users": selectors.manageable_users(request.user)})
+
+
+@login_required
+def user_create(request):
+    require(request.user, Capability.MANAGE_USERS)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            user = services.user_create(
+                actor=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                password=data["password"],
+                place_codes=data["places"],
+                roles=data["roles"],
+                phone=data["phone"],
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("Account %(username)s opened.") % {"username": user})
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def user_edit(request, user_id):
+    require(request.user, Capability.MANAGE_USERS)
+    user = get_object_or_404(selectors.manageable_users(request.user), pk=user_id)
+    initial = {
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "places": [place.code for place in user.places.all()],
+        "roles": [grant.role for grant in user.role_grants.all()],
+        "is_active": user.is_active,
+    }
+    form = UserEditForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(
+                actor=request.user,
+                user_id=user.pk,
+                full_name=data["full_name"],
+                phone=data["phone"],
+                place_codes=data["places"],
+                roles=data["roles"],
+                is_active=data["is_active"],
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("Account %(username)s saved.") % {"username": user})
+            return redirect("accounts:user_list")
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "subject": user, "password_form": PasswordResetForm()},
+    )
+
+
+@login_required
+def user_password(request, user_id):
+    require(request.user, Capability.MANAGE_USERS)
+    user = get_object_or_404(selectors.manageable_users(request.user), pk=user_id)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_password(
+                actor=request.user, user_id=user.pk, password=form.cleaned_data["password"]
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("New password set for %(username)s.") % {"username": user})
+            return redirect("accounts:user_edit", user_id=user.pk)
+    return render(request, "accounts/password_form.html", {"form": form, "subject": user})

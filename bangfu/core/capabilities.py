@@ -1,0 +1,20 @@
+"""What a signed-in person may do, named. Roles (in accounts) grant these; services require them.
+
+The kernel names the capabilities so that services in any app can require one without
+depending on how accounts assigns roles.
+"""
+
+from enum import StrEnum
+
+from .errors import NotPermitted
+
+
+class Capability(StrEnum):
+    MANAGE_USERS = "manage_users"
+    EDIT_POLICIES = "edit_policies"
+    VIEW_AUDIT = "view_audit"
+
+
+def require(actor, capability: Capability) -> None:
+    if not (actor and actor.is_authenticated and actor.has_capability(capability)):
+        raise NotPermitted()

@@ -1,0 +1,33 @@
+"""Domain errors: a service refuses with one of these, and every surface shows its message."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A refusal a person can act on: ``message`` is shown to them, ``code`` is for machines."""
+
+    code = "refused"
+
+    def __init__(self, message, *, code: str | None = None, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class NotPermitted(DomainError):
+    code = "not_permitted"
+
+    def __init__(self, message=None, **kwargs):
+        super().__init__(
+            message or _("You do not have the right to do this."), **kwargs
+        )
+
+
+class OutOfScope(Http404):
+    """A record outside the actor's places, or missing: both answer 404 with the same words."""
+
+    def __init__(self):
+        super().__init__(_("Not found, or you may not see it."))

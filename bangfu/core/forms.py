@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
+from .policies import REGISTRY
+
+
+def show_refusal(form: forms.Form, refusal: DomainError) -> None:
+    """Put a service's refusal on the field it names, or on the form as a whole."""
+    form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal.message))
+
+
+class RuleForm(forms.Form):
+    key = forms.ChoiceField(label=_("Rule"), choices=[])
+    value = forms.CharField(label=_("Value"), max_length=200)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note (document number, reason)"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(key, spec.label) for key, spec in REGISTRY.items()]

@@ -1,0 +1,158 @@
+"""Rules that differ by place (政策参数): one registry of keys, each with a type and a default.
+
+A value is set on a place from a date and inherited by every place under it unless a place
+below sets its own. ``policy_for`` answers what holds for a place on a day: the value set on
+the nearest place at or above it, the latest one already in force there; the registry default
+when no place above sets one. No rule value is written anywhere else in the code.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
+from .regions import ancestor_codes
+
+
+@dataclass(frozen=True)
+class PolicyKey:
+    key: str
+    label: str | Promise
+    help: str | Promise
+    default: Any
+    parse: Callable[[Any], Any]
+
+
+def integer(minimum: int, maximum: int) -> Callable[[Any], int]:
+    def parse(raw: Any) -> int:
+        try:
+            value = int(str(raw).strip())
+        except (TypeError, ValueError):
+            raise DomainError(
+                _("Enter a whole number."), code="bad_policy_value", field="value"
+            )
+        if not minimum <= value <= maximum:
+            raise DomainError(
+                _("Enter a number from %(min)d to %(max)d.")
+                % {"min": minimum, "max": maximum},
+                code="bad_policy_value",
+                field="value",
+            )
+        return value
+
+    return parse
+
+
+REGISTRY: dict[str, PolicyKey] = {
+    spec.key: spec
+    for spec in [
+        PolicyKey(
+            "auth.lockout_failures",
+            _("Failed logins before lockout"),
+            _("An account is locked after this many wrong passwords in a row."),
+            5,
+            integer(3, 20),
+        ),
+        PolicyKey(
+            "auth.lockout_minutes",
+            _("Lockout duration (minutes)"),
+            _("How long a locked account stays locked."),
+            15,
+            integer(1, 24 * 60),
+        ),
+        PolicyKey(
+            "auth.session_idle_minutes",
+            _("Sign-out after inactivity (minutes)"),
+            _("A session ends after this long without any request."),
+            30,
+            integer(5, 12 * 60),
+        ),
+        PolicyKey(
+            "visits.min_per_month",
+            _("Minimum home visits per household per month"),
+            _(
+                "Each paired household must be visited at least this many times a month."
+            ),
+            4,
+            integer(0, 31),
+        ),
+        PolicyKey(
+            "teams.residence_days_min",
+            _("Minimum residence days per month for work teams"),
+            _(
+                "Village-resident work team members must live in the village this many days."
+            ),
+            20,
+            integer(0, 31),
+        ),
+    ]
+}
+
+
+def spec_for(key: str) -> PolicyKey:
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise DomainError(
+            _("There is no rule named %(key)s.") % {"key": key},
+            code="unknown_policy",
+            field="key",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The value in force, and where it comes from (None: the registry default)."""
+
+    spec: PolicyKey
+    value: Any
+    region_code: str | None
+    valid_from: datetime.date | None
+
+
+def effective_policies(
+    region_code: str, keys: list[str] | None = None, on: datetime.date | None = None
+) -> dict[str, Effective]:
+    """The values in force at a place on a day for ``keys`` (default: every rule), in one query."""
+    from .models import Policy
+
+    specs = (
+        [spec_for(key) for key in keys] if keys is not None else list(REGISTRY.values())
+    )
+    on = on or timezone.localdate()
+    rows = (
+        Policy.objects.filter(
+            key__in=[spec.key for spec in specs],
+            region_id__in=ancestor_codes(region_code),
+            valid_from__lte=on,
+        )
+        .order_by("key", "-region__level", "-valid_from")
+        .values("key", "value", "region_id", "valid_from")
+    )
+    found: dict[str, Effective] = {}
+    for row in rows:
+        if row["key"] not in found:
+            spec = REGISTRY[row["key"]]
+            found[row["key"]] = Effective(
+                spec, spec.parse(row["value"]), row["region_id"], row["valid_from"]
+            )
+    return {
+        spec.key: found.get(spec.key, Effective(spec, spec.default, None, None))
+        for spec in specs
+    }
+
+
+def effective_policy(
+    region_code: str, key: str, on: datetime.date | None = None
+) -> Effective:
+    return effective_policies(region_code, [key], on)[key]
+
+
+def policy_for(region_code: str, key: str, on: datetime.date | None = None) -> Any:
+    """The value of rule ``key`` for the place ``region_code`` on day ``on`` (default: today)."""
+    return effective_policy(region_code, key, on).value

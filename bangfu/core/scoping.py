@@ -1,0 +1,95 @@
+"""The one gate for regional reads: who may see which places' records.
+
+Deny by default: a user with no place sees nothing, and a record with no place never matches a
+range. Every regional model uses ``RegionalQuerySet`` and names the field holding its place's
+code in ``scope_field``; views and the API reach records only through ``.visible_to(user)``
+(an architecture test holds them to it), and a record outside the user's places answers 404
+exactly like a missing one.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from .regions import code_range
+
+_RANGES_ATTR = "_bangfu_scope_ranges"
+
+
+def merge_ranges(ranges: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Sorted ranges with those inside another dropped (a county and one of its townships)."""
+    merged: list[tuple[str, str]] = []
+    for lo, hi in sorted(set(ranges)):
+        if merged and lo < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def user_ranges(user) -> list[tuple[str, str]]:
+    """The code ranges of the places the user answers for; computed once per user object."""
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    cached = getattr(user, _RANGES_ATTR, None)
+    if cached is None:
+        cached = merge_ranges(
+            code_range(code, level) for code, level in user.held_places()
+        )
+        setattr(user, _RANGES_ATTR, cached)
+    return cached
+
+
+def forget_ranges(user) -> None:
+    """Drop the cached ranges after the user's places change."""
+    if hasattr(user, _RANGES_ATTR):
+        delattr(user, _RANGES_ATTR)
+
+
+def ranges_q(ranges: list[tuple[str, str]], field: str) -> Q:
+    if not ranges:
+        return Q(pk__in=[])
+    condition = Q()
+    for lo, hi in ranges:
+        condition |= Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+    return condition
+
+
+def scope_q(user, field: str = "region_code") -> Q:
+    """The condition a record's place code in ``field`` must meet for ``user`` to see it."""
+    return ranges_q(user_ranges(user), field)
+
+
+def covers(user, code: str | None) -> bool:
+    """Whether ``code`` lies in the user's places (for checks on one value, e.g. before a write)."""
+    return bool(code) and any(lo <= code < hi for lo, hi in user_ranges(user))
+
+
+def covers_all(user, codes: Iterable[str]) -> bool:
+    codes = list(codes)
+    return bool(codes) and all(covers(user, code) for code in codes)
+
+
+class RegionalQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RegionalQuerySet":
+        return self.filter(scope_q(user, self.model.scope_field))
+
+
+def get_visible_or_404(queryset: RegionalQuerySet, user, **lookup: Any):
+    """The one record matching ``lookup`` that ``user`` may see; 404 if missing or out of scope."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def public(view):
+    """Mark a view as open without a place (login, language switch, health check).
+
+    The route walk test accepts a route only if it is marked public or has a scoping probe.
+    """
+    view.bangfu_public = True
+    return view

@@ -1,0 +1,73 @@
+"""Reads of the kernel shared by pages and the API: places, their rules, the audit log."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from .capabilities import Capability, require
+from .models import AuditEntry, Policy, Region
+from .policies import Effective, PolicyKey, effective_policies
+from .regions import ancestor_codes
+from .scoping import get_visible_or_404
+
+
+def region_for(user, code: str) -> Region:
+    return get_visible_or_404(Region.objects.select_related("parent"), user, code=code)
+
+
+def top_places(user) -> QuerySet[Region]:
+    """The places a user holds, each once, for the home page and the API's entry point."""
+    return Region.objects.visible_to(user).filter(
+        code__in=[c for c, _ in user.held_places()]
+    )
+
+
+def children_of(user, region: Region) -> QuerySet[Region]:
+    return (
+        Region.objects.visible_to(user)
+        .filter(parent=region)
+        .annotate(child_count=Count("children"))
+        .order_by("code")
+    )
+
+
+def trail_of(user, region: Region) -> list[Region]:
+    """The places above ``region`` that the user may see, top first (a breadcrumb)."""
+    codes = [c for c in ancestor_codes(region.code) if c != region.code]
+    return list(
+        Region.objects.visible_to(user).filter(code__in=codes).order_by("level")
+    )
+
+
+@dataclass(frozen=True)
+class RuleAtPlace:
+    spec: PolicyKey
+    effective: Effective
+    set_here: list[Policy]
+    source: Region | None
+
+
+def rules_at(user, region: Region) -> list[RuleAtPlace]:
+    """Every rule with the value in force at ``region`` today and the values set on it."""
+    set_here: dict[str, list[Policy]] = {}
+    for policy in (
+        Policy.objects.visible_to(user)
+        .filter(region=region)
+        .order_by("key", "valid_from")
+    ):
+        set_here.setdefault(policy.key, []).append(policy)
+    in_force = effective_policies(region.code)
+    # The place a binding rule comes from is named even when it lies above the user's places:
+    # knowing who set a rule you must follow is not a view into that place's records.
+    sources = Region.objects.in_bulk(
+        [e.region_code for e in in_force.values() if e.region_code]
+    )
+    return [
+        RuleAtPlace(e.spec, e, set_here.get(key, []), sources.get(e.region_code))
+        for key, e in in_force.items()
+    ]
+
+
+def audit_entries(user) -> QuerySet[AuditEntry]:
+    require(user, Capability.VIEW_AUDIT)
+    return AuditEntry.objects.visible_to(user).order_by("-seq")

@@ -1,0 +1,287 @@
+"""Writes of the kernel: places and policies. Each function is one transaction, audited."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .capabilities import Capability, require
+from .errors import DomainError, OutOfScope
+from .models import Policy, Region
+from .policies import spec_for
+from .regions import RegionLevel, ancestor_codes, infer_level, validate_code
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused row of an uploaded file: where, which field, what value, and why."""
+
+    row: int
+    field: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)d, %(field)s “%(value)s”: %(reason)s") % {
+            "row": self.row,
+            "field": self.field,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+
+class RowsRefused(DomainError):
+    code = "rows_refused"
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(
+            _("%(n)d rows were refused; nothing was written.") % {"n": len(errors)}
+            + "\n"
+            + "\n".join(str(e) for e in errors)
+        )
+
+
+@dataclass
+class ImportCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+LEVEL_WORDS = {
+    **{str(level.value): level for level in RegionLevel},
+    **{str(level.label): level for level in RegionLevel},
+    "省": RegionLevel.PROVINCE,
+    "市": RegionLevel.CITY,
+    "县": RegionLevel.COUNTY,
+    "区": RegionLevel.COUNTY,
+    "乡": RegionLevel.TOWNSHIP,
+    "镇": RegionLevel.TOWNSHIP,
+    "街道": RegionLevel.TOWNSHIP,
+    "村": RegionLevel.VILLAGE,
+    "社区": RegionLevel.VILLAGE,
+    "组": RegionLevel.GROUP,
+}
+
+
+def _code_text(raw: Any) -> str:
+    # A spreadsheet hands a code typed as a number back as a float; 12 digits are exact in one.
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw if raw is not None else "").strip()
+
+
+def regions_import(*, actor, rows: list[dict[str, Any]]) -> ImportCounts:
+    """Create or rename places from rows of ``code``, ``name`` and optional ``level``, ``parent``.
+
+    Levels and parents missing from a row are taken from the code. All rows land or none:
+    any refused row refuses the file, with every error listed.
+    """
+    counts = ImportCounts()
+    parsed: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        number = row["row"]
+        code = _code_text(row.get("code"))
+        name = str(row.get("name") or "").strip()
+        level_text = str(row.get("level") or "").strip()
+        level = LEVEL_WORDS.get(level_text) if level_text else infer_level(code)
+        if not name:
+            counts.errors.append(
+                RowError(number, _("name"), name, _("a place needs a name"))
+            )
+            continue
+        if level is None:
+            counts.errors.append(
+                RowError(
+                    number,
+                    _("level"),
+                    level_text or code,
+                    _("the level is not recognised"),
+                )
+            )
+            continue
+        if code in parsed:
+            counts.errors.append(
+                RowError(
+                    number,
+                    _("code"),
+                    code,
+                    _("the same code is on row %(row)d") % {"row": parsed[code]["row"]},
+                )
+            )
+            continue
+        parsed[code] = {
+            "row": number,
+            "code": code,
+            "name": name,
+            "level": level,
+            "parent": _code_text(row.get("parent")),
+        }
+
+    known_levels = dict(Region.objects.values_list("code", "level"))
+    known_levels.update({code: item["level"] for code, item in parsed.items()})
+    for item in parsed.values():
+        if not item["parent"]:
+            above = [c for c in ancestor_codes(item["code"]) if c != item["code"]]
+            item["parent"] = next(
+                (c for c in reversed(above) if c in known_levels), None
+            )
+        parent_level = known_levels.get(item["parent"]) if item["parent"] else None
+        if item["parent"] and parent_level is None:
+            counts.errors.append(
+                RowError(
+                    item["row"],
+                    _("parent"),
+                    item["parent"],
+                    _("no place has this code"),
+                )
+            )
+            continue
+        try:
+            validate_code(item["code"], item["level"], item["parent"], parent_level)
+        except DomainError as refusal:
+            counts.errors.append(
+                RowError(item["row"], _("code"), item["code"], str(refusal))
+            )
+    if counts.errors:
+        raise RowsRefused(sorted(counts.errors, key=lambda e: e.row))
+
+    with transaction.atomic():
+        existing = Region.objects.in_bulk(list(parsed))
+        changes: list[audit.Change] = []
+        new_regions = []
+        for item in sorted(parsed.values(), key=lambda i: (i["level"], i["code"])):
+            after = {
+                "name": item["name"],
+                "level": int(item["level"]),
+                "parent": item["parent"],
+            }
+            region = existing.get(item["code"])
+            if region is None:
+                new_regions.append(
+                    Region(
+                        item["code"],
+                        item["name"],
+                        item["level"],
+                        parent_id=item["parent"],
+                    )
+                )
+                counts.created += 1
+                changes.append(
+                    audit.Change(
+                        "region.create",
+                        "core.region",
+                        item["code"],
+                        item["code"],
+                        None,
+                        after,
+                    )
+                )
+                continue
+            before = {
+                "name": region.name,
+                "level": region.level,
+                "parent": region.parent_id,
+            }
+            if before == after:
+                counts.unchanged += 1
+                continue
+            region.name, region.level, region.parent_id = (
+                item["name"],
+                item["level"],
+                item["parent"],
+            )
+            region.save(update_fields=["name", "level", "parent"])
+            counts.updated += 1
+            changes.append(
+                audit.Change(
+                    "region.update",
+                    "core.region",
+                    item["code"],
+                    item["code"],
+                    before,
+                    after,
+                )
+            )
+        Region.objects.bulk_create(new_regions, batch_size=1000)
+        audit.record_many(actor=actor, changes=changes)
+    return counts
+
+
+def _visible_region(actor, region_code: str) -> Region:
+    region = Region.objects.visible_to(actor).filter(code=region_code).first()
+    if region is None:
+        raise OutOfScope()
+    return region
+
+
+def policy_set(
+    *,
+    actor,
+    region_code: str,
+    key: str,
+    value: Any,
+    valid_from: datetime.date,
+    note: str = "",
+) -> Policy:
+    """Set rule ``key`` on a place from ``valid_from``; the places under it inherit it."""
+    require(actor, Capability.EDIT_POLICIES)
+    spec = spec_for(key)
+    parsed = spec.parse(value)
+    with transaction.atomic():
+        region = _visible_region(actor, region_code)
+        if region.level == RegionLevel.GROUP:
+            raise DomainError(
+                _("Rules are set on a village or a place above it, not on a group."),
+                code="bad_policy_place",
+                field="region",
+            )
+        policy = (
+            Policy.objects.select_for_update()
+            .filter(region=region, key=key, valid_from=valid_from)
+            .first()
+        )
+        before = audit.snapshot(policy) if policy else None
+        if policy is None:
+            policy = Policy(region=region, key=key, valid_from=valid_from)
+        policy.value, policy.note = parsed, note.strip()
+        policy.set_by, policy.set_at = actor, timezone.now()
+        policy.save()
+        audit.record(
+            actor=actor,
+            action="policy.set",
+            obj=policy,
+            region_code=region.code,
+            before=before,
+            after=audit.snapshot(policy),
+        )
+    return policy
+
+
+def policy_withdraw(*, actor, policy_id: int) -> None:
+    """Remove a value set on a place; the place falls back to what is set above it."""
+    require(actor, Capability.EDIT_POLICIES)
+    with transaction.atomic():
+        policy = (
+            Policy.objects.visible_to(actor)
+            .select_for_update()
+            .filter(pk=policy_id)
+            .first()
+        )
+        if policy is None:
+            raise OutOfScope()
+        before = audit.snapshot(policy)
+        audit.record(
+            actor=actor,
+            action="policy.withdraw",
+            obj=policy,
+            region_code=policy.region_id,
+            before=before,
+        )
+        policy.delete()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("places/<str:code>/", views.place_detail, name="place_detail"),
+    path("places/<str:code>/rules/", views.place_rules, name="place_rules"),
+    path(
+        "places/<str:code>/rules/<int:policy_id>/withdraw/",
+        views.rule_withdraw,
+        name="rule_withdraw",
+    ),
+    path("audit/", views.audit_log, name="audit_log"),
+]

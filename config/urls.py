@@ -1,0 +1,12 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from bangfu.api.main import api
+from bangfu.core.scoping import public
+
+urlpatterns = [
+    path("", include("bangfu.core.urls")),
+    path("accounts/", include("bangfu.accounts.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("api/", api.urls),
+]

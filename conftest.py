@@ -1,0 +1,102 @@
+"""The shared test world: a small place tree and the named people of DESIGN.md, built once.
+
+County A (沣西新城) has two townships and a few villages; county B (鄠邑区) belongs to
+``other_county_admin``, who must never see anything of county A. Tests run inside a
+transaction on top of this world; tests that need real commits (browser tests) rebuild it
+through ``world`` because their flush empties the database.
+"""
+
+import os
+
+import pytest
+
+from tests.factories import TEST_PASSWORD, RegionFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in live_server
+
+PLACES = [
+    # code, name, level, parent
+    ("610000000000", "陕西省", 1, None),
+    ("611100000000", "西咸新区", 2, "610000000000"),
+    ("611103000000", "沣西新城", 3, "611100000000"),
+    ("611103001000", "马王街道", 4, "611103000000"),
+    ("611103001201", "石桥村", 5, "611103001000"),
+    ("611103001202", "马王村", 5, "611103001000"),
+    ("611103002000", "钓台街道", 4, "611103000000"),
+    ("611103002201", "马家寨村", 5, "611103002000"),
+    ("611103002201001", "马家寨村一组", 6, "611103002201"),
+    ("611103002202", "康西村", 5, "611103002000"),
+    ("610100000000", "西安市", 2, "610000000000"),
+    ("610118000000", "鄠邑区", 3, "610100000000"),
+    ("610118001000", "甘亭街道", 4, "610118000000"),
+    ("610118001201", "东韩村", 5, "610118001000"),
+]
+
+PEOPLE = {
+    # username: (full name, places, roles)
+    "county_admin": ("赵主任", ["611103000000"], ["county_admin"]),
+    "township_staff": ("钱干事", ["611103001000"], ["township_staff"]),
+    "helper_wang": ("王哲铭", ["611103002201"], ["pair_helper"]),
+    "inspector": ("孙督查", ["611103000000"], ["inspector"]),
+    "leader": ("李书记", ["611103000000"], ["leader"]),
+    "other_county_admin": ("周主任", ["610118000000"], ["county_admin"]),
+}
+
+# Strings that only county A's records carry: none may reach other_county_admin.
+COUNTY_A_MARKERS = ["沣西新城", "马王街道", "钓台街道", "石桥村", "马家寨村", "康西村", "611103"]
+
+
+def build_world() -> None:
+    for code, name, level, parent in PLACES:
+        RegionFactory(code=code, name=name, level=level, parent_id=parent)
+    for username, (full_name, places, roles) in PEOPLE.items():
+        UserFactory(username=username, full_name=full_name, places=places, roles=roles)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        build_world()
+
+
+@pytest.fixture
+def world(db):
+    """The place tree and people, rebuilt if a transactional test's flush removed them."""
+    from bangfu.core.models import Region
+
+    if not Region.objects.filter(code=PLACES[0][0]).exists():
+        build_world()
+
+
+def _person(username):
+    @pytest.fixture
+    def person(world):
+        from bangfu.accounts.models import User
+
+        return User.objects.get(username=username)
+
+    return person
+
+
+county_admin = _person("county_admin")
+township_staff = _person("township_staff")
+helper_wang = _person("helper_wang")
+inspector = _person("inspector")
+leader = _person("leader")
+other_county_admin = _person("other_county_admin")
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def signed_in(client):
+    """A test client signed in as the given user: ``signed_in(county_admin)``."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
