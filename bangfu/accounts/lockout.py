@@ -23,9 +23,7 @@ def _policy_for_username(username: str, key: str):
 
 
 def failure_limit(request, credentials) -> int:
-    return _policy_for_username(
-        get_client_username(request, credentials), "auth.lockout_failures"
-    )
+    return _policy_for_username(get_client_username(request, credentials), "auth.lockout_failures")
 
 
 def cool_off(request) -> datetime.timedelta:

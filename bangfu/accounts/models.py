@@ -53,9 +53,7 @@ class RoleGrant(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"

@@ -38,9 +38,7 @@ def _user_state(user: User) -> dict[str, Any]:
 def _checked_places(actor, place_codes: Iterable[str]) -> list[Region]:
     codes = sorted({code.strip() for code in place_codes if code and code.strip()})
     if not codes:
-        raise DomainError(
-            _("Choose at least one place."), code="no_places", field="places"
-        )
+        raise DomainError(_("Choose at least one place."), code="no_places", field="places")
     outside = [code for code in codes if not covers(actor, code)]
     places = list(Region.objects.visible_to(actor).filter(code__in=codes))
     if outside or len(places) != len(codes):
@@ -55,9 +53,7 @@ def _checked_places(actor, place_codes: Iterable[str]) -> list[Region]:
 def _checked_roles(roles: Iterable[str]) -> list[str]:
     chosen = sorted(set(roles))
     if not chosen:
-        raise DomainError(
-            _("Choose at least one role."), code="no_roles", field="roles"
-        )
+        raise DomainError(_("Choose at least one role."), code="no_roles", field="roles")
     unknown = [role for role in chosen if role not in Role.values]
     if unknown:
         raise DomainError(
@@ -72,9 +68,7 @@ def _checked_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as invalid:
-        raise DomainError(
-            " ".join(invalid.messages), code="weak_password", field="password"
-        )
+        raise DomainError(" ".join(invalid.messages), code="weak_password", field="password")
 
 
 def _set_roles(user: User, roles: list[str]) -> None:
@@ -100,13 +94,9 @@ def user_create(
     require(actor, Capability.MANAGE_USERS)
     username = username.strip()
     if not username:
-        raise DomainError(
-            _("Enter a login name."), code="no_username", field="username"
-        )
+        raise DomainError(_("Enter a login name."), code="no_username", field="username")
     if not full_name.strip():
-        raise DomainError(
-            _("Enter the person's full name."), code="no_name", field="full_name"
-        )
+        raise DomainError(_("Enter the person's full name."), code="no_name", field="full_name")
     chosen_roles = _checked_roles(roles)
     with transaction.atomic():
         places = _checked_places(actor, place_codes)
@@ -133,6 +123,46 @@ def user_create(
     return user
 
 
+def administrator_bootstrap(
+    *, username: str, full_name: str, password: str, place_code: str
+) -> User:
+    """Open the first county administrator of an installation, from the command line.
+
+    Nobody above can open this account, so it is the one account made without an actor;
+    the audit log records it as made by the system.
+    """
+    with transaction.atomic():
+        place = Region.objects.filter(code=place_code).first()
+        if place is None:
+            raise DomainError(
+                _("No place has the code %(code)s; import the places first.")
+                % {"code": place_code},
+                code="unknown_place",
+                field="place",
+            )
+        if User.objects.filter(username__iexact=username).exists():
+            raise DomainError(
+                _("The login name %(username)s is already taken; choose another.")
+                % {"username": username},
+                code="username_taken",
+                field="username",
+            )
+        user = User(username=username.strip(), full_name=full_name.strip())
+        _checked_password(password, user)
+        user.set_password(password)
+        user.save()
+        user.places.set([place])
+        _set_roles(user, [Role.COUNTY_ADMIN])
+        audit.record(
+            actor=None,
+            action="user.bootstrap",
+            obj=user,
+            region_code=place.code,
+            after=_user_state(user),
+        )
+    return user
+
+
 def _managed_user(actor, user_id: int) -> User:
     user = manageable_users(actor).select_for_update().filter(pk=user_id).first()
     if user is None:
@@ -153,9 +183,7 @@ def user_update(
     """Change someone's details, places, roles, or close their account (停用)."""
     require(actor, Capability.MANAGE_USERS)
     if not full_name.strip():
-        raise DomainError(
-            _("Enter the person's full name."), code="no_name", field="full_name"
-        )
+        raise DomainError(_("Enter the person's full name."), code="no_name", field="full_name")
     chosen_roles = _checked_roles(roles)
     with transaction.atomic():
         user = _managed_user(actor, user_id)

@@ -39,7 +39,9 @@ class SignOutView(auth_views.LogoutView):
 @login_required
 def user_list(request):
     require(request.user, Capability.MANAGE_USERS)
-    return render(request, "accounts/users.html", {"users": selectors.manageable_users(request.user)})
+    return render(
+        request, "accounts/users.html", {"users": selectors.manageable_users(request.user)}
+    )
 
 
 @login_required

@@ -33,15 +33,9 @@ def normalise(data: Any) -> Any:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def snapshot(
-    instance: models.Model, fields: Iterable[str] | None = None
-) -> dict[str, Any]:
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """A record's field values for before/after (foreign keys as their ids)."""
-    names = (
-        list(fields)
-        if fields is not None
-        else [f.name for f in instance._meta.concrete_fields]
-    )
+    names = list(fields) if fields is not None else [f.name for f in instance._meta.concrete_fields]
     values = {}
     for name in names:
         field = instance._meta.get_field(name)
@@ -68,9 +62,7 @@ def _digest(entry: AuditEntry) -> str:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hmac.new(
-        settings.AUDIT_KEY.encode(), payload.encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(settings.AUDIT_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -107,9 +99,7 @@ def record(
 def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
     """Append entries for several writes of one service call, chained in order, in one insert."""
     if not connection.in_atomic_block:
-        raise RuntimeError(
-            "audit entries must be written inside the service's transaction"
-        )
+        raise RuntimeError("audit entries must be written inside the service's transaction")
     head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
     # Microseconds are dropped so the timestamp hashes the same after any database round trip.
     at = timezone.now().replace(microsecond=0)
@@ -163,8 +153,7 @@ def verify_chain() -> tuple[int, BrokenLink | None]:
         if entry.seq != expected_seq:
             return checked, BrokenLink(
                 expected_seq,
-                _("missing (deleted); the next entry present is %(seq)d")
-                % {"seq": entry.seq},
+                _("missing (deleted); the next entry present is %(seq)d") % {"seq": entry.seq},
             )
         if entry.prev_hash != prev_hash:
             return checked, BrokenLink(
@@ -172,22 +161,16 @@ def verify_chain() -> tuple[int, BrokenLink | None]:
                 _("does not follow the entry before it (inserted or replaced)"),
             )
         if entry.hash != _digest(entry):
-            return checked, BrokenLink(
-                entry.seq, _("its content was changed after it was written")
-            )
+            return checked, BrokenLink(entry.seq, _("its content was changed after it was written"))
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
     head = AuditHead.objects.filter(pk=1).first()
     last_seq, last_hash = (head.last_seq, head.last_hash) if head else (0, "")
     if checked < last_seq:
-        return checked, BrokenLink(
-            checked + 1, _("missing (deleted from the end of the log)")
-        )
+        return checked, BrokenLink(checked + 1, _("missing (deleted from the end of the log)"))
     if checked > last_seq:
         return last_seq, BrokenLink(
             last_seq + 1, _("lies past the recorded end of the log (added out of band)")
         )
     if checked and prev_hash != last_hash:
-        return checked - 1, BrokenLink(
-            checked, _("is not the entry recorded as the last one")
-        )
+        return checked - 1, BrokenLink(checked, _("is not the entry recorded as the last one"))
     return checked, None

@@ -1,5 +1,6 @@
 """Domain errors: a service refuses with one of these, and every surface shows its message."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +18,11 @@ class DomainError(Exception):
             self.code = code
 
 
-class NotPermitted(DomainError):
-    code = "not_permitted"
+class NotPermitted(PermissionDenied):
+    """The actor's roles do not include this; every surface answers 403."""
 
-    def __init__(self, message=None, **kwargs):
-        super().__init__(
-            message or _("You do not have the right to do this."), **kwargs
-        )
+    def __init__(self):
+        super().__init__(_("Your role does not include this."))
 
 
 class OutOfScope(Http404):

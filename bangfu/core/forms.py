@@ -16,7 +16,9 @@ class RuleForm(forms.Form):
     valid_from = forms.DateField(
         label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    note = forms.CharField(label=_("Note (document number, reason)"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("Note (document number, reason)"), max_length=200, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

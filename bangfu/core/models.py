@@ -9,9 +9,7 @@ from .scoping import RegionalQuerySet
 class Region(models.Model):
     """A place (行政区划): province, city, county, township, village or village group."""
 
-    code = models.CharField(
-        _("division code"), max_length=GROUP_CODE_LENGTH, primary_key=True
-    )
+    code = models.CharField(_("division code"), max_length=GROUP_CODE_LENGTH, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
     parent = models.ForeignKey(
@@ -38,9 +36,7 @@ class Region(models.Model):
 class Policy(models.Model):
     """A rule value set on a place from a date; inherited by every place under it (政策参数)."""
 
-    region = models.ForeignKey(
-        Region, verbose_name=_("place"), on_delete=models.PROTECT
-    )
+    region = models.ForeignKey(Region, verbose_name=_("place"), on_delete=models.PROTECT)
     key = models.CharField(_("rule"), max_length=64)
     value = models.JSONField(_("value"))
     valid_from = models.DateField(_("valid from"))
@@ -88,9 +84,7 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
-    region_code = models.CharField(
-        max_length=GROUP_CODE_LENGTH, blank=True, db_index=True
-    )
+    region_code = models.CharField(max_length=GROUP_CODE_LENGTH, blank=True, db_index=True)
     before = models.JSONField(null=True)
     after = models.JSONField(null=True)
     prev_hash = models.CharField(max_length=64)

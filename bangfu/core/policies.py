@@ -33,13 +33,10 @@ def integer(minimum: int, maximum: int) -> Callable[[Any], int]:
         try:
             value = int(str(raw).strip())
         except (TypeError, ValueError):
-            raise DomainError(
-                _("Enter a whole number."), code="bad_policy_value", field="value"
-            )
+            raise DomainError(_("Enter a whole number."), code="bad_policy_value", field="value")
         if not minimum <= value <= maximum:
             raise DomainError(
-                _("Enter a number from %(min)d to %(max)d.")
-                % {"min": minimum, "max": maximum},
+                _("Enter a number from %(min)d to %(max)d.") % {"min": minimum, "max": maximum},
                 code="bad_policy_value",
                 field="value",
             )
@@ -75,18 +72,14 @@ REGISTRY: dict[str, PolicyKey] = {
         PolicyKey(
             "visits.min_per_month",
             _("Minimum home visits per household per month"),
-            _(
-                "Each paired household must be visited at least this many times a month."
-            ),
+            _("Each paired household must be visited at least this many times a month."),
             4,
             integer(0, 31),
         ),
         PolicyKey(
             "teams.residence_days_min",
             _("Minimum residence days per month for work teams"),
-            _(
-                "Village-resident work team members must live in the village this many days."
-            ),
+            _("Village-resident work team members must live in the village this many days."),
             20,
             integer(0, 31),
         ),
@@ -121,9 +114,7 @@ def effective_policies(
     """The values in force at a place on a day for ``keys`` (default: every rule), in one query."""
     from .models import Policy
 
-    specs = (
-        [spec_for(key) for key in keys] if keys is not None else list(REGISTRY.values())
-    )
+    specs = [spec_for(key) for key in keys] if keys is not None else list(REGISTRY.values())
     on = on or timezone.localdate()
     rows = (
         Policy.objects.filter(
@@ -142,14 +133,11 @@ def effective_policies(
                 spec, spec.parse(row["value"]), row["region_id"], row["valid_from"]
             )
     return {
-        spec.key: found.get(spec.key, Effective(spec, spec.default, None, None))
-        for spec in specs
+        spec.key: found.get(spec.key, Effective(spec, spec.default, None, None)) for spec in specs
     }
 
 
-def effective_policy(
-    region_code: str, key: str, on: datetime.date | None = None
-) -> Effective:
+def effective_policy(region_code: str, key: str, on: datetime.date | None = None) -> Effective:
     return effective_policies(region_code, [key], on)[key]
 
 

@@ -71,15 +71,11 @@ def ancestor_codes(code: str) -> list[str]:
     return codes
 
 
-def validate_code(
-    code: str, level: int, parent_code: str | None, parent_level: int | None
-) -> str:
+def validate_code(code: str, level: int, parent_code: str | None, parent_level: int | None) -> str:
     """Check a code's shape against its level and parent; returns the code or raises DomainError."""
     code = (code or "").strip()
     level = RegionLevel(level)
-    expected_length = (
-        GROUP_CODE_LENGTH if level == RegionLevel.GROUP else NATIONAL_CODE_LENGTH
-    )
+    expected_length = GROUP_CODE_LENGTH if level == RegionLevel.GROUP else NATIONAL_CODE_LENGTH
     if len(code) != expected_length or not code.isdigit():
         raise DomainError(
             _("Code %(code)s must be %(n)d digits for a %(level)s.")

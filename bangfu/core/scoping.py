@@ -36,9 +36,7 @@ def user_ranges(user) -> list[tuple[str, str]]:
         return []
     cached = getattr(user, _RANGES_ATTR, None)
     if cached is None:
-        cached = merge_ranges(
-            code_range(code, level) for code, level in user.held_places()
-        )
+        cached = merge_ranges(code_range(code, level) for code, level in user.held_places())
         setattr(user, _RANGES_ATTR, cached)
     return cached
 

@@ -11,15 +11,18 @@ from .regions import ancestor_codes
 from .scoping import get_visible_or_404
 
 
+def any_places() -> bool:
+    """Whether this installation has been given its places yet (set-up commands ask)."""
+    return Region.objects.exists()
+
+
 def region_for(user, code: str) -> Region:
     return get_visible_or_404(Region.objects.select_related("parent"), user, code=code)
 
 
 def top_places(user) -> QuerySet[Region]:
     """The places a user holds, each once, for the home page and the API's entry point."""
-    return Region.objects.visible_to(user).filter(
-        code__in=[c for c, _ in user.held_places()]
-    )
+    return Region.objects.visible_to(user).filter(code__in=[c for c, _ in user.held_places()])
 
 
 def children_of(user, region: Region) -> QuerySet[Region]:
@@ -34,9 +37,7 @@ def children_of(user, region: Region) -> QuerySet[Region]:
 def trail_of(user, region: Region) -> list[Region]:
     """The places above ``region`` that the user may see, top first (a breadcrumb)."""
     codes = [c for c in ancestor_codes(region.code) if c != region.code]
-    return list(
-        Region.objects.visible_to(user).filter(code__in=codes).order_by("level")
-    )
+    return list(Region.objects.visible_to(user).filter(code__in=codes).order_by("level"))
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,13 @@ def rules_at(user, region: Region) -> list[RuleAtPlace]:
     """Every rule with the value in force at ``region`` today and the values set on it."""
     set_here: dict[str, list[Policy]] = {}
     for policy in (
-        Policy.objects.visible_to(user)
-        .filter(region=region)
-        .order_by("key", "valid_from")
+        Policy.objects.visible_to(user).filter(region=region).order_by("key", "valid_from")
     ):
         set_here.setdefault(policy.key, []).append(policy)
     in_force = effective_policies(region.code)
     # The place a binding rule comes from is named even when it lies above the user's places:
     # knowing who set a rule you must follow is not a view into that place's records.
-    sources = Region.objects.in_bulk(
-        [e.region_code for e in in_force.values() if e.region_code]
-    )
+    sources = Region.objects.in_bulk([e.region_code for e in in_force.values() if e.region_code])
     return [
         RuleAtPlace(e.spec, e, set_here.get(key, []), sources.get(e.region_code))
         for key, e in in_force.items()

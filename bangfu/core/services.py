@@ -77,6 +77,15 @@ def _code_text(raw: Any) -> str:
     return str(raw if raw is not None else "").strip()
 
 
+# Column names accepted for each field of a place, as offices and the national lists write them.
+REGION_COLUMNS = {
+    "code": {"code", "代码", "区划代码", "统计用区划代码"},
+    "name": {"name", "名称", "地名"},
+    "level": {"level", "级别", "层级"},
+    "parent": {"parent", "上级代码", "上级区划代码"},
+}
+
+
 def regions_import(*, actor, rows: list[dict[str, Any]]) -> ImportCounts:
     """Create or rename places from rows of ``code``, ``name`` and optional ``level``, ``parent``.
 
@@ -92,9 +101,7 @@ def regions_import(*, actor, rows: list[dict[str, Any]]) -> ImportCounts:
         level_text = str(row.get("level") or "").strip()
         level = LEVEL_WORDS.get(level_text) if level_text else infer_level(code)
         if not name:
-            counts.errors.append(
-                RowError(number, _("name"), name, _("a place needs a name"))
-            )
+            counts.errors.append(RowError(number, _("name"), name, _("a place needs a name")))
             continue
         if level is None:
             counts.errors.append(
@@ -129,9 +136,7 @@ def regions_import(*, actor, rows: list[dict[str, Any]]) -> ImportCounts:
     for item in parsed.values():
         if not item["parent"]:
             above = [c for c in ancestor_codes(item["code"]) if c != item["code"]]
-            item["parent"] = next(
-                (c for c in reversed(above) if c in known_levels), None
-            )
+            item["parent"] = next((c for c in reversed(above) if c in known_levels), None)
         parent_level = known_levels.get(item["parent"]) if item["parent"] else None
         if item["parent"] and parent_level is None:
             counts.errors.append(
@@ -146,9 +151,7 @@ def regions_import(*, actor, rows: list[dict[str, Any]]) -> ImportCounts:
         try:
             validate_code(item["code"], item["level"], item["parent"], parent_level)
         except DomainError as refusal:
-            counts.errors.append(
-                RowError(item["row"], _("code"), item["code"], str(refusal))
-            )
+            counts.errors.append(RowError(item["row"], _("code"), item["code"], str(refusal)))
     if counts.errors:
         raise RowsRefused(sorted(counts.errors, key=lambda e: e.row))
 
@@ -268,12 +271,7 @@ def policy_withdraw(*, actor, policy_id: int) -> None:
     """Remove a value set on a place; the place falls back to what is set above it."""
     require(actor, Capability.EDIT_POLICIES)
     with transaction.atomic():
-        policy = (
-            Policy.objects.visible_to(actor)
-            .select_for_update()
-            .filter(pk=policy_id)
-            .first()
-        )
+        policy = Policy.objects.visible_to(actor).select_for_update().filter(pk=policy_id).first()
         if policy is None:
             raise OutOfScope()
         before = audit.snapshot(policy)

@@ -1,0 +1,68 @@
+"""Fill an empty database with a demo district so that ``make run`` shows something real-shaped.
+
+Place names are public names from seed 000 (沣西新城 and its streets and villages); the codes
+are shaped like real statistical codes but are not authoritative. People are invented.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bangfu.accounts.roles import Role
+from bangfu.accounts.services import administrator_bootstrap, user_create
+from bangfu.core.selectors import any_places
+from bangfu.core.services import REGION_COLUMNS, regions_import
+from bangfu.core.tables import read_rows
+
+REGIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "regions.csv"
+DEMO_PASSWORD = "bangfu-demo-2026"
+COUNTY = "611103000000"
+
+# username, full name, places, roles; the first is the administrator, who opens the others.
+DEMO_PEOPLE = [
+    ("county_admin", "赵建国", [COUNTY], [Role.COUNTY_ADMIN]),
+    ("township_staff", "钱丽华", ["611103002000"], [Role.TOWNSHIP_STAFF]),
+    ("work_team", "孙志强", ["611103002201"], [Role.WORK_TEAM]),
+    ("helper_wang", "王明远", ["611103002201"], [Role.PAIR_HELPER]),
+    ("inspector", "周敏", [COUNTY], [Role.INSPECTOR]),
+    ("leader", "吴海波", [COUNTY], [Role.LEADER]),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo district (places and one account per role)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds places (for make run).",
+        )
+
+    def handle(self, *args, if_empty: bool, **options):
+        if if_empty and any_places():
+            self.stdout.write(_("The database already holds data; demo data not loaded again."))
+        else:
+            self._load()
+        self.stdout.write(_("Demo logins (password %(password)s):") % {"password": DEMO_PASSWORD})
+        for username, full_name, _places, roles in DEMO_PEOPLE:
+            self.stdout.write(f"  {username:<16} {full_name}  {Role(roles[0]).label}")
+
+    def _load(self) -> None:
+        with transaction.atomic():
+            regions_import(actor=None, rows=read_rows(REGIONS_FILE, REGION_COLUMNS))
+            username, full_name, places, _roles = DEMO_PEOPLE[0]
+            admin = administrator_bootstrap(
+                username=username, full_name=full_name, password=DEMO_PASSWORD, place_code=places[0]
+            )
+            for username, full_name, places, roles in DEMO_PEOPLE[1:]:
+                user_create(
+                    actor=admin,
+                    username=username,
+                    full_name=full_name,
+                    password=DEMO_PASSWORD,
+                    place_codes=places,
+                    roles=roles,
+                )

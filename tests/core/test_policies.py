@@ -1,0 +1,129 @@
+import datetime
+
+import pytest
+
+from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
+from bangfu.core.models import AuditEntry, Policy
+from bangfu.core.policies import REGISTRY, effective_policy, policy_for
+from bangfu.core.services import policy_set, policy_withdraw
+
+KEY = "visits.min_per_month"
+DAY = datetime.date(2026, 3, 1)
+COUNTY, TOWNSHIP, VILLAGE = "611103000000", "611103002000", "611103002201"
+
+
+def set_rule(actor, code, value, valid_from=DAY, key=KEY):
+    return policy_set(actor=actor, region_code=code, key=key, value=value, valid_from=valid_from)
+
+
+def test_every_rule_has_a_typed_default():
+    assert REGISTRY["visits.min_per_month"].default == 4
+    assert REGISTRY["teams.residence_days_min"].default == 20
+    assert REGISTRY["auth.lockout_failures"].default == 5
+    for spec in REGISTRY.values():
+        assert spec.parse(spec.default) == spec.default
+
+
+def test_the_default_holds_where_nothing_is_set(world):
+    assert policy_for(VILLAGE, KEY, on=DAY) == 4
+    assert effective_policy(VILLAGE, KEY, on=DAY).region_code is None
+
+
+def test_a_value_set_on_the_county_holds_in_its_villages(county_admin):
+    set_rule(county_admin, COUNTY, "6")
+    assert policy_for(VILLAGE, KEY, on=DAY) == 6
+    assert policy_for("611103002201001", KEY, on=DAY) == 6  # a group inherits too
+    assert policy_for(VILLAGE, KEY, on=DAY - datetime.timedelta(days=1)) == 4  # not yet valid
+    assert policy_for("610118001201", KEY, on=DAY) == 4  # another county is untouched
+
+
+def test_the_nearest_place_wins_over_a_later_value_above(county_admin):
+    set_rule(county_admin, TOWNSHIP, 8, valid_from=DAY)
+    set_rule(county_admin, COUNTY, 6, valid_from=DAY + datetime.timedelta(days=30))
+    later = DAY + datetime.timedelta(days=60)
+    assert policy_for(VILLAGE, KEY, on=later) == 8
+    assert policy_for("611103001201", KEY, on=later) == 6
+
+
+def test_the_latest_value_in_force_wins_at_one_place(county_admin):
+    set_rule(county_admin, COUNTY, 5, valid_from=DAY)
+    set_rule(county_admin, COUNTY, 7, valid_from=DAY + datetime.timedelta(days=31))
+    assert policy_for(VILLAGE, KEY, on=DAY + datetime.timedelta(days=30)) == 5
+    assert policy_for(VILLAGE, KEY, on=DAY + datetime.timedelta(days=31)) == 7
+
+
+def test_setting_the_same_day_again_replaces_and_is_audited(county_admin):
+    set_rule(county_admin, COUNTY, 5)
+    set_rule(county_admin, COUNTY, 6)
+    assert Policy.objects.filter(region_id=COUNTY, key=KEY).count() == 1
+    entries = list(AuditEntry.objects.filter(action="policy.set").order_by("seq"))
+    assert [e.after["value"] for e in entries] == [5, 6]
+    assert entries[1].before["value"] == 5
+    assert entries[1].region_code == COUNTY
+
+
+def test_withdrawing_falls_back_to_the_place_above(county_admin):
+    set_rule(county_admin, COUNTY, 6)
+    township_value = set_rule(county_admin, TOWNSHIP, 9)
+    policy_withdraw(actor=county_admin, policy_id=township_value.pk)
+    assert policy_for(VILLAGE, KEY, on=DAY) == 6
+    assert AuditEntry.objects.filter(action="policy.withdraw").count() == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "32", ""])
+def test_a_bad_value_is_refused_naming_the_field(county_admin, value):
+    with pytest.raises(DomainError) as refusal:
+        set_rule(county_admin, COUNTY, value)
+    assert refusal.value.field == "value"
+    assert not Policy.objects.exists()
+
+
+def test_an_unknown_rule_is_refused(county_admin):
+    with pytest.raises(DomainError, match="no.such"):
+        set_rule(county_admin, COUNTY, 1, key="no.such")
+
+
+def test_only_administrators_set_rules(leader, inspector):
+    for person in (leader, inspector):
+        with pytest.raises(NotPermitted):
+            set_rule(person, COUNTY, 6)
+
+
+def test_a_place_outside_is_out_of_reach(other_county_admin, county_admin):
+    with pytest.raises(OutOfScope):
+        set_rule(other_county_admin, COUNTY, 6)
+    mine = set_rule(county_admin, COUNTY, 6)
+    with pytest.raises(OutOfScope):
+        policy_withdraw(actor=other_county_admin, policy_id=mine.pk)
+    assert Policy.objects.count() == 1
+
+
+def test_the_rules_page_sets_a_value(signed_in, county_admin):
+    client = signed_in(county_admin)
+    page = client.get(f"/places/{VILLAGE}/rules/")
+    assert page.status_code == 200 and "valid_from" in page.content.decode()
+    response = client.post(
+        f"/places/{VILLAGE}/rules/", {"key": KEY, "value": "5", "valid_from": "2026-01-01"}
+    )
+    assert response.status_code == 302
+    assert policy_for(VILLAGE, KEY, on=DAY) == 5
+
+
+def test_the_rules_page_shows_a_refusal_on_the_field(signed_in, county_admin):
+    client = signed_in(county_admin)
+    response = client.post(
+        f"/places/{VILLAGE}/rules/", {"key": KEY, "value": "99", "valid_from": "2026-01-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["value"]
+
+
+def test_a_leader_reads_rules_but_cannot_set_them(signed_in, leader):
+    client = signed_in(leader)
+    page = client.get(f"/places/{VILLAGE}/rules/")
+    assert page.status_code == 200 and "valid_from" not in page.content.decode()
+    response = client.post(
+        f"/places/{VILLAGE}/rules/", {"key": KEY, "value": "5", "valid_from": "2026-01-01"}
+    )
+    assert response.status_code == 403
+    assert not Policy.objects.exists()

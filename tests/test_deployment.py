@@ -1,0 +1,57 @@
+"""The production configuration and the repository's generated files are as they should be."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, env=None, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_with_production_settings_is_clean(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="bangfu.example.gov.cn",
+        BANGFU_HTTPS="true",
+        BANGFU_VAR_DIR=str(tmp_path),
+    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_a_fresh_install_makes_its_own_secrets_in_var(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "BANGFU_AUDIT_KEY"}}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", BANGFU_VAR_DIR=str(tmp_path))
+    assert manage("check", env=env).returncode == 0
+    for name in ("secret_key", "audit_key"):
+        secret = tmp_path / name
+        assert len(secret.read_text()) >= 64
+        assert secret.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -1,0 +1,236 @@
+"""Every URL and API operation, tried by a user of another county: nothing of county A leaks.
+
+A route must either be marked public (``core.scoping.public``) or have a probe here; a new
+route with neither fails ``test_every_route_is_public_or_probed``. Routes that name a record
+of county A must answer 404 exactly as for a record that does not exist; list routes must not
+show any of county A's names or codes; writes must change nothing.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bangfu.api.main import api
+from bangfu.core.models import AuditEntry, Policy
+from bangfu.core.services import policy_set
+from conftest import COUNTY_A_MARKERS, PEOPLE
+
+MARKERS = COUNTY_A_MARKERS + [
+    full_name
+    for username, (full_name, *_rest) in PEOPLE.items()
+    if username != "other_county_admin"
+]
+A_PLACE, MISSING_PLACE = "611103002201", "619999999999"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How to aim a route at county A: ``target`` names A's record, ``missing`` a record that
+    does not exist (both None for routes that list); ``data`` is what a write sends."""
+
+    target: object = None
+    missing: object = None
+    methods: tuple[str, ...] = ("get",)
+    data: dict = field(default_factory=dict)
+
+
+def _a_user(world):
+    return {"user_id": world["township_staff"].pk}
+
+
+PAGE_PROBES = {
+    "core:home": Probe(),
+    "core:place_detail": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
+    "core:place_rules": Probe(
+        lambda w: {"code": A_PLACE},
+        {"code": MISSING_PLACE},
+        ("get", "post"),
+        {"key": "visits.min_per_month", "value": "9", "valid_from": "2026-01-01"},
+    ),
+    "core:rule_withdraw": Probe(
+        lambda w: {"code": A_PLACE, "policy_id": w["policy"].pk},
+        {"code": MISSING_PLACE, "policy_id": 10**9},
+        ("post",),
+    ),
+    "core:audit_log": Probe(),
+    "accounts:user_list": Probe(),
+    "accounts:user_create": Probe(
+        methods=("get", "post"),
+        data={
+            "username": "intruder",
+            "full_name": "入侵者",
+            "password": "a-long-enough-password",
+            "places": [A_PLACE],
+            "roles": ["county_admin"],
+        },
+    ),
+    "accounts:user_edit": Probe(
+        _a_user,
+        {"user_id": 10**9},
+        ("get", "post"),
+        {"full_name": "改名", "places": [A_PLACE], "roles": ["leader"], "is_active": "on"},
+    ),
+    "accounts:user_password": Probe(
+        _a_user, {"user_id": 10**9}, ("get", "post"), {"password": "another-long-password"}
+    ),
+}
+
+API_PROBES = {
+    "me": Probe(),
+    "places_held": Probe(),
+    "place_detail": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
+    "place_rules": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
+    "place_rule_set": Probe(
+        lambda w: {"code": A_PLACE, "key": "visits.min_per_month"},
+        {"code": MISSING_PLACE, "key": "visits.min_per_month"},
+        ("put",),
+        {"value": 9, "valid_from": "2026-01-01"},
+    ),
+}
+
+# Routes the API library itself adds: the schema and its viewer show no records.
+API_LIBRARY_ROUTES = {"api:openapi-json", "api:openapi-view"}
+
+
+def page_routes(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from page_routes(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}", pattern.callback
+
+
+def is_public(callback) -> bool:
+    view_class = getattr(callback, "view_class", None)
+    return getattr(callback, "bangfu_public", False) or getattr(view_class, "bangfu_public", False)
+
+
+def api_operations():
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_every_route_is_public_or_probed():
+    unaccounted = [
+        name
+        for name, callback in page_routes()
+        if not name.startswith("api:") and not is_public(callback) and name not in PAGE_PROBES
+    ]
+    assert unaccounted == [], "routes with neither @public nor a scoping probe"
+    api_names = {name for name, _ in page_routes() if name.startswith("api:")}
+    assert API_LIBRARY_ROUTES <= api_names
+    operations = {op["operationId"] for _path, _method, op in api_operations()}
+    assert operations == set(API_PROBES), "API operations and probes differ"
+
+
+@pytest.fixture
+def county_a(county_admin, township_staff):
+    """County A with a rule set and audit entries, so every list has something to leak."""
+    policy = policy_set(
+        actor=county_admin,
+        region_code=A_PLACE,
+        key="visits.min_per_month",
+        value=5,
+        valid_from=datetime.date(2026, 1, 1),
+    )
+    return {"policy": policy, "township_staff": township_staff}
+
+
+def assert_nothing_of_county_a(response, sent=None):
+    """No marker of county A in the body, beyond what the request itself sent (form echoes)."""
+    body = response.content.decode()
+    for value in (sent or {}).values():
+        for item in value if isinstance(value, list) else [value]:
+            body = body.replace(str(item), "")
+    leaked = [marker for marker in MARKERS if marker in body]
+    assert leaked == [], f"{response.request['PATH_INFO']} shows {leaked}"
+
+
+def without_csrf(response) -> str:
+    """The page with its per-request CSRF tokens and own address blanked, to compare 404s."""
+    body = response.content.decode().replace(response.request["PATH_INFO"], "")
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", body)
+
+
+def snapshot_state():
+    return (
+        AuditEntry.objects.count(),
+        list(Policy.objects.values_list("pk", "value")),
+    )
+
+
+def call(client, method, url, data):
+    if method == "put":
+        return client.put(url, data, content_type="application/json")
+    if method == "post" and url.startswith("/api/"):
+        return client.post(url, data, content_type="application/json")
+    return getattr(client, method)(url, data if method == "post" else None)
+
+
+def test_pages_show_nothing_of_another_county(county_a, other_county_admin, client):
+    client.force_login(other_county_admin)
+    before = snapshot_state()
+    for name, probe in PAGE_PROBES.items():
+        for method in probe.methods:
+            if probe.target is None:
+                response = call(client, method, reverse(name), probe.data)
+                assert response.status_code in (200, 302), (name, method, response.status_code)
+                assert_nothing_of_county_a(response, probe.data)
+                continue
+            aimed = call(client, method, reverse(name, kwargs=probe.target(county_a)), probe.data)
+            missing = call(client, method, reverse(name, kwargs=probe.missing), probe.data)
+            assert aimed.status_code == missing.status_code == 404, (name, method)
+            assert without_csrf(aimed) == without_csrf(missing), (name, method)
+    assert snapshot_state() == before
+    assert not other_county_admin.__class__.objects.filter(username="intruder").exists()
+
+
+def test_api_shows_nothing_of_another_county(county_a, other_county_admin, client):
+    client.force_login(other_county_admin)
+    before = snapshot_state()
+    for path, method, operation in api_operations():
+        probe = API_PROBES[operation["operationId"]]
+        url = path
+        if probe.target is None:
+            response = call(client, method, url, probe.data)
+            assert response.status_code == 200, (path, method)
+            assert_nothing_of_county_a(response, probe.data)
+            continue
+        aimed = call(client, method, url.format(**probe.target(county_a)), probe.data)
+        missing = call(client, method, url.format(**probe.missing), probe.data)
+        assert aimed.status_code == missing.status_code == 404, (path, method, aimed.content)
+        assert (
+            aimed.json()
+            == missing.json()
+            == {
+                "code": "not_found",
+                "message": aimed.json()["message"],
+            }
+        )
+    assert snapshot_state() == before
+
+
+def test_every_api_operation_needs_a_caller(client, world):
+    for path, method, operation in api_operations():
+        probe = API_PROBES[operation["operationId"]]
+        kwargs = probe.missing or {}
+        response = call(client, method, path.format(**kwargs), probe.data)
+        assert response.status_code == 401, (path, method)
+        assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_walk_would_see_a_leak(county_a, county_admin, client):
+    """The same list routes show county A's markers to county A's own administrator."""
+    client.force_login(county_admin)
+    for name, probe in PAGE_PROBES.items():
+        if probe.target is None and name != "accounts:user_create":
+            body = client.get(reverse(name)).content.decode()
+            assert any(marker in body for marker in MARKERS), name
+    body = client.get("/api/places").content.decode()
+    assert "沣西新城" in body
