@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup
+.PHONY: run test lint setup messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ run: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py)
 
 test: lint
 	$(PY) -m pytest
 	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
+
+# After adding or changing marked strings: update the Chinese catalogue, translate, recompile.
+messages: setup
+	$(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages -l zh_Hans

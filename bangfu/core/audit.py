@@ -35,12 +35,9 @@ def normalise(data: Any) -> Any:
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """A record's field values for before/after (foreign keys as their ids)."""
-    names = list(fields) if fields is not None else [f.name for f in instance._meta.concrete_fields]
-    values = {}
-    for name in names:
-        field = instance._meta.get_field(name)
-        values[name] = getattr(instance, field.attname)
-    return normalise(values)
+    concrete = {f.name: f for f in instance._meta.concrete_fields}
+    names = list(fields) if fields is not None else list(concrete)
+    return normalise({name: getattr(instance, concrete[name].attname) for name in names})
 
 
 def _digest(entry: AuditEntry) -> str:

@@ -63,12 +63,9 @@ def scope_q(user, field: str = "region_code") -> Q:
 
 def covers(user, code: str | None) -> bool:
     """Whether ``code`` lies in the user's places (for checks on one value, e.g. before a write)."""
-    return bool(code) and any(lo <= code < hi for lo, hi in user_ranges(user))
-
-
-def covers_all(user, codes: Iterable[str]) -> bool:
-    codes = list(codes)
-    return bool(codes) and all(covers(user, code) for code in codes)
+    if not code:
+        return False
+    return any(lo <= code < hi for lo, hi in user_ranges(user))
 
 
 class RegionalQuerySet(models.QuerySet):

@@ -40,7 +40,7 @@ def test_an_edited_entry_is_detected(county_admin):
     AuditEntry.objects.filter(seq=2).update(after={"value": 999})
     checked, broken = audit.verify_chain()
     assert (checked, broken.seq) == (1, 2)
-    assert "changed" in broken.reason
+    assert "内容被修改" in broken.reason
 
 
 def test_a_deleted_entry_is_detected(county_admin):

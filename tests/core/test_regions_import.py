@@ -33,7 +33,7 @@ def test_importing_twice_changes_nothing_and_a_rename_is_one_change(tmp_path, ca
     body = "620000000000,甘肃省,省,\n621100000000,定西市,市,620000000000\n"
     call_command("import_regions", str(write_csv(tmp_path, body)))
     call_command("import_regions", str(write_csv(tmp_path, body)))
-    assert "0 new, 0 changed, 2 unchanged" in capsys.readouterr().out.replace("，", ",")
+    assert "新增 0 个，修改 0 个，未变 2 个" in capsys.readouterr().out
     call_command("import_regions", str(write_csv(tmp_path, body.replace("定西市", "定西"))))
     assert Region.objects.get(code="621100000000").name == "定西"
     assert AuditEntry.objects.filter(action="region.update").count() == 1

@@ -3,10 +3,10 @@ from django.http import Http404
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bangfu.core.errors import DomainError
 from bangfu.core.models import Region
 from bangfu.core.regions import ancestor_codes, code_range, infer_level, validate_code
 from bangfu.core.scoping import covers, get_visible_or_404, merge_ranges, user_ranges
-from bangfu.core.errors import DomainError
 from tests.factories import UserFactory
 
 
