@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.core.models import Region
 from bangfu.core.regions import RegionLevel
+from bangfu.core.selectors import places_down_to
 
 from .roles import Role
 
@@ -20,13 +20,9 @@ class SignInForm(AuthenticationForm):
 
 def place_choices(actor) -> list[tuple[str, str]]:
     """Places an admin may give: theirs and those under them, down to villages."""
-    places = (
-        Region.objects.visible_to(actor)
-        .filter(level__lte=RegionLevel.VILLAGE)
-        .order_by("code")
-        .values_list("code", "name", "level")
-    )
-    return [(code, f"{'　' * (level - 1)}{name}（{code}）") for code, name, level in places]
+    places = places_down_to(actor, RegionLevel.VILLAGE)
+    top = min((level for _code, _name, level in places), default=0)
+    return [(code, f"{'　' * (level - top)}{name}（{code}）") for code, name, level in places]
 
 
 class UserFields(forms.Form):

@@ -25,6 +25,16 @@ def top_places(user) -> QuerySet[Region]:
     return Region.objects.visible_to(user).filter(code__in=[c for c, _ in user.held_places()])
 
 
+def places_down_to(user, level: int) -> list[tuple[str, str, int]]:
+    """(code, name, level) of the user's places and those under them down to ``level``."""
+    return list(
+        Region.objects.visible_to(user)
+        .filter(level__lte=level)
+        .order_by("code")
+        .values_list("code", "name", "level")
+    )
+
+
 def children_of(user, region: Region) -> QuerySet[Region]:
     return (
         Region.objects.visible_to(user)
