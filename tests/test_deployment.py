@@ -55,3 +55,11 @@ def test_a_fresh_install_makes_its_own_secrets_in_var(tmp_path):
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_it_was_given():
+    """scripts/with_postgres.py sets BANGFU_TEST_DB; the run must really be on PostgreSQL."""
+    from django.db import connection
+
+    assert connection.vendor == os.environ.get("BANGFU_TEST_DB", "sqlite")

@@ -23,13 +23,17 @@ def gettext_tools():
     pytest.skip("gettext is not installed: translation checks did NOT run")
 
 
+def _text(lines: str) -> str:
+    return "".join(re.findall(r'"(.*)"', lines))
+
+
 def untranslated(po_text: str) -> list[str]:
+    """msgids whose translation is empty or marked fuzzy (entries wrap over several lines)."""
     missing = []
     for entry in po_text.split("\n\n")[1:]:
-        msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', entry.split("msgstr")[0], re.M))
-        translations = re.findall(r'^msgstr(?:\[\d\])? "(.*)"', entry, re.M)
-        if "#, fuzzy" in entry or not any(translations):
-            missing.append(msgid)
+        msgid, *msgstrs = re.split(r"^msgstr(?:\[\d\])? ", entry, flags=re.M)
+        if "#, fuzzy" in entry or not msgstrs or not all(_text(m) for m in msgstrs):
+            missing.append(_text(msgid.split("msgid_plural")[0]))
     return missing
 
 
