@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from bangfu.accounts.models import ApiToken
+from bangfu.accounts.services import api_token_create
 from bangfu.api.main import api
 from bangfu.core.models import AuditEntry, Policy
 from bangfu.core.services import policy_set
@@ -76,6 +78,14 @@ PAGE_PROBES = {
     "accounts:user_password": Probe(
         _a_user, {"user_id": 10**9}, ("get", "post"), {"password": "another-long-password"}
     ),
+    "accounts:user_token_create": Probe(
+        _a_user, {"user_id": 10**9}, ("get", "post"), {"name": "入侵系统"}
+    ),
+    "accounts:user_token_revoke": Probe(
+        lambda w: {**_a_user(w), "token_id": w["token"].pk},
+        {"user_id": 10**9, "token_id": 10**9},
+        ("post",),
+    ),
 }
 
 API_PROBES = {
@@ -138,7 +148,8 @@ def county_a(county_admin, township_staff):
         value=5,
         valid_from=datetime.date(2026, 1, 1),
     )
-    return {"policy": policy, "township_staff": township_staff}
+    token, _key = api_token_create(actor=county_admin, user_id=township_staff.pk, name="县平台")
+    return {"policy": policy, "township_staff": township_staff, "token": token}
 
 
 def assert_nothing_of_county_a(response, sent=None):
@@ -162,6 +173,7 @@ def snapshot_state():
     return (
         AuditEntry.objects.count(),
         list(Policy.objects.values_list("pk", "value")),
+        list(ApiToken.objects.values_list("pk", "revoked_at")),
     )
 
 

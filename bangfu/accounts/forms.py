@@ -55,3 +55,11 @@ class UserEditForm(UserFields):
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("System that will use it"),
+        max_length=100,
+        help_text=_("For example: the county big-data platform."),
+    )

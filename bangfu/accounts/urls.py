@@ -10,4 +10,10 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),
     path("users/<int:user_id>/password/", views.user_password, name="user_password"),
+    path("users/<int:user_id>/tokens/", views.user_token_create, name="user_token_create"),
+    path(
+        "users/<int:user_id>/tokens/<int:token_id>/revoke/",
+        views.user_token_revoke,
+        name="user_token_revoke",
+    ),
 ]

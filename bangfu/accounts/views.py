@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
@@ -11,7 +12,7 @@ from bangfu.core.policies import effective_policy
 from bangfu.core.scoping import public
 
 from . import selectors, services
-from .forms import PasswordResetForm, SignInForm, UserCreateForm, UserEditForm
+from .forms import ApiTokenForm, PasswordResetForm, SignInForm, UserCreateForm, UserEditForm
 
 
 @public
@@ -100,7 +101,13 @@ def user_edit(request, user_id):
     return render(
         request,
         "accounts/user_form.html",
-        {"form": form, "subject": user, "password_form": PasswordResetForm()},
+        {
+            "form": form,
+            "subject": user,
+            "password_form": PasswordResetForm(),
+            "token_form": ApiTokenForm(),
+            "tokens": selectors.tokens_of(user),
+        },
     )
 
 
@@ -120,3 +127,32 @@ def user_password(request, user_id):
             messages.success(request, _("New password set for %(username)s.") % {"username": user})
             return redirect("accounts:user_edit", user_id=user.pk)
     return render(request, "accounts/password_form.html", {"form": form, "subject": user})
+
+
+@login_required
+def user_token_create(request, user_id):
+    """Issue an API token for another system acting as this user; its key is shown only now."""
+    require(request.user, Capability.MANAGE_USERS)
+    user = get_object_or_404(selectors.manageable_users(request.user), pk=user_id)
+    form = ApiTokenForm(request.POST or None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, key = services.api_token_create(
+                actor=request.user, user_id=user.pk, name=form.cleaned_data["name"]
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+    return render(
+        request, "accounts/token_created.html", {"form": form, "subject": user, "key": key}
+    )
+
+
+@login_required
+@require_POST
+def user_token_revoke(request, user_id, token_id):
+    require(request.user, Capability.MANAGE_USERS)
+    user = get_object_or_404(selectors.manageable_users(request.user), pk=user_id)
+    services.api_token_revoke(actor=request.user, token_id=token_id)
+    messages.success(request, _("The token was revoked; systems using it are refused from now."))
+    return redirect("accounts:user_edit", user_id=user.pk)

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 
 from bangfu.accounts.services import api_token_create, api_token_revoke
 from bangfu.core.policies import policy_for
@@ -70,3 +71,25 @@ def test_the_openapi_schema_and_docs_are_served_locally(client, world):
     assert "/api/places/{code}/rules/{key}" in schema["paths"]
     docs = client.get("/api/docs").content.decode()
     assert "cdn" not in docs.lower() and "/static/ninja/" in docs
+
+
+def test_an_admin_issues_and_revokes_a_token_on_the_account_page(
+    signed_in, county_admin, helper_wang
+):
+    admin = signed_in(county_admin)
+    client = Client()  # the other system: no session, only the token
+    page = admin.post(f"/accounts/users/{helper_wang.pk}/tokens/", {"name": "县数据平台"})
+    key = page.context["key"]
+    assert key and key in page.content.decode()
+    assert client.get("/api/me", **bearer(key)).json()["username"] == "helper_wang"
+    account = admin.get(f"/accounts/users/{helper_wang.pk}/").content.decode()
+    assert "县数据平台" in account and key not in account  # shown once, never again
+    token = account_tokens(helper_wang)[0]
+    admin.post(f"/accounts/users/{helper_wang.pk}/tokens/{token.pk}/revoke/")
+    assert client.get("/api/me", **bearer(key)).status_code == 401
+
+
+def account_tokens(user):
+    from bangfu.accounts.selectors import tokens_of
+
+    return list(tokens_of(user))
