@@ -80,6 +80,42 @@ def _set_roles(user: User, roles: list[str]) -> None:
     user.__dict__.pop("_role_codes", None)
 
 
+def _open_account(
+    *,
+    actor,
+    action: str,
+    username: str,
+    full_name: str,
+    password: str,
+    places: list[Region],
+    roles: list[str],
+    phone: str = "",
+) -> User:
+    """Create the account, its places and roles, and its audit entry; inside a transaction."""
+    username = username.strip()
+    if not username:
+        raise DomainError(_("Enter a login name."), code="no_username", field="username")
+    if not full_name.strip():
+        raise DomainError(_("Enter the person's full name."), code="no_name", field="full_name")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(
+            _("The login name %(username)s is already taken; choose another.")
+            % {"username": username},
+            code="username_taken",
+            field="username",
+        )
+    user = User(username=username, full_name=full_name.strip(), phone=phone.strip())
+    _checked_password(password, user)
+    user.set_password(password)
+    user.save()
+    user.places.set(places)
+    _set_roles(user, roles)
+    audit.record(
+        actor=actor, action=action, obj=user, region_code=places[0].code, after=_user_state(user)
+    )
+    return user
+
+
 def user_create(
     *,
     actor,
@@ -92,35 +128,18 @@ def user_create(
 ) -> User:
     """Open an account for someone in the actor's places (开通账号)."""
     require(actor, Capability.MANAGE_USERS)
-    username = username.strip()
-    if not username:
-        raise DomainError(_("Enter a login name."), code="no_username", field="username")
-    if not full_name.strip():
-        raise DomainError(_("Enter the person's full name."), code="no_name", field="full_name")
     chosen_roles = _checked_roles(roles)
     with transaction.atomic():
-        places = _checked_places(actor, place_codes)
-        if User.objects.filter(username__iexact=username).exists():
-            raise DomainError(
-                _("The login name %(username)s is already taken; choose another.")
-                % {"username": username},
-                code="username_taken",
-                field="username",
-            )
-        user = User(username=username, full_name=full_name.strip(), phone=phone.strip())
-        _checked_password(password, user)
-        user.set_password(password)
-        user.save()
-        user.places.set(places)
-        _set_roles(user, chosen_roles)
-        audit.record(
+        return _open_account(
             actor=actor,
             action="user.create",
-            obj=user,
-            region_code=places[0].code,
-            after=_user_state(user),
+            username=username,
+            full_name=full_name,
+            password=password,
+            places=_checked_places(actor, place_codes),
+            roles=chosen_roles,
+            phone=phone,
         )
-    return user
 
 
 def administrator_bootstrap(
@@ -140,27 +159,15 @@ def administrator_bootstrap(
                 code="unknown_place",
                 field="place",
             )
-        if User.objects.filter(username__iexact=username).exists():
-            raise DomainError(
-                _("The login name %(username)s is already taken; choose another.")
-                % {"username": username},
-                code="username_taken",
-                field="username",
-            )
-        user = User(username=username.strip(), full_name=full_name.strip())
-        _checked_password(password, user)
-        user.set_password(password)
-        user.save()
-        user.places.set([place])
-        _set_roles(user, [Role.COUNTY_ADMIN])
-        audit.record(
+        return _open_account(
             actor=None,
             action="user.bootstrap",
-            obj=user,
-            region_code=place.code,
-            after=_user_state(user),
+            username=username,
+            full_name=full_name,
+            password=password,
+            places=[place],
+            roles=[Role.COUNTY_ADMIN],
         )
-    return user
 
 
 def _managed_user(actor, user_id: int) -> User:

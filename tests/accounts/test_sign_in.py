@@ -12,6 +12,12 @@ def try_password(client, password, username="helper_wang"):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
+def set_rule(actor, code, key, value):
+    policy_set(
+        actor=actor, region_code=code, key=key, value=value, valid_from=datetime.date(2020, 1, 1)
+    )
+
+
 def test_signing_in_lands_home_and_is_audited(client, helper_wang, password):
     response = try_password(client, password)
     assert response.status_code == 302 and response["Location"] == "/"
@@ -19,13 +25,7 @@ def test_signing_in_lands_home_and_is_audited(client, helper_wang, password):
 
 
 def test_the_session_ends_after_the_policys_idle_time(client, county_admin, helper_wang, password):
-    policy_set(
-        actor=county_admin,
-        region_code="611103000000",
-        key="auth.session_idle_minutes",
-        value=45,
-        valid_from=datetime.date(2020, 1, 1),
-    )
+    set_rule(county_admin, "611103000000", "auth.session_idle_minutes", 45)
     try_password(client, password)
     assert client.session.get_expiry_age() == 45 * 60
 
@@ -56,13 +56,7 @@ def test_the_lock_lifts_after_the_policys_minutes(client, helper_wang, password)
 
 
 def test_a_place_can_lower_the_failure_count(client, county_admin, helper_wang, password):
-    policy_set(
-        actor=county_admin,
-        region_code="611103002000",
-        key="auth.lockout_failures",
-        value=3,
-        valid_from=datetime.date(2020, 1, 1),
-    )
+    set_rule(county_admin, "611103002000", "auth.lockout_failures", 3)
     for _ in range(2):
         assert try_password(client, "wrong").status_code == 200
     assert try_password(client, "wrong").status_code == 429
