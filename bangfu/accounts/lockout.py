@@ -1,8 +1,4 @@
-"""django-axes hooks: lockout count and duration are policies of the place of the account tried.
-
-An unknown username gets the registry defaults, so a guess reveals nothing about which accounts
-exist.
-"""
+"""django-axes hooks: lockout count and duration are policies of the place of the account tried."""
 
 import datetime
 
@@ -10,24 +6,15 @@ from axes.helpers import get_client_username
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from bangfu.core.policies import effective_policy, spec_for
-
-from .selectors import home_region_code
-
-
-def _policy_for_username(username: str, key: str):
-    region_code = home_region_code(username)
-    if region_code is None:
-        return spec_for(key).default
-    return effective_policy(region_code, key).value
+from .selectors import account_policy
 
 
 def failure_limit(request, credentials) -> int:
-    return _policy_for_username(get_client_username(request, credentials), "auth.lockout_failures")
+    return account_policy(get_client_username(request, credentials), "auth.lockout_failures")
 
 
 def cool_off(request) -> datetime.timedelta:
-    minutes = _policy_for_username(get_client_username(request), "auth.lockout_minutes")
+    minutes = account_policy(get_client_username(request), "auth.lockout_minutes")
     return datetime.timedelta(minutes=minutes)
 
 

@@ -1,8 +1,11 @@
 """Reads about people, shared by pages, the API and the lockout hooks."""
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from bangfu.core.models import Region
+from bangfu.core.policies import policy_for, spec_for
 from bangfu.core.scoping import scope_q
 
 from .models import ApiToken, User
@@ -37,6 +40,19 @@ def home_region_code(username: str) -> str | None:
         .values_list("region_id", flat=True)
         .first()
     )
+
+
+def account_policy(username: str, key: str) -> Any:
+    """A rule governing an account itself (lockout, session), read at the account's first place.
+
+    An unknown name gets the default, so that trying names reveals nothing about which exist.
+    """
+    region_code = home_region_code(username)
+    return policy_for(region_code, key) if region_code else spec_for(key).default
+
+
+def session_idle_seconds(user) -> int:
+    return account_policy(user.username, "auth.session_idle_minutes") * 60
 
 
 def tokens_of(user) -> QuerySet[ApiToken]:

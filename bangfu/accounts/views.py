@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import show_refusal
-from bangfu.core.policies import effective_policy
 from bangfu.core.scoping import public
 
 from . import selectors, services
@@ -24,10 +23,7 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
-        region_code = selectors.home_region_code(user.username)
-        if region_code:
-            minutes = effective_policy(region_code, "auth.session_idle_minutes").value
-            self.request.session.set_expiry(minutes * 60)
+        self.request.session.set_expiry(selectors.session_idle_seconds(user))
         services.sign_in_recorded(user=user)
         return response
 

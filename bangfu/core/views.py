@@ -20,11 +20,7 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return render(
-        request,
-        "core/home.html",
-        {"places": selectors.top_places(request.user), "roles": request.user.role_grants.all()},
-    )
+    return render(request, "core/home.html", {"places": selectors.top_places(request.user)})
 
 
 @login_required
