@@ -47,6 +47,12 @@ COUNTY_A_MARKERS = ["沣西新城", "马王街道", "钓台街道", "石桥村",
 
 
 def build_world() -> None:
+    from django.apps import apps
+
+    from bangfu.core.codes import KINDS, seed_codes
+
+    # A transactional test's flush also empties the code lists its migrations seeded.
+    seed_codes(apps, None, list(KINDS))
     for code, name, level, parent in PLACES:
         RegionFactory(code=code, name=name, level=level, parent_id=parent)
     for username, (full_name, places, roles) in PEOPLE.items():

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +44,15 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or secret_from_var(
 AUDIT_KEY = os.environ.get("BANGFU_AUDIT_KEY") or secret_from_var(
     "audit_key", lambda: secrets.token_hex(32)
 )
+# Personal data at rest (core.protection): Fernet keys, comma-separated, the first one sealing;
+# and the key of the look-up hashes. Losing them loses every sealed ID number: back them up.
+FIELD_KEYS = (
+    os.environ.get("BANGFU_FIELD_KEYS")
+    or secret_from_var("field_key", lambda: Fernet.generate_key().decode())
+).split(",")
+LOOKUP_KEY = os.environ.get("BANGFU_LOOKUP_KEY") or secret_from_var(
+    "lookup_key", lambda: secrets.token_hex(32)
+)
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -62,6 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "bangfu.core",
     "bangfu.accounts",
+    "bangfu.registry",
     "bangfu.api",
     "bangfu.demo",
 ]

@@ -7,6 +7,7 @@ from bangfu.core.scoping import public
 urlpatterns = [
     path("", include("bangfu.core.urls")),
     path("accounts/", include("bangfu.accounts.urls")),
+    path("households/", include("bangfu.registry.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/", api.urls),
 ]

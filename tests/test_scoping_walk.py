@@ -18,13 +18,20 @@ from bangfu.accounts.services import api_token_create
 from bangfu.api.main import api
 from bangfu.core.models import AuditEntry, Policy
 from bangfu.core.services import policy_set
+from bangfu.registry.models import Household, Member
+from bangfu.registry.services import household_register
 from conftest import COUNTY_A_MARKERS, PEOPLE
+from tests.registry.conftest import first_status, household_input, member_input
 
-MARKERS = COUNTY_A_MARKERS + [
-    full_name
-    for username, (full_name, *_rest) in PEOPLE.items()
-    if username != "other_county_admin"
-]
+MARKERS = (
+    COUNTY_A_MARKERS
+    + ["马建国"]
+    + [
+        full_name
+        for username, (full_name, *_rest) in PEOPLE.items()
+        if username != "other_county_admin"
+    ]
+)
 A_PLACE, MISSING_PLACE = "611103002201", "619999999999"
 
 
@@ -41,6 +48,10 @@ class Probe:
 
 def _a_user(world):
     return {"user_id": world["township_staff"].pk}
+
+
+def _a_household(world):
+    return {"household_id": world["household"].pk}
 
 
 PAGE_PROBES = {
@@ -85,6 +96,39 @@ PAGE_PROBES = {
         lambda w: {**_a_user(w), "token_id": w["token"].pk},
         {"user_id": 10**9, "token_id": 10**9},
         ("post",),
+    ),
+    "registry:household_list": Probe(),
+    "registry:household_create": Probe(
+        methods=("get", "post"),
+        data={
+            "number": "X1",
+            "region_code": A_PLACE,
+            "attribute": "1",
+            "standard": "1",
+            "main_cause": "1",
+            "year_identified": "2016",
+            "land_area_mu": "0",
+        },
+    ),
+    "registry:household_detail": Probe(_a_household, {"household_id": 10**9}),
+    "registry:household_edit": Probe(
+        _a_household,
+        {"household_id": 10**9},
+        ("get", "post"),
+        {"number": "X2", "region_code": A_PLACE},
+    ),
+    "registry:household_reveal": Probe(_a_household, {"household_id": 10**9}, ("post",)),
+    "registry:household_status": Probe(
+        _a_household,
+        {"household_id": 10**9},
+        ("post",),
+        {"status": "out_with_policy", "effective_on": "2020-01-01", "reason": "入侵"},
+    ),
+    "registry:member_create": Probe(
+        _a_household,
+        {"household_id": 10**9},
+        ("get", "post"),
+        {"name": "入侵者", "id_number": "11010519491231002X"},
     ),
 }
 
@@ -149,7 +193,18 @@ def county_a(county_admin, township_staff):
         valid_from=datetime.date(2026, 1, 1),
     )
     token, _key = api_token_create(actor=county_admin, user_id=township_staff.pk, name="县平台")
-    return {"policy": policy, "township_staff": township_staff, "token": token}
+    household = household_register(
+        actor=county_admin,
+        household=household_input(),
+        members=[member_input()],
+        status=first_status(),
+    )
+    return {
+        "policy": policy,
+        "township_staff": township_staff,
+        "token": token,
+        "household": household,
+    }
 
 
 def assert_nothing_of_county_a(response, sent=None):
@@ -174,6 +229,8 @@ def snapshot_state():
         AuditEntry.objects.count(),
         list(Policy.objects.values_list("pk", "value")),
         list(ApiToken.objects.values_list("pk", "revoked_at")),
+        list(Household.objects.values_list("pk", "number", "status")),
+        Member.objects.count(),
     )
 
 

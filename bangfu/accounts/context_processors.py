@@ -6,6 +6,7 @@ from bangfu.core.capabilities import Capability
 # (label, url name, capability needed or None for everyone signed in)
 NAVIGATION = [
     (_("Home"), "core:home", None),
+    (_("Households"), "registry:household_list", None),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),
 ]

@@ -21,10 +21,16 @@ class Role(models.TextChoices):
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COUNTY_ADMIN: frozenset(
-        {Capability.MANAGE_USERS, Capability.EDIT_POLICIES, Capability.VIEW_AUDIT}
+        {
+            Capability.MANAGE_USERS,
+            Capability.EDIT_POLICIES,
+            Capability.VIEW_AUDIT,
+            Capability.EDIT_REGISTRY,
+            Capability.VIEW_FULL_ID_NUMBERS,
+        }
     ),
-    Role.TOWNSHIP_STAFF: frozenset(),
-    Role.WORK_TEAM: frozenset(),
+    Role.TOWNSHIP_STAFF: frozenset({Capability.EDIT_REGISTRY}),
+    Role.WORK_TEAM: frozenset({Capability.EDIT_REGISTRY}),
     Role.PAIR_HELPER: frozenset(),
     Role.INSPECTOR: frozenset({Capability.VIEW_AUDIT}),
     Role.LEADER: frozenset(),

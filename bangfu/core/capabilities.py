@@ -13,6 +13,8 @@ class Capability(StrEnum):
     MANAGE_USERS = "manage_users"
     EDIT_POLICIES = "edit_policies"
     VIEW_AUDIT = "view_audit"
+    EDIT_REGISTRY = "edit_registry"
+    VIEW_FULL_ID_NUMBERS = "view_full_id_numbers"
 
 
 def require(actor, capability: Capability) -> None:

@@ -110,3 +110,29 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"
+
+
+class Code(models.Model):
+    """One entry of a code list (代码表) used by the national forms: a poverty cause, a relation…
+
+    Lists are data, seeded by the app that uses them and edited by the administrator of the
+    top place. An entry in use is never deleted, only retired: old records keep their code,
+    new records can no longer choose it.
+    """
+
+    kind = models.CharField(_("list"), max_length=40)
+    value = models.CharField(_("code"), max_length=20)
+    label = models.CharField(_("label"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    retired = models.BooleanField(_("retired"), default=False)
+
+    class Meta:
+        verbose_name = _("code")
+        verbose_name_plural = _("code lists")
+        ordering = ["kind", "sort_order", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="code_value_unique_in_list")
+        ]
+
+    def __str__(self) -> str:
+        return self.label

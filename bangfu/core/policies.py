@@ -70,6 +70,20 @@ REGISTRY: dict[str, PolicyKey] = {
             integer(5, 12 * 60),
         ),
         PolicyKey(
+            "privacy.id_shown_head",
+            _("ID number: characters shown at the start"),
+            _("Lists and documents show this many leading characters of an ID number."),
+            4,
+            integer(0, 6),
+        ),
+        PolicyKey(
+            "privacy.id_shown_tail",
+            _("ID number: characters shown at the end"),
+            _("Lists and documents show this many trailing characters of an ID number."),
+            2,
+            integer(0, 4),
+        ),
+        PolicyKey(
             "visits.min_per_month",
             _("Minimum home visits per household per month"),
             _("Each paired household must be visited at least this many times a month."),

@@ -56,6 +56,11 @@ def ranges_q(ranges: list[tuple[str, str]], field: str) -> Q:
     return condition
 
 
+def under_q(region, field: str = "region_code") -> Q:
+    """Records whose place lies at or under ``region`` (a filter, not a permission)."""
+    return ranges_q([code_range(region.code, region.level)], field)
+
+
 def scope_q(user, field: str = "region_code") -> Q:
     """The condition a record's place code in ``field`` must meet for ``user`` to see it."""
     return ranges_q(user_ranges(user), field)

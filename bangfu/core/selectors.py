@@ -5,10 +5,19 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from .capabilities import Capability, require
-from .models import AuditEntry, Policy, Region
+from .models import AuditEntry, Code, Policy, Region
 from .policies import Effective, PolicyKey, effective_policies
 from .regions import ancestor_codes
 from .scoping import get_visible_or_404
+
+
+def code_choices(kind: str) -> list[tuple[str, str]]:
+    """The entries of a code list that may be chosen now (retired ones are not offered)."""
+    return list(
+        Code.objects.filter(kind=kind, retired=False)
+        .order_by("sort_order", "value")
+        .values_list("value", "label")
+    )
 
 
 def any_places() -> bool:

@@ -1,0 +1,208 @@
+"""The code lists the system knows, named once: each kind, its label, and its seed entries.
+
+Apps seed their lists from here in a data migration (``seed_codes``); after that the lists
+are data. Entries are (value, label) in the order the national forms print them; the values
+are the common ones of handbook filling guides, not an official dictionary.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class CodeKind:
+    kind: str
+    label: str | Promise
+    seed: tuple[tuple[str, str], ...]
+
+
+ETHNIC_GROUPS = [
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
+]
+
+KINDS: dict[str, CodeKind] = {
+    k.kind: k
+    for k in [
+        CodeKind(
+            "poverty_cause",
+            _("Poverty causes"),
+            (
+                ("1", "因病"),
+                ("2", "因残"),
+                ("3", "因学"),
+                ("4", "因灾"),
+                ("5", "缺土地"),
+                ("6", "缺水"),
+                ("7", "缺技术"),
+                ("8", "缺劳动力"),
+                ("9", "缺资金"),
+                ("10", "交通条件落后"),
+                ("11", "自身发展动力不足"),
+                ("99", "其他"),
+            ),
+        ),
+        CodeKind(
+            "household_attribute",
+            _("Household attributes"),
+            (("1", "一般贫困户"), ("2", "低保贫困户"), ("3", "特困供养贫困户")),
+        ),
+        CodeKind(
+            "identification_standard",
+            _("Identification standards"),
+            (("1", "国家标准"), ("2", "省定标准"), ("3", "市定标准")),
+        ),
+        CodeKind(
+            "relation",
+            _("Relations to the head"),
+            (
+                ("01", "户主"),
+                ("02", "配偶"),
+                ("03", "之子"),
+                ("04", "之女"),
+                ("05", "之儿媳"),
+                ("06", "之女婿"),
+                ("07", "之孙子"),
+                ("08", "之孙女"),
+                ("09", "之父"),
+                ("10", "之母"),
+                ("11", "之兄弟姐妹"),
+                ("99", "其他"),
+            ),
+        ),
+        CodeKind(
+            "health",
+            _("Health"),
+            (("1", "健康"), ("2", "长期慢性病"), ("3", "患有大病"), ("4", "残疾")),
+        ),
+        CodeKind(
+            "labour",
+            _("Labour ability"),
+            (
+                ("1", "普通劳动力"),
+                ("2", "技能劳动力"),
+                ("3", "弱劳动力或半劳动力"),
+                ("4", "丧失劳动力"),
+                ("5", "无劳动力"),
+            ),
+        ),
+        CodeKind(
+            "schooling",
+            _("Schooling"),
+            (
+                ("0", "非在校生"),
+                ("1", "学前教育"),
+                ("2", "小学"),
+                ("3", "七~九年级"),
+                ("4", "高中"),
+                ("5", "中职"),
+                ("6", "高职"),
+                ("7", "本科及以上"),
+            ),
+        ),
+        CodeKind(
+            "education",
+            _("Education"),
+            (
+                ("1", "文盲或半文盲"),
+                ("2", "小学"),
+                ("3", "初中"),
+                ("4", "高中"),
+                ("5", "大专及以上"),
+            ),
+        ),
+        CodeKind(
+            "ethnicity",
+            _("Ethnic groups"),
+            tuple((f"{n:02d}", name) for n, name in enumerate(ETHNIC_GROUPS, start=1)),
+        ),
+        CodeKind(
+            "monitoring_type",
+            _("Monitored household types"),
+            (("1", "脱贫不稳定户"), ("2", "边缘易致贫户"), ("3", "突发严重困难户")),
+        ),
+        CodeKind(
+            "risk_type",
+            _("Risk types"),
+            (
+                ("1", "因病"),
+                ("2", "因学"),
+                ("3", "因残"),
+                ("4", "因自然灾害"),
+                ("5", "因意外事故"),
+                ("6", "因产业项目失败"),
+                ("7", "因务工就业不稳"),
+                ("8", "缺劳动力"),
+                ("99", "其他"),
+            ),
+        ),
+    ]
+}
+
+HEAD_OF_HOUSEHOLD = "01"  # relation code of the head (户主)
+
+
+def seed_codes(apps, schema_editor, kinds: list[str]) -> None:
+    """Data-migration step: create the seed entries of ``kinds`` that do not exist yet."""
+    Code = apps.get_model("core", "Code")
+    for kind in kinds:
+        for order, (value, label) in enumerate(KINDS[kind].seed):
+            Code.objects.get_or_create(
+                kind=kind, value=value, defaults={"label": label, "sort_order": order}
+            )

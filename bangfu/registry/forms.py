@@ -1,0 +1,176 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.codes import HEAD_OF_HOUSEHOLD
+from bangfu.core.regions import RegionLevel
+from bangfu.core.selectors import code_choices, places_down_to
+
+from .models import DangerGrade, HouseholdStatus, Toilet
+from .selectors import SORTS
+from .services import HouseholdInput, MemberInput, StatusInput
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CodeField(forms.ChoiceField):
+    """A choice from a code list, read when the form is built so edits to the list show."""
+
+    def __init__(self, kind: str, *, required: bool = True, **kwargs):
+        super().__init__(required=required, **kwargs)
+        self.kind = kind
+
+    def load(self) -> None:
+        blank = [] if self.required else [("", "—")]
+        self.choices = blank + code_choices(self.kind)
+
+
+class CodeListForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, CodeField):
+                field.load()
+            elif isinstance(field, forms.MultipleChoiceField) and hasattr(field, "kind"):
+                field.choices = code_choices(field.kind)
+
+
+def code_multiple(kind: str, label, **kwargs) -> forms.MultipleChoiceField:
+    field = forms.MultipleChoiceField(
+        label=label, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
+    field.kind = kind
+    return field
+
+
+def village_choices(user) -> list[tuple[str, str]]:
+    return [
+        (code, name)
+        for code, name, level in places_down_to(user, RegionLevel.GROUP)
+        if level >= RegionLevel.VILLAGE
+    ]
+
+
+class HouseholdFilterForm(CodeListForm):
+    region_code = forms.ChoiceField(label=_("Place"), required=False)
+    name = forms.CharField(label=_("Member name"), required=False)
+    id_number = forms.CharField(label=_("ID number"), required=False)
+    number = forms.CharField(label=_("Household number"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", "—"), *HouseholdStatus.choices]
+    )
+    main_cause = CodeField("poverty_cause", label=_("Main cause"), required=False)
+    attribute = CodeField("household_attribute", label=_("Attribute"), required=False)
+    monitoring_type = CodeField("monitoring_type", label=_("Monitoring type"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(s, s) for s in SORTS])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        places = places_down_to(user, RegionLevel.VILLAGE)
+        self.fields["region_code"].choices = [("", _("All my places"))] + [
+            (code, name) for code, name, _level in places
+        ]
+        self.fields["sort"].choices = [
+            ("number", _("Household number")),
+            ("-number", _("Household number, descending")),
+            ("region", _("Place")),
+            ("year", _("Year identified")),
+            ("-year", _("Year identified, newest first")),
+        ]
+
+
+class HouseholdForm(CodeListForm):
+    number = forms.CharField(label=_("Household number"), max_length=30)
+    region_code = forms.ChoiceField(label=_("Village or group"))
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    attribute = CodeField("household_attribute", label=_("Household attribute"))
+    standard = CodeField("identification_standard", label=_("Identification standard"))
+    main_cause = CodeField("poverty_cause", label=_("Main poverty cause"))
+    other_causes = code_multiple("poverty_cause", _("Other poverty causes"))
+    year_identified = forms.IntegerField(label=_("Year identified"))
+    planned_exit_year = forms.IntegerField(label=_("Planned exit year"), required=False)
+    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
+    bank_account = forms.CharField(
+        label=_("Bank account"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Stored encrypted and never shown again; leave empty to keep the one on record."
+        ),
+    )
+    land_area_mu = forms.DecimalField(label=_("Cultivated land (mu)"), initial=0, min_value=0)
+    housing_area = forms.DecimalField(label=_("Housing area (m²)"), required=False, min_value=0)
+    housing_structure = forms.CharField(label=_("Housing structure"), required=False)
+    danger_grade = forms.ChoiceField(
+        label=_("Dangerous-housing grade"), choices=DangerGrade.choices, required=False
+    )
+    water_difficulty = forms.BooleanField(label=_("Difficulty getting water"), required=False)
+    water_safe = forms.BooleanField(label=_("Safe drinking water"), required=False, initial=True)
+    has_power = forms.BooleanField(label=_("Connected to power"), required=False, initial=True)
+    toilet = forms.ChoiceField(
+        label=_("Toilet"), choices=[("", "—"), *Toilet.choices], required=False
+    )
+    road_distance_km = forms.DecimalField(
+        label=_("Distance to a hardened road (km)"), required=False, min_value=0
+    )
+    latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9)
+    longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = village_choices(user)
+
+    def as_input(self) -> HouseholdInput:
+        data = dict(self.cleaned_data)
+        data["land_area_mu"] = data["land_area_mu"] or 0
+        data["bank_account"] = data["bank_account"] or None
+        return HouseholdInput(**data)
+
+
+class MemberForm(CodeListForm):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=30,
+        help_text=_("Birth date and sex are read from it."),
+    )
+    relation = CodeField("relation", label=_("Relation to the head"))
+    ethnicity = CodeField("ethnicity", label=_("Ethnicity"))
+    health = CodeField("health", label=_("Health"))
+    labour = CodeField("labour", label=_("Labour ability"))
+    education = CodeField("education", label=_("Education"), required=False)
+    schooling = CodeField("schooling", label=_("Schooling"), required=False)
+    disability = forms.CharField(label=_("Disability (grade)"), max_length=20, required=False)
+    work_status = forms.CharField(label=_("Work status"), max_length=40, required=False)
+    dibao = forms.BooleanField(label=_("Receives minimum living allowance"), required=False)
+    medical_insurance = forms.BooleanField(
+        label=_("Medical insurance"), required=False, initial=True
+    )
+    pension_insurance = forms.BooleanField(label=_("Pension insurance"), required=False)
+
+    def as_input(self) -> MemberInput:
+        return MemberInput(**self.cleaned_data)
+
+
+class HeadForm(MemberForm):
+    """The head of a new household: the relation is fixed."""
+
+    prefix = "head"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["relation"]
+
+    def as_input(self) -> MemberInput:
+        return MemberInput(relation=HEAD_OF_HOUSEHOLD, **self.cleaned_data)
+
+
+class StatusForm(CodeListForm):
+    status = forms.ChoiceField(label=_("New status"), choices=HouseholdStatus.choices)
+    effective_on = forms.DateField(label=_("Effective on"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    monitoring_type = CodeField("monitoring_type", label=_("Monitoring type"), required=False)
+    risk_types = code_multiple("risk_type", _("Risk types"))
+
+    def as_input(self) -> StatusInput:
+        return StatusInput(**self.cleaned_data)

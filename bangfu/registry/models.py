@@ -1,0 +1,187 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.models import Code, Region
+from bangfu.core.scoping import RegionalQuerySet
+
+
+class HouseholdStatus(models.TextChoices):
+    """Where a household stands (脱贫状态), since 2021 including monitoring (监测)."""
+
+    NOT_OUT = "not_out", _("Not yet out of poverty")
+    OUT_WITH_POLICY = "out_with_policy", _("Out of poverty (still receiving policy)")
+    OUT_WITHOUT_POLICY = "out_without_policy", _("Out of poverty (no longer receiving policy)")
+    RELAPSED = "relapsed", _("Relapsed into poverty")
+    MONITORED = "monitored", _("Monitored household")
+    RISK_CLEARED = "risk_cleared", _("Risk cleared")
+
+
+class DangerGrade(models.TextChoices):
+    """Dangerous-housing grade (危房等级)."""
+
+    NONE = "", _("Not dangerous")
+    A = "A", _("Grade A")
+    B = "B", _("Grade B")
+    C = "C", _("Grade C")
+    D = "D", _("Grade D")
+
+
+class Toilet(models.TextChoices):
+    NONE = "none", _("None")
+    DRY = "dry", _("Dry latrine")
+    SANITARY = "sanitary", _("Sanitary toilet")
+
+
+def code_field(kind: str, label, **options):
+    return models.ForeignKey(
+        Code,
+        verbose_name=label,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": kind},
+        **options,
+    )
+
+
+class Household(models.Model):
+    """A registered poor or monitored household (建档立卡户 / 监测对象), as on the national form."""
+
+    number = models.CharField(_("household number"), max_length=30, unique=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("village or group"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account_sealed = models.TextField(_("bank account"), blank=True)
+    attribute = code_field("household_attribute", _("household attribute"))
+    standard = code_field("identification_standard", _("identification standard"))
+    main_cause = code_field("poverty_cause", _("main poverty cause"))
+    other_causes = models.ManyToManyField(
+        Code, verbose_name=_("other poverty causes"), related_name="+", blank=True
+    )
+    year_identified = models.PositiveSmallIntegerField(_("year identified"))
+    planned_exit_year = models.PositiveSmallIntegerField(
+        _("planned exit year"), null=True, blank=True
+    )
+    # The latest entry of the status history, kept here so that lists filter on it by index;
+    # only household services write it, in the same transaction as the history entry.
+    status = models.CharField(
+        _("status"), max_length=24, choices=HouseholdStatus.choices, db_index=True
+    )
+    monitoring_type = code_field("monitoring_type", _("monitoring type"), null=True, blank=True)
+    land_area_mu = models.DecimalField(
+        _("cultivated land (mu)"), max_digits=8, decimal_places=2, default=Decimal(0)
+    )
+    housing_area = models.DecimalField(
+        _("housing area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    housing_structure = models.CharField(_("housing structure"), max_length=40, blank=True)
+    danger_grade = models.CharField(
+        _("dangerous-housing grade"), max_length=1, choices=DangerGrade.choices, blank=True
+    )
+    water_difficulty = models.BooleanField(_("difficulty getting water"), default=False)
+    water_safe = models.BooleanField(_("safe drinking water"), default=True)
+    has_power = models.BooleanField(_("connected to power"), default=True)
+    toilet = models.CharField(_("toilet"), max_length=10, choices=Toilet.choices, blank=True)
+    road_distance_km = models.DecimalField(
+        _("distance to a hardened road (km)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [
+            models.Index(fields=["region", "number"]),
+            models.Index(fields=["status", "region"]),
+            models.Index(fields=["main_cause", "region"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Sex(models.TextChoices):
+    MALE = "1", _("Male")
+    FEMALE = "2", _("Female")
+
+
+class Member(models.Model):
+    """A person in a household (家庭成员). The ID number is stored sealed, with a look-up hash."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    id_number_sealed = models.TextField(_("ID number"))
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    relation = code_field("relation", _("relation to the head"))
+    is_head = models.BooleanField(_("head of household"), default=False)
+    ethnicity = code_field("ethnicity", _("ethnicity"))
+    education = code_field("education", _("education"), null=True, blank=True)
+    schooling = code_field("schooling", _("schooling"), null=True, blank=True)
+    health = code_field("health", _("health"))
+    disability = models.CharField(_("disability (grade)"), max_length=20, blank=True)
+    labour = code_field("labour", _("labour ability"))
+    work_status = models.CharField(_("work status"), max_length=40, blank=True)
+    dibao = models.BooleanField(_("receives minimum living allowance (低保)"), default=False)
+    medical_insurance = models.BooleanField(_("medical insurance"), default=True)
+    pension_insurance = models.BooleanField(_("pension insurance"), default=False)
+
+    scope_field = "household__region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(is_head=True),
+                name="one_head_per_household",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusChange(models.Model):
+    """One dated step in a household's history (状态变更); never edited, never deleted."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="history")
+    status = models.CharField(_("status"), max_length=24, choices=HouseholdStatus.choices)
+    monitoring_type = code_field("monitoring_type", _("monitoring type"), null=True, blank=True)
+    risk_types = models.ManyToManyField(
+        Code, verbose_name=_("risk types"), related_name="+", blank=True
+    )
+    effective_on = models.DateField(_("effective on"))
+    reason = models.CharField(_("reason"), max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    scope_field = "household__region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.status} {self.effective_on}"

@@ -1,0 +1,158 @@
+"""Reads of the household registry shared by pages, the API and (later) exports."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+
+from bangfu.accounts.selectors import account_policy
+from bangfu.core import idnumbers
+from bangfu.core.capabilities import Capability
+from bangfu.core.models import Region
+from bangfu.core.protection import lookup_hash, unseal
+from bangfu.core.scoping import get_visible_or_404, under_q
+
+from .models import Household, Member, StatusChange
+
+
+@dataclass(frozen=True)
+class IdMask:
+    """How much of an ID number a person may see: all of it, or ``head`` and ``tail``."""
+
+    full: bool
+    head: int
+    tail: int
+
+
+def id_mask_for(user) -> IdMask:
+    username = user.get_username()
+    return IdMask(
+        full=user.has_capability(Capability.VIEW_FULL_ID_NUMBERS),
+        head=account_policy(username, "privacy.id_shown_head"),
+        tail=account_policy(username, "privacy.id_shown_tail"),
+    )
+
+
+def masked_id(value: str, mask: IdMask) -> str:
+    """The ID as lists show it: masked (``6101************3X``) even for those who may see it
+    in full; seeing it whole is a separate, audited step (``registry.services``)."""
+    return idnumbers.mask(value, mask.head, mask.tail)
+
+
+def shown_id(member: Member, mask: IdMask) -> str:
+    return masked_id(unseal(member.id_number_sealed), mask)
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    region_code: str = ""
+    name: str = ""
+    id_number: str = ""
+    number: str = ""
+    status: str = ""
+    main_cause: str = ""
+    attribute: str = ""
+    monitoring_type: str = ""
+    sort: str = "number"
+
+
+SORTS = {
+    "number": "number",
+    "-number": "-number",
+    "region": "region_id",
+    "-region": "-region_id",
+    "year": "year_identified",
+    "-year": "-year_identified",
+}
+
+
+def households(user, filters: HouseholdFilters) -> QuerySet[Household]:
+    """The households the user may see that match ``filters``, in the requested order."""
+    rows = Household.objects.visible_to(user)
+    if filters.region_code:
+        region = Region.objects.visible_to(user).filter(code=filters.region_code).first()
+        if region is None:
+            return rows.none()
+        rows = rows.filter(under_q(region, "region_id"))
+    if filters.number:
+        rows = rows.filter(number__startswith=filters.number.strip())
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.main_cause:
+        rows = rows.filter(main_cause__value=filters.main_cause)
+    if filters.attribute:
+        rows = rows.filter(attribute__value=filters.attribute)
+    if filters.monitoring_type:
+        rows = rows.filter(monitoring_type__value=filters.monitoring_type)
+    if filters.name:
+        named = Member.objects.filter(household=OuterRef("pk"), name__contains=filters.name.strip())
+        rows = rows.filter(Exists(named))
+    if filters.id_number:
+        digest = lookup_hash(idnumbers.normalise(filters.id_number))
+        holder = Member.objects.filter(household=OuterRef("pk"), id_number_hash=digest)
+        rows = rows.filter(Exists(holder))
+    return rows.select_related("region", "main_cause", "attribute").order_by(
+        SORTS.get(filters.sort, "number"), "pk"
+    )
+
+
+def household_page(
+    user, filters: HouseholdFilters, page: int | str | None, per_page: int = 50
+) -> Page:
+    return Paginator(households(user, filters), per_page).get_page(page)
+
+
+def household_for(user, household_id: int) -> Household:
+    return get_visible_or_404(
+        Household.objects.select_related(
+            "region", "attribute", "standard", "main_cause", "monitoring_type"
+        ).prefetch_related("other_causes"),
+        user,
+        pk=household_id,
+    )
+
+
+def members_of(household: Household) -> QuerySet[Member]:
+    return household.members.select_related(
+        "relation", "ethnicity", "health", "labour", "education", "schooling"
+    ).order_by("-is_head", "birth_date", "pk")
+
+
+def history_of(household: Household) -> QuerySet[StatusChange]:
+    return household.history.select_related("monitoring_type", "actor").prefetch_related(
+        "risk_types"
+    )
+
+
+def household_initial(household: Household) -> dict:
+    """The edit form's starting values: codes by value, the bank account left out (sealed)."""
+    initial = {
+        name: getattr(household, name)
+        for name in (
+            "number",
+            "address",
+            "phone",
+            "bank_name",
+            "year_identified",
+            "planned_exit_year",
+            "land_area_mu",
+            "housing_area",
+            "housing_structure",
+            "danger_grade",
+            "water_difficulty",
+            "water_safe",
+            "has_power",
+            "toilet",
+            "road_distance_km",
+            "latitude",
+            "longitude",
+        )
+    }
+    initial.update(
+        region_code=household.region_id,
+        attribute=household.attribute.value,
+        standard=household.standard.value,
+        main_cause=household.main_cause.value,
+        other_causes=[code.value for code in household.other_causes.all()],
+    )
+    return initial

@@ -1,0 +1,518 @@
+"""Writes to the household registry: each use case one transaction, audited.
+
+Input arrives as plain values (from a form, the API or an import row); codes are given by
+their value in the code list, ID numbers in any form people type them. Every refusal names
+the field it is about.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bangfu.core import audit, idnumbers
+from bangfu.core.capabilities import Capability, require
+from bangfu.core.codes import HEAD_OF_HOUSEHOLD
+from bangfu.core.errors import DomainError, OutOfScope
+from bangfu.core.models import Code, Region
+from bangfu.core.protection import lookup_hash, seal, unseal
+from bangfu.core.regions import RegionLevel
+
+from .models import Household, HouseholdStatus, Member, StatusChange
+from .selectors import id_mask_for, masked_id
+
+# Which status may follow which (脱贫 → 返贫 → 监测 …); the first entry of a history may be any.
+TRANSITIONS: dict[str, set[str]] = {
+    HouseholdStatus.NOT_OUT: {HouseholdStatus.OUT_WITH_POLICY, HouseholdStatus.MONITORED},
+    HouseholdStatus.OUT_WITH_POLICY: {
+        HouseholdStatus.OUT_WITHOUT_POLICY,
+        HouseholdStatus.RELAPSED,
+        HouseholdStatus.MONITORED,
+    },
+    HouseholdStatus.OUT_WITHOUT_POLICY: {HouseholdStatus.RELAPSED, HouseholdStatus.MONITORED},
+    HouseholdStatus.RELAPSED: {HouseholdStatus.OUT_WITH_POLICY, HouseholdStatus.MONITORED},
+    HouseholdStatus.MONITORED: {HouseholdStatus.RISK_CLEARED},
+    HouseholdStatus.RISK_CLEARED: {HouseholdStatus.MONITORED},
+}
+
+
+@dataclass
+class HouseholdInput:
+    number: str
+    region_code: str
+    attribute: str
+    standard: str
+    main_cause: str
+    year_identified: int
+    other_causes: list[str] = field(default_factory=list)
+    address: str = ""
+    phone: str = ""
+    bank_name: str = ""
+    bank_account: str | None = None  # None keeps the account on record
+    planned_exit_year: int | None = None
+    land_area_mu: Decimal = Decimal(0)
+    housing_area: Decimal | None = None
+    housing_structure: str = ""
+    danger_grade: str = ""
+    water_difficulty: bool = False
+    water_safe: bool = True
+    has_power: bool = True
+    toilet: str = ""
+    road_distance_km: Decimal | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+@dataclass
+class MemberInput:
+    name: str
+    id_number: str
+    relation: str
+    ethnicity: str
+    health: str
+    labour: str
+    sex: str = ""
+    birth_date: datetime.date | None = None
+    education: str = ""
+    schooling: str = ""
+    disability: str = ""
+    work_status: str = ""
+    dibao: bool = False
+    medical_insurance: bool = True
+    pension_insurance: bool = False
+
+
+@dataclass
+class StatusInput:
+    status: str
+    effective_on: datetime.date
+    reason: str
+    monitoring_type: str = ""
+    risk_types: list[str] = field(default_factory=list)
+
+
+def _code(kind: str, value: Any, field_name: str, *, keep: Code | None = None) -> Code:
+    """The active entry ``value`` of list ``kind``; a retired one only if the record has it."""
+    text = str(value or "").strip()
+    code = Code.objects.filter(kind=kind, value=text).first()
+    if code is None or (code.retired and code != keep):
+        raise DomainError(
+            _("“%(value)s” is not an entry of the list in use here.") % {"value": text},
+            code="bad_code",
+            field=field_name,
+        )
+    return code
+
+
+def _codes(kind: str, values: Iterable[Any], field_name: str) -> list[Code]:
+    return [_code(kind, value, field_name) for value in values if str(value or "").strip()]
+
+
+def _household_place(actor, region_code: str) -> Region:
+    region = Region.objects.visible_to(actor).filter(code=region_code).first()
+    if region is None:
+        raise DomainError(
+            _("Choose a village or group among your places."), code="bad_place", field="region"
+        )
+    if region.level not in (RegionLevel.VILLAGE, RegionLevel.GROUP):
+        raise DomainError(
+            _("A household belongs to a village or a village group, not to a %(level)s.")
+            % {"level": RegionLevel(region.level).label},
+            code="bad_place",
+            field="region",
+        )
+    return region
+
+
+def _apply_household(actor, household: Household, data: HouseholdInput) -> list[Code]:
+    number = data.number.strip()
+    if not number:
+        raise DomainError(_("Enter the household number."), code="no_number", field="number")
+    taken = Household.objects.filter(number=number).exclude(pk=household.pk).exists()
+    if taken:
+        raise DomainError(
+            _("Household number %(number)s is already registered.") % {"number": number},
+            code="number_taken",
+            field="number",
+        )
+    if not 1980 <= int(data.year_identified) <= datetime.date.today().year:
+        raise DomainError(
+            _("Enter the year the household was identified (1980 to this year)."),
+            code="bad_year",
+            field="year_identified",
+        )
+    household.number = number
+    household.region = _household_place(actor, data.region_code)
+    household.attribute = _code(
+        "household_attribute", data.attribute, "attribute", keep=_current(household, "attribute")
+    )
+    household.standard = _code(
+        "identification_standard", data.standard, "standard", keep=_current(household, "standard")
+    )
+    household.main_cause = _code(
+        "poverty_cause", data.main_cause, "main_cause", keep=_current(household, "main_cause")
+    )
+    for name in (
+        "address",
+        "phone",
+        "bank_name",
+        "planned_exit_year",
+        "land_area_mu",
+        "housing_area",
+        "housing_structure",
+        "danger_grade",
+        "water_difficulty",
+        "water_safe",
+        "has_power",
+        "toilet",
+        "road_distance_km",
+        "latitude",
+        "longitude",
+    ):
+        value = getattr(data, name)
+        setattr(household, name, value.strip() if isinstance(value, str) else value)
+    household.year_identified = int(data.year_identified)
+    if data.bank_account is not None:
+        account = "".join(data.bank_account.split())
+        household.bank_account_sealed = seal(account) if account else ""
+    return _codes("poverty_cause", data.other_causes, "other_causes")
+
+
+def _current(record, name: str) -> Code | None:
+    return getattr(record, name) if getattr(record, f"{name}_id", None) else None
+
+
+HOUSEHOLD_AUDIT_FIELDS = [
+    "number",
+    "region",
+    "address",
+    "phone",
+    "bank_name",
+    "attribute",
+    "standard",
+    "main_cause",
+    "year_identified",
+    "planned_exit_year",
+    "status",
+    "monitoring_type",
+    "land_area_mu",
+    "housing_area",
+    "housing_structure",
+    "danger_grade",
+    "water_difficulty",
+    "water_safe",
+    "has_power",
+    "toilet",
+    "road_distance_km",
+    "latitude",
+    "longitude",
+]
+
+
+def _household_state(household: Household) -> dict[str, Any]:
+    # The bank account is sealed; the audit log records that it changed, never its value.
+    state = audit.snapshot(household, HOUSEHOLD_AUDIT_FIELDS)
+    state["bank_account_sealed"] = bool(household.bank_account_sealed)
+    state["other_causes"] = sorted(household.other_causes.values_list("value", flat=True))
+    return state
+
+
+def _member_state(member: Member) -> dict[str, Any]:
+    state = audit.snapshot(
+        member,
+        [
+            "household",
+            "name",
+            "sex",
+            "birth_date",
+            "relation",
+            "is_head",
+            "ethnicity",
+            "education",
+            "schooling",
+            "health",
+            "disability",
+            "labour",
+            "work_status",
+            "dibao",
+            "medical_insurance",
+            "pension_insurance",
+        ],
+    )
+    state["id_number_hash"] = member.id_number_hash[:12]
+    return state
+
+
+def _apply_member(actor, member: Member, data: MemberInput) -> None:
+    name = data.name.strip()
+    if not name:
+        raise DomainError(_("Enter the member's name."), code="no_name", field="name")
+    person = idnumbers.parse(data.id_number)
+    if data.birth_date and data.birth_date != person.birth_date:
+        raise DomainError(
+            _("The birth date %(entered)s does not match the ID number, which says %(id)s.")
+            % {"entered": data.birth_date, "id": person.birth_date},
+            code="birth_date_mismatch",
+            field="birth_date",
+        )
+    if data.sex and data.sex != person.sex:
+        raise DomainError(
+            _("The sex entered does not match the ID number."),
+            code="sex_mismatch",
+            field="sex",
+        )
+    digest = lookup_hash(person.value)
+    other = (
+        Member.objects.select_related("household")
+        .filter(id_number_hash=digest)
+        .exclude(pk=member.pk)
+        .first()
+    )
+    if other is not None:
+        shown = masked_id(person.value, id_mask_for(actor))
+        if Household.objects.visible_to(actor).filter(pk=other.household_id).exists():
+            message = _("ID number %(id)s is already registered in household %(number)s.") % {
+                "id": shown,
+                "number": other.household.number,
+            }
+        else:
+            message = _(
+                "ID number %(id)s is already registered in a household outside your places; "
+                "ask the county office to move the person if they have changed household."
+            ) % {"id": shown}
+        raise DomainError(message, code="id_number_taken", field="id_number")
+    member.name, member.sex, member.birth_date = name, person.sex, person.birth_date
+    member.id_number_sealed, member.id_number_hash = seal(person.value), digest
+    member.relation = _code(
+        "relation", data.relation, "relation", keep=_current(member, "relation")
+    )
+    member.is_head = member.relation.value == HEAD_OF_HOUSEHOLD
+    for kind in ("ethnicity", "health", "labour"):
+        setattr(member, kind, _code(kind, getattr(data, kind), kind, keep=_current(member, kind)))
+    for kind in ("education", "schooling"):
+        value = getattr(data, kind)
+        setattr(
+            member, kind, _code(kind, value, kind, keep=_current(member, kind)) if value else None
+        )
+    member.disability, member.work_status = data.disability.strip(), data.work_status.strip()
+    member.dibao = data.dibao
+    member.medical_insurance, member.pension_insurance = (
+        data.medical_insurance,
+        data.pension_insurance,
+    )
+
+
+def _refuse_second_head(member: Member) -> None:
+    others = Member.objects.filter(household_id=member.household_id, is_head=True)
+    if member.is_head and others.exclude(pk=member.pk).exists():
+        raise DomainError(
+            _("This household already has a head (户主); change that member's relation first."),
+            code="one_head",
+            field="relation",
+        )
+
+
+def _check_one_head(household: Household) -> None:
+    heads = Member.objects.filter(household=household, is_head=True).count()
+    if heads != 1:
+        raise DomainError(
+            _("A household has exactly one head (户主); this one would have %(n)d.") % {"n": heads},
+            code="one_head",
+            field="relation",
+        )
+
+
+def _apply_status(household: Household, data: StatusInput, actor, *, first: bool) -> StatusChange:
+    if data.status not in HouseholdStatus.values:
+        raise DomainError(_("Unknown status."), code="bad_status", field="status")
+    if not first and data.status not in TRANSITIONS[household.status]:
+        raise DomainError(
+            _("A household that is “%(current)s” cannot become “%(new)s”.")
+            % {
+                "current": HouseholdStatus(household.status).label,
+                "new": HouseholdStatus(data.status).label,
+            },
+            code="bad_transition",
+            field="status",
+        )
+    if not data.reason.strip():
+        raise DomainError(_("Give the reason for the change."), code="no_reason", field="reason")
+    last = household.history.order_by("-effective_on").first() if not first else None
+    if last and data.effective_on < last.effective_on:
+        raise DomainError(
+            _("The date is before the last change (%(day)s).") % {"day": last.effective_on},
+            code="date_before_last",
+            field="effective_on",
+        )
+    monitoring_type, risk_types = None, []
+    if data.status == HouseholdStatus.MONITORED:
+        monitoring_type = _code("monitoring_type", data.monitoring_type, "monitoring_type")
+        risk_types = _codes("risk_type", data.risk_types, "risk_types")
+        if not risk_types:
+            raise DomainError(
+                _("Choose at least one risk type for a monitored household."),
+                code="no_risk_type",
+                field="risk_types",
+            )
+    household.status = data.status
+    if data.status in (HouseholdStatus.MONITORED, HouseholdStatus.RISK_CLEARED):
+        household.monitoring_type = monitoring_type or household.monitoring_type
+    entry = StatusChange.objects.create(
+        household=household,
+        status=data.status,
+        monitoring_type=monitoring_type,
+        effective_on=data.effective_on,
+        reason=data.reason.strip(),
+        actor=actor,
+    )
+    entry.risk_types.set(risk_types)
+    return entry
+
+
+def household_register(
+    *,
+    actor,
+    household: HouseholdInput,
+    members: list[MemberInput],
+    status: StatusInput,
+) -> Household:
+    """Register a household with its members and its first status (建档立卡 / 纳入监测)."""
+    require(actor, Capability.EDIT_REGISTRY)
+    with transaction.atomic():
+        record = Household()
+        other_causes = _apply_household(actor, record, household)
+        record.status = status.status
+        record.save()
+        record.other_causes.set(other_causes)
+        _apply_status(record, status, actor, first=True)
+        record.save(update_fields=["status", "monitoring_type"])
+        for index, data in enumerate(members):
+            member = Member(household=record)
+            try:
+                _apply_member(actor, member, data)
+                _refuse_second_head(member)
+            except DomainError as refusal:
+                refusal.field = f"members.{index}.{refusal.field}"
+                raise
+            member.save()
+        _check_one_head(record)
+        audit.record(
+            actor=actor,
+            action="household.register",
+            obj=record,
+            region_code=record.region_id,
+            after={
+                **_household_state(record),
+                "members": [_member_state(m) for m in record.members.order_by("pk")],
+            },
+        )
+    return record
+
+
+def _editable_household(actor, household_id: int) -> Household:
+    require(actor, Capability.EDIT_REGISTRY)
+    household = (
+        Household.objects.visible_to(actor).select_for_update().filter(pk=household_id).first()
+    )
+    if household is None:
+        raise OutOfScope()
+    return household
+
+
+def household_update(*, actor, household_id: int, household: HouseholdInput) -> Household:
+    with transaction.atomic():
+        record = _editable_household(actor, household_id)
+        before = _household_state(record)
+        other_causes = _apply_household(actor, record, household)
+        record.save()
+        record.other_causes.set(other_causes)
+        audit.record(
+            actor=actor,
+            action="household.update",
+            obj=record,
+            region_code=record.region_id,
+            before=before,
+            after=_household_state(record),
+        )
+    return record
+
+
+def household_status_change(*, actor, household_id: int, change: StatusInput) -> StatusChange:
+    """Record a dated step in a household's status (脱贫, 返贫, 纳入监测, 风险消除 …)."""
+    with transaction.atomic():
+        record = _editable_household(actor, household_id)
+        before = _household_state(record)
+        entry = _apply_status(record, change, actor, first=False)
+        record.save(update_fields=["status", "monitoring_type"])
+        audit.record(
+            actor=actor,
+            action="household.status_change",
+            obj=record,
+            region_code=record.region_id,
+            before=before,
+            after={**_household_state(record), "effective_on": change.effective_on,
+                   "reason": entry.reason},
+        )  # fmt: skip
+    return entry
+
+
+def member_add(*, actor, household_id: int, member: MemberInput) -> Member:
+    with transaction.atomic():
+        household = _editable_household(actor, household_id)
+        record = Member(household=household)
+        _apply_member(actor, record, member)
+        _refuse_second_head(record)
+        record.save()
+        _check_one_head(household)
+        audit.record(
+            actor=actor,
+            action="member.add",
+            obj=record,
+            region_code=household.region_id,
+            after=_member_state(record),
+        )
+    return record
+
+
+def member_update(*, actor, member_id: int, member: MemberInput) -> Member:
+    with transaction.atomic():
+        record = Member.objects.visible_to(actor).select_for_update().filter(pk=member_id).first()
+        if record is None:
+            raise OutOfScope()
+        household = _editable_household(actor, record.household_id)
+        before = _member_state(record)
+        _apply_member(actor, record, member)
+        _refuse_second_head(record)
+        record.save()
+        _check_one_head(household)
+        audit.record(
+            actor=actor,
+            action="member.update",
+            obj=record,
+            region_code=household.region_id,
+            before=before,
+            after=_member_state(record),
+        )
+    return record
+
+
+def id_numbers_revealed(*, actor, household_id: int) -> dict[int, str]:
+    """The members' full ID numbers, for someone with the right; the look is audited (查看留痕)."""
+    require(actor, Capability.VIEW_FULL_ID_NUMBERS)
+    with transaction.atomic():
+        household = Household.objects.visible_to(actor).filter(pk=household_id).first()
+        if household is None:
+            raise OutOfScope()
+        members = list(household.members.order_by("pk"))
+        audit.record(
+            actor=actor,
+            action="member.id_numbers_revealed",
+            obj=household,
+            region_code=household.region_id,
+            after={"members": [m.pk for m in members]},
+        )
+    return {member.pk: unseal(member.id_number_sealed) for member in members}

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.household_list, name="household_list"),
+    path("new/", views.household_create, name="household_create"),
+    path("<int:household_id>/", views.household_detail, name="household_detail"),
+    path("<int:household_id>/edit/", views.household_edit, name="household_edit"),
+    path("<int:household_id>/reveal/", views.household_reveal, name="household_reveal"),
+    path("<int:household_id>/status/", views.household_status, name="household_status"),
+    path("<int:household_id>/members/new/", views.member_create, name="member_create"),
+]

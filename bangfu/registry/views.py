@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bangfu.core.capabilities import Capability, require
+from bangfu.core.errors import DomainError
+from bangfu.core.forms import show_refusal
+
+from . import selectors, services
+from .forms import HeadForm, HouseholdFilterForm, HouseholdForm, MemberForm, StatusForm
+
+
+@login_required
+def household_list(request):
+    form = HouseholdFilterForm(request.GET or None, user=request.user)
+    filters = selectors.HouseholdFilters(
+        **(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    )
+    page = selectors.household_page(request.user, filters, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/household_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _household_context(request, household, *, revealed=False, status_form=None):
+    mask = selectors.id_mask_for(request.user)
+    members = list(selectors.members_of(household))
+    shown = (
+        services.id_numbers_revealed(actor=request.user, household_id=household.pk)
+        if revealed
+        else {m.pk: selectors.shown_id(m, mask) for m in members}
+    )
+    return {
+        "household": household,
+        "members": [(member, shown[member.pk]) for member in members],
+        "history": selectors.history_of(household),
+        "may_reveal": mask.full and not revealed,
+        "status_form": status_form or StatusForm(),
+    }
+
+
+@login_required
+def household_detail(request, household_id):
+    household = selectors.household_for(request.user, household_id)
+    return render(request, "registry/household_detail.html", _household_context(request, household))
+
+
+@login_required
+@require_POST
+def household_reveal(request, household_id):
+    """The household page with full ID numbers, for those allowed; each reveal is audited."""
+    household = selectors.household_for(request.user, household_id)
+    return render(
+        request,
+        "registry/household_detail.html",
+        _household_context(request, household, revealed=True),
+    )
+
+
+@login_required
+def household_create(request):
+    require(request.user, Capability.EDIT_REGISTRY)
+    form = HouseholdForm(request.POST or None, user=request.user)
+    head = HeadForm(request.POST or None)
+    status = StatusForm(request.POST or None, prefix="status")
+    forms = {"household": form, "head": head, "status": status}
+    if request.method == "POST" and all(f.is_valid() for f in forms.values()):
+        try:
+            household = services.household_register(
+                actor=request.user,
+                household=form.as_input(),
+                members=[head.as_input()],
+                status=status.as_input(),
+            )
+        except DomainError as refusal:
+            _show_on(forms, refusal)
+        else:
+            messages.success(request, _("Household %(number)s registered.") % {"number": household})
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(request, "registry/household_form.html", {"forms": forms, "creating": True})
+
+
+def _show_on(forms, refusal: DomainError) -> None:
+    """Put a refusal on the form it names: ``members.0.id_number`` belongs to the head's."""
+    field = refusal.field or ""
+    if field.startswith("members."):
+        refusal.field = field.split(".", 2)[2]
+        show_refusal(forms["head"], refusal)
+    elif field in ("status", "effective_on", "reason", "monitoring_type", "risk_types"):
+        show_refusal(forms["status"], refusal)
+    else:
+        show_refusal(forms["household"], refusal)
+
+
+@login_required
+def household_edit(request, household_id):
+    require(request.user, Capability.EDIT_REGISTRY)
+    household = selectors.household_for(request.user, household_id)
+    form = HouseholdForm(
+        request.POST or None, user=request.user, initial=selectors.household_initial(household)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(
+                actor=request.user, household_id=household.pk, household=form.as_input()
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("Household %(number)s saved.") % {"number": household})
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(
+        request,
+        "registry/household_form.html",
+        {"forms": {"household": form}, "household": household},
+    )
+
+
+@login_required
+@require_POST
+def household_status(request, household_id):
+    household = selectors.household_for(request.user, household_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.household_status_change(
+                actor=request.user, household_id=household.pk, change=form.as_input()
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The status change was recorded."))
+            return redirect("registry:household_detail", household_id=household.pk)
+    context = _household_context(request, household, status_form=form)
+    return render(request, "registry/household_detail.html", context, status=400)
+
+
+@login_required
+def member_create(request, household_id):
+    require(request.user, Capability.EDIT_REGISTRY)
+    household = selectors.household_for(request.user, household_id)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(
+                actor=request.user, household_id=household.pk, member=form.as_input()
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(request, "registry/member_form.html", {"form": form, "household": household})

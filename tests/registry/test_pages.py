@@ -1,0 +1,86 @@
+from bangfu.core.models import AuditEntry
+from bangfu.registry.models import Household
+from tests.registry.conftest import id_number
+
+HEAD = id_number("19650312", "001")
+
+
+def registration(**overrides):
+    data = {
+        "number": "6111030022010009",
+        "region_code": "611103002201",
+        "attribute": "2",
+        "standard": "1",
+        "main_cause": "2",
+        "other_causes": ["1", "8"],
+        "year_identified": "2016",
+        "land_area_mu": "1.5",
+        "water_safe": "on",
+        "has_power": "on",
+        "head-name": "马建国",
+        "head-id_number": HEAD,
+        "head-ethnicity": "01",
+        "head-health": "4",
+        "head-labour": "4",
+        "status-status": "not_out",
+        "status-effective_on": "2016-05-01",
+        "status-reason": "精准识别",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_registering_through_the_form(signed_in, county_admin):
+    client = signed_in(county_admin)
+    assert client.get("/households/new/").status_code == 200
+    response = client.post("/households/new/", registration())
+    household = Household.objects.get(number="6111030022010009")
+    assert response.status_code == 302 and response["Location"] == f"/households/{household.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "马建国" in page and HEAD not in page and HEAD[-2:] in page
+    assert "因残" in page and "因病" in page
+
+
+def test_a_bad_id_number_is_shown_on_the_heads_field(signed_in, county_admin):
+    client = signed_in(county_admin)
+    response = client.post("/households/new/", registration(**{"head-id_number": HEAD[:-1]}))
+    assert response.status_code == 200
+    assert response.context["forms"]["head"].errors["id_number"]
+    assert not Household.objects.exists()
+
+
+def test_full_ids_are_shown_only_on_request_and_audited(signed_in, county_admin, leader, client):
+    signed_in(county_admin).post("/households/new/", registration())
+    household = Household.objects.get()
+    page = client.post(f"/households/{household.pk}/reveal/").content.decode()
+    assert HEAD in page
+    assert AuditEntry.objects.filter(action="member.id_numbers_revealed").count() == 1
+    client.force_login(leader)
+    assert "reveal" not in client.get(f"/households/{household.pk}/").content.decode()
+    assert client.post(f"/households/{household.pk}/reveal/").status_code == 403
+
+
+def test_a_status_change_from_the_household_page(signed_in, county_admin):
+    client = signed_in(county_admin)
+    client.post("/households/new/", registration())
+    household = Household.objects.get()
+    refused = client.post(
+        f"/households/{household.pk}/status/",
+        {"status": "risk_cleared", "effective_on": "2020-01-01", "reason": "x"},
+    )
+    assert refused.status_code == 400 and refused.context["status_form"].errors["status"]
+    done = client.post(
+        f"/households/{household.pk}/status/",
+        {"status": "out_with_policy", "effective_on": "2019-12-01", "reason": "稳定脱贫"},
+    )
+    assert done.status_code == 302
+    assert "稳定脱贫" in client.get(f"/households/{household.pk}/").content.decode()
+
+
+def test_the_list_filters_and_is_scoped(signed_in, county_admin, township_staff):
+    client = signed_in(county_admin)
+    client.post("/households/new/", registration())
+    assert "6111030022010009" in client.get("/households/?name=建国").content.decode()
+    assert "6111030022010009" not in client.get("/households/?main_cause=1").content.decode()
+    client.force_login(township_staff)  # 马王街道: the household is in 钓台街道
+    assert "6111030022010009" not in client.get("/households/").content.decode()
