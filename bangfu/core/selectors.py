@@ -7,7 +7,7 @@ from django.db.models import Count, QuerySet
 from .capabilities import Capability, require
 from .models import AuditEntry, Code, Policy, Region
 from .policies import Effective, PolicyKey, effective_policies
-from .regions import ancestor_codes
+from .regions import RegionLevel, ancestor_codes
 from .scoping import get_visible_or_404
 
 
@@ -42,6 +42,17 @@ def places_down_to(user, level: int) -> list[tuple[str, str, int]]:
         .order_by("code")
         .values_list("code", "name", "level")
     )
+
+
+def leaf_places(user) -> list[str]:
+    """Codes of the user's villages without groups and of every group: where households live."""
+    places = places_down_to(user, RegionLevel.GROUP)
+    parents = {code[:12] for code, _name, level in places if level == RegionLevel.GROUP}
+    return [
+        code
+        for code, _name, level in places
+        if level == RegionLevel.GROUP or (level == RegionLevel.VILLAGE and code not in parents)
+    ]
 
 
 def children_of(user, region: Region) -> QuerySet[Region]:

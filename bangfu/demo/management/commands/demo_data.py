@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from bangfu.accounts.roles import Role
 from bangfu.accounts.services import administrator_bootstrap, user_create
-from bangfu.core.selectors import any_places
+from bangfu.core.selectors import any_places, leaf_places
 from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
+from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 
 REGIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "regions.csv"
 DEMO_PASSWORD = "bangfu-demo-2026"
@@ -36,21 +37,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--households",
+            type=int,
+            default=SEED_HOUSEHOLDS,
+            help="How many households to register (default: seed 000's 370).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=0, help="Random seed (same seed, same data)."
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing when the database already holds places (for make run).",
         )
 
-    def handle(self, *args, if_empty: bool, **options):
+    def handle(self, *args, if_empty: bool, households: int, seed: int, **options):
         if if_empty and any_places():
             self.stdout.write(_("The database already holds data; demo data not loaded again."))
         else:
-            self._load()
+            self._load(households, seed)
         self.stdout.write(_("Demo logins (password %(password)s):") % {"password": DEMO_PASSWORD})
         for username, full_name, _places, roles in DEMO_PEOPLE:
             self.stdout.write(f"  {username:<16} {full_name}  {Role(roles[0]).label}")
 
-    def _load(self) -> None:
+    def _load(self, households: int, seed: int) -> None:
         with transaction.atomic():
             regions_import(actor=None, rows=read_rows(REGIONS_FILE, REGION_COLUMNS))
             username, full_name, places, _roles = DEMO_PEOPLE[0]
@@ -66,3 +76,9 @@ class Command(BaseCommand):
                     place_codes=places,
                     roles=roles,
                 )
+            leaves = leaf_places(admin)
+            make_households(actor=admin, villages=leaves, count=households, seed=seed)
+        self.stdout.write(
+            _("Demo district loaded: %(n)d households in %(v)d villages and groups.")
+            % {"n": households, "v": len(leaves)}
+        )
