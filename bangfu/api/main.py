@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 from bangfu.accounts.api import router as accounts_router
 from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
+from bangfu.registry.api import router as registry_router
 
 from .auth import API_AUTH
 
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
+api.add_router("/", registry_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):
