@@ -44,6 +44,20 @@ def places_down_to(user, level: int) -> list[tuple[str, str, int]]:
     )
 
 
+def place_filter_choices(user, selected: str = "") -> list[tuple[str, str]]:
+    """Choices for a place filter that stays short at province scale: the user's places, and
+    for the chosen place its trail above and the places directly under it (drill-down)."""
+    tops = list(top_places(user))
+    chosen = Region.objects.visible_to(user).filter(code=selected).first() if selected else None
+    listed: list[Region] = []
+    for region in tops + (trail_of(user, chosen) + [chosen] if chosen else []):
+        if region not in listed:
+            listed.append(region)
+    if chosen:
+        listed += [child for child in children_of(user, chosen) if child not in listed]
+    return [(r.code, f"{r.name}（{RegionLevel(r.level).label}）") for r in listed]
+
+
 def leaf_places(user) -> list[str]:
     """Codes of the user's villages without groups and of every group: where households live."""
     places = places_down_to(user, RegionLevel.GROUP)

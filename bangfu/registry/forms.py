@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.codes import HEAD_OF_HOUSEHOLD
 from bangfu.core.regions import RegionLevel
-from bangfu.core.selectors import code_choices, places_down_to
+from bangfu.core.selectors import code_choices, place_filter_choices, places_down_to
 
 from .models import DangerGrade, HouseholdStatus, Toilet
 from .selectors import SORTS
@@ -65,10 +65,10 @@ class HouseholdFilterForm(CodeListForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        places = places_down_to(user, RegionLevel.VILLAGE)
-        self.fields["region_code"].choices = [("", _("All my places"))] + [
-            (code, name) for code, name, _level in places
-        ]
+        selected = self.data.get("region_code", "") if self.is_bound else ""
+        self.fields["region_code"].choices = [("", _("All my places"))] + place_filter_choices(
+            user, selected
+        )
         self.fields["sort"].choices = [
             ("number", _("Household number")),
             ("-number", _("Household number, descending")),
