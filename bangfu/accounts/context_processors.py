@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Households"), "registry:household_list", None),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),
+    (_("Code lists"), "core:code_lists", Capability.EDIT_CODE_LISTS),
 ]
 
 

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
+from bangfu.core.regions import ancestor_codes
 
-from .roles import ROLE_CAPABILITIES, Role
+from .roles import ROLE_CAPABILITIES, TOP_ONLY, Role
 
 
 class User(AbstractUser):
@@ -43,9 +44,29 @@ class User(AbstractUser):
         return bool(self.role_codes() & set(roles))
 
     def has_capability(self, capability: Capability) -> bool:
-        return self.is_active and any(
+        granted = self.is_active and any(
             capability in ROLE_CAPABILITIES.get(role, ()) for role in self.role_codes()
         )
+        if granted and capability in TOP_ONLY:
+            return self.is_top_administrator()
+        return granted
+
+    def is_top_administrator(self) -> bool:
+        """No administrator holds a place above any of this user's places.
+
+        Installation-wide data (code lists) belongs to the administrator of the top place the
+        installation serves, which need not be the root of the imported tree: a district
+        imports its province and city too, for their names.
+        """
+        above = {
+            code
+            for place, _level in self.held_places()
+            for code in ancestor_codes(place)
+            if code != place
+        }
+        return not User.objects.filter(
+            places__code__in=above, role_grants__role=Role.COUNTY_ADMIN, is_active=True
+        ).exists()
 
 
 class RoleGrant(models.Model):

@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader (read-only)")
 
 
+# Capabilities only the top administrator of an installation exercises, whatever the role says.
+TOP_ONLY = frozenset({Capability.EDIT_CODE_LISTS})
+
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.COUNTY_ADMIN: frozenset(
         {
@@ -27,6 +30,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_AUDIT,
             Capability.EDIT_REGISTRY,
             Capability.VIEW_FULL_ID_NUMBERS,
+            Capability.EDIT_CODE_LISTS,
         }
     ),
     Role.TOWNSHIP_STAFF: frozenset({Capability.EDIT_REGISTRY}),

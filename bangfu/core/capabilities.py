@@ -15,6 +15,7 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     EDIT_REGISTRY = "edit_registry"
     VIEW_FULL_ID_NUMBERS = "view_full_id_numbers"
+    EDIT_CODE_LISTS = "edit_code_lists"
 
 
 def require(actor, capability: Capability) -> None:

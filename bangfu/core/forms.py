@@ -23,3 +23,14 @@ class RuleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [(key, spec.label) for key, spec in REGISTRY.items()]
+
+
+class CodeAddForm(forms.Form):
+    kind = forms.CharField(widget=forms.HiddenInput)
+    value = forms.CharField(label=_("Code"), max_length=20)
+    label = forms.CharField(label=_("Label"), max_length=100)
+
+
+class CodeUpdateForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=100)
+    retired = forms.BooleanField(label=_("Retired"), required=False)

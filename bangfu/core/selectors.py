@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from .capabilities import Capability, require
+from .codes import KINDS, CodeKind
 from .models import AuditEntry, Code, Policy, Region
 from .policies import Effective, PolicyKey, effective_policies
 from .regions import RegionLevel, ancestor_codes
@@ -18,6 +19,15 @@ def code_choices(kind: str) -> list[tuple[str, str]]:
         .order_by("sort_order", "value")
         .values_list("value", "label")
     )
+
+
+def code_lists(user) -> list[tuple[CodeKind, list[Code]]]:
+    """Every code list with all its entries, retired ones too, for the page that edits them."""
+    require(user, Capability.EDIT_CODE_LISTS)
+    entries: dict[str, list[Code]] = {}
+    for code in Code.objects.order_by("kind", "sort_order", "value"):
+        entries.setdefault(code.kind, []).append(code)
+    return [(kind, entries.get(key, [])) for key, kind in KINDS.items()]
 
 
 def any_places() -> bool:

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .capabilities import Capability, require
+from .codes import KINDS
 from .errors import DomainError, OutOfScope
-from .models import Policy, Region
+from .models import Code, Policy, Region
 from .policies import spec_for
 from .regions import RegionLevel, ancestor_codes, infer_level, validate_code
 
@@ -283,3 +284,48 @@ def policy_withdraw(*, actor, policy_id: int) -> None:
             before=before,
         )
         policy.delete()
+
+
+def _code_state(code: Code) -> dict[str, Any]:
+    return audit.snapshot(code, ["kind", "value", "label", "sort_order", "retired"])
+
+
+def code_add(*, actor, kind: str, value: str, label: str) -> Code:
+    """Add an entry to a code list (a province's own poverty cause such as 因婚, say)."""
+    require(actor, Capability.EDIT_CODE_LISTS)
+    if kind not in KINDS:
+        raise DomainError(_("There is no such code list."), code="unknown_list", field="kind")
+    value, label = value.strip(), label.strip()
+    if not value or not label:
+        raise DomainError(_("Enter both the code and its label."), code="empty", field="value")
+    with transaction.atomic():
+        if Code.objects.filter(kind=kind, value=value).exists():
+            raise DomainError(
+                _("The code %(value)s is already in this list.") % {"value": value},
+                code="code_taken",
+                field="value",
+            )
+        last = Code.objects.filter(kind=kind).order_by("-sort_order").first()
+        code = Code.objects.create(
+            kind=kind, value=value, label=label, sort_order=(last.sort_order + 1 if last else 0)
+        )
+        audit.record(actor=actor, action="code.add", obj=code, after=_code_state(code))
+    return code
+
+
+def code_update(*, actor, code_id: int, label: str, retired: bool) -> Code:
+    """Relabel an entry or retire it; an entry is never deleted, since records may use it."""
+    require(actor, Capability.EDIT_CODE_LISTS)
+    if not label.strip():
+        raise DomainError(_("Enter the label."), code="empty", field="label")
+    with transaction.atomic():
+        code = Code.objects.select_for_update().filter(pk=code_id).first()
+        if code is None:
+            raise OutOfScope()
+        before = _code_state(code)
+        code.label, code.retired = label.strip(), retired
+        code.save(update_fields=["label", "retired"])
+        audit.record(
+            actor=actor, action="code.update", obj=code, before=before, after=_code_state(code)
+        )
+    return code

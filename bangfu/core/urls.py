@@ -14,4 +14,7 @@ urlpatterns = [
         name="rule_withdraw",
     ),
     path("audit/", views.audit_log, name="audit_log"),
+    path("codes/", views.code_lists, name="code_lists"),
+    path("codes/add/", views.code_add, name="code_add"),
+    path("codes/<int:code_id>/", views.code_update, name="code_update"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .errors import DomainError
-from .forms import RuleForm, show_refusal
+from .forms import CodeAddForm, CodeUpdateForm, RuleForm, show_refusal
 from .scoping import public
 
 
@@ -81,3 +81,41 @@ def rule_withdraw(request, code, policy_id):
 def audit_log(request):
     page = Paginator(selectors.audit_entries(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {"page": page})
+
+
+@login_required
+def code_lists(request):
+    lists = selectors.code_lists(request.user)
+    return render(request, "core/code_lists.html", {"lists": lists, "form": CodeAddForm()})
+
+
+@login_required
+@require_POST
+def code_add(request):
+    form = CodeAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.code_add(actor=request.user, **form.cleaned_data)
+        except DomainError as refusal:
+            messages.error(request, str(refusal.message))
+        else:
+            messages.success(request, _("The entry was added."))
+    else:
+        messages.error(request, _("Enter both the code and its label."))
+    return redirect("core:code_lists")
+
+
+@login_required
+@require_POST
+def code_update(request, code_id):
+    form = CodeUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.code_update(actor=request.user, code_id=code_id, **form.cleaned_data)
+        except DomainError as refusal:
+            messages.error(request, str(refusal.message))
+        else:
+            messages.success(request, _("The entry was saved."))
+    else:
+        messages.error(request, _("Enter the label."))
+    return redirect("core:code_lists")

@@ -7,7 +7,7 @@ from bangfu.core.selectors import code_choices, place_filter_choices, places_dow
 
 from .models import DangerGrade, HouseholdStatus, Toilet
 from .selectors import SORTS
-from .services import HouseholdInput, MemberInput, StatusInput
+from .services import HouseholdInput, IncomeInput, MemberInput, StatusInput
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -174,3 +174,15 @@ class StatusForm(CodeListForm):
 
     def as_input(self) -> StatusInput:
         return StatusInput(**self.cleaned_data)
+
+
+class IncomeForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"))
+    wages = forms.DecimalField(label=_("Wages"), min_value=0, decimal_places=2)
+    business = forms.DecimalField(label=_("Family business"), min_value=0, decimal_places=2)
+    transfers = forms.DecimalField(label=_("Transfers"), min_value=0, decimal_places=2)
+    property_income = forms.DecimalField(label=_("Property income"), min_value=0, decimal_places=2)
+    costs = forms.DecimalField(label=_("Production costs"), min_value=0, decimal_places=2)
+
+    def as_input(self) -> IncomeInput:
+        return IncomeInput(**self.cleaned_data)

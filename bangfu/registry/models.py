@@ -185,3 +185,49 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.status} {self.effective_on}"
+
+
+class AnnualIncome(models.Model):
+    """A household's income for one year by source (家庭收入), as the national form asks.
+
+    Net and per-capita net income are computed from these, never typed; the household's size
+    is taken from its members when the year is recorded, so a later birth or departure does not
+    rewrite past per-capita figures.
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="incomes")
+    year = models.PositiveSmallIntegerField(_("year"))
+    wages = models.DecimalField(_("wages (工资性收入)"), max_digits=12, decimal_places=2)
+    business = models.DecimalField(
+        _("family business (家庭经营性收入)"), max_digits=12, decimal_places=2
+    )
+    transfers = models.DecimalField(_("transfers (转移性收入)"), max_digits=12, decimal_places=2)
+    property_income = models.DecimalField(
+        _("property (财产性收入)"), max_digits=12, decimal_places=2
+    )
+    costs = models.DecimalField(
+        _("production costs (生产经营性支出)"), max_digits=12, decimal_places=2
+    )
+    household_size = models.PositiveSmallIntegerField(_("household size"))
+
+    scope_field = "household__region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual income")
+        verbose_name_plural = _("annual incomes")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="one_income_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}"
+
+    @property
+    def net(self) -> Decimal:
+        return self.wages + self.business + self.transfers + self.property_income - self.costs
+
+    @property
+    def per_capita_net(self) -> Decimal:
+        return (self.net / self.household_size).quantize(Decimal("0.01"))

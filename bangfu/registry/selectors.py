@@ -12,7 +12,7 @@ from bangfu.core.models import Region
 from bangfu.core.protection import lookup_hash, unseal
 from bangfu.core.scoping import get_visible_or_404, under_q
 
-from .models import Household, Member, StatusChange
+from .models import AnnualIncome, Household, Member, StatusChange
 
 
 @dataclass(frozen=True)
@@ -156,3 +156,7 @@ def household_initial(household: Household) -> dict:
         other_causes=[code.value for code in household.other_causes.all()],
     )
     return initial
+
+
+def incomes_of(household: Household) -> QuerySet[AnnualIncome]:
+    return household.incomes.order_by("-year")

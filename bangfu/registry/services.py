@@ -22,7 +22,7 @@ from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, seal, unseal
 from bangfu.core.regions import RegionLevel
 
-from .models import Household, HouseholdStatus, Member, StatusChange
+from .models import AnnualIncome, Household, HouseholdStatus, Member, StatusChange
 from .selectors import id_mask_for, masked_id
 
 # Which status may follow which (脱贫 → 返贫 → 监测 …); the first entry of a history may be any.
@@ -516,3 +516,48 @@ def id_numbers_revealed(*, actor, household_id: int) -> dict[int, str]:
             after={"members": [m.pk for m in members]},
         )
     return {member.pk: unseal(member.id_number_sealed) for member in members}
+
+
+INCOME_SOURCES = ("wages", "business", "transfers", "property_income", "costs")
+
+
+@dataclass
+class IncomeInput:
+    year: int
+    wages: Decimal
+    business: Decimal
+    transfers: Decimal
+    property_income: Decimal
+    costs: Decimal
+
+
+def income_record(*, actor, household_id: int, income: IncomeInput) -> AnnualIncome:
+    """Record (or correct) a household's income for a year; the size is counted, not typed."""
+    with transaction.atomic():
+        household = _editable_household(actor, household_id)
+        if not 2000 <= income.year <= datetime.date.today().year:
+            raise DomainError(
+                _("Enter a year from 2000 to this year."), code="bad_year", field="year"
+            )
+        amounts = {name: Decimal(getattr(income, name)) for name in INCOME_SOURCES}
+        negative = [name for name, amount in amounts.items() if amount < 0]
+        if negative:
+            raise DomainError(
+                _("Amounts cannot be negative."), code="negative_amount", field=negative[0]
+            )
+        record = AnnualIncome.objects.filter(household=household, year=income.year).first()
+        before = audit.snapshot(record) if record else None
+        record = record or AnnualIncome(household=household, year=income.year)
+        for name, amount in amounts.items():
+            setattr(record, name, amount)
+        record.household_size = household.members.count()
+        record.save()
+        audit.record(
+            actor=actor,
+            action="household.income_record",
+            obj=record,
+            region_code=household.region_id,
+            before=before,
+            after=audit.snapshot(record),
+        )
+    return record

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:household_id>/reveal/", views.household_reveal, name="household_reveal"),
     path("<int:household_id>/status/", views.household_status, name="household_status"),
     path("<int:household_id>/members/new/", views.member_create, name="member_create"),
+    path("<int:household_id>/income/", views.household_income, name="household_income"),
 ]

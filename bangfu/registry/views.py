@@ -9,7 +9,14 @@ from bangfu.core.errors import DomainError
 from bangfu.core.forms import show_refusal
 
 from . import selectors, services
-from .forms import HeadForm, HouseholdFilterForm, HouseholdForm, MemberForm, StatusForm
+from .forms import (
+    HeadForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    IncomeForm,
+    MemberForm,
+    StatusForm,
+)
 
 
 @login_required
@@ -28,7 +35,7 @@ def household_list(request):
     )
 
 
-def _household_context(request, household, *, revealed=False, status_form=None):
+def _household_context(request, household, *, revealed=False, status_form=None, income_form=None):
     mask = selectors.id_mask_for(request.user)
     members = list(selectors.members_of(household))
     shown = (
@@ -42,6 +49,8 @@ def _household_context(request, household, *, revealed=False, status_form=None):
         "history": selectors.history_of(household),
         "may_reveal": mask.full and not revealed,
         "status_form": status_form or StatusForm(),
+        "incomes": selectors.incomes_of(household),
+        "income_form": income_form or IncomeForm(),
     }
 
 
@@ -157,3 +166,22 @@ def member_create(request, household_id):
             messages.success(request, _("Member added."))
             return redirect("registry:household_detail", household_id=household.pk)
     return render(request, "registry/member_form.html", {"form": form, "household": household})
+
+
+@login_required
+@require_POST
+def household_income(request, household_id):
+    household = selectors.household_for(request.user, household_id)
+    form = IncomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.income_record(
+                actor=request.user, household_id=household.pk, income=form.as_input()
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The income was recorded."))
+            return redirect("registry:household_detail", household_id=household.pk)
+    context = _household_context(request, household, income_form=form)
+    return render(request, "registry/household_detail.html", context, status=400)

@@ -256,3 +256,41 @@ def test_the_database_file_holds_no_id_number_in_clear(county_admin, household, 
     for clear in (id_number("19650312", "001"), id_number("19680806", "002"), "6217000012345678"):
         assert clear.encode() not in raw  # …but no ID or bank account number in clear
     assert settings.FIELD_KEYS[0].encode() not in raw
+
+
+def test_income_is_summed_per_year_and_per_person(county_admin, household):
+    from decimal import Decimal
+
+    from bangfu.registry.services import IncomeInput, income_record
+
+    income = IncomeInput(
+        2024, Decimal(9000), Decimal(6000), Decimal(3000), Decimal(500), Decimal(2500)
+    )
+    record = income_record(actor=county_admin, household_id=household.pk, income=income)
+    assert record.net == Decimal(16000)
+    assert record.household_size == 2 and record.per_capita_net == Decimal("8000.00")
+    # A later member does not rewrite the year already recorded.
+    member_add(
+        actor=county_admin,
+        household_id=household.pk,
+        member=member_input(name="马小军", id_number=id_number("20100709", "013"), relation="03"),
+    )
+    record.refresh_from_db()
+    assert record.per_capita_net == Decimal("8000.00")
+    corrected = income_record(
+        actor=county_admin,
+        household_id=household.pk,
+        income=IncomeInput(
+            2024, Decimal(9000), Decimal(6000), Decimal(3000), Decimal(500), Decimal(0)
+        ),
+    )
+    assert corrected.pk == record.pk and corrected.household_size == 3
+    entries = AuditEntry.objects.filter(action="household.income_record").order_by("seq")
+    assert entries.count() == 2 and entries.last().before["costs"] == "2500.00"
+    with pytest.raises(DomainError) as negative:
+        income_record(
+            actor=county_admin,
+            household_id=household.pk,
+            income=IncomeInput(2024, Decimal(-1), Decimal(0), Decimal(0), Decimal(0), Decimal(0)),
+        )
+    assert negative.value.field == "wages"
