@@ -130,6 +130,24 @@ PAGE_PROBES = {
         ("post",),
         {"year": "2024", "wages": "1", "business": "1", "transfers": "1"},
     ),
+    "registry:member_move": Probe(
+        lambda w: {**_a_household(w), "member_id": w["household"].members.get().pk},
+        {"household_id": 10**9, "member_id": 10**9},
+        ("get", "post"),
+        {"to_number": "X", "relation": "03", "effective_on": "2024-01-01", "reason": "入侵"},
+    ),
+    "registry:household_split": Probe(
+        _a_household,
+        {"household_id": 10**9},
+        ("get", "post"),
+        {"number": "X3", "region_code": A_PLACE, "effective_on": "2024-01-01", "reason": "入侵"},
+    ),
+    "registry:household_merge": Probe(
+        _a_household,
+        {"household_id": 10**9},
+        ("get", "post"),
+        {"into_number": "X", "effective_on": "2024-01-01", "reason": "入侵"},
+    ),
     "registry:member_create": Probe(
         _a_household,
         {"household_id": 10**9},

@@ -7,7 +7,7 @@ from bangfu.core.selectors import code_choices, place_filter_choices, places_dow
 
 from .models import DangerGrade, HouseholdStatus, Toilet
 from .selectors import SORTS
-from .services import HouseholdInput, IncomeInput, MemberInput, StatusInput
+from .services import HouseholdInput, IncomeInput, MemberInput, Relocation, StatusInput
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -186,3 +186,56 @@ class IncomeForm(forms.Form):
 
     def as_input(self) -> IncomeInput:
         return IncomeInput(**self.cleaned_data)
+
+
+class ReorganiseForm(CodeListForm):
+    """Base of the move, split and merge forms: when, why, and a relation per member."""
+
+    effective_on = forms.DateField(label=_("Effective on"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def add_member_fields(self, members, *, optional: bool, label) -> None:
+        relations = code_choices("relation")
+        for member in members:
+            blank = [("", _("Stays"))] if optional else []
+            self.fields[f"member_{member.pk}"] = forms.ChoiceField(
+                label=_("%(name)s: %(what)s") % {"name": member.name, "what": label},
+                choices=blank + relations,
+                required=not optional,
+            )
+
+    def relocations(self) -> list[Relocation]:
+        return [
+            Relocation(int(name.removeprefix("member_")), value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("member_") and value
+        ]
+
+
+class MemberMoveForm(ReorganiseForm):
+    to_number = forms.CharField(label=_("Number of the household joined"), max_length=30)
+    relation = CodeField("relation", label=_("Relation to that household's head"))
+
+    field_order = ["to_number", "relation", "effective_on", "reason"]
+
+
+class HouseholdSplitForm(ReorganiseForm):
+    number = forms.CharField(label=_("Number of the new household"), max_length=30)
+    region_code = forms.ChoiceField(label=_("Village or group"))
+
+    field_order = ["number", "region_code", "effective_on", "reason"]
+
+    def __init__(self, *args, user, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = village_choices(user)
+        self.add_member_fields(members, optional=True, label=_("relation in the new household"))
+
+
+class HouseholdMergeForm(ReorganiseForm):
+    into_number = forms.CharField(label=_("Number of the household merged into"), max_length=30)
+
+    field_order = ["into_number", "effective_on", "reason"]
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_member_fields(members, optional=False, label=_("relation after the merge"))

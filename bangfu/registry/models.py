@@ -97,6 +97,17 @@ class Household(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A household merged into another (合户) stays on record, closed, pointing at where its
+    # members went; lists leave closed households out.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -231,3 +242,32 @@ class AnnualIncome(models.Model):
     @property
     def per_capita_net(self) -> Decimal:
         return (self.net / self.household_size).quantize(Decimal("0.01"))
+
+
+class MemberMove(models.Model):
+    """A person leaving one household for another (迁移, 分户, 合户); never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move", _("Moved")
+        SPLIT = "split", _("Split off into a new household")
+        MERGE = "merge", _("Households merged")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="moves")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    from_household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    to_household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField(_("effective on"))
+    reason = models.CharField(_("reason"), max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    scope_field = "from_household__region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member move")
+        verbose_name_plural = _("member moves")
+        ordering = ["effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.from_household_id} → {self.to_household_id}"

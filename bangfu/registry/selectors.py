@@ -3,16 +3,17 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from bangfu.accounts.selectors import account_policy
 from bangfu.core import idnumbers
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
 from bangfu.core.protection import lookup_hash, unseal
-from bangfu.core.scoping import get_visible_or_404, under_q
+from bangfu.core.scoping import get_visible_or_404, scope_q, under_q
 
-from .models import AnnualIncome, Household, Member, StatusChange
+from .models import AnnualIncome, Household, Member, MemberMove, StatusChange
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ SORTS = {
 
 def households(user, filters: HouseholdFilters) -> QuerySet[Household]:
     """The households the user may see that match ``filters``, in the requested order."""
-    rows = Household.objects.visible_to(user)
+    rows = Household.objects.visible_to(user).filter(closed_on=None)
     if filters.region_code:
         region = Region.objects.visible_to(user).filter(code=filters.region_code).first()
         if region is None:
@@ -160,3 +161,25 @@ def household_initial(household: Household) -> dict:
 
 def incomes_of(household: Household) -> QuerySet[AnnualIncome]:
     return household.incomes.order_by("-year")
+
+
+def moves_of(user, household: Household) -> QuerySet[MemberMove]:
+    """Members who came into or left this household, oldest first; a move whose other side
+    lies outside the user's places is not shown (its household number would leak)."""
+    return (
+        MemberMove.objects.visible_to(user)
+        .filter(scope_q(user, "to_household__region_id"))
+        .filter(Q(from_household=household) | Q(to_household=household))
+        .select_related("member", "from_household", "to_household")
+        .order_by("effective_on", "pk")
+    )
+
+
+def household_by_number(user, number: str) -> Household | None:
+    """An open household the user may see, by its number (to move members into)."""
+    return Household.objects.visible_to(user).filter(number=number.strip(), closed_on=None).first()
+
+
+def member_of(household: Household, member_id: int) -> Member:
+    """A member of a household the caller already reached through ``household_for``."""
+    return get_object_or_404(household.members, pk=member_id)

@@ -22,7 +22,7 @@ from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, seal, unseal
 from bangfu.core.regions import RegionLevel
 
-from .models import AnnualIncome, Household, HouseholdStatus, Member, StatusChange
+from .models import AnnualIncome, Household, HouseholdStatus, Member, MemberMove, StatusChange
 from .selectors import id_mask_for, masked_id
 
 # Which status may follow which (脱贫 → 返贫 → 监测 …); the first entry of a history may be any.
@@ -416,10 +416,21 @@ def household_register(
 def _editable_household(actor, household_id: int) -> Household:
     require(actor, Capability.EDIT_REGISTRY)
     household = (
-        Household.objects.visible_to(actor).select_for_update().filter(pk=household_id).first()
+        Household.objects.visible_to(actor)
+        .select_related("merged_into")
+        .select_for_update(of=("self",))
+        .filter(pk=household_id)
+        .first()
     )
     if household is None:
         raise OutOfScope()
+    if household.closed_on:
+        raise DomainError(
+            _("Household %(number)s was merged into %(into)s; make changes there.")
+            % {"number": household.number, "into": household.merged_into},
+            code="household_closed",
+            field="household",
+        )
     return household
 
 
@@ -561,3 +572,184 @@ def income_record(*, actor, household_id: int, income: IncomeInput) -> AnnualInc
             after=audit.snapshot(record),
         )
     return record
+
+
+@dataclass
+class Relocation:
+    """A member going to another household, and their relation to that household's head."""
+
+    member_id: int
+    relation: str
+
+
+def _relocate(
+    actor, member: Member, target: Household, relation: str, kind: str, on, reason: str
+) -> MemberMove:
+    source = member.household
+    member.household = target
+    member.relation = _code("relation", relation, "relation")
+    member.is_head = member.relation.value == HEAD_OF_HOUSEHOLD
+    _refuse_second_head(member)
+    member.save(update_fields=["household", "relation", "is_head"])
+    return MemberMove.objects.create(
+        member=member,
+        kind=kind,
+        from_household=source,
+        to_household=target,
+        effective_on=on,
+        reason=reason,
+        actor=actor,
+    )
+
+
+def _members_of(household: Household, relocations: list[Relocation]) -> list[Member]:
+    ids = [r.member_id for r in relocations]
+    members = list(Member.objects.filter(household=household, pk__in=ids).select_for_update())
+    if not ids or len(members) != len(set(ids)):
+        raise DomainError(
+            _("Choose members of household %(number)s.") % {"number": household.number},
+            code="bad_members",
+            field="members",
+        )
+    return members
+
+
+def _checked_reason(reason: str) -> str:
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the change."), code="no_reason", field="reason")
+    return reason.strip()
+
+
+def member_move(
+    *, actor, member_id: int, to_household_id: int, relation: str, effective_on, reason: str
+) -> MemberMove:
+    """A person joins another household (婚迁, 投靠…); both households keep the record."""
+    reason = _checked_reason(reason)
+    with transaction.atomic():
+        member = Member.objects.visible_to(actor).filter(pk=member_id).first()
+        if member is None:
+            raise OutOfScope()
+        source = _editable_household(actor, member.household_id)
+        target = _editable_household(actor, to_household_id)
+        if source.pk == target.pk:
+            raise DomainError(
+                _("The member is already in this household."), code="same_household",
+                field="household",
+            )  # fmt: skip
+        if member.is_head:
+            raise DomainError(
+                _("The head cannot leave while the household remains; name a new head first."),
+                code="head_leaving",
+                field="members",
+            )
+        move = _relocate(
+            actor, member, target, relation, MemberMove.Kind.MOVE, effective_on, reason
+        )
+        _check_one_head(target)
+        audit.record(
+            actor=actor,
+            action="member.move",
+            obj=member,
+            region_code=target.region_id,
+            before={"household": source.number},
+            after={"household": target.number, "relation": relation, "reason": reason},
+        )
+    return move
+
+
+def household_split(
+    *,
+    actor,
+    household_id: int,
+    household: HouseholdInput,
+    relocations: list[Relocation],
+    effective_on,
+    reason: str,
+) -> Household:
+    """Some members set up their own household (分户); it starts with the old one's status."""
+    reason = _checked_reason(reason)
+    with transaction.atomic():
+        source = _editable_household(actor, household_id)
+        members = _members_of(source, relocations)
+        record = Household(status=source.status, monitoring_type=source.monitoring_type)
+        other_causes = _apply_household(actor, record, household)
+        record.save()
+        record.other_causes.set(other_causes)
+        StatusChange.objects.create(
+            household=record,
+            status=source.status,
+            monitoring_type=source.monitoring_type,
+            effective_on=effective_on,
+            reason=_("Split from household %(number)s: %(reason)s")
+            % {"number": source.number, "reason": reason},
+            actor=actor,
+        )
+        relations = {r.member_id: r.relation for r in relocations}
+        for member in sorted(members, key=lambda m: relations[m.pk] != HEAD_OF_HOUSEHOLD):
+            _relocate(
+                actor, member, record, relations[member.pk], MemberMove.Kind.SPLIT,
+                effective_on, reason,
+            )  # fmt: skip
+        _check_one_head(source)
+        _check_one_head(record)
+        audit.record(
+            actor=actor,
+            action="household.split",
+            obj=record,
+            region_code=record.region_id,
+            after={
+                **_household_state(record),
+                "split_from": source.number,
+                "members": sorted(m.pk for m in members),
+            },
+        )
+    return record
+
+
+def household_merge(
+    *,
+    actor,
+    from_household_id: int,
+    into_household_id: int,
+    relocations: list[Relocation],
+    effective_on,
+    reason: str,
+) -> Household:
+    """Two households become one (合户): every member moves, the emptied one is closed."""
+    reason = _checked_reason(reason)
+    with transaction.atomic():
+        source = _editable_household(actor, from_household_id)
+        target = _editable_household(actor, into_household_id)
+        if source.pk == target.pk:
+            raise DomainError(
+                _("Choose two different households."), code="same_household", field="household"
+            )
+        members = _members_of(source, relocations)
+        if len(members) != source.members.count():
+            raise DomainError(
+                _("Every member of %(number)s must go somewhere when it is merged.")
+                % {"number": source.number},
+                code="members_left",
+                field="members",
+            )
+        relations = {r.member_id: r.relation for r in relocations}
+        for member in members:
+            _relocate(
+                actor, member, target, relations[member.pk], MemberMove.Kind.MERGE,
+                effective_on, reason,
+            )  # fmt: skip
+        source.closed_on, source.merged_into = effective_on, target
+        source.save(update_fields=["closed_on", "merged_into"])
+        _check_one_head(target)
+        audit.record(
+            actor=actor,
+            action="household.merge",
+            obj=source,
+            region_code=source.region_id,
+            after={
+                "into": target.number,
+                "members": sorted(m.pk for m in members),
+                "reason": reason,
+            },
+        )
+    return target

@@ -12,4 +12,11 @@ urlpatterns = [
     path("<int:household_id>/status/", views.household_status, name="household_status"),
     path("<int:household_id>/members/new/", views.member_create, name="member_create"),
     path("<int:household_id>/income/", views.household_income, name="household_income"),
+    path(
+        "<int:household_id>/members/<int:member_id>/move/",
+        views.member_move,
+        name="member_move",
+    ),
+    path("<int:household_id>/split/", views.household_split, name="household_split"),
+    path("<int:household_id>/merge/", views.household_merge, name="household_merge"),
 ]

@@ -13,8 +13,11 @@ from .forms import (
     HeadForm,
     HouseholdFilterForm,
     HouseholdForm,
+    HouseholdMergeForm,
+    HouseholdSplitForm,
     IncomeForm,
     MemberForm,
+    MemberMoveForm,
     StatusForm,
 )
 
@@ -50,6 +53,7 @@ def _household_context(request, household, *, revealed=False, status_form=None, 
         "may_reveal": mask.full and not revealed,
         "status_form": status_form or StatusForm(),
         "incomes": selectors.incomes_of(household),
+        "moves": selectors.moves_of(request.user, household),
         "income_form": income_form or IncomeForm(),
     }
 
@@ -185,3 +189,112 @@ def household_income(request, household_id):
             return redirect("registry:household_detail", household_id=household.pk)
     context = _household_context(request, household, income_form=form)
     return render(request, "registry/household_detail.html", context, status=400)
+
+
+def _target_household(request, form, field: str):
+    target = selectors.household_by_number(request.user, form.cleaned_data[field])
+    if target is None:
+        form.add_error(field, _("No open household with this number among your places."))
+    return target
+
+
+@login_required
+def member_move(request, household_id, member_id):
+    require(request.user, Capability.EDIT_REGISTRY)
+    household = selectors.household_for(request.user, household_id)
+    member = selectors.member_of(household, member_id)
+    form = MemberMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = _target_household(request, form, "to_number")
+        if target is not None:
+            try:
+                services.member_move(
+                    actor=request.user,
+                    member_id=member.pk,
+                    to_household_id=target.pk,
+                    relation=form.cleaned_data["relation"],
+                    effective_on=form.cleaned_data["effective_on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, _("%(name)s moved.") % {"name": member.name})
+                return redirect("registry:household_detail", household_id=target.pk)
+    title = _("Move %(name)s to another household") % {"name": member.name}
+    return render(
+        request,
+        "registry/reorganise.html",
+        {"form": form, "household": household, "title": title},
+    )
+
+
+@login_required
+def household_split(request, household_id):
+    require(request.user, Capability.EDIT_REGISTRY)
+    household = selectors.household_for(request.user, household_id)
+    form = HouseholdSplitForm(
+        request.POST or None,
+        user=request.user,
+        members=selectors.members_of(household),
+        initial={"region_code": household.region_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new_household = services.HouseholdInput(
+            **{
+                **selectors.household_initial(household),
+                "number": data["number"],
+                "region_code": data["region_code"],
+            }
+        )
+        try:
+            new = services.household_split(
+                actor=request.user,
+                household_id=household.pk,
+                household=new_household,
+                relocations=form.relocations(),
+                effective_on=data["effective_on"],
+                reason=data["reason"],
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("Household %(number)s registered.") % {"number": new})
+            return redirect("registry:household_detail", household_id=new.pk)
+    title = _("Split a new household off %(number)s") % {"number": household.number}
+    return render(
+        request,
+        "registry/reorganise.html",
+        {"form": form, "household": household, "title": title},
+    )
+
+
+@login_required
+def household_merge(request, household_id):
+    require(request.user, Capability.EDIT_REGISTRY)
+    household = selectors.household_for(request.user, household_id)
+    form = HouseholdMergeForm(request.POST or None, members=selectors.members_of(household))
+    if request.method == "POST" and form.is_valid():
+        target = _target_household(request, form, "into_number")
+        if target is not None:
+            try:
+                services.household_merge(
+                    actor=request.user,
+                    from_household_id=household.pk,
+                    into_household_id=target.pk,
+                    relocations=form.relocations(),
+                    effective_on=form.cleaned_data["effective_on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, _("Households merged."))
+                return redirect("registry:household_detail", household_id=target.pk)
+    title = _("Merge %(number)s into another household") % {"number": household.number}
+    return render(
+        request,
+        "registry/reorganise.html",
+        {"form": form, "household": household, "title": title},
+    )

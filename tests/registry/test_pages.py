@@ -84,3 +84,40 @@ def test_the_list_filters_and_is_scoped(signed_in, county_admin, township_staff)
     assert "6111030022010009" not in client.get("/households/?main_cause=1").content.decode()
     client.force_login(township_staff)  # 马王街道: the household is in 钓台街道
     assert "6111030022010009" not in client.get("/households/").content.decode()
+
+
+def test_split_merge_and_move_through_the_pages(signed_in, county_admin):
+    client = signed_in(county_admin)
+    client.post("/households/new/", registration())
+    household = Household.objects.get()
+    son_id = id_number("19900709", "013")
+    client.post(
+        f"/households/{household.pk}/members/new/",
+        {"name": "马小军", "id_number": son_id, "relation": "03", "ethnicity": "01",
+         "health": "1", "labour": "1"},
+    )  # fmt: skip
+    son = household.members.get(name="马小军")
+    form = client.get(f"/households/{household.pk}/split/").content.decode()
+    assert f"member_{son.pk}" in form
+    response = client.post(
+        f"/households/{household.pk}/split/",
+        {"number": "6111030022010010", "region_code": "611103002201",
+         "effective_on": "2024-05-01", "reason": "成家分户", f"member_{son.pk}": "01"},
+    )  # fmt: skip
+    new = Household.objects.get(number="6111030022010010")
+    assert response.status_code == 302 and new.members.get().name == "马小军"
+    unknown = client.post(
+        f"/households/{new.pk}/merge/",
+        {"into_number": "9999", "effective_on": "2025-01-01", "reason": "合户",
+         f"member_{son.pk}": "03"},
+    )  # fmt: skip
+    assert unknown.status_code == 200 and unknown.context["form"].errors["into_number"]
+    merged = client.post(
+        f"/households/{new.pk}/merge/",
+        {"into_number": household.number, "effective_on": "2025-01-01", "reason": "合户",
+         f"member_{son.pk}": "03"},
+    )  # fmt: skip
+    assert merged.status_code == 302
+    page = client.get(f"/households/{new.pk}/").content.decode()
+    assert household.number in page and "成家分户" in page
+    assert client.get(f"/households/{household.pk}/members/{son.pk}/move/").status_code == 200
