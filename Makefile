@@ -36,6 +36,6 @@ test: lint
 
 # After adding or changing marked strings: update the Chinese catalogue, translate, recompile.
 messages: setup
-	$(PY) manage.py makemessages -l zh_Hans --no-location --ignore=.venv --ignore=node_modules \
-		--ignore=tests --ignore=scripts --ignore=bench
+	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete --ignore=.venv \
+		--ignore=node_modules --ignore=tests --ignore=scripts --ignore=bench
 	$(PY) manage.py compilemessages -l zh_Hans

@@ -113,7 +113,7 @@ class HouseholdFiltersIn(Schema):
     main_cause: str = ""
     attribute: str = ""
     monitoring_type: str = ""
-    sort: str = "number"
+    sort: str = "place"
 
 
 def _summary(household) -> dict:

@@ -70,11 +70,9 @@ class HouseholdFilterForm(CodeListForm):
             user, selected
         )
         self.fields["sort"].choices = [
+            ("place", _("Place, then household number")),
             ("number", _("Household number")),
             ("-number", _("Household number, descending")),
-            ("region", _("Place")),
-            ("year", _("Year identified")),
-            ("-year", _("Year identified, newest first")),
         ]
 
 
