@@ -73,9 +73,7 @@ def households(user, filters: HouseholdFilters) -> QuerySet[Household]:
             return Household.objects.none()
     rows = Household.objects.visible_to(user, within).filter(closed_on=None)
     if filters.number:
-        # A range rather than LIKE 'x%', which no index serves.
-        prefix = filters.number.strip()
-        rows = rows.filter(number__gte=prefix, number__lt=prefix + "\U0010ffff")
+        rows = rows.filter(_number_prefix_q(filters.number.strip()))
     if filters.status:
         rows = rows.filter(status=filters.status)
     # Codes are resolved to their ids first, so the index on (main_cause, place, number) serves
@@ -103,6 +101,16 @@ def households(user, filters: HouseholdFilters) -> QuerySet[Household]:
     return rows.prefetch_related("region", "main_cause", "attribute").order_by(
         *SORTS.get(filters.sort, SORTS["place"])
     )
+
+
+def _number_prefix_q(prefix: str) -> Q:
+    """Numbers starting with ``prefix``. For digits, a range the number index serves (LIKE 'x%'
+    is served by none); digit strings compare the same under every collation, so the range is
+    exact on PostgreSQL with a linguistic collation as on SQLite."""
+    if prefix.isdigit() and prefix.strip("9"):
+        upper = str(int(prefix) + 1).zfill(len(prefix))
+        return Q(number__gte=prefix, number__lt=upper)
+    return Q(number__startswith=prefix)
 
 
 def household_page(

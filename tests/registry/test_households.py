@@ -294,3 +294,14 @@ def test_income_is_summed_per_year_and_per_person(county_admin, household):
             income=IncomeInput(2024, Decimal(-1), Decimal(0), Decimal(0), Decimal(0), Decimal(0)),
         )
     assert negative.value.field == "wages"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "found"),
+    [("611103002201", True), ("6111030022010001", True), ("6111030022019", False),
+     ("61110300220", True), ("999", False), ("6111-", False)],
+)  # fmt: skip
+def test_a_number_prefix_finds_exactly_the_numbers_that_start_with_it(
+    county_admin, household, prefix, found
+):
+    assert households(county_admin, HouseholdFilters(number=prefix)).exists() is found
