@@ -199,3 +199,20 @@ def household_by_number(user, number: str) -> Household | None:
 def member_of(household: Household, member_id: int) -> Member:
     """A member of a household the caller already reached through ``household_for``."""
     return get_object_or_404(household.members, pk=member_id)
+
+
+def member_initial(member: Member) -> dict:
+    """The edit form's starting values; the ID number is left for the user to type again.
+
+    Showing it would reveal it whole without the audited step, so a correction means
+    entering the full number; left empty, the form cannot be sent.
+    """
+    initial = {
+        name: getattr(member, name)
+        for name in ("name", "disability", "work_status", "dibao")
+        + ("medical_insurance", "pension_insurance")
+    }
+    for kind in ("relation", "ethnicity", "health", "labour", "education", "schooling"):
+        code = getattr(member, kind)
+        initial[kind] = code.value if code else ""
+    return initial

@@ -17,6 +17,11 @@ urlpatterns = [
         views.member_move,
         name="member_move",
     ),
+    path(
+        "<int:household_id>/members/<int:member_id>/edit/",
+        views.member_edit,
+        name="member_edit",
+    ),
     path("<int:household_id>/split/", views.household_split, name="household_split"),
     path("<int:household_id>/merge/", views.household_merge, name="household_merge"),
 ]

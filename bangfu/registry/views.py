@@ -298,3 +298,24 @@ def household_merge(request, household_id):
         "registry/reorganise.html",
         {"form": form, "household": household, "title": title},
     )
+
+
+@login_required
+def member_edit(request, household_id, member_id):
+    require(request.user, Capability.EDIT_REGISTRY)
+    household = selectors.household_for(request.user, household_id)
+    member = selectors.member_of(household, member_id)
+    form = MemberForm(request.POST or None, initial=selectors.member_initial(member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member_id=member.pk, member=form.as_input())
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": member.name})
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(
+        request,
+        "registry/member_form.html",
+        {"form": form, "household": household, "member": member},
+    )

@@ -121,3 +121,22 @@ def test_split_merge_and_move_through_the_pages(signed_in, county_admin):
     page = client.get(f"/households/{new.pk}/").content.decode()
     assert household.number in page and "成家分户" in page
     assert client.get(f"/households/{household.pk}/members/{son.pk}/move/").status_code == 200
+
+
+def test_a_member_is_edited_by_typing_the_id_number_again(signed_in, county_admin):
+    client = signed_in(county_admin)
+    client.post("/households/new/", registration())
+    household = Household.objects.get()
+    head = household.members.get()
+    url = f"/households/{household.pk}/members/{head.pk}/edit/"
+    form = client.get(url).content.decode()
+    assert "马建国" in form and HEAD not in form
+    response = client.post(
+        url,
+        {"name": "马建军", "id_number": HEAD, "relation": "01", "ethnicity": "01",
+         "health": "2", "labour": "3"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    head.refresh_from_db()
+    assert head.name == "马建军" and head.health.value == "2"
+    assert AuditEntry.objects.filter(action="member.update").count() == 1
