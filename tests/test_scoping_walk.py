@@ -142,6 +142,12 @@ PAGE_PROBES = {
         ("get", "post"),
         {"name": "改名", "id_number": "11010519491231002X", "relation": "01"},
     ),
+    "registry:member_leave": Probe(
+        lambda w: {**_a_household(w), "member_id": w["household"].members.get().pk},
+        {"household_id": 10**9, "member_id": 10**9},
+        ("get", "post"),
+        {"left_on": "2024-01-01", "reason": "入侵"},
+    ),
     "registry:household_split": Probe(
         _a_household,
         {"household_id": 10**9},

@@ -237,3 +237,10 @@ class HouseholdMergeForm(ReorganiseForm):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_member_fields(members, optional=False, label=_("relation after the merge"))
+
+
+class MemberLeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Left on"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Why"), max_length=200, help_text=_("For example: died; married out of the county.")
+    )

@@ -161,6 +161,9 @@ class Member(models.Model):
     dibao = models.BooleanField(_("receives minimum living allowance (低保)"), default=False)
     medical_insurance = models.BooleanField(_("medical insurance"), default=True)
     pension_insurance = models.BooleanField(_("pension insurance"), default=False)
+    # A person who died or left for a household outside the registry stays on record here.
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_reason = models.CharField(_("why they left"), max_length=200, blank=True)
 
     scope_field = "household__region_id"
     objects = RegionalQuerySet.as_manager()

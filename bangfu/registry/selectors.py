@@ -44,6 +44,13 @@ def shown_id(member: Member, mask: IdMask) -> str:
     return masked_id(unseal(member.id_number_sealed), mask)
 
 
+def shown_bank_account(household: Household, mask: IdMask) -> str:
+    """The account on record, masked like an ID number; empty when there is none."""
+    if not household.bank_account_sealed:
+        return ""
+    return masked_id(unseal(household.bank_account_sealed), mask)
+
+
 @dataclass(frozen=True)
 class HouseholdFilters:
     region_code: str = ""
@@ -89,7 +96,7 @@ def households(user, filters: HouseholdFilters) -> QuerySet[Household]:
     # Member searches select households by id: a correlated subquery per household would run
     # a million times at province scale.
     if filters.name:
-        named = Member.objects.filter(name__contains=filters.name.strip())
+        named = Member.objects.filter(left_on=None, name__contains=filters.name.strip())
         rows = rows.filter(pk__in=named.values("household_id"))
     if filters.id_number:
         digest = lookup_hash(idnumbers.normalise(filters.id_number))
@@ -130,9 +137,17 @@ def household_for(user, household_id: int) -> Household:
 
 
 def members_of(household: Household) -> QuerySet[Member]:
-    return household.members.select_related(
-        "relation", "ethnicity", "health", "labour", "education", "schooling"
-    ).order_by("-is_head", "birth_date", "pk")
+    """The household's current members, head first."""
+    return (
+        household.members.filter(left_on=None)
+        .select_related("relation", "ethnicity", "health", "labour", "education", "schooling")
+        .order_by("-is_head", "birth_date", "pk")
+    )
+
+
+def former_members_of(household: Household) -> QuerySet[Member]:
+    """Members who died or left for a household outside the registry."""
+    return household.members.exclude(left_on=None).select_related("relation").order_by("left_on")
 
 
 def history_of(household: Household) -> QuerySet[StatusChange]:
@@ -197,8 +212,8 @@ def household_by_number(user, number: str) -> Household | None:
 
 
 def member_of(household: Household, member_id: int) -> Member:
-    """A member of a household the caller already reached through ``household_for``."""
-    return get_object_or_404(household.members, pk=member_id)
+    """A current member of a household the caller already reached through ``household_for``."""
+    return get_object_or_404(household.members, pk=member_id, left_on=None)
 
 
 def member_initial(member: Member) -> dict:

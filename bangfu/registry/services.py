@@ -317,7 +317,7 @@ def _refuse_second_head(member: Member) -> None:
 
 
 def _check_one_head(household: Household) -> None:
-    heads = Member.objects.filter(household=household, is_head=True).count()
+    heads = Member.objects.filter(household=household, is_head=True, left_on=None).count()
     if heads != 1:
         raise DomainError(
             _("A household has exactly one head (户主); this one would have %(n)d.") % {"n": heads},
@@ -561,7 +561,7 @@ def income_record(*, actor, household_id: int, income: IncomeInput) -> AnnualInc
         record = record or AnnualIncome(household=household, year=income.year)
         for name, amount in amounts.items():
             setattr(record, name, amount)
-        record.household_size = household.members.count()
+        record.household_size = household.members.filter(left_on=None).count()
         record.save()
         audit.record(
             actor=actor,
@@ -753,3 +753,35 @@ def household_merge(
             },
         )
     return target
+
+
+def member_leave(*, actor, member_id: int, left_on, reason: str) -> Member:
+    """Record that a member died or left for a household outside the registry (减员).
+
+    The person stays on the household's record with the date and reason; the head cannot
+    leave a household that remains (name a new head first).
+    """
+    reason = _checked_reason(reason)
+    with transaction.atomic():
+        member = Member.objects.visible_to(actor).filter(pk=member_id, left_on=None).first()
+        if member is None:
+            raise OutOfScope()
+        household = _editable_household(actor, member.household_id)
+        if member.is_head:
+            raise DomainError(
+                _("The head cannot leave while the household remains; name a new head first."),
+                code="head_leaving",
+                field="members",
+            )
+        before = _member_state(member)
+        member.left_on, member.left_reason = left_on, reason
+        member.save(update_fields=["left_on", "left_reason"])
+        audit.record(
+            actor=actor,
+            action="member.leave",
+            obj=member,
+            region_code=household.region_id,
+            before=before,
+            after={**_member_state(member), "left_on": left_on, "left_reason": reason},
+        )
+    return member

@@ -22,6 +22,11 @@ urlpatterns = [
         views.member_edit,
         name="member_edit",
     ),
+    path(
+        "<int:household_id>/members/<int:member_id>/leave/",
+        views.member_leave,
+        name="member_leave",
+    ),
     path("<int:household_id>/split/", views.household_split, name="household_split"),
     path("<int:household_id>/merge/", views.household_merge, name="household_merge"),
 ]

@@ -17,6 +17,7 @@ from .forms import (
     HouseholdSplitForm,
     IncomeForm,
     MemberForm,
+    MemberLeaveForm,
     MemberMoveForm,
     StatusForm,
 )
@@ -51,9 +52,11 @@ def _household_context(request, household, *, revealed=False, status_form=None, 
         "members": [(member, shown[member.pk]) for member in members],
         "history": selectors.history_of(household),
         "may_reveal": mask.full and not revealed,
+        "bank_account": selectors.shown_bank_account(household, mask),
         "status_form": status_form or StatusForm(),
         "incomes": selectors.incomes_of(household),
         "moves": selectors.moves_of(request.user, household),
+        "former_members": selectors.former_members_of(household),
         "income_form": income_form or IncomeForm(),
     }
 
@@ -318,4 +321,31 @@ def member_edit(request, household_id, member_id):
         request,
         "registry/member_form.html",
         {"form": form, "household": household, "member": member},
+    )
+
+
+@login_required
+def member_leave(request, household_id, member_id):
+    require(request.user, Capability.EDIT_REGISTRY)
+    household = selectors.household_for(request.user, household_id)
+    member = selectors.member_of(household, member_id)
+    form = MemberLeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_leave(
+                actor=request.user,
+                member_id=member.pk,
+                left_on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": member.name})
+            return redirect("registry:household_detail", household_id=household.pk)
+    title = _("%(name)s leaves the household") % {"name": member.name}
+    return render(
+        request,
+        "registry/reorganise.html",
+        {"form": form, "household": household, "title": title},
     )

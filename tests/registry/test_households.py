@@ -305,3 +305,9 @@ def test_a_number_prefix_finds_exactly_the_numbers_that_start_with_it(
     county_admin, household, prefix, found
 ):
     assert households(county_admin, HouseholdFilters(number=prefix)).exists() is found
+
+
+def test_the_bank_account_is_shown_masked_like_an_id(leader, household):
+    from bangfu.registry.selectors import shown_bank_account
+
+    assert shown_bank_account(household, id_mask_for(leader)) == "6217**********78"

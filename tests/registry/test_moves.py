@@ -141,3 +141,21 @@ def test_a_merge_must_take_every_member(county_admin, household, son, neighbour)
             reason="x",
         )
     assert refusal.value.code == "members_left"
+
+
+def test_a_member_who_died_stays_on_record_but_not_among_the_members(county_admin, household, son):
+    from bangfu.registry.selectors import former_members_of, members_of
+    from bangfu.registry.services import member_leave
+
+    member_leave(actor=county_admin, member_id=son.pk, left_on=D(2025, 2, 1), reason="病故")
+    assert son not in members_of(household) and list(former_members_of(household)) == [son]
+    assert not households(county_admin, HouseholdFilters(name="小军")).exists()
+    assert AuditEntry.objects.get(action="member.leave").after["left_reason"] == "病故"
+    with pytest.raises(DomainError) as head:
+        member_leave(
+            actor=county_admin,
+            member_id=household.members.get(is_head=True).pk,
+            left_on=D(2025, 2, 1),
+            reason="x",
+        )
+    assert head.value.code == "head_leaving"
