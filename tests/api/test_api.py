@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -70,7 +71,8 @@ def test_the_openapi_schema_and_docs_are_served_locally(client, world):
     schema = client.get("/api/openapi.json").json()
     assert "/api/places/{code}/rules/{key}" in schema["paths"]
     docs = client.get("/api/docs").content.decode()
-    assert "cdn" not in docs.lower() and "/static/ninja/" in docs
+    # A random CSRF token may spell "cdn"; what matters is that nothing loads from elsewhere.
+    assert not re.search(r'(src|href)="(https?:)?//', docs) and "/static/ninja/" in docs
 
 
 def test_an_admin_issues_and_revokes_a_token_on_the_account_page(
