@@ -23,12 +23,14 @@ run: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo_data --if-empty
 	@echo "bangfu: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@# Imports and exports run in the background worker, which stops with the server.
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py)
+	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py) bangfu/registry/bulk.py bangfu/core/inserts.py
 
 test: lint
 	$(PY) -m pytest

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "bangfu.core",
     "bangfu.accounts",
     "bangfu.registry",
+    "bangfu.pairing",
+    "bangfu.exchange",
     "bangfu.api",
     "bangfu.demo",
 ]

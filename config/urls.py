@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("bangfu.core.urls")),
     path("accounts/", include("bangfu.accounts.urls")),
     path("households/", include("bangfu.registry.urls")),
+    path("excel/", include("bangfu.exchange.urls")),
+    path("pairing/", include("bangfu.pairing.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/", api.urls),
 ]

@@ -6,7 +6,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ROOT / "bangfu"
 SURFACES = ["views.py", "api.py", "forms.py", "context_processors.py"]
-LAYERS = ["core", "accounts", "registry", "api", "demo"]  # dependencies point left, never right
+LAYERS = [
+    "core",
+    "accounts",
+    "registry",
+    "pairing",
+    "exchange",
+    "api",
+    "demo",
+]  # dependencies point left, never right
 
 
 def modules(names):

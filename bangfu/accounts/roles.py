@@ -31,9 +31,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_REGISTRY,
             Capability.VIEW_FULL_ID_NUMBERS,
             Capability.EDIT_CODE_LISTS,
+            Capability.MANAGE_PAIRING,
         }
     ),
-    Role.TOWNSHIP_STAFF: frozenset({Capability.EDIT_REGISTRY}),
+    Role.TOWNSHIP_STAFF: frozenset({Capability.EDIT_REGISTRY, Capability.MANAGE_PAIRING}),
     Role.WORK_TEAM: frozenset({Capability.EDIT_REGISTRY}),
     Role.PAIR_HELPER: frozenset(),
     Role.INSPECTOR: frozenset({Capability.VIEW_AUDIT}),

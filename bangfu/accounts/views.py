@@ -9,6 +9,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import show_refusal
 from bangfu.core.scoping import public
+from bangfu.core.tables import xlsx_response
 
 from . import selectors, services
 from .forms import ApiTokenForm, PasswordResetForm, SignInForm, UserCreateForm, UserEditForm
@@ -36,9 +37,24 @@ class SignOutView(auth_views.LogoutView):
 @login_required
 def user_list(request):
     require(request.user, Capability.MANAGE_USERS)
-    return render(
-        request, "accounts/users.html", {"users": selectors.manageable_users(request.user)}
-    )
+    users = selectors.manageable_users(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            _("Users"),
+            [_("Login name"), _("Full name"), _("Phone"), _("Roles"), _("Places"), _("Status")],
+            (
+                [
+                    u.username,
+                    u.full_name,
+                    u.phone,
+                    "、".join(g.get_role_display() for g in u.role_grants.all()),
+                    "、".join(p.name for p in u.places.all()),
+                    _("Open") if u.is_active else _("Closed"),
+                ]
+                for u in users
+            ),
+        )
+    return render(request, "accounts/users.html", {"users": users})
 
 
 @login_required

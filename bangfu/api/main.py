@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 from bangfu.accounts.api import router as accounts_router
 from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
+from bangfu.pairing.api import router as pairing_router
 from bangfu.registry.api import router as registry_router
 
 from .auth import API_AUTH
@@ -37,6 +38,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", pairing_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

@@ -21,16 +21,29 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .inserts import insert_rows
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 
 
+_ENCODER = DjangoJSONEncoder()
+_NATIVE = (str, int, float, bool, type(None))
+
+
 def normalise(data: Any) -> Any:
-    """``data`` as the database will hand it back, so that hashes survive a round trip."""
-    if data is None:
-        return None
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    """``data`` as the database will hand it back, so that hashes survive a round trip:
+    what ``json.loads(json.dumps(data, cls=DjangoJSONEncoder))`` gives, without writing and
+    reading the text (an import records hundreds of thousands of states)."""
+    if isinstance(data, _NATIVE):
+        return data
+    if isinstance(data, dict):
+        if all(type(key) is str for key in data):
+            return {key: normalise(value) for key, value in data.items()}
+        return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    if isinstance(data, list | tuple):
+        return [normalise(value) for value in data]
+    return normalise(_ENCODER.default(data))
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
@@ -121,7 +134,7 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
         entry.hash = prev_hash = _digest(entry)
         entries.append(entry)
     if entries:
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        insert_rows(AuditEntry, entries)
         head.last_seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["last_seq", "last_hash"])
     return entries

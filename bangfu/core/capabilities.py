@@ -16,6 +16,7 @@ class Capability(StrEnum):
     EDIT_REGISTRY = "edit_registry"
     VIEW_FULL_ID_NUMBERS = "view_full_id_numbers"
     EDIT_CODE_LISTS = "edit_code_lists"
+    MANAGE_PAIRING = "manage_pairing"
 
 
 def require(actor, capability: Capability) -> None:

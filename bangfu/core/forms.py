@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from .errors import DomainError
 from .policies import REGISTRY
 
+# A browser's date picker takes only ISO dates, whatever the language's own date format.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 def show_refusal(form: forms.Form, refusal: DomainError) -> None:
     """Put a service's refusal on the field it names, or on the form as a whole."""
@@ -13,9 +16,7 @@ def show_refusal(form: forms.Form, refusal: DomainError) -> None:
 class RuleForm(forms.Form):
     key = forms.ChoiceField(label=_("Rule"), choices=[])
     value = forms.CharField(label=_("Value"), max_length=200)
-    valid_from = forms.DateField(
-        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
     note = forms.CharField(
         label=_("Note (document number, reason)"), max_length=200, required=False
     )

@@ -7,6 +7,7 @@ when no place above sets one. No rule value is written anywhere else in the code
 """
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,25 @@ def integer(minimum: int, maximum: int) -> Callable[[Any], int]:
                 field="value",
             )
         return value
+
+    return parse
+
+
+def names(most: int) -> Callable[[Any], list[str]]:
+    """A list of names, given as a list or as text separated by 、 , ， ; or new lines."""
+
+    def parse(raw: Any) -> list[str]:
+        parts = raw if isinstance(raw, list) else re.split(r"[、,，;；\n]+", str(raw or ""))
+        cleaned = [str(part).strip() for part in parts if str(part).strip()]
+        if not cleaned:
+            raise DomainError(_("Enter at least one name."), code="bad_policy_value", field="value")
+        if len(cleaned) > most or len(set(cleaned)) != len(cleaned):
+            raise DomainError(
+                _("Enter at most %(n)d names, each once.") % {"n": most},
+                code="bad_policy_value",
+                field="value",
+            )
+        return cleaned
 
     return parse
 
@@ -89,6 +109,24 @@ REGISTRY: dict[str, PolicyKey] = {
             _("Each paired household must be visited at least this many times a month."),
             4,
             integer(0, 31),
+        ),
+        PolicyKey(
+            "pairing.max_households_per_helper",
+            _("Most households one helper may hold"),
+            _("A helper is not paired with more households than this at once (帮扶户数上限)."),
+            5,
+            integer(1, 50),
+        ),
+        PolicyKey(
+            "pairing.responsibility_levels",
+            _("Who answers for a household, level by level"),
+            _(
+                "The chain of responsibility configured for each village and shown on every "
+                "household's page (seed 001's 7+1); names separated by 、. The pair helper "
+                "comes from the pairings and is always last."
+            ),
+            ["包村单位", "乡镇包抓单位", "包片领导", "包村领导", "村民小组长", "组内党员"],
+            names(12),
         ),
         PolicyKey(
             "teams.residence_days_min",

@@ -1,14 +1,17 @@
-"""Rows from an uploaded table (.csv, .xlsx, .xls, .ods), keyed by recognised column names.
+"""Tables in and out: rows from an uploaded table for the kernel's own imports (places), and
+any list written as .xlsx (every list page offers its rows for download).
 
-A first, small reader for the kernel's own imports (places); the Excel issue grows it into
-the full pipeline with header synonyms, previews and error sheets.
+Household sheets have their own pipeline in ``bangfu.exchange``, which writes with this.
 """
 
 import csv
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
@@ -50,3 +53,63 @@ def read_rows(path: Path, columns: dict[str, set[str]]) -> list[dict[str, Any]]:
             row[key] = values[position] if position < len(values) else ""
         rows.append(row)
     return rows
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook(target: Path | Any) -> xlsxwriter.Workbook:
+    """A workbook that writes each row to disk as it goes (rows must come in order), so a
+    list of any length takes the memory of one row; numbers kept as digits stay text."""
+    name = str(target) if isinstance(target, Path) else target
+    return xlsxwriter.Workbook(name, {"constant_memory": True, "strings_to_numbers": False})
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if hasattr(value, "is_finite"):  # Decimal: a number in the sheet
+        return float(value)
+    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
+        return value.strftime("%Y-%m-%d %H:%M:%S")  # Excel has no time zones
+    return value if isinstance(value, int | float | str) else str(value)
+
+
+def write_table(
+    target: Path | Any,
+    header: list[str],
+    rows: Iterable[list[Any]],
+    *,
+    title: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write ``rows`` under ``header``; return how many. Text stays text."""
+    book = workbook(target)
+    sheet = book.add_worksheet(title[:31] or "Sheet1")
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    text = book.add_format({"num_format": "@"})
+    sheet.write_row(0, 0, header, bold)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, len(header) - 1, 14, text)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            value = _cell(value)
+            if isinstance(value, str):
+                sheet.write_string(count, column, value)
+            else:
+                sheet.write(count, column, value)
+        if progress and count % 5000 == 0:
+            progress(count)
+    book.set_properties({"title": title})
+    book.close()
+    return count
+
+
+def xlsx_response(name: str, header: list[str], rows: Iterable[list[Any]]) -> FileResponse:
+    """A list page's rows as an .xlsx download, spooled through a temporary file."""
+    # Closed by the response once sent; a with-block would close it before that.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115
+    write_table(handle, header, rows, title=name)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)

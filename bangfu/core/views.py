@@ -11,6 +11,7 @@ from . import selectors, services
 from .errors import DomainError
 from .forms import CodeAddForm, CodeUpdateForm, RuleForm, show_refusal
 from .scoping import public
+from .tables import xlsx_response
 
 
 @public
@@ -26,6 +27,15 @@ def home(request):
 @login_required
 def place_detail(request, code):
     region = selectors.region_for(request.user, code)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            region.name,
+            [_("Code"), _("Name"), _("Level"), _("Places under it")],
+            (
+                [c.code, c.name, c.get_level_display(), c.child_count]
+                for c in selectors.children_of(request.user, region)
+            ),
+        )
     return render(
         request,
         "core/place.html",
@@ -79,13 +89,40 @@ def rule_withdraw(request, code, policy_id):
 
 @login_required
 def audit_log(request):
-    page = Paginator(selectors.audit_entries(request.user), 50).get_page(request.GET.get("page"))
+    entries = selectors.audit_entries(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            _("Audit log"),
+            ["#", _("Time"), _("Who"), _("Action"), _("Record"), _("Place")],
+            (
+                [
+                    e.seq,
+                    timezone.localtime(e.at),
+                    e.actor_name,
+                    e.action,
+                    f"{e.object_type} {e.object_id}",
+                    e.region_code,
+                ]
+                for e in entries.iterator(chunk_size=2000)
+            ),
+        )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {"page": page})
 
 
 @login_required
 def code_lists(request):
     lists = selectors.code_lists(request.user)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            _("Code lists"),
+            [_("List"), _("Code"), _("Label"), _("Retired")],
+            (
+                [str(kind.label), c.value, c.label, _("yes") if c.retired else ""]
+                for kind, entries in lists
+                for c in entries
+            ),
+        )
     return render(request, "core/code_lists.html", {"lists": lists, "form": CodeAddForm()})
 
 

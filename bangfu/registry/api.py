@@ -1,66 +1,21 @@
 """Households and members over the API: the same services and checks as the pages."""
 
 import datetime
-from decimal import Decimal
 
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
+
+from bangfu.core.schemas import schema_from
 
 from . import selectors, services
 
 router = Router(tags=["households"])
 
 
-class HouseholdIn(Schema):
-    number: str
-    region_code: str
-    attribute: str
-    standard: str
-    main_cause: str
-    year_identified: int
-    other_causes: list[str] = []
-    address: str = ""
-    phone: str = ""
-    bank_name: str = ""
-    bank_account: str | None = None
-    planned_exit_year: int | None = None
-    land_area_mu: Decimal = Decimal(0)
-    housing_area: Decimal | None = None
-    housing_structure: str = ""
-    danger_grade: str = ""
-    water_difficulty: bool = False
-    water_safe: bool = True
-    has_power: bool = True
-    toilet: str = ""
-    road_distance_km: Decimal | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-
-
-class MemberIn(Schema):
-    name: str
-    id_number: str
-    relation: str
-    ethnicity: str
-    health: str
-    labour: str
-    sex: str = ""
-    birth_date: datetime.date | None = None
-    education: str = ""
-    schooling: str = ""
-    disability: str = ""
-    work_status: str = ""
-    dibao: bool = False
-    medical_insurance: bool = True
-    pension_insurance: bool = False
-
-
-class StatusIn(Schema):
-    status: str
-    effective_on: datetime.date
-    reason: str
-    monitoring_type: str = ""
-    risk_types: list[str] = []
+HouseholdIn = schema_from(services.HouseholdInput, "HouseholdIn")
+MemberIn = schema_from(services.MemberInput, "MemberIn")
+StatusIn = schema_from(services.StatusInput, "StatusIn")
+HouseholdFiltersIn = schema_from(selectors.HouseholdFilters, "HouseholdFiltersIn")
 
 
 class RegistrationIn(Schema):
@@ -102,18 +57,6 @@ class HouseholdDetailOut(HouseholdOut):
     other_causes: list[str]
     members: list[MemberOut]
     history: list[StatusOut]
-
-
-class HouseholdFiltersIn(Schema):
-    region_code: str = ""
-    name: str = ""
-    id_number: str = ""
-    number: str = ""
-    status: str = ""
-    main_cause: str = ""
-    attribute: str = ""
-    monitoring_type: str = ""
-    sort: str = "place"
 
 
 def _summary(household) -> dict:

@@ -2,14 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.codes import HEAD_OF_HOUSEHOLD
+from bangfu.core.forms import DATE_INPUT
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import code_choices, place_filter_choices, places_down_to
 
 from .models import DangerGrade, HouseholdStatus, Toilet
 from .selectors import SORTS
 from .services import HouseholdInput, IncomeInput, MemberInput, Relocation, StatusInput
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CodeField(forms.ChoiceField):
@@ -165,7 +164,7 @@ class HeadForm(MemberForm):
 
 class StatusForm(CodeListForm):
     status = forms.ChoiceField(label=_("New status"), choices=HouseholdStatus.choices)
-    effective_on = forms.DateField(label=_("Effective on"), widget=DATE)
+    effective_on = forms.DateField(label=_("Effective on"), widget=DATE_INPUT)
     reason = forms.CharField(label=_("Reason"), max_length=300)
     monitoring_type = CodeField("monitoring_type", label=_("Monitoring type"), required=False)
     risk_types = code_multiple("risk_type", _("Risk types"))
@@ -189,7 +188,7 @@ class IncomeForm(forms.Form):
 class ReorganiseForm(CodeListForm):
     """Base of the move, split and merge forms: when, why, and a relation per member."""
 
-    effective_on = forms.DateField(label=_("Effective on"), widget=DATE)
+    effective_on = forms.DateField(label=_("Effective on"), widget=DATE_INPUT)
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def add_member_fields(self, members, *, optional: bool, label) -> None:
@@ -240,7 +239,7 @@ class HouseholdMergeForm(ReorganiseForm):
 
 
 class MemberLeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("Left on"), widget=DATE)
+    left_on = forms.DateField(label=_("Left on"), widget=DATE_INPUT)
     reason = forms.CharField(
         label=_("Why"), max_length=200, help_text=_("For example: died; married out of the county.")
     )

@@ -46,6 +46,43 @@ def code_field(kind: str, label, **options):
     )
 
 
+# The household fields a form or import sets as they are (no code look-up, no sealing).
+HOUSEHOLD_DETAILS = (
+    "address",
+    "phone",
+    "bank_name",
+    "planned_exit_year",
+    "land_area_mu",
+    "housing_area",
+    "housing_structure",
+    "danger_grade",
+    "water_difficulty",
+    "water_safe",
+    "has_power",
+    "toilet",
+    "road_distance_km",
+    "latitude",
+    "longitude",
+)
+
+# A member's fields as a form or an import gives them (beside the name and the ID number).
+MEMBER_DETAILS = (
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "schooling",
+    "health",
+    "disability",
+    "labour",
+    "work_status",
+    "dibao",
+    "medical_insurance",
+    "pension_insurance",
+)
+
+
 class Household(models.Model):
     """A registered poor or monitored household (建档立卡户 / 监测对象), as on the national form."""
 
@@ -171,6 +208,15 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        # A name search (姓名包含) can seek in no index, but it can scan this narrow one
+        # instead of the whole member table (bench/registry_list.py).
+        indexes = [
+            models.Index(
+                fields=["name", "household"],
+                condition=models.Q(left_on=None),
+                name="member_current_name",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["household"],

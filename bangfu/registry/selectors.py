@@ -13,7 +13,19 @@ from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, unseal
 from bangfu.core.scoping import get_visible_or_404, scope_q
 
-from .models import AnnualIncome, Household, Member, MemberMove, StatusChange
+from .models import (
+    HOUSEHOLD_DETAILS,
+    MEMBER_DETAILS,
+    AnnualIncome,
+    Household,
+    Member,
+    MemberMove,
+    StatusChange,
+)
+
+MEMBER_CODES = frozenset(
+    f.name for f in Member._meta.concrete_fields if f.is_relation and f.related_model is Code
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ class HouseholdFilters:
     sort: str = "place"
 
 
+NAMED_AT_MOST = 2000  # ids passed as values: well under SQLite's limit of bound parameters
+
 SORTS = {
     "place": ("region_id", "number", "pk"),
     "number": ("number", "pk"),
@@ -96,8 +110,14 @@ def households(user, filters: HouseholdFilters) -> QuerySet[Household]:
     # Member searches select households by id: a correlated subquery per household would run
     # a million times at province scale.
     if filters.name:
-        named = Member.objects.filter(left_on=None, name__contains=filters.name.strip())
-        rows = rows.filter(pk__in=named.values("household_id"))
+        named = Member.objects.filter(
+            left_on=None, name__contains=filters.name.strip()
+        ).values_list("household_id", flat=True)
+        # A page counts and then lists: a subquery would scan every name twice. A name
+        # matches few households as a rule, so their ids are read once and passed on;
+        # a very common one (a single character) stays a subquery.
+        found = list(named[: NAMED_AT_MOST + 1])
+        rows = rows.filter(pk__in=found if len(found) <= NAMED_AT_MOST else named)
     if filters.id_number:
         digest = lookup_hash(idnumbers.normalise(filters.id_number))
         rows = rows.filter(
@@ -159,26 +179,7 @@ def history_of(household: Household) -> QuerySet[StatusChange]:
 def household_initial(household: Household) -> dict:
     """The edit form's starting values: codes by value, the bank account left out (sealed)."""
     initial = {
-        name: getattr(household, name)
-        for name in (
-            "number",
-            "address",
-            "phone",
-            "bank_name",
-            "year_identified",
-            "planned_exit_year",
-            "land_area_mu",
-            "housing_area",
-            "housing_structure",
-            "danger_grade",
-            "water_difficulty",
-            "water_safe",
-            "has_power",
-            "toilet",
-            "road_distance_km",
-            "latitude",
-            "longitude",
-        )
+        name: getattr(household, name) for name in ("number", "year_identified", *HOUSEHOLD_DETAILS)
     }
     initial.update(
         region_code=household.region_id,
@@ -216,18 +217,19 @@ def member_of(household: Household, member_id: int) -> Member:
     return get_object_or_404(household.members, pk=member_id, left_on=None)
 
 
+def member_details(member: Member) -> dict:
+    """A member's details as a form or an import gives them: codes by their value."""
+    details = {}
+    for name in MEMBER_DETAILS:
+        value = getattr(member, name)
+        details[name] = (value.value if value else "") if name in MEMBER_CODES else value
+    return details
+
+
 def member_initial(member: Member) -> dict:
     """The edit form's starting values; the ID number is left for the user to type again.
 
     Showing it would reveal it whole without the audited step, so a correction means
     entering the full number; left empty, the form cannot be sent.
     """
-    initial = {
-        name: getattr(member, name)
-        for name in ("name", "disability", "work_status", "dibao")
-        + ("medical_insurance", "pension_insurance")
-    }
-    for kind in ("relation", "ethnicity", "health", "labour", "education", "schooling"):
-        code = getattr(member, kind)
-        initial[kind] = code.value if code else ""
-    return initial
+    return {"name": member.name, **member_details(member)}

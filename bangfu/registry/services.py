@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from bangfu.core import audit, idnumbers
@@ -22,9 +22,19 @@ from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, seal, unseal
 from bangfu.core.regions import RegionLevel
 
-from .models import AnnualIncome, Household, HouseholdStatus, Member, MemberMove, StatusChange
+from .models import (
+    HOUSEHOLD_DETAILS,
+    MEMBER_DETAILS,
+    AnnualIncome,
+    Household,
+    HouseholdStatus,
+    Member,
+    MemberMove,
+    StatusChange,
+)
 from .selectors import id_mask_for, masked_id
 
+STATUSES = frozenset(HouseholdStatus.values)
 # Which status may follow which (脱贫 → 返贫 → 监测 …); the first entry of a history may be any.
 TRANSITIONS: dict[str, set[str]] = {
     HouseholdStatus.NOT_OUT: {HouseholdStatus.OUT_WITH_POLICY, HouseholdStatus.MONITORED},
@@ -40,7 +50,7 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # an import holds hundreds of thousands
 class HouseholdInput:
     number: str
     region_code: str
@@ -67,7 +77,7 @@ class HouseholdInput:
     longitude: Decimal | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # an import holds hundreds of thousands
 class MemberInput:
     name: str
     id_number: str
@@ -86,7 +96,7 @@ class MemberInput:
     pension_insurance: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # an import holds hundreds of thousands
 class StatusInput:
     status: str
     effective_on: datetime.date
@@ -95,10 +105,45 @@ class StatusInput:
     risk_types: list[str] = field(default_factory=list)
 
 
-def _code(kind: str, value: Any, field_name: str, *, keep: Code | None = None) -> Code:
+class Lookups:
+    """Where the registry's rules look things up: the database, a query at a time.
+
+    Forms and the API write one household at a time and use this; an import of many
+    households passes a subclass that answers the same questions from what it loaded in
+    bulk (``bangfu.registry.bulk``), so both apply the same rules.
+    """
+
+    def code(self, kind: str, value: str) -> Code | None:
+        return Code.objects.filter(kind=kind, value=value).first()
+
+    def place(self, actor, region_code: str) -> Region | None:
+        return Region.objects.visible_to(actor).filter(code=region_code).first()
+
+    def number_holder(self, number: str) -> int | None:
+        """The household holding ``number``, by primary key."""
+        return Household.objects.filter(number=number).values_list("pk", flat=True).first()
+
+    def id_holder(self, digest: str) -> tuple[int, int, str] | None:
+        """(member, household, household number) of the person with this ID number."""
+        return (
+            Member.objects.filter(id_number_hash=digest)
+            .values_list("pk", "household_id", "household__number")
+            .first()
+        )
+
+    def household_visible(self, actor, household_id: int) -> bool:
+        return Household.objects.visible_to(actor).filter(pk=household_id).exists()
+
+
+DATABASE = Lookups()
+
+
+def _code(
+    kind: str, value: Any, field_name: str, *, keep: Code | None = None, lookups: Lookups = DATABASE
+) -> Code:
     """The active entry ``value`` of list ``kind``; a retired one only if the record has it."""
     text = str(value or "").strip()
-    code = Code.objects.filter(kind=kind, value=text).first()
+    code = lookups.code(kind, text)
     if code is None or (code.retired and code != keep):
         raise DomainError(
             _("“%(value)s” is not an entry of the list in use here.") % {"value": text},
@@ -108,12 +153,18 @@ def _code(kind: str, value: Any, field_name: str, *, keep: Code | None = None) -
     return code
 
 
-def _codes(kind: str, values: Iterable[Any], field_name: str) -> list[Code]:
-    return [_code(kind, value, field_name) for value in values if str(value or "").strip()]
+def _codes(
+    kind: str, values: Iterable[Any], field_name: str, lookups: Lookups = DATABASE
+) -> list[Code]:
+    return [
+        _code(kind, value, field_name, lookups=lookups)
+        for value in values
+        if str(value or "").strip()
+    ]
 
 
-def _household_place(actor, region_code: str) -> Region:
-    region = Region.objects.visible_to(actor).filter(code=region_code).first()
+def _household_place(actor, region_code: str, lookups: Lookups = DATABASE) -> Region:
+    region = lookups.place(actor, region_code)
     if region is None:
         raise DomainError(
             _("Choose a village or group among your places."), code="bad_place", field="region"
@@ -128,12 +179,21 @@ def _household_place(actor, region_code: str) -> Region:
     return region
 
 
-def _apply_household(actor, household: Household, data: HouseholdInput) -> list[Code]:
+DECIMAL_PLACES = {
+    f.name: f.decimal_places
+    for f in Household._meta.concrete_fields
+    if isinstance(f, models.DecimalField)
+}
+
+
+def _apply_household(
+    actor, household: Household, data: HouseholdInput, lookups: Lookups = DATABASE
+) -> list[Code]:
     number = data.number.strip()
     if not number:
         raise DomainError(_("Enter the household number."), code="no_number", field="number")
-    taken = Household.objects.filter(number=number).exclude(pk=household.pk).exists()
-    if taken:
+    holder = lookups.number_holder(number)
+    if holder is not None and holder != household.pk:
         raise DomainError(
             _("Household number %(number)s is already registered.") % {"number": number},
             code="number_taken",
@@ -146,40 +206,29 @@ def _apply_household(actor, household: Household, data: HouseholdInput) -> list[
             field="year_identified",
         )
     household.number = number
-    household.region = _household_place(actor, data.region_code)
-    household.attribute = _code(
-        "household_attribute", data.attribute, "attribute", keep=_current(household, "attribute")
-    )
-    household.standard = _code(
-        "identification_standard", data.standard, "standard", keep=_current(household, "standard")
-    )
-    household.main_cause = _code(
-        "poverty_cause", data.main_cause, "main_cause", keep=_current(household, "main_cause")
-    )
-    for name in (
-        "address",
-        "phone",
-        "bank_name",
-        "planned_exit_year",
-        "land_area_mu",
-        "housing_area",
-        "housing_structure",
-        "danger_grade",
-        "water_difficulty",
-        "water_safe",
-        "has_power",
-        "toilet",
-        "road_distance_km",
-        "latitude",
-        "longitude",
+    household.region = _household_place(actor, data.region_code, lookups)
+    for name, kind in (
+        ("attribute", "household_attribute"),
+        ("standard", "identification_standard"),
+        ("main_cause", "poverty_cause"),
     ):
+        code = _code(
+            kind, getattr(data, name), name, keep=_current(household, name), lookups=lookups
+        )
+        setattr(household, name, code)
+    for name in HOUSEHOLD_DETAILS:
         value = getattr(data, name)
-        setattr(household, name, value.strip() if isinstance(value, str) else value)
+        if isinstance(value, str):
+            value = value.strip()
+        elif value is not None and name in DECIMAL_PLACES:
+            # Stored rounded to the column's places: compare and audit the value as stored.
+            value = Decimal(value).quantize(Decimal(1).scaleb(-DECIMAL_PLACES[name]))
+        setattr(household, name, value)
     household.year_identified = int(data.year_identified)
     if data.bank_account is not None:
         account = "".join(data.bank_account.split())
         household.bank_account_sealed = seal(account) if account else ""
-    return _codes("poverty_cause", data.other_causes, "other_causes")
+    return _codes("poverty_cause", data.other_causes, "other_causes", lookups)
 
 
 def _current(record, name: str) -> Code | None:
@@ -189,65 +238,39 @@ def _current(record, name: str) -> Code | None:
 HOUSEHOLD_AUDIT_FIELDS = [
     "number",
     "region",
-    "address",
-    "phone",
-    "bank_name",
     "attribute",
     "standard",
     "main_cause",
     "year_identified",
-    "planned_exit_year",
     "status",
     "monitoring_type",
-    "land_area_mu",
-    "housing_area",
-    "housing_structure",
-    "danger_grade",
-    "water_difficulty",
-    "water_safe",
-    "has_power",
-    "toilet",
-    "road_distance_km",
-    "latitude",
-    "longitude",
+    *HOUSEHOLD_DETAILS,
 ]
 
 
-def _household_state(household: Household) -> dict[str, Any]:
+def _household_state(household: Household, causes: Iterable[str] | None = None) -> dict[str, Any]:
+    """What the audit log records of a household; ``causes`` (the other causes' values) when
+    the caller holds them already, as a bulk import does."""
     # The bank account is sealed; the audit log records that it changed, never its value.
     state = audit.snapshot(household, HOUSEHOLD_AUDIT_FIELDS)
     state["bank_account_sealed"] = bool(household.bank_account_sealed)
-    state["other_causes"] = sorted(household.other_causes.values_list("value", flat=True))
+    if causes is None:
+        causes = household.other_causes.values_list("value", flat=True)
+    state["other_causes"] = sorted(causes)
     return state
 
 
 def _member_state(member: Member) -> dict[str, Any]:
-    state = audit.snapshot(
-        member,
-        [
-            "household",
-            "name",
-            "sex",
-            "birth_date",
-            "relation",
-            "is_head",
-            "ethnicity",
-            "education",
-            "schooling",
-            "health",
-            "disability",
-            "labour",
-            "work_status",
-            "dibao",
-            "medical_insurance",
-            "pension_insurance",
-        ],
-    )
+    state = audit.snapshot(member, ["household", "name", "is_head", *MEMBER_DETAILS])
     state["id_number_hash"] = member.id_number_hash[:12]
     return state
 
 
-def _apply_member(actor, member: Member, data: MemberInput) -> None:
+def _apply_member(
+    actor, member: Member, data: MemberInput, lookups: Lookups = DATABASE, *, sealing: bool = True
+) -> None:
+    """Apply ``data`` to ``member`` under the rules; ``sealing=False`` for a check that will
+    write nothing (sealing is the costliest step of an import's check)."""
     name = data.name.strip()
     if not name:
         raise DomainError(_("Enter the member's name."), code="no_name", field="name")
@@ -266,18 +289,13 @@ def _apply_member(actor, member: Member, data: MemberInput) -> None:
             field="sex",
         )
     digest = lookup_hash(person.value)
-    other = (
-        Member.objects.select_related("household")
-        .filter(id_number_hash=digest)
-        .exclude(pk=member.pk)
-        .first()
-    )
-    if other is not None:
+    holder = lookups.id_holder(digest)
+    if holder is not None and holder[0] != member.pk:
         shown = masked_id(person.value, id_mask_for(actor))
-        if Household.objects.visible_to(actor).filter(pk=other.household_id).exists():
+        if lookups.household_visible(actor, holder[1]):
             message = _("ID number %(id)s is already registered in household %(number)s.") % {
                 "id": shown,
-                "number": other.household.number,
+                "number": holder[2],
             }
         else:
             message = _(
@@ -286,18 +304,26 @@ def _apply_member(actor, member: Member, data: MemberInput) -> None:
             ) % {"id": shown}
         raise DomainError(message, code="id_number_taken", field="id_number")
     member.name, member.sex, member.birth_date = name, person.sex, person.birth_date
-    member.id_number_sealed, member.id_number_hash = seal(person.value), digest
+    if member.id_number_hash != digest:  # an unchanged number keeps its seal
+        member.id_number_hash = digest
+        member.id_number_sealed = seal(person.value) if sealing else ""
     member.relation = _code(
-        "relation", data.relation, "relation", keep=_current(member, "relation")
+        "relation", data.relation, "relation", keep=_current(member, "relation"), lookups=lookups
     )
     member.is_head = member.relation.value == HEAD_OF_HOUSEHOLD
     for kind in ("ethnicity", "health", "labour"):
-        setattr(member, kind, _code(kind, getattr(data, kind), kind, keep=_current(member, kind)))
-    for kind in ("education", "schooling"):
         value = getattr(data, kind)
         setattr(
-            member, kind, _code(kind, value, kind, keep=_current(member, kind)) if value else None
+            member, kind, _code(kind, value, kind, keep=_current(member, kind), lookups=lookups)
         )
+    for kind in ("education", "schooling"):
+        value = getattr(data, kind)
+        code = (
+            _code(kind, value, kind, keep=_current(member, kind), lookups=lookups)
+            if value
+            else None
+        )
+        setattr(member, kind, code)
     member.disability, member.work_status = data.disability.strip(), data.work_status.strip()
     member.dibao = data.dibao
     member.medical_insurance, member.pension_insurance = (
@@ -326,8 +352,11 @@ def _check_one_head(household: Household) -> None:
         )
 
 
-def _apply_status(household: Household, data: StatusInput, actor, *, first: bool) -> StatusChange:
-    if data.status not in HouseholdStatus.values:
+def _checked_status(
+    household: Household, data: StatusInput, *, first: bool, lookups: Lookups = DATABASE
+) -> tuple[Code | None, list[Code]]:
+    """Refuse a status change the rules do not allow; the monitoring type and risk types."""
+    if data.status not in STATUSES:
         raise DomainError(_("Unknown status."), code="bad_status", field="status")
     if not first and data.status not in TRANSITIONS[household.status]:
         raise DomainError(
@@ -341,6 +370,23 @@ def _apply_status(household: Household, data: StatusInput, actor, *, first: bool
         )
     if not data.reason.strip():
         raise DomainError(_("Give the reason for the change."), code="no_reason", field="reason")
+    if data.status != HouseholdStatus.MONITORED:
+        return None, []
+    monitoring_type = _code(
+        "monitoring_type", data.monitoring_type, "monitoring_type", lookups=lookups
+    )
+    risk_types = _codes("risk_type", data.risk_types, "risk_types", lookups)
+    if not risk_types:
+        raise DomainError(
+            _("Choose at least one risk type for a monitored household."),
+            code="no_risk_type",
+            field="risk_types",
+        )
+    return monitoring_type, risk_types
+
+
+def _apply_status(household: Household, data: StatusInput, actor, *, first: bool) -> StatusChange:
+    monitoring_type, risk_types = _checked_status(household, data, first=first)
     last = household.history.order_by("-effective_on").first() if not first else None
     if last and data.effective_on < last.effective_on:
         raise DomainError(
@@ -348,16 +394,6 @@ def _apply_status(household: Household, data: StatusInput, actor, *, first: bool
             code="date_before_last",
             field="effective_on",
         )
-    monitoring_type, risk_types = None, []
-    if data.status == HouseholdStatus.MONITORED:
-        monitoring_type = _code("monitoring_type", data.monitoring_type, "monitoring_type")
-        risk_types = _codes("risk_type", data.risk_types, "risk_types")
-        if not risk_types:
-            raise DomainError(
-                _("Choose at least one risk type for a monitored household."),
-                code="no_risk_type",
-                field="risk_types",
-            )
     household.status = data.status
     if data.status in (HouseholdStatus.MONITORED, HouseholdStatus.RISK_CLEARED):
         household.monitoring_type = monitoring_type or household.monitoring_type

@@ -21,6 +21,7 @@ from .forms import (
     MemberMoveForm,
     StatusForm,
 )
+from .sections import sections_for
 
 
 @login_required
@@ -58,6 +59,7 @@ def _household_context(request, household, *, revealed=False, status_form=None, 
         "moves": selectors.moves_of(request.user, household),
         "former_members": selectors.former_members_of(household),
         "income_form": income_form or IncomeForm(),
+        "sections": sections_for(request.user, household),
     }
 
 
@@ -138,23 +140,51 @@ def household_edit(request, household_id):
     )
 
 
-@login_required
-@require_POST
-def household_status(request, household_id):
+def _household_page_post(request, household_id, form_class, write, done, form_name):
+    """A form posted from the household page: done, back to the page; refused, the page again
+    with the form and its errors (400)."""
     household = selectors.household_for(request.user, household_id)
-    form = StatusForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.household_status_change(
-                actor=request.user, household_id=household.pk, change=form.as_input()
-            )
+            write(household, form.as_input())
         except DomainError as refusal:
             show_refusal(form, refusal)
         else:
-            messages.success(request, _("The status change was recorded."))
+            messages.success(request, done)
             return redirect("registry:household_detail", household_id=household.pk)
-    context = _household_context(request, household, status_form=form)
+    context = _household_context(request, household, **{form_name: form})
     return render(request, "registry/household_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def household_status(request, household_id):
+    return _household_page_post(
+        request,
+        household_id,
+        StatusForm,
+        lambda household, change: services.household_status_change(
+            actor=request.user, household_id=household.pk, change=change
+        ),
+        _("The status change was recorded."),
+        "status_form",
+    )
+
+
+@login_required
+@require_POST
+def household_income(request, household_id):
+    return _household_page_post(
+        request,
+        household_id,
+        IncomeForm,
+        lambda household, income: services.income_record(
+            actor=request.user, household_id=household.pk, income=income
+        ),
+        _("The income was recorded."),
+        "income_form",
+    )
 
 
 @login_required
@@ -173,25 +203,6 @@ def member_create(request, household_id):
             messages.success(request, _("Member added."))
             return redirect("registry:household_detail", household_id=household.pk)
     return render(request, "registry/member_form.html", {"form": form, "household": household})
-
-
-@login_required
-@require_POST
-def household_income(request, household_id):
-    household = selectors.household_for(request.user, household_id)
-    form = IncomeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.income_record(
-                actor=request.user, household_id=household.pk, income=form.as_input()
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("The income was recorded."))
-            return redirect("registry:household_detail", household_id=household.pk)
-    context = _household_context(request, household, income_form=form)
-    return render(request, "registry/household_detail.html", context, status=400)
 
 
 def _target_household(request, form, field: str):

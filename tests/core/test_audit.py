@@ -92,3 +92,43 @@ def test_a_rolled_back_write_leaves_no_entry(county_admin):
         1 / 0  # noqa: B018
     assert not AuditEntry.objects.exists()
     assert audit.verify_chain() == (0, None)
+
+
+def test_normalise_gives_what_a_json_round_trip_gives():
+    """The audit log hashes normalised states; the fast path must equal the round trip."""
+    import datetime
+    import json
+    from decimal import Decimal
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from bangfu.core.audit import normalise
+
+    leaves = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False),
+        st.text(),
+        st.dates(),
+        st.datetimes(timezones=st.just(datetime.UTC)),
+        st.decimals(allow_nan=False, allow_infinity=False),
+    )
+    values = st.recursive(
+        leaves,
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.tuples(inner, inner)
+            | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+
+    @given(values)
+    def check(value):
+        assert normalise(value) == json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+    check()
+    assert normalise({"d": Decimal("1.50")}) == {"d": "1.50"}

@@ -2,9 +2,12 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from bangfu.accounts.models import User
 from bangfu.core.audit import verify_chain
 from bangfu.core.codes import KINDS, seed_codes
 from bangfu.demo.households import DistrictMaker
+from bangfu.pairing.models import Pairing
+from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
 from bangfu.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,6 +37,13 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     assert Member.objects.filter(is_head=True).count() == 74
     statuses = set(Household.objects.values_list("status", flat=True))
     assert {"out_with_policy", "monitored"} <= statuses
+    # Every household that needs a helper has one, but for a few left for the coverage page.
+    admin = User.objects.get(username="county_admin")
+    figures = coverage(admin)
+    assert 0 < figures.uncovered <= round(figures.needing * 0.05) + 1
+    assert helpers_over_cap(admin) == []
+    assert Pairing.objects.filter(unit__isnull=False).exists()  # 企业结对
+    assert my_households(User.objects.get(username="helper_wang")).exists()
     assert verify_chain()[1] is None
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output

@@ -4,6 +4,7 @@ Place names are public names from seed 000 (沣西新城 and its streets and vil
 are shaped like real statistical codes but are not authoritative. People are invented.
 """
 
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -16,6 +17,7 @@ from bangfu.core.selectors import any_places, leaf_places
 from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
+from bangfu.demo.pairings import make_pairings
 
 REGIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "regions.csv"
 DEMO_PASSWORD = "bangfu-demo-2026"
@@ -67,8 +69,9 @@ class Command(BaseCommand):
             admin = administrator_bootstrap(
                 username=username, full_name=full_name, password=DEMO_PASSWORD, place_code=places[0]
             )
+            people = {}
             for username, full_name, places, roles in DEMO_PEOPLE[1:]:
-                user_create(
+                people[username] = user_create(
                     actor=admin,
                     username=username,
                     full_name=full_name,
@@ -78,7 +81,16 @@ class Command(BaseCommand):
                 )
             leaves = leaf_places(admin)
             make_households(actor=admin, villages=leaves, count=households, seed=seed)
+            paired = make_pairings(
+                actor=admin,
+                seed=seed,
+                today=datetime.date(2026, 6, 30),
+                helper_login=people["helper_wang"],
+            )
         self.stdout.write(
-            _("Demo district loaded: %(n)d households in %(v)d villages and groups.")
-            % {"n": households, "v": len(leaves)}
+            _(
+                "Demo district loaded: %(n)d households in %(v)d villages and groups, "
+                "%(p)d of them paired with helpers."
+            )
+            % {"n": households, "v": len(leaves), "p": paired}
         )

@@ -1,0 +1,101 @@
+"""Imports and exports of spreadsheets, as jobs that run outside the request."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class HeaderSynonym(models.Model):
+    """Another name a sheet uses for one of our columns (表头同义词), added by an administrator."""
+
+    column = models.CharField(_("column"), max_length=40)
+    synonym = models.CharField(_("name in the sheet"), max_length=100, unique=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("header synonym")
+        verbose_name_plural = _("header synonyms")
+        ordering = ["column", "synonym"]
+
+    def __str__(self) -> str:
+        return f"{self.synonym} → {self.column}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    CHECKED = "checked", _("Checked: see the preview")
+    REFUSED = "refused", _("Has errors: nothing was imported")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Work on a file that runs in the background, with its progress. A job belongs to the
+    person who started it; nobody else sees it (its file may hold their places' data)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    phase = models.CharField(max_length=20, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    path = models.CharField(max_length=300)  # under var/, where the file is kept
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class ImportKind(models.TextChoices):
+    HOUSEHOLDS = "households", _("Households and members")
+    PAIRINGS = "pairings", _("Pairings of helpers and households")
+
+
+class ImportJob(Job):
+    """An uploaded sheet: checked first (preview), then committed on request."""
+
+    kind = models.CharField(
+        _("what the sheet holds"),
+        max_length=10,
+        choices=ImportKind.choices,
+        default=ImportKind.HOUSEHOLDS,
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    summary = models.JSONField(default=dict)
+    committed = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ImportProblem(models.Model):
+    """One error of an import, located in the file (sheet, row, column, value, reason)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems")
+    sheet = models.CharField(max_length=100)
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=200)
+    value = models.CharField(max_length=200)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["sheet", "row", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.row} {self.column}: {self.reason}"
+
+
+class ExportJob(Job):
+    """A list written to .xlsx in the background, with the filters it was asked with."""
+
+    list_name = models.CharField(max_length=40)
+    filters = models.JSONField(default=dict)
+    full_ids = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.list_name

@@ -1,0 +1,161 @@
+"""Reads for imports and exports, shared by pages, tasks and the command line."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+
+from bangfu.core.errors import OutOfScope
+from bangfu.core.models import Code
+from bangfu.core.regions import RegionLevel
+from bangfu.core.selectors import places_down_to
+from bangfu.registry import selectors as registry_selectors
+from bangfu.registry.models import Household, HouseholdStatus, Member, StatusChange
+from bangfu.registry.selectors import HouseholdFilters
+
+from . import sheets
+from .columns import COLUMNS
+from .households import CodeIndex, PlaceIndex
+from .models import ExportJob, HeaderSynonym, ImportJob, ImportProblem
+
+
+def synonym_map() -> dict[str, str]:
+    """Every name a header may have (compared with ``sheets.header_key``) → column key."""
+    names = {}
+    for column in COLUMNS:
+        for name in (column.header, *column.synonyms):
+            names[sheets.header_key(name)] = column.key
+    for synonym in HeaderSynonym.objects.all():
+        names.setdefault(sheets.header_key(synonym.synonym), synonym.column)
+    return names
+
+
+def code_index() -> CodeIndex:
+    return CodeIndex(Code.objects.filter(retired=False).values_list("kind", "value", "label"))
+
+
+def code_labels() -> dict[str, list[str]]:
+    """Active labels of every code list, in list order: the template's dropdowns."""
+    labels: dict[str, list[str]] = {}
+    for kind, label in (
+        Code.objects.filter(retired=False)
+        .order_by("sort_order", "value")
+        .values_list("kind", "label")
+    ):
+        labels.setdefault(kind, []).append(label)
+    return labels
+
+
+def place_index(user) -> PlaceIndex:
+    return PlaceIndex(places_down_to(user, RegionLevel.GROUP))
+
+
+def place_names(user) -> dict[str, str]:
+    return {code: name for code, name, _level in places_down_to(user, RegionLevel.GROUP)}
+
+
+def imports_of(user) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(owner=user)
+
+
+def import_for(user, job_id: int) -> ImportJob:
+    """The user's own import; anyone else's answers 404 like a missing one."""
+    job = ImportJob.objects.filter(owner=user, pk=job_id).first()
+    if job is None:
+        raise OutOfScope()
+    return job
+
+
+def progress_path(job: ImportJob) -> Path:
+    return Path(job.path).with_suffix(".progress")
+
+
+class Progress(NamedTuple):
+    phase: str
+    done: int
+    total: int
+
+
+def progress_of(job: ImportJob | ExportJob) -> Progress:
+    """How far a running job is: from its row, or for an import's commit (whose transaction
+    holds the row) from the file it writes beside the upload."""
+    if isinstance(job, ImportJob) and job.phase == "writing":
+        try:
+            phase, done, total = json.loads(progress_path(job).read_text())
+        except (OSError, ValueError):
+            pass
+        else:
+            return Progress(phase, done, total)
+    return Progress(job.phase, job.done, job.total)
+
+
+def problems_of(job: ImportJob) -> QuerySet[ImportProblem]:
+    return job.problems.all()
+
+
+def export_for(user, job_id: int) -> ExportJob:
+    job = ExportJob.objects.filter(owner=user, pk=job_id).first()
+    if job is None:
+        raise OutOfScope()
+    return job
+
+
+EXPORT_CHUNK = 1000  # households a query reads at a time: memory stays flat at any size
+
+
+@dataclass
+class ExportedHousehold:
+    household: Household
+    members: list[Member]
+    other_causes: list[str]
+    risk_types: list[str]
+
+
+def households_to_export(user, filters: HouseholdFilters) -> Iterator[ExportedHousehold]:
+    """The households of the user's list with these filters, with their current members,
+    a chunk at a time, in the list's order (keyset, not OFFSET: a deep chunk costs the same)."""
+    listed = registry_selectors.households(user, filters).select_related(
+        "attribute", "standard", "main_cause", "monitoring_type"
+    )
+    ids = list(listed.values_list("pk", flat=True))
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start : start + EXPORT_CHUNK]
+        records = {
+            h.pk: h
+            for h in listed.model.objects.filter(pk__in=chunk).select_related(
+                "attribute", "standard", "main_cause", "monitoring_type"
+            )
+        }
+        members: dict[int, list[Member]] = {pk: [] for pk in chunk}
+        for member in (
+            Member.objects.filter(household_id__in=chunk, left_on=None)
+            .select_related("relation", "ethnicity", "health", "labour", "education", "schooling")
+            .order_by("-is_head", "birth_date", "pk")
+        ):
+            members[member.household_id].append(member)
+        causes: dict[int, list[str]] = {pk: [] for pk in chunk}
+        for household_id, label in Household.other_causes.through.objects.filter(
+            household_id__in=chunk
+        ).values_list("household_id", "code__label"):
+            causes[household_id].append(label)
+        risks: dict[int, list[str]] = {}
+        latest = (
+            StatusChange.objects.filter(household_id__in=chunk, status=HouseholdStatus.MONITORED)
+            .order_by("household_id", "effective_on", "pk")
+            .prefetch_related("risk_types")
+        )
+        for change in latest:  # the last monitoring entry of each household wins
+            risks[change.household_id] = [c.label for c in change.risk_types.all()]
+        for pk in chunk:
+            yield ExportedHousehold(records[pk], members[pk], causes[pk], risks.get(pk, []))
+
+
+def columns_with_synonyms() -> list[tuple[str, list[str]]]:
+    """Each column's header with every other name it is known by, built in or added."""
+    added: dict[str, list[str]] = {}
+    for synonym in HeaderSynonym.objects.all():
+        added.setdefault(synonym.column, []).append(synonym.synonym)
+    return [(c.header, [*c.synonyms, *added.get(c.key, [])]) for c in COLUMNS]

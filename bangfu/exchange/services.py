@@ -1,0 +1,418 @@
+"""Writes for imports and exports: each use case one function, audited.
+
+An import is two steps: ``import_check`` reads the file and says what would change and
+what is wrong (writing only the job's preview), ``import_commit`` writes the households in
+one transaction (``bangfu.registry.bulk``). Both run in the background (tasks.py) or from
+``manage.py import_households``; the file is read again at commit, so what is written is
+what the file says then, checked against the registry as it is then.
+"""
+
+import contextlib
+import gc
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bangfu.core import audit
+from bangfu.core.capabilities import Capability, require
+from bangfu.core.errors import DomainError
+from bangfu.core.protection import unseal
+from bangfu.core.tables import write_table
+from bangfu.pairing.services import pairings_import
+from bangfu.registry import selectors as registry_selectors
+from bangfu.registry.bulk import ImportRefused, households_check, households_import, summarise
+
+from . import households, selectors, sheets, writing
+from . import pairings as pairing_sheet
+from .columns import BY_KEY, COLUMNS
+from .models import ExportJob, HeaderSynonym, ImportJob, ImportKind, ImportProblem, JobState
+
+NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
+    ImportKind.HOUSEHOLDS: Capability.EDIT_REGISTRY,
+    ImportKind.PAIRINGS: Capability.MANAGE_PAIRING,
+}
+UPLOADS = "imports"
+EXPORTS = "exports"
+
+
+def _stored(folder: str, suffix: str) -> Path:
+    directory = Path(settings.VAR_DIR) / folder
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"{uuid.uuid4().hex}{suffix}"
+
+
+def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSEHOLDS) -> ImportJob:
+    """Keep an uploaded sheet and queue its check (导入第一步)."""
+    require(actor, NEEDED[kind])
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in sheets.SUFFIXES:
+        raise DomainError(
+            _("%(file)s is not a spreadsheet; upload a .xlsx, .xls or .csv file.")
+            % {"file": file_name},
+            code="bad_file",
+            field="file",
+        )
+    path = _stored(UPLOADS, suffix)
+    with path.open("wb") as target:
+        for chunk in chunks:
+            target.write(chunk)
+    with transaction.atomic():
+        job = ImportJob.objects.create(owner=actor, kind=kind, file_name=file_name, path=str(path))
+        audit.record(
+            actor=actor, action="import.upload", obj=job, after={"file": file_name, "kind": kind}
+        )
+    return job
+
+
+def _reporter(job: ImportJob | ExportJob) -> Callable[[str, int, int], None]:
+    def report(phase: str, done: int, total: int) -> None:
+        type(job).objects.filter(pk=job.pk).update(phase=phase, done=done, total=total)
+
+    return report
+
+
+def _file_reporter(job: ImportJob) -> Callable[[str, int, int], None]:
+    path = selectors.progress_path(job)
+
+    def report(phase: str, done: int, total: int) -> None:
+        written = path.with_suffix(".writing")
+        written.write_text(json.dumps([phase, done, total]))
+        written.replace(path)  # a reader sees the old figures or the new, never half
+
+    return report
+
+
+def _parsed_path(job: ImportJob) -> Path:
+    return Path(job.path).with_suffix(".parsed")
+
+
+def _parse(job: ImportJob, actor, report) -> households.Parsed:
+    """The file read into households. The check keeps what it read next to the file, and the
+    commit takes it from there: the file is read once (our own copy, which nothing changes);
+    the rules are applied again at commit, against the registry as it is then."""
+    kept = _parsed_path(job)
+    if kept.exists():
+        return households.Parsed.load(kept)
+    parsed = households.parse(
+        Path(job.path),
+        synonyms=selectors.synonym_map(),
+        codes=selectors.code_index(),
+        places=selectors.place_index(actor),
+        source=job.file_name,
+        progress=report,
+    )
+    parsed.save(kept)
+    return parsed
+
+
+def _record_problems(job: ImportJob, problems: list[households.RowProblem]) -> None:
+    ImportProblem.objects.bulk_create(
+        [
+            ImportProblem(
+                job=job,
+                sheet=p.sheet[:100],
+                row=p.row,
+                column=p.column[:200],
+                value=p.value[:200],
+                reason=p.reason,
+            )
+            for p in problems
+        ],
+        batch_size=1000,
+    )
+
+
+def _finish(job: ImportJob, state: str, summary: dict, problems: list, message: str = "") -> None:
+    with transaction.atomic():
+        job.problems.all().delete()
+        _record_problems(job, problems)
+        job.state, job.summary, job.message, job.phase = state, summary, message, ""
+        job.save(update_fields=["state", "summary", "message", "phase"])
+
+
+def _summary(results, parsed: households.Parsed) -> dict:
+    counted = summarise(results)
+    return {
+        "rows": parsed.rows,
+        "households": counted.households,
+        "members": counted.members,
+        "problems": len(parsed.problems),
+    }
+
+
+def _all_problems(parsed: households.Parsed, results) -> list[households.RowProblem]:
+    problems = list(parsed.problems)
+    for index, result in enumerate(results):
+        problems += [
+            households.locate(parsed, index, p)
+            for p in result.problems
+            if not households.repeats_unreadable(parsed, index, p)
+        ]
+    problems.sort(key=lambda p: (p.sheet, p.row))
+    return problems
+
+
+@contextlib.contextmanager
+def _no_cyclic_collection():
+    """A file's households are hundreds of thousands of long-lived objects, and every full
+    pass of Python's cycle collector walks them all again: measured at a quarter of an
+    import's time. Nothing an import builds refers to itself, so the collector rests until
+    the import is done, and then runs once."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
+
+
+def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
+    """A pairing sheet, checked (its writes rolled back) or committed: the rows are few, so
+    the check runs the very writes of the commit."""
+    actor = job.owner
+    require(actor, Capability.MANAGE_PAIRING)
+    try:
+        parsed = pairing_sheet.parse(Path(job.path))
+    except sheets.UnreadableFile as error:
+        _finish(job, JobState.FAILED, {}, [], str(error))
+        return job
+    result = pairings_import(
+        actor=actor, rows=parsed.rows, source=job.file_name, commit=commit and not parsed.problems
+    )
+    problems = parsed.problems + [
+        pairing_sheet.locate(parsed, index, field_name, reason)
+        for index, field_name, reason in result.problems
+    ]
+    problems.sort(key=lambda p: (p.sheet, p.row))
+    summary = {
+        "rows": len(parsed.rows) + len(parsed.problems),
+        "pairings": {"new": result.new, "unchanged": result.unchanged},
+        "problems": len(problems),
+    }
+    if problems:
+        _finish(job, JobState.REFUSED, summary, problems)
+    elif commit:
+        with transaction.atomic():
+            job.committed = True
+            job.save(update_fields=["committed"])
+            _finish(job, JobState.DONE, summary, [])
+            audit.record(
+                actor=actor,
+                action="import.commit",
+                obj=job,
+                after={"file": job.file_name, **summary},
+            )
+    else:
+        _finish(job, JobState.CHECKED, summary, [])
+    return job
+
+
+@_no_cyclic_collection()
+def import_check(*, job_id: int, progress=None) -> ImportJob:
+    """Read and check the file; record the preview and every problem. Writes no household."""
+    job = ImportJob.objects.select_related("owner").get(pk=job_id)
+    if job.kind == ImportKind.PAIRINGS:
+        return _pairings(job, commit=False)
+    actor = job.owner
+    require(actor, Capability.EDIT_REGISTRY)
+    report = progress or _reporter(job)
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
+    try:
+        parsed = _parse(job, actor, report)
+    except sheets.UnreadableFile as error:
+        _finish(job, JobState.FAILED, {}, [], str(error))
+        return job
+    results = households_check(
+        actor=actor,
+        incoming=parsed.incoming,
+        progress=lambda done, total: report("checking", done, total),
+    )
+    problems = _all_problems(parsed, results)
+    summary = _summary(results, parsed)
+    summary["problems"] = len(problems)
+    _finish(job, JobState.REFUSED if problems else JobState.CHECKED, summary, problems)
+    return job
+
+
+def import_commit_request(*, actor, job_id: int) -> ImportJob:
+    """Ask for a checked import to be written (导入第二步); the task does the writing."""
+    job = selectors.import_for(actor, job_id)
+    require(actor, NEEDED[job.kind])
+    if job.state != JobState.CHECKED or job.committed:
+        raise DomainError(
+            _("Only a checked file without errors can be imported, and only once."),
+            code="not_checked",
+        )
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, phase="commit")
+    job.refresh_from_db()
+    return job
+
+
+@_no_cyclic_collection()
+def import_commit(*, job_id: int, progress=None) -> ImportJob:
+    """Write every household of the file in one transaction, or none (all or nothing)."""
+    job = ImportJob.objects.select_related("owner").get(pk=job_id)
+    actor = job.owner
+    if job.committed:
+        raise DomainError(_("This file was imported already."), code="committed")
+    if job.kind == ImportKind.PAIRINGS:
+        return _pairings(job, commit=True)
+    # The job's row is written by the transaction that writes the households, so nobody
+    # would see progress recorded there until the end: it goes to a file beside the upload.
+    report = progress or _file_reporter(job)
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, phase="writing")
+    try:
+        parsed = _parse(job, actor, report)
+        if parsed.problems:
+            raise ImportRefused([])
+        summary = households_import(
+            actor=actor,
+            incoming=parsed.incoming,
+            source=job.file_name,
+            progress=lambda done, total: report("writing", done, total),
+        )
+    except ImportRefused as refusal:
+        problems = _all_problems(parsed, refusal.results)
+        _finish(job, JobState.REFUSED, {**job.summary, "problems": len(problems)}, problems)
+        return job
+    except sheets.UnreadableFile as error:
+        _finish(job, JobState.FAILED, {}, [], str(error))
+        return job
+    with transaction.atomic():
+        job.committed = True
+        job.summary = {
+            "rows": parsed.rows,
+            "households": summary.households,
+            "members": summary.members,
+            "problems": 0,
+        }
+        job.state, job.phase = JobState.DONE, ""
+        job.save(update_fields=["committed", "summary", "state", "phase"])
+        audit.record(
+            actor=actor,
+            action="import.commit",
+            obj=job,
+            after={"file": job.file_name, **job.summary},
+        )
+    return job
+
+
+def import_error_sheet(*, actor, job_id: int) -> Path:
+    """The uploaded file with an error column added (to fix and upload again)."""
+    job = selectors.import_for(actor, job_id)
+    target = _stored(UPLOADS, ".errors.xlsx")
+    writing.error_sheet(
+        Path(job.path), target, job.problems.values_list("sheet", "row", "reason").iterator()
+    )
+    return target
+
+
+def header_synonym_add(*, actor, column: str, synonym: str) -> HeaderSynonym:
+    """Teach imports another name for a column (installation-wide, so top administrators)."""
+    require(actor, Capability.EDIT_CODE_LISTS)
+    if column not in BY_KEY:
+        raise DomainError(_("Choose a column."), code="bad_column", field="column")
+    name = synonym.strip()
+    if not name:
+        raise DomainError(_("Enter the name as the sheet writes it."), field="synonym")
+    if sheets.header_key(name) in selectors.synonym_map():
+        raise DomainError(
+            _("“%(name)s” already names a column.") % {"name": name},
+            code="synonym_taken",
+            field="synonym",
+        )
+    with transaction.atomic():
+        added = HeaderSynonym.objects.create(column=column, synonym=name, added_by=actor)
+        audit.record(
+            actor=actor, action="synonym.add", obj=added, after={"column": column, "synonym": name}
+        )
+    return added
+
+
+def export_request(*, actor, filters: dict, full_ids: bool) -> ExportJob:
+    """Queue an export of the household list with the user's filters (导出)."""
+    if full_ids:
+        require(actor, Capability.VIEW_FULL_ID_NUMBERS)
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            owner=actor,
+            list_name="households",
+            filters=filters,
+            full_ids=full_ids,
+            path=str(_stored(EXPORTS, ".xlsx")),
+        )
+        audit.record(
+            actor=actor,
+            action="export.request",
+            obj=job,
+            after={"list": "households", "filters": filters, "full_ids": full_ids},
+        )
+    return job
+
+
+def _export_rows(job: ExportJob, report) -> Iterator[list]:
+    actor = job.owner
+    mask = registry_selectors.id_mask_for(actor)
+    names = selectors.place_names(actor)
+    filters = registry_selectors.HouseholdFilters(**job.filters)
+    for done, item in enumerate(selectors.households_to_export(actor, filters), start=1):
+        sealed_account = item.household.bank_account_sealed
+        account = unseal(sealed_account) if sealed_account else ""
+        for member in item.members:
+            number = unseal(member.id_number_sealed)
+            yield writing.household_row(
+                item.household,
+                member,
+                shown_id=number if job.full_ids else registry_selectors.masked_id(number, mask),
+                bank_account=account
+                if job.full_ids or not account
+                else registry_selectors.masked_id(account, mask),
+                names=names,
+                other_causes=item.other_causes,
+                risk_types=item.risk_types,
+            )
+        if done % 1000 == 0:
+            report("writing", done, job.total)
+
+
+def export_write(*, job_id: int, progress=None) -> ExportJob:
+    """Write the export's file a chunk of households at a time; full ID numbers, where
+    asked for and allowed, are audited with the number of people they show."""
+    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    actor = job.owner
+    if job.full_ids:
+        require(actor, Capability.VIEW_FULL_ID_NUMBERS)
+    report = progress or _reporter(job)
+    filters = registry_selectors.HouseholdFilters(**job.filters)
+    job.total = registry_selectors.households(actor, filters).count()
+    ExportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, total=job.total)
+    people = write_table(
+        Path(job.path),
+        [c.header for c in COLUMNS],
+        _export_rows(job, report),
+        title=_("Households"),
+    )
+    with transaction.atomic():
+        job.state, job.phase, job.done = JobState.DONE, "", job.total
+        job.message = str(people)
+        job.save(update_fields=["state", "phase", "done", "total", "message"])
+        if job.full_ids:
+            audit.record(
+                actor=actor,
+                action="export.full_ids",
+                obj=job,
+                after={"filters": job.filters, "people": people},
+            )
+    return job
+
+
+def job_failed(*, job: ImportJob | ExportJob, reason: str) -> None:
+    """A task that stopped on an unexpected error says so on its page, rather than spin."""
+    type(job).objects.filter(pk=job.pk).update(state=JobState.FAILED, message=reason, phase="")

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PairingConfig(AppConfig):
+    name = "bangfu.pairing"
+    label = "pairing"
+    verbose_name = _("Pairing")
+
+    def ready(self) -> None:
+        from bangfu.registry.sections import HouseholdSection, register
+
+        from . import selectors
+
+        register(
+            HouseholdSection(
+                "pairing", "pairing/household_section.html", selectors.household_section
+            )
+        )

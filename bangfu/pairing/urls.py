@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pairing"
+urlpatterns = [
+    path("coverage/", views.coverage, name="coverage"),
+    path("mine/", views.mine, name="mine"),
+    path("units/", views.units, name="units"),
+    path("places/<str:code>/chain/", views.chain, name="chain"),
+    path("helpers/", views.helpers, name="helpers"),
+    path("helpers/<int:helper_id>/transfer/", views.transfer, name="transfer"),
+    path("helpers/<int:helper_id>/leave/", views.leave, name="leave"),
+    path("households/<int:household_id>/pair/", views.pair, name="pair"),
+    path("pairings/<int:pairing_id>/end/", views.end, name="end"),
+]

@@ -1,0 +1,132 @@
+"""The pairing pages: pair from the household page or the coverage list, end with a reason."""
+
+import pytest
+from django.utils import timezone
+
+from bangfu.core.errors import DomainError
+from bangfu.pairing import services
+from bangfu.pairing.models import Helper, Pairing
+
+from .test_pairing import register
+
+
+def test_pair_from_coverage_then_end_on_the_household_page(county_admin, signed_in):
+    client = signed_in(county_admin)
+    unit = services.unit_create(
+        actor=county_admin,
+        name="沣西新城管委会",
+        kind="government",
+        level="county",
+        region_code="611103000000",
+    )
+    helper = services.helper_create(actor=county_admin, name="王哲铭", unit_id=unit.pk)
+    household = register(county_admin, "611103002201001", "001")
+
+    page = client.get("/pairing/coverage/").content.decode()
+    assert "611103002201001" in page and f"/pairing/households/{household.pk}/pair/" in page
+
+    response = client.post(
+        f"/pairing/households/{household.pk}/pair/",
+        {"helper": helper.pk, "is_main": "on", "started_on": "2026-03-01"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    assert "王哲铭" in page and "沣西新城管委会" in page
+    assert "611103002201001" not in client.get("/pairing/coverage/").content.decode()
+
+    pairing = Pairing.objects.get(household=household)
+    refused = client.post(
+        f"/pairing/households/{household.pk}/pair/",
+        {"helper": helper.pk, "started_on": "2026-03-01"},
+    )
+    assert refused.status_code == 400 and "已在帮扶此户" in refused.content.decode()
+
+    client.post(f"/pairing/pairings/{pairing.pk}/end/", {"reason": "调离"})
+    pairing.refresh_from_db()
+    assert pairing.ended_on == timezone.localdate() and pairing.end_reason == "调离"
+
+
+def test_register_units_and_helpers_and_hand_households_over(county_admin, signed_in):
+    client = signed_in(county_admin)
+    response = client.post(
+        "/pairing/units/",
+        {
+            "name": "沣西新城财政局",
+            "kind": "government",
+            "level": "county",
+            "region_code": "611103000000",
+        },
+    )
+    assert response.status_code == 302
+    bad = client.post(
+        "/pairing/units/",
+        {
+            "name": "某公司",
+            "kind": "private_enterprise",
+            "level": "county",
+            "region_code": "611103000000",
+            "credit_code": "12345",
+        },
+    )
+    assert bad.status_code == 400 and "统一社会信用代码" in bad.content.decode()
+    unit = services.unit_create(
+        actor=county_admin,
+        name="钓台街道办事处",
+        kind="government",
+        level="township",
+        region_code="611103002000",
+    )
+    for name in ("王哲铭", "李娜"):
+        assert (
+            client.post("/pairing/helpers/", {"name": name, "unit_id": unit.pk}).status_code == 302
+        )
+    wang, li = Helper.objects.order_by("pk")
+    household = register(county_admin, "611103002201001", "001")
+    services.pairing_start(
+        actor=county_admin,
+        household_id=household.pk,
+        helper_id=wang.pk,
+        is_main=True,
+        started_on=timezone.localdate(),
+    )
+    page = client.get("/pairing/helpers/").content.decode()
+    assert "王哲铭" in page and f"/pairing/helpers/{wang.pk}/transfer/" in page
+    client.post(f"/pairing/helpers/{wang.pk}/transfer/", {"to_helper_id": li.pk, "reason": "调离"})
+    assert Pairing.objects.get(ended_on=None).helper == li
+
+
+def test_the_household_page_shows_who_answers_for_it(county_admin, signed_in):
+    client = signed_in(county_admin)
+    household = register(county_admin, "611103002201001", "001")
+    response = client.post(
+        "/pairing/places/611103002201/chain/", {"level": "包村领导", "person": "赵主任"}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    assert "包村领导" in page and "赵主任" in page and "组内党员" in page
+
+
+def test_a_helper_with_a_login_sees_their_households(county_admin, helper_wang, signed_in):
+    unit = services.unit_create(
+        actor=county_admin,
+        name="钓台街道办事处",
+        kind="government",
+        level="township",
+        region_code="611103002000",
+    )
+    helper = services.helper_create(
+        actor=county_admin, name="王哲铭", unit_id=unit.pk, user_id=helper_wang.pk
+    )
+    household = register(county_admin, "611103002201001", "001")
+    services.pairing_start(
+        actor=county_admin,
+        household_id=household.pk,
+        helper_id=helper.pk,
+        started_on=timezone.localdate(),
+    )
+    page = signed_in(helper_wang).get("/pairing/mine/").content.decode()
+    assert "611103002201001" in page
+    with pytest.raises(DomainError):  # one account, one helper
+        services.helper_create(
+            actor=county_admin, name="重复", unit_id=unit.pk, user_id=helper_wang.pk
+        )
