@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "bangfu.accounts",
     "bangfu.registry",
     "bangfu.pairing",
+    "bangfu.visits",
     "bangfu.exchange",
     "bangfu.api",
     "bangfu.demo",
@@ -186,6 +187,12 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Who delivers helpers' reminders (bangfu.visits.reminders.Sender); an SMS or WeChat Work
+# sender is one class named here.
+BANGFU_REMINDER_SENDER = os.environ.get(
+    "BANGFU_REMINDER_SENDER", "bangfu.visits.reminders.LogSender"
+)
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("households/", include("bangfu.registry.urls")),
     path("excel/", include("bangfu.exchange.urls")),
     path("pairing/", include("bangfu.pairing.urls")),
+    path("visits/", include("bangfu.visits.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/", api.urls),
 ]

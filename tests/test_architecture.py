@@ -11,6 +11,7 @@ LAYERS = [
     "accounts",
     "registry",
     "pairing",
+    "visits",
     "exchange",
     "api",
     "demo",

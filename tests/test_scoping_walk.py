@@ -9,9 +9,11 @@ show any of county A's names or codes; writes must change nothing.
 import datetime
 import io
 import re
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bangfu.accounts.models import ApiToken
@@ -24,8 +26,11 @@ from bangfu.pairing.models import Pairing, Responsibility
 from bangfu.pairing.services import helper_create, pairing_start, unit_create
 from bangfu.registry.models import Household, Member
 from bangfu.registry.services import household_register
+from bangfu.visits.models import Problem, Visit, VisitPhoto
+from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
 from tests.registry.conftest import first_status, household_input, member_input
+from tests.visits.conftest import at, jpeg, log
 
 MARKERS = (
     COUNTY_A_MARKERS
@@ -48,6 +53,7 @@ class Probe:
     missing: object = None
     methods: tuple[str, ...] = ("get",)
     data: dict = field(default_factory=dict)
+    multipart: bool = False  # an API write that takes a file
 
 
 def _a_user(world):
@@ -64,6 +70,20 @@ def _an_import(world):
 
 def _an_export(world):
     return {"job_id": world["export_job"].pk}
+
+
+def _a_visit(world):
+    return {"visit_id": world["visit"].pk}
+
+
+VISIT_FORM = {
+    "helper": "1",
+    "visited_at": "2026-10-08T10:00",
+    "kind": "home",
+    "goods_value": "0",
+    "money_value": "0",
+    "jobs_found": "0",
+}
 
 
 PAGE_PROBES = {
@@ -180,7 +200,6 @@ PAGE_PROBES = {
     "exchange:export_detail": Probe(_an_export, {"job_id": 10**9}),
     "exchange:export_file": Probe(_an_export, {"job_id": 10**9}),
     "pairing:coverage": Probe(),
-    "pairing:mine": Probe(),
     "pairing:chain": Probe(
         lambda w: {"code": A_PLACE},
         {"code": MISSING_PLACE},
@@ -212,6 +231,23 @@ PAGE_PROBES = {
         {"pairing_id": 10**9},
         ("post",),
         {"reason": "入侵"},
+    ),
+    "visits:mine": Probe(),
+    "visits:capture": Probe(),
+    "visits:compliance": Probe(),
+    "visits:flags": Probe(),
+    "visits:fixed_days": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
+    "visits:helper_month": Probe(lambda w: {"helper_id": w["helper"].pk}, {"helper_id": 10**9}),
+    "visits:enter": Probe(_a_household, {"household_id": 10**9}, ("get", "post"), VISIT_FORM),
+    "visits:visit_detail": Probe(_a_visit, {"visit_id": 10**9}),
+    "visits:visit_edit": Probe(_a_visit, {"visit_id": 10**9}, ("get", "post"), VISIT_FORM),
+    "visits:visit_delete": Probe(_a_visit, {"visit_id": 10**9}, ("post",), {"reason": "入侵"}),
+    "visits:photo": Probe(lambda w: {"photo_id": w["photo"].pk}, {"photo_id": 10**9}),
+    "visits:problem_solve": Probe(
+        lambda w: {"problem_id": w["problem"].pk},
+        {"problem_id": 10**9},
+        ("post",),
+        {"solved_on": "2026-11-01", "solution": "入侵"},
     ),
     "registry:member_create": Probe(
         _a_household,
@@ -265,6 +301,31 @@ API_PROBES = {
         ("post",),
         {"to_helper_id": 10**9, "on": "2026-02-01", "reason": "入侵"},
     ),
+    "visit_record": Probe(
+        methods=("post",),
+        data={
+            "client_id": "5f0c6b9e-0000-4000-8000-000000000001",
+            "household_id": 10**9,
+            "visited_at": "2026-10-08T10:00:00+08:00",
+        },
+    ),
+    "visit_photo_add": Probe(
+        lambda w: {"client_id": w["visit"].client_id},
+        {"client_id": "5f0c6b9e-0000-4000-8000-000000000002"},
+        ("post",),
+        {"photo_id": "5f0c6b9e-0000-4000-8000-000000000003", "photo": jpeg()},
+        multipart=True,
+    ),
+    "visit_detail": Probe(_a_visit, {"visit_id": 10**9}),
+    "visit_flags": Probe(_a_visit, {"visit_id": 10**9}),
+    "household_visits": Probe(_a_household, {"household_id": 10**9}),
+    "problem_solve": Probe(
+        lambda w: {"problem_id": w["problem"].pk},
+        {"problem_id": 10**9},
+        ("post",),
+        {"solved_on": "2026-11-01", "solution": "入侵"},
+    ),
+    "visit_compliance": Probe(),
     "places_held": Probe(),
     "place_detail": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
     "place_rules": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
@@ -378,6 +439,20 @@ def county_a(county_admin, township_staff):
         is_main=True,
         started_on=datetime.date(2026, 1, 1),
     )
+    visit = log(
+        county_admin,
+        household,
+        at(datetime.date(2026, 10, 8)),
+        problems=["屋顶漏雨"],
+        latitude=34.5,
+        longitude=108.5,
+    )
+    photo, _created = visit_photo_add(
+        actor=county_admin,
+        visit_client_id=visit.client_id,
+        photo_client_id=uuid.uuid4(),
+        content=jpeg(),
+    )
     export_job = export_request(actor=county_admin, filters={}, full_ids=False)
     export_write(job_id=export_job.pk)
     return {
@@ -389,6 +464,9 @@ def county_a(county_admin, township_staff):
         "export_job": export_job,
         "pairing": pairing,
         "helper": helper,
+        "visit": visit,
+        "problem": visit.problems.get(),
+        "photo": photo,
     }
 
 
@@ -425,10 +503,19 @@ def snapshot_state():
         Member.objects.count(),
         list(Pairing.objects.values_list("pk", "ended_on")),
         list(Responsibility.objects.values_list("pk", "person")),
+        list(Visit.objects.values_list("pk", "visited_at", "kind", "notes")),
+        list(Problem.objects.values_list("pk", "solved_on")),
+        VisitPhoto.objects.count(),
     )
 
 
-def call(client, method, url, data):
+def call(client, method, url, data, multipart=False):
+    if multipart:
+        files = {
+            k: SimpleUploadedFile("photo.jpg", v) if isinstance(v, bytes) else v
+            for k, v in data.items()
+        }
+        return client.post(url, files)
     if method == "put":
         return client.put(url, data, content_type="application/json")
     if method == "post" and url.startswith("/api/"):
@@ -462,15 +549,17 @@ def test_api_shows_nothing_of_another_county(county_a, other_county_admin, clien
         probe = API_PROBES[operation["operationId"]]
         url = path
         if probe.target is None:
-            response = call(client, method, url, probe.data)
+            response = call(client, method, url, probe.data, probe.multipart)
             # A list answers; a write aimed at county A's places is refused (400), or at a
             # record named in its body answered like a missing one (404); never done.
             expected = (200,) if method == "get" else (400, 404)
             assert response.status_code in expected, (path, method)
             assert_nothing_of_county_a(response, probe.data)
             continue
-        aimed = call(client, method, url.format(**probe.target(county_a)), probe.data)
-        missing = call(client, method, url.format(**probe.missing), probe.data)
+        aimed = call(
+            client, method, url.format(**probe.target(county_a)), probe.data, probe.multipart
+        )
+        missing = call(client, method, url.format(**probe.missing), probe.data, probe.multipart)
         assert aimed.status_code == missing.status_code == 404, (path, method, aimed.content)
         assert (
             aimed.json()
@@ -487,7 +576,7 @@ def test_every_api_operation_needs_a_caller(client, world):
     for path, method, operation in api_operations():
         probe = API_PROBES[operation["operationId"]]
         kwargs = probe.missing or {}
-        response = call(client, method, path.format(**kwargs), probe.data)
+        response = call(client, method, path.format(**kwargs), probe.data, probe.multipart)
         assert response.status_code == 401, (path, method)
         assert response.json()["code"] == "not_authenticated"
 

@@ -7,7 +7,9 @@ from bangfu.core.capabilities import Capability
 NAVIGATION = [
     (_("Home"), "core:home", None),
     (_("Households"), "registry:household_list", None),
+    (_("My households"), "visits:mine", None),
     (_("Pairing"), "pairing:coverage", None),
+    (_("Visits"), "visits:compliance", None),
     (_("Excel import"), "exchange:import_list", Capability.EDIT_REGISTRY),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),

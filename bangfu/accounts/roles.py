@@ -32,11 +32,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_FULL_ID_NUMBERS,
             Capability.EDIT_CODE_LISTS,
             Capability.MANAGE_PAIRING,
+            Capability.ENTER_VISITS,
+            Capability.REVIEW_VISITS,
         }
     ),
-    Role.TOWNSHIP_STAFF: frozenset({Capability.EDIT_REGISTRY, Capability.MANAGE_PAIRING}),
-    Role.WORK_TEAM: frozenset({Capability.EDIT_REGISTRY}),
+    Role.TOWNSHIP_STAFF: frozenset(
+        {
+            Capability.EDIT_REGISTRY,
+            Capability.MANAGE_PAIRING,
+            Capability.ENTER_VISITS,
+            Capability.REVIEW_VISITS,
+        }
+    ),
+    Role.WORK_TEAM: frozenset({Capability.EDIT_REGISTRY, Capability.ENTER_VISITS}),
     Role.PAIR_HELPER: frozenset(),
-    Role.INSPECTOR: frozenset({Capability.VIEW_AUDIT}),
+    Role.INSPECTOR: frozenset({Capability.VIEW_AUDIT, Capability.REVIEW_VISITS}),
     Role.LEADER: frozenset(),
 }

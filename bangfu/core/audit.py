@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +51,11 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     """A record's field values for before/after (foreign keys as their ids)."""
     concrete = {f.name: f for f in instance._meta.concrete_fields}
     names = list(fields) if fields is not None else list(concrete)
-    return normalise({name: getattr(instance, concrete[name].attname) for name in names})
+    values = {name: getattr(instance, concrete[name].attname) for name in names}
+    # A stored file is recorded by its name: the file itself is not the record.
+    return normalise(
+        {name: v.name if isinstance(v, FieldFile) else v for name, v in values.items()}
+    )
 
 
 def _digest(entry: AuditEntry) -> str:

@@ -9,6 +9,8 @@ wrong around every Spring Festival and National Day.
 
 import calendar
 import datetime
+import re
+from dataclasses import dataclass
 
 import chinese_calendar
 from chinese_calendar.constants import Holiday, holidays
@@ -87,3 +89,113 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date | 
 def _days_in_month(year: int, month: int) -> list[datetime.date]:
     length = calendar.monthrange(year, month)[1]
     return [datetime.date(year, month, d) for d in range(1, length + 1)]
+
+
+WEEKDAY_NAMES = "一二三四五六日"  # 周一 … 周日, Monday = 0 as in ``datetime.date.weekday``
+ORDINALS = "一二三四五"
+
+
+@dataclass(frozen=True)
+class FixedDays:
+    """A place's fixed assistance days (帮扶日): every week on one weekday (seed 000: 每周四),
+    the n-th weekdays of each month (seed 001: 每月第1、3个周四), or none.
+
+    Written and read as the Chinese phrase offices use, which is also how the rule is stored.
+    """
+
+    weekday: int | None = None  # None: no fixed day
+    weeks: tuple[int, ...] = ()  # () every week; otherwise the n-th weekdays (1…5)
+
+    @classmethod
+    def from_text(cls, text: str) -> "FixedDays":
+        raw = re.sub(r"\s+", "", str(text or "")).replace("星期", "周").replace("礼拜", "周")
+        raw = raw.replace("周天", "周日")
+        if raw in {"", "无", "不设", "none"}:
+            return cls()
+        weekly = re.fullmatch(r"每周([一二三四五六日1-7])", raw)
+        if weekly:
+            return cls(_weekday(weekly.group(1)))
+        monthly = re.fullmatch(r"每月第([一二三四五1-5、,，和及]+)个?周([一二三四五六日1-7])", raw)
+        if monthly:
+            parts = re.findall(r"[一二三四五1-5]", monthly.group(1))
+            weeks = sorted({int(p) if p.isdigit() else ORDINALS.index(p) + 1 for p in parts})
+            return cls(_weekday(monthly.group(2)), tuple(weeks))
+        raise DomainError(
+            _(
+                "Write the fixed days as 每周四 (every Thursday), 每月第1、3个周四 (the 1st and "
+                "3rd Thursday of each month) or 无 (none)."
+            ),
+            code="bad_fixed_days",
+            field="value",
+        )
+
+    @property
+    def text(self) -> str:
+        if self.weekday is None:
+            return "无"
+        day = "周" + WEEKDAY_NAMES[self.weekday]
+        if not self.weeks:
+            return "每周" + WEEKDAY_NAMES[self.weekday]
+        return "每月第" + "、".join(str(n) for n in self.weeks) + "个" + day
+
+
+def _weekday(token: str) -> int:
+    return int(token) - 1 if token.isdigit() else WEEKDAY_NAMES.index(token)
+
+
+@dataclass(frozen=True)
+class FixedDay:
+    """One fixed day of a month: the day it falls on, and the day it moved from, if it did."""
+
+    day: datetime.date
+    moved_from: datetime.date | None = None
+    holiday: str | None = None  # the holiday it moved off
+
+
+@dataclass(frozen=True)
+class MonthOfFixedDays:
+    days: list[FixedDay]
+    # False when holidays should move days but the installed calendar does not know the year:
+    # the days are then shown where the weekdays fall, with a warning, never silently.
+    holidays_known: bool = True
+
+    @property
+    def dates(self) -> list[datetime.date]:
+        return [fixed.day for fixed in self.days]
+
+
+def fixed_days_in_month(
+    schedule: FixedDays, year: int, month: int, *, move_off_holidays: bool
+) -> MonthOfFixedDays:
+    """The fixed days of one month under ``schedule``.
+
+    With ``move_off_holidays`` a day that falls on a public holiday moves to the next working
+    day (which may be a make-up Sunday, 调休); if no working day is left in the month it moves
+    back to the last working day before it, because a month's duty is met within the month.
+    Two days that land on the same date count once.
+    """
+    if schedule.weekday is None:
+        return MonthOfFixedDays([])
+    on_weekday = weekdays_in_month(year, month, schedule.weekday)
+    if schedule.weeks:
+        plain = [on_weekday[n - 1] for n in schedule.weeks if n <= len(on_weekday)]
+    else:
+        plain = on_weekday
+    if not move_off_holidays:
+        return MonthOfFixedDays([FixedDay(day) for day in plain])
+    if year not in covered_years():
+        return MonthOfFixedDays([FixedDay(day) for day in plain], holidays_known=False)
+    month_days = _days_in_month(year, month)
+    result: dict[datetime.date, FixedDay] = {}
+    for day in plain:
+        holiday = holiday_name(day)
+        # Only a public holiday moves a day: a weekend fixed day (每周六) is meant to be one.
+        if holiday is None:
+            result.setdefault(day, FixedDay(day))
+            continue
+        later = [d for d in month_days if d > day and is_working_day(d)]
+        earlier = [d for d in month_days if d < day and is_working_day(d)]
+        moved = later[0] if later else earlier[-1]
+        if moved not in result:
+            result[moved] = FixedDay(moved, moved_from=day, holiday=holiday)
+    return MonthOfFixedDays(sorted(result.values(), key=lambda fixed: fixed.day))

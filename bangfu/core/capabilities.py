@@ -17,6 +17,8 @@ class Capability(StrEnum):
     VIEW_FULL_ID_NUMBERS = "view_full_id_numbers"
     EDIT_CODE_LISTS = "edit_code_lists"
     MANAGE_PAIRING = "manage_pairing"
+    ENTER_VISITS = "enter_visits"  # log and correct visits for helpers (代录), close follow-ups
+    REVIEW_VISITS = "review_visits"  # read the truthfulness flags
 
 
 def require(actor, capability: Capability) -> None:

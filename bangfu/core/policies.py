@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .calendar import FixedDays
 from .errors import DomainError
 from .regions import ancestor_codes
 
@@ -65,6 +66,21 @@ def names(most: int) -> Callable[[Any], list[str]]:
     return parse
 
 
+def yes_or_no(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in {"是", "yes", "true", "1", "y"}:
+        return True
+    if text in {"否", "no", "false", "0", "n"}:
+        return False
+    raise DomainError(_("Enter 是 (yes) or 否 (no)."), code="bad_policy_value", field="value")
+
+
+def fixed_days(raw: Any) -> str:
+    return FixedDays.from_text(raw).text
+
+
 REGISTRY: dict[str, PolicyKey] = {
     spec.key: spec
     for spec in [
@@ -109,6 +125,50 @@ REGISTRY: dict[str, PolicyKey] = {
             _("Each paired household must be visited at least this many times a month."),
             4,
             integer(0, 31),
+        ),
+        PolicyKey(
+            "visits.fixed_days",
+            _("Fixed assistance days"),
+            _(
+                "The days helpers visit their households (帮扶日): 每周四 for every Thursday, "
+                "每月第1、3个周四 for the 1st and 3rd Thursday of each month, 无 for none."
+            ),
+            "无",
+            fixed_days,
+        ),
+        PolicyKey(
+            "visits.fixed_day_moves_off_holidays",
+            _("A fixed day on a public holiday moves to the next working day"),
+            _("是: the visit day moves to the next working day (调休 days count); 否: it stays."),
+            True,
+            yes_or_no,
+        ),
+        PolicyKey(
+            "visits.max_distance_m",
+            _("Visit flagged when saved farther than this from the household (metres)"),
+            _(
+                "A home visit saved farther than this from the household's recorded position is "
+                "flagged for inspectors; it is never refused."
+            ),
+            500,
+            integer(50, 100_000),
+        ),
+        PolicyKey(
+            "visits.max_travel_kmh",
+            _("Visits flagged when one helper would have travelled faster than this (km/h)"),
+            _(
+                "Two visits of one helper whose positions and times imply a faster journey "
+                "than this are flagged."
+            ),
+            60,
+            integer(5, 1000),
+        ),
+        PolicyKey(
+            "visits.late_entry_days",
+            _("Visit flagged when logged this many days after it took place"),
+            _("A visit entered long after the day it claims is flagged for inspectors."),
+            3,
+            integer(1, 60),
         ),
         PolicyKey(
             "pairing.max_households_per_helper",

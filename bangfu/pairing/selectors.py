@@ -180,3 +180,8 @@ def helpers_over_cap(
             over[pk] = load
     helpers = Helper.objects.in_bulk(list(over))
     return [(helpers[pk], load) for pk, load in over.items()]
+
+
+def paired_households(user, within: Region | None = None) -> QuerySet[Household]:
+    """Households that need a helper and have one now: those a visit schedule applies to."""
+    return _needing(user, within).filter(_paired())

@@ -5,7 +5,6 @@ from . import views
 app_name = "pairing"
 urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
-    path("mine/", views.mine, name="mine"),
     path("units/", views.units, name="units"),
     path("places/<str:code>/chain/", views.chain, name="chain"),
     path("helpers/", views.helpers, name="helpers"),

@@ -188,12 +188,6 @@ def chain(request, code):
 
 
 @login_required
-def mine(request):
-    """The households the signed-in helper is paired with (我的帮扶户)."""
-    return render(request, "pairing/mine.html", {"pairings": selectors.my_households(request.user)})
-
-
-@login_required
 @require_POST
 def leave(request, helper_id):
     """Record that a helper with no households left has left their post."""

@@ -124,7 +124,7 @@ def test_a_helper_with_a_login_sees_their_households(county_admin, helper_wang, 
         helper_id=helper.pk,
         started_on=timezone.localdate(),
     )
-    page = signed_in(helper_wang).get("/pairing/mine/").content.decode()
+    page = signed_in(helper_wang).get("/visits/mine/").content.decode()
     assert "611103002201001" in page
     with pytest.raises(DomainError):  # one account, one helper
         services.helper_create(

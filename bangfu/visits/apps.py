@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitsConfig(AppConfig):
+    name = "bangfu.visits"
+    label = "visits"
+    verbose_name = _("Visits")
+
+    def ready(self) -> None:
+        from bangfu.registry.sections import HouseholdSection, register
+
+        from . import selectors
+
+        register(
+            HouseholdSection("visits", "visits/household_section.html", selectors.household_section)
+        )

@@ -1,0 +1,69 @@
+"""A place's visit schedule for a month: its fixed days and the minimum visits, from its rules.
+
+The rules in force on the first day of a month hold for the whole month: a district that
+changes its fixed day announces it for the next month, and a month is judged by one rule.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from bangfu.core.calendar import FixedDays, MonthOfFixedDays, fixed_days_in_month
+from bangfu.core.policies import effective_policies
+
+KEYS = ["visits.fixed_days", "visits.fixed_day_moves_off_holidays", "visits.min_per_month"]
+
+
+@dataclass(frozen=True)
+class MonthSchedule:
+    month: datetime.date
+    schedule: FixedDays
+    fixed: MonthOfFixedDays
+    minimum: int
+
+    def expected_by(self, day: datetime.date) -> int:
+        """How many visits a household should have had by the end of ``day`` of this month:
+        one for each fixed day passed (up to the minimum), or, where there are no fixed days,
+        the minimum spread evenly over the month."""
+        if day >= self.last_day:
+            return self.minimum
+        if day < self.month:
+            return 0
+        if self.fixed.days:
+            return min(self.minimum, sum(1 for fixed in self.fixed.dates if fixed <= day))
+        return self.minimum * day.day // self.last_day.day
+
+    @property
+    def last_day(self) -> datetime.date:
+        following = (self.month + datetime.timedelta(days=32)).replace(day=1)
+        return following - datetime.timedelta(days=1)
+
+    def next_fixed_day(self, after: datetime.date) -> datetime.date | None:
+        return next((day for day in self.fixed.dates if day >= after), None)
+
+
+class Schedules:
+    """Month schedules looked up once a place and month within one read or write (a page of
+    households asks for the same few villages many times). Never kept between requests, so a
+    rule changed in another process holds at once."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, datetime.date], MonthSchedule] = {}
+
+    def __call__(self, region_code: str, month: datetime.date) -> MonthSchedule:
+        key = (region_code, month.replace(day=1))
+        if key not in self._known:
+            self._known[key] = month_schedule(*key)
+        return self._known[key]
+
+
+def month_schedule(region_code: str, month: datetime.date) -> MonthSchedule:
+    month = month.replace(day=1)
+    rules = effective_policies(region_code, KEYS, on=month)
+    schedule = FixedDays.from_text(rules["visits.fixed_days"].value)
+    fixed = fixed_days_in_month(
+        schedule,
+        month.year,
+        month.month,
+        move_off_holidays=rules["visits.fixed_day_moves_off_holidays"].value,
+    )
+    return MonthSchedule(month, schedule, fixed, rules["visits.min_per_month"].value)

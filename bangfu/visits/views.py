@@ -1,0 +1,306 @@
+import datetime
+import uuid
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from bangfu.core.capabilities import Capability, require
+from bangfu.core.errors import DomainError
+from bangfu.core.forms import show_refusal
+from bangfu.core.scoping import public
+from bangfu.core.selectors import children_of, place_filter_choices, region_for
+from bangfu.core.tables import xlsx_response
+from bangfu.pairing.selectors import pairings_of
+from bangfu.registry.selectors import household_for
+
+from . import selectors, services
+from .forms import DeleteForm, SolveForm, VisitForm
+from .rollups import next_month
+from .schedule import month_schedule
+
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "visits" / "sw.js"
+
+
+def _month(request) -> datetime.date:
+    return selectors.parse_month(request.GET.get("month", ""))
+
+
+def _months_around(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    return (month - datetime.timedelta(days=1)).replace(day=1), next_month(month)
+
+
+@login_required
+def mine(request):
+    """A helper's households this month (我的帮扶户): visits against the minimum, who is
+    behind, what is due before the next fixed day."""
+    return render(request, "visits/mine.html", {"month": selectors.my_month(request.user)})
+
+
+@login_required
+@never_cache
+def capture(request):
+    """The phone page that logs a visit in three screens and keeps working offline."""
+    return render(
+        request,
+        "visits/capture.html",
+        {
+            "households": selectors.capture_households(request.user),
+            "services": [(c.value, c.label) for c in selectors.visit_services()],
+            "chosen": request.GET.get("household", ""),
+        },
+    )
+
+
+@public
+def service_worker(request):
+    """Served from /visits/ so that it may control the capture page; it holds no data."""
+    response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+def enter(request, household_id):
+    """Log a visit on a page: staff entering a paper record for a helper (代录), or a
+    helper without the phone page."""
+    household = household_for(request.user, household_id)
+    helpers = [p.helper for p in pairings_of(household) if p.helper and not p.ended_on]
+    form = VisitForm(request.POST or None, helpers=helpers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_record(
+                actor=request.user,
+                client_id=uuid.uuid4(),
+                helper_id=int(form.cleaned_data["helper"]),
+                data=services.VisitInput(household_id=household.pk, **form.visit_fields()),
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The visit was logged."))
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(
+        request,
+        "visits/enter.html",
+        {"form": form, "household": household},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def visit_detail(request, visit_id):
+    visit = selectors.visit_for(request.user, visit_id)
+    may_review = request.user.has_capability(Capability.REVIEW_VISITS)
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "visit": visit,
+            "flags": [
+                (flag, selectors.flag_reason(flag))
+                for flag in (selectors.flags_of(request.user, visit) if may_review else [])
+            ],
+            "delete_form": DeleteForm(),
+        },
+    )
+
+
+@login_required
+def visit_edit(request, visit_id):
+    visit = selectors.visit_for(request.user, visit_id)
+    initial = {
+        "visited_at": timezone.localtime(visit.visited_at).replace(tzinfo=None),
+        "kind": visit.kind,
+        "services": [code.value for code in visit.services.all()],
+        "notes": visit.notes,
+        "goods_value": visit.goods_value,
+        "money_value": visit.money_value,
+        "jobs_found": visit.jobs_found,
+    }
+    form = VisitForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_update(
+                actor=request.user,
+                visit_id=visit.pk,
+                data=services.VisitInput(household_id=visit.household_id, **form.visit_fields()),
+            )
+        except DomainError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The visit was corrected."))
+            return redirect("visits:visit_detail", visit_id=visit.pk)
+    return render(
+        request,
+        "visits/visit_edit.html",
+        {"form": form, "visit": visit},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def visit_delete(request, visit_id):
+    visit = selectors.visit_for(request.user, visit_id)
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for deleting."))
+        return redirect("visits:visit_detail", visit_id=visit.pk)
+    try:
+        services.visit_delete(
+            actor=request.user, visit_id=visit.pk, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
+        return redirect("visits:visit_detail", visit_id=visit.pk)
+    messages.success(request, _("The visit was deleted; the audit log keeps what it said."))
+    return redirect("registry:household_detail", household_id=visit.household_id)
+
+
+@login_required
+def photo(request, photo_id):
+    record = selectors.photo_for(request.user, photo_id)
+    return FileResponse(record.image.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+@require_POST
+def problem_solve(request, problem_id):
+    form = SolveForm(request.POST)
+    household_id = request.POST.get("household", "")
+    if not form.is_valid():
+        messages.error(request, _("Give the day it was solved and how."))
+    else:
+        try:
+            services.problem_solve(actor=request.user, problem_id=problem_id, **form.cleaned_data)
+        except DomainError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("The problem is recorded as solved."))
+    if household_id.isdigit():
+        return redirect("registry:household_detail", household_id=int(household_id))
+    return redirect("visits:mine")
+
+
+@login_required
+def compliance(request):
+    """Visit compliance (走访达标) under a place for a month: figures, sub-places, helpers,
+    and the households behind."""
+    code = request.GET.get("place", "")
+    within = region_for(request.user, code) if code else None
+    month = _month(request)
+    overdue = selectors.overdue_households(request.user, within, month)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"overdue-{month:%Y-%m}",
+            [
+                _("Household number"),
+                _("Place"),
+                _("Home visits"),
+                _("Expected"),
+                _("Minimum"),
+                _("Helpers"),
+            ],
+            (
+                [
+                    entry.household.number,
+                    entry.household.region.name,
+                    entry.home_visits,
+                    entry.expected,
+                    entry.schedule.minimum,
+                    "、".join(entry.helpers),
+                ]
+                for entry in overdue
+            ),
+        )
+    places = children_of(request.user, within) if within else None
+    previous, following = _months_around(month)
+    return render(
+        request,
+        "visits/compliance.html",
+        {
+            "within": within,
+            "month": month,
+            "previous": previous,
+            "following": following,
+            "places": place_filter_choices(request.user, code),
+            "figures": selectors.compliance(request.user, within, month),
+            "by_place": selectors.compliance_by_place(request.user, places, within, month)
+            if places is not None
+            else [],
+            "by_helper": selectors.compliance_by_helper(request.user, within, month),
+            "overdue": overdue,
+        },
+    )
+
+
+@login_required
+def helper_month(request, helper_id):
+    """One helper's month at a glance: each day, its fixed day mark, the visits made."""
+    helper = selectors.helper_for(request.user, helper_id)
+    month = _month(request)
+    previous, following = _months_around(month)
+    return render(
+        request,
+        "visits/helper_month.html",
+        {
+            "helper": helper,
+            "month": month,
+            "previous": previous,
+            "following": following,
+            "days": selectors.helper_calendar(helper, month),
+            "week": [month + datetime.timedelta(days=i - month.weekday()) for i in range(7)],
+            "lead": range(month.weekday()),
+        },
+    )
+
+
+@login_required
+def flags(request):
+    """Visits that may not be what they claim, with why (for inspectors)."""
+    require(request.user, Capability.REVIEW_VISITS)
+    code = request.GET.get("place", "")
+    within = region_for(request.user, code) if code else None
+    month = _month(request)
+    previous, following = _months_around(month)
+    return render(
+        request,
+        "visits/flags.html",
+        {
+            "within": within,
+            "month": month,
+            "previous": previous,
+            "following": following,
+            "places": place_filter_choices(request.user, code),
+            "flags": [
+                (flag, selectors.flag_reason(flag))
+                for flag in selectors.flags_in(request.user, within, month)[:500]
+            ],
+        },
+    )
+
+
+@login_required
+def fixed_days(request, code):
+    """The fixed assistance days of a month at a place (帮扶日), holidays moved as its rule says."""
+    region = region_for(request.user, code)
+    month = _month(request)
+    previous, following = _months_around(month)
+    return render(
+        request,
+        "visits/fixed_days.html",
+        {
+            "region": region,
+            "month": month,
+            "previous": previous,
+            "following": following,
+            "schedule": month_schedule(region.code, month),
+        },
+    )

@@ -1,0 +1,79 @@
+"""A helper logs a visit on a phone with the network cut; it reaches the server exactly once
+when the network is back, and sending it again does not record it twice."""
+
+import pytest
+from django.db import close_old_connections
+
+from bangfu.visits.models import Problem, Visit
+from tests.visits.conftest import households, unit, wang  # noqa: F401 — fixtures
+
+from .test_sign_in import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+READ_QUEUE = """() => new Promise((resolve) => {
+  const opening = indexedDB.open("bangfu-visits", 1);
+  opening.onsuccess = () => {
+    const reading = opening.result.transaction("queue").objectStore("queue").getAll();
+    reading.onsuccess = () => resolve(reading.result);
+  };
+})"""
+PUT_BACK = """(item) => new Promise((resolve) => {
+  const opening = indexedDB.open("bangfu-visits", 1);
+  opening.onsuccess = () => {
+    const tx = opening.result.transaction("queue", "readwrite");
+    tx.objectStore("queue").put(item);
+    tx.oncomplete = () => resolve();
+  };
+})"""
+
+
+def visits():
+    close_old_connections()
+    return list(Visit.objects.values_list("household_id", "notes"))
+
+
+def log_visit(page, household, notes):
+    page.click(f'[data-household="{household.pk}"]')
+    page.check('#step-visit input[name=services][value="2"]')
+    page.fill("#notes", notes)
+    page.fill("#problems", "屋顶漏雨")
+    page.click("#step-visit button[type=submit]")
+    page.wait_for_selector("#step-done:not([hidden])")
+
+
+def test_a_visit_logged_offline_arrives_once(
+    live_server,
+    helper_wang,
+    households,  # noqa: F811 — the fixture imported above
+    phone_page,
+    password,
+):
+    page = phone_page
+    sign_in(page, live_server.url, "helper_wang", password)
+    page.goto(live_server.url + "/visits/capture/")
+    page.wait_for_selector('#capture[data-offline-ready="true"]')
+
+    page.context.set_offline(True)
+    page.reload()  # served by the service worker from its cache
+    assert page.locator(f'[data-household="{households[0].pk}"]').is_visible()
+    log_visit(page, households[0], "送米面油，讲解防返贫政策")
+    page.wait_for_selector("#queue li")
+    assert page.locator("#queue li").count() == 1
+    assert visits() == []
+    queued = page.evaluate(READ_QUEUE)
+
+    page.context.set_offline(False)  # the page hears "online" and sends its queue
+    page.wait_for_selector("#queue li", state="detached")
+    assert visits() == [(households[0].pk, "送米面油，讲解防返贫政策")]
+    assert Problem.objects.get().description == "屋顶漏雨"
+
+    # The phone sends the same visit again (its answer was lost, or it was sent twice): the
+    # server answers with the visit it has, and the queue empties without a second visit.
+    page.evaluate(PUT_BACK, queued[0])
+    with page.expect_response("**/api/visits") as answer:
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    assert answer.value.status == 200 and answer.value.json()["created"] is False
+    page.wait_for_selector("#queue li", state="detached")
+    assert visits() == [(households[0].pk, "送米面油，讲解防返贫政策")]
