@@ -27,8 +27,9 @@ SAME_PICTURE_BITS = 6
 KEYS = ["visits.max_distance_m", "visits.max_travel_kmh", "visits.late_entry_days"]
 
 
-def raise_for(visit: Visit) -> list[VisitFlag]:
-    """Replace the visit's flags by those its present facts call for."""
+def raise_for(visit: Visit, *, new: bool = False) -> list[VisitFlag]:
+    """Replace the visit's flags by those its present facts call for (``new``: the visit
+    was just made, so it has neither flags nor photos yet)."""
     rules = {
         key: effective.value
         for key, effective in effective_policies(
@@ -39,12 +40,13 @@ def raise_for(visit: Visit) -> list[VisitFlag]:
         *_far(visit, rules["visits.max_distance_m"]),
         *_late(visit, rules["visits.late_entry_days"]),
         *_too_fast(visit, rules["visits.max_travel_kmh"]),
-        *_photo_reused(visit),
+        *([] if new else _photo_reused(visit)),
     ]
-    VisitFlag.objects.filter(visit=visit).delete()
+    if not new:
+        VisitFlag.objects.filter(visit=visit).delete()
     for flag in found:
         flag.visit, flag.region_id = visit, visit.region_id
-    return VisitFlag.objects.bulk_create(found)
+    return VisitFlag.objects.bulk_create(found) if found else []
 
 
 def _far(visit: Visit, limit: int) -> list[VisitFlag]:

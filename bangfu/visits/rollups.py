@@ -55,10 +55,16 @@ def _as_month(value) -> datetime.date:
     return value.replace(day=1)
 
 
-def compute(household_ids: list[int], months: list[datetime.date] | None) -> list[VisitMonth]:
+def compute(
+    household_ids: list[int],
+    months: list[datetime.date] | None,
+    places: dict[int, str] | None = None,
+) -> list[VisitMonth]:
     """The roll-up rows of these households (in these months, or all months) from the source
-    rows; a household and month with nothing to count has no row."""
-    places = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "region_id"))
+    rows; a household and month with nothing to count has no row. ``places`` (household →
+    place code) saves a query when the caller has the households at hand."""
+    if places is None:
+        places = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "region_id"))
     visits = Visit.objects.filter(household_id__in=household_ids).filter(
         _within("visited_at", months, dates=False)
     )
@@ -101,24 +107,28 @@ def compute(household_ids: list[int], months: list[datetime.date] | None) -> lis
         month = month_of(day)
         if day in schedules(places[household_id], month).fixed.dates:
             row(household_id, month).fixed_days_met += 1
-    problems = Problem.objects.filter(household_id__in=household_ids)
-    for field, attribute in (("found_on", "problems_found"), ("solved_on", "problems_solved")):
-        for figures in (
-            problems.filter(_within(field, months, dates=True), **{f"{field}__isnull": False})
-            .annotate(month=TruncMonth(field))
-            .values("household_id", "month")
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            setattr(
-                row(figures["household_id"], _as_month(figures["month"])), attribute, figures["n"]
-            )
+    # Problems are few beside visits: read them once and count found and solved by month.
+    problems = Problem.objects.filter(household_id__in=household_ids).filter(
+        _within("found_on", months, dates=True) | _within("solved_on", months, dates=True)
+    )
+    wanted = set(months) if months is not None else None
+    for household_id, found_on, solved_on in problems.values_list(
+        "household_id", "found_on", "solved_on"
+    ):
+        for day, attribute in ((found_on, "problems_found"), (solved_on, "problems_solved")):
+            if day is not None and (wanted is None or month_of(day) in wanted):
+                target = row(household_id, month_of(day))
+                setattr(target, attribute, getattr(target, attribute) + 1)
     return list(rows.values())
 
 
-def store(household_ids: list[int], months: list[datetime.date] | None) -> int:
+def store(
+    household_ids: list[int],
+    months: list[datetime.date] | None,
+    places: dict[int, str] | None = None,
+) -> int:
     """Replace the roll-up rows of these households (and months) by freshly computed ones."""
-    fresh = compute(household_ids, months)
+    fresh = compute(household_ids, months, places)
     stale = VisitMonth.objects.filter(household_id__in=household_ids)
     if months is not None:
         stale = stale.filter(month__in=months)
@@ -127,9 +137,12 @@ def store(household_ids: list[int], months: list[datetime.date] | None) -> int:
     return len(fresh)
 
 
-def refresh(household_id: int, months: Iterable[datetime.date]) -> None:
+def refresh(
+    household_id: int, months: Iterable[datetime.date], region_code: str | None = None
+) -> None:
     """Called by every service that writes a visit or a problem, in its transaction."""
-    store([household_id], sorted(set(months)))
+    places = {household_id: region_code} if region_code else None
+    store([household_id], sorted(set(months)), places)
 
 
 def rebuild(progress=None) -> int:

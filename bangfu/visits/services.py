@@ -55,9 +55,14 @@ class VisitInput:
     accuracy_m: int | None = None
 
 
-def _state(visit: Visit) -> dict[str, Any]:
+def _state(visit: Visit, codes: list[Code] | None = None) -> dict[str, Any]:
     state = audit.snapshot(visit)
-    state["services"] = sorted(visit.services.values_list("value", flat=True))
+    chosen = (
+        [c.value for c in codes]
+        if codes is not None
+        else visit.services.values_list("value", flat=True)
+    )
+    state["services"] = sorted(chosen)
     return state
 
 
@@ -237,15 +242,30 @@ def _distance(visit: Visit, household: Household) -> int | None:
 
 
 def visit_record(
-    *, actor, client_id: uuid.UUID, data: VisitInput, helper_id: int | None = None
+    *,
+    actor,
+    client_id: uuid.UUID,
+    data: VisitInput,
+    helper_id: int | None = None,
+    recorded_at: datetime.datetime | None = None,
 ) -> tuple[Visit, bool]:
     """Log a visit; answers (visit, True), or (the visit already logged, False) when this
-    ``client_id`` arrived before. Problems found become follow-up tasks on the household."""
+    ``client_id`` arrived before. Problems found become follow-up tasks on the household.
+
+    ``recorded_at`` is when the visit was first logged: now, unless logs are carried over
+    from an earlier system (or the demo) with the times they were entered there."""
     earlier = _earlier(actor, client_id)
     if earlier is not None:
         return earlier, False
     fields = _checked(data)
     problems = _problems(data.problems)
+    logged = recorded_at or timezone.now()
+    if recorded_at is not None and not fields["visited_at"] <= recorded_at <= timezone.now():
+        raise DomainError(
+            _("A visit is logged after it happens and not in the future."),
+            code="bad_recorded_at",
+            field="recorded_at",
+        )
     try:
         with transaction.atomic():
             helper = _helper_of(actor, helper_id)
@@ -258,13 +278,13 @@ def visit_record(
                 helper=helper,
                 household=household,
                 region_id=household.region_id,
-                recorded_at=timezone.now(),
+                recorded_at=logged,
                 recorded_by=actor,
                 **fields,
             )
             visit.distance_m = _distance(visit, household)
             visit.save()
-            visit.services.set(codes)
+            visit.services.add(*codes)
             Problem.objects.bulk_create(
                 Problem(
                     household=household,
@@ -275,14 +295,14 @@ def visit_record(
                 )
                 for text in problems
             )
-            flags.raise_for(visit)
-            rollups.refresh(household.pk, [rollups.month_of(day)])
+            flags.raise_for(visit, new=True)
+            rollups.refresh(household.pk, [rollups.month_of(day)], region_code=household.region_id)
             audit.record(
                 actor=actor,
                 action="visit.record",
                 obj=visit,
                 region_code=household.region_id,
-                after={**_state(visit), "problems": problems},
+                after={**_state(visit, codes), "problems": problems},
             )
     except IntegrityError:
         # The same id sent twice at once: the other request recorded it first.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.roles import Role
@@ -18,6 +19,7 @@ from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.pairings import make_pairings
+from bangfu.demo.visits import make_visits
 
 REGIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "regions.csv"
 DEMO_PASSWORD = "bangfu-demo-2026"
@@ -87,10 +89,11 @@ class Command(BaseCommand):
                 today=datetime.date(2026, 6, 30),
                 helper_login=people["helper_wang"],
             )
+            visits = make_visits(actor=admin, seed=seed, today=timezone.localdate())
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
-                "%(p)d of them paired with helpers."
+                "%(p)d of them paired with helpers; %(visits)d visits logged."
             )
-            % {"n": households, "v": len(leaves), "p": paired}
+            % {"n": households, "v": len(leaves), "p": paired, "visits": visits}
         )
