@@ -7,6 +7,7 @@ on a page: a place's figures cost one grouped query over its households.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -16,7 +17,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Code, Region
 from bangfu.core.regions import own_prefix
-from bangfu.core.scoping import get_visible_or_404
+from bangfu.core.scoping import RegionalQuerySet, get_visible_or_404
 from bangfu.pairing.models import Helper, Pairing
 from bangfu.pairing.selectors import my_households, paired_households
 from bangfu.registry.models import Household
@@ -46,7 +47,7 @@ def visit_for(user, visit_id: int) -> Visit:
     return get_visible_or_404(_visit_rows(), user, pk=visit_id)
 
 
-def _visit_rows() -> QuerySet[Visit]:
+def _visit_rows() -> RegionalQuerySet:
     return Visit.objects.select_related(
         "helper__unit", "household", "recorded_by"
     ).prefetch_related(
@@ -214,7 +215,8 @@ def _home_visits_in(month: datetime.date, column: str) -> Coalesce:
     )
 
 
-def _scheduled(user, within: Region | None, month: datetime.date) -> QuerySet[Household]:
+# Typed loosely: the type checker cannot follow the annotated columns (home, met).
+def _scheduled(user, within: Region | None, month: datetime.date) -> Any:
     return paired_households(user, within).annotate(
         home=_home_visits_in(month, "home_visits"), met=_home_visits_in(month, "fixed_days_met")
     )

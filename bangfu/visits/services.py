@@ -234,11 +234,10 @@ def _refuse_unpaired(helper: Helper, household: Household, day: datetime.date) -
 
 
 def _distance(visit: Visit, household: Household) -> int | None:
-    if None in (visit.latitude, visit.longitude, household.latitude, household.longitude):
+    here, there = (visit.latitude, visit.longitude), (household.latitude, household.longitude)
+    if here[0] is None or here[1] is None or there[0] is None or there[1] is None:
         return None
-    return round(
-        distance_m(visit.latitude, visit.longitude, household.latitude, household.longitude)
-    )
+    return round(distance_m(here[0], here[1], there[0], there[1]))
 
 
 def visit_record(
@@ -395,7 +394,12 @@ def visit_delete(*, actor, visit_id: int, reason: str) -> None:
             before=before,
             after={"reason": reason.strip()},
         )
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def visit_photo_add(
