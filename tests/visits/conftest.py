@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from bangfu.core.services import policy_set
 from bangfu.pairing import services as pairing
 from bangfu.registry.services import household_register
 from bangfu.visits import services
@@ -19,6 +20,19 @@ PAIRED_SINCE = datetime.date(2026, 1, 1)
 
 def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def set_rule(actor, key: str, value, code: str = "611103000000") -> None:
+    """A rule set on the county (or ``code``) from the start of 2026."""
+    policy_set(
+        actor=actor, region_code=code, key=key, value=value, valid_from=datetime.date(2026, 1, 1)
+    )
+
+
+@pytest.fixture
+def thursdays(world, county_admin):
+    """The county visits every Thursday (seed 000)."""
+    set_rule(county_admin, "visits.fixed_days", "每周四")
 
 
 @pytest.fixture

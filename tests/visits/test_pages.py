@@ -7,22 +7,11 @@ import uuid
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from bangfu.core.services import policy_set
 from bangfu.visits.models import Problem, Visit
 
 from .conftest import at, jpeg, log
 
 D = datetime.date
-
-
-def thursdays(county_admin):
-    policy_set(
-        actor=county_admin,
-        region_code="611103000000",
-        key="visits.fixed_days",
-        value="每周四",
-        valid_from=D(2026, 1, 1),
-    )
 
 
 def test_a_helper_sees_their_households_and_the_phone_page(helper_wang, households, signed_in):
@@ -124,8 +113,9 @@ def test_staff_enter_a_paper_record_and_correct_it(county_admin, wang, household
     assert Visit.objects.count() == 1 and "已解决" in refused.content.decode()
 
 
-def test_compliance_for_a_place_and_a_month(county_admin, helper_wang, households, signed_in):
-    thursdays(county_admin)
+def test_compliance_for_a_place_and_a_month(
+    thursdays, county_admin, helper_wang, households, signed_in
+):
     for day in (8, 15, 22, 29):
         log(helper_wang, households[0], at(D(2026, 10, day)))
     log(helper_wang, households[1], at(D(2026, 10, 9)), jobs_found=2)
@@ -144,8 +134,7 @@ def test_compliance_for_a_place_and_a_month(county_admin, helper_wang, household
     assert month.count('class="fixed"') == 4
 
 
-def test_fixed_days_page_shows_moved_days(county_admin, signed_in):
-    thursdays(county_admin)
+def test_fixed_days_page_shows_moved_days(thursdays, county_admin, signed_in):
     page = (
         signed_in(county_admin)
         .get("/visits/places/611103002201/fixed-days/?month=2026-10")

@@ -3,12 +3,11 @@
 import datetime
 import logging
 
-from bangfu.core.services import policy_set
 from bangfu.visits import services
 from bangfu.visits.models import ReminderSent
 from bangfu.visits.reminders import LogSender
 
-from .conftest import at, log
+from .conftest import at, log, set_rule
 
 D = datetime.date
 
@@ -23,13 +22,7 @@ class Failing:
 def test_helpers_are_reminded_once_a_day_through_the_sender(
     world, county_admin, helper_wang, households, caplog
 ):
-    policy_set(
-        actor=county_admin,
-        region_code="611103000000",
-        key="visits.fixed_days",
-        value="每周四",
-        valid_from=D(2026, 1, 1),
-    )
+    set_rule(county_admin, "visits.fixed_days", "每周四")
     for day in (5, 12, 19):
         log(helper_wang, households[0], at(D(2026, 11, day)))
     for day in (5, 12, 19, 20):

@@ -3,14 +3,12 @@ sequence of logging, correcting, deleting and solving."""
 
 import datetime
 
-import pytest
 from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bangfu.core.errors import DomainError
-from bangfu.core.services import policy_set
 from bangfu.visits import rollups, services
 from bangfu.visits.models import Problem, Visit, VisitMonth
 
@@ -94,17 +92,6 @@ def apply(actor, households, step) -> None:
             )
     except DomainError:
         pass  # a refused step (a visit with solved problems) changes nothing, as it should
-
-
-@pytest.fixture
-def thursdays(world, county_admin):
-    policy_set(
-        actor=county_admin,
-        region_code="611103000000",
-        key="visits.fixed_days",
-        value="每周四",
-        valid_from=datetime.date(2026, 1, 1),
-    )
 
 
 @settings(

@@ -6,8 +6,9 @@ import pytest
 
 from bangfu.core.calendar import FixedDays, fixed_days_in_month
 from bangfu.core.errors import DomainError
-from bangfu.core.services import policy_set
 from bangfu.visits.schedule import month_schedule
+
+from .conftest import set_rule
 
 D = datetime.date
 EVERY_THURSDAY = FixedDays.from_text("每周四")  # seed 000
@@ -72,27 +73,9 @@ def test_a_year_the_calendar_does_not_know_is_shown_unmoved_and_said_so():
 
 
 def test_a_place_inherits_its_schedule_and_a_village_may_set_its_own(world, county_admin):
-    policy_set(
-        actor=county_admin,
-        region_code="611103000000",
-        key="visits.fixed_days",
-        value="每周四",
-        valid_from=D(2026, 1, 1),
-    )
-    policy_set(
-        actor=county_admin,
-        region_code="611103002201",
-        key="visits.fixed_days",
-        value="每月第一、三个星期四",
-        valid_from=D(2026, 1, 1),
-    )
-    policy_set(
-        actor=county_admin,
-        region_code="611103002201",
-        key="visits.min_per_month",
-        value="2",
-        valid_from=D(2026, 1, 1),
-    )
+    set_rule(county_admin, "visits.fixed_days", "每周四")
+    set_rule(county_admin, "visits.fixed_days", "每月第一、三个星期四", code="611103002201")
+    set_rule(county_admin, "visits.min_per_month", "2", code="611103002201")
     county_village = month_schedule("611103002202", D(2026, 11, 1))
     own_rule = month_schedule("611103002201001", D(2026, 11, 1))  # a group takes its village's
     assert len(county_village.fixed.days) == 4 and county_village.minimum == 4
@@ -107,13 +90,7 @@ def test_the_minimum_is_expected_fixed_day_by_fixed_day(world):
 
 
 def test_expected_visits_follow_the_fixed_days(world, county_admin):
-    policy_set(
-        actor=county_admin,
-        region_code="611103000000",
-        key="visits.fixed_days",
-        value="每周四",
-        valid_from=D(2026, 1, 1),
-    )
+    set_rule(county_admin, "visits.fixed_days", "每周四")
     november = month_schedule("611103002201", D(2026, 11, 1))
     assert [november.expected_by(D(2026, 11, d)) for d in (4, 5, 18, 19, 26, 30)] == [
         0,

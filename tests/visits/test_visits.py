@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from bangfu.core.errors import DomainError, NotPermitted
 from bangfu.core.models import AuditEntry
-from bangfu.core.services import policy_set
 from bangfu.pairing import services as pairing
 from bangfu.visits import selectors, services
 from bangfu.visits.models import Problem, Visit, VisitMonth
 
-from .conftest import at, log
+from .conftest import at, log, set_rule
 
 D = datetime.date
 OCTOBER = D(2026, 10, 1)
@@ -132,13 +131,7 @@ def test_a_visit_with_solved_problems_stays(helper_wang, households):
 
 def test_the_minimum_counts_home_visits_in_the_month(world, county_admin, helper_wang, households):
     """Hand count for October 2026 under 每周四 (10-01 moves to 10-08): four fixed days."""
-    policy_set(
-        actor=county_admin,
-        region_code="611103000000",
-        key="visits.fixed_days",
-        value="每周四",
-        valid_from=D(2026, 1, 1),
-    )
+    set_rule(county_admin, "visits.fixed_days", "每周四")
     first, second, third = households
     for day in (8, 15, 22, 29):  # four home visits, all on fixed days
         log(helper_wang, first, at(D(2026, 10, day)))
@@ -196,13 +189,7 @@ def test_a_deleted_visit_leaves_its_reason_in_the_audit_log(helper_wang, househo
 
 
 def test_a_helper_sees_their_month_and_what_is_due(world, county_admin, helper_wang, households):
-    policy_set(
-        actor=county_admin,
-        region_code="611103000000",
-        key="visits.fixed_days",
-        value="每周四",
-        valid_from=D(2026, 1, 1),
-    )
+    set_rule(county_admin, "visits.fixed_days", "每周四")
     for day in (5, 12, 19):
         log(helper_wang, households[0], at(D(2026, 11, day)))
     log(helper_wang, households[1], at(D(2026, 11, 5)))
