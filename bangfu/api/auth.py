@@ -13,4 +13,7 @@ class TokenAuth(HttpBearer):
         return user
 
 
-API_AUTH = [SessionAuth(), TokenAuth()]
+# The token is tried first: ninja's session check refuses a POST without a CSRF token outright
+# instead of letting the next method try, which would turn away every other system's write.
+# A bearer token is not sent by browsers on their own, so it needs no CSRF protection.
+API_AUTH = [TokenAuth(), SessionAuth()]

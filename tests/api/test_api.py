@@ -95,3 +95,19 @@ def account_tokens(user):
     from bangfu.accounts.selectors import tokens_of
 
     return list(tokens_of(user))
+
+
+def test_a_token_write_needs_no_csrf_token_but_a_session_write_does(token, helper_wang):
+    """Browsers send cookies by themselves, not bearer tokens: only the session needs CSRF."""
+    _token, key = token
+    strict = Client(enforce_csrf_checks=True)
+    visit = {
+        "client_id": "5f0c6b9e-0000-4000-8000-00000000000a",
+        "household_id": 1,
+        "visited_at": "2026-10-08T10:00:00+08:00",
+    }
+    by_token = strict.post("/api/visits", visit, content_type="application/json", **bearer(key))
+    assert by_token.status_code == 400 and by_token.json()["code"] == "not_a_helper"
+    strict.force_login(helper_wang)
+    by_session = strict.post("/api/visits", visit, content_type="application/json")
+    assert by_session.status_code == 403
