@@ -186,7 +186,7 @@ class Compliance:
     households: int = 0  # paired households a schedule applies to
     compliant: int = 0  # with at least the minimum home visits
     behind: int = 0  # fewer than expected by the day judged
-    fixed_days: int = 0  # sum over those households of the month's fixed days
+    fixed_days: int = 0  # sum over those households of the month's fixed days passed so far
     fixed_days_met: int = 0
     visits: int = 0
     home_visits: int = 0
@@ -199,6 +199,11 @@ class Compliance:
     @property
     def rate(self) -> float | None:
         return self.compliant / self.households if self.households else None
+
+    @property
+    def on_track(self) -> int:
+        """Households not behind: for a past month, those that met the minimum."""
+        return self.households - self.behind
 
     @property
     def fixed_rate(self) -> float | None:
@@ -241,7 +246,7 @@ def _compliance_by_region(
         figures.households += row["n"]
         figures.compliant += row["n"] if row["home"] >= schedule.minimum else 0
         figures.behind += row["n"] if row["home"] < schedule.expected_by(on) else 0
-        figures.fixed_days += row["n"] * len(schedule.fixed.days)
+        figures.fixed_days += row["n"] * sum(1 for day in schedule.fixed.dates if day <= on)
         figures.fixed_days_met += row["met_days"] or 0
     activity = (
         VisitMonth.objects.visible_to(user, within)

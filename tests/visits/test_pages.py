@@ -121,7 +121,7 @@ def test_compliance_for_a_place_and_a_month(
     log(helper_wang, households[1], at(D(2026, 10, 9)), jobs_found=2)
     client = signed_in(county_admin)
     page = client.get("/visits/compliance/?place=611103002000&month=2026-10").content.decode()
-    assert "33%" in page  # 1 of 3 paired households met the minimum of 4
+    assert "33%" in page  # 1 of 3 paired households met the minimum of 4 (a past month)
     assert "马家寨村" in page and households[1].number in page and households[0].number not in page
     download = client.get("/visits/compliance/?place=611103002000&month=2026-10&format=xlsx")
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
