@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bangfu.core.capabilities import Capability, require
-from bangfu.core.errors import DomainError
-from bangfu.core.forms import show_refusal
+from bangfu.core.forms import attempt
 from bangfu.core.scoping import public
 from bangfu.core.tables import xlsx_response
 
@@ -61,23 +60,22 @@ def user_list(request):
 def user_create(request):
     require(request.user, Capability.MANAGE_USERS)
     form = UserCreateForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = form.cleaned_data
-            user = services.user_create(
-                actor=request.user,
-                username=data["username"],
-                full_name=data["full_name"],
-                password=data["password"],
-                place_codes=data["places"],
-                roles=data["roles"],
-                phone=data["phone"],
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("Account %(username)s opened.") % {"username": user})
-            return redirect("accounts:user_list")
+
+    def create():
+        data = form.cleaned_data
+        return services.user_create(
+            actor=request.user,
+            username=data["username"],
+            full_name=data["full_name"],
+            password=data["password"],
+            place_codes=data["places"],
+            roles=data["roles"],
+            phone=data["phone"],
+        )
+
+    if request.method == "POST" and (done := attempt(form, create)):
+        messages.success(request, _("Account %(username)s opened.") % {"username": done.result})
+        return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
@@ -93,23 +91,22 @@ def user_edit(request, user_id):
         "is_active": user.is_active,
     }
     form = UserEditForm(request.POST or None, actor=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def update():
         data = form.cleaned_data
-        try:
-            services.user_update(
-                actor=request.user,
-                user_id=user.pk,
-                full_name=data["full_name"],
-                phone=data["phone"],
-                place_codes=data["places"],
-                roles=data["roles"],
-                is_active=data["is_active"],
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("Account %(username)s saved.") % {"username": user})
-            return redirect("accounts:user_list")
+        return services.user_update(
+            actor=request.user,
+            user_id=user.pk,
+            full_name=data["full_name"],
+            phone=data["phone"],
+            place_codes=data["places"],
+            roles=data["roles"],
+            is_active=data["is_active"],
+        )
+
+    if request.method == "POST" and attempt(form, update):
+        messages.success(request, _("Account %(username)s saved.") % {"username": user})
+        return redirect("accounts:user_list")
     return render(
         request,
         "accounts/user_form.html",
@@ -128,16 +125,15 @@ def user_password(request, user_id):
     require(request.user, Capability.MANAGE_USERS)
     user = get_object_or_404(selectors.manageable_users(request.user), pk=user_id)
     form = PasswordResetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_set_password(
-                actor=request.user, user_id=user.pk, password=form.cleaned_data["password"]
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("New password set for %(username)s.") % {"username": user})
-            return redirect("accounts:user_edit", user_id=user.pk)
+
+    def set_password():
+        return services.user_set_password(
+            actor=request.user, user_id=user.pk, password=form.cleaned_data["password"]
+        )
+
+    if request.method == "POST" and attempt(form, set_password):
+        messages.success(request, _("New password set for %(username)s.") % {"username": user})
+        return redirect("accounts:user_edit", user_id=user.pk)
     return render(request, "accounts/password_form.html", {"form": form, "subject": user})
 
 
@@ -148,13 +144,14 @@ def user_token_create(request, user_id):
     user = get_object_or_404(selectors.manageable_users(request.user), pk=user_id)
     form = ApiTokenForm(request.POST or None)
     key = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _token, key = services.api_token_create(
-                actor=request.user, user_id=user.pk, name=form.cleaned_data["name"]
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
+
+    def create():
+        return services.api_token_create(
+            actor=request.user, user_id=user.pk, name=form.cleaned_data["name"]
+        )
+
+    if request.method == "POST" and (done := attempt(form, create)):
+        _token, key = done.result
     return render(
         request, "accounts/token_created.html", {"form": form, "subject": user, "key": key}
     )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .errors import DomainError
-from .forms import CodeAddForm, CodeUpdateForm, RuleForm, show_refusal
+from .forms import CodeAddForm, CodeUpdateForm, RuleForm, attempt
 from .scoping import public
 from .tables import xlsx_response
 
@@ -51,21 +51,20 @@ def place_detail(request, code):
 def place_rules(request, code):
     region = selectors.region_for(request.user, code)
     form = RuleForm(request.POST or None, initial={"valid_from": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.policy_set(
-                actor=request.user,
-                region_code=region.code,
-                key=form.cleaned_data["key"],
-                value=form.cleaned_data["value"],
-                valid_from=form.cleaned_data["valid_from"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("The rule was saved."))
-            return redirect("core:place_rules", code=region.code)
+
+    def set_rule():
+        return services.policy_set(
+            actor=request.user,
+            region_code=region.code,
+            key=form.cleaned_data["key"],
+            value=form.cleaned_data["value"],
+            valid_from=form.cleaned_data["valid_from"],
+            note=form.cleaned_data["note"],
+        )
+
+    if request.method == "POST" and attempt(form, set_rule):
+        messages.success(request, _("The rule was saved."))
+        return redirect("core:place_rules", code=region.code)
     return render(
         request,
         "core/rules.html",

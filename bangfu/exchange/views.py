@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
-from bangfu.core.forms import show_refusal
+from bangfu.core.forms import attempt
 from bangfu.core.tables import XLSX
 from bangfu.registry.forms import HouseholdFilterForm
 from bangfu.registry.selectors import HouseholdFilters
@@ -27,20 +27,20 @@ PROBLEMS_SHOWN = 500
 def import_list(request):
     require(request.user, Capability.EDIT_REGISTRY)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            job = services.import_upload(
-                actor=request.user,
-                file_name=upload.name,
-                chunks=upload.chunks(),
-                kind=form.cleaned_data["kind"],
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            tasks.check_import.enqueue(job.pk)
-            return redirect("exchange:import_detail", job_id=job.pk)
+
+    def upload():
+        file = form.cleaned_data["file"]
+        return services.import_upload(
+            actor=request.user,
+            file_name=file.name,
+            chunks=file.chunks(),
+            kind=form.cleaned_data["kind"],
+        )
+
+    if request.method == "POST" and (done := attempt(form, upload)):
+        job = done.result
+        tasks.check_import.enqueue(job.pk)
+        return redirect("exchange:import_detail", job_id=job.pk)
     return render(
         request,
         "exchange/import_list.html",
@@ -101,14 +101,11 @@ def import_template(request):
 def synonyms(request):
     require(request.user, Capability.EDIT_CODE_LISTS)
     form = SynonymForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.header_synonym_add(actor=request.user, **form.cleaned_data)
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("The name was added."))
-            return redirect("exchange:synonyms")
+    if request.method == "POST" and attempt(
+        form, lambda: services.header_synonym_add(actor=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, _("The name was added."))
+        return redirect("exchange:synonyms")
     return render(
         request,
         "exchange/synonyms.html",

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
-from bangfu.core.forms import show_refusal
+from bangfu.core.forms import attempt
 from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
 
@@ -41,20 +41,19 @@ def pair(request, household_id):
     require(request.user, Capability.MANAGE_PAIRING)
     household = household_for(request.user, household_id)
     form = PairForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pairing_start(
-                actor=request.user,
-                household_id=household.pk,
-                helper_id=int(form.cleaned_data["helper"]),
-                is_main=form.cleaned_data["is_main"],
-                started_on=form.cleaned_data["started_on"],
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("The household is paired."))
-            return redirect("registry:household_detail", household_id=household.pk)
+
+    def start():
+        return services.pairing_start(
+            actor=request.user,
+            household_id=household.pk,
+            helper_id=int(form.cleaned_data["helper"]),
+            is_main=form.cleaned_data["is_main"],
+            started_on=form.cleaned_data["started_on"],
+        )
+
+    if request.method == "POST" and attempt(form, start):
+        messages.success(request, _("The household is paired."))
+        return redirect("registry:household_detail", household_id=household.pk)
     return render(
         request,
         "pairing/pair.html",
@@ -91,14 +90,9 @@ def units(request):
     form = UnitForm(request.POST or None, user=request.user)
     if request.method == "POST":
         require(request.user, Capability.MANAGE_PAIRING)
-        if form.is_valid():
-            try:
-                services.unit_create(actor=request.user, **form.cleaned_data)
-            except DomainError as refusal:
-                show_refusal(form, refusal)
-            else:
-                messages.success(request, _("The unit was registered."))
-                return redirect("pairing:units")
+        if attempt(form, lambda: services.unit_create(actor=request.user, **form.cleaned_data)):
+            messages.success(request, _("The unit was registered."))
+            return redirect("pairing:units")
     return render(
         request,
         "pairing/units.html",
@@ -111,17 +105,16 @@ def units(request):
 def helpers(request):
     """The helpers (帮扶干部) with how many households each helps, and a new one."""
     form = HelperForm(request.POST or None, user=request.user)
+
+    def create():
+        data = {**form.cleaned_data, "unit_id": int(form.cleaned_data["unit_id"])}
+        return services.helper_create(actor=request.user, **data)
+
     if request.method == "POST":
         require(request.user, Capability.MANAGE_PAIRING)
-        if form.is_valid():
-            data = {**form.cleaned_data, "unit_id": int(form.cleaned_data["unit_id"])}
-            try:
-                services.helper_create(actor=request.user, **data)
-            except DomainError as refusal:
-                show_refusal(form, refusal)
-            else:
-                messages.success(request, _("The helper was registered."))
-                return redirect("pairing:helpers")
+        if attempt(form, create):
+            messages.success(request, _("The helper was registered."))
+            return redirect("pairing:helpers")
     return render(
         request,
         "pairing/helpers.html",

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
-from bangfu.core.forms import show_refusal
+from bangfu.core.forms import attempt, show_refusal
 
 from . import selectors, services
 from .forms import (
@@ -123,16 +123,15 @@ def household_edit(request, household_id):
     form = HouseholdForm(
         request.POST or None, user=request.user, initial=selectors.household_initial(household)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_update(
-                actor=request.user, household_id=household.pk, household=form.as_input()
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("Household %(number)s saved.") % {"number": household})
-            return redirect("registry:household_detail", household_id=household.pk)
+
+    def update():
+        return services.household_update(
+            actor=request.user, household_id=household.pk, household=form.as_input()
+        )
+
+    if request.method == "POST" and attempt(form, update):
+        messages.success(request, _("Household %(number)s saved.") % {"number": household})
+        return redirect("registry:household_detail", household_id=household.pk)
     return render(
         request,
         "registry/household_form.html",
@@ -145,14 +144,9 @@ def _household_page_post(request, household_id, form_class, write, done, form_na
     with the form and its errors (400)."""
     household = selectors.household_for(request.user, household_id)
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            write(household, form.as_input())
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, done)
-            return redirect("registry:household_detail", household_id=household.pk)
+    if attempt(form, lambda: write(household, form.as_input())):
+        messages.success(request, done)
+        return redirect("registry:household_detail", household_id=household.pk)
     context = _household_context(request, household, **{form_name: form})
     return render(request, "registry/household_detail.html", context, status=400)
 
@@ -192,16 +186,15 @@ def member_create(request, household_id):
     require(request.user, Capability.EDIT_REGISTRY)
     household = selectors.household_for(request.user, household_id)
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_add(
-                actor=request.user, household_id=household.pk, member=form.as_input()
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("Member added."))
-            return redirect("registry:household_detail", household_id=household.pk)
+
+    def add():
+        return services.member_add(
+            actor=request.user, household_id=household.pk, member=form.as_input()
+        )
+
+    if request.method == "POST" and attempt(form, add):
+        messages.success(request, _("Member added."))
+        return redirect("registry:household_detail", household_id=household.pk)
     return render(request, "registry/member_form.html", {"form": form, "household": household})
 
 
@@ -218,23 +211,22 @@ def member_move(request, household_id, member_id):
     household = selectors.household_for(request.user, household_id)
     member = selectors.member_of(household, member_id)
     form = MemberMoveForm(request.POST or None)
+
+    def move(target):
+        return services.member_move(
+            actor=request.user,
+            member_id=member.pk,
+            to_household_id=target.pk,
+            relation=form.cleaned_data["relation"],
+            effective_on=form.cleaned_data["effective_on"],
+            reason=form.cleaned_data["reason"],
+        )
+
     if request.method == "POST" and form.is_valid():
         target = _target_household(request, form, "to_number")
-        if target is not None:
-            try:
-                services.member_move(
-                    actor=request.user,
-                    member_id=member.pk,
-                    to_household_id=target.pk,
-                    relation=form.cleaned_data["relation"],
-                    effective_on=form.cleaned_data["effective_on"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except DomainError as refusal:
-                show_refusal(form, refusal)
-            else:
-                messages.success(request, _("%(name)s moved.") % {"name": member.name})
-                return redirect("registry:household_detail", household_id=target.pk)
+        if target is not None and attempt(form, lambda: move(target)):
+            messages.success(request, _("%(name)s moved.") % {"name": member.name})
+            return redirect("registry:household_detail", household_id=target.pk)
     title = _("Move %(name)s to another household") % {"name": member.name}
     return render(
         request,
@@ -253,7 +245,8 @@ def household_split(request, household_id):
         members=selectors.members_of(household),
         initial={"region_code": household.region_id},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def split():
         data = form.cleaned_data
         new_household = services.HouseholdInput(
             **{
@@ -262,20 +255,19 @@ def household_split(request, household_id):
                 "region_code": data["region_code"],
             }
         )
-        try:
-            new = services.household_split(
-                actor=request.user,
-                household_id=household.pk,
-                household=new_household,
-                relocations=form.relocations(),
-                effective_on=data["effective_on"],
-                reason=data["reason"],
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("Household %(number)s registered.") % {"number": new})
-            return redirect("registry:household_detail", household_id=new.pk)
+        return services.household_split(
+            actor=request.user,
+            household_id=household.pk,
+            household=new_household,
+            relocations=form.relocations(),
+            effective_on=data["effective_on"],
+            reason=data["reason"],
+        )
+
+    if request.method == "POST" and (done := attempt(form, split)):
+        new = done.result
+        messages.success(request, _("Household %(number)s registered.") % {"number": new})
+        return redirect("registry:household_detail", household_id=new.pk)
     title = _("Split a new household off %(number)s") % {"number": household.number}
     return render(
         request,
@@ -289,23 +281,22 @@ def household_merge(request, household_id):
     require(request.user, Capability.EDIT_REGISTRY)
     household = selectors.household_for(request.user, household_id)
     form = HouseholdMergeForm(request.POST or None, members=selectors.members_of(household))
+
+    def merge(target):
+        return services.household_merge(
+            actor=request.user,
+            from_household_id=household.pk,
+            into_household_id=target.pk,
+            relocations=form.relocations(),
+            effective_on=form.cleaned_data["effective_on"],
+            reason=form.cleaned_data["reason"],
+        )
+
     if request.method == "POST" and form.is_valid():
         target = _target_household(request, form, "into_number")
-        if target is not None:
-            try:
-                services.household_merge(
-                    actor=request.user,
-                    from_household_id=household.pk,
-                    into_household_id=target.pk,
-                    relocations=form.relocations(),
-                    effective_on=form.cleaned_data["effective_on"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except DomainError as refusal:
-                show_refusal(form, refusal)
-            else:
-                messages.success(request, _("Households merged."))
-                return redirect("registry:household_detail", household_id=target.pk)
+        if target is not None and attempt(form, lambda: merge(target)):
+            messages.success(request, _("Households merged."))
+            return redirect("registry:household_detail", household_id=target.pk)
     title = _("Merge %(number)s into another household") % {"number": household.number}
     return render(
         request,
@@ -320,14 +311,15 @@ def member_edit(request, household_id, member_id):
     household = selectors.household_for(request.user, household_id)
     member = selectors.member_of(household, member_id)
     form = MemberForm(request.POST or None, initial=selectors.member_initial(member))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(actor=request.user, member_id=member.pk, member=form.as_input())
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("%(name)s saved.") % {"name": member.name})
-            return redirect("registry:household_detail", household_id=household.pk)
+
+    def update():
+        return services.member_update(
+            actor=request.user, member_id=member.pk, member=form.as_input()
+        )
+
+    if request.method == "POST" and attempt(form, update):
+        messages.success(request, _("%(name)s saved.") % {"name": member.name})
+        return redirect("registry:household_detail", household_id=household.pk)
     return render(
         request,
         "registry/member_form.html",
@@ -341,19 +333,18 @@ def member_leave(request, household_id, member_id):
     household = selectors.household_for(request.user, household_id)
     member = selectors.member_of(household, member_id)
     form = MemberLeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_leave(
-                actor=request.user,
-                member_id=member.pk,
-                left_on=form.cleaned_data["left_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("%(name)s saved.") % {"name": member.name})
-            return redirect("registry:household_detail", household_id=household.pk)
+
+    def leave():
+        return services.member_leave(
+            actor=request.user,
+            member_id=member.pk,
+            left_on=form.cleaned_data["left_on"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    if request.method == "POST" and attempt(form, leave):
+        messages.success(request, _("%(name)s saved.") % {"name": member.name})
+        return redirect("registry:household_detail", household_id=household.pk)
     title = _("%(name)s leaves the household") % {"name": member.name}
     return render(
         request,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
-from bangfu.core.forms import show_refusal
+from bangfu.core.forms import attempt
 from bangfu.core.scoping import public
 from bangfu.core.selectors import children_of, place_filter_choices, region_for
 from bangfu.core.tables import xlsx_response
@@ -73,19 +73,18 @@ def enter(request, household_id):
     household = household_for(request.user, household_id)
     helpers = [p.helper for p in pairings_of(household) if p.helper and not p.ended_on]
     form = VisitForm(request.POST or None, helpers=helpers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_record(
-                actor=request.user,
-                client_id=uuid.uuid4(),
-                helper_id=int(form.cleaned_data["helper"]),
-                data=services.VisitInput(household_id=household.pk, **form.visit_fields()),
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("The visit was logged."))
-            return redirect("registry:household_detail", household_id=household.pk)
+
+    def record():
+        return services.visit_record(
+            actor=request.user,
+            client_id=uuid.uuid4(),
+            helper_id=int(form.cleaned_data["helper"]),
+            data=services.VisitInput(household_id=household.pk, **form.visit_fields()),
+        )
+
+    if request.method == "POST" and attempt(form, record):
+        messages.success(request, _("The visit was logged."))
+        return redirect("registry:household_detail", household_id=household.pk)
     return render(
         request,
         "visits/enter.html",
@@ -125,18 +124,17 @@ def visit_edit(request, visit_id):
         "jobs_found": visit.jobs_found,
     }
     form = VisitForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_update(
-                actor=request.user,
-                visit_id=visit.pk,
-                data=services.VisitInput(household_id=visit.household_id, **form.visit_fields()),
-            )
-        except DomainError as refusal:
-            show_refusal(form, refusal)
-        else:
-            messages.success(request, _("The visit was corrected."))
-            return redirect("visits:visit_detail", visit_id=visit.pk)
+
+    def correct():
+        return services.visit_update(
+            actor=request.user,
+            visit_id=visit.pk,
+            data=services.VisitInput(household_id=visit.household_id, **form.visit_fields()),
+        )
+
+    if request.method == "POST" and attempt(form, correct):
+        messages.success(request, _("The visit was corrected."))
+        return redirect("visits:visit_detail", visit_id=visit.pk)
     return render(
         request,
         "visits/visit_edit.html",
