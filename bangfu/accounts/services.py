@@ -1,5 +1,6 @@
 """Writes about people: accounts, their places and roles, API tokens, sign-ins."""
 
+import datetime
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -293,6 +294,9 @@ def api_token_revoke(*, actor, token_id: int) -> None:
         )
 
 
+TOKEN_USE_GRANULARITY = datetime.timedelta(minutes=1)
+
+
 def api_token_authenticate(key: str) -> User | None:
     """The active user a presented key belongs to, or None; notes when the token was last used."""
     token = (
@@ -302,6 +306,10 @@ def api_token_authenticate(key: str) -> User | None:
     )
     if token is None:
         return None
-    # Bookkeeping, not a change of record: kept out of the audit log, which would grow per call.
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    # Bookkeeping, not a change of record: kept out of the audit log, which would grow per call,
+    # and written at most once a minute, so that a system calling many times a second does not
+    # add a write (on SQLite, a turn at the one write lock) to every call.
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
