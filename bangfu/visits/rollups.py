@@ -8,12 +8,12 @@ which the tests look for.
 """
 
 import datetime
+import operator
 from collections.abc import Iterable
-from decimal import Decimal
+from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.registry.models import Household
@@ -22,6 +22,17 @@ from .models import Problem, Visit, VisitKind, VisitMonth
 from .schedule import Schedules
 
 BATCH = 2000
+FIGURES = [
+    "visits",
+    "home_visits",
+    "fixed_days_met",
+    "last_visit_at",
+    "problems_found",
+    "problems_solved",
+    "jobs_found",
+    "goods_value",
+    "money_value",
+]
 
 
 def month_of(day: datetime.date) -> datetime.date:
@@ -65,9 +76,6 @@ def compute(
     place code) saves a query when the caller has the households at hand."""
     if places is None:
         places = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "region_id"))
-    visits = Visit.objects.filter(household_id__in=household_ids).filter(
-        _within("visited_at", months, dates=False)
-    )
     rows: dict[tuple[int, datetime.date], VisitMonth] = {}
 
     def row(household_id: int, month: datetime.date) -> VisitMonth:
@@ -78,35 +86,33 @@ def compute(
             )
         return rows[key]
 
-    for figures in (
-        visits.annotate(month=TruncMonth("visited_at"))
-        .values("household_id", "month")
-        .annotate(
-            n=Count("pk"),
-            home=Count("pk", filter=Q(kind=VisitKind.HOME)),
-            last=Max("visited_at"),
-            goods=Sum("goods_value"),
-            money=Sum("money_value"),
-            jobs=Sum("jobs_found"),
+    # The visits are read row by row and counted here rather than grouped by the database:
+    # the local day and month of a timestamp are what group them, and SQLite computes those
+    # in Python per row anyway; one read serves every figure, fixed days included.
+    schedules = Schedules()
+    days_met: set[tuple[int, datetime.date]] = set()
+    for household_id, visited_at, kind, goods, money, jobs in (
+        Visit.objects.filter(household_id__in=household_ids)
+        .filter(_within("visited_at", months, dates=False))
+        .values_list(
+            "household_id", "visited_at", "kind", "goods_value", "money_value", "jobs_found"
         )
         .order_by()
     ):
-        target = row(figures["household_id"], _as_month(figures["month"]))
-        target.visits, target.home_visits = figures["n"], figures["home"]
-        target.last_visit_at = figures["last"]
-        target.goods_value = figures["goods"] or Decimal(0)
-        target.money_value = figures["money"] or Decimal(0)
-        target.jobs_found = figures["jobs"] or 0
-    schedules = Schedules()
-    for household_id, day in (
-        visits.annotate(day=TruncDate("visited_at"))
-        .values_list("household_id", "day")
-        .distinct()
-        .order_by()
-    ):
-        month = month_of(day)
-        if day in schedules(places[household_id], month).fixed.dates:
-            row(household_id, month).fixed_days_met += 1
+        day = timezone.localtime(visited_at).date()
+        target = row(household_id, month_of(day))
+        target.visits += 1
+        target.home_visits += kind == VisitKind.HOME
+        target.goods_value += goods
+        target.money_value += money
+        target.jobs_found += jobs
+        if target.last_visit_at is None or visited_at > target.last_visit_at:
+            target.last_visit_at = visited_at
+        if (household_id, day) not in days_met and day in schedules(
+            places[household_id], target.month
+        ).fixed.dates:
+            days_met.add((household_id, day))
+            target.fixed_days_met += 1
     # Problems are few beside visits: read them once and count found and solved by month.
     problems = Problem.objects.filter(household_id__in=household_ids).filter(
         _within("found_on", months, dates=True) | _within("solved_on", months, dates=True)
@@ -129,11 +135,27 @@ def store(
 ) -> int:
     """Replace the roll-up rows of these households (and months) by freshly computed ones."""
     fresh = compute(household_ids, months, places)
-    stale = VisitMonth.objects.filter(household_id__in=household_ids)
-    if months is not None:
-        stale = stale.filter(month__in=months)
-    stale.delete()
-    VisitMonth.objects.bulk_create(fresh)
+    if months is None:
+        VisitMonth.objects.filter(household_id__in=household_ids).delete()
+        VisitMonth.objects.bulk_create(fresh, batch_size=BATCH)
+        return len(fresh)
+    # A refresh writes over the rows it has figures for and removes those of months that
+    # became empty (a visit moved or deleted): one statement each, none when not needed.
+    filled = {(row.household_id, row.month) for row in fresh}
+    emptied = [
+        Q(household_id=household_id, month__in=gone)
+        for household_id in household_ids
+        if (gone := [month for month in months if (household_id, month) not in filled])
+    ]
+    if emptied:
+        VisitMonth.objects.filter(reduce(operator.or_, emptied)).delete()
+    if fresh:
+        VisitMonth.objects.bulk_create(
+            fresh,
+            update_conflicts=True,
+            unique_fields=["household", "month"],
+            update_fields=["region", *FIGURES],
+        )
     return len(fresh)
 
 

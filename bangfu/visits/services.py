@@ -200,6 +200,22 @@ def _helper_of(actor, helper_id: int | None) -> Helper:
     return helper
 
 
+def _visit_helper(actor, helper_id: int | None, household: Household, day: datetime.date) -> Helper:
+    """The helper a new visit is logged for, paired with the household on its day. A visit in
+    order costs one read (on a Thursday most are); a refusal is worked out by the checks
+    that name its reason."""
+    mine = {"helper_id": helper_id} if helper_id is not None else {"helper__user": actor}
+    pairing = _paired_on(household, day).filter(**mine).select_related("helper").first()
+    helper = pairing.helper if pairing is not None else None
+    if helper is not None and (
+        helper.user_id == actor.pk or actor.has_capability(Capability.ENTER_VISITS)
+    ):
+        return helper
+    helper = _helper_of(actor, helper_id)
+    _refuse_unpaired(helper, household, day)
+    return helper
+
+
 def _household_locked(actor, household_id: int) -> Household:
     # Locking the household serialises the writes of one household's roll-up rows.
     household = (
@@ -220,11 +236,14 @@ def _household_locked(actor, household_id: int) -> Household:
     return household
 
 
-def _refuse_unpaired(helper: Helper, household: Household, day: datetime.date) -> None:
-    paired = Pairing.objects.filter(helper=helper, household=household, started_on__lte=day).filter(
+def _paired_on(household: Household, day: datetime.date):
+    return Pairing.objects.filter(household=household, started_on__lte=day).filter(
         Q(ended_on=None) | Q(ended_on__gte=day)
     )
-    if not paired.exists():
+
+
+def _refuse_unpaired(helper: Helper, household: Household, day: datetime.date) -> None:
+    if not _paired_on(household, day).filter(helper=helper).exists():
         raise DomainError(
             _("%(helper)s was not paired with household %(number)s on %(day)s.")
             % {"helper": helper.name, "number": household.number, "day": day.isoformat()},
@@ -267,10 +286,9 @@ def visit_record(
         )
     try:
         with transaction.atomic():
-            helper = _helper_of(actor, helper_id)
             household = _household_locked(actor, data.household_id)
             day = timezone.localtime(fields["visited_at"]).date()
-            _refuse_unpaired(helper, household, day)
+            helper = _visit_helper(actor, helper_id, household, day)
             codes = _service_codes(data.services)
             visit = Visit(
                 client_id=client_id,
