@@ -16,6 +16,7 @@ from bangfu.registry.selectors import household_for
 from . import selectors, services
 
 router = Router(tags=["visits"])
+RECEIPT = ("id", "client_id", "household_id", "helper_id", "visited_at", "distance_m")
 
 
 class VisitIn(Schema):
@@ -52,7 +53,6 @@ class FlagOut(Schema):
 class VisitOut(Schema):
     id: int
     client_id: uuid.UUID
-    created: bool = False
     helper_id: int
     household_id: int
     visited_at: datetime.datetime
@@ -65,6 +65,19 @@ class VisitOut(Schema):
     distance_m: int | None
     problems: list[ProblemOut]
     photos: int
+
+
+class VisitReceipt(Schema):
+    """What a phone needs to forget a queued visit: the server's id and whether it is new.
+    The whole visit is at GET /visits/{id}."""
+
+    id: int
+    client_id: uuid.UUID
+    created: bool
+    household_id: int
+    helper_id: int
+    visited_at: datetime.datetime
+    distance_m: int | None
 
 
 class PhotoOut(Schema):
@@ -99,11 +112,10 @@ class ComplianceOut(Schema):
     money_value: Decimal
 
 
-def _out(visit, created: bool = False) -> dict:
+def _out(visit) -> dict:
     return {
         "id": visit.pk,
         "client_id": visit.client_id,
-        "created": created,
         "helper_id": visit.helper_id,
         "household_id": visit.household_id,
         "visited_at": visit.visited_at,
@@ -119,7 +131,9 @@ def _out(visit, created: bool = False) -> dict:
     }
 
 
-@router.post("/visits", response={200: VisitOut, 201: VisitOut}, operation_id="visit_record")
+@router.post(
+    "/visits", response={200: VisitReceipt, 201: VisitReceipt}, operation_id="visit_record"
+)
 def visit_record(request, payload: VisitIn):
     data = payload.dict()
     client_id, helper_id = data.pop("client_id"), data.pop("helper_id")
@@ -129,7 +143,8 @@ def visit_record(request, payload: VisitIn):
         helper_id=helper_id,
         data=services.VisitInput(**data),
     )
-    return Status(201 if created else 200, _out(visit, created))
+    receipt = {**{name: getattr(visit, name) for name in RECEIPT}, "created": created}
+    return Status(201 if created else 200, receipt)
 
 
 @router.post(

@@ -107,7 +107,8 @@ def test_a_token_write_needs_no_csrf_token_but_a_session_write_does(token, helpe
         "visited_at": "2026-10-08T10:00:00+08:00",
     }
     by_token = strict.post("/api/visits", visit, content_type="application/json", **bearer(key))
-    assert by_token.status_code == 400 and by_token.json()["code"] == "not_a_helper"
+    # Past the CSRF check: answered by the service (no such household), not refused (403).
+    assert by_token.status_code == 404 and by_token.json()["code"] == "not_found"
     strict.force_login(helper_wang)
     by_session = strict.post("/api/visits", visit, content_type="application/json")
     assert by_session.status_code == 403
