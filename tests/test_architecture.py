@@ -12,6 +12,7 @@ LAYERS = [
     "registry",
     "pairing",
     "visits",
+    "reports",
     "exchange",
     "api",
     "demo",

@@ -232,6 +232,8 @@ PAGE_PROBES = {
         ("post",),
         {"reason": "入侵"},
     ),
+    "reports:dashboard": Probe(),
+    "reports:reported": Probe(),
     "visits:mine": Probe(),
     "visits:capture": Probe(),
     "visits:compliance": Probe(),
@@ -255,6 +257,8 @@ PAGE_PROBES = {
         ("get", "post"),
         {"name": "入侵者", "id_number": "11010519491231002X"},
     ),
+    "reports:handbook_household": Probe(_a_household, {"household_id": 10**9}),
+    "reports:handbook_place": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
 }
 
 HOUSEHOLD_JSON = {

@@ -6,6 +6,7 @@ from bangfu.core.capabilities import Capability
 # (label, url name, capability needed or None for everyone signed in)
 NAVIGATION = [
     (_("Home"), "core:home", None),
+    (_("Dashboard"), "reports:dashboard", None),
     (_("Households"), "registry:household_list", None),
     (_("My households"), "visits:mine", None),
     (_("Pairing"), "pairing:coverage", None),

@@ -5,6 +5,7 @@ on a page: a place's figures cost one grouped query over its households.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -283,7 +284,7 @@ def compliance(user, within: Region | None, month: datetime.date) -> Compliance:
 
 
 def compliance_by_place(
-    user, places: QuerySet[Region], within: Region | None, month: datetime.date
+    user, places: Iterable[Region], within: Region | None, month: datetime.date
 ) -> list[tuple[Region, Compliance]]:
     """The figures of each of ``places`` (the sub-places of ``within``), for drilling down."""
     prefixes = [(own_prefix(place.code, place.level), place) for place in places]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reported/", views.reported, name="reported"),
+    path(
+        "handbook/households/<int:household_id>/",
+        views.handbook_household,
+        name="handbook_household",
+    ),
+    path("handbook/places/<str:code>/", views.handbook_place, name="handbook_place"),
+]

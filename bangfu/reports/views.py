@@ -1,0 +1,200 @@
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from bangfu.core.regions import RegionLevel
+from bangfu.core.selectors import place_filter_choices, region_for, trail_of
+from bangfu.core.tables import xlsx_response
+from bangfu.registry.selectors import household_for
+
+from . import documents, handbook, selectors
+from .indicators import INDICATORS
+from .templatetags.figures import figure
+
+
+def _place_and_period(request):
+    code = request.GET.get("place", "")
+    within = region_for(request.user, code) if code else None
+    period = selectors.period_from(
+        request.GET.get("month", ""), request.GET.get("from", ""), request.GET.get("to", "")
+    )
+    return within, period
+
+
+def _download(name: str, within, period, header: list[str], rows) -> HttpResponse:
+    place = within.name if within else _("all my places")
+    return xlsx_response(f"{name}-{place}-{period.label}", header, rows)
+
+
+@login_required
+def dashboard(request):
+    """Figures for a place and a period (数据看板), with their definitions, charts of the mix
+    and the rhythm of visits, and the sub-places to drill down into."""
+    within, period = _place_and_period(request)
+    figures = selectors.Figures(request.user, within, period)
+    table = request.GET.get("table", "")
+    if request.GET.get("format") == "xlsx" and table == "figures":
+        return _download(
+            _("figures"),
+            within,
+            period,
+            [_("Indicator"), _("Value"), _("Unit"), _("Definition")],
+            (
+                [str(i.name), figure(value, i.unit), str(i.unit), str(i.definition)]
+                for i, value in figures.rows()
+            ),
+        )
+    rows = selectors.place_rows(request.user, within, period)
+    if request.GET.get("format") == "xlsx" and table == "places":
+        return _download(
+            _("places"),
+            within,
+            period,
+            [
+                _("Place"),
+                _("Registered households"),
+                _("Pairing coverage"),
+                _("Visits"),
+                _("Visit compliance"),
+                _("Households behind schedule"),
+                _("Problems solved"),
+            ],
+            (
+                [
+                    row.place.name,
+                    row.households,
+                    figure(row.coverage, "%"),
+                    row.flows["visits"],
+                    figure(row.compliance, "%"),
+                    row.last.behind,
+                    row.flows["problems_solved"],
+                ]
+                for row in rows
+            ),
+        )
+    last = period.months[-1]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "within": within,
+            "trail": trail_of(request.user, within) if within else [],
+            "period": period,
+            "places": place_filter_choices(request.user, within.code if within else ""),
+            "figures": figures,
+            "rows": rows,
+            "charts": {
+                "status": figures.by_status,
+                "cause": figures.by_cause,
+                "compliance": [
+                    (
+                        row.place.name,
+                        round(row.compliance * 100, 1) if row.compliance is not None else None,
+                    )
+                    for row in rows
+                ],
+                "days": [
+                    (f"{day:%m-%d}", n, fixed)
+                    for day, n, fixed in selectors.visits_by_day(request.user, within, last)
+                ],
+                "trend": [
+                    (f"{month:%Y-%m}", n, round(rate * 100, 1) if rate is not None else None)
+                    for month, n, rate in selectors.trend(request.user, within, period)
+                ],
+            },
+            "village_level": RegionLevel.VILLAGE,
+        },
+    )
+
+
+@login_required
+def reported(request):
+    """The period's figures in the sentences reports and bulletins use, to paste or to file
+    as a Word document."""
+    within, period = _place_and_period(request)
+    figures = selectors.Figures(request.user, within, period)
+    context = {
+        "within": within,
+        "period": period,
+        "values": figures.values,
+        "indicators": INDICATORS,
+    }
+    text = render_to_string("reports/reported.txt", context, request=request).strip()
+    if request.GET.get("format") == "docx":
+        place = within.name if within else _("all my places")
+        return documents.docx_response(
+            f"{_('Figures as reported')}-{place}-{period.label}",
+            _("Figures as reported"),
+            [paragraph for paragraph in text.split("\n\n") if paragraph.strip()],
+            [
+                (str(i.name), figure(value, i.unit), str(i.definition))
+                for i, value in figures.rows()
+            ],
+        )
+    return render(
+        request,
+        "reports/reported.html",
+        {
+            **context,
+            "paragraphs": [p for p in text.split("\n\n") if p.strip()],
+            "places": place_filter_choices(request.user, within.code if within else ""),
+            "rows": figures.rows(),
+        },
+    )
+
+
+def _wants_full_ids(request) -> bool:
+    """``?full=1``: ID numbers whole, through the registry's audited reveal, which refuses
+    (403) a person without the right to see them."""
+    return request.GET.get("full") == "1"
+
+
+def _pdf_response(pdf: bytes, name: str, ascii_name: str) -> HttpResponse:
+    """A PDF download named ``帮扶手册-<name>.pdf`` (RFC 5987 for the Chinese), with a plain
+    ASCII name first for clients that read only that."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{_('Household handbook')}-{name}.pdf"
+    # A number is typed by people: whatever is not plain ASCII would break the quoted name.
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in ascii_name)
+    response["Content-Disposition"] = (
+        f'attachment; filename="handbook-{plain}.pdf"; '
+        f"filename*=utf-8''{quote(filename, safe='')}"
+    )
+    return response
+
+
+@login_required
+def handbook_household(request, household_id):
+    """One household's handbook (帮扶手册) as a PDF, to print and keep at the household."""
+    household = household_for(request.user, household_id)
+    pdf = handbook.render_handbook(request.user, [household], full_ids=_wants_full_ids(request))
+    return _pdf_response(pdf, household.number, household.number)
+
+
+@login_required
+def handbook_place(request, code):
+    """The handbooks of every open household of a village or village group, by household
+    number, in one PDF. A place above a village is refused: its handbooks run to thousands of
+    pages, so they are made village by village."""
+    region = region_for(request.user, code)
+    if region.level not in handbook.HANDBOOK_LEVELS:
+        messages.error(
+            request,
+            _(
+                "Handbooks are printed village by village: choose a village or a village "
+                "group under %(place)s."
+            )
+            % {"place": region.name},
+        )
+        return redirect("core:place_detail", code=region.code)
+    households = list(handbook.handbook_households(request.user, region))
+    if not households:
+        messages.info(request, _("%(place)s has no open household.") % {"place": region.name})
+        return redirect("core:place_detail", code=region.code)
+    pdf = handbook.render_handbook(request.user, households, full_ids=_wants_full_ids(request))
+    return _pdf_response(pdf, region.name, region.code)

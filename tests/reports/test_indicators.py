@@ -1,0 +1,163 @@
+"""Each indicator against a hand-counted district, and the roll-ups against the visit rows."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from bangfu.core.models import Region
+from bangfu.pairing import services as pairing
+from bangfu.registry.services import household_register
+from bangfu.reports import selectors
+from bangfu.reports.indicators import INDICATORS
+from bangfu.visits import services as visits
+from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.visits.conftest import at, households, log, set_rule, thursdays, unit, wang  # noqa: F401
+
+D = datetime.date
+OCTOBER = selectors.Period(D(2026, 10, 1), D(2026, 10, 1))
+AUTUMN = selectors.Period(D(2026, 9, 1), D(2026, 10, 1))
+
+
+def register(actor, number, village, serial, **status):
+    return household_register(
+        actor=actor,
+        household=household_input(number=number, region_code=village, main_cause="2"),
+        members=[member_input(id_number=id_number("19800101", serial))],
+        status=first_status(**status),
+    )
+
+
+@pytest.fixture
+def district(thursdays, county_admin, helper_wang, households, unit):  # noqa: F811
+    """马家寨村: the three households of 王哲铭 (因病, not yet out), paired since January.
+    康西村: one household out for good (因残; needs no helper) and one monitored household
+    (因残) that nobody is paired with. 马王街道 has nothing. A second helper has left.
+
+    October 2026 (Thursdays 10-08 after the holiday, 15, 22, 29): household 1 has four home
+    visits, all on Thursdays, one finding two problems of which one is solved in October and
+    one in November, and giving 200 yuan of goods and a job; household 2 has two home visits
+    and one phone call (giving 50 yuan in money); household 3 has none. September: household
+    3 has one home visit finding a problem solved on 09-30."""
+    register(county_admin, "6111030022020001", "611103002202", "101", status="out_without_policy")
+    register(
+        county_admin,
+        "6111030022020002",
+        "611103002202",
+        "102",
+        status="monitored",
+        monitoring_type="1",
+        risk_types=["1"],
+    )
+    left = pairing.helper_create(actor=county_admin, name="离岗", unit_id=unit.pk)
+    pairing.helper_leave(actor=county_admin, helper_id=left.pk, left_on=D(2026, 6, 1))
+    first, second, third = households
+    for day in (8, 15, 22, 29):
+        kwargs = {}
+        if day == 8:
+            kwargs = {"problems": ["屋顶漏雨", "缺化肥"], "goods_value": "200", "jobs_found": 1}
+        log(helper_wang, first, at(D(2026, 10, day)), **kwargs)
+    problems = list(first.problems.order_by("pk"))
+    visits.problem_solve(
+        actor=helper_wang, problem_id=problems[0].pk, solved_on=D(2026, 10, 20), solution="维修"
+    )
+    visits.problem_solve(
+        actor=helper_wang, problem_id=problems[1].pk, solved_on=D(2026, 11, 3), solution="送化肥"
+    )
+    log(helper_wang, second, at(D(2026, 10, 9)))
+    log(helper_wang, second, at(D(2026, 10, 16)))
+    log(helper_wang, second, at(D(2026, 10, 17)), kind="phone", money_value="50")
+    september = log(helper_wang, third, at(D(2026, 9, 10)), problems=["孩子上学远"])
+    visits.problem_solve(
+        actor=helper_wang,
+        problem_id=september.problems.get().pk,
+        solved_on=D(2026, 9, 30),
+        solution="校车",
+    )
+    return households
+
+
+def test_every_indicator_has_its_definition():
+    for indicator in INDICATORS.values():
+        assert indicator.name and indicator.definition and indicator.formula and indicator.unit
+
+
+def test_the_indicators_of_the_county_in_october(district, county_admin):
+    values = selectors.Figures(county_admin, None, OCTOBER).values
+    assert values == {
+        "households": 5,
+        "monitored": 1,
+        "coverage": 3 / 4,  # four need a helper (not the one out for good); three have one
+        "helpers": 1,  # 王哲铭; the one who left does not count
+        "compliance": 1 / 3,  # of the three paired households, only household 1 had four
+        "behind": 2,
+        "visits": 7,
+        "home_visits": 6,
+        "problems_found": 2,
+        "problems_solved": 1,  # the other was solved in November
+        "jobs_found": 1,
+        "goods_value": Decimal("200.00"),
+        "money_value": Decimal("50.00"),
+    }
+
+
+def test_the_composition_by_status_cause_and_type(district, county_admin):
+    figures = selectors.Figures(county_admin, None, OCTOBER)
+    # In the order of the status list: not yet out, out for good, monitored.
+    assert [n for _label, n in figures.by_status] == [3, 1, 1]
+    assert [n for _label, n in figures.by_cause] == [3, 2]  # 因病 3, 因残 2
+    assert [n for _label, n in figures.by_monitoring_type] == [1]
+
+
+def test_a_range_adds_up_its_months_and_judges_the_last(district, county_admin):
+    values = selectors.Figures(county_admin, None, AUTUMN).values
+    assert (values["visits"], values["problems_found"], values["problems_solved"]) == (8, 3, 2)
+    assert values["compliance"] == 1 / 3  # October's
+
+
+def test_a_place_counts_only_what_is_under_it(district, county_admin):
+    kangxi = Region.objects.get(code="611103002202")
+    values = selectors.Figures(county_admin, kangxi, OCTOBER).values
+    assert (values["households"], values["monitored"], values["coverage"]) == (2, 1, 0.0)
+    assert (values["visits"], values["compliance"], values["behind"]) == (0, None, 0)
+
+
+def test_drill_down_rows_add_up_to_their_place(district, county_admin):
+    township = Region.objects.get(code="611103002000")
+    rows = selectors.place_rows(county_admin, township, OCTOBER)
+    assert [(r.place.name, r.households, r.flows["visits"], r.last.behind) for r in rows] == [
+        ("马家寨村", 3, 7, 2),
+        ("康西村", 2, 0, 0),
+    ]
+    assert rows[0].coverage == 1.0 and rows[1].coverage == 0.0
+    county = selectors.place_rows(county_admin, Region.objects.get(code="611103000000"), OCTOBER)
+    assert [(r.place.name, r.households) for r in county] == [("马王街道", 0), ("钓台街道", 5)]
+
+
+def test_the_roll_ups_and_the_visit_rows_agree(district, county_admin):
+    for period in (OCTOBER, AUTUMN, selectors.Period(D(2026, 9, 1), D(2026, 11, 1))):
+        rolled = selectors.Figures(county_admin, None, period).values
+        counted = selectors.source_flows(county_admin, None, period)
+        assert {key: rolled[key] for key in counted} == counted, period
+
+
+def test_the_fixed_days_are_marked_on_the_days_chart(district, county_admin):
+    days = selectors.visits_by_day(county_admin, None, D(2026, 10, 1))
+    assert len(days) == 31
+    marked = [day.day for day, _n, fixed in days if fixed]
+    assert marked == [8, 15, 22, 29]
+    assert {day.day: n for day, n, _fixed in days if n} == {
+        8: 1,
+        9: 1,
+        15: 1,
+        16: 1,
+        17: 1,
+        22: 1,
+        29: 1,
+    }
+
+
+def test_periods_from_the_address_bar():
+    assert selectors.period_from("2026-10") == OCTOBER
+    assert selectors.period_from("", "2026-10", "2026-09") == AUTUMN  # put in order
+    assert len(selectors.period_from("", "2020-01", "2026-10").months) == 24
