@@ -15,7 +15,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import attempt
 from bangfu.core.scoping import public
-from bangfu.core.selectors import children_of, place_filter_choices, region_for
+from bangfu.core.selectors import children_of, place_filter_choices, region_for, top_places
 from bangfu.core.tables import xlsx_response
 from bangfu.pairing.selectors import pairings_of
 from bangfu.registry.selectors import household_for
@@ -218,7 +218,8 @@ def compliance(request):
                 for entry in overdue
             ),
         )
-    places = children_of(request.user, within) if within else None
+    # The places directly under the one shown, or the user's own places: one row each.
+    places = children_of(request.user, within) if within else top_places(request.user)
     previous, following = _months_around(month)
     return render(
         request,
@@ -230,9 +231,7 @@ def compliance(request):
             "following": following,
             "places": place_filter_choices(request.user, code),
             "figures": selectors.compliance(request.user, within, month),
-            "by_place": selectors.compliance_by_place(request.user, places, within, month)
-            if places is not None
-            else [],
+            "by_place": selectors.compliance_by_place(request.user, places, within, month),
             "by_helper": selectors.compliance_by_helper(request.user, within, month),
             "overdue": overdue,
         },
