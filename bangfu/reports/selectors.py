@@ -103,7 +103,9 @@ class Figures:
     def by_status(self) -> list[tuple[str, int]]:
         counts = dict(self._open.values_list("status").annotate(n=Count("pk")).order_by())
         return [
-            (label, counts[value]) for value, label in HouseholdStatus.choices if value in counts
+            (str(label), counts[value])
+            for value, label in HouseholdStatus.choices
+            if value in counts
         ]
 
     def _by_code(self, field: str, kind: str) -> list[tuple[str, int]]:
