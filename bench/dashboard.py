@@ -1,0 +1,830 @@
+"""Dashboard at province scale: figures from the month roll-ups against the visit rows.
+
+    .venv/bin/python bench/dashboard.py [--households 1000000] [--months 12]
+        [--visits-per-month 4] [--keep DIR] [--repeat 7] [--budget 60]
+        [--rollups auto|rebuild|sql] [--profile] [--build-only]
+
+Builds a province-shaped place tree (as bench/registry_list.py: 5 cities, 50 counties, 500
+townships, 10,000 villages) and N open households in a fresh SQLite database, village by
+village; one helper for about four households that need one, paired with them as main
+helper since 2025-01-01; the fixed assistance day 每周四 set on the province (as the seed's
+district has it); for the last ``--months`` whole months before today, ``--visits-per-month``
+visits to each paired household (mostly home visits on the month's Thursdays, the rest on
+other weekdays, in working hours; some with goods, money or a job found), a follow-up
+problem on about one visit in a hundred (most solved some days later), then the month
+roll-ups. Rows go in with plain INSERTs (a million households and tens of millions of
+visits through the ORM would take hours); what is timed goes through the real code.
+
+Roll-ups: ``rollups.rebuild()`` (what ``manage.py rebuild_rollups`` runs) up to
+``REBUILD_UP_TO`` households, else one set-based INSERT … SELECT … GROUP BY of this file
+(``choose_rollups`` says why); either way the stored rows of a sample of households are
+compared with ``rollups.compute`` for them, and a difference stops the run. ``--keep DIR``
+keeps the database; a second run with the same DIR skips the build.
+
+Then, for a user holding the province and one holding a county, it times the dashboard page
+(``/reports/?place=…``) through Django's full request path (the test Client: middleware,
+scoping, view, template) for the last month and for the last three months: p50 and p95
+over ``--repeat`` runs after one warm-up (a case past ``--budget`` seconds stops after three
+runs). The province page's warm-up is also timed statement by statement, and with
+``--profile`` run under cProfile, to show where its time goes. In the same run it
+computes the same visit figures straight from the visit and problem rows
+(``reports.selectors.source_flows``), compares every one with the page's
+(``Figures(...).values``), and prints two ratios: source rows against the whole page (which
+does more than the visit figures), and source rows against ``Figures(...).values`` alone
+(like with like).
+
+Targets: the dashboard's p50 under 100 ms for the province and for a county; the figures
+from roll-ups at least 100× faster than from the source rows. A miss still exits 0 (this is
+a measurement); only a harness that could not measure exits non-zero.
+"""
+
+import argparse
+import cProfile
+import datetime
+import io
+import json
+import math
+import os
+import pstats
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET_P50_MS, TARGET_RATIO = 100, 100
+PROVINCE = "610000000000"
+PAIRED_SINCE = datetime.date(2025, 1, 1)
+FIXED_DAYS = "每周四"
+REBUILD_UP_TO = 100_000  # above this, roll-ups are built by SQL (see choose_rollups)
+SAMPLE_HOUSEHOLDS = 200  # roll-up rows compared with rollups.compute
+MIN_RUNS = 3  # timed runs kept even when a case is over its time budget
+CHUNK = 100_000  # rows an INSERT batch
+DB_NAME = "bench.sqlite3"
+META_NAME = "bench.json"
+NOTES = [
+    "送米面油，讲解政策",
+    "了解家庭收入情况",
+    "询问病情，讲解医保",
+    "查看住房安全",
+    "宣讲就业政策",
+]
+PROBLEMS = ["屋顶漏雨", "孩子上学交通不便", "慢性病报销未到账", "饮水管道冻裂", "缺少务工信息"]
+SURNAMES, GIVEN = "王李张刘陈杨赵黄周吴马郭何高罗梁", "建国军华明秀英丽芳强伟平红梅兰志刚海燕"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--months", type=int, default=12, help="whole months of visits")
+    parser.add_argument("--visits-per-month", type=int, default=4, help="a paired household")
+    parser.add_argument(
+        "--keep", help="build in this folder and keep it; a folder already built is reused"
+    )
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs a case (p50, p95)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        help=f"seconds of timed runs a case: past it, stop after {MIN_RUNS} runs (default 60)",
+    )
+    parser.add_argument(
+        "--rollups",
+        choices=["auto", "rebuild", "sql"],
+        default="auto",
+        help=f"rollups.rebuild() or set-based SQL; auto: rebuild up to {REBUILD_UP_TO:,} "
+        "households",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the province page's warm-up request"
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="build (or find) the data set, time nothing"
+    )
+    args = parser.parse_args()
+    if args.households < 1 or not 1 <= args.months <= 24 or args.visits_per_month < 1:
+        parser.error("--households ≥ 1, --months 1 to 24, --visits-per-month ≥ 1")
+    if args.repeat < 1:
+        parser.error("--repeat ≥ 1")
+    return args
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ["BANGFU_VAR_DIR"] = var_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    os.environ.pop("DATABASE_URL", None)  # the benchmark is about SQLite
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # The test settings use an in-memory database only under the test runner; here the
+    # file in var_dir is the database.
+    settings.DATABASES["default"]["NAME"] = str(Path(var_dir) / DB_NAME)
+    settings.ALLOWED_HOSTS.append("testserver")
+    call_command("migrate", verbosity=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the data set
+
+
+def insert(model, columns: list[str], rows: Iterable[tuple], **constant) -> int:
+    """Plain INSERTs of ``rows`` (values of ``columns``, attnames, in that order); every other
+    field takes ``constant`` or its default, prepared once by its field. Call inside a
+    transaction."""
+    from django.db import connection
+    from django.db.models.fields import AutoFieldMixin
+
+    by_name = {f.attname: f for f in model._meta.concrete_fields}
+    unknown = [name for name in [*columns, *constant] if name not in by_name]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no field {unknown}")
+    template = model(**constant)
+    rest = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in columns and not isinstance(f, AutoFieldMixin)
+    ]
+    tail = tuple(f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in rest)
+    names = ", ".join(connection.ops.quote_name(by_name[c].column) for c in columns)
+    names += "".join(", " + connection.ops.quote_name(f.column) for f in rest)
+    marks = ", ".join("?" * (len(columns) + len(rest)))
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) VALUES ({marks})"
+    )
+    connection.ensure_connection()
+    cursor = connection.connection.executemany(sql, (row + tail for row in rows))
+    return cursor.rowcount
+
+
+def last_months(count: int, today: datetime.date) -> list[datetime.date]:
+    """The ``count`` whole months before this one, oldest first."""
+    months, month = [], today.replace(day=1)
+    for _ in range(count):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        months.append(month)
+    return months[::-1]
+
+
+def build_places() -> list[str]:
+    """The province, its cities, counties, townships and villages; answers the villages."""
+    from bangfu.core.models import Region
+
+    villages_per_township, townships_per_county, counties = 20, 10, 50
+    regions = [Region(PROVINCE, "陕西省", 1)]
+    villages = []
+    for c in range(counties):
+        city = f"61{c // 10 + 1:02d}"
+        if c % 10 == 0:
+            regions.append(Region(f"{city}00000000", f"市{city}", 2, parent_id=PROVINCE))
+        county = f"{city}{c % 10 + 1:02d}"
+        regions.append(Region(f"{county}000000", f"县{county}", 3, parent_id=f"{city}00000000"))
+        for t in range(townships_per_county):
+            township = f"{county}{t + 1:03d}"
+            regions.append(
+                Region(f"{township}000", f"镇{township}", 4, parent_id=f"{county}000000")
+            )
+            for v in range(villages_per_township):
+                code = f"{township}{v + 201:03d}"
+                regions.append(Region(code, f"村{code}", 5, parent_id=f"{township}000"))
+                villages.append(code)
+    Region.objects.bulk_create(regions, batch_size=5000)
+    return villages
+
+
+def build_people(county: str):
+    """The two readers (province, one county) and the rule of fixed days; answers the
+    province user, who also stands as the staff member who typed and solved things."""
+    from bangfu.accounts.models import RoleGrant, User
+    from bangfu.core.services import policy_set
+
+    province = User.objects.create_user("province", full_name="省级", password="x")
+    province.places.set([PROVINCE])
+    RoleGrant.objects.create(user=province, role="county_admin")
+    county_user = User.objects.create_user("county", full_name="县级", password="x")
+    county_user.places.set([county])
+    RoleGrant.objects.create(user=county_user, role="leader")
+    province = User.objects.get(pk=province.pk)
+    policy_set(
+        actor=province,
+        region_code=PROVINCE,
+        key="visits.fixed_days",
+        value=FIXED_DAYS,
+        valid_from=datetime.date(2024, 1, 1),
+    )
+    return province
+
+
+def build_registry(households: int, villages: list[str]) -> list[tuple[int, int, str]]:
+    """Households village by village, units, helpers and pairings; answers the pairings
+    (household, helper, place), in household order."""
+    from django.db import transaction
+
+    from bangfu.core.models import Code
+    from bangfu.pairing.models import Helper, Pairing, Unit
+    from bangfu.pairing.selectors import NEEDS_HELPER
+    from bangfu.registry.models import Household
+
+    codes = {(c.kind, c.value): c.pk for c in Code.objects.all()}
+    causes = [codes[("poverty_cause", v)] for v in ("1", "1", "1", "2", "2", "3", "7", "8", "9")]
+    # Mostly out of poverty under policy or monitored; one in twenty cleared of risk, who
+    # needs no helper (coverage and the schedules leave them out).
+    statuses = ["out_with_policy"] * 16 + ["monitored"] * 3 + ["risk_cleared"]
+    monitoring = [codes[("monitoring_type", v)] for v in ("1", "2", "3")]
+    townships = sorted({v[:9] + "000" for v in villages})
+    with transaction.atomic():
+        insert(
+            Unit,
+            ["id", "name", "region_id"],
+            [(i + 1, f"{code[:9]}镇帮扶工作队", code) for i, code in enumerate(townships)],
+            kind="government",
+            level="township",
+        )
+    unit_of = {code: i + 1 for i, code in enumerate(townships)}
+    rows, helpers, pairings = [], [], []
+    household_id = 0
+    for index, village in enumerate(villages):
+        here = (index + 1) * households // len(villages) - index * households // len(villages)
+        waiting: list[int] = []  # this village's paired households not yet given a helper
+        for serial in range(here):
+            household_id += 1
+            status = statuses[household_id % len(statuses)]
+            rows.append(
+                (
+                    household_id,
+                    f"{village}{serial + 1:04d}",
+                    village,
+                    causes[household_id % len(causes)],
+                    2014 + household_id % 3,
+                    status,
+                    monitoring[household_id % 3] if status == "monitored" else None,
+                )
+            )
+            if status in NEEDS_HELPER:
+                waiting.append(household_id)
+            if waiting and (len(waiting) == 4 or serial == here - 1):
+                helper_id = len(helpers) + 1
+                name = SURNAMES[helper_id % len(SURNAMES)] + GIVEN[helper_id % len(GIVEN)]
+                helpers.append(
+                    (helper_id, name, f"139{helper_id:08d}", village, unit_of[village[:9] + "000"])
+                )
+                pairings += [(member, helper_id, village) for member in waiting]
+                waiting = []
+    with transaction.atomic():
+        insert(
+            Household,
+            [
+                "id",
+                "number",
+                "region_id",
+                "main_cause_id",
+                "year_identified",
+                "status",
+                "monitoring_type_id",
+            ],
+            rows,
+            attribute_id=codes[("household_attribute", "1")],
+            standard_id=codes[("identification_standard", "1")],
+        )
+        insert(Helper, ["id", "name", "phone", "region_id", "unit_id"], helpers)
+        insert(
+            Pairing,
+            ["household_id", "helper_id", "region_id"],
+            pairings,
+            is_main=True,
+            started_on=PAIRED_SINCE,
+        )
+    print(
+        f"  {households:,} households, {len(helpers):,} helpers, {len(pairings):,} pairings",
+        flush=True,
+    )
+    return pairings
+
+
+def utc_offset(months: list[datetime.date]) -> datetime.timedelta:
+    """The local time's offset from UTC over the months (visits are stored in UTC); a zone
+    that changes its offset within them is not what this builder knows how to write."""
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone()
+    days = [months[0], months[-1] + datetime.timedelta(days=40)]
+    offsets = {zone.utcoffset(datetime.datetime.combine(day, datetime.time())) for day in days}
+    if len(offsets) != 1:
+        raise RuntimeError(f"the time zone {zone} changes its offset within the months")
+    return offsets.pop()
+
+
+def build_visits(
+    pairings: list[tuple[int, int, str]],
+    months: list[datetime.date],
+    per_month: int,
+    recorder_id: int,
+    rng: random.Random,
+) -> tuple[int, int]:
+    """Visits to every paired household in each month, with a problem now and then."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bangfu.visits.models import Problem, Visit
+    from bangfu.visits.schedule import month_schedule
+
+    today = timezone.localdate()
+    offset = utc_offset(months)
+    # Working hours, local, as the UTC text Django stores ("YYYY-MM-DD HH:MM:SS"): a visit's
+    # day and time are picked separately, and 08:00-17:59 local stays within one UTC day
+    # for offsets from 0 to +8 hours (checked).
+    hours = int(offset.total_seconds() // 3600)
+    if offset.total_seconds() % 3600 or not 0 <= hours <= 8:
+        raise RuntimeError(f"a UTC offset of {offset} is not what this builder writes")
+    clock = [f"{8 + m // 60 - hours:02d}:{m % 60:02d}:00" for m in range(600)]
+    fixed, weekdays = {}, {}
+    for month in months:
+        fixed[month] = [str(d) for d in month_schedule(PROVINCE, month).fixed.dates]
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        days = [month + datetime.timedelta(n) for n in range((following - month).days)]
+        weekdays[month] = [str(d) for d in days if d.weekday() < 5]
+    columns = [
+        "id",
+        "client_id",
+        "helper_id",
+        "household_id",
+        "region_id",
+        "visited_at",
+        "kind",
+        "notes",
+        "goods_value",
+        "money_value",
+        "jobs_found",
+        "latitude",
+        "longitude",
+        "accuracy_m",
+        "distance_m",
+        "recorded_at",
+    ]
+    visits: list[tuple] = []
+    problems: list[tuple] = []
+    visit_id = problem_count = 0
+    random_ = rng.random
+
+    def flush() -> None:
+        with transaction.atomic():
+            insert(Visit, columns, visits, recorded_by_id=recorder_id)
+            insert(
+                Problem,
+                ["household_id", "region_id", "visit_id", "description", "found_on"]
+                + ["solved_on", "solved_by_id", "solution"],
+                problems,
+            )
+        visits.clear()
+        problems.clear()
+
+    for done, (household_id, helper_id, village) in enumerate(pairings, 1):
+        lat, lon = 33.0 + household_id % 997 * 0.002, 107.0 + household_id % 991 * 0.003
+        for month in months:
+            thursdays, others = fixed[month], weekdays[month]
+            when = sorted(
+                (
+                    thursdays[slot]
+                    if slot < len(thursdays) and random_() < 0.8
+                    else others[int(random_() * len(others))]
+                )
+                + " "
+                + clock[int(random_() * 600)]
+                for slot in range(per_month)
+            )
+            for at in when:
+                visit_id += 1
+                roll = random_()
+                kind = "home" if roll < 0.94 else "phone" if roll < 0.98 else "online"
+                roll = random_()
+                goods = (50, 100, 150.5, 200)[visit_id % 4] if roll < 0.15 else 0
+                money = (200, 500, 1000)[visit_id % 3] if roll < 0.03 else 0
+                jobs = 1 if roll < 0.005 else 0
+                home = kind == "home"
+                visits.append(
+                    (
+                        visit_id,
+                        f"{visit_id:032x}",  # a UUID's 32 hex digits, as Django stores it
+                        helper_id,
+                        household_id,
+                        village,
+                        at,
+                        kind,
+                        NOTES[visit_id % len(NOTES)],
+                        goods,
+                        money,
+                        jobs,
+                        round(lat + visit_id % 7 * 0.00003, 6) if home else None,
+                        round(lon + visit_id % 5 * 0.00003, 6) if home else None,
+                        (10, 20, 35)[visit_id % 3] if home else None,
+                        visit_id % 60 + 5 if home else None,
+                        at,
+                    )
+                )
+                if random_() < 0.01:
+                    problem_count += 1
+                    found = datetime.date.fromisoformat(at[:10])
+                    solved = found + datetime.timedelta(days=3 + visit_id % 40)
+                    if visit_id % 5 < 3 and solved <= today:
+                        problems.append(
+                            (household_id, village, visit_id, PROBLEMS[visit_id % 5], found)
+                            + (solved, recorder_id, "已协调解决")
+                        )
+                    else:
+                        problems.append(
+                            (household_id, village, visit_id, PROBLEMS[visit_id % 5], found)
+                            + (None, None, "")
+                        )
+        if len(visits) >= CHUNK:
+            flush()
+            print(f"  {done:>9,} households' visits", end="\r", flush=True)
+    flush()
+    return visit_id, problem_count
+
+
+def choose_rollups(choice: str, households: int) -> str:
+    """The real ``rollups.rebuild()`` where it finishes in minutes, the set-based statement
+    above that. Measured on this machine (2 shared cores), rebuild took 146 s for 20,000
+    households (0.9 M visits) and 247 s for 100,000 (4.6 M): about 120 s of month schedules
+    (one policy query and holiday calendar a village and month, whatever the households)
+    plus some 28 µs a visit read through the ORM, so about 6 minutes at 200,000 and 23 at a
+    million. The statement took 13 s at 100,000 and wrote the very rows rebuild() had
+    written (every row compared)."""
+    if choice != "auto":
+        return choice
+    return "rebuild" if households <= REBUILD_UP_TO else "sql"
+
+
+def rollups_by_sql(months: list[datetime.date]) -> int:
+    """Every roll-up row in two statements: visits grouped by household and local month,
+    then problems found and solved by month, merged in. The fixed days are the province's,
+    the only rule set here (the sample check compares with ``compute``, which reads each
+    village's own)."""
+    from django.db import connection, transaction
+
+    from bangfu.visits.schedule import month_schedule
+
+    hours = int(utc_offset(months).total_seconds() // 3600)
+    local = f"'{hours:+d} hours'"
+    fixed_days = {
+        str(day) for month in months for day in month_schedule(PROVINCE, month).fixed.dates
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM visits_visitmonth")
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_fixed_day (day TEXT PRIMARY KEY)")
+        cursor.execute("DELETE FROM bench_fixed_day")
+        cursor.executemany(
+            "INSERT INTO bench_fixed_day (day) VALUES (%s)", [(d,) for d in sorted(fixed_days)]
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO visits_visitmonth (household_id, region_id, month, visits, home_visits,
+                fixed_days_met, last_visit_at, problems_found, problems_solved, jobs_found,
+                goods_value, money_value)
+            SELECT v.household_id, h.region_id, date(v.visited_at, {local}, 'start of month'),
+                count(*), sum(v.kind = 'home'),
+                count(DISTINCT CASE WHEN f.day IS NOT NULL THEN f.day END), max(v.visited_at),
+                0, 0, sum(v.jobs_found), sum(v.goods_value), sum(v.money_value)
+            FROM visits_visit v
+            JOIN registry_household h ON h.id = v.household_id
+            LEFT JOIN bench_fixed_day f ON f.day = date(v.visited_at, {local})
+            GROUP BY v.household_id, date(v.visited_at, {local}, 'start of month')
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO visits_visitmonth (household_id, region_id, month, visits, home_visits,
+                fixed_days_met, last_visit_at, problems_found, problems_solved, jobs_found,
+                goods_value, money_value)
+            SELECT p.household_id, h.region_id, p.month, 0, 0, 0, NULL, sum(p.found),
+                sum(p.solved), 0, 0, 0
+            FROM (
+                SELECT household_id, date(found_on, 'start of month') AS month, 1 AS found,
+                    0 AS solved
+                FROM visits_problem
+                UNION ALL
+                SELECT household_id, date(solved_on, 'start of month'), 0, 1
+                FROM visits_problem WHERE solved_on IS NOT NULL
+            ) p
+            JOIN registry_household h ON h.id = p.household_id
+            WHERE true
+            GROUP BY p.household_id, p.month
+            ON CONFLICT (household_id, month) DO UPDATE SET
+                problems_found = excluded.problems_found,
+                problems_solved = excluded.problems_solved
+            """
+        )
+        cursor.execute("SELECT count(*) FROM visits_visitmonth")
+        return cursor.fetchone()[0]
+
+
+def check_rollups(rng: random.Random) -> str:
+    """Compare the stored roll-up rows of a sample of households (some with problems solved)
+    with what ``rollups.compute`` makes of their visits and problems; raises on a
+    difference."""
+    from bangfu.pairing.models import Pairing
+    from bangfu.visits import rollups
+    from bangfu.visits.models import Problem, VisitMonth
+
+    ids = list(Pairing.objects.values_list("household_id", flat=True).order_by())
+    sample = set(rng.sample(ids, min(SAMPLE_HOUSEHOLDS, len(ids))))
+    solved = Problem.objects.exclude(solved_on=None).values_list("household_id", flat=True)
+    sample |= set(solved.order_by("-solved_on")[:20]) | set(solved.order_by("solved_on")[:20])
+    chosen = sorted(sample)
+
+    def key(row) -> tuple:
+        return (row.household_id, row.month, row.region_id) + tuple(
+            getattr(row, name) for name in rollups.FIGURES
+        )
+
+    stored = sorted(key(row) for row in VisitMonth.objects.filter(household_id__in=chosen))
+    computed = sorted(key(row) for row in rollups.compute(chosen, None))
+    if stored != computed:
+        extra = sorted(set(stored) - set(computed))[:3]
+        missing = sorted(set(computed) - set(stored))[:3]
+        raise RuntimeError(
+            f"roll-up rows differ from rollups.compute: stored only {extra}; computed only "
+            f"{missing}"
+        )
+    return f"{len(chosen)} households, {len(stored):,} rows"
+
+
+def build(args: argparse.Namespace, var_dir: Path) -> dict:
+    from django.db import connection, connections
+    from django.utils import timezone
+
+    from bangfu.visits import rollups
+
+    rng = random.Random(1)
+    months = last_months(args.months, timezone.localdate())
+    figures: dict = {"households": args.households, "months": [str(m) for m in months]}
+    with connection.cursor() as cursor:
+        # A bulk load: no fsync, a large page cache; the connection is closed afterwards,
+        # so the timed requests run with the settings' own.
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA cache_size=-1048576")
+    started = time.perf_counter()
+    villages = build_places()
+    county = villages[0][:6] + "000000"
+    province_user = build_people(county)
+    pairings = build_registry(args.households, villages)
+    figures["registry_s"] = time.perf_counter() - started
+    step = time.perf_counter()
+    visits, problems = build_visits(pairings, months, args.visits_per_month, province_user.pk, rng)
+    figures["visits_s"] = time.perf_counter() - step
+    print(
+        f"  {visits:,} visits, {problems:,} problems in {figures['visits_s']:.0f} s" + " " * 20,
+        flush=True,
+    )
+    method = choose_rollups(args.rollups, args.households)
+    step = time.perf_counter()
+    if method == "rebuild":
+
+        def progress(done: int, total: int) -> None:
+            print(f"  rollups.rebuild(): {done:>9,} / {total:,} households", end="\r", flush=True)
+
+        rows = rollups.rebuild(progress)
+    else:
+        rows = rollups_by_sql(months)
+    figures["rollups_s"] = time.perf_counter() - step
+    figures["rollups"] = method
+    print(
+        f"  {rows:,} month roll-up rows by "
+        f"{'rollups.rebuild()' if method == 'rebuild' else 'set-based SQL'} in "
+        f"{figures['rollups_s']:.0f} s" + " " * 20,
+        flush=True,
+    )
+    figures["rollup_check"] = check_rollups(rng)
+    print(f"  roll-ups equal rollups.compute for {figures['rollup_check']}", flush=True)
+    step = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    figures["analyze_s"] = time.perf_counter() - step
+    figures["build_s"] = time.perf_counter() - started
+    figures.update(visits=visits, problems=problems, rollup_rows=rows, county=county)
+    connections.close_all()
+    (var_dir / META_NAME).write_text(json.dumps(figures, indent=1))
+    return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing
+
+
+def percentile(times: list[float], share: float) -> float:
+    """Nearest rank: with 7 runs the p95 is the slowest."""
+    ordered = sorted(times)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def timed(work: Callable[[], object], repeat: int, budget: float) -> list[float]:
+    """Milliseconds of ``repeat`` runs after one warm-up (the caller may have warmed up);
+    past ``budget`` seconds, stop once MIN_RUNS are in."""
+    times: list[float] = []
+    started = time.perf_counter()
+    for _ in range(repeat):
+        begun = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - begun) * 1000)
+        if len(times) >= MIN_RUNS and time.perf_counter() - started > budget:
+            break
+    return times
+
+
+def show(times: list[float], repeat: int) -> str:
+    cut = f" (n={len(times)} of {repeat}: time budget)" if len(times) < repeat else ""
+    return f"{percentile(times, 0.5):>9,.0f}{percentile(times, 0.95):>9,.0f}{cut}"
+
+
+class QueryLog:
+    """Every statement a request runs, timed and grouped by shape (literals out): where the
+    time of a page goes, besides Python."""
+
+    def __init__(self) -> None:
+        self.shapes: dict[str, list[float]] = defaultdict(list)
+
+    def __call__(self, execute, sql, params, many, context):
+        begun = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            shape = re.sub(r"'[^']*'|\b\d+(\.\d+)?\b", "?", sql)
+            shape = re.sub(r"(%s, )+%s", "%s…", shape)
+            self.shapes[shape].append(time.perf_counter() - begun)
+
+    def report(self, elapsed: float, top: int = 6) -> list[str]:
+        count = sum(len(times) for times in self.shapes.values())
+        in_db = sum(sum(times) for times in self.shapes.values())
+        lines = [
+            f"{count:,} queries: {in_db:,.1f} s in the database's execute (to the first row), "
+            f"{elapsed - in_db:,.1f} s the rest (Python: ORM, schedules, template; fetching)"
+        ]
+        for shape, times in sorted(self.shapes.items(), key=lambda item: -sum(item[1]))[:top]:
+            lines.append(f"  {sum(times):7.2f} s ×{len(times):<7,} {shape[:140]}")
+        return lines
+
+
+def measure(args: argparse.Namespace, meta: dict) -> list[tuple[str, bool]]:
+    from django.db import connection
+    from django.test import Client
+
+    from bangfu.accounts.models import User
+    from bangfu.core.models import Region
+    from bangfu.reports.selectors import FLOWS, Figures, period_from, source_flows
+
+    last = meta["months"][-1][:7]
+    first3 = meta["months"][-min(3, len(meta["months"]))][:7]
+    periods = [
+        (f"month {last}", f"month={last}", period_from(month=last)),
+        (f"{first3} – {last}", f"from={first3}&to={last}", period_from(first=first3, last=last)),
+    ]
+    scopes = [("province", "province", PROVINCE), ("county", "county", meta["county"])]
+    verdicts: list[tuple[str, bool]] = []
+    print(f"\ntimes in ms over {args.repeat} runs after one warm-up: p50, p95")
+    print(f"{'case':<38}{'p50':>9}{'p95':>9}")
+    for scope, username, code in scopes:
+        for label, query, period in periods:
+            user = User.objects.get(username=username)
+            within = Region.objects.get(code=code)
+            client = Client()
+            client.force_login(user)
+            url = f"/reports/?place={code}&{query}"
+
+            def page(url=url, client=client) -> None:
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} answered {response.status_code}")
+
+            # The warm-up: untimed, so it also shows where a request's time goes.
+            warm = time.perf_counter()
+            if scope == "province" and query.startswith("month="):
+                profiler, log = cProfile.Profile() if args.profile else None, QueryLog()
+                with connection.execute_wrapper(log):
+                    if profiler:
+                        profiler.enable()
+                    page()
+                    if profiler:
+                        profiler.disable()
+                warm_s = time.perf_counter() - warm
+                breakdown = log.report(warm_s)
+            else:
+                page()
+                profiler, breakdown = None, []
+                warm_s = time.perf_counter() - warm
+            page_ms = timed(page, args.repeat, args.budget)
+            print(f"{scope} page, {label:<22}{show(page_ms, args.repeat)}", flush=True)
+
+            def values(user=user, within=within, period=period) -> dict:
+                return Figures(user, within, period).values
+
+            def source(user=user, within=within, period=period) -> dict:
+                return source_flows(user, within, period)
+
+            from_rollups, from_rows = values(), source()  # also the warm-ups
+            values_ms = timed(values, args.repeat, args.budget)
+            source_ms = timed(source, args.repeat, args.budget)
+            print(f"  Figures(...).values{'':<19}{show(values_ms, args.repeat)}")
+            print(f"  source_flows (visit rows){'':<13}{show(source_ms, args.repeat)}")
+            differences = [
+                f"{name}: roll-ups {from_rollups[name]!r}, rows {from_rows[name]!r}"
+                for name in FLOWS
+                if from_rollups[name] != from_rows[name]
+            ]
+            shown = ", ".join(f"{name} {from_rows[name]}" for name in FLOWS)
+            print(f"  figures agree ({len(FLOWS)} keys): {'yes' if not differences else 'NO'}")
+            print(f"    {shown}")
+            for line in differences:
+                print(f"    differs: {line}")
+            p50 = percentile(page_ms, 0.5)
+            source_p50 = percentile(source_ms, 0.5)
+            to_page = source_p50 / p50
+            to_values = source_p50 / percentile(values_ms, 0.5)
+            print(f"  ratio source rows / whole page:          {to_page:8.2f}×")
+            print(f"  ratio source rows / Figures(...).values: {to_values:8.2f}×")
+            verdicts += [
+                (
+                    f"{scope} page p50 < {TARGET_P50_MS} ms, {label}: {p50:,.0f} ms",
+                    p50 < TARGET_P50_MS,
+                ),
+                (
+                    f"{scope} roll-ups ≥ {TARGET_RATIO}× source rows, {label}: "
+                    f"{to_values:.2f}× (Figures.values), {to_page:.2f}× (whole page)",
+                    to_values >= TARGET_RATIO,
+                ),
+                (f"{scope} figures agree with source rows, {label}", not differences),
+            ]
+            if breakdown:
+                print(f"  where the province page's warm-up ({warm_s:.1f} s) went:")
+                for line in breakdown:
+                    print(f"    {line}")
+            if profiler:
+                out = io.StringIO()
+                stats = pstats.Stats(profiler, stream=out).strip_dirs()
+                stats.sort_stats("cumulative").print_stats(25)
+                print("    cProfile of it (a slower run than timed), by cumulative time:")
+                print("\n".join("    " + line for line in out.getvalue().splitlines()[4:40]))
+    return verdicts
+
+
+def main() -> int:
+    args = parse_args()
+    var_dir = Path(args.keep or tempfile.mkdtemp(prefix="bangfu-dashboard-"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        setup_django(str(var_dir))
+        from bangfu.registry.models import Household
+
+        meta_file = var_dir / META_NAME
+        if meta_file.exists():
+            meta = json.loads(meta_file.read_text())
+            print(
+                f"reusing the data set in {var_dir}: {meta['households']:,} households, "
+                f"{meta['visits']:,} visits, months {meta['months'][0][:7]} to "
+                f"{meta['months'][-1][:7]} (built in {meta['build_s']:.0f} s)"
+            )
+        elif Household.objects.exists():
+            print(f"{var_dir} holds an unfinished build: remove it and run again", file=sys.stderr)
+            return 2
+        else:
+            print(
+                f"building {args.households:,} households, {args.months} months of "
+                f"{args.visits_per_month} visits, in {var_dir} …",
+                flush=True,
+            )
+            meta = build(args, var_dir)
+        size = sum(p.stat().st_size for p in var_dir.glob(DB_NAME + "*"))
+        print(
+            f"\nbuild {meta['build_s']:.0f} s (registry {meta['registry_s']:.0f} s, visits "
+            f"{meta['visits_s']:.0f} s, roll-ups {meta['rollups_s']:.0f} s by "
+            f"{meta['rollups']}, ANALYZE {meta['analyze_s']:.0f} s); database "
+            f"{size / 2**30:.2f} GiB; {meta['visits']:,} visits, {meta['problems']:,} "
+            f"problems, {meta['rollup_rows']:,} roll-up rows; roll-ups equal rollups.compute "
+            f"for {meta['rollup_check']}"
+        )
+        if args.build_only:
+            return 0
+        verdicts = measure(args, meta)
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            shutil.rmtree(var_dir, ignore_errors=True)
+    print("\ntargets")
+    for text, met in verdicts:
+        print(f"  {'PASS' if met else 'MISS'}  {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
