@@ -9,6 +9,7 @@ wrong around every Spring Festival and National Day.
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -164,6 +165,9 @@ class MonthOfFixedDays:
         return [fixed.day for fixed in self.days]
 
 
+# A pure function of its arguments and the installed holiday tables, asked for the same few
+# rules and months by every page: worked out once per process.
+@functools.lru_cache(maxsize=4096)
 def fixed_days_in_month(
     schedule: FixedDays, year: int, month: int, *, move_off_holidays: bool
 ) -> MonthOfFixedDays:
