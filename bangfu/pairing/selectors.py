@@ -125,20 +125,21 @@ def _needing(user, within: Region | None) -> QuerySet[Household]:
     )
 
 
-def _paired() -> Exists:
-    return Exists(Pairing.objects.filter(household=OuterRef("pk"), ended_on=None))
+def has_helper_now(household: str = "pk") -> Exists:
+    """The household (the outer row's ``household`` column) has a pairing that has not ended."""
+    return Exists(Pairing.objects.filter(household=OuterRef(household), ended_on=None))
 
 
 def coverage(user, within: Region | None = None) -> Coverage:
     counts = _needing(user, within).aggregate(
-        needing=Count("pk"), covered=Count("pk", filter=Q(_paired()))
+        needing=Count("pk"), covered=Count("pk", filter=Q(has_helper_now()))
     )
     return Coverage(counts["needing"], counts["covered"])
 
 
 def unpaired_households(user, within: Region | None = None) -> QuerySet[Household]:
     """Households that need a helper and have none: each to be paired from the list."""
-    return _needing(user, within).exclude(_paired()).order_by("region_id", "number")
+    return _needing(user, within).exclude(has_helper_now()).order_by("region_id", "number")
 
 
 def _current_helpers(user, within: Region | None) -> QuerySet[Helper]:
@@ -184,4 +185,4 @@ def helpers_over_cap(
 
 def paired_households(user, within: Region | None = None) -> QuerySet[Household]:
     """Households that need a helper and have one now: those a visit schedule applies to."""
-    return _needing(user, within).filter(_paired())
+    return _needing(user, within).filter(has_helper_now())

@@ -174,7 +174,7 @@ def helpers_to_remind() -> QuerySet[Helper]:
     return Helper.objects.filter(left_on=None, pairings__ended_on=None).distinct().order_by("pk")
 
 
-def _judged_on(month: datetime.date) -> datetime.date:
+def judged_on(month: datetime.date) -> datetime.date:
     """A past month is judged at its end, the current one as of today."""
     today = timezone.localdate()
     return min(today, next_month(month) - datetime.timedelta(days=1))
@@ -232,7 +232,7 @@ def _compliance_by_region(
     user, within: Region | None, month: datetime.date
 ) -> dict[str, Compliance]:
     """Schedule figures per village or group: one grouped query, proportional to places."""
-    on = _judged_on(month)
+    on = judged_on(month)
     schedules = Schedules()
     found: dict[str, Compliance] = {}
     grouped = (
@@ -343,7 +343,7 @@ def compliance_by_helper(user, within: Region | None, month: datetime.date) -> l
 def overdue_households(user, within: Region | None, month: datetime.date) -> list[HouseholdMonth]:
     """Households behind their schedule in the month (as of today for the current month),
     with their helpers' names: the list to act on."""
-    on = _judged_on(month)
+    on = judged_on(month)
     schedules = Schedules()
     candidates = [
         household
