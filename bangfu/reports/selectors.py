@@ -1,9 +1,10 @@
 """Reads for the dashboard and the documents: the indicators' values under a place for a
 period, per sub-place for drilling down, and the series the charts draw.
 
-Visit figures come from the month roll-ups (``visits.VisitMonth``) through the visits
-selectors; ``source_flows`` counts the same from the visit and problem rows themselves, for
-the tests and the benchmark that check both agree.
+Every figure comes from the place roll-ups (``reports.PlaceStock``, ``PlaceMonth``): a page
+reads the rows of the places it shows, whatever their households. ``source_flows`` counts the
+visit figures from the visit and problem rows themselves, for the tests and the benchmark
+that check both agree.
 """
 
 import datetime
@@ -13,33 +14,26 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from bangfu.core.models import Code, Region
-from bangfu.core.regions import own_prefix
+from bangfu.core.regions import code_range
 from bangfu.core.selectors import children_of, top_places
-from bangfu.pairing.models import Helper
-from bangfu.pairing.selectors import Coverage, coverage
-from bangfu.registry.models import Household, HouseholdStatus
+from bangfu.pairing.selectors import Coverage
+from bangfu.registry.models import HouseholdStatus
 from bangfu.visits import selectors as visits
 from bangfu.visits.models import Problem, Visit, VisitKind
 from bangfu.visits.rollups import month_of, next_month
-from bangfu.visits.schedule import month_schedule
+from bangfu.visits.schedule import Schedules, month_schedule
 
+from . import rollups
 from .indicators import INDICATORS
+from .models import PlaceMonth, PlaceStock
+from .rollups import FLOWS
 
 MOST_MONTHS = 24
 TREND_MONTHS = 6
-FLOWS = (
-    "visits",
-    "home_visits",
-    "problems_found",
-    "problems_solved",
-    "jobs_found",
-    "goods_value",
-    "money_value",
-)
 
 
 @dataclass(frozen=True)
@@ -88,6 +82,75 @@ def _flows(parts: list[visits.Compliance]) -> dict[str, Any]:
 
 
 @dataclass
+class Rolled:
+    """The roll-up rows of one or more places added up: where they stand, and their months."""
+
+    stock: PlaceStock = field(default_factory=PlaceStock)
+    months: dict[datetime.date, PlaceMonth] = field(default_factory=dict)
+
+    def add(self, other: "Rolled") -> None:
+        rollups.add(self.stock, other.stock)
+        for month, row in other.months.items():
+            rollups.add(self.months.setdefault(month, PlaceMonth(month=month)), row)
+
+    def month(self, month: datetime.date) -> PlaceMonth:
+        return self.months.get(month) or PlaceMonth(month=month)
+
+    def compliance(self, month: datetime.date, schedules: Schedules) -> visits.Compliance:
+        """The month's visit figures; the schedule figures count every paired household
+        under a rule place, those without a visit too, against that place's schedule."""
+        row = self.month(month)
+        figures = visits.Compliance(**{name: getattr(row, name) for name in FLOWS})
+        on = visits.judged_on(month)
+        for place, paired in self.stock.scheduled.items():
+            schedule = schedules(place, month)
+            counts = Counter(
+                {int(home): n for home, n in row.home_visits_of_scheduled.get(place, {}).items()}
+            )
+            counts[0] += paired - counts.total()
+            expected = schedule.expected_by(on)
+            figures.households += paired
+            figures.compliant += sum(n for home, n in counts.items() if home >= schedule.minimum)
+            figures.behind += sum(n for home, n in counts.items() if home < expected)
+            figures.fixed_days += paired * sum(1 for day in schedule.fixed.dates if day <= on)
+            figures.fixed_days_met += row.fixed_days_met.get(place, 0)
+        return figures
+
+
+def _outermost(places: list[Region]) -> list[Region]:
+    """The places that lie in no other of them (a county and one of its townships: the county)."""
+    ranges = [(place, code_range(place.code, place.level)) for place in places]
+    return [
+        place
+        for place, (lo, hi) in ranges
+        if not any(
+            other is not place and o_lo <= lo and hi <= o_hi for other, (o_lo, o_hi) in ranges
+        )
+    ]
+
+
+def _rolled(user, places: list[Region], months: list[datetime.date]) -> dict[str, Rolled]:
+    """Each place's roll-up rows for the months, brought up to the last write first."""
+    rollups.catch_up()
+    codes = [place.code for place in places]
+    found = {code: Rolled() for code in codes}
+    for stock in PlaceStock.objects.visible_to(user).filter(region_id__in=codes):
+        found[stock.region_id].stock = stock
+    for row in PlaceMonth.objects.visible_to(user).filter(region_id__in=codes, month__in=months):
+        found[row.region_id].months[row.month] = row
+    return found
+
+
+def _total(user, within: Region | None, months: list[datetime.date]) -> Rolled:
+    """Everything under ``within``, or under all the user's places, for the months."""
+    places = [within] if within else _outermost(list(top_places(user)))
+    total = Rolled()
+    for part in _rolled(user, places, months).values():
+        total.add(part)
+    return total
+
+
+@dataclass
 class Figures:
     """The indicators' values under one place (or all the user's places) for a period."""
 
@@ -96,59 +159,54 @@ class Figures:
     period: Period
 
     @cached_property
-    def _open(self) -> QuerySet[Household]:
-        return Household.objects.visible_to(self.user, self.within).filter(closed_on=None)
+    def _rolled(self) -> Rolled:
+        return _total(self.user, self.within, self.period.months)
 
     @cached_property
     def by_status(self) -> list[tuple[str, int]]:
-        counts = dict(self._open.values_list("status").annotate(n=Count("pk")).order_by())
+        counts = self._rolled.stock.by_status
         return [
             (str(label), counts[value])
             for value, label in HouseholdStatus.choices
-            if value in counts
+            if counts.get(value)
         ]
 
-    def _by_code(self, field: str, kind: str) -> list[tuple[str, int]]:
-        counts = dict(
-            self._open.filter(**{f"{field}__isnull": False})
-            .values_list(field)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+    def _by_code(self, attribute: str, kind: str) -> list[tuple[str, int]]:
+        counts = {int(pk): n for pk, n in getattr(self._rolled.stock, attribute).items() if n}
         codes = Code.objects.filter(pk__in=list(counts), kind=kind)
         ordered = sorted(codes, key=lambda code: (code.sort_order, code.value))
         return [(code.label, counts[code.pk]) for code in ordered]
 
     @cached_property
     def by_cause(self) -> list[tuple[str, int]]:
-        return self._by_code("main_cause", "poverty_cause")
+        return self._by_code("by_cause", "poverty_cause")
 
     @cached_property
     def by_attribute(self) -> list[tuple[str, int]]:
-        return self._by_code("attribute", "household_attribute")
+        return self._by_code("by_attribute", "household_attribute")
 
     @cached_property
     def by_monitoring_type(self) -> list[tuple[str, int]]:
-        return self._by_code("monitoring_type", "monitoring_type")
+        return self._by_code("by_monitoring_type", "monitoring_type")
 
     @cached_property
     def coverage(self) -> Coverage:
-        return coverage(self.user, self.within)
+        return Coverage(self._rolled.stock.needing, self._rolled.stock.covered)
 
     @cached_property
     def months(self) -> list[visits.Compliance]:
-        return [visits.compliance(self.user, self.within, m) for m in self.period.months]
+        schedules = Schedules()
+        return [self._rolled.compliance(month, schedules) for month in self.period.months]
 
     @cached_property
     def values(self) -> dict[str, Any]:
         last = self.months[-1]
+        stock = self._rolled.stock
         return {
-            "households": sum(n for _label, n in self.by_status),
-            "monitored": self._open.filter(status=HouseholdStatus.MONITORED).count(),
+            "households": stock.households,
+            "monitored": stock.by_status.get(HouseholdStatus.MONITORED, 0),
             "coverage": self.coverage.rate,
-            "helpers": Helper.objects.visible_to(self.user, self.within)
-            .filter(left_on=None)
-            .count(),
+            "helpers": stock.helpers,
             "compliance": last.on_track / last.households if last.households else None,
             "behind": last.behind,
             **_flows(self.months),
@@ -179,32 +237,25 @@ def sub_places(user, within: Region | None) -> list[Region]:
 
 
 def place_rows(user, within: Region | None, period: Period) -> list[PlaceRow]:
-    """Each place directly under ``within`` (or each of the user's places) with its figures:
-    one grouped query a figure for all of them, not one a place."""
+    """Each place directly under ``within`` (or each of the user's places) with its figures,
+    from its own roll-up rows: the cost follows the places listed."""
     places = sub_places(user, within)
-    rows = {place.code: PlaceRow(place) for place in places}
-    prefixes = [(own_prefix(place.code, place.level), place.code) for place in places]
-
-    def owner(region_id: str) -> str | None:
-        return next((code for prefix, code in prefixes if region_id.startswith(prefix)), None)
-
-    for region_id, n in (
-        Household.objects.visible_to(user, within)
-        .filter(closed_on=None)
-        .values_list("region_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        code = owner(region_id)
-        if code:
-            rows[code].households += n
-    by_month = [visits.compliance_by_place(user, places, within, m) for m in period.months]
-    for index, place in enumerate(places):
-        parts = [month[index][1] for month in by_month]
-        rows[place.code].last = parts[-1]
-        rows[place.code].flows = _flows(parts)
-        rows[place.code].coverage = coverage(user, place).rate
-    return [rows[place.code] for place in places]
+    rolled = _rolled(user, places, period.months)
+    schedules = Schedules()
+    rows = []
+    for place in places:
+        mine = rolled[place.code]
+        parts = [mine.compliance(month, schedules) for month in period.months]
+        rows.append(
+            PlaceRow(
+                place,
+                households=mine.stock.households,
+                coverage=Coverage(mine.stock.needing, mine.stock.covered).rate,
+                last=parts[-1],
+                flows=_flows(parts),
+            )
+        )
+    return rows
 
 
 def visits_by_day(
@@ -212,19 +263,12 @@ def visits_by_day(
 ) -> list[tuple[datetime.date, int, bool]]:
     """(day, visits, fixed day?) for every day of the month: the rhythm of the fixed days.
     The fixed days are those of the place shown (or of the user's first place)."""
-    start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
-    end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
-    counts = Counter(
-        timezone.localtime(at).date()
-        for at in Visit.objects.visible_to(user, within)
-        .filter(visited_at__gte=start, visited_at__lt=end)
-        .values_list("visited_at", flat=True)
-    )
+    counts = _total(user, within, [month]).month(month).by_day
     anchor = within or top_places(user).first()
     fixed = set(month_schedule(anchor.code, month).fixed.dates) if anchor else set()
     days, day = [], month
     while day < next_month(month):
-        days.append((day, counts.get(day, 0), day in fixed))
+        days.append((day, counts.get(str(day.day), 0), day in fixed))
         day += datetime.timedelta(days=1)
     return days
 
@@ -239,9 +283,10 @@ def trend(
         for _ in range(TREND_MONTHS - 1):
             start = month_of(start - datetime.timedelta(days=1))
         months = Period(start, months[-1]).months
+    rolled, schedules = _total(user, within, months), Schedules()
     found = []
     for month in months:
-        figures = visits.compliance(user, within, month)
+        figures = rolled.compliance(month, schedules)
         rate = figures.on_track / figures.households if figures.households else None
         found.append((month, figures.visits, rate))
     return found

@@ -1,0 +1,78 @@
+"""Place roll-ups (地区汇总): the dashboard's figures per place, so that a page costs in
+proportion to the places it shows, not to their households.
+
+Each row covers everything at or under its place. They are derived data, never edited: kept
+up to date from the audit log by ``reports.rollups`` (every write is audited with its place,
+so the log says which places changed since the rows were made).
+"""
+
+from decimal import Decimal
+
+from django.db import models
+
+from bangfu.core.models import Region
+from bangfu.core.scoping import RegionalQuerySet
+
+
+class PlaceStock(models.Model):
+    """Figures of the place as it stands: open households by status, cause, attribute and
+    monitoring type, pairing coverage, helpers, and paired households by the place whose
+    visit rules apply to them (JSON maps: value → households)."""
+
+    region = models.OneToOneField(
+        Region, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    households = models.PositiveIntegerField(default=0)
+    by_status = models.JSONField(default=dict)
+    by_cause = models.JSONField(default=dict)  # code id → households
+    by_attribute = models.JSONField(default=dict)
+    by_monitoring_type = models.JSONField(default=dict)
+    needing = models.PositiveIntegerField(default=0)  # households that need a helper
+    covered = models.PositiveIntegerField(default=0)  # … and have one now
+    helpers = models.PositiveIntegerField(default=0)  # helpers who have not left
+    scheduled = models.JSONField(default=dict)  # rule place → paired households
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.households}"
+
+
+class PlaceMonth(models.Model):
+    """Visit figures of the place in one month: the month roll-ups of its households added
+    up, visits by day of the month, and, for paired households, how many had how many home
+    visits and fixed days met, by the place whose visit rules apply to them (JSON maps)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    visits = models.PositiveIntegerField(default=0)
+    home_visits = models.PositiveIntegerField(default=0)
+    problems_found = models.PositiveIntegerField(default=0)
+    problems_solved = models.PositiveIntegerField(default=0)
+    jobs_found = models.PositiveIntegerField(default=0)
+    goods_value = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    money_value = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    by_day = models.JSONField(default=dict)  # day of month → visits
+    home_visits_of_scheduled = models.JSONField(default=dict)  # rule place → {home visits: n}
+    fixed_days_met = models.JSONField(default=dict)  # rule place → fixed days met
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month"], name="place_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.month:%Y-%m}"
+
+
+class RollupHead(models.Model):
+    """How far the place roll-ups have read the audit log."""
+
+    last_seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"place roll-ups at audit #{self.last_seq}"

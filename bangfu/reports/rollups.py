@@ -1,0 +1,457 @@
+"""Keeping the place roll-ups (``PlaceStock``, ``PlaceMonth``) true to the records.
+
+A place's row is its own records (households, helpers, visits whose place is exactly it)
+plus the rows of the places directly under it; so after a write only the written place and
+the few above it are computed again, whatever the size of the province.
+
+Which places changed is read from the audit log: every write is audited in its transaction
+with the place it touched, and entries are numbered without gaps in commit order, so
+``catch_up`` (run before the figures are read) refreshes exactly the places written since
+the rows were made. A change of visit rules changes the schedules of every place under the
+rule's place: all of them are computed again. ``rebuild`` computes every row from scratch.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import TypeVar
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Func, Q, Subquery, Sum
+from django.db.models.fields import DateField
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from bangfu.core.models import AuditEntry, AuditHead, Policy, Region
+from bangfu.core.regions import ancestor_codes, code_range
+from bangfu.pairing.models import Helper
+from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
+from bangfu.registry.models import Household
+from bangfu.visits.models import Visit, VisitMonth
+from bangfu.visits.schedule import KEYS as RULES
+
+from .models import PlaceMonth, PlaceStock, RollupHead
+
+Row = TypeVar("Row", PlaceStock, PlaceMonth)
+
+# Writes that change a figure; the place of any other entry (a member's phone number, a
+# unit, a reminder sent) needs no new figures.
+CHANGING = ("household.", "pairing.", "helper.", "visit.", "problem.", "policy.")
+# Past this many places to compute, computing everything costs less than finding the rest.
+MOST_PLACES = 2000
+CHUNK = 500  # place codes an IN list
+FLOWS = [
+    "visits",
+    "home_visits",
+    "problems_found",
+    "problems_solved",
+    "jobs_found",
+    "goods_value",
+    "money_value",
+]
+CODED = [
+    ("main_cause", "by_cause"),
+    ("attribute", "by_attribute"),
+    ("monitoring_type", "by_monitoring_type"),
+]
+
+
+def merge(total: dict, part: dict, sign: int = 1) -> dict:
+    """Add (or with ``sign`` -1, take away) a JSON map of counts, possibly nested, into
+    another; a count that comes to nothing is dropped, as a row computed afresh lacks it."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            if not merge(total.setdefault(key, {}), value, sign):
+                del total[key]
+        elif n := total.get(key, 0) + sign * value:
+            total[key] = n
+        else:
+            total.pop(key, None)
+    return total
+
+
+def _figures(row: PlaceStock | PlaceMonth) -> list[str]:
+    return [
+        field.attname
+        for field in type(row)._meta.concrete_fields
+        if not (field.primary_key or field.is_relation or field.name == "month")
+    ]
+
+
+def add(total: PlaceStock | PlaceMonth, part: PlaceStock | PlaceMonth, sign: int = 1) -> None:
+    """Add (or take away) one row's figures into another of the same kind."""
+    for name in _figures(total):
+        mine, theirs = getattr(total, name), getattr(part, name)
+        if isinstance(mine, dict):
+            merge(mine, theirs, sign)
+        else:
+            setattr(total, name, mine + sign * theirs)
+
+
+def _empty(row: PlaceStock | PlaceMonth) -> bool:
+    return not any(getattr(row, name) for name in _figures(row))
+
+
+# ---------------------------------------------------------------------------------------------
+# The rule place of a place: whose visit rules apply to its households.
+
+
+def rule_places() -> set[str]:
+    return set(Policy.objects.filter(key__in=RULES).values_list("region_id", flat=True))
+
+
+def rule_place(code: str, ruled: set[str]) -> str:
+    """The nearest place at or above ``code`` that sets a visit rule (or its province, where
+    the defaults hold): nothing between it and ``code`` sets one, so its rules are those of
+    every household under it, in every month."""
+    chain = ancestor_codes(code)
+    return next((c for c in reversed(chain) if c in ruled), chain[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# A place's own figures
+
+
+@cache
+def _fixed_utc_offset() -> int | None:
+    """Minutes east of UTC if the time zone keeps one offset in every month of 2000-2099
+    (China's does), else None."""
+    zone = timezone.get_current_timezone()
+    offsets = {
+        zone.utcoffset(datetime.datetime(year, month, 15))
+        for year in range(2000, 2100)
+        for month in (1, 4, 7, 10)
+    }
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    return int(offset.total_seconds() // 60) if offset is not None else None
+
+
+def _local_day():
+    """A visit's local day as an SQL expression. SQLite would convert each row in Python;
+    where the zone has one offset, its own date() shifts the stored UTC time instead."""
+    minutes = _fixed_utc_offset()
+    if connection.vendor == "sqlite" and minutes is not None:
+        return Func(
+            F("visited_at"),
+            function="date",
+            template=f"%(function)s(%(expressions)s, '{minutes:+d} minutes')",
+            output_field=DateField(),
+        )
+    return TruncDate("visited_at")
+
+
+def _in(field: str, codes: list[str] | None) -> Iterable[Q]:
+    """The condition ``field`` in ``codes``, a chunk at a time; all rows when codes is None."""
+    if codes is None:
+        yield Q()
+        return
+    for start in range(0, len(codes), CHUNK):
+        yield Q(**{f"{field}__in": codes[start : start + CHUNK]})
+
+
+def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock]:
+    rows: dict[str, PlaceStock] = {}
+
+    def row(code: str) -> PlaceStock:
+        if code not in rows:
+            rows[code] = PlaceStock(region_id=code)
+        return rows[code]
+
+    for where in _in("region_id", codes):
+        open_households = Household.objects.filter(where, closed_on=None)
+        for code, status, n in (
+            open_households.values_list("region_id", "status").annotate(n=Count("pk")).order_by()
+        ):
+            row(code).households += n
+            merge(row(code).by_status, {status: n})
+        for field, attribute in CODED:
+            for code, value, n in (
+                open_households.filter(**{f"{field}__isnull": False})
+                .values_list("region_id", field)
+                .annotate(n=Count("pk"))
+                .order_by()
+            ):
+                merge(getattr(row(code), attribute), {str(value): n})
+        for code, needing, covered in (
+            open_households.filter(status__in=NEEDS_HELPER)
+            .values("region_id")
+            .annotate(needing=Count("pk"), covered=Count("pk", filter=Q(has_helper_now())))
+            .values_list("region_id", "needing", "covered")
+            .order_by()
+        ):
+            row(code).needing += needing
+            row(code).covered += covered
+            if covered:
+                merge(row(code).scheduled, {rule_place(code, ruled): covered})
+        for code, n in (
+            Helper.objects.filter(where, left_on=None)
+            .values_list("region_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            row(code).helpers += n
+    return rows
+
+
+def _own_months(
+    codes: list[str] | None, ruled: set[str]
+) -> dict[tuple[str, datetime.date], PlaceMonth]:
+    rows: dict[tuple[str, datetime.date], PlaceMonth] = {}
+
+    def row(code: str, month: datetime.date) -> PlaceMonth:
+        if (code, month) not in rows:
+            rows[code, month] = PlaceMonth(region_id=code, month=month)
+        return rows[code, month]
+
+    for where in _in("region_id", codes):
+        for values in (
+            VisitMonth.objects.filter(where)
+            .values("region_id", "month")
+            .annotate(**{name: Sum(name) for name in FLOWS})
+            .order_by()
+        ):
+            target = row(values.pop("region_id"), values.pop("month"))
+            for name, value in values.items():
+                setattr(target, name, value or 0)
+        for code, day, n in (
+            Visit.objects.filter(where)
+            .annotate(day=_local_day())
+            .values_list("region_id", "day")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            row(code, day.replace(day=1)).by_day[str(day.day)] = n  # one group a day
+    # Paired households by their own place (as the schedules count them), with a month's
+    # home visits or fixed days met; those with neither are the rest of ``scheduled``.
+    for where in _in("household__region_id", codes):
+        for code, month, home, n, met in (
+            VisitMonth.objects.filter(where)
+            .filter(Q(home_visits__gt=0) | Q(fixed_days_met__gt=0))
+            .filter(
+                household__closed_on=None,
+                household__status__in=NEEDS_HELPER,
+            )
+            .filter(has_helper_now("household_id"))
+            .values_list("household__region_id", "month", "home_visits")
+            .annotate(n=Count("pk"), met=Sum("fixed_days_met"))
+            .order_by()
+        ):
+            target, place = row(code, month), rule_place(code, ruled)
+            merge(target.home_visits_of_scheduled, {place: {str(home): n}})
+            if met:
+                merge(target.fixed_days_met, {place: met})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Places and the places above them
+
+
+def _with_places_above(codes: set[str]) -> dict[str, str | None]:
+    """These places and every place above them that exists: code → parent."""
+    wanted = {above for code in codes for above in ancestor_codes(code)}
+    found: dict[str, str | None] = {}
+    for where in _in("code", sorted(wanted)):
+        found.update(Region.objects.filter(where).values_list("code", "parent_id"))
+    return found
+
+
+def _months_by_place(rows: Iterable[PlaceMonth]) -> dict[str, dict[datetime.date, PlaceMonth]]:
+    found: dict[str, dict[datetime.date, PlaceMonth]] = defaultdict(dict)
+    for row in rows:
+        found[row.region_id][row.month] = row
+    return found
+
+
+def _build_everything() -> None:
+    """Every place's rows from its own records and its children's rows, deepest first."""
+    ruled = rule_places()
+    stock = _own_stock(None, ruled)
+    months = _months_by_place(_own_months(None, ruled).values())
+    places = list(Region.objects.values_list("code", "level", "parent_id"))
+    for code, _level, parent in sorted(places, key=lambda place: -place[1]):
+        if parent is None:
+            continue
+        if code in stock:
+            if parent not in stock:
+                stock[parent] = PlaceStock(region_id=parent)
+            add(stock[parent], stock[code])
+        for month, part in months.get(code, {}).items():
+            if month not in months[parent]:
+                months[parent][month] = PlaceMonth(region_id=parent, month=month)
+            add(months[parent][month], part)
+    PlaceStock.objects.all().delete()
+    PlaceMonth.objects.all().delete()
+    PlaceStock.objects.bulk_create(
+        [row for row in stock.values() if not _empty(row)], batch_size=CHUNK
+    )
+    PlaceMonth.objects.bulk_create(
+        [row for rows in months.values() for row in rows.values() if not _empty(row)],
+        batch_size=CHUNK,
+    )
+
+
+def _change(new: Row, old: Row | None, children: Iterable[Row]) -> Row:
+    """How a place's own figures changed: afresh, less what its stored row held beyond its
+    children's stored rows."""
+    if old is not None:
+        add(new, old, -1)
+    for child in children:
+        add(new, child)
+    return new
+
+
+def refresh(codes: Iterable[str]) -> None:
+    """Compute the own figures of these places afresh and carry each change up to every
+    place above them. Stored rows are read for these places, their children and the places
+    above: a few rows a written place, whatever the size of the province."""
+    places = _with_places_above(set(codes))
+    written = sorted(set(codes) & set(places))
+    if not written:
+        return
+    ruled = rule_places()
+    fresh_stock = _own_stock(written, ruled)
+    fresh_months = _months_by_place(_own_months(written, ruled).values())
+    children: dict[str, list[str]] = defaultdict(list)
+    for where in _in("parent_id", written):
+        for code, parent in Region.objects.filter(where).values_list("code", "parent_id"):
+            children[parent].append(code)
+    wanted = sorted(set(places) | {child for kids in children.values() for child in kids})
+    stock: dict[str, PlaceStock] = {}
+    months: dict[str, dict[datetime.date, PlaceMonth]] = defaultdict(dict)
+    for where in _in("region_id", wanted):
+        stock.update((row.region_id, row) for row in PlaceStock.objects.filter(where))
+        for row in PlaceMonth.objects.filter(where):
+            months[row.region_id][row.month] = row
+    # Every change is worked out from the rows as stored before any is carried up.
+    stock_changes: list[tuple[str, PlaceStock]] = []
+    month_changes: list[tuple[str, PlaceMonth]] = []
+    for code in written:
+        kids = children[code]
+        stock_changes.append(
+            (
+                code,
+                _change(
+                    fresh_stock.get(code) or PlaceStock(region_id=code),
+                    stock.get(code),
+                    [stock[kid] for kid in kids if kid in stock],
+                ),
+            )
+        )
+        stored = set(months[code]) | {month for kid in kids for month in months[kid]}
+        for month in stored | set(fresh_months[code]):
+            month_changes.append(
+                (
+                    code,
+                    _change(
+                        fresh_months[code].get(month) or PlaceMonth(region_id=code, month=month),
+                        months[code].get(month),
+                        [months[kid][month] for kid in kids if month in months[kid]],
+                    ),
+                )
+            )
+    touched_stock: dict[str, PlaceStock] = {}
+    for code, change in stock_changes:
+        for place in _up_from(code, places) if not _empty(change) else []:
+            row = stock.get(place) or stock.setdefault(place, PlaceStock(region_id=place))
+            add(row, change)
+            touched_stock[place] = row
+    touched_months: dict[tuple[str, datetime.date], PlaceMonth] = {}
+    for code, month_change in month_changes:
+        for place in _up_from(code, places) if not _empty(month_change) else []:
+            month = month_change.month
+            if month not in months[place]:
+                months[place][month] = PlaceMonth(region_id=place, month=month)
+            add(months[place][month], month_change)
+            touched_months[place, month] = months[place][month]
+    _store(PlaceStock, list(touched_stock.values()), ["region"])
+    _store(PlaceMonth, list(touched_months.values()), ["region", "month"])
+
+
+def _up_from(code: str, parents: dict[str, str | None]) -> Iterator[str]:
+    """The place and every place above it."""
+    place: str | None = code
+    while place is not None:
+        yield place
+        place = parents.get(place)
+
+
+def _store(model: type[Row], rows: list[Row], unique: list[str]) -> None:
+    """Write changed rows: those that came to nothing are deleted, the rest written over."""
+    gone = [row.pk for row in rows if _empty(row) and row.pk is not None]
+    if gone:
+        model.objects.filter(pk__in=gone).delete()
+    kept = [row for row in rows if not _empty(row)]
+    if kept:
+        model.objects.bulk_create(
+            kept,
+            batch_size=CHUNK,
+            update_conflicts=True,
+            unique_fields=unique,
+            update_fields=_figures(kept[0]),
+        )
+
+
+def rebuild() -> int:
+    """Every row from the records; answers how many places have figures."""
+    with transaction.atomic():
+        head, _created = RollupHead.objects.select_for_update().get_or_create(pk=1)
+        head.last_seq = _audited_up_to()
+        _build_everything()
+        head.save(update_fields=["last_seq"])
+    return PlaceStock.objects.count()
+
+
+def _audited_up_to() -> int:
+    return AuditHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
+
+
+def _changed_places(after: int, up_to: int) -> set[str]:
+    """The places written between two audit entries, with, for a changed visit rule, every
+    place under the rule's place."""
+    entries = AuditEntry.objects.filter(seq__gt=after, seq__lte=up_to).filter(
+        Q(*[Q(action__startswith=prefix) for prefix in CHANGING], _connector=Q.OR)
+    )
+    changed: set[str] = set()
+    for action, code, before, after_state in (
+        entries.values_list("action", "region_code", "before", "after").order_by().iterator()
+    ):
+        states = [state for state in (before, after_state) if isinstance(state, dict)]
+        if action.startswith("policy."):
+            if any(state.get("key") in RULES for state in states):
+                region = Region.objects.filter(code=code).values_list("level", flat=True).first()
+                if region is not None:
+                    lo, hi = code_range(code, region)
+                    changed.update(
+                        Region.objects.filter(code__gte=lo, code__lt=hi).values_list(
+                            "code", flat=True
+                        )
+                    )
+            continue
+        changed.add(code)
+        # A household moved to another place leaves figures behind at the old one.
+        changed.update(state["region"] for state in states if isinstance(state.get("region"), str))
+    changed.discard("")
+    return changed
+
+
+def catch_up() -> None:
+    """Bring the rows up to the last audited write; nothing to do costs one small read."""
+    audited = Coalesce(Subquery(AuditHead.objects.filter(pk=1).values("last_seq")), 0)
+    if RollupHead.objects.filter(pk=1, last_seq__gte=audited).exists():
+        return
+    with transaction.atomic():
+        head, created = RollupHead.objects.select_for_update().get_or_create(pk=1)
+        target = _audited_up_to()
+        if not created and head.last_seq >= target:
+            return  # another request caught up meanwhile
+        changed = _changed_places(head.last_seq, target) if not created else None
+        if changed is None or len(changed) > MOST_PLACES:
+            _build_everything()
+        elif changed:
+            refresh(changed)
+        head.last_seq = target
+        head.save(update_fields=["last_seq"])

@@ -1,0 +1,237 @@
+"""The place roll-ups kept from the audit log equal those rebuilt from the records, and give
+the same figures as the households' own month roll-ups, after any sequence of writes; a page
+reads them at a cost that follows the places it shows."""
+
+# The visits tests' fixtures are imported by name, so every test that takes one "redefines" it.
+# ruff: noqa: F811
+
+import datetime
+import json
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
+from bangfu.core.models import Region
+from bangfu.pairing import services as pairing
+from bangfu.pairing.models import Pairing
+from bangfu.registry import services as registry
+from bangfu.reports import rollups, selectors
+from bangfu.reports.models import PlaceMonth, PlaceStock
+from bangfu.visits import selectors as visit_selectors
+from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.visits.conftest import at, households, log, set_rule, thursdays, unit, wang  # noqa: F401
+from tests.visits.test_rollups import apply as apply_visit_step
+from tests.visits.test_rollups import operation as visit_operation
+
+D = datetime.date
+MONTHS = [D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1)]
+PLACES = ["611103000000", "611103002000", "611103002201", "611103002202"]
+VILLAGES = ["611103002201", "611103002202"]
+
+household = st.integers(0, 2)
+operation = st.one_of(
+    visit_operation,
+    st.tuples(st.just("unpair"), household),
+    st.tuples(st.just("pair"), household),
+    st.tuples(st.just("status"), household, st.sampled_from(["monitored", "risk_cleared"])),
+    st.tuples(st.just("move"), household, st.sampled_from(VILLAGES)),
+    st.tuples(st.just("rule"), st.sampled_from(["每周四", "每月第1、3个周四", "无"])),
+    st.tuples(st.just("read")),
+)
+
+
+def apply(admin, helper, homes, step) -> None:
+    """One write (or a read that catches the roll-ups up); a refused one changes nothing."""
+    name = step[0]
+    home = homes[step[1]] if name in ("unpair", "pair", "status", "move") else None
+    try:
+        if name == "unpair":
+            current = Pairing.objects.filter(household=home, ended_on=None).first()
+            if current:
+                pairing.pairing_end(
+                    actor=admin, pairing_id=current.pk, ended_on=D(2026, 11, 20), reason="调整"
+                )
+        elif name == "pair":
+            pairing.pairing_start(
+                actor=admin,
+                household_id=home.pk,
+                helper_id=Pairing.objects.filter(helper__isnull=False).first().helper_id,
+                started_on=D(2026, 11, 21),
+                is_main=True,
+            )
+        elif name == "status":
+            monitored = step[2] == "monitored"
+            registry.household_status_change(
+                actor=admin,
+                household_id=home.pk,
+                change=first_status(
+                    status=step[2],
+                    effective_on=D(2026, 11, 2),
+                    reason="动态调整",
+                    monitoring_type="1" if monitored else "",
+                    risk_types=["1"] if monitored else [],
+                ),
+            )
+        elif name == "move":
+            registry.household_update(
+                actor=admin,
+                household_id=home.pk,
+                household=household_input(number=home.number, region_code=step[2]),
+            )
+        elif name == "rule":
+            set_rule(admin, "visits.fixed_days", step[1], code="611103002000")
+        elif name == "read":
+            rollups.catch_up()
+        else:
+            apply_visit_step(helper, homes, step)
+    except (DomainError, NotPermitted, OutOfScope):
+        pass  # the helper's own household moved away or unpaired: refused, nothing written
+
+
+def stored() -> list[tuple]:
+    """Every roll-up row, its figures as sorted JSON so that rows compare whole."""
+    rows = []
+    for model in (PlaceStock, PlaceMonth):
+        for row in model.objects.all():
+            figures = {name: getattr(row, name) for name in rollups._figures(row)}
+            rows.append(
+                (
+                    model.__name__,
+                    row.region_id,
+                    str(getattr(row, "month", "")),
+                    json.dumps(figures, sort_keys=True, default=str),
+                )
+            )
+    return sorted(rows)
+
+
+class Rollback(Exception):
+    pass
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(operation, min_size=1, max_size=12))
+def test_kept_place_roll_ups_equal_rebuilt_ones_and_the_households_figures(
+    thursdays, county_admin, helper_wang, households, steps
+):
+    try:
+        with transaction.atomic():
+            rollups.catch_up()
+            for step in steps:
+                apply(county_admin, helper_wang, households, step)
+            rollups.catch_up()
+            kept = stored()
+            rollups.rebuild()
+            assert stored() == kept
+            for code in PLACES:
+                place = Region.objects.get(code=code)
+                for month in MONTHS:
+                    period = selectors.Period(month, month)
+                    rolled = selectors.Figures(county_admin, place, period).months[0]
+                    counted = visit_selectors.compliance(county_admin, place, month)
+                    assert rolled == counted, (code, month)
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def test_a_page_reads_as_many_rows_whatever_the_households(
+    thursdays, county_admin, helper_wang, households
+):
+    """The county page's figures cost the same number of queries with three households in
+    one village as with five in two villages and a month more of visits."""
+    county = Region.objects.get(code="611103000000")
+    period = selectors.Period(D(2026, 10, 1), D(2026, 11, 1))
+
+    def queries() -> int:
+        rollups.catch_up()  # the writes' own cost, not the page's
+        with CaptureQueriesContext(connection) as captured:
+            _ = selectors.Figures(county_admin, county, period).values
+            selectors.place_rows(county_admin, county, period)
+            selectors.trend(county_admin, county, period)
+        return len(captured)
+
+    log(helper_wang, households[0], at(D(2026, 10, 8)))
+    small = queries()
+    for serial in range(2):  # the helper's cap is five households
+        made = registry.household_register(
+            actor=county_admin,
+            household=household_input(
+                number=f"61110300220200{serial + 1:02d}", region_code="611103002202"
+            ),
+            members=[member_input(id_number=id_number("19800101", f"2{serial:02d}"))],
+            status=first_status(),
+        )
+        helper_id = households[0].pairings.get().helper_id
+        pairing.pairing_start(
+            actor=county_admin, household_id=made.pk, helper_id=helper_id, started_on=D(2026, 1, 1)
+        )
+        for day in (D(2026, 9, 10), D(2026, 11, 5)):  # typed in by the office (代录)
+            log(county_admin, made, at(day), helper_id=helper_id)
+    assert queries() == small
+
+
+def test_catching_up_with_nothing_written_costs_one_small_read(thursdays, households):
+    rollups.catch_up()
+    with CaptureQueriesContext(connection) as captured:
+        rollups.catch_up()
+    assert len(captured) == 1
+
+
+def test_a_write_changes_its_place_and_those_above_by_its_change_only(
+    thursdays, county_admin, helper_wang, households
+):
+    rollups.catch_up()
+    other = PlaceStock.objects.get(region_id="611103002201")
+    other.helpers = 99  # a mark that computing this village again would wipe out
+    other.save()
+    township = PlaceStock.objects.get(region_id="611103002000")
+    registry.household_register(
+        actor=county_admin,
+        household=household_input(number="6111030022020009", region_code="611103002202"),
+        members=[member_input(id_number=id_number("19800101", "299"))],
+        status=first_status(),
+    )
+    rollups.catch_up()
+    assert PlaceStock.objects.get(region_id="611103002202").households == 1
+    assert PlaceStock.objects.get(region_id="611103002201").helpers == 99
+    after = PlaceStock.objects.get(region_id="611103002000")
+    assert (after.households, after.needing, after.helpers) == (
+        township.households + 1,
+        township.needing + 1,
+        township.helpers,
+    )
+
+
+@pytest.mark.parametrize("text", ["每月第1、3个周四", "无"])
+def test_a_new_rule_on_a_place_judges_every_household_under_it_again(
+    thursdays, county_admin, helper_wang, households, text
+):
+    for day in (8, 15):
+        log(helper_wang, households[0], at(D(2026, 10, day)))
+    october = selectors.Period(D(2026, 10, 1), D(2026, 10, 1))
+    township = Region.objects.get(code="611103002000")
+    assert selectors.Figures(county_admin, township, october).months[0].fixed_days == 3 * 4
+    set_rule(county_admin, "visits.fixed_days", text, code="611103002000")
+    figures = selectors.Figures(county_admin, township, october).months[0]
+    assert figures.fixed_days == (3 * 2 if text != "无" else 0)
+    assert figures == visit_selectors.compliance(county_admin, township, D(2026, 10, 1))
+
+
+def test_a_household_moved_leaves_its_old_village(thursdays, county_admin, households):
+    rollups.catch_up()
+    registry.household_update(
+        actor=county_admin,
+        household_id=households[0].pk,
+        household=household_input(number=households[0].number, region_code="611103002202"),
+    )
+    rollups.catch_up()
+    assert PlaceStock.objects.get(region_id="611103002201").households == 2
+    assert PlaceStock.objects.get(region_id="611103002202").households == 1
+    assert PlaceStock.objects.get(region_id="611103002000").households == 3
