@@ -1,8 +1,8 @@
-"""Dashboard at province scale: figures from the month roll-ups against the visit rows.
+"""Dashboard at province scale: figures from the place roll-ups against the visit rows.
 
     .venv/bin/python bench/dashboard.py [--households 1000000] [--months 12]
         [--visits-per-month 4] [--keep DIR] [--repeat 7] [--budget 60]
-        [--rollups auto|rebuild|sql] [--profile] [--build-only]
+        [--rollups auto|rebuild|sql] [--profile] [--build-only] [--catch-up 400]
 
 Builds a province-shaped place tree (as bench/registry_list.py: 5 cities, 50 counties, 500
 townships, 10,000 villages) and N open households in a fresh SQLite database, village by
@@ -18,8 +18,10 @@ visits through the ORM would take hours); what is timed goes through the real co
 Roll-ups: ``rollups.rebuild()`` (what ``manage.py rebuild_rollups`` runs) up to
 ``REBUILD_UP_TO`` households, else one set-based INSERT … SELECT … GROUP BY of this file
 (``choose_rollups`` says why); either way the stored rows of a sample of households are
-compared with ``rollups.compute`` for them, and a difference stops the run. ``--keep DIR``
-keeps the database; a second run with the same DIR skips the build.
+compared with ``rollups.compute`` for them, and a difference stops the run. Then every
+place's roll-ups by ``reports.rollups.rebuild()`` (what ``manage.py rebuild_place_rollups``
+runs), timed. ``--keep DIR`` keeps the database; a second run with the same DIR skips the
+build.
 
 Then, for a user holding the province and one holding a county, it times the dashboard page
 (``/reports/?place=…``) through Django's full request path (the test Client: middleware,
@@ -32,6 +34,11 @@ computes the same visit figures straight from the visit and problem rows
 (``Figures(...).values``), and prints two ratios: source rows against the whole page (which
 does more than the visit figures), and source rows against ``Figures(...).values`` alone
 (like with like).
+
+Last, what reads pay for writes: ``--catch-up`` visits logged through ``visit_record``, each
+in another village, then the time ``reports.rollups.catch_up()`` takes to carry them into the
+place roll-ups, and the province page after it (a measurement, no target). With ``--keep``
+these visits stay in the kept database (the next run's figures include them).
 
 Targets: the dashboard's p50 under 100 ms for the province and for a county; the figures
 from roll-ups at least 100× faster than from the source rows. A miss still exits 0 (this is
@@ -107,6 +114,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--build-only", action="store_true", help="build (or find) the data set, time nothing"
+    )
+    parser.add_argument(
+        "--catch-up",
+        type=int,
+        default=400,
+        help="visits logged in as many villages before timing the place roll-ups' catch-up",
     )
     args = parser.parse_args()
     if args.households < 1 or not 1 <= args.months <= 24 or args.visits_per_month < 1:
@@ -562,6 +575,7 @@ def build(args: argparse.Namespace, var_dir: Path) -> dict:
     from django.db import connection, connections
     from django.utils import timezone
 
+    from bangfu.reports import rollups as place_rollups
     from bangfu.visits import rollups
 
     rng = random.Random(1)
@@ -605,6 +619,14 @@ def build(args: argparse.Namespace, var_dir: Path) -> dict:
     )
     figures["rollup_check"] = check_rollups(rng)
     print(f"  roll-ups equal rollups.compute for {figures['rollup_check']}", flush=True)
+    step = time.perf_counter()
+    places = place_rollups.rebuild()
+    figures["place_rollups_s"] = time.perf_counter() - step
+    print(
+        f"  place roll-ups of {places:,} places by reports.rollups.rebuild() in "
+        f"{figures['place_rollups_s']:.0f} s",
+        flush=True,
+    )
     step = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -776,6 +798,60 @@ def measure(args: argparse.Namespace, meta: dict) -> list[tuple[str, bool]]:
     return verdicts
 
 
+def catch_up_cost(count: int) -> None:
+    """Log ``count`` visits through ``visit_record`` (one transaction each, as phones send
+    them), each in another village, then time what the next page pays to bring the place
+    roll-ups up to them, and the page itself."""
+    import uuid
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from bangfu.accounts.models import User
+    from bangfu.pairing.models import Pairing
+    from bangfu.reports import rollups
+    from bangfu.visits import services
+
+    staff = User.objects.get(username="province")
+    villages = list(
+        Pairing.objects.filter(ended_on=None, helper__isnull=False)
+        .values("region_id")
+        .distinct()
+        .order_by("region_id")
+        .values_list("region_id", flat=True)
+    )
+    chosen = villages[:: max(1, len(villages) // count)][:count]
+    now = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
+    started = time.perf_counter()
+    for village in chosen:
+        household_id, helper_id = (
+            Pairing.objects.filter(region_id=village, ended_on=None, helper__isnull=False)
+            .values_list("household_id", "helper_id")
+            .first()
+        )
+        services.visit_record(
+            actor=staff,
+            client_id=uuid.uuid4(),
+            data=services.VisitInput(household_id=household_id, visited_at=now),
+            helper_id=helper_id,
+        )
+    logged_s = time.perf_counter() - started
+    started = time.perf_counter()
+    rollups.catch_up()
+    catch_up_ms = (time.perf_counter() - started) * 1000
+    client = Client()
+    client.force_login(staff)
+    started = time.perf_counter()
+    client.get(f"/reports/?place={PROVINCE}")
+    page_ms = (time.perf_counter() - started) * 1000
+    print(
+        f"\n{len(chosen)} visits logged through visit_record in {len(chosen)} villages "
+        f"({logged_s / len(chosen) * 1000:.1f} ms each); the place roll-ups caught up with "
+        f"them in {catch_up_ms:,.0f} ms ({catch_up_ms / len(chosen):.1f} ms a village); the "
+        f"province page after that: {page_ms:,.0f} ms (no target: a measurement)"
+    )
+
+
 def main() -> int:
     args = parse_args()
     var_dir = Path(args.keep or tempfile.mkdtemp(prefix="bangfu-dashboard-"))
@@ -806,7 +882,8 @@ def main() -> int:
         print(
             f"\nbuild {meta['build_s']:.0f} s (registry {meta['registry_s']:.0f} s, visits "
             f"{meta['visits_s']:.0f} s, roll-ups {meta['rollups_s']:.0f} s by "
-            f"{meta['rollups']}, ANALYZE {meta['analyze_s']:.0f} s); database "
+            f"{meta['rollups']}, place roll-ups {meta['place_rollups_s']:.0f} s, ANALYZE "
+            f"{meta['analyze_s']:.0f} s); database "
             f"{size / 2**30:.2f} GiB; {meta['visits']:,} visits, {meta['problems']:,} "
             f"problems, {meta['rollup_rows']:,} roll-up rows; roll-ups equal rollups.compute "
             f"for {meta['rollup_check']}"
@@ -814,6 +891,7 @@ def main() -> int:
         if args.build_only:
             return 0
         verdicts = measure(args, meta)
+        catch_up_cost(args.catch_up)
     finally:
         if not args.keep:
             from django.db import connections
