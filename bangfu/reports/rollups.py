@@ -22,6 +22,7 @@ from django.db.models import Count, F, Func, Q, Subquery, Sum
 from django.db.models.fields import DateField
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from bangfu.core.models import AuditEntry, AuditHead, Policy, Region
 from bangfu.core.regions import ancestor_codes, code_range
@@ -29,6 +30,7 @@ from bangfu.pairing.models import Helper
 from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
 from bangfu.registry.models import Household
 from bangfu.visits.models import Visit, VisitMonth
+from bangfu.visits.rollups import month_of, within_months
 from bangfu.visits.schedule import KEYS as RULES
 
 from .models import PlaceMonth, PlaceStock, RollupHead
@@ -38,6 +40,8 @@ Row = TypeVar("Row", PlaceStock, PlaceMonth)
 # Writes that change a figure; the place of any other entry (a member's phone number, a
 # unit, a reminder sent) needs no new figures.
 CHANGING = ("household.", "pairing.", "helper.", "visit.", "problem.", "policy.")
+NO_FIGURES = ["visit.photo_add"]  # a photo changes no figure
+VISIT_DAYS = ("visited_at", "found_on", "solved_on")  # what dates a visit's or problem's months
 # Past this many places to compute, computing everything costs less than finding the rest.
 MOST_PLACES = 2000
 CHUNK = 500  # place codes an IN list
@@ -197,9 +201,11 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
 
 
 def _own_months(
-    codes: list[str] | None, ruled: set[str]
+    codes: list[str] | None, ruled: set[str], months: list[datetime.date] | None = None
 ) -> dict[tuple[str, datetime.date], PlaceMonth]:
+    """The places' own month figures, in ``months`` or in every month."""
     rows: dict[tuple[str, datetime.date], PlaceMonth] = {}
+    in_months = within_months("month", months, dates=True)
 
     def row(code: str, month: datetime.date) -> PlaceMonth:
         if (code, month) not in rows:
@@ -208,7 +214,7 @@ def _own_months(
 
     for where in _in("region_id", codes):
         for values in (
-            VisitMonth.objects.filter(where)
+            VisitMonth.objects.filter(where, in_months)
             .values("region_id", "month")
             .annotate(**{name: Sum(name) for name in FLOWS})
             .order_by()
@@ -217,7 +223,7 @@ def _own_months(
             for name, value in values.items():
                 setattr(target, name, value or 0)
         for code, day, n in (
-            Visit.objects.filter(where)
+            Visit.objects.filter(where, within_months("visited_at", months, dates=False))
             .annotate(day=_local_day())
             .values_list("region_id", "day")
             .annotate(n=Count("pk"))
@@ -228,7 +234,7 @@ def _own_months(
     # home visits or fixed days met; those with neither are the rest of ``scheduled``.
     for where in _in("household__region_id", codes):
         for code, month, home, n, met in (
-            VisitMonth.objects.filter(where)
+            VisitMonth.objects.filter(where, in_months)
             .filter(Q(home_visits__gt=0) | Q(fixed_days_met__gt=0))
             .filter(
                 household__closed_on=None,
@@ -304,17 +310,32 @@ def _change(new: Row, old: Row | None, children: Iterable[Row]) -> Row:
     return new
 
 
-def refresh(codes: Iterable[str]) -> None:
-    """Compute the own figures of these places afresh and carry each change up to every
-    place above them. Stored rows are read for these places, their children and the places
-    above: a few rows a written place, whatever the size of the province."""
+Changes = dict[str, set[datetime.date] | None]
+
+
+def refresh(changes: Changes) -> None:
+    """Compute the own figures of the changed places afresh and carry each change up to every
+    place above them: places written as a whole (a household, a pairing) in everything,
+    places whose visits changed in the months that changed. Stored rows are read for these
+    places, their children and the places above: a few rows a written place, whatever the
+    size of the province."""
+    whole = sorted(code for code, months in changes.items() if months is None)
+    some = {code: months for code, months in changes.items() if months is not None}
+    if whole:
+        _refresh(whole, None)
+    if some:
+        _refresh(sorted(some), sorted(set().union(*some.values())))
+
+
+def _refresh(codes: list[str], only: list[datetime.date] | None) -> None:
+    """Refresh these places in the months ``only``, or their standing and every month."""
     places = _with_places_above(set(codes))
-    written = sorted(set(codes) & set(places))
+    written = [code for code in codes if code in places]
     if not written:
         return
     ruled = rule_places()
-    fresh_stock = _own_stock(written, ruled)
-    fresh_months = _months_by_place(_own_months(written, ruled).values())
+    fresh_stock = _own_stock(written, ruled) if only is None else {}
+    fresh_months = _months_by_place(_own_months(written, ruled, only).values())
     children: dict[str, list[str]] = defaultdict(list)
     for where in _in("parent_id", written):
         for code, parent in Region.objects.filter(where).values_list("code", "parent_id"):
@@ -323,24 +344,26 @@ def refresh(codes: Iterable[str]) -> None:
     stock: dict[str, PlaceStock] = {}
     months: dict[str, dict[datetime.date, PlaceMonth]] = defaultdict(dict)
     for where in _in("region_id", wanted):
-        stock.update((row.region_id, row) for row in PlaceStock.objects.filter(where))
-        for row in PlaceMonth.objects.filter(where):
+        if only is None:
+            stock.update((row.region_id, row) for row in PlaceStock.objects.filter(where))
+        for row in PlaceMonth.objects.filter(where, within_months("month", only, dates=True)):
             months[row.region_id][row.month] = row
     # Every change is worked out from the rows as stored before any is carried up.
     stock_changes: list[tuple[str, PlaceStock]] = []
     month_changes: list[tuple[str, PlaceMonth]] = []
     for code in written:
         kids = children[code]
-        stock_changes.append(
-            (
-                code,
-                _change(
-                    fresh_stock.get(code) or PlaceStock(region_id=code),
-                    stock.get(code),
-                    [stock[kid] for kid in kids if kid in stock],
-                ),
+        if only is None:
+            stock_changes.append(
+                (
+                    code,
+                    _change(
+                        fresh_stock.get(code) or PlaceStock(region_id=code),
+                        stock.get(code),
+                        [stock[kid] for kid in kids if kid in stock],
+                    ),
+                )
             )
-        )
         stored = set(months[code]) | {month for kid in kids for month in months[kid]}
         for month in stored | set(fresh_months[code]):
             month_changes.append(
@@ -409,15 +432,40 @@ def _audited_up_to() -> int:
     return AuditHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
 
 
-def _changed_places(after: int, up_to: int) -> set[str]:
-    """The places written between two audit entries, with, for a changed visit rule, every
-    place under the rule's place."""
+def _months_named(states: list[dict]) -> set[datetime.date]:
+    """The months of the visit times and problem days in audited states."""
+    found = set()
+    for state in states:
+        for name in VISIT_DAYS:
+            value = state.get(name)
+            if not isinstance(value, str):
+                continue
+            moment = parse_datetime(value)
+            if moment is not None and timezone.is_aware(moment):
+                found.add(month_of(timezone.localtime(moment).date()))
+            elif day := parse_date(value[:10]):
+                found.add(month_of(day))
+    return found
+
+
+def _changed_places(after: int, up_to: int) -> Changes:
+    """The places written between two audit entries, each with the months its visits or
+    problems changed in, or None when more changed (a household, a pairing, a helper); for
+    a changed visit rule, every place under the rule's place."""
     entries = AuditEntry.objects.filter(seq__gt=after, seq__lte=up_to).filter(
         Q(*[Q(action__startswith=prefix) for prefix in CHANGING], _connector=Q.OR)
     )
-    changed: set[str] = set()
+    changed: Changes = {}
+
+    def mark(code: str, months: set[datetime.date] | None) -> None:
+        known = changed.get(code, set())
+        changed[code] = None if months is None or known is None else known | months
+
     for action, code, before, after_state in (
-        entries.values_list("action", "region_code", "before", "after").order_by().iterator()
+        entries.exclude(action__in=NO_FIGURES)
+        .values_list("action", "region_code", "before", "after")
+        .order_by()
+        .iterator()
     ):
         states = [state for state in (before, after_state) if isinstance(state, dict)]
         if action.startswith("policy."):
@@ -425,16 +473,20 @@ def _changed_places(after: int, up_to: int) -> set[str]:
                 region = Region.objects.filter(code=code).values_list("level", flat=True).first()
                 if region is not None:
                     lo, hi = code_range(code, region)
-                    changed.update(
-                        Region.objects.filter(code__gte=lo, code__lt=hi).values_list(
-                            "code", flat=True
-                        )
-                    )
+                    for place in Region.objects.filter(code__gte=lo, code__lt=hi).values_list(
+                        "code", flat=True
+                    ):
+                        mark(place, None)
             continue
-        changed.add(code)
+        if action.startswith(("visit.", "problem.")):
+            mark(code, _months_named(states) or None)
+            continue
+        mark(code, None)
         # A household moved to another place leaves figures behind at the old one.
-        changed.update(state["region"] for state in states if isinstance(state.get("region"), str))
-    changed.discard("")
+        for state in states:
+            if isinstance(state.get("region"), str):
+                mark(state["region"], None)
+    changed.pop("", None)
     return changed
 
 

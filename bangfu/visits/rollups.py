@@ -47,7 +47,9 @@ def _instant(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def _within(field: str, months: list[datetime.date] | None, *, dates: bool) -> Q:
+def within_months(field: str, months: list[datetime.date] | None, *, dates: bool) -> Q:
+    """``field`` (a date, or with ``dates=False`` a time) falls in one of ``months``; no
+    condition for None (every month)."""
     if months is None:
         return Q()
     condition = Q(pk__in=[])
@@ -93,7 +95,7 @@ def compute(
     days_met: set[tuple[int, datetime.date]] = set()
     for household_id, visited_at, kind, goods, money, jobs in (
         Visit.objects.filter(household_id__in=household_ids)
-        .filter(_within("visited_at", months, dates=False))
+        .filter(within_months("visited_at", months, dates=False))
         .values_list(
             "household_id", "visited_at", "kind", "goods_value", "money_value", "jobs_found"
         )
@@ -115,7 +117,8 @@ def compute(
             target.fixed_days_met += 1
     # Problems are few beside visits: read them once and count found and solved by month.
     problems = Problem.objects.filter(household_id__in=household_ids).filter(
-        _within("found_on", months, dates=True) | _within("solved_on", months, dates=True)
+        within_months("found_on", months, dates=True)
+        | within_months("solved_on", months, dates=True)
     )
     wanted = set(months) if months is not None else None
     for household_id, found_on, solved_on in problems.values_list(

@@ -22,6 +22,7 @@ from bangfu.registry import services as registry
 from bangfu.reports import rollups, selectors
 from bangfu.reports.models import PlaceMonth, PlaceStock
 from bangfu.visits import selectors as visit_selectors
+from bangfu.visits import services as visits
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.visits.conftest import at, households, log, set_rule, thursdays, unit, wang  # noqa: F401
 from tests.visits.test_rollups import apply as apply_visit_step
@@ -116,15 +117,19 @@ class Rollback(Exception):
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(steps=st.lists(operation, min_size=1, max_size=12))
+@given(steps=st.lists(operation, min_size=1, max_size=12), read_each=st.booleans())
 def test_kept_place_roll_ups_equal_rebuilt_ones_and_the_households_figures(
-    thursdays, county_admin, helper_wang, households, steps
+    thursdays, county_admin, helper_wang, households, steps, read_each
 ):
+    """Reads after each write check each write's own places and months; reads now and then
+    check writes taken together."""
     try:
         with transaction.atomic():
             rollups.catch_up()
             for step in steps:
                 apply(county_admin, helper_wang, households, step)
+                if read_each:
+                    rollups.catch_up()
             rollups.catch_up()
             kept = stored()
             rollups.rebuild()
@@ -235,3 +240,35 @@ def test_a_household_moved_leaves_its_old_village(thursdays, county_admin, house
     assert PlaceStock.objects.get(region_id="611103002201").households == 2
     assert PlaceStock.objects.get(region_id="611103002202").households == 1
     assert PlaceStock.objects.get(region_id="611103002000").households == 3
+
+
+def test_a_problem_solved_in_a_later_month_counts_there(
+    thursdays, county_admin, helper_wang, households
+):
+    visit = log(helper_wang, households[0], at(D(2026, 9, 10)), problems=["屋顶漏雨"])
+    rollups.catch_up()
+    visits.problem_solve(
+        actor=helper_wang,
+        problem_id=visit.problems.get().pk,
+        solved_on=D(2026, 10, 20),
+        solution="已维修",
+    )
+    october = selectors.Period(D(2026, 10, 1), D(2026, 10, 1))
+    village = Region.objects.get(code="611103002201")
+    assert selectors.Figures(county_admin, village, october).values["problems_solved"] == 1
+
+
+def test_a_visit_moved_to_another_month_leaves_the_first(
+    thursdays, county_admin, helper_wang, households
+):
+    visit = log(helper_wang, households[0], at(D(2026, 9, 10)))
+    rollups.catch_up()
+    visits.visit_update(
+        actor=helper_wang,
+        visit_id=visit.pk,
+        data=visits.VisitInput(household_id=households[0].pk, visited_at=at(D(2026, 10, 8))),
+    )
+    village = Region.objects.get(code="611103002201")
+    september, october = (selectors.Period(month, month) for month in MONTHS[:2])
+    assert selectors.Figures(county_admin, village, september).values["visits"] == 0
+    assert selectors.Figures(county_admin, village, october).values["visits"] == 1
