@@ -41,6 +41,7 @@ Row = TypeVar("Row", PlaceStock, PlaceMonth)
 # unit, a reminder sent) needs no new figures.
 CHANGING = ("household.", "pairing.", "helper.", "visit.", "problem.", "policy.")
 NO_FIGURES = ["visit.photo_add"]  # a photo changes no figure
+VISIT_ACTIONS = ("visit.", "problem.")
 VISIT_DAYS = ("visited_at", "found_on", "solved_on")  # what dates a visit's or problem's months
 # Past this many places to compute, computing everything costs less than finding the rest.
 MOST_PLACES = 2000
@@ -456,6 +457,7 @@ def _changed_places(after: int, up_to: int) -> Changes:
         Q(*[Q(action__startswith=prefix) for prefix in CHANGING], _connector=Q.OR)
     )
     changed: Changes = {}
+    by_household: dict[int, list[set[datetime.date] | None]] = {}
 
     def mark(code: str, months: set[datetime.date] | None) -> None:
         known = changed.get(code, set())
@@ -478,14 +480,20 @@ def _changed_places(after: int, up_to: int) -> Changes:
                     ):
                         mark(place, None)
             continue
-        if action.startswith(("visit.", "problem.")):
-            mark(code, _months_named(states) or None)
-            continue
-        mark(code, None)
-        # A household moved to another place leaves figures behind at the old one.
+        months = (_months_named(states) or None) if action.startswith(VISIT_ACTIONS) else None
+        mark(code, months)
         for state in states:
+            # A household moved to another place leaves figures behind at the old one.
             if isinstance(state.get("region"), str):
                 mark(state["region"], None)
+            # A pairing or visit keeps the place its household had when it was made.
+            if isinstance(state.get("household"), int):
+                by_household.setdefault(state["household"], []).append(months)
+    for household_id, code in Household.objects.filter(pk__in=list(by_household)).values_list(
+        "pk", "region_id"
+    ):
+        for months in by_household[household_id]:
+            mark(code, months)
     changed.pop("", None)
     return changed
 

@@ -2,9 +2,9 @@
 period, per sub-place for drilling down, and the series the charts draw.
 
 Every figure comes from the place roll-ups (``reports.PlaceStock``, ``PlaceMonth``): a page
-reads the rows of the places it shows, whatever their households. ``source_flows`` counts the
-visit figures from the visit and problem rows themselves, for the tests and the benchmark
-that check both agree.
+reads the rows of the places it shows, whatever their households. ``source_figures`` counts
+the same from the records themselves, for the tests and the benchmark that check both
+agree.
 """
 
 import datetime
@@ -20,8 +20,9 @@ from django.utils import timezone
 from bangfu.core.models import Code, Region
 from bangfu.core.regions import code_range
 from bangfu.core.selectors import children_of, top_places
-from bangfu.pairing.selectors import Coverage
-from bangfu.registry.models import HouseholdStatus
+from bangfu.pairing.models import Helper
+from bangfu.pairing.selectors import Coverage, coverage, paired_households
+from bangfu.registry.models import Household, HouseholdStatus
 from bangfu.visits import selectors as visits
 from bangfu.visits.models import Problem, Visit, VisitKind
 from bangfu.visits.rollups import month_of, next_month
@@ -292,10 +293,14 @@ def trend(
     return found
 
 
-def source_flows(user, within: Region | None, period: Period) -> dict[str, Any]:
-    """The period's visit figures counted from the visit and problem rows, not the roll-ups."""
-    start = timezone.make_aware(datetime.datetime.combine(period.first, datetime.time()))
-    end = timezone.make_aware(datetime.datetime.combine(next_month(period.last), datetime.time()))
+def source_figures(user, within: Region | None, period: Period) -> dict[str, Any]:
+    """Every value of ``Figures(...).values`` counted from the records themselves (households,
+    pairings, helpers, visits, problems), with no roll-up of any kind: what the roll-ups
+    must agree with, and what they are measured against."""
+    start, end = (
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        for day in (period.first, next_month(period.last))
+    )
     logged = Visit.objects.visible_to(user, within).filter(
         visited_at__gte=start, visited_at__lt=end
     )
@@ -308,7 +313,13 @@ def source_flows(user, within: Region | None, period: Period) -> dict[str, Any]:
     )
     problems = Problem.objects.visible_to(user, within)
     first, following = period.first, next_month(period.last)
+    open_households = Household.objects.visible_to(user, within).filter(closed_on=None)
     return {
+        "households": open_households.count(),
+        "monitored": open_households.filter(status=HouseholdStatus.MONITORED).count(),
+        "coverage": coverage(user, within).rate,
+        "helpers": Helper.objects.visible_to(user, within).filter(left_on=None).count(),
+        **_schedule_from_visits(user, within, period.last),
         "visits": totals["visits"],
         "home_visits": totals["home_visits"],
         "problems_found": problems.filter(found_on__gte=first, found_on__lt=following).count(),
@@ -316,4 +327,34 @@ def source_flows(user, within: Region | None, period: Period) -> dict[str, Any]:
         "jobs_found": totals["jobs_found"] or 0,
         "goods_value": totals["goods_value"] or Decimal(0),
         "money_value": totals["money_value"] or Decimal(0),
+    }
+
+
+def _schedule_from_visits(user, within: Region | None, month: datetime.date) -> dict[str, Any]:
+    """Compliance and "behind" of the paired households in a month, each household's home
+    visits counted from its visit rows."""
+    paired = paired_households(user, within)
+    start, end = (
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        for day in (month, next_month(month))
+    )
+    homes = dict(
+        Visit.objects.filter(
+            household__in=paired.values("pk"),
+            kind=VisitKind.HOME,
+            visited_at__gte=start,
+            visited_at__lt=end,
+        )
+        .values_list("household_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    on, schedules = visits.judged_on(month), Schedules()
+    households = behind = 0
+    for household_id, region_id in paired.values_list("pk", "region_id").order_by():
+        households += 1
+        behind += homes.get(household_id, 0) < schedules(region_id, month).expected_by(on)
+    return {
+        "compliance": (households - behind) / households if households else None,
+        "behind": behind,
     }
