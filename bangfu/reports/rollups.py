@@ -484,7 +484,7 @@ def _changed_places(after: int, up_to: int) -> Changes:
         mark(code, months)
         for state in states:
             # A household moved to another place leaves figures behind at the old one.
-            if isinstance(state.get("region"), str):
+            if action.startswith("household.") and isinstance(state.get("region"), str):
                 mark(state["region"], None)
             # A pairing or visit keeps the place its household had when it was made.
             if isinstance(state.get("household"), int):

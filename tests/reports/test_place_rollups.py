@@ -274,3 +274,15 @@ def test_a_visit_moved_to_another_month_leaves_the_first(
     september, october = (selectors.Period(month, month) for month in MONTHS[:2])
     assert selectors.Figures(county_admin, village, september).values["visits"] == 0
     assert selectors.Figures(county_admin, village, october).values["visits"] == 1
+
+
+def test_a_visit_refreshes_its_month_only(thursdays, helper_wang, households):
+    log(helper_wang, households[0], at(D(2026, 9, 10)))
+    rollups.catch_up()
+    september = PlaceMonth.objects.get(region_id="611103002201", month=D(2026, 9, 1))
+    september.visits = 99  # a mark that computing September again would wipe out
+    september.save()
+    log(helper_wang, households[1], at(D(2026, 10, 8)))
+    rollups.catch_up()
+    assert PlaceMonth.objects.get(region_id="611103002201", month=D(2026, 9, 1)).visits == 99
+    assert PlaceMonth.objects.get(region_id="611103002201", month=D(2026, 10, 1)).visits == 1
