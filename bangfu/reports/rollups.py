@@ -1,14 +1,16 @@
 """Keeping the place roll-ups (``PlaceStock``, ``PlaceMonth``) true to the records.
 
 A place's row is its own records (households, helpers, visits whose place is exactly it)
-plus the rows of the places directly under it; so after a write only the written place and
-the few above it are computed again, whatever the size of the province.
+plus the rows of the places directly under it. After a write, the written place's own
+figures are computed afresh, and the difference from what its row held is added to it and
+to the few places above it, whatever the size of the province.
 
 Which places changed is read from the audit log: every write is audited in its transaction
 with the place it touched, and entries are numbered without gaps in commit order, so
 ``catch_up`` (run before the figures are read) refreshes exactly the places written since
-the rows were made. A change of visit rules changes the schedules of every place under the
-rule's place: all of them are computed again. ``rebuild`` computes every row from scratch.
+the rows were made; a visit or problem only in the months it names. A change of visit
+rules changes the schedules of every place under the rule's place: all of them are
+computed again. ``rebuild`` computes every row from scratch.
 """
 
 import datetime
