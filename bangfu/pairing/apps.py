@@ -8,9 +8,12 @@ class PairingConfig(AppConfig):
     verbose_name = _("Pairing")
 
     def ready(self) -> None:
+        from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection, register
 
-        from . import selectors
+        from . import selectors, services
+
+        follow(services.pairings_follow_household)
 
         register(
             HouseholdSection(

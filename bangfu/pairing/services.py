@@ -549,3 +549,9 @@ def pairings_import(*, actor, rows: list[PairingRow], source: str, commit: bool)
         if result.problems or not commit:
             transaction.set_rollback(True)
     return result
+
+
+def pairings_follow_household(household_id: int, region_code: str) -> None:
+    """A household moved (the registry's audited move, in its transaction): its pairings are
+    read at its new place."""
+    Pairing.objects.filter(household_id=household_id).update(region_id=region_code)

@@ -27,6 +27,7 @@ from bangfu.core.inserts import insert_rows
 from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, unseal
 
+from . import moves
 from .models import HOUSEHOLD_DETAILS, Household, Member, StatusChange
 from .selectors import member_details
 from .services import (
@@ -479,6 +480,8 @@ def _write_changed(actor, incoming: IncomingHousehold, checked: Checked, source:
     assert record is not None
     record.save()
     record.other_causes.set(checked.other_causes)
+    if checked.before is not None and record.region_id != checked.before["region"]:
+        moves.household_moved(record.pk, record.region_id)
     if checked.status_changes:
         _apply_status(record, incoming.status, actor, first=False)
         record.save(update_fields=["status", "monitoring_type"])

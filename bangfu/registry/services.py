@@ -22,6 +22,7 @@ from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, seal, unseal
 from bangfu.core.regions import RegionLevel
 
+from . import moves
 from .models import (
     HOUSEHOLD_DETAILS,
     MEMBER_DETAILS,
@@ -477,6 +478,8 @@ def household_update(*, actor, household_id: int, household: HouseholdInput) -> 
         other_causes = _apply_household(actor, record, household)
         record.save()
         record.other_causes.set(other_causes)
+        if record.region_id != before["region"]:
+            moves.household_moved(record.pk, record.region_id)
         audit.record(
             actor=actor,
             action="household.update",

@@ -8,9 +8,12 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits")
 
     def ready(self) -> None:
+        from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection, register
 
-        from . import selectors
+        from . import selectors, services
+
+        follow(services.visits_follow_household)
 
         register(
             HouseholdSection("visits", "visits/household_section.html", selectors.household_section)

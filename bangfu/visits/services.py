@@ -29,7 +29,7 @@ from bangfu.pairing.models import Helper, Pairing
 from bangfu.registry.models import Household
 
 from . import flags, photos, reminders, rollups, selectors
-from .models import Problem, ReminderSent, Visit, VisitKind, VisitPhoto
+from .models import Problem, ReminderSent, Visit, VisitFlag, VisitKind, VisitMonth, VisitPhoto
 
 # Phones' clocks drift; a visit a few minutes "in the future" is a clock, not a claim.
 CLOCK_SLACK = datetime.timedelta(minutes=10)
@@ -566,3 +566,12 @@ def _remind(helper: Helper, due: list, on: datetime.date, sender: reminders.Send
             after=audit.snapshot(record),
         )
         sender.send(helper, message)
+
+
+def visits_follow_household(household_id: int, region_code: str) -> None:
+    """A household moved (the registry's audited move, in its transaction): its visits,
+    follow-ups, flags and month roll-ups are read at its new place."""
+    Visit.objects.filter(household_id=household_id).update(region_id=region_code)
+    Problem.objects.filter(household_id=household_id).update(region_id=region_code)
+    VisitFlag.objects.filter(visit__household_id=household_id).update(region_id=region_code)
+    VisitMonth.objects.filter(household_id=household_id).update(region_id=region_code)

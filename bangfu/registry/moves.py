@@ -1,0 +1,24 @@
+"""Records of the apps above the registry that keep a copy of their household's place
+(pairings, visits, follow-ups…), so that scoping reads them by index. When a household moves
+to another village or group, they move with it, in the registry's transaction: the new
+village's staff see the household's whole history, and the old village's no longer do.
+
+The registry may not import those apps; each registers, when Django starts
+(``AppConfig.ready``), a function that moves its records of one household.
+"""
+
+from collections.abc import Callable
+
+Follower = Callable[[int, str], None]  # (household id, its new place's code)
+FOLLOWERS: list[Follower] = []
+
+
+def follow(move: Follower) -> None:
+    if move not in FOLLOWERS:
+        FOLLOWERS.append(move)
+
+
+def household_moved(household_id: int, region_code: str) -> None:
+    """Called by the registry's services, inside their transaction, after a move."""
+    for move in FOLLOWERS:
+        move(household_id, region_code)
