@@ -214,6 +214,12 @@ PAGE_PROBES = {
     "pairing:leave": Probe(
         lambda w: {"helper_id": w["helper"].pk}, {"helper_id": 10**9}, ("post",)
     ),
+    "pairing:helper_edit": Probe(
+        lambda w: {"helper_id": w["helper"].pk},
+        {"helper_id": 10**9},
+        ("get", "post"),
+        {"name": "入侵者", "unit_id": "1"},
+    ),
     "pairing:transfer": Probe(
         lambda w: {"helper_id": w["helper"].pk},
         {"helper_id": 10**9},
@@ -299,6 +305,12 @@ API_PROBES = {
     ),
     "helpers_list": Probe(),
     "helper_create": Probe(methods=("post",), data={"name": "入侵者", "unit_id": 10**9}),
+    "helper_update": Probe(
+        lambda w: {"helper_id": w["helper"].pk},
+        {"helper_id": 10**9},
+        ("put",),
+        {"name": "入侵者", "unit_id": 10**9},
+    ),
     "helper_transfer": Probe(
         lambda w: {"helper_id": w["helper"].pk},
         {"helper_id": 10**9},

@@ -184,6 +184,14 @@ def helper_create(request, payload: HelperIn):
     return Status(201, _helper(services.helper_create(actor=request.auth, **payload.dict()), 0))
 
 
+@router.put("/helpers/{helper_id}", response=HelperOut, operation_id="helper_update")
+def helper_update(request, helper_id: int, payload: HelperIn):
+    """Correct a helper's details; an empty ``id_number`` keeps the one on record."""
+    helper = selectors.helper_for(request.auth, helper_id)
+    updated = services.helper_update(actor=request.auth, helper_id=helper.pk, **payload.dict())
+    return _helper(updated, selectors.households_helped(updated))
+
+
 @router.post(
     "/helpers/{helper_id}/transfer", response=list[PairingOut], operation_id="helper_transfer"
 )

@@ -44,7 +44,7 @@ class UnitForm(forms.Form):
 
 class HelperForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    unit_id = forms.ChoiceField(label=_("Unit"))
+    unit_id = forms.TypedChoiceField(label=_("Unit"), coerce=int)
     position = forms.CharField(label=_("Position"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     id_number = forms.CharField(
@@ -55,9 +55,13 @@ class HelperForm(forms.Form):
     )
     party_member = forms.BooleanField(label=_("Party member"), required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit_id"].choices = [(u.pk, u.name) for u in selectors.units_of(user)]
+        if editing:
+            self.fields["id_number"].help_text = _(
+                "Left blank, the ID number on record stays; it is never shown again."
+            )
 
 
 class TransferForm(forms.Form):

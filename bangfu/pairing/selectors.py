@@ -97,6 +97,11 @@ def helper_for(user, helper_id: int) -> Helper:
     return get_visible_or_404(Helper.objects.select_related("unit"), user, pk=helper_id)
 
 
+def households_helped(helper: Helper) -> int:
+    """How many households the helper helps now."""
+    return helper.pairings.filter(ended_on=None).count()
+
+
 def pairing_for(user, pairing_id: int) -> Pairing:
     return get_visible_or_404(
         Pairing.objects.select_related("household", "helper__unit", "unit"), user, pk=pairing_id

@@ -113,28 +113,9 @@ def helper_create(
     """Register a helper (帮扶干部) of a unit; they work where the unit is unless told. With
     ``user_id`` the helper signs in as that account and sees "my households"."""
     require(actor, Capability.MANAGE_PAIRING)
-    if not name.strip():
-        raise DomainError(_("Enter the helper's name."), code="no_name", field="name")
-    login = None
-    if user_id is not None:
-        login = manageable_users(actor).filter(pk=user_id).first()
-        if login is None or Helper.objects.filter(user=login).exists():
-            raise DomainError(
-                _("Choose an account of your places that is no other helper's."),
-                code="bad_login",
-                field="user",
-            )
-    sealed = digest = ""
-    if id_number.strip():
-        person = idnumbers.parse(id_number)
-        digest = lookup_hash(person.value)
-        if Helper.objects.filter(id_number_hash=digest).exists():
-            raise DomainError(
-                _("A helper with this ID number is registered already."),
-                code="id_number_taken",
-                field="id_number",
-            )
-        sealed = seal(person.value)
+    _refuse_no_name(name)
+    login = _helper_login(actor, user_id)
+    sealed, digest = _sealed_id(id_number, None)
     with transaction.atomic():
         unit = _visible(Unit, actor, unit_id)
         helper = Helper.objects.create(
@@ -156,6 +137,82 @@ def helper_create(
             after=audit.snapshot(helper, HELPER_AUDIT_FIELDS),
         )
     return helper
+
+
+def helper_update(
+    *,
+    actor,
+    helper_id: int,
+    name: str,
+    unit_id: int,
+    phone: str = "",
+    position: str = "",
+    party_member: bool = False,
+    id_number: str = "",
+) -> Helper:
+    """Correct a helper's details: name, unit, position, phone, party membership, and the ID
+    number (left blank, the one on record stays). The helper keeps their place and their
+    households; a move to other households is a hand-over."""
+    require(actor, Capability.MANAGE_PAIRING)
+    _refuse_no_name(name)
+    with transaction.atomic():
+        helper = _visible(Helper, actor, helper_id, lock=True)
+        before = audit.snapshot(helper, HELPER_AUDIT_FIELDS)
+        if id_number.strip():
+            helper.id_number_sealed, helper.id_number_hash = _sealed_id(id_number, helper)
+        helper.name, helper.unit = name.strip(), _visible(Unit, actor, unit_id)
+        helper.phone, helper.position = "".join(phone.split()), position.strip()
+        helper.party_member = party_member
+        helper.save()
+        audit.record(
+            actor=actor,
+            action="helper.update",
+            obj=helper,
+            region_code=helper.region_id,
+            before=before,
+            after={
+                **audit.snapshot(helper, HELPER_AUDIT_FIELDS),
+                "id_number_changed": bool(id_number.strip()),
+            },
+        )
+    return helper
+
+
+def _refuse_no_name(name: str) -> None:
+    if not name.strip():
+        raise DomainError(_("Enter the helper's name."), code="no_name", field="name")
+
+
+def _helper_login(actor, user_id: int | None):
+    """The account a helper signs in with: one of the actor's places, no helper's yet."""
+    if user_id is None:
+        return None
+    login = manageable_users(actor).filter(pk=user_id).first()
+    if login is None or Helper.objects.filter(user=login).exists():
+        raise DomainError(
+            _("Choose an account of your places that is no other helper's."),
+            code="bad_login",
+            field="user",
+        )
+    return login
+
+
+def _sealed_id(id_number: str, helper: Helper | None) -> tuple[str, str]:
+    """(sealed, lookup hash) of a helper's ID number, refused if another helper has it."""
+    if not id_number.strip():
+        return "", ""
+    person = idnumbers.parse(id_number)
+    digest = lookup_hash(person.value)
+    holders = Helper.objects.filter(id_number_hash=digest)
+    if helper is not None:
+        holders = holders.exclude(pk=helper.pk)
+    if holders.exists():
+        raise DomainError(
+            _("A helper with this ID number is registered already."),
+            code="id_number_taken",
+            field="id_number",
+        )
+    return seal(person.value), digest
 
 
 HELPER_AUDIT_FIELDS = ["name", "unit", "position", "phone", "party_member", "user", "region"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/", views.units, name="units"),
     path("places/<str:code>/chain/", views.chain, name="chain"),
     path("helpers/", views.helpers, name="helpers"),
+    path("helpers/<int:helper_id>/edit/", views.helper_edit, name="helper_edit"),
     path("helpers/<int:helper_id>/transfer/", views.transfer, name="transfer"),
     path("helpers/<int:helper_id>/leave/", views.leave, name="leave"),
     path("households/<int:household_id>/pair/", views.pair, name="pair"),

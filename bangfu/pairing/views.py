@@ -105,14 +105,9 @@ def units(request):
 def helpers(request):
     """The helpers (帮扶干部) with how many households each helps, and a new one."""
     form = HelperForm(request.POST or None, user=request.user)
-
-    def create():
-        data = {**form.cleaned_data, "unit_id": int(form.cleaned_data["unit_id"])}
-        return services.helper_create(actor=request.user, **data)
-
     if request.method == "POST":
         require(request.user, Capability.MANAGE_PAIRING)
-        if attempt(form, create):
+        if attempt(form, lambda: services.helper_create(actor=request.user, **form.cleaned_data)):
             messages.success(request, _("The helper was registered."))
             return redirect("pairing:helpers")
     return render(
@@ -123,6 +118,40 @@ def helpers(request):
             "helpers": selectors.helpers_of(request.user),
             "transfer_form": TransferForm(user=request.user),
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def helper_edit(request, helper_id):
+    """Correct a helper's details: a new phone number, another unit, a name typed wrong."""
+    helper = selectors.helper_for(request.user, helper_id)
+    form = HelperForm(
+        request.POST or None,
+        user=request.user,
+        editing=True,
+        initial={
+            "name": helper.name,
+            "unit_id": helper.unit_id,
+            "position": helper.position,
+            "phone": helper.phone,
+            "party_member": helper.party_member,
+        },
+    )
+    if request.method == "POST":
+        require(request.user, Capability.MANAGE_PAIRING)
+        if attempt(
+            form,
+            lambda: services.helper_update(
+                actor=request.user, helper_id=helper.pk, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("%(name)s's details were saved.") % {"name": helper.name})
+            return redirect("pairing:helpers")
+    return render(
+        request,
+        "pairing/helper_edit.html",
+        {"helper": helper, "form": form},
         status=400 if form.errors else 200,
     )
 

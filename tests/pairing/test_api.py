@@ -95,3 +95,14 @@ def test_units_helpers_and_transfer_over_the_api(county_admin, signed_in):
     assert [p["helper_name"] for p in moved] == ["李娜"]
     loads = {h["name"]: h["households"] for h in client.get("/api/helpers").json()}
     assert loads == {"王哲铭": 0, "李娜": 1}
+    renamed = client.put(
+        f"/api/helpers/{li['id']}",
+        {"name": "李娜娜", "unit_id": unit["id"], "phone": "13900000003"},
+        content_type="application/json",
+    )
+    assert renamed.status_code == 200
+    assert (renamed.json()["name"], renamed.json()["phone"], renamed.json()["households"]) == (
+        "李娜娜",
+        "13900000003",
+        1,
+    )

@@ -130,3 +130,26 @@ def test_a_helper_with_a_login_sees_their_households(county_admin, helper_wang, 
         services.helper_create(
             actor=county_admin, name="重复", unit_id=unit.pk, user_id=helper_wang.pk
         )
+
+
+def test_a_helper_is_edited_from_the_list(county_admin, signed_in):
+    unit = services.unit_create(
+        actor=county_admin,
+        name="钓台街道办事处",
+        kind="government",
+        level="township",
+        region_code="611103002000",
+    )
+    helper = services.helper_create(actor=county_admin, name="王哲铭", unit_id=unit.pk)
+    client = signed_in(county_admin)
+    assert f"/pairing/helpers/{helper.pk}/edit/" in client.get("/pairing/helpers/").content.decode()
+    form = client.get(f"/pairing/helpers/{helper.pk}/edit/").content.decode()
+    assert 'value="王哲铭"' in form
+    bad = client.post(f"/pairing/helpers/{helper.pk}/edit/", {"name": "", "unit_id": unit.pk})
+    assert bad.status_code == 400
+    saved = client.post(
+        f"/pairing/helpers/{helper.pk}/edit/",
+        {"name": "王哲铭", "unit_id": unit.pk, "phone": "13900000009"},
+    )
+    assert saved.status_code == 302
+    assert Helper.objects.get(pk=helper.pk).phone == "13900000009"

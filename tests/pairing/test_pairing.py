@@ -246,3 +246,53 @@ def test_a_helper_leaves_only_once_their_households_are_handed_over(county_admin
         )
     assert refusal.value.code == "helper_left"
     assert wang not in selectors.helpers_without_households(county_admin)
+
+
+def test_a_helpers_details_are_corrected_and_audited(county_admin, helpers, unit):
+    wang, li = helpers
+    other_unit = services.unit_create(
+        actor=county_admin,
+        name="钓台街道办事处",
+        kind="government",
+        level="township",
+        region_code="611103002000",
+    )
+    services.helper_update(
+        actor=county_admin,
+        helper_id=li.pk,
+        name="李娜",
+        unit_id=unit.pk,
+        id_number=id_number("19850101", "077"),
+    )
+    updated = services.helper_update(
+        actor=county_admin,
+        helper_id=wang.pk,
+        name=" 王哲明 ",
+        unit_id=other_unit.pk,
+        phone="139 0000 0009",
+        position="科员",
+        party_member=True,
+    )
+    assert (updated.name, updated.unit, updated.phone, updated.position, updated.party_member) == (
+        "王哲明",
+        other_unit,
+        "13900000009",
+        "科员",
+        True,
+    )
+    assert updated.region_id == unit.region_id  # the helper keeps their place
+    entry = AuditEntry.objects.filter(action="helper.update").last()
+    assert (entry.before["name"], entry.after["name"]) == ("王哲铭", "王哲明")
+    assert entry.after["id_number_changed"] is False
+    with pytest.raises(DomainError) as taken:
+        services.helper_update(
+            actor=county_admin,
+            helper_id=wang.pk,
+            name="王哲明",
+            unit_id=unit.pk,
+            id_number=id_number("19850101", "077"),
+        )
+    assert taken.value.field == "id_number"
+    with pytest.raises(DomainError) as nameless:
+        services.helper_update(actor=county_admin, helper_id=wang.pk, name=" ", unit_id=unit.pk)
+    assert nameless.value.field == "name"
