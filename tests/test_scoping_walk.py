@@ -210,6 +210,12 @@ PAGE_PROBES = {
         methods=("get", "post"),
         data={"name": "入侵单位", "kind": "government", "level": "county", "region_code": A_PLACE},
     ),
+    "pairing:unit_edit": Probe(
+        lambda w: {"unit_id": w["helper"].unit_id},
+        {"unit_id": 10**9},
+        ("get", "post"),
+        {"name": "入侵单位", "kind": "government", "level": "county"},
+    ),
     "pairing:helpers": Probe(methods=("get", "post"), data={"name": "入侵者", "unit_id": "1"}),
     "pairing:leave": Probe(
         lambda w: {"helper_id": w["helper"].pk}, {"helper_id": 10**9}, ("post",)
@@ -302,6 +308,12 @@ API_PROBES = {
     "unit_create": Probe(
         methods=("post",),
         data={"name": "入侵单位", "kind": "government", "level": "county", "region_code": A_PLACE},
+    ),
+    "unit_update": Probe(
+        lambda w: {"unit_id": w["helper"].unit_id},
+        {"unit_id": 10**9},
+        ("put",),
+        {"name": "入侵单位", "kind": "government", "level": "county"},
     ),
     "helpers_list": Probe(),
     "helper_create": Probe(methods=("post",), data={"name": "入侵者", "unit_id": 10**9}),

@@ -108,12 +108,15 @@ class UnitOut(Schema):
     credit_code: str
 
 
-class UnitIn(Schema):
+class UnitUpdateIn(Schema):
     name: str
     kind: str
     level: str
-    region_code: str
     credit_code: str = ""
+
+
+class UnitIn(UnitUpdateIn):
+    region_code: str
 
 
 class HelperOut(Schema):
@@ -172,6 +175,13 @@ def units_list(request):
 @router.post("/units", response={201: UnitOut}, operation_id="unit_create")
 def unit_create(request, payload: UnitIn):
     return Status(201, _unit(services.unit_create(actor=request.auth, **payload.dict())))
+
+
+@router.put("/units/{unit_id}", response=UnitOut, operation_id="unit_update")
+def unit_update(request, unit_id: int, payload: UnitUpdateIn):
+    """Correct a unit's details; it keeps its place."""
+    unit = selectors.unit_for(request.auth, unit_id)
+    return _unit(services.unit_update(actor=request.auth, unit_id=unit.pk, **payload.dict()))
 
 
 @router.get("/helpers", response=list[HelperOut], operation_id="helpers_list")

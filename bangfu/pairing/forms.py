@@ -37,9 +37,12 @@ class UnitForm(forms.Form):
         help_text=_("For enterprises and social organisations: 18 characters, from the licence."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = place_filter_choices(user)
+        if editing:  # a unit keeps its place: its helpers and pairings are scoped by it
+            del self.fields["region_code"]
+        else:
+            self.fields["region_code"].choices = place_filter_choices(user)
 
 
 class HelperForm(forms.Form):

@@ -83,6 +83,10 @@ def units_of(user) -> QuerySet[Unit]:
     return Unit.objects.visible_to(user).select_related("region").order_by("level", "name")
 
 
+def unit_for(user, unit_id: int) -> Unit:
+    return get_visible_or_404(Unit.objects.select_related("region"), user, pk=unit_id)
+
+
 def helpers_of(user) -> QuerySet[Helper]:
     """The helpers the user may see, each with how many households they help now."""
     return (

@@ -54,32 +54,7 @@ def unit_create(
 ) -> Unit:
     """Register a unit that helps (帮扶单位); its credit code, if given, must be valid."""
     require(actor, Capability.MANAGE_PAIRING)
-    if not name.strip():
-        raise DomainError(_("Enter the unit's name."), code="no_name", field="name")
-    if kind not in UnitKind.values:
-        raise DomainError(_("Choose the kind of unit."), code="bad_kind", field="kind")
-    if level not in UnitLevel.values:
-        raise DomainError(_("Choose the unit's level."), code="bad_level", field="level")
-    code = uscc.compact(credit_code) if credit_code.strip() else ""
-    if code:
-        try:
-            uscc.validate(code)
-        except ValidationError:
-            raise DomainError(
-                _(
-                    "%(code)s is not a valid unified social credit code (18 characters, check "
-                    "character last); copy it from the unit's licence."
-                )
-                % {"code": credit_code},
-                code="bad_credit_code",
-                field="credit_code",
-            ) from None
-        if Unit.objects.filter(credit_code=code).exists():
-            raise DomainError(
-                _("A unit with credit code %(code)s is registered already.") % {"code": code},
-                code="credit_code_taken",
-                field="credit_code",
-            )
+    code = _checked_unit(name, kind, level, credit_code, None)
     with transaction.atomic():
         unit = Unit.objects.create(
             name=name.strip(),
@@ -96,6 +71,63 @@ def unit_create(
             after=audit.snapshot(unit),
         )
     return unit
+
+
+def unit_update(
+    *, actor, unit_id: int, name: str, kind: str, level: str, credit_code: str = ""
+) -> Unit:
+    """Correct a unit's name, kind, level or credit code; it keeps its place and helpers."""
+    require(actor, Capability.MANAGE_PAIRING)
+    with transaction.atomic():
+        unit = _visible(Unit, actor, unit_id, lock=True)
+        code = _checked_unit(name, kind, level, credit_code, unit)
+        before = audit.snapshot(unit)
+        unit.name, unit.kind, unit.level, unit.credit_code = name.strip(), kind, level, code
+        unit.save()
+        audit.record(
+            actor=actor,
+            action="unit.update",
+            obj=unit,
+            region_code=unit.region_id,
+            before=before,
+            after=audit.snapshot(unit),
+        )
+    return unit
+
+
+def _checked_unit(name: str, kind: str, level: str, credit_code: str, unit: Unit | None) -> str:
+    """Refuse a unit's details with the field at fault; answers its credit code, compacted."""
+    if not name.strip():
+        raise DomainError(_("Enter the unit's name."), code="no_name", field="name")
+    if kind not in UnitKind.values:
+        raise DomainError(_("Choose the kind of unit."), code="bad_kind", field="kind")
+    if level not in UnitLevel.values:
+        raise DomainError(_("Choose the unit's level."), code="bad_level", field="level")
+    code = uscc.compact(credit_code) if credit_code.strip() else ""
+    if not code:
+        return ""
+    try:
+        uscc.validate(code)
+    except ValidationError:
+        raise DomainError(
+            _(
+                "%(code)s is not a valid unified social credit code (18 characters, check "
+                "character last); copy it from the unit's licence."
+            )
+            % {"code": credit_code},
+            code="bad_credit_code",
+            field="credit_code",
+        ) from None
+    holders = Unit.objects.filter(credit_code=code)
+    if unit is not None:
+        holders = holders.exclude(pk=unit.pk)
+    if holders.exists():
+        raise DomainError(
+            _("A unit with credit code %(code)s is registered already.") % {"code": code},
+            code="credit_code_taken",
+            field="credit_code",
+        )
+    return code
 
 
 def helper_create(

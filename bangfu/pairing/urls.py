@@ -6,6 +6,7 @@ app_name = "pairing"
 urlpatterns = [
     path("coverage/", views.coverage, name="coverage"),
     path("units/", views.units, name="units"),
+    path("units/<int:unit_id>/edit/", views.unit_edit, name="unit_edit"),
     path("places/<str:code>/chain/", views.chain, name="chain"),
     path("helpers/", views.helpers, name="helpers"),
     path("helpers/<int:helper_id>/edit/", views.helper_edit, name="helper_edit"),

@@ -102,6 +102,37 @@ def units(request):
 
 
 @login_required
+def unit_edit(request, unit_id):
+    """Correct a unit's name, kind, level or credit code."""
+    unit = selectors.unit_for(request.user, unit_id)
+    form = UnitForm(
+        request.POST or None,
+        user=request.user,
+        editing=True,
+        initial={
+            "name": unit.name,
+            "kind": unit.kind,
+            "level": unit.level,
+            "credit_code": unit.credit_code,
+        },
+    )
+    if request.method == "POST":
+        require(request.user, Capability.MANAGE_PAIRING)
+        if attempt(
+            form,
+            lambda: services.unit_update(actor=request.user, unit_id=unit.pk, **form.cleaned_data),
+        ):
+            messages.success(request, _("%(name)s's details were saved.") % {"name": unit.name})
+            return redirect("pairing:units")
+    return render(
+        request,
+        "pairing/unit_edit.html",
+        {"unit": unit, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 def helpers(request):
     """The helpers (帮扶干部) with how many households each helps, and a new one."""
     form = HelperForm(request.POST or None, user=request.user)

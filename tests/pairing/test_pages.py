@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from bangfu.core.errors import DomainError
+from bangfu.core.models import AuditEntry
 from bangfu.pairing import services
 from bangfu.pairing.models import Helper, Pairing
 
@@ -153,3 +154,26 @@ def test_a_helper_is_edited_from_the_list(county_admin, signed_in):
     )
     assert saved.status_code == 302
     assert Helper.objects.get(pk=helper.pk).phone == "13900000009"
+
+
+def test_a_unit_is_edited_from_the_list(county_admin, signed_in):
+    unit = services.unit_create(
+        actor=county_admin,
+        name="钓台街道办事处",
+        kind="government",
+        level="township",
+        region_code="611103002000",
+    )
+    client = signed_in(county_admin)
+    assert f"/pairing/units/{unit.pk}/edit/" in client.get("/pairing/units/").content.decode()
+    bad = client.post(
+        f"/pairing/units/{unit.pk}/edit/",
+        {"name": "钓台街道", "kind": "government", "level": "township", "credit_code": "123"},
+    )
+    assert bad.status_code == 400 and "统一社会信用代码" in bad.content.decode()
+    saved = client.post(
+        f"/pairing/units/{unit.pk}/edit/",
+        {"name": "钓台街道办", "kind": "government", "level": "township"},
+    )
+    assert saved.status_code == 302
+    assert AuditEntry.objects.filter(action="unit.update").count() == 1

@@ -296,3 +296,34 @@ def test_a_helpers_details_are_corrected_and_audited(county_admin, helpers, unit
     with pytest.raises(DomainError) as nameless:
         services.helper_update(actor=county_admin, helper_id=wang.pk, name=" ", unit_id=unit.pk)
     assert nameless.value.field == "name"
+
+
+def test_a_units_details_are_corrected_and_audited(county_admin, unit):
+    services.unit_create(
+        actor=county_admin,
+        name="某公司",
+        kind="private_enterprise",
+        level="county",
+        region_code="611103000000",
+        credit_code="91110000600037341L",
+    )
+    with pytest.raises(DomainError) as taken:
+        services.unit_update(
+            actor=county_admin,
+            unit_id=unit.pk,
+            name="沣西新城管委会",
+            kind="government",
+            level="county",
+            credit_code="91110000600037341L",
+        )
+    assert taken.value.field == "credit_code"
+    updated = services.unit_update(
+        actor=county_admin,
+        unit_id=unit.pk,
+        name=" 沣西新城管理委员会 ",
+        kind="government",
+        level="county",
+    )
+    assert (updated.name, updated.region_id) == ("沣西新城管理委员会", "611103000000")
+    entry = AuditEntry.objects.filter(action="unit.update").last()
+    assert (entry.before["name"], entry.after["name"]) == ("沣西新城管委会", "沣西新城管理委员会")
