@@ -105,29 +105,33 @@ def units(request):
 def unit_edit(request, unit_id):
     """Correct a unit's name, kind, level or credit code."""
     unit = selectors.unit_for(request.user, unit_id)
-    form = UnitForm(
-        request.POST or None,
-        user=request.user,
-        editing=True,
-        initial={
-            "name": unit.name,
-            "kind": unit.kind,
-            "level": unit.level,
-            "credit_code": unit.credit_code,
-        },
+    return _edit(
+        request,
+        unit,
+        UnitForm,
+        lambda data: services.unit_update(actor=request.user, unit_id=unit.pk, **data),
+        _("The unit stays at %(place)s, with its helpers.") % {"place": unit.region.name},
+        "pairing:units",
     )
+
+
+def _edit(request, record, form_class, update, note: str, back: str):
+    """The page that corrects a unit or a helper: its form filled from the record, saved
+    through ``update`` (the audited service), then back to the list."""
+    # The fields are named as the record's attributes; the sealed ID number is not one, so
+    # it is never filled in.
+    fields = [name for name in form_class.base_fields if hasattr(record, name)]
+    initial = {name: getattr(record, name) for name in fields}
+    form = form_class(request.POST or None, user=request.user, editing=True, initial=initial)
     if request.method == "POST":
         require(request.user, Capability.MANAGE_PAIRING)
-        if attempt(
-            form,
-            lambda: services.unit_update(actor=request.user, unit_id=unit.pk, **form.cleaned_data),
-        ):
-            messages.success(request, _("%(name)s's details were saved.") % {"name": unit.name})
-            return redirect("pairing:units")
+        if attempt(form, lambda: update(form.cleaned_data)):
+            messages.success(request, _("%(name)s's details were saved.") % {"name": record.name})
+            return redirect(back)
     return render(
         request,
-        "pairing/unit_edit.html",
-        {"unit": unit, "form": form},
+        "pairing/edit.html",
+        {"record": record, "form": form, "note": note, "back": back},
         status=400 if form.errors else 200,
     )
 
@@ -157,33 +161,16 @@ def helpers(request):
 def helper_edit(request, helper_id):
     """Correct a helper's details: a new phone number, another unit, a name typed wrong."""
     helper = selectors.helper_for(request.user, helper_id)
-    form = HelperForm(
-        request.POST or None,
-        user=request.user,
-        editing=True,
-        initial={
-            "name": helper.name,
-            "unit_id": helper.unit_id,
-            "position": helper.position,
-            "phone": helper.phone,
-            "party_member": helper.party_member,
-        },
-    )
-    if request.method == "POST":
-        require(request.user, Capability.MANAGE_PAIRING)
-        if attempt(
-            form,
-            lambda: services.helper_update(
-                actor=request.user, helper_id=helper.pk, **form.cleaned_data
-            ),
-        ):
-            messages.success(request, _("%(name)s's details were saved.") % {"name": helper.name})
-            return redirect("pairing:helpers")
-    return render(
+    return _edit(
         request,
-        "pairing/helper_edit.html",
-        {"helper": helper, "form": form},
-        status=400 if form.errors else 200,
+        helper,
+        HelperForm,
+        lambda data: services.helper_update(actor=request.user, helper_id=helper.pk, **data),
+        _(
+            "Their households stay theirs; to give them to someone else, use “Hand over” on "
+            "the list of helpers."
+        ),
+        "pairing:helpers",
     )
 
 
