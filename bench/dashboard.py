@@ -52,7 +52,6 @@ import datetime
 import io
 import json
 import math
-import os
 import pstats
 import random
 import re
@@ -64,18 +63,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from province import DB_NAME, PROVINCE, build_places, setup_django
 
 TARGET_P50_MS, TARGET_RATIO = 100, 100
-PROVINCE = "610000000000"
 PAIRED_SINCE = datetime.date(2025, 1, 1)
 FIXED_DAYS = "每周四"
 REBUILD_UP_TO = 100_000  # above this, roll-ups are built by SQL (see choose_rollups)
 SAMPLE_HOUSEHOLDS = 200  # roll-up rows compared with rollups.compute
 MIN_RUNS = 3  # timed runs kept even when a case is over its time budget
 CHUNK = 100_000  # rows an INSERT batch
-DB_NAME = "bench.sqlite3"
 META_NAME = "bench.json"
 NOTES = [
     "送米面油，讲解政策",
@@ -130,23 +126,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def setup_django(var_dir: str) -> None:
-    os.environ["BANGFU_VAR_DIR"] = var_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-    os.environ.pop("DATABASE_URL", None)  # the benchmark is about SQLite
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    # The test settings use an in-memory database only under the test runner; here the
-    # file in var_dir is the database.
-    settings.DATABASES["default"]["NAME"] = str(Path(var_dir) / DB_NAME)
-    settings.ALLOWED_HOSTS.append("testserver")
-    call_command("migrate", verbosity=0)
-
-
 # ---------------------------------------------------------------------------------------------
 # Building the data set
 
@@ -187,32 +166,6 @@ def last_months(count: int, today: datetime.date) -> list[datetime.date]:
         month = (month - datetime.timedelta(days=1)).replace(day=1)
         months.append(month)
     return months[::-1]
-
-
-def build_places() -> list[str]:
-    """The province, its cities, counties, townships and villages; answers the villages."""
-    from bangfu.core.models import Region
-
-    villages_per_township, townships_per_county, counties = 20, 10, 50
-    regions = [Region(PROVINCE, "陕西省", 1)]
-    villages = []
-    for c in range(counties):
-        city = f"61{c // 10 + 1:02d}"
-        if c % 10 == 0:
-            regions.append(Region(f"{city}00000000", f"市{city}", 2, parent_id=PROVINCE))
-        county = f"{city}{c % 10 + 1:02d}"
-        regions.append(Region(f"{county}000000", f"县{county}", 3, parent_id=f"{city}00000000"))
-        for t in range(townships_per_county):
-            township = f"{county}{t + 1:03d}"
-            regions.append(
-                Region(f"{township}000", f"镇{township}", 4, parent_id=f"{county}000000")
-            )
-            for v in range(villages_per_township):
-                code = f"{township}{v + 201:03d}"
-                regions.append(Region(code, f"村{code}", 5, parent_id=f"{township}000"))
-                villages.append(code)
-    Region.objects.bulk_create(regions, batch_size=5000)
-    return villages
 
 
 def build_people(county: str):

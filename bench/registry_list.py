@@ -10,33 +10,12 @@ bulk inserts; what is timed is the real path. Target: each page under 200 ms.
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def setup_django(var_dir: str) -> None:
-    os.environ["BANGFU_VAR_DIR"] = var_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
-    os.environ.pop("DATABASE_URL", None)  # the benchmark is about SQLite
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    # The test settings use an in-memory database only under the test runner; here the
-    # file in var_dir is the database.
-    settings.DATABASES["default"]["NAME"] = str(Path(var_dir) / "bench.sqlite3")
-    settings.ALLOWED_HOSTS.append("testserver")
-    call_command("migrate", verbosity=0)
+from province import build_places, setup_django
 
 
 def build(households: int, rng: random.Random) -> None:
@@ -44,29 +23,11 @@ def build(households: int, rng: random.Random) -> None:
     from stdnum.cn.ric import calc_check_digit
 
     from bangfu.accounts.models import RoleGrant, User
-    from bangfu.core.models import Code, Region
+    from bangfu.core.models import Code
     from bangfu.core.protection import lookup_hash, seal
     from bangfu.registry.models import Household, Member
 
-    villages_per_township, townships_per_county, counties = 20, 10, 50
-    regions = [Region("610000000000", "陕西省", 1)]
-    villages = []
-    for c in range(counties):
-        city = f"61{c // 10 + 1:02d}"
-        if c % 10 == 0:
-            regions.append(Region(f"{city}00000000", f"市{city}", 2, parent_id="610000000000"))
-        county = f"{city}{c % 10 + 1:02d}"
-        regions.append(Region(f"{county}000000", f"县{county}", 3, parent_id=f"{city}00000000"))
-        for t in range(townships_per_county):
-            township = f"{county}{t + 1:03d}"
-            regions.append(
-                Region(f"{township}000", f"镇{township}", 4, parent_id=f"{county}000000")
-            )
-            for v in range(villages_per_township):
-                code = f"{township}{v + 201:03d}"
-                regions.append(Region(code, f"村{code}", 5, parent_id=f"{township}000"))
-                villages.append(code)
-    Region.objects.bulk_create(regions, batch_size=5000)
+    villages = build_places()
     codes = {(c.kind, c.value): c.pk for c in Code.objects.all()}
     causes = [codes[("poverty_cause", v)] for v in ("1", "1", "1", "2", "2", "3", "7", "8", "9")]
     statuses = ["out_with_policy"] * 8 + ["monitored", "risk_cleared"]

@@ -133,14 +133,19 @@ def test_a_helper_with_a_login_sees_their_households(county_admin, helper_wang, 
         )
 
 
-def test_a_helper_is_edited_from_the_list(county_admin, signed_in):
-    unit = services.unit_create(
+@pytest.fixture
+def township_unit(county_admin):
+    return services.unit_create(
         actor=county_admin,
         name="钓台街道办事处",
         kind="government",
         level="township",
         region_code="611103002000",
     )
+
+
+def test_a_helper_is_edited_from_the_list(county_admin, signed_in, township_unit):
+    unit = township_unit
     helper = services.helper_create(actor=county_admin, name="王哲铭", unit_id=unit.pk)
     client = signed_in(county_admin)
     assert f"/pairing/helpers/{helper.pk}/edit/" in client.get("/pairing/helpers/").content.decode()
@@ -156,14 +161,8 @@ def test_a_helper_is_edited_from_the_list(county_admin, signed_in):
     assert Helper.objects.get(pk=helper.pk).phone == "13900000009"
 
 
-def test_a_unit_is_edited_from_the_list(county_admin, signed_in):
-    unit = services.unit_create(
-        actor=county_admin,
-        name="钓台街道办事处",
-        kind="government",
-        level="township",
-        region_code="611103002000",
-    )
+def test_a_unit_is_edited_from_the_list(county_admin, signed_in, township_unit):
+    unit = township_unit
     client = signed_in(county_admin)
     assert f"/pairing/units/{unit.pk}/edit/" in client.get("/pairing/units/").content.decode()
     bad = client.post(

@@ -1,0 +1,55 @@
+"""What the province-scale benchmarks share: Django on a SQLite file of their own, and a
+province-shaped place tree (5 cities, 50 counties, 500 townships, 10,000 villages)."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PROVINCE = "610000000000"
+DB_NAME = "bench.sqlite3"
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ["BANGFU_VAR_DIR"] = var_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    os.environ.pop("DATABASE_URL", None)  # the benchmarks are about SQLite
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # The test settings use an in-memory database only under the test runner; here the
+    # file in var_dir is the database.
+    settings.DATABASES["default"]["NAME"] = str(Path(var_dir) / DB_NAME)
+    settings.ALLOWED_HOSTS.append("testserver")
+    call_command("migrate", verbosity=0)
+
+
+def build_places() -> list[str]:
+    """The province, its cities, counties, townships and villages; answers the villages."""
+    from bangfu.core.models import Region
+
+    villages_per_township, townships_per_county, counties = 20, 10, 50
+    regions = [Region(PROVINCE, "陕西省", 1)]
+    villages = []
+    for c in range(counties):
+        city = f"61{c // 10 + 1:02d}"
+        if c % 10 == 0:
+            regions.append(Region(f"{city}00000000", f"市{city}", 2, parent_id=PROVINCE))
+        county = f"{city}{c % 10 + 1:02d}"
+        regions.append(Region(f"{county}000000", f"县{county}", 3, parent_id=f"{city}00000000"))
+        for t in range(townships_per_county):
+            township = f"{county}{t + 1:03d}"
+            regions.append(
+                Region(f"{township}000", f"镇{township}", 4, parent_id=f"{county}000000")
+            )
+            for v in range(villages_per_township):
+                code = f"{township}{v + 201:03d}"
+                regions.append(Region(code, f"村{code}", 5, parent_id=f"{township}000"))
+                villages.append(code)
+    Region.objects.bulk_create(regions, batch_size=5000)
+    return villages
