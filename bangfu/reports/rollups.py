@@ -122,9 +122,9 @@ def rule_place(code: str, ruled: set[str]) -> str:
 
 @cache
 def _fixed_utc_offset() -> int | None:
-    """Minutes east of UTC if the time zone keeps one offset in every month of 2000-2099
-    (China's does), else None."""
-    zone = timezone.get_current_timezone()
+    """Minutes east of UTC if the installation's time zone keeps one offset in every month of
+    2000-2099 (China's does), else None."""
+    zone = timezone.get_default_timezone()
     offsets = {
         zone.utcoffset(datetime.datetime(year, month, 15))
         for year in range(2000, 2100)
