@@ -136,3 +136,31 @@ class Code(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    CHECKED = "checked", _("Checked: see the preview")
+    REFUSED = "refused", _("Has errors: nothing was imported")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Work on a file that runs in the background (an import, an export, a village's
+    handbooks), with its progress. A job belongs to the person who started it; nobody else
+    sees it (its file may hold their places' data)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    phase = models.CharField(max_length=20, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    path = models.CharField(max_length=300)  # under var/, where the file is kept
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core.models import Job
+
 
 class HeaderSynonym(models.Model):
     """Another name a sheet uses for one of our columns (表头同义词), added by an administrator."""
@@ -22,33 +24,6 @@ class HeaderSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.synonym} → {self.column}"
-
-
-class JobState(models.TextChoices):
-    QUEUED = "queued", _("Waiting to start")
-    RUNNING = "running", _("Running")
-    CHECKED = "checked", _("Checked: see the preview")
-    REFUSED = "refused", _("Has errors: nothing was imported")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class Job(models.Model):
-    """Work on a file that runs in the background, with its progress. A job belongs to the
-    person who started it; nobody else sees it (its file may hold their places' data)."""
-
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
-    phase = models.CharField(max_length=20, blank=True)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)
-    path = models.CharField(max_length=300)  # under var/, where the file is kept
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at"]
 
 
 class ImportKind(models.TextChoices):

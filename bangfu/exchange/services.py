@@ -10,17 +10,17 @@ what the file says then, checked against the registry as it is then.
 import contextlib
 import gc
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bangfu.core import audit
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
+from bangfu.core.jobs import stored_path
+from bangfu.core.models import JobState
 from bangfu.core.protection import unseal
 from bangfu.core.tables import write_table
 from bangfu.pairing.services import pairings_import
@@ -30,7 +30,7 @@ from bangfu.registry.bulk import ImportRefused, households_check, households_imp
 from . import households, selectors, sheets, writing
 from . import pairings as pairing_sheet
 from .columns import BY_KEY, COLUMNS
-from .models import ExportJob, HeaderSynonym, ImportJob, ImportKind, ImportProblem, JobState
+from .models import ExportJob, HeaderSynonym, ImportJob, ImportKind, ImportProblem
 
 NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.HOUSEHOLDS: Capability.EDIT_REGISTRY,
@@ -38,12 +38,6 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
 }
 UPLOADS = "imports"
 EXPORTS = "exports"
-
-
-def _stored(folder: str, suffix: str) -> Path:
-    directory = Path(settings.VAR_DIR) / folder
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory / f"{uuid.uuid4().hex}{suffix}"
 
 
 def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSEHOLDS) -> ImportJob:
@@ -57,7 +51,7 @@ def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSE
             code="bad_file",
             field="file",
         )
-    path = _stored(UPLOADS, suffix)
+    path = stored_path(UPLOADS, suffix)
     with path.open("wb") as target:
         for chunk in chunks:
             target.write(chunk)
@@ -307,7 +301,7 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
 def import_error_sheet(*, actor, job_id: int) -> Path:
     """The uploaded file with an error column added (to fix and upload again)."""
     job = selectors.import_for(actor, job_id)
-    target = _stored(UPLOADS, ".errors.xlsx")
+    target = stored_path(UPLOADS, ".errors.xlsx")
     writing.error_sheet(
         Path(job.path), target, job.problems.values_list("sheet", "row", "reason").iterator()
     )
@@ -346,7 +340,7 @@ def export_request(*, actor, filters: dict, full_ids: bool) -> ExportJob:
             list_name="households",
             filters=filters,
             full_ids=full_ids,
-            path=str(_stored(EXPORTS, ".xlsx")),
+            path=str(stored_path(EXPORTS, ".xlsx")),
         )
         audit.record(
             actor=actor,
@@ -411,8 +405,3 @@ def export_write(*, job_id: int, progress=None) -> ExportJob:
                 after={"filters": job.filters, "people": people},
             )
     return job
-
-
-def job_failed(*, job: ImportJob | ExportJob, reason: str) -> None:
-    """A task that stopped on an unexpected error says so on its page, rather than spin."""
-    type(job).objects.filter(pk=job.pk).update(state=JobState.FAILED, message=reason, phase="")

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import attempt
+from bangfu.core.models import JobState
 from bangfu.core.tables import XLSX
 from bangfu.registry.forms import HouseholdFilterForm
 from bangfu.registry.selectors import HouseholdFilters
 
 from . import selectors, services, tasks, writing
 from .forms import ExportForm, SynonymForm, UploadForm
-from .models import JobState
 
 PROBLEMS_SHOWN = 500
 

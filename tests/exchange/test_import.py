@@ -9,7 +9,7 @@ from django.utils import translation
 
 from bangfu.core.models import AuditEntry
 from bangfu.exchange import services
-from bangfu.exchange.models import JobState
+from bangfu.core.models import JobState
 from bangfu.registry.models import Household, Member
 
 from .corpus import (

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.roles import Role
+from bangfu.core.models import JobState
 from bangfu.exchange import selectors, services
-from bangfu.exchange.models import JobState
 
 
 class Command(BaseCommand):
