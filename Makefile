@@ -25,9 +25,7 @@ run: setup
 	@echo "bangfu: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@# Imports and exports run in the background worker, which stops with the server.
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-	@# A village's handbook PDF is laid out in the request: more than gunicorn's default 30 s
-	@# for a large village (see docs/operations.md).
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 300 --access-logfile -
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -26,6 +26,7 @@ from bangfu.pairing.models import Pairing, Responsibility
 from bangfu.pairing.services import helper_create, pairing_start, unit_create
 from bangfu.registry.models import Household, Member
 from bangfu.registry.services import household_register
+from bangfu.reports.services import handbook_request, handbook_write
 from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
@@ -70,6 +71,10 @@ def _an_import(world):
 
 def _an_export(world):
     return {"job_id": world["export_job"].pk}
+
+
+def _a_handbook_job(world):
+    return {"job_id": world["handbook_job"].pk}
 
 
 def _a_visit(world):
@@ -270,7 +275,11 @@ PAGE_PROBES = {
         {"name": "入侵者", "id_number": "11010519491231002X"},
     ),
     "reports:handbook_household": Probe(_a_household, {"household_id": 10**9}),
-    "reports:handbook_place": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
+    "reports:handbook_place": Probe(
+        lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}, ("get", "post")
+    ),
+    "reports:handbook_job": Probe(_a_handbook_job, {"job_id": 10**9}),
+    "reports:handbook_job_file": Probe(_a_handbook_job, {"job_id": 10**9}),
 }
 
 HOUSEHOLD_JSON = {
@@ -483,6 +492,10 @@ def county_a(county_admin, township_staff):
     )
     export_job = export_request(actor=county_admin, filters={}, full_ids=False)
     export_write(job_id=export_job.pk)
+    handbook_job = handbook_request(
+        actor=county_admin, region_code=household.region_id, full_ids=False, language="zh-hans"
+    )
+    handbook_write(job_id=handbook_job.pk)
     return {
         "policy": policy,
         "township_staff": township_staff,
@@ -490,6 +503,7 @@ def county_a(county_admin, township_staff):
         "household": household,
         "import_job": import_job,
         "export_job": export_job,
+        "handbook_job": handbook_job,
         "pairing": pairing,
         "helper": helper,
         "visit": visit,

@@ -21,7 +21,9 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from bangfu.core.errors import DomainError
 from bangfu.core.models import Region
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import trail_of
@@ -47,6 +49,19 @@ TEMPLATE = "reports/handbook.html"
 # The places a handbook is made for in one go: a county's would run to thousands of pages in
 # one request, so they are made village by village (or group by group).
 HANDBOOK_LEVELS = (RegionLevel.VILLAGE, RegionLevel.GROUP)
+
+
+def refuse_above_village(region: Region) -> None:
+    """A county's or township's handbooks would run to thousands of pages in one file."""
+    if region.level not in HANDBOOK_LEVELS:
+        raise DomainError(
+            _(
+                "Handbooks are printed village by village: choose a village or a village "
+                "group under %(place)s."
+            )
+            % {"place": region.name},
+            code="not_a_village",
+        )
 
 
 @dataclass

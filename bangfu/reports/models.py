@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from bangfu.core.models import Region
+from bangfu.core.models import Job, Region
 from bangfu.core.scoping import RegionalQuerySet
 
 
@@ -76,3 +76,15 @@ class RollupHead(models.Model):
 
     def __str__(self) -> str:
         return f"place roll-ups at audit #{self.last_seq}"
+
+
+class HandbookJob(Job):
+    """A village's (or group's) handbooks, made into one PDF by the background worker: a
+    large village takes minutes to lay out."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    full_ids = models.BooleanField(default=False)
+    language = models.CharField(max_length=10)  # the reader's, as the page was in
+
+    def __str__(self) -> str:
+        return f"handbooks of {self.region_id}"

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Code, Region
 from bangfu.core.regions import code_range
 from bangfu.core.selectors import children_of, top_places
@@ -30,7 +31,7 @@ from bangfu.visits.schedule import Schedules, month_schedule
 
 from . import rollups
 from .indicators import INDICATORS
-from .models import PlaceMonth, PlaceStock
+from .models import HandbookJob, PlaceMonth, PlaceStock
 from .rollups import FLOWS
 
 MOST_MONTHS = 24
@@ -76,6 +77,14 @@ def period_from(month: str = "", first: str = "", last: str = "") -> Period:
         return Period(start, end)
     chosen = visits.parse_month(month)
     return Period(chosen, chosen)
+
+
+def handbook_job_for(user, job_id: int) -> HandbookJob:
+    """A village's handbooks job, for the person who asked for it only."""
+    job = HandbookJob.objects.select_related("region").filter(owner=user, pk=job_id).first()
+    if job is None:
+        raise OutOfScope()
+    return job
 
 
 def _flows(parts: list[visits.Compliance]) -> dict[str, Any]:

@@ -12,4 +12,6 @@ urlpatterns = [
         name="handbook_household",
     ),
     path("handbook/places/<str:code>/", views.handbook_place, name="handbook_place"),
+    path("handbook/jobs/<int:job_id>/", views.handbook_job, name="handbook_job"),
+    path("handbook/jobs/<int:job_id>/file.pdf", views.handbook_job_file, name="handbook_job_file"),
 ]

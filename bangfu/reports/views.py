@@ -1,3 +1,4 @@
+from pathlib import Path
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -5,14 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from bangfu.core.errors import DomainError
+from bangfu.core.models import JobState
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import place_filter_choices, region_for, trail_of
 from bangfu.core.tables import xlsx_response
 from bangfu.registry.selectors import household_for
 
-from . import documents, handbook, selectors
+from . import documents, handbook, selectors, services, tasks
 from .indicators import INDICATORS
 from .templatetags.figures import figure
 
@@ -179,22 +183,42 @@ def handbook_household(request, household_id):
 @login_required
 def handbook_place(request, code):
     """The handbooks of every open household of a village or village group, by household
-    number, in one PDF. A place above a village is refused: its handbooks run to thousands of
-    pages, so they are made village by village."""
+    number, in one PDF, made by the background worker (a large village takes minutes). A
+    place above a village is refused: its handbooks are made village by village."""
     region = region_for(request.user, code)
-    if region.level not in handbook.HANDBOOK_LEVELS:
-        messages.error(
-            request,
-            _(
-                "Handbooks are printed village by village: choose a village or a village "
-                "group under %(place)s."
+    try:
+        handbook.refuse_above_village(region)
+        if request.method == "POST":
+            job = services.handbook_request(
+                actor=request.user,
+                region_code=region.code,
+                full_ids=_wants_full_ids(request),
+                language=get_language(),
             )
-            % {"place": region.name},
-        )
+            tasks.write_handbook.enqueue(job.pk)
+            return redirect("reports:handbook_job", job_id=job.pk)
+    except DomainError as refusal:
+        messages.error(request, refusal.message)
         return redirect("core:place_detail", code=region.code)
-    households = list(handbook.handbook_households(request.user, region))
-    if not households:
-        messages.info(request, _("%(place)s has no open household.") % {"place": region.name})
-        return redirect("core:place_detail", code=region.code)
-    pdf = handbook.render_handbook(request.user, households, full_ids=_wants_full_ids(request))
-    return _pdf_response(pdf, region.name, region.code)
+    return render(
+        request,
+        "reports/handbook_place.html",
+        {"region": region, "full_ids": _wants_full_ids(request)},
+    )
+
+
+@login_required
+def handbook_job(request, job_id):
+    """Where a village's handbooks stand; the page asks again every few seconds until done."""
+    job = selectors.handbook_job_for(request.user, job_id)
+    running = job.state in (JobState.QUEUED, JobState.RUNNING)
+    template = "reports/handbook_job_state.html" if request.htmx else "reports/handbook_job.html"
+    return render(request, template, {"job": job, "running": running})
+
+
+@login_required
+def handbook_job_file(request, job_id):
+    job = selectors.handbook_job_for(request.user, job_id)
+    if job.state != JobState.DONE:
+        return redirect("reports:handbook_job", job_id=job.pk)
+    return _pdf_response(Path(job.path).read_bytes(), job.region.name, job.region.code)

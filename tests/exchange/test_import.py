@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from bangfu.core.models import AuditEntry
+from bangfu.core.models import AuditEntry, JobState
 from bangfu.exchange import services
-from bangfu.core.models import JobState
 from bangfu.registry.models import Household, Member
 
 from .corpus import (

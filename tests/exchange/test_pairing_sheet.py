@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
-from bangfu.exchange import services
 from bangfu.core.models import JobState
+from bangfu.exchange import services
 from bangfu.exchange.models import ImportKind
 from bangfu.pairing import services as pairing
 from bangfu.pairing.models import Pairing

@@ -160,6 +160,17 @@ def download(client, user, name: str, query: str = "", **kwargs):
     return client.get(reverse(f"reports:{name}", kwargs=kwargs) + query)
 
 
+def village_pdf(client, user, code: str, query: str = ""):
+    """Ask for a village's handbooks as its page does; the tests' worker runs the job at
+    once, so the job's page offers the file."""
+    client.force_login(user)
+    started = client.post(reverse("reports:handbook_place", kwargs={"code": code}) + query)
+    assert started.status_code == 302 and "/handbook/jobs/" in started["Location"]
+    job_page = client.get(started["Location"]).content.decode()
+    assert "file.pdf" in job_page
+    return client.get(started["Location"] + "file.pdf")
+
+
 def test_rare_name_characters_print_with_no_missing_glyph(rare, county_admin, caplog):
     named = ", ".join([*(f'"{family}"' for family in FONTS[:-1]), FONTS[-1]])
     assert f"font-family: {named};" in TEMPLATE.read_text()
@@ -247,7 +258,7 @@ def test_a_village_pdf_holds_each_household_from_a_new_page_in_number_order(
         members=[member_input(id_number=id_number("19700101", "999"))],
         status=first_status(),
     )
-    response = download(client, county_admin, "handbook_place", code=VILLAGE)
+    response = village_pdf(client, county_admin, VILLAGE)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     name = quote(f"{gettext('Household handbook')}-马家寨村.pdf", safe="")
@@ -320,3 +331,33 @@ def test_reads_do_not_grow_with_a_households_visits_or_members(rare, li, county_
     )
     assert queries([rare]) == before
     assert queries([plain, rare]) < queries([plain]) + before
+
+
+def test_a_village_job_is_its_owners_audited_and_says_when_it_failed(
+    rare, county_admin, leader, client, monkeypatch
+):
+    client.force_login(county_admin)
+    started = client.post(reverse("reports:handbook_place", kwargs={"code": VILLAGE}))
+    job_page = started["Location"]
+    entry = AuditEntry.objects.filter(action="handbook.request").get()
+    assert (entry.region_code, entry.after["households"]) == (VILLAGE, 1)
+    client.force_login(leader)  # the same county, but not the one who asked
+    assert client.get(job_page).status_code == 404
+    assert client.get(job_page + "file.pdf").status_code == 404
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr("bangfu.reports.handbook.render_handbook", broken)
+    client.force_login(county_admin)
+    failed = client.post(reverse("reports:handbook_place", kwargs={"code": VILLAGE}))
+    page = client.get(failed["Location"]).content.decode()
+    assert "layout failed" not in page and 'role="alert"' in page
+    assert client.get(failed["Location"] + "file.pdf").status_code == 302
+
+
+def test_full_id_numbers_need_the_right_before_the_job_starts(rare, leader, client):
+    client.force_login(leader)
+    url = reverse("reports:handbook_place", kwargs={"code": VILLAGE})
+    assert client.post(url + "?full=1").status_code == 403
+    assert not AuditEntry.objects.filter(action="handbook.request").exists()
