@@ -79,6 +79,11 @@ def period_from(month: str = "", first: str = "", last: str = "") -> Period:
     return Period(chosen, chosen)
 
 
+def handbook_jobs_of(user, region: Region) -> list[HandbookJob]:
+    """The asker's latest handbook jobs for a village, to come back to one still running."""
+    return list(HandbookJob.objects.filter(owner=user, region=region).order_by("-pk")[:5])
+
+
 def handbook_job_for(user, job_id: int) -> HandbookJob:
     """A village's handbooks job, for the person who asked for it only."""
     job = HandbookJob.objects.select_related("region").filter(owner=user, pk=job_id).first()

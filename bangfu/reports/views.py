@@ -203,7 +203,11 @@ def handbook_place(request, code):
     return render(
         request,
         "reports/handbook_place.html",
-        {"region": region, "full_ids": _wants_full_ids(request)},
+        {
+            "region": region,
+            "full_ids": _wants_full_ids(request),
+            "jobs": selectors.handbook_jobs_of(request.user, region),
+        },
     )
 
 

@@ -341,7 +341,11 @@ def test_a_village_job_is_its_owners_audited_and_says_when_it_failed(
     job_page = started["Location"]
     entry = AuditEntry.objects.filter(action="handbook.request").get()
     assert (entry.region_code, entry.after["households"]) == (VILLAGE, 1)
+    listed = client.get(reverse("reports:handbook_place", kwargs={"code": VILLAGE}))
+    assert job_page in listed.content.decode()  # to come back to it from the village
     client.force_login(leader)  # the same county, but not the one who asked
+    listed = client.get(reverse("reports:handbook_place", kwargs={"code": VILLAGE}))
+    assert job_page not in listed.content.decode()
     assert client.get(job_page).status_code == 404
     assert client.get(job_page + "file.pdf").status_code == 404
 
