@@ -3,9 +3,12 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import values
 from .errors import DomainError
+from .models import DataIssue
 from .policies import REGISTRY
 
 # A browser's date picker takes only ISO dates, whatever the language's own date format.
@@ -15,6 +18,24 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def show_refusal(form: forms.Form, refusal: DomainError) -> None:
     """Put a service's refusal on the field it names, or on the form as a whole."""
     form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal.message))
+
+
+class RuledForm(forms.Form):
+    """A form whose fields take the hints of a model's value rules (``maxlength``, ``min``,
+    ``max``), so a browser helps before sending. The rules themselves are the service's:
+    it refuses what breaks them, on the field, exactly as it refuses the API and imports.
+    ``rule_names`` maps a form field to a model field of another name."""
+
+    rules_of: type[models.Model] | None = None
+    rule_names: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = getattr(self.rules_of, "value_rules", {})
+        for name, field in self.fields.items():
+            rule = self.rule_names.get(name, name)
+            if rule in rules:
+                field.widget.attrs.update(values.html_attrs(self.rules_of, rule))
 
 
 T = TypeVar("T")
@@ -64,3 +85,12 @@ class CodeAddForm(forms.Form):
 class CodeUpdateForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=100)
     retired = forms.BooleanField(label=_("Retired"), required=False)
+
+
+class DataIssueResolveForm(RuledForm):
+    rules_of = DataIssue
+
+    resolution = forms.CharField(
+        label=_("How it was resolved"),
+        help_text=_("For example: the person moved; the number was mistyped and corrected."),
+    )
