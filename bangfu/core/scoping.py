@@ -72,7 +72,7 @@ def scope_q(user, field: str = "region_code", within=None) -> Q:
 
 def covers(user, code: str | None) -> bool:
     """Whether ``code`` lies in the user's places (for checks on one value, e.g. before a write)."""
-    if not code:
+    if not code or not (code.isascii() and code.isdigit()):
         return False
     return any(lo <= code < hi for lo, hi in user_ranges(user))
 

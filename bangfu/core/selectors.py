@@ -2,14 +2,19 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .capabilities import Capability, require
 from .codes import KINDS, CodeKind
-from .models import AuditEntry, Code, Policy, Region
+from .models import AuditEntry, Code, DataIssue, Policy, Region
 from .policies import Effective, PolicyKey, effective_policies
 from .regions import RegionLevel, ancestor_codes
-from .scoping import get_visible_or_404
+from .scoping import get_visible_or_404, scope_q
+
+
+def may_be_code(text: str) -> bool:
+    """Whether ``text`` could be an entry's code at all; what cannot is looked up nowhere."""
+    return len(text) <= Code.value_rules["value"].max_length and text.isprintable()
 
 
 def code_choices(kind: str) -> list[tuple[str, str]]:
@@ -33,6 +38,19 @@ def code_lists(user) -> list[tuple[CodeKind, list[Code]]]:
 def any_places() -> bool:
     """Whether this installation has been given its places yet (set-up commands ask)."""
     return Region.objects.exists()
+
+
+def is_place_code(text: object) -> bool:
+    """Whether ``text`` can be a place's code at all (digits, at most a group's 15)."""
+    return isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 15
+
+
+def visible_place(user, code: object) -> Region | None:
+    """The place ``code`` among the user's places; None for anything else, text that can be
+    no place's code included (it never reaches the database)."""
+    if not is_place_code(code):
+        return None
+    return Region.objects.visible_to(user).filter(code=code).first()
 
 
 def region_for(user, code: str) -> Region:
@@ -122,3 +140,26 @@ def rules_at(user, region: Region) -> list[RuleAtPlace]:
 def audit_entries(user) -> QuerySet[AuditEntry]:
     require(user, Capability.VIEW_AUDIT)
     return AuditEntry.objects.visible_to(user).order_by("-seq")
+
+
+def data_issues(user) -> QuerySet[DataIssue]:
+    """The data issues an administrator answers for: those of their places and, for a clash,
+    only where their places cover the other place too (a county's administrator does not
+    learn where else a citizen is registered; the province's, who holds both, does)."""
+    require(user, Capability.RESOLVE_DATA_ISSUES)
+    return (
+        DataIssue.objects.visible_to(user)
+        .filter(Q(other_region_code="") | scope_q(user, "other_region_code"))
+        .select_related("raised_by", "resolved_by")
+    )
+
+
+def named_issues(issues) -> list[DataIssue]:
+    """``issues`` with the names of their places (``place_name``, ``other_place_name``)."""
+    issues = list(issues)
+    codes = {i.region_code for i in issues} | {i.other_region_code for i in issues}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    for issue in issues:
+        issue.place_name = names.get(issue.region_code, issue.region_code)
+        issue.other_place_name = names.get(issue.other_region_code, issue.other_region_code)
+    return issues

@@ -22,6 +22,7 @@ from bangfu.core.errors import DomainError
 from bangfu.core.jobs import stored_path
 from bangfu.core.models import JobState
 from bangfu.core.protection import unseal
+from bangfu.core.services import clash_record
 from bangfu.core.tables import write_table
 from bangfu.pairing.services import pairings_import
 from bangfu.registry import selectors as registry_selectors
@@ -232,6 +233,11 @@ def import_check(*, job_id: int, progress=None) -> ImportJob:
     summary = _summary(results, parsed)
     summary["problems"] = len(problems)
     _finish(job, JobState.REFUSED if problems else JobState.CHECKED, summary, problems)
+    # Numbers held outside the importer's places go to an administrator who holds both.
+    for result in results:
+        for problem in result.problems:
+            if problem.clash is not None:
+                clash_record(actor=actor, clash=problem.clash)
     return job
 
 

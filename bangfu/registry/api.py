@@ -8,13 +8,14 @@ from ninja.pagination import PageNumberPagination, paginate
 from bangfu.core.schemas import schema_from
 
 from . import selectors, services
+from .models import Household, Member, StatusChange
 
 router = Router(tags=["households"])
 
 
-HouseholdIn = schema_from(services.HouseholdInput, "HouseholdIn")
-MemberIn = schema_from(services.MemberInput, "MemberIn")
-StatusIn = schema_from(services.StatusInput, "StatusIn")
+HouseholdIn = schema_from(services.HouseholdInput, "HouseholdIn", rules_of=Household)
+MemberIn = schema_from(services.MemberInput, "MemberIn", rules_of=Member)
+StatusIn = schema_from(services.StatusInput, "StatusIn", rules_of=StatusChange)
 HouseholdFiltersIn = schema_from(selectors.HouseholdFilters, "HouseholdFiltersIn")
 
 

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from bangfu.core import audit, idnumbers
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.codes import HEAD_OF_HOUSEHOLD
-from bangfu.core.errors import DomainError
+from bangfu.core.errors import Clash, DomainError
 from bangfu.core.inserts import insert_rows
 from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, unseal
+from bangfu.core.selectors import is_place_code
 
 from . import moves
 from .models import HOUSEHOLD_DETAILS, Household, Member, StatusChange
@@ -72,6 +73,18 @@ class Problem:
     field: str
     message: str
     member: int | None = None
+    # A number held outside the importer's places: the import's job records it for an
+    # administrator once the check is over (``core.services.clash_record``).
+    clash: Clash | None = None
+
+
+def _problem(refusal: DomainError, field: str = "", member: int | None = None) -> Problem:
+    return Problem(
+        refusal.field or field,
+        refusal.message,
+        member,
+        refusal if isinstance(refusal, Clash) else None,
+    )
 
 
 @dataclass(slots=True)
@@ -116,16 +129,19 @@ class LoadedLookups(Lookups):
 
     def __init__(self, actor, incoming: list[IncomingHousehold]):
         self.codes = {(c.kind, c.value): c for c in Code.objects.all()}
-        region_codes = sorted({h.household.region_code for h in incoming})
+        region_codes = sorted({h.household.region_code for h in incoming} - {""})
+        region_codes = [code for code in region_codes if is_place_code(code)]
         self.places: dict[str, Region] = {}
         for chunk in _chunks(region_codes):
             visible = Region.objects.visible_to(actor).filter(code__in=chunk)
             self.places.update((r.code, r) for r in visible)
         numbers = sorted({h.household.number.strip() for h in incoming})
-        self.numbers: dict[str, int] = {}
+        self.numbers: dict[str, tuple[int, str]] = {}
         for chunk in _chunks(numbers):
-            found = Household.objects.filter(number__in=chunk).values_list("number", "pk")
-            self.numbers.update(found)
+            found = Household.objects.filter(number__in=chunk).values_list(
+                "number", "pk", "region_id"
+            )
+            self.numbers.update((number, (pk, region)) for number, pk, region in found)
         digests = sorted(
             {
                 lookup_hash(idnumbers.normalise(m.id_number))
@@ -134,13 +150,15 @@ class LoadedLookups(Lookups):
                 if m.id_number
             }
         )
-        self.ids: dict[str, tuple[int, int, str]] = {}
+        self.ids: dict[str, tuple[int, int, str, str]] = {}
         for chunk in _chunks(digests):
             rows = Member.objects.filter(id_number_hash__in=chunk).values_list(
-                "id_number_hash", "pk", "household_id", "household__number"
+                "id_number_hash", "pk", "household_id", "household__number", "household__region_id"
             )
-            self.ids.update((digest, (pk, hh, number)) for digest, pk, hh, number in rows)
-        held = sorted({hh for _pk, hh, _n in self.ids.values()} | set(self.numbers.values()))
+            self.ids.update((row[0], row[1:]) for row in rows)
+        held = sorted(
+            {held[1] for held in self.ids.values()} | {pk for pk, _place in self.numbers.values()}
+        )
         self.visible: set[int] = set()
         self.households: dict[int, Household] = {}
         self.members: dict[int, list[Member]] = {}
@@ -167,25 +185,26 @@ class LoadedLookups(Lookups):
     def place(self, actor, region_code: str) -> Region | None:
         return self.places.get(region_code)
 
-    def number_holder(self, number: str) -> int | None:
+    def number_holder(self, number: str) -> tuple[int, str] | None:
         return self.numbers.get(number)
 
-    def id_holder(self, digest: str) -> tuple[int, int, str] | None:
+    def id_holder(self, digest: str) -> tuple[int, int, str, str] | None:
         return self.ids.get(digest)
 
     def household_visible(self, actor, household_id: int) -> bool:
         return household_id in self.visible
 
 
-def _matched(incoming: IncomingHousehold, lookups: LoadedLookups) -> int | None:
-    """The household on record this one is: by number, else by its head's ID number."""
+def _matched(incoming: IncomingHousehold, lookups: LoadedLookups) -> tuple[int, str] | None:
+    """The household on record this one is, with its place: by number, else by its head's
+    ID number."""
     by_number = lookups.number_holder(incoming.household.number.strip())
     if by_number is not None:
         return by_number
     for member in incoming.members:
         if member.relation == HEAD_OF_HOUSEHOLD:
             holder = lookups.id_holder(lookup_hash(idnumbers.normalise(member.id_number)))
-            return holder[1] if holder else None
+            return (holder[1], holder[3]) if holder else None
     return None
 
 
@@ -197,21 +216,22 @@ def _check_one(
     *,
     writing: bool,
 ) -> Checked:
-    existing_pk = _matched(incoming, lookups)
-    if existing_pk is not None and existing_pk not in lookups.visible:
-        return Checked(
-            Outcome.REFUSED,
-            [
-                Problem(
-                    "number",
-                    _(
-                        "Household %(number)s is registered outside your places; the county "
-                        "office can import it."
-                    )
-                    % {"number": incoming.household.number},
-                )
-            ],
+    matched = _matched(incoming, lookups)
+    existing_pk = matched[0] if matched else None
+    if matched is not None and existing_pk not in lookups.visible:
+        number = incoming.household.number.strip()
+        clash = Clash(
+            _(
+                "Household %(number)s cannot be imported here; it has been passed to an "
+                "administrator to check."
+            )
+            % {"number": number},
+            field="number",
+            region_code=incoming.household.region_code,
+            holder=("registry.household", str(existing_pk), matched[1]),
+            detail={"number": number},
         )
+        return Checked(Outcome.REFUSED, [_problem(clash)])
     problems: list[Problem] = []
     if existing_pk is None:
         record, before, old_causes, on_record = Household(), None, [], []
@@ -234,7 +254,7 @@ def _check_one(
             incoming.household.bank_account = None  # the same account: keep its seal
         checked.other_causes = _apply_household(actor, record, incoming.household, lookups)
     except DomainError as refusal:
-        problems.append(Problem(refusal.field or "", refusal.message))
+        problems.append(_problem(refusal))
     if existing_pk is None or incoming.status.status != record.status:
         try:
             checked.status_codes = _checked_status(
@@ -242,7 +262,7 @@ def _check_one(
             )
             checked.status_changes = True
         except DomainError as refusal:
-            problems.append(Problem(refusal.field or "status", refusal.message))
+            problems.append(_problem(refusal, "status"))
     by_digest = {m.id_number_hash: m for m in on_record}
     heads = sum(1 for m in on_record if m.is_head and m.left_on is None)
     for index, data in enumerate(incoming.members):
@@ -255,7 +275,7 @@ def _check_one(
         try:
             _apply_member(actor, member, data, lookups, sealing=writing)
         except DomainError as refusal:
-            problems.append(Problem(refusal.field or "", refusal.message, index))
+            problems.append(_problem(refusal, member=index))
             continue
         first_seen = seen_ids.setdefault(digest, incoming.household.number)
         if first_seen != incoming.household.number or any(

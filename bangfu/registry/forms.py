@@ -2,11 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.codes import HEAD_OF_HOUSEHOLD
-from bangfu.core.forms import DATE_INPUT
+from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import code_choices, place_filter_choices, places_down_to
 
-from .models import DangerGrade, HouseholdStatus, Toilet
+from .models import (
+    AnnualIncome,
+    DangerGrade,
+    Household,
+    HouseholdStatus,
+    Member,
+    MemberMove,
+    StatusChange,
+    Toilet,
+)
 from .selectors import SORTS
 from .services import HouseholdInput, IncomeInput, MemberInput, Relocation, StatusInput
 
@@ -23,7 +32,7 @@ class CodeField(forms.ChoiceField):
         self.choices = blank + code_choices(self.kind)
 
 
-class CodeListForm(forms.Form):
+class CodeListForm(RuledForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -76,27 +85,28 @@ class HouseholdFilterForm(CodeListForm):
 
 
 class HouseholdForm(CodeListForm):
-    number = forms.CharField(label=_("Household number"), max_length=30)
+    rules_of = Household
+
+    number = forms.CharField(label=_("Household number"))
     region_code = forms.ChoiceField(label=_("Village or group"))
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False)
     attribute = CodeField("household_attribute", label=_("Household attribute"))
     standard = CodeField("identification_standard", label=_("Identification standard"))
     main_cause = CodeField("poverty_cause", label=_("Main poverty cause"))
     other_causes = code_multiple("poverty_cause", _("Other poverty causes"))
     year_identified = forms.IntegerField(label=_("Year identified"))
     planned_exit_year = forms.IntegerField(label=_("Planned exit year"), required=False)
-    bank_name = forms.CharField(label=_("Bank"), max_length=60, required=False)
+    bank_name = forms.CharField(label=_("Bank"), required=False)
     bank_account = forms.CharField(
         label=_("Bank account"),
-        max_length=40,
         required=False,
         help_text=_(
             "Stored encrypted and never shown again; leave empty to keep the one on record."
         ),
     )
-    land_area_mu = forms.DecimalField(label=_("Cultivated land (mu)"), initial=0, min_value=0)
-    housing_area = forms.DecimalField(label=_("Housing area (m²)"), required=False, min_value=0)
+    land_area_mu = forms.DecimalField(label=_("Cultivated land (mu)"), initial=0)
+    housing_area = forms.DecimalField(label=_("Housing area (m²)"), required=False)
     housing_structure = forms.CharField(label=_("Housing structure"), required=False)
     danger_grade = forms.ChoiceField(
         label=_("Dangerous-housing grade"), choices=DangerGrade.choices, required=False
@@ -108,10 +118,10 @@ class HouseholdForm(CodeListForm):
         label=_("Toilet"), choices=[("", "—"), *Toilet.choices], required=False
     )
     road_distance_km = forms.DecimalField(
-        label=_("Distance to a hardened road (km)"), required=False, min_value=0
+        label=_("Distance to a hardened road (km)"), required=False
     )
-    latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9)
-    longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9)
+    latitude = forms.DecimalField(label=_("Latitude"), required=False)
+    longitude = forms.DecimalField(label=_("Longitude"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,7 +135,9 @@ class HouseholdForm(CodeListForm):
 
 
 class MemberForm(CodeListForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    rules_of = Member
+
+    name = forms.CharField(label=_("Name"))
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,
@@ -137,8 +149,8 @@ class MemberForm(CodeListForm):
     labour = CodeField("labour", label=_("Labour ability"))
     education = CodeField("education", label=_("Education"), required=False)
     schooling = CodeField("schooling", label=_("Schooling"), required=False)
-    disability = forms.CharField(label=_("Disability (grade)"), max_length=20, required=False)
-    work_status = forms.CharField(label=_("Work status"), max_length=40, required=False)
+    disability = forms.CharField(label=_("Disability (grade)"), required=False)
+    work_status = forms.CharField(label=_("Work status"), required=False)
     dibao = forms.BooleanField(label=_("Receives minimum living allowance"), required=False)
     medical_insurance = forms.BooleanField(
         label=_("Medical insurance"), required=False, initial=True
@@ -163,9 +175,11 @@ class HeadForm(MemberForm):
 
 
 class StatusForm(CodeListForm):
+    rules_of = StatusChange
+
     status = forms.ChoiceField(label=_("New status"), choices=HouseholdStatus.choices)
     effective_on = forms.DateField(label=_("Effective on"), widget=DATE_INPUT)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"))
     monitoring_type = CodeField("monitoring_type", label=_("Monitoring type"), required=False)
     risk_types = code_multiple("risk_type", _("Risk types"))
 
@@ -173,13 +187,15 @@ class StatusForm(CodeListForm):
         return StatusInput(**self.cleaned_data)
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(RuledForm):
+    rules_of = AnnualIncome
+
     year = forms.IntegerField(label=_("Year"))
-    wages = forms.DecimalField(label=_("Wages"), min_value=0, decimal_places=2)
-    business = forms.DecimalField(label=_("Family business"), min_value=0, decimal_places=2)
-    transfers = forms.DecimalField(label=_("Transfers"), min_value=0, decimal_places=2)
-    property_income = forms.DecimalField(label=_("Property income"), min_value=0, decimal_places=2)
-    costs = forms.DecimalField(label=_("Production costs"), min_value=0, decimal_places=2)
+    wages = forms.DecimalField(label=_("Wages"))
+    business = forms.DecimalField(label=_("Family business"))
+    transfers = forms.DecimalField(label=_("Transfers"))
+    property_income = forms.DecimalField(label=_("Property income"))
+    costs = forms.DecimalField(label=_("Production costs"))
 
     def as_input(self) -> IncomeInput:
         return IncomeInput(**self.cleaned_data)
@@ -188,8 +204,10 @@ class IncomeForm(forms.Form):
 class ReorganiseForm(CodeListForm):
     """Base of the move, split and merge forms: when, why, and a relation per member."""
 
+    rules_of = MemberMove
+
     effective_on = forms.DateField(label=_("Effective on"), widget=DATE_INPUT)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"))
 
     def add_member_fields(self, members, *, optional: bool, label) -> None:
         relations = code_choices("relation")
@@ -210,14 +228,14 @@ class ReorganiseForm(CodeListForm):
 
 
 class MemberMoveForm(ReorganiseForm):
-    to_number = forms.CharField(label=_("Number of the household joined"), max_length=30)
+    to_number = forms.CharField(label=_("Number of the household joined"))
     relation = CodeField("relation", label=_("Relation to that household's head"))
 
     field_order = ["to_number", "relation", "effective_on", "reason"]
 
 
 class HouseholdSplitForm(ReorganiseForm):
-    number = forms.CharField(label=_("Number of the new household"), max_length=30)
+    number = forms.CharField(label=_("Number of the new household"))
     region_code = forms.ChoiceField(label=_("Village or group"))
 
     field_order = ["number", "region_code", "effective_on", "reason"]
@@ -229,7 +247,7 @@ class HouseholdSplitForm(ReorganiseForm):
 
 
 class HouseholdMergeForm(ReorganiseForm):
-    into_number = forms.CharField(label=_("Number of the household merged into"), max_length=30)
+    into_number = forms.CharField(label=_("Number of the household merged into"))
 
     field_order = ["into_number", "effective_on", "reason"]
 
@@ -238,8 +256,11 @@ class HouseholdMergeForm(ReorganiseForm):
         self.add_member_fields(members, optional=False, label=_("relation after the merge"))
 
 
-class MemberLeaveForm(forms.Form):
+class MemberLeaveForm(RuledForm):
+    rules_of = Member
+    rule_names = {"reason": "left_reason"}
+
     left_on = forms.DateField(label=_("Left on"), widget=DATE_INPUT)
     reason = forms.CharField(
-        label=_("Why"), max_length=200, help_text=_("For example: died; married out of the county.")
+        label=_("Why"), help_text=_("For example: died; married out of the county.")
     )

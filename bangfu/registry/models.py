@@ -1,9 +1,11 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import values
 from bangfu.core.models import Code, Region
 from bangfu.core.scoping import RegionalQuerySet
 
@@ -83,6 +85,33 @@ MEMBER_DETAILS = (
 )
 
 
+# Bounds generous for any rural household, and within their columns' digits.
+HOUSEHOLD_RULES = values.Rules(
+    number=values.Text(30),
+    address=values.Text(200),
+    phone=values.Phone(),
+    bank_name=values.Text(60),
+    status=values.Choice(HouseholdStatus),
+    year_identified=values.Year(1980),
+    planned_exit_year=values.Year(2014, ahead=10),
+    land_area_mu=values.Number(Decimal(0), Decimal("99999.99")),
+    housing_area=values.Number(Decimal(0), Decimal("9999.99")),
+    housing_structure=values.Text(40),
+    danger_grade=values.Choice(DangerGrade),
+    water_difficulty=values.Flag(),
+    water_safe=values.Flag(),
+    has_power=values.Flag(),
+    toilet=values.Choice(Toilet),
+    road_distance_km=values.Number(Decimal(0), Decimal("999.99")),
+    latitude=values.Number(Decimal(-90), Decimal(90), places=6),
+    longitude=values.Number(Decimal(-180), Decimal(180), places=6),
+)
+
+
+# Sealed, so no column rule: digits, as long as any bank's account numbers.
+BANK_ACCOUNT = values.Digits(32)
+
+
 class Household(models.Model):
     """A registered poor or monitored household (建档立卡户 / 监测对象), as on the national form."""
 
@@ -148,10 +177,12 @@ class Household(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = HOUSEHOLD_RULES
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        constraints = HOUSEHOLD_RULES.checks("household")
         # Lists read open households in place order (村, then 户编号) under a range of place
         # codes; these partial indexes serve the range, the order and the count on their own,
         # so a province-wide page costs the same as a village's (bench/registry_list.py).
@@ -175,6 +206,17 @@ class Household(models.Model):
 class Sex(models.TextChoices):
     MALE = "1", _("Male")
     FEMALE = "2", _("Female")
+
+
+MEMBER_RULES = values.Rules(
+    name=values.Text(50),
+    sex=values.Choice(Sex),
+    birth_date=values.Day(),
+    disability=values.Text(20),
+    work_status=values.Text(40),
+    left_on=values.Day(),
+    left_reason=values.Text(200),
+)
 
 
 class Member(models.Model):
@@ -204,6 +246,7 @@ class Member(models.Model):
 
     scope_field = "household__region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = MEMBER_RULES
 
     class Meta:
         verbose_name = _("member")
@@ -222,11 +265,20 @@ class Member(models.Model):
                 fields=["household"],
                 condition=models.Q(is_head=True),
                 name="one_head_per_household",
-            )
+            ),
+            *MEMBER_RULES.checks("member"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+# A dated step of a household's life: from the earliest registrations to today, never ahead.
+CHANGE_DAY = values.Day(datetime.date(1980, 1, 1))
+REASON = values.Text(300)
+STATUS_CHANGE_RULES = values.Rules(
+    status=values.Choice(HouseholdStatus), effective_on=CHANGE_DAY, reason=REASON
+)
 
 
 class StatusChange(models.Model):
@@ -247,14 +299,28 @@ class StatusChange(models.Model):
 
     scope_field = "household__region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = STATUS_CHANGE_RULES
 
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
         ordering = ["effective_on", "id"]
+        constraints = STATUS_CHANGE_RULES.checks("status_change")
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.status} {self.effective_on}"
+
+
+# A year's income by source, in yuan: far above any rural household, within the columns.
+INCOME_AMOUNT = values.Number(Decimal(0), Decimal("99999999.99"))
+INCOME_RULES = values.Rules(
+    year=values.Year(2000),
+    wages=INCOME_AMOUNT,
+    business=INCOME_AMOUNT,
+    transfers=INCOME_AMOUNT,
+    property_income=INCOME_AMOUNT,
+    costs=INCOME_AMOUNT,
+)
 
 
 class AnnualIncome(models.Model):
@@ -282,13 +348,15 @@ class AnnualIncome(models.Model):
 
     scope_field = "household__region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = INCOME_RULES
 
     class Meta:
         verbose_name = _("annual income")
         verbose_name_plural = _("annual incomes")
         ordering = ["-year"]
         constraints = [
-            models.UniqueConstraint(fields=["household", "year"], name="one_income_per_year")
+            models.UniqueConstraint(fields=["household", "year"], name="one_income_per_year"),
+            *INCOME_RULES.checks("income"),
         ]
 
     def __str__(self) -> str:
@@ -301,6 +369,9 @@ class AnnualIncome(models.Model):
     @property
     def per_capita_net(self) -> Decimal:
         return (self.net / self.household_size).quantize(Decimal("0.01"))
+
+
+MEMBER_MOVE_RULES = values.Rules(effective_on=CHANGE_DAY, reason=REASON)
 
 
 class MemberMove(models.Model):
@@ -322,11 +393,13 @@ class MemberMove(models.Model):
 
     scope_field = "from_household__region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = MEMBER_MOVE_RULES
 
     class Meta:
         verbose_name = _("member move")
         verbose_name_plural = _("member moves")
         ordering = ["effective_on", "id"]
+        constraints = MEMBER_MOVE_RULES.checks("member_move")
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.from_household_id} → {self.to_household_id}"

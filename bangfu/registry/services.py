@@ -11,21 +11,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bangfu.core import audit, idnumbers
+from bangfu.core import audit, idnumbers, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.codes import HEAD_OF_HOUSEHOLD
-from bangfu.core.errors import DomainError, OutOfScope
+from bangfu.core.errors import Clash, DomainError, OutOfScope
 from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, seal, unseal
 from bangfu.core.regions import RegionLevel
+from bangfu.core.selectors import may_be_code, visible_place
+from bangfu.core.services import clashes_recorded, retried_on_conflict
 
 from . import moves
 from .models import (
+    BANK_ACCOUNT,
     HOUSEHOLD_DETAILS,
     MEMBER_DETAILS,
+    REASON,
     AnnualIncome,
     Household,
     HouseholdStatus,
@@ -118,17 +122,17 @@ class Lookups:
         return Code.objects.filter(kind=kind, value=value).first()
 
     def place(self, actor, region_code: str) -> Region | None:
-        return Region.objects.visible_to(actor).filter(code=region_code).first()
+        return visible_place(actor, region_code)
 
-    def number_holder(self, number: str) -> int | None:
-        """The household holding ``number``, by primary key."""
-        return Household.objects.filter(number=number).values_list("pk", flat=True).first()
+    def number_holder(self, number: str) -> tuple[int, str] | None:
+        """(household, its place) of the household holding ``number``."""
+        return Household.objects.filter(number=number).values_list("pk", "region_id").first()
 
-    def id_holder(self, digest: str) -> tuple[int, int, str] | None:
-        """(member, household, household number) of the person with this ID number."""
+    def id_holder(self, digest: str) -> tuple[int, int, str, str] | None:
+        """(member, household, household number, its place) of the person with this ID."""
         return (
             Member.objects.filter(id_number_hash=digest)
-            .values_list("pk", "household_id", "household__number")
+            .values_list("pk", "household_id", "household__number", "household__region_id")
             .first()
         )
 
@@ -144,10 +148,10 @@ def _code(
 ) -> Code:
     """The active entry ``value`` of list ``kind``; a retired one only if the record has it."""
     text = str(value or "").strip()
-    code = lookups.code(kind, text)
+    code = lookups.code(kind, text) if may_be_code(text) else None
     if code is None or (code.retired and code != keep):
         raise DomainError(
-            _("“%(value)s” is not an entry of the list in use here.") % {"value": text},
+            _("“%(value)s” is not an entry of the list in use here.") % {"value": text[:40]},
             code="bad_code",
             field=field_name,
         )
@@ -180,34 +184,32 @@ def _household_place(actor, region_code: str, lookups: Lookups = DATABASE) -> Re
     return region
 
 
-DECIMAL_PLACES = {
-    f.name: f.decimal_places
-    for f in Household._meta.concrete_fields
-    if isinstance(f, models.DecimalField)
-}
-
-
 def _apply_household(
     actor, household: Household, data: HouseholdInput, lookups: Lookups = DATABASE
 ) -> list[Code]:
-    number = data.number.strip()
-    if not number:
-        raise DomainError(_("Enter the household number."), code="no_number", field="number")
-    holder = lookups.number_holder(number)
-    if holder is not None and holder != household.pk:
-        raise DomainError(
-            _("Household number %(number)s is already registered.") % {"number": number},
-            code="number_taken",
-            field="number",
-        )
-    if not 1980 <= int(data.year_identified) <= datetime.date.today().year:
-        raise DomainError(
-            _("Enter the year the household was identified (1980 to this year)."),
-            code="bad_year",
-            field="year_identified",
-        )
-    household.number = number
     household.region = _household_place(actor, data.region_code, lookups)
+    number = values.clean(Household, "number", data.number)
+    holder = lookups.number_holder(number)
+    if holder is not None and holder[0] != household.pk:
+        if lookups.household_visible(actor, holder[0]):
+            raise DomainError(
+                _("Household number %(number)s is already registered.") % {"number": number},
+                code="number_taken",
+                field="number",
+            )
+        raise Clash(
+            _(
+                "Household number %(number)s cannot be registered here; it has been passed "
+                "to an administrator to check."
+            )
+            % {"number": number},
+            field="number",
+            region_code=household.region_id,
+            holder=("registry.household", str(holder[0]), holder[1]),
+            detail={"number": number},
+        )
+    household.year_identified = values.clean(Household, "year_identified", data.year_identified)
+    household.number = number
     for name, kind in (
         ("attribute", "household_attribute"),
         ("standard", "identification_standard"),
@@ -217,17 +219,11 @@ def _apply_household(
             kind, getattr(data, name), name, keep=_current(household, name), lookups=lookups
         )
         setattr(household, name, code)
-    for name in HOUSEHOLD_DETAILS:
-        value = getattr(data, name)
-        if isinstance(value, str):
-            value = value.strip()
-        elif value is not None and name in DECIMAL_PLACES:
-            # Stored rounded to the column's places: compare and audit the value as stored.
-            value = Decimal(value).quantize(Decimal(1).scaleb(-DECIMAL_PLACES[name]))
-        setattr(household, name, value)
-    household.year_identified = int(data.year_identified)
+    values.assign(household, data, HOUSEHOLD_DETAILS)
     if data.bank_account is not None:
-        account = "".join(data.bank_account.split())
+        account = BANK_ACCOUNT.clean(
+            data.bank_account, label=_("bank account"), field="bank_account"
+        )
         household.bank_account_sealed = seal(account) if account else ""
     return _codes("poverty_cause", data.other_causes, "other_causes", lookups)
 
@@ -272,9 +268,7 @@ def _apply_member(
 ) -> None:
     """Apply ``data`` to ``member`` under the rules; ``sealing=False`` for a check that will
     write nothing (sealing is the costliest step of an import's check)."""
-    name = data.name.strip()
-    if not name:
-        raise DomainError(_("Enter the member's name."), code="no_name", field="name")
+    name = values.clean(Member, "name", data.name)
     person = idnumbers.parse(data.id_number)
     if data.birth_date and data.birth_date != person.birth_date:
         raise DomainError(
@@ -294,17 +288,25 @@ def _apply_member(
     if holder is not None and holder[0] != member.pk:
         shown = masked_id(person.value, id_mask_for(actor))
         if lookups.household_visible(actor, holder[1]):
-            message = _("ID number %(id)s is already registered in household %(number)s.") % {
-                "id": shown,
-                "number": holder[2],
-            }
-        else:
-            message = _(
-                "ID number %(id)s is already registered in a household outside your places; "
-                "ask the county office to move the person if they have changed household."
-            ) % {"id": shown}
-        raise DomainError(message, code="id_number_taken", field="id_number")
-    member.name, member.sex, member.birth_date = name, person.sex, person.birth_date
+            raise DomainError(
+                _("ID number %(id)s is already registered in household %(number)s.")
+                % {"id": shown, "number": holder[2]},
+                code="id_number_taken",
+                field="id_number",
+            )
+        raise Clash(
+            _(
+                "ID number %(id)s cannot be registered here; it has been passed to an "
+                "administrator to check."
+            )
+            % {"id": shown},
+            field="id_number",
+            region_code=member.household.region_id or "",
+            holder=("registry.member", str(holder[0]), holder[3]),
+            detail={"id_number": shown, "household_number": member.household.number},
+        )
+    birth_date = values.clean(Member, "birth_date", person.birth_date, field="id_number")
+    member.name, member.sex, member.birth_date = name, person.sex, birth_date
     if member.id_number_hash != digest:  # an unchanged number keeps its seal
         member.id_number_hash = digest
         member.id_number_sealed = seal(person.value) if sealing else ""
@@ -325,7 +327,7 @@ def _apply_member(
             else None
         )
         setattr(member, kind, code)
-    member.disability, member.work_status = data.disability.strip(), data.work_status.strip()
+    values.assign(member, data, ("disability", "work_status"))
     member.dibao = data.dibao
     member.medical_insurance, member.pension_insurance = (
         data.medical_insurance,
@@ -356,7 +358,8 @@ def _check_one_head(household: Household) -> None:
 def _checked_status(
     household: Household, data: StatusInput, *, first: bool, lookups: Lookups = DATABASE
 ) -> tuple[Code | None, list[Code]]:
-    """Refuse a status change the rules do not allow; the monitoring type and risk types."""
+    """Refuse a status change the rules do not allow; the monitoring type and risk types.
+    The date and the reason are cleaned on ``data`` itself."""
     if data.status not in STATUSES:
         raise DomainError(_("Unknown status."), code="bad_status", field="status")
     if not first and data.status not in TRANSITIONS[household.status]:
@@ -369,8 +372,8 @@ def _checked_status(
             code="bad_transition",
             field="status",
         )
-    if not data.reason.strip():
-        raise DomainError(_("Give the reason for the change."), code="no_reason", field="reason")
+    data.effective_on = values.clean(StatusChange, "effective_on", data.effective_on)
+    data.reason = values.clean(StatusChange, "reason", data.reason)
     if data.status != HouseholdStatus.MONITORED:
         return None, []
     monitoring_type = _code(
@@ -403,13 +406,14 @@ def _apply_status(household: Household, data: StatusInput, actor, *, first: bool
         status=data.status,
         monitoring_type=monitoring_type,
         effective_on=data.effective_on,
-        reason=data.reason.strip(),
+        reason=data.reason,
         actor=actor,
     )
     entry.risk_types.set(risk_types)
     return entry
 
 
+@retried_on_conflict
 def household_register(
     *,
     actor,
@@ -419,7 +423,7 @@ def household_register(
 ) -> Household:
     """Register a household with its members and its first status (建档立卡 / 纳入监测)."""
     require(actor, Capability.EDIT_REGISTRY)
-    with transaction.atomic():
+    with clashes_recorded(actor), transaction.atomic():
         record = Household()
         other_causes = _apply_household(actor, record, household)
         record.status = status.status
@@ -471,8 +475,9 @@ def _editable_household(actor, household_id: int) -> Household:
     return household
 
 
+@retried_on_conflict
 def household_update(*, actor, household_id: int, household: HouseholdInput) -> Household:
-    with transaction.atomic():
+    with clashes_recorded(actor), transaction.atomic():
         record = _editable_household(actor, household_id)
         before = _household_state(record)
         other_causes = _apply_household(actor, record, household)
@@ -491,6 +496,7 @@ def household_update(*, actor, household_id: int, household: HouseholdInput) -> 
     return record
 
 
+@retried_on_conflict
 def household_status_change(*, actor, household_id: int, change: StatusInput) -> StatusChange:
     """Record a dated step in a household's status (脱贫, 返贫, 纳入监测, 风险消除 …)."""
     with transaction.atomic():
@@ -510,8 +516,9 @@ def household_status_change(*, actor, household_id: int, change: StatusInput) ->
     return entry
 
 
+@retried_on_conflict
 def member_add(*, actor, household_id: int, member: MemberInput) -> Member:
-    with transaction.atomic():
+    with clashes_recorded(actor), transaction.atomic():
         household = _editable_household(actor, household_id)
         record = Member(household=household)
         _apply_member(actor, record, member)
@@ -528,8 +535,9 @@ def member_add(*, actor, household_id: int, member: MemberInput) -> Member:
     return record
 
 
+@retried_on_conflict
 def member_update(*, actor, member_id: int, member: MemberInput) -> Member:
-    with transaction.atomic():
+    with clashes_recorded(actor), transaction.atomic():
         record = Member.objects.visible_to(actor).select_for_update().filter(pk=member_id).first()
         if record is None:
             raise OutOfScope()
@@ -581,23 +589,18 @@ class IncomeInput:
     costs: Decimal
 
 
+@retried_on_conflict
 def income_record(*, actor, household_id: int, income: IncomeInput) -> AnnualIncome:
     """Record (or correct) a household's income for a year; the size is counted, not typed."""
+    year = values.clean(AnnualIncome, "year", income.year)
+    amounts = {
+        name: values.clean(AnnualIncome, name, getattr(income, name)) for name in INCOME_SOURCES
+    }
     with transaction.atomic():
         household = _editable_household(actor, household_id)
-        if not 2000 <= income.year <= datetime.date.today().year:
-            raise DomainError(
-                _("Enter a year from 2000 to this year."), code="bad_year", field="year"
-            )
-        amounts = {name: Decimal(getattr(income, name)) for name in INCOME_SOURCES}
-        negative = [name for name, amount in amounts.items() if amount < 0]
-        if negative:
-            raise DomainError(
-                _("Amounts cannot be negative."), code="negative_amount", field=negative[0]
-            )
-        record = AnnualIncome.objects.filter(household=household, year=income.year).first()
+        record = AnnualIncome.objects.filter(household=household, year=year).first()
         before = audit.snapshot(record) if record else None
-        record = record or AnnualIncome(household=household, year=income.year)
+        record = record or AnnualIncome(household=household, year=year)
         for name, amount in amounts.items():
             setattr(record, name, amount)
         record.household_size = household.members.filter(left_on=None).count()
@@ -653,17 +656,20 @@ def _members_of(household: Household, relocations: list[Relocation]) -> list[Mem
     return members
 
 
-def _checked_reason(reason: str) -> str:
-    if not reason.strip():
-        raise DomainError(_("Give the reason for the change."), code="no_reason", field="reason")
-    return reason.strip()
+def _checked_change(effective_on, reason: str) -> tuple[datetime.date, str]:
+    """The day and the reason of a move, split or merge, under their rules."""
+    return (
+        values.clean(MemberMove, "effective_on", effective_on),
+        values.clean(MemberMove, "reason", reason),
+    )
 
 
+@retried_on_conflict
 def member_move(
     *, actor, member_id: int, to_household_id: int, relation: str, effective_on, reason: str
 ) -> MemberMove:
     """A person joins another household (婚迁, 投靠…); both households keep the record."""
-    reason = _checked_reason(reason)
+    effective_on, reason = _checked_change(effective_on, reason)
     with transaction.atomic():
         member = Member.objects.visible_to(actor).filter(pk=member_id).first()
         if member is None:
@@ -696,6 +702,7 @@ def member_move(
     return move
 
 
+@retried_on_conflict
 def household_split(
     *,
     actor,
@@ -706,8 +713,8 @@ def household_split(
     reason: str,
 ) -> Household:
     """Some members set up their own household (分户); it starts with the old one's status."""
-    reason = _checked_reason(reason)
-    with transaction.atomic():
+    effective_on, reason = _checked_change(effective_on, reason)
+    with clashes_recorded(actor), transaction.atomic():
         source = _editable_household(actor, household_id)
         members = _members_of(source, relocations)
         record = Household(status=source.status, monitoring_type=source.monitoring_type)
@@ -719,8 +726,11 @@ def household_split(
             status=source.status,
             monitoring_type=source.monitoring_type,
             effective_on=effective_on,
-            reason=_("Split from household %(number)s: %(reason)s")
-            % {"number": source.number, "reason": reason},
+            # The whole reason is on the members' moves; the history line may be cut to fit.
+            reason=(
+                _("Split from household %(number)s: %(reason)s")
+                % {"number": source.number, "reason": reason}
+            )[: REASON.max_length],
             actor=actor,
         )
         relations = {r.member_id: r.relation for r in relocations}
@@ -745,6 +755,7 @@ def household_split(
     return record
 
 
+@retried_on_conflict
 def household_merge(
     *,
     actor,
@@ -755,7 +766,7 @@ def household_merge(
     reason: str,
 ) -> Household:
     """Two households become one (合户): every member moves, the emptied one is closed."""
-    reason = _checked_reason(reason)
+    effective_on, reason = _checked_change(effective_on, reason)
     with transaction.atomic():
         source = _editable_household(actor, from_household_id)
         target = _editable_household(actor, into_household_id)
@@ -794,17 +805,28 @@ def household_merge(
     return target
 
 
+@retried_on_conflict
 def member_leave(*, actor, member_id: int, left_on, reason: str) -> Member:
     """Record that a member died or left for a household outside the registry (减员).
 
     The person stays on the household's record with the date and reason; the head cannot
     leave a household that remains (name a new head first).
     """
-    reason = _checked_reason(reason)
+    left_on = values.clean(Member, "left_on", left_on)
+    reason = values.clean(Member, "left_reason", reason)
+    if not reason:
+        raise DomainError(_("Give the reason for the change."), code="no_reason", field="reason")
     with transaction.atomic():
         member = Member.objects.visible_to(actor).filter(pk=member_id, left_on=None).first()
         if member is None:
             raise OutOfScope()
+        if left_on is None or left_on < member.birth_date:
+            raise DomainError(
+                _("Enter the day they left, after their birth (%(day)s).")
+                % {"day": member.birth_date.isoformat()},
+                code="bad_left_on",
+                field="left_on",
+            )
         household = _editable_household(actor, member.household_id)
         if member.is_head:
             raise DomainError(
