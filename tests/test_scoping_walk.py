@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from bangfu.accounts.models import ApiToken
 from bangfu.accounts.services import api_token_create
 from bangfu.api.main import api
-from bangfu.core.models import AuditEntry, Policy
+from bangfu.core.models import AuditEntry, DataIssue, Policy
 from bangfu.core.services import policy_set
 from bangfu.exchange.services import export_request, export_write, import_check, import_upload
 from bangfu.pairing.models import Pairing, Responsibility
@@ -106,6 +107,13 @@ PAGE_PROBES = {
         ("post",),
     ),
     "core:audit_log": Probe(),
+    "core:data_issues": Probe(),
+    "core:data_issue_resolve": Probe(
+        lambda w: {"issue_id": w["data_issue"].pk},
+        {"issue_id": 10**9},
+        ("post",),
+        {"resolution": "入侵"},
+    ),
     "accounts:user_list": Probe(),
     "accounts:user_create": Probe(
         methods=("get", "post"),
@@ -496,7 +504,17 @@ def county_a(county_admin, township_staff):
         actor=county_admin, region_code=household.region_id, full_ids=False, language="zh-hans"
     )
     handbook_write(job_id=handbook_job.pk)
+    data_issue = DataIssue.objects.create(
+        kind="set_aside",
+        region_code=household.region_id,
+        object_type="registry.household",
+        object_id=str(household.pk),
+        field="housing_area",
+        detail={"was": "1e15 马家寨村"},
+        raised_at=timezone.now(),
+    )
     return {
+        "data_issue": data_issue,
         "policy": policy,
         "township_staff": township_staff,
         "token": token,
@@ -548,6 +566,7 @@ def snapshot_state():
         list(Visit.objects.values_list("pk", "visited_at", "kind", "notes")),
         list(Problem.objects.values_list("pk", "solved_on")),
         VisitPhoto.objects.count(),
+        list(DataIssue.objects.values_list("pk", "resolved_at")),
     )
 
 

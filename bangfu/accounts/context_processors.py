@@ -14,6 +14,7 @@ NAVIGATION = [
     (_("Excel import"), "exchange:import_list", Capability.EDIT_REGISTRY),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),
+    (_("Data issues"), "core:data_issues", Capability.RESOLVE_DATA_ISSUES),
     (_("Code lists"), "core:code_lists", Capability.EDIT_CODE_LISTS),
 ]
 

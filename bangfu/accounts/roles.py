@@ -34,6 +34,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_PAIRING,
             Capability.ENTER_VISITS,
             Capability.REVIEW_VISITS,
+            Capability.RESOLVE_DATA_ISSUES,
         }
     ),
     Role.TOWNSHIP_STAFF: frozenset(

@@ -19,6 +19,7 @@ class Capability(StrEnum):
     MANAGE_PAIRING = "manage_pairing"
     ENTER_VISITS = "enter_visits"  # log and correct visits for helpers (代录), close follow-ups
     REVIEW_VISITS = "review_visits"  # read the truthfulness flags
+    RESOLVE_DATA_ISSUES = "resolve_data_issues"  # clashes across places, values set aside
 
 
 def require(actor, capability: Capability) -> None:

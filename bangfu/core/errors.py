@@ -30,3 +30,26 @@ class OutOfScope(Http404):
 
     def __init__(self):
         super().__init__(_("Not found, or you may not see it."))
+
+
+class Clash(DomainError):
+    """A number already held by a record outside the actor's places (登记冲突): refused
+    without saying where, or that it exists; the services record it for an administrator
+    whose places cover both (``core.services.clashes_recorded``)."""
+
+    code = "needs_check"
+
+    def __init__(
+        self,
+        message,
+        *,
+        field: str,
+        region_code: str,
+        holder: tuple[str, str, str],
+        detail: dict,
+    ):
+        super().__init__(message, field=field)
+        self.region_code = region_code
+        # (object type, object id, place code) of the record that holds the number.
+        self.holder = holder
+        self.detail = detail

@@ -1,9 +1,14 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import values
 from .regions import GROUP_CODE_LENGTH, RegionLevel
 from .scoping import RegionalQuerySet
+
+REGION_RULES = values.Rules(name=values.Text(100))
 
 
 class Region(models.Model):
@@ -23,14 +28,22 @@ class Region(models.Model):
 
     scope_field = "code"
     objects = RegionalQuerySet.as_manager()
+    value_rules = REGION_RULES
 
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
         ordering = ["code"]
+        constraints = REGION_RULES.checks("region")
 
     def __str__(self) -> str:
         return self.name
+
+
+# A rule may be set to start on a day ahead (next month's new fixed day, say).
+POLICY_RULES = values.Rules(
+    valid_from=values.Day(datetime.date(2000, 1, 1), ahead=None), note=values.Text(200)
+)
 
 
 class Policy(models.Model):
@@ -51,6 +64,7 @@ class Policy(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = POLICY_RULES
 
     class Meta:
         verbose_name = _("policy")
@@ -59,7 +73,8 @@ class Policy(models.Model):
             models.UniqueConstraint(
                 fields=["region", "key", "valid_from"],
                 name="policy_one_value_per_place_key_date",
-            )
+            ),
+            *POLICY_RULES.checks("policy"),
         ]
         indexes = [models.Index(fields=["key", "region", "valid_from"])]
 
@@ -112,6 +127,9 @@ class AuditHead(models.Model):
         return f"audit head #{self.last_seq}"
 
 
+CODE_RULES = values.Rules(value=values.Text(20), label=values.Text(100))
+
+
 class Code(models.Model):
     """One entry of a code list (代码表) used by the national forms: a poverty cause, a relation…
 
@@ -126,12 +144,15 @@ class Code(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     retired = models.BooleanField(_("retired"), default=False)
 
+    value_rules = CODE_RULES
+
     class Meta:
         verbose_name = _("code")
         verbose_name_plural = _("code lists")
         ordering = ["kind", "sort_order", "value"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="code_value_unique_in_list")
+            models.UniqueConstraint(fields=["kind", "value"], name="code_value_unique_in_list"),
+            *CODE_RULES.checks("code"),
         ]
 
     def __str__(self) -> str:
@@ -164,3 +185,62 @@ class Job(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+
+
+class DataIssueKind(models.TextChoices):
+    CLASH = "clash", _("Already registered outside the places of whoever tried")
+    SET_ASIDE = "set_aside", _("A stored value broke a rule and was set aside")
+
+
+DATA_ISSUE_RULES = values.Rules(resolution=values.Text(300))
+
+
+class DataIssue(models.Model):
+    """Something in the data an administrator must look at and resolve (待核实的数据问题).
+
+    A *clash*: someone tried to register an ID number or household number that a record
+    outside their places holds. They are refused without being told where, or that it exists
+    (a citizen's presence in the poverty register of another county is not theirs to learn);
+    the administrator whose places cover both sees the two places and resolves it. A
+    *set-aside* value: a value stored before a rule existed that breaks it, cleared by the
+    migration that added the rule so that the record reads again, kept here to re-enter.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=DataIssueKind.choices)
+    # Where it arose (the place of the attempt, or of the record) and, for a clash, the
+    # place of the record already registered: an administrator must hold both to see it.
+    region_code = models.CharField(_("place"), max_length=GROUP_CODE_LENGTH, db_index=True)
+    other_region_code = models.CharField(_("other place"), max_length=GROUP_CODE_LENGTH, blank=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    field = models.CharField(_("field"), max_length=64)
+    # What the administrator needs to act on it: masked numbers, the value set aside…
+    detail = models.JSONField(default=dict)
+    attempts = models.PositiveIntegerField(default=1)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("raised at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.CharField(_("how it was resolved"), max_length=300, blank=True)
+
+    scope_field = "region_code"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = DATA_ISSUE_RULES
+
+    class Meta:
+        verbose_name = _("data issue")
+        verbose_name_plural = _("data issues")
+        ordering = ["-raised_at", "-pk"]
+        constraints = DATA_ISSUE_RULES.checks("data_issue")
+        indexes = [
+            models.Index(
+                fields=["region_code"], condition=models.Q(resolved_at=None), name="data_issue_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}:{self.object_id} {self.field}"

@@ -1,20 +1,63 @@
 """Writes of the kernel: places and policies. Each function is one transaction, audited."""
 
 import datetime
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, values
 from .capabilities import Capability, require
 from .codes import KINDS
-from .errors import DomainError, OutOfScope
-from .models import Code, Policy, Region
+from .errors import Clash, DomainError, OutOfScope
+from .models import Code, DataIssue, DataIssueKind, Policy, Region
 from .policies import spec_for
 from .regions import RegionLevel, ancestor_codes, infer_level, validate_code
+from .selectors import data_issues, visible_place
+
+log = logging.getLogger(__name__)
+Service = TypeVar("Service", bound=Callable[..., Any])
+
+
+def _not_saved() -> DomainError:
+    return DomainError(
+        _("This could not be saved just now; try again in a moment."), code="conflict"
+    )
+
+
+def retried_on_conflict(service: Service) -> Service:
+    """Run a write once more when it lost a race with another (争用).
+
+    A write checks, then inserts; a concurrent write may take the same number between the
+    two (a unique violation on PostgreSQL), or the two may deadlock or wait past a lock
+    timeout. The write's own transaction (or savepoint) is rolled back by then, so it is run
+    again: its checks now see the winner's row and refuse exactly as they refuse one person
+    working alone. If it fails on the database a second time, that is no race but a value the
+    checks let through: the operator's log gets the error and the person a refusal."""
+
+    @functools.wraps(service)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return service(*args, **kwargs)
+        except (IntegrityError, OperationalError):
+            log.info("%s lost a race; running it again", service.__qualname__)
+        except DataError:
+            # A value out of its column's bounds: no race, and the checks should have caught it.
+            log.exception("%s sent the database a value it refused", service.__qualname__)
+            raise _not_saved() from None
+        try:
+            return service(*args, **kwargs)
+        except (IntegrityError, OperationalError, DataError):
+            log.exception("%s failed on the database twice", service.__qualname__)
+            raise _not_saved() from None
+
+    return run  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -87,6 +130,7 @@ REGION_COLUMNS = {
 }
 
 
+@retried_on_conflict
 def regions_import(*, actor, rows: list[dict[str, Any]]) -> ImportCounts:
     """Create or rename places from rows of ``code``, ``name`` and optional ``level``, ``parent``.
 
@@ -98,11 +142,14 @@ def regions_import(*, actor, rows: list[dict[str, Any]]) -> ImportCounts:
     for row in rows:
         number = row["row"]
         code = _code_text(row.get("code"))
-        name = str(row.get("name") or "").strip()
         level_text = str(row.get("level") or "").strip()
         level = LEVEL_WORDS.get(level_text) if level_text else infer_level(code)
-        if not name:
-            counts.errors.append(RowError(number, _("name"), name, _("a place needs a name")))
+        try:
+            name = values.clean(Region, "name", row.get("name"))
+        except DomainError as refusal:
+            counts.errors.append(
+                RowError(number, _("name"), str(row.get("name") or "")[:40], str(refusal.message))
+            )
             continue
         if level is None:
             counts.errors.append(
@@ -219,12 +266,13 @@ def regions_import(*, actor, rows: list[dict[str, Any]]) -> ImportCounts:
 
 
 def _visible_region(actor, region_code: str) -> Region:
-    region = Region.objects.visible_to(actor).filter(code=region_code).first()
+    region = visible_place(actor, region_code)
     if region is None:
         raise OutOfScope()
     return region
 
 
+@retried_on_conflict
 def policy_set(
     *,
     actor,
@@ -238,6 +286,8 @@ def policy_set(
     require(actor, Capability.EDIT_POLICIES)
     spec = spec_for(key)
     parsed = spec.parse(value)
+    valid_from = values.clean(Policy, "valid_from", valid_from)
+    note = values.clean(Policy, "note", note)
     with transaction.atomic():
         region = _visible_region(actor, region_code)
         if region.level == RegionLevel.GROUP:
@@ -254,7 +304,7 @@ def policy_set(
         before = audit.snapshot(policy) if policy else None
         if policy is None:
             policy = Policy(region=region, key=key, valid_from=valid_from)
-        policy.value, policy.note = parsed, note.strip()
+        policy.value, policy.note = parsed, note
         policy.set_by, policy.set_at = actor, timezone.now()
         policy.save()
         audit.record(
@@ -290,14 +340,13 @@ def _code_state(code: Code) -> dict[str, Any]:
     return audit.snapshot(code, ["kind", "value", "label", "sort_order", "retired"])
 
 
+@retried_on_conflict
 def code_add(*, actor, kind: str, value: str, label: str) -> Code:
     """Add an entry to a code list (a province's own poverty cause such as 因婚, say)."""
     require(actor, Capability.EDIT_CODE_LISTS)
     if kind not in KINDS:
         raise DomainError(_("There is no such code list."), code="unknown_list", field="kind")
-    value, label = value.strip(), label.strip()
-    if not value or not label:
-        raise DomainError(_("Enter both the code and its label."), code="empty", field="value")
+    value, label = values.clean(Code, "value", value), values.clean(Code, "label", label)
     with transaction.atomic():
         if Code.objects.filter(kind=kind, value=value).exists():
             raise DomainError(
@@ -316,16 +365,97 @@ def code_add(*, actor, kind: str, value: str, label: str) -> Code:
 def code_update(*, actor, code_id: int, label: str, retired: bool) -> Code:
     """Relabel an entry or retire it; an entry is never deleted, since records may use it."""
     require(actor, Capability.EDIT_CODE_LISTS)
-    if not label.strip():
-        raise DomainError(_("Enter the label."), code="empty", field="label")
+    label = values.clean(Code, "label", label)
     with transaction.atomic():
         code = Code.objects.select_for_update().filter(pk=code_id).first()
         if code is None:
             raise OutOfScope()
         before = _code_state(code)
-        code.label, code.retired = label.strip(), retired
+        code.label, code.retired = label, retired
         code.save(update_fields=["label", "retired"])
         audit.record(
             actor=actor, action="code.update", obj=code, before=before, after=_code_state(code)
         )
     return code
+
+
+@contextmanager
+def clashes_recorded(actor) -> Iterator[None]:
+    """Record a ``Clash`` raised within for an administrator, once the refused write has
+    been rolled back, and let the refusal go on to the person who tried.
+
+    Use it outside the write's own transaction: ``with clashes_recorded(actor),
+    transaction.atomic(): …``."""
+    try:
+        yield
+    except Clash as clash:
+        clash_record(actor=actor, clash=clash)
+        raise
+
+
+def clash_record(*, actor, clash: Clash) -> DataIssue:
+    """Keep a clash for the administrators whose places cover both places; the same person
+    trying the same number again counts as another attempt on the open issue."""
+    object_type, object_id, holder_place = clash.holder
+    with transaction.atomic():
+        issue = (
+            DataIssue.objects.select_for_update()
+            .filter(
+                kind=DataIssueKind.CLASH,
+                object_type=object_type,
+                object_id=object_id,
+                field=clash.field,
+                region_code=clash.region_code,
+                raised_by=actor,
+                resolved_at=None,
+            )
+            .first()
+        )
+        if issue is not None:
+            issue.attempts += 1
+            issue.save(update_fields=["attempts"])
+            return issue
+        issue = DataIssue.objects.create(
+            kind=DataIssueKind.CLASH,
+            region_code=clash.region_code,
+            other_region_code=holder_place,
+            object_type=object_type,
+            object_id=object_id,
+            field=clash.field or "",
+            detail=clash.detail,
+            raised_by=actor,
+            raised_at=timezone.now(),
+        )
+        audit.record(
+            actor=actor,
+            action="data_issue.raise",
+            obj=issue,
+            region_code=clash.region_code,
+            after=audit.snapshot(issue, ["kind", "region_code", "other_region_code", "field"]),
+        )
+    return issue
+
+
+def data_issue_resolve(*, actor, issue_id: int, resolution: str) -> DataIssue:
+    """Close a data issue with what was done about it (the person moved, a number mistyped,
+    the value entered again…)."""
+    require(actor, Capability.RESOLVE_DATA_ISSUES)
+    text = values.clean(DataIssue, "resolution", resolution)
+    if not text:
+        raise DomainError(_("Say how it was resolved."), code="no_resolution", field="resolution")
+    with transaction.atomic():
+        issue = data_issues(actor).select_for_update(of=("self",)).filter(pk=issue_id).first()
+        if issue is None:
+            raise OutOfScope()
+        if issue.resolved_at is not None:
+            raise DomainError(_("This issue was resolved already."), code="resolved")
+        issue.resolved_at, issue.resolved_by, issue.resolution = timezone.now(), actor, text
+        issue.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+        audit.record(
+            actor=actor,
+            action="data_issue.resolve",
+            obj=issue,
+            region_code=issue.region_code,
+            after={"resolution": text},
+        )
+    return issue

@@ -14,6 +14,10 @@ urlpatterns = [
         name="rule_withdraw",
     ),
     path("audit/", views.audit_log, name="audit_log"),
+    path("data-issues/", views.data_issues, name="data_issues"),
+    path(
+        "data-issues/<int:issue_id>/resolve/", views.data_issue_resolve, name="data_issue_resolve"
+    ),
     path("codes/", views.code_lists, name="code_lists"),
     path("codes/add/", views.code_add, name="code_add"),
     path("codes/<int:code_id>/", views.code_update, name="code_update"),

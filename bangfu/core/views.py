@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .errors import DomainError
-from .forms import CodeAddForm, CodeUpdateForm, RuleForm, attempt
+from .forms import CodeAddForm, CodeUpdateForm, DataIssueResolveForm, RuleForm, attempt
 from .scoping import public
 from .tables import xlsx_response
 
@@ -155,3 +155,40 @@ def code_update(request, code_id):
     else:
         messages.error(request, _("Enter the label."))
     return redirect("core:code_lists")
+
+
+@login_required
+def data_issues(request):
+    """Clashes across places and values set aside, for the administrators who resolve them
+    (待核实的数据问题): open ones first, the resolved ones a click away."""
+    resolved = request.GET.get("state") == "resolved"
+    issues = selectors.data_issues(request.user).filter(resolved_at__isnull=not resolved)
+    page = Paginator(issues, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/data_issues.html",
+        {
+            "page": page,
+            "issues": selectors.named_issues(page),
+            "resolved": resolved,
+            # One form a row: no element ids, which would repeat.
+            "form": DataIssueResolveForm(auto_id=False),
+        },
+    )
+
+
+@login_required
+@require_POST
+def data_issue_resolve(request, issue_id):
+    form = DataIssueResolveForm(request.POST)
+    done = attempt(
+        form,
+        lambda: services.data_issue_resolve(
+            actor=request.user, issue_id=issue_id, resolution=form.cleaned_data["resolution"]
+        ),
+    )
+    if done:
+        messages.success(request, _("The issue is resolved."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("core:data_issues")
