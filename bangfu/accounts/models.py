@@ -4,11 +4,16 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import values
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
 from bangfu.core.regions import ancestor_codes
 
 from .roles import ROLE_CAPABILITIES, TOP_ONLY, Role
+
+USER_RULES = values.Rules(
+    username=values.Text(150), full_name=values.Text(50), phone=values.Phone()
+)
 
 
 class User(AbstractUser):
@@ -21,10 +26,12 @@ class User(AbstractUser):
     )
 
     REQUIRED_FIELDS = ["full_name"]
+    value_rules = USER_RULES
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = USER_RULES.checks("user")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -80,6 +87,9 @@ class RoleGrant(models.Model):
         return f"{self.user_id}:{self.role}"
 
 
+API_TOKEN_RULES = values.Rules(name=values.Text(100))
+
+
 class ApiToken(models.Model):
     """A key another system uses to call the API as ``user``; only its hash is stored."""
 
@@ -90,6 +100,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True)
     revoked_at = models.DateTimeField(null=True)
+
+    value_rules = API_TOKEN_RULES
+
+    class Meta:
+        constraints = API_TOKEN_RULES.checks("api_token")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -6,16 +6,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.core import audit
+from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.core.models import Region
 from bangfu.core.scoping import covers, forget_ranges
+from bangfu.core.services import retried_on_conflict
 
 from .models import ApiToken, RoleGrant, User
 from .roles import Role
@@ -40,8 +42,9 @@ def _checked_places(actor, place_codes: Iterable[str]) -> list[Region]:
     codes = sorted({code.strip() for code in place_codes if code and code.strip()})
     if not codes:
         raise DomainError(_("Choose at least one place."), code="no_places", field="places")
+    # Outside the actor's places (or no place code at all) is refused before any query.
     outside = [code for code in codes if not covers(actor, code)]
-    places = list(Region.objects.visible_to(actor).filter(code__in=codes))
+    places = [] if outside else list(Region.objects.visible_to(actor).filter(code__in=codes))
     if outside or len(places) != len(codes):
         raise DomainError(
             _("You can only give places you answer for yourself."),
@@ -93,11 +96,17 @@ def _open_account(
     phone: str = "",
 ) -> User:
     """Create the account, its places and roles, and its audit entry; inside a transaction."""
-    username = username.strip()
-    if not username:
-        raise DomainError(_("Enter a login name."), code="no_username", field="username")
-    if not full_name.strip():
-        raise DomainError(_("Enter the person's full name."), code="no_name", field="full_name")
+    username = values.clean(User, "username", username)
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError:
+        raise DomainError(
+            _("A login name has letters, digits and @ . + - _ only."),
+            code="bad_username",
+            field="username",
+        ) from None
+    full_name = values.clean(User, "full_name", full_name)
+    phone = values.clean(User, "phone", phone)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(
             _("The login name %(username)s is already taken; choose another.")
@@ -105,7 +114,7 @@ def _open_account(
             code="username_taken",
             field="username",
         )
-    user = User(username=username, full_name=full_name.strip(), phone=phone.strip())
+    user = User(username=username, full_name=full_name, phone=phone)
     _checked_password(password, user)
     user.set_password(password)
     user.save()
@@ -117,6 +126,7 @@ def _open_account(
     return user
 
 
+@retried_on_conflict
 def user_create(
     *,
     actor,
@@ -178,6 +188,7 @@ def _managed_user(actor, user_id: int) -> User:
     return user
 
 
+@retried_on_conflict
 def user_update(
     *,
     actor,
@@ -190,8 +201,8 @@ def user_update(
 ) -> User:
     """Change someone's details, places, roles, or close their account (停用)."""
     require(actor, Capability.MANAGE_USERS)
-    if not full_name.strip():
-        raise DomainError(_("Enter the person's full name."), code="no_name", field="full_name")
+    full_name = values.clean(User, "full_name", full_name)
+    phone = values.clean(User, "phone", phone)
     chosen_roles = _checked_roles(roles)
     with transaction.atomic():
         user = _managed_user(actor, user_id)
@@ -203,11 +214,7 @@ def user_update(
             )
         before = _user_state(user)
         places = _checked_places(actor, place_codes)
-        user.full_name, user.phone, user.is_active = (
-            full_name.strip(),
-            phone.strip(),
-            is_active,
-        )
+        user.full_name, user.phone, user.is_active = full_name, phone, is_active
         user.save(update_fields=["full_name", "phone", "is_active"])
         user.places.set(places)
         _set_roles(user, chosen_roles)
@@ -250,17 +257,17 @@ def sign_in_recorded(*, user: User) -> None:
         )
 
 
+@retried_on_conflict
 def api_token_create(*, actor, user_id: int, name: str) -> tuple[ApiToken, str]:
     """Issue a token for another system to call the API as ``user``; the key is shown once."""
     require(actor, Capability.MANAGE_USERS)
-    if not name.strip():
-        raise DomainError(_("Name the system that will use this token."), field="name")
+    name = values.clean(ApiToken, "name", name)
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         user = _managed_user(actor, user_id)
         token = ApiToken.objects.create(
             user=user,
-            name=name.strip(),
+            name=name,
             prefix=key[:8],
             key_hash=ApiToken.hash_key(key),
         )

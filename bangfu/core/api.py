@@ -4,6 +4,8 @@ from typing import Any
 from ninja import Router, Schema
 
 from . import selectors, services
+from .models import Policy
+from .schemas import documented
 
 router = Router(tags=["places"])
 
@@ -30,8 +32,8 @@ class RuleOut(Schema):
 
 class RuleIn(Schema):
     value: Any
-    valid_from: datetime.date
-    note: str = ""
+    valid_from: datetime.date = documented(Policy, "valid_from")
+    note: str = documented(Policy, "note", "")
 
 
 def _place(region) -> PlaceOut:

@@ -47,12 +47,22 @@ def integer(minimum: int, maximum: int) -> Callable[[Any], int]:
     return parse
 
 
+NAME_LENGTH = 40  # a level of the chain of responsibility, say: the column's length
+
+
 def names(most: int) -> Callable[[Any], list[str]]:
     """A list of names, given as a list or as text separated by 、 , ， ; or new lines."""
 
     def parse(raw: Any) -> list[str]:
         parts = raw if isinstance(raw, list) else re.split(r"[、,，;；\n]+", str(raw or ""))
         cleaned = [str(part).strip() for part in parts if str(part).strip()]
+        if any(len(name) > NAME_LENGTH or not name.isprintable() for name in cleaned):
+            raise DomainError(
+                _("Each name is at most %(n)d characters, without control characters.")
+                % {"n": NAME_LENGTH},
+                code="bad_policy_value",
+                field="value",
+            )
         if not cleaned:
             raise DomainError(_("Enter at least one name."), code="bad_policy_value", field="value")
         if len(cleaned) > most or len(set(cleaned)) != len(cleaned):

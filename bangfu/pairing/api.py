@@ -4,10 +4,12 @@ import datetime
 
 from ninja import Router, Schema, Status
 
+from bangfu.core.schemas import documented
 from bangfu.core.selectors import region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
+from .models import Helper, Pairing, Unit
 
 router = Router(tags=["pairing"])
 
@@ -27,15 +29,15 @@ class PairingOut(Schema):
 
 class PairingIn(Schema):
     household_id: int
-    started_on: datetime.date
+    started_on: datetime.date = documented(Pairing, "started_on")
     helper_id: int | None = None
     unit_id: int | None = None
     is_main: bool = False
 
 
 class PairingEndIn(Schema):
-    ended_on: datetime.date
-    reason: str
+    ended_on: datetime.date = documented(Pairing, "ended_on")
+    reason: str = documented(Pairing, "end_reason")
 
 
 class CoverageOut(Schema):
@@ -109,10 +111,10 @@ class UnitOut(Schema):
 
 
 class UnitUpdateIn(Schema):
-    name: str
-    kind: str
-    level: str
-    credit_code: str = ""
+    name: str = documented(Unit, "name")
+    kind: str = documented(Unit, "kind")
+    level: str = documented(Unit, "level")
+    credit_code: str = documented(Unit, "credit_code", "")
 
 
 class UnitIn(UnitUpdateIn):
@@ -130,18 +132,18 @@ class HelperOut(Schema):
 
 
 class HelperIn(Schema):
-    name: str
+    name: str = documented(Helper, "name")
     unit_id: int
-    position: str = ""
-    phone: str = ""
+    position: str = documented(Helper, "position", "")
+    phone: str = documented(Helper, "phone", "")
     party_member: bool = False
     id_number: str = ""
 
 
 class TransferIn(Schema):
     to_helper_id: int
-    on: datetime.date
-    reason: str
+    on: datetime.date = documented(Pairing, "started_on")
+    reason: str = documented(Pairing, "end_reason")
 
 
 def _unit(unit) -> dict:

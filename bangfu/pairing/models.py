@@ -1,10 +1,13 @@
 """Who answers for each household (结对帮扶): units, helpers and their pairings, with history."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import values
 from bangfu.core.models import Region
 from bangfu.core.scoping import RegionalQuerySet
 from bangfu.registry.models import Household
@@ -27,6 +30,14 @@ class UnitLevel(models.TextChoices):
     VILLAGE = "village", _("Village (村级)")
 
 
+UNIT_RULES = values.Rules(
+    name=values.Text(100),
+    kind=values.Choice(UnitKind),
+    level=values.Choice(UnitLevel),
+    credit_code=values.Text(18),
+)
+
+
 class Unit(models.Model):
     """A unit that sends helpers or pairs with households itself (帮扶单位)."""
 
@@ -42,6 +53,7 @@ class Unit(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = UNIT_RULES
 
     class Meta:
         verbose_name = _("unit")
@@ -49,11 +61,20 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["credit_code"], condition=~Q(credit_code=""), name="one_unit_per_code"
-            )
+            ),
+            *UNIT_RULES.checks("unit"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+# Days of the programme's work (pairings, leaving a post): from before the 2014 registration,
+# for records carried over, to today.
+WORK_DAY = values.Day(datetime.date(2000, 1, 1))
+HELPER_RULES = values.Rules(
+    name=values.Text(50), position=values.Text(60), phone=values.Phone(), left_on=WORK_DAY
+)
 
 
 class Helper(models.Model):
@@ -84,13 +105,18 @@ class Helper(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = HELPER_RULES
 
     class Meta:
         verbose_name = _("helper")
         verbose_name_plural = _("helpers")
+        constraints = HELPER_RULES.checks("helper")
 
     def __str__(self) -> str:
         return self.name
+
+
+PAIRING_RULES = values.Rules(started_on=WORK_DAY, ended_on=WORK_DAY, end_reason=values.Text(200))
 
 
 class Pairing(models.Model):
@@ -128,11 +154,13 @@ class Pairing(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = PAIRING_RULES
 
     class Meta:
         verbose_name = _("pairing")
         verbose_name_plural = _("pairings")
         constraints = [
+            *PAIRING_RULES.checks("pairing"),
             models.CheckConstraint(
                 condition=Q(helper__isnull=False, unit__isnull=True)
                 | Q(helper__isnull=True, unit__isnull=False),
@@ -159,6 +187,11 @@ class Pairing(models.Model):
         return f"{self.helper or self.unit} ↔ {self.household}"
 
 
+RESPONSIBILITY_RULES = values.Rules(
+    level=values.Text(40), person=values.Text(100), phone=values.Phone(), since=WORK_DAY
+)
+
+
 class Responsibility(models.Model):
     """Who answers for a village's (or a group's) households at one level of its chain of
     responsibility (seed 001's 7+1 责任链). The levels are the policy
@@ -174,12 +207,14 @@ class Responsibility(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = RESPONSIBILITY_RULES
 
     class Meta:
         verbose_name = _("responsibility")
         verbose_name_plural = _("responsibilities")
         constraints = [
-            models.UniqueConstraint(fields=["region", "level"], name="one_person_a_level_a_place")
+            models.UniqueConstraint(fields=["region", "level"], name="one_person_a_level_a_place"),
+            *RESPONSIBILITY_RULES.checks("responsibility"),
         ]
 
     def __str__(self) -> str:

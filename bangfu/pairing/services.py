@@ -15,16 +15,18 @@ from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
 from bangfu.accounts.selectors import manageable_users
-from bangfu.core import audit, idnumbers
+from bangfu.core import audit, idnumbers, values
 from bangfu.core.capabilities import Capability, require
-from bangfu.core.errors import DomainError, OutOfScope
+from bangfu.core.errors import Clash, DomainError, OutOfScope
 from bangfu.core.models import Region
 from bangfu.core.policies import policy_for
 from bangfu.core.protection import lookup_hash, seal
 from bangfu.core.regions import RegionLevel
+from bangfu.core.selectors import visible_place
+from bangfu.core.services import clashes_recorded, retried_on_conflict
 from bangfu.registry.models import Household
 
-from .models import Helper, Pairing, Responsibility, Unit, UnitKind, UnitLevel
+from .models import Helper, Pairing, Responsibility, Unit
 
 CAP = "pairing.max_households_per_helper"
 
@@ -38,26 +40,22 @@ def _visible(model, actor, pk: int, *, lock: bool = False):
 
 
 def _place(actor, region_code: str) -> Region:
-    region = Region.objects.visible_to(actor).filter(code=region_code).first()
+    region = visible_place(actor, region_code)
     if region is None:
         raise DomainError(_("Choose a place among yours."), code="bad_place", field="region")
     return region
 
 
-def _refuse_future(day: datetime.date, field: str) -> None:
-    if day > timezone.localdate():
-        raise DomainError(_("The date lies in the future."), code="future_date", field=field)
-
-
+@retried_on_conflict
 def unit_create(
     *, actor, name: str, kind: str, level: str, region_code: str, credit_code: str = ""
 ) -> Unit:
     """Register a unit that helps (帮扶单位); its credit code, if given, must be valid."""
     require(actor, Capability.MANAGE_PAIRING)
-    code = _checked_unit(name, kind, level, credit_code, None)
+    name, kind, level, code = _checked_unit(name, kind, level, credit_code, None)
     with transaction.atomic():
         unit = Unit.objects.create(
-            name=name.strip(),
+            name=name,
             kind=kind,
             level=level,
             region=_place(actor, region_code),
@@ -73,6 +71,7 @@ def unit_create(
     return unit
 
 
+@retried_on_conflict
 def unit_update(
     *, actor, unit_id: int, name: str, kind: str, level: str, credit_code: str = ""
 ) -> Unit:
@@ -80,9 +79,9 @@ def unit_update(
     require(actor, Capability.MANAGE_PAIRING)
     with transaction.atomic():
         unit = _visible(Unit, actor, unit_id, lock=True)
-        code = _checked_unit(name, kind, level, credit_code, unit)
+        checked = _checked_unit(name, kind, level, credit_code, unit)
         before = audit.snapshot(unit)
-        unit.name, unit.kind, unit.level, unit.credit_code = name.strip(), kind, level, code
+        unit.name, unit.kind, unit.level, unit.credit_code = checked
         unit.save()
         audit.record(
             actor=actor,
@@ -95,17 +94,19 @@ def unit_update(
     return unit
 
 
-def _checked_unit(name: str, kind: str, level: str, credit_code: str, unit: Unit | None) -> str:
-    """Refuse a unit's details with the field at fault; answers its credit code, compacted."""
-    if not name.strip():
-        raise DomainError(_("Enter the unit's name."), code="no_name", field="name")
-    if kind not in UnitKind.values:
-        raise DomainError(_("Choose the kind of unit."), code="bad_kind", field="kind")
-    if level not in UnitLevel.values:
-        raise DomainError(_("Choose the unit's level."), code="bad_level", field="level")
-    code = uscc.compact(credit_code) if credit_code.strip() else ""
+def _checked_unit(
+    name: str, kind: str, level: str, credit_code: str, unit: Unit | None
+) -> tuple[str, str, str, str]:
+    """A unit's name, kind, level and credit code (compacted) under their rules; refusals
+    name the field at fault."""
+    checked = (
+        values.clean(Unit, "name", name),
+        values.clean(Unit, "kind", kind),
+        values.clean(Unit, "level", level),
+    )
+    code = values.clean(Unit, "credit_code", uscc.compact(credit_code or ""))
     if not code:
-        return ""
+        return (*checked, "")
     try:
         uscc.validate(code)
     except ValidationError:
@@ -127,9 +128,10 @@ def _checked_unit(name: str, kind: str, level: str, credit_code: str, unit: Unit
             code="credit_code_taken",
             field="credit_code",
         )
-    return code
+    return (*checked, code)
 
 
+@retried_on_conflict
 def helper_create(
     *,
     actor,
@@ -145,22 +147,19 @@ def helper_create(
     """Register a helper (帮扶干部) of a unit; they work where the unit is unless told. With
     ``user_id`` the helper signs in as that account and sees "my households"."""
     require(actor, Capability.MANAGE_PAIRING)
-    _refuse_no_name(name)
+    details = _helper_details(name, phone, position)
     login = _helper_login(actor, user_id)
-    sealed, digest = _sealed_id(id_number, None)
-    with transaction.atomic():
+    with clashes_recorded(actor), transaction.atomic():
         unit = _visible(Unit, actor, unit_id)
-        helper = Helper.objects.create(
-            id_number_sealed=sealed,
-            id_number_hash=digest,
-            name=name.strip(),
+        helper = Helper(
+            **details,
             unit=unit,
-            phone="".join(phone.split()),
-            position=position.strip(),
             party_member=party_member,
             region=_place(actor, region_code) if region_code else unit.region,
             user=login,
         )
+        helper.id_number_sealed, helper.id_number_hash = _sealed_id(actor, id_number, helper)
+        helper.save()
         audit.record(
             actor=actor,
             action="helper.create",
@@ -171,6 +170,7 @@ def helper_create(
     return helper
 
 
+@retried_on_conflict
 def helper_update(
     *,
     actor,
@@ -186,14 +186,15 @@ def helper_update(
     number (left blank, the one on record stays). The helper keeps their place and their
     households; a move to other households is a hand-over."""
     require(actor, Capability.MANAGE_PAIRING)
-    _refuse_no_name(name)
-    with transaction.atomic():
+    details = _helper_details(name, phone, position)
+    with clashes_recorded(actor), transaction.atomic():
         helper = _visible(Helper, actor, helper_id, lock=True)
         before = audit.snapshot(helper, HELPER_AUDIT_FIELDS)
         if id_number.strip():
-            helper.id_number_sealed, helper.id_number_hash = _sealed_id(id_number, helper)
-        helper.name, helper.unit = name.strip(), _visible(Unit, actor, unit_id)
-        helper.phone, helper.position = "".join(phone.split()), position.strip()
+            helper.id_number_sealed, helper.id_number_hash = _sealed_id(actor, id_number, helper)
+        for name_, value in details.items():
+            setattr(helper, name_, value)
+        helper.unit = _visible(Unit, actor, unit_id)
         helper.party_member = party_member
         helper.save()
         audit.record(
@@ -210,9 +211,12 @@ def helper_update(
     return helper
 
 
-def _refuse_no_name(name: str) -> None:
-    if not name.strip():
-        raise DomainError(_("Enter the helper's name."), code="no_name", field="name")
+def _helper_details(name: str, phone: str, position: str) -> dict[str, str]:
+    return {
+        "name": values.clean(Helper, "name", name),
+        "phone": values.clean(Helper, "phone", phone),
+        "position": values.clean(Helper, "position", position),
+    }
 
 
 def _helper_login(actor, user_id: int | None):
@@ -229,22 +233,30 @@ def _helper_login(actor, user_id: int | None):
     return login
 
 
-def _sealed_id(id_number: str, helper: Helper | None) -> tuple[str, str]:
-    """(sealed, lookup hash) of a helper's ID number, refused if another helper has it."""
+def _sealed_id(actor, id_number: str, helper: Helper) -> tuple[str, str]:
+    """(sealed, lookup hash) of a helper's ID number, refused if another helper has it (and,
+    if that helper is outside the actor's places, without saying so: a clash)."""
     if not id_number.strip():
         return "", ""
     person = idnumbers.parse(id_number)
     digest = lookup_hash(person.value)
-    holders = Helper.objects.filter(id_number_hash=digest)
-    if helper is not None:
-        holders = holders.exclude(pk=helper.pk)
-    if holders.exists():
+    holder = Helper.objects.filter(id_number_hash=digest).exclude(pk=helper.pk).first()
+    if holder is None:
+        return seal(person.value), digest
+    if Helper.objects.visible_to(actor).filter(pk=holder.pk).exists():
         raise DomainError(
-            _("A helper with this ID number is registered already."),
+            _("%(name)s is registered with this ID number already.") % {"name": holder.name},
             code="id_number_taken",
             field="id_number",
         )
-    return seal(person.value), digest
+    raise Clash(
+        _("This ID number cannot be registered here; it has been passed to an administrator "
+          "to check."),
+        field="id_number",
+        region_code=helper.region_id,
+        holder=("pairing.helper", str(holder.pk), holder.region_id),
+        detail={"helper": helper.name},
+    )  # fmt: skip
 
 
 HELPER_AUDIT_FIELDS = ["name", "unit", "position", "phone", "party_member", "user", "region"]
@@ -292,7 +304,7 @@ def _start(
             code="household_closed",
             field="household",
         )
-    _refuse_future(started_on, "started_on")
+    started_on = values.clean(Pairing, "started_on", started_on)
     active = Pairing.objects.filter(household=household, ended_on=None)
     if helper is not None:
         if helper.left_on:
@@ -329,6 +341,7 @@ def _start(
     )
 
 
+@retried_on_conflict
 def pairing_start(
     *,
     actor,
@@ -360,19 +373,23 @@ def pairing_start(
 
 
 def _end(pairing: Pairing, ended_on: datetime.date, reason: str) -> None:
-    if not reason.strip():
-        raise DomainError(_("Give the reason for ending."), code="no_reason", field="reason")
+    ended_on = values.clean(Pairing, "ended_on", ended_on)
+    reason = values.clean(Pairing, "end_reason", reason, field="reason")
+    if ended_on is None or not reason:
+        raise DomainError(
+            _("Give the day and the reason for ending."), code="no_reason", field="reason"
+        )
     if ended_on < pairing.started_on:
         raise DomainError(
             _("The pairing began on %(day)s; it cannot end before.") % {"day": pairing.started_on},
             code="end_before_start",
             field="ended_on",
         )
-    _refuse_future(ended_on, "ended_on")
-    pairing.ended_on, pairing.end_reason = ended_on, reason.strip()
+    pairing.ended_on, pairing.end_reason = ended_on, reason
     pairing.save(update_fields=["ended_on", "end_reason"])
 
 
+@retried_on_conflict
 def pairing_end(*, actor, pairing_id: int, ended_on: datetime.date, reason: str) -> Pairing:
     """End a pairing on a day, with the reason; it stays on the household's record."""
     require(actor, Capability.MANAGE_PAIRING)
@@ -396,11 +413,14 @@ def pairing_end(*, actor, pairing_id: int, ended_on: datetime.date, reason: str)
     return pairing
 
 
+@retried_on_conflict
 def helper_leave(*, actor, helper_id: int, left_on: datetime.date) -> Helper:
     """Record that a helper has left their post (离岗); their households go to another
     helper first (``helper_transfer``), so no household is left without its helper."""
     require(actor, Capability.MANAGE_PAIRING)
-    _refuse_future(left_on, "left_on")
+    left_on = values.clean(Helper, "left_on", left_on)
+    if left_on is None:
+        raise DomainError(_("Enter the day they left."), code="no_date", field="left_on")
     with transaction.atomic():
         helper = _visible(Helper, actor, helper_id, lock=True)
         held = _active(helper).count()
@@ -428,6 +448,7 @@ def helper_leave(*, actor, helper_id: int, left_on: datetime.date) -> Helper:
     return helper
 
 
+@retried_on_conflict
 def helper_transfer(
     *, actor, from_helper_id: int, to_helper_id: int, on: datetime.date, reason: str
 ) -> list[Pairing]:
@@ -489,6 +510,7 @@ def helper_transfer(
 LEVELS = "pairing.responsibility_levels"
 
 
+@retried_on_conflict
 def responsibility_set(
     *, actor, region_code: str, level: str, person: str, phone: str = ""
 ) -> Responsibility:

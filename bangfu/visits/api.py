@@ -8,12 +8,15 @@ import datetime
 import uuid
 from decimal import Decimal
 
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
+from bangfu.core.schemas import documented
 from bangfu.core.selectors import region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
+from .models import Problem, Visit
+from .services import MOST_PROBLEMS
 
 router = Router(tags=["visits"])
 RECEIPT = ("id", "client_id", "household_id", "helper_id", "visited_at", "distance_m")
@@ -22,17 +25,17 @@ RECEIPT = ("id", "client_id", "household_id", "helper_id", "visited_at", "distan
 class VisitIn(Schema):
     client_id: uuid.UUID
     household_id: int
-    visited_at: datetime.datetime
-    kind: str = "home"
+    visited_at: datetime.datetime = documented(Visit, "visited_at")
+    kind: str = documented(Visit, "kind", "home")
     services: list[str] = []
-    notes: str = ""
-    goods_value: Decimal = Decimal(0)
-    money_value: Decimal = Decimal(0)
-    jobs_found: int = 0
-    problems: list[str] = []
-    latitude: float | None = None
-    longitude: float | None = None
-    accuracy_m: int | None = None
+    notes: str = documented(Visit, "notes", "")
+    goods_value: Decimal = documented(Visit, "goods_value", Decimal(0))
+    money_value: Decimal = documented(Visit, "money_value", Decimal(0))
+    jobs_found: int = documented(Visit, "jobs_found", 0)
+    problems: list[str] = Field([], json_schema_extra={"maxItems": MOST_PROBLEMS})
+    latitude: float | None = documented(Visit, "latitude", None)
+    longitude: float | None = documented(Visit, "longitude", None)
+    accuracy_m: int | None = documented(Visit, "accuracy_m", None)
     helper_id: int | None = None  # staff entering a paper record (代录); else the caller's own
 
 
@@ -90,8 +93,8 @@ class PhotoOut(Schema):
 
 
 class SolveIn(Schema):
-    solved_on: datetime.date
-    solution: str
+    solved_on: datetime.date = documented(Problem, "solved_on")
+    solution: str = documented(Problem, "solution")
 
 
 class ComplianceOut(Schema):

@@ -1,6 +1,7 @@
 """Visits (走访/入户): what helpers did at their households, the follow-ups, and the monthly
 roll-ups that compliance figures read."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import values
 from bangfu.core.models import Code, Region
 from bangfu.core.scoping import RegionalQuerySet
 from bangfu.pairing.models import Helper
@@ -22,6 +24,25 @@ class VisitKind(models.TextChoices):
 
 def money_field(label):
     return models.DecimalField(label, max_digits=12, decimal_places=2, default=Decimal(0))
+
+
+# Goods or money given on one visit, in yuan: any real gift fits, within the column.
+AMOUNT = values.Number(Decimal(0), Decimal("9999999.99"))
+POSITION_RULES = {
+    "latitude": values.Number(Decimal(-90), Decimal(90), places=6),
+    "longitude": values.Number(Decimal(-180), Decimal(180), places=6),
+}
+# Visits are logged from the 2014 registration on; a phone's clock may run minutes fast.
+VISIT_RULES = values.Rules(
+    visited_at=values.Moment(datetime.date(2014, 1, 1), slack=datetime.timedelta(minutes=10)),
+    kind=values.Choice(VisitKind),
+    notes=values.Text(2000, lines=True),
+    goods_value=AMOUNT,
+    money_value=AMOUNT,
+    jobs_found=values.Whole(0, 100),
+    accuracy_m=values.Whole(0, 100_000),
+    **POSITION_RULES,
+)
 
 
 class Visit(models.Model):
@@ -59,10 +80,12 @@ class Visit(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = VISIT_RULES
 
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
+        constraints = VISIT_RULES.checks("visit")
         indexes = [
             models.Index(fields=["household", "visited_at"]),
             models.Index(fields=["helper", "visited_at"]),
@@ -71,6 +94,14 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.helper} → {self.household} @ {self.visited_at:%Y-%m-%d}"
+
+
+PROBLEM_RULES = values.Rules(
+    description=values.Text(300),
+    found_on=values.Day(datetime.date(2014, 1, 1)),
+    solved_on=values.Day(datetime.date(2014, 1, 1)),
+    solution=values.Text(300),
+)
 
 
 class Problem(models.Model):
@@ -97,10 +128,12 @@ class Problem(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = PROBLEM_RULES
 
     class Meta:
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
+        constraints = PROBLEM_RULES.checks("problem")
         indexes = [
             models.Index(fields=["household"], condition=Q(solved_on=None), name="problem_open")
         ]
@@ -111,6 +144,9 @@ class Problem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.solved_on is None
+
+
+PHOTO_RULES = values.Rules(**POSITION_RULES)
 
 
 class VisitPhoto(models.Model):
@@ -127,9 +163,12 @@ class VisitPhoto(models.Model):
     # A 64-bit difference hash: the same picture, resized or recompressed, keeps (nearly) it.
     phash = models.CharField(max_length=16, db_index=True)
 
+    value_rules = PHOTO_RULES
+
     class Meta:
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
+        constraints = PHOTO_RULES.checks("visit_photo")
 
     def __str__(self) -> str:
         return self.image.name

@@ -82,11 +82,18 @@ def hash_distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
+PLAUSIBLE_FROM = datetime.date(2000, 1, 1)
+
+
 def _taken_at(exif: Image.Exif) -> datetime.datetime | None:
     raw = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
     try:
         naive = datetime.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
     except (TypeError, ValueError):
+        return None
+    # A camera whose clock was never set writes any year; only a plausible time is a claim
+    # worth comparing with the visit's (and year 1 overflows on the way to UTC).
+    if not PLAUSIBLE_FROM <= naive.date() <= timezone.localdate() + datetime.timedelta(days=1):
         return None
     # Cameras write local time without a zone; phones here are set to China time.
     return timezone.make_aware(naive)

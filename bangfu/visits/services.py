@@ -9,7 +9,7 @@ with the visit already recorded, so a retry or a double send never makes two vis
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,21 +20,20 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bangfu.core import audit
+from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.geo import distance_m
 from bangfu.core.models import Code
+from bangfu.core.selectors import may_be_code
 from bangfu.pairing.models import Helper, Pairing
 from bangfu.registry.models import Household
 
 from . import flags, photos, reminders, rollups, selectors
 from .models import Problem, ReminderSent, Visit, VisitFlag, VisitKind, VisitMonth, VisitPhoto
 
-# Phones' clocks drift; a visit a few minutes "in the future" is a clock, not a claim.
-CLOCK_SLACK = datetime.timedelta(minutes=10)
 MOST_PROBLEMS = 20
-MOST_MONEY = Decimal("10000000")
+DELETE_REASON = values.Text(300)  # kept in the audit log, beside what the visit said
 
 
 @dataclass
@@ -66,87 +65,37 @@ def _state(visit: Visit, codes: list[Code] | None = None) -> dict[str, Any]:
     return state
 
 
-def _amount(raw: Any, name: str) -> Decimal:
-    try:
-        value = Decimal(str(raw if raw not in (None, "") else 0)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise DomainError(_("Enter an amount in yuan."), code="bad_amount", field=name) from None
-    if not Decimal(0) <= value < MOST_MONEY:
-        raise DomainError(
-            _("Enter an amount from 0 to 10,000,000 yuan."), code="bad_amount", field=name
-        )
-    return value
-
-
-def _coordinate(raw: Any, limit: int, name: str) -> Decimal | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = Decimal(str(raw)).quantize(Decimal("0.000001"))
-    except InvalidOperation:
-        value = Decimal(limit + 1)
-    if not -limit <= value <= limit:
-        raise DomainError(
-            _("The phone's position is not a valid latitude and longitude."),
-            code="bad_position",
-            field=name,
-        )
-    return value
+# What a visit says of itself, each under its rule (``Visit.value_rules``). Amounts and jobs
+# left empty are none given.
+VISIT_FIELDS = ("visited_at", "kind", "notes", "latitude", "longitude", "accuracy_m")
+COUNTED = ("goods_value", "money_value", "jobs_found")
 
 
 def _checked(data: VisitInput) -> dict[str, Any]:
     """The visit's own fields, checked; refusals name the field and what to do."""
-    if data.kind not in VisitKind.values:
-        raise DomainError(
-            _("Choose how the visit was made: home visit, phone call or online."),
-            code="bad_kind",
-            field="kind",
-        )
-    visited_at = data.visited_at
-    if timezone.is_naive(visited_at):
-        visited_at = timezone.make_aware(visited_at)
-    if visited_at > timezone.now() + CLOCK_SLACK:
-        raise DomainError(
-            _("The visit's time lies in the future; check the phone's clock."),
-            code="future_visit",
-            field="visited_at",
-        )
-    jobs = data.jobs_found
-    if not isinstance(jobs, int) or not 0 <= jobs <= 100:
-        raise DomainError(
-            _("Enter how many people found work, from 0 to 100."),
-            code="bad_jobs",
-            field="jobs_found",
-        )
-    latitude = _coordinate(data.latitude, 90, "latitude")
-    longitude = _coordinate(data.longitude, 180, "longitude")
-    if (latitude is None) != (longitude is None):
+    fields = {name: values.clean(Visit, name, getattr(data, name)) for name in VISIT_FIELDS}
+    for name in COUNTED:
+        fields[name] = values.clean(Visit, name, getattr(data, name) or 0)
+    if (fields["latitude"] is None) != (fields["longitude"] is None):
         raise DomainError(
             _("The phone's position needs both latitude and longitude."),
             code="bad_position",
             field="latitude",
         )
-    return {
-        "visited_at": visited_at,
-        "kind": data.kind,
-        "notes": data.notes.strip(),
-        "goods_value": _amount(data.goods_value, "goods_value"),
-        "money_value": _amount(data.money_value, "money_value"),
-        "jobs_found": jobs,
-        "latitude": latitude,
-        "longitude": longitude,
-        "accuracy_m": data.accuracy_m if latitude is not None else None,
-    }
+    if fields["latitude"] is None:
+        fields["accuracy_m"] = None
+    return fields
 
 
-def _service_codes(values: list[str]) -> list[Code]:
-    wanted = {str(value).strip() for value in values if str(value).strip()}
-    codes = list(Code.objects.filter(kind="visit_service", value__in=wanted, retired=False))
+def _service_codes(chosen: list[str]) -> list[Code]:
+    wanted = {str(value).strip() for value in chosen if str(value).strip()}
+    fits = {value for value in wanted if may_be_code(value)}
+    codes = list(Code.objects.filter(kind="visit_service", value__in=fits, retired=False))
     unknown = wanted - {code.value for code in codes}
     if unknown:
         raise DomainError(
             _("%(codes)s is not in the list of what a visit does (十送); choose from the list.")
-            % {"codes": "、".join(sorted(unknown))},
+            % {"codes": "、".join(sorted(value[:20] for value in unknown)[:5])},
             code="bad_service",
             field="services",
         )
@@ -154,22 +103,14 @@ def _service_codes(values: list[str]) -> list[Code]:
 
 
 def _problems(lines: list[str]) -> list[str]:
-    found = [line.strip() for line in lines if line and line.strip()]
+    found = [line for line in lines if line and str(line).strip()]
     if len(found) > MOST_PROBLEMS:
         raise DomainError(
             _("Enter at most %(n)d problems for one visit.") % {"n": MOST_PROBLEMS},
             code="too_many_problems",
             field="problems",
         )
-    for line in found:
-        if len(line) > 300:
-            raise DomainError(
-                _("Describe each problem in at most 300 characters: %(start)s…")
-                % {"start": line[:20]},
-                code="problem_too_long",
-                field="problems",
-            )
-    return found
+    return [values.clean(Problem, "description", line, field="problems") for line in found]
 
 
 def _helper_of(actor, helper_id: int | None) -> Helper:
@@ -384,7 +325,8 @@ def visit_update(*, actor, visit_id: int, data: VisitInput) -> Visit:
 def visit_delete(*, actor, visit_id: int, reason: str) -> None:
     """Take back a visit logged by mistake, with the reason; the audit log keeps what it said.
     A visit whose problems were already solved stays: the solutions rest on it."""
-    if not reason.strip():
+    reason = DELETE_REASON.clean(reason, label=_("reason"), field="reason")
+    if not reason:
         raise DomainError(_("Give the reason for deleting."), code="no_reason", field="reason")
     with transaction.atomic():
         visit = _editable(actor, visit_id)
@@ -410,7 +352,7 @@ def visit_delete(*, actor, visit_id: int, reason: str) -> None:
             object_id=str(visit_id),
             region_code=household.region_id,
             before=before,
-            after={"reason": reason.strip()},
+            after={"reason": reason},
         )
         transaction.on_commit(lambda: _delete_files(files))
 
@@ -474,9 +416,11 @@ def visit_photo_add(
 
 def problem_solve(*, actor, problem_id: int, solved_on: datetime.date, solution: str) -> Problem:
     """Close a follow-up task: when it was solved, how, and by whom (the actor)."""
-    if not solution.strip():
+    solved_on = values.clean(Problem, "solved_on", solved_on)
+    solution = values.clean(Problem, "solution", solution)
+    if not solution or solved_on is None:
         raise DomainError(
-            _("Say how the problem was solved."), code="no_solution", field="solution"
+            _("Say when and how the problem was solved."), code="no_solution", field="solution"
         )
     with transaction.atomic():
         problem = Problem.objects.visible_to(actor).filter(pk=problem_id).first()
@@ -490,14 +434,14 @@ def problem_solve(*, actor, problem_id: int, solved_on: datetime.date, solution:
                 % {"day": problem.solved_on.isoformat()},
                 code="already_solved",
             )
-        if solved_on > timezone.localdate() or solved_on < problem.found_on:
+        if solved_on < problem.found_on:
             raise DomainError(
                 _("The day it was solved lies between the day it was found and today."),
                 code="bad_solved_on",
                 field="solved_on",
             )
         before = audit.snapshot(problem)
-        problem.solved_on, problem.solved_by, problem.solution = solved_on, actor, solution.strip()
+        problem.solved_on, problem.solved_by, problem.solution = solved_on, actor, solution
         problem.save(update_fields=["solved_on", "solved_by", "solution"])
         rollups.refresh(problem.household_id, [rollups.month_of(solved_on)])
         audit.record(

@@ -43,13 +43,13 @@ def test_someone_else_cannot_reuse_a_visit_id(helper_wang, county_admin, househo
 def test_a_visit_is_refused_with_a_reason(helper_wang, households):
     household = households[0]
     cases = [
-        ({"visited_at": timezone.now() + datetime.timedelta(days=1)}, "future_visit"),
+        ({"visited_at": timezone.now() + datetime.timedelta(days=1)}, "future_time"),
         ({"visited_at": at(D(2025, 12, 20))}, "not_paired"),  # before the pairing began
         ({"services": ["77"]}, "bad_service"),
-        ({"kind": "letter"}, "bad_kind"),
-        ({"goods_value": "-5"}, "bad_amount"),
+        ({"kind": "letter"}, "bad_choice"),
+        ({"goods_value": "-5"}, "out_of_range"),
         ({"latitude": 34.2}, "bad_position"),
-        ({"problems": ["x" * 301]}, "problem_too_long"),
+        ({"problems": ["x" * 301]}, "too_long"),
     ]
     for fields, code in cases:
         data = {"visited_at": at(D(2026, 10, 8)), **fields}
