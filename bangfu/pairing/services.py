@@ -621,6 +621,7 @@ def _helper_of(actor, row: PairingRow) -> Helper:
     return found[0]
 
 
+@retried_on_conflict
 def pairings_import(*, actor, rows: list[PairingRow], source: str, commit: bool) -> PairingImport:
     """Pair from a sheet (批量结对): each row under the same rules as the page, all rows in one
     transaction. Nothing stays written if any row is refused, or without ``commit`` (the

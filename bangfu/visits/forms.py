@@ -2,17 +2,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.core.forms import DATE_INPUT
+from bangfu.core.forms import DATE_INPUT, RuledForm
 
 from . import selectors
-from .models import VisitKind
+from .models import Problem, Visit, VisitKind
+from .services import DELETE_REASON
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class VisitForm(forms.Form):
+class VisitForm(RuledForm):
     """A visit entered on a page: by staff from a paper record (代录), or by a helper whose
     phone cannot run the offline page. The phone page sends the same fields to the API."""
+
+    rules_of = Visit
 
     helper = forms.ChoiceField(label=_("Helper"))
     visited_at = forms.DateTimeField(
@@ -25,15 +28,9 @@ class VisitForm(forms.Form):
     notes = forms.CharField(
         label=_("What was done, in words"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    goods_value = forms.DecimalField(
-        label=_("Goods given (yuan)"), min_value=0, initial=0, decimal_places=2
-    )
-    money_value = forms.DecimalField(
-        label=_("Money given (yuan)"), min_value=0, initial=0, decimal_places=2
-    )
-    jobs_found = forms.IntegerField(
-        label=_("Jobs found (people)"), min_value=0, max_value=100, initial=0
-    )
+    goods_value = forms.DecimalField(label=_("Goods given (yuan)"), initial=0)
+    money_value = forms.DecimalField(label=_("Money given (yuan)"), initial=0)
+    jobs_found = forms.IntegerField(label=_("Jobs found (people)"), initial=0)
     problems = forms.CharField(
         label=_("Problems found, one per line"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -60,9 +57,13 @@ class VisitForm(forms.Form):
 
 
 class DeleteForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for deleting"), max_length=200)
+    reason = forms.CharField(
+        label=_("Reason for deleting"), widget=forms.TextInput(attrs=DELETE_REASON.html_attrs())
+    )
 
 
-class SolveForm(forms.Form):
+class SolveForm(RuledForm):
+    rules_of = Problem
+
     solved_on = forms.DateField(label=_("Solved on"), widget=DATE_INPUT, initial=timezone.localdate)
-    solution = forms.CharField(label=_("How it was solved"), max_length=300)
+    solution = forms.CharField(label=_("How it was solved"))
