@@ -13,7 +13,9 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bangfu.core import audit
@@ -40,6 +42,11 @@ UPLOADS = "imports"
 EXPORTS = "exports"
 
 
+def _language() -> str:
+    """The language of the person starting a job: its messages will be in it."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSEHOLDS) -> ImportJob:
     """Keep an uploaded sheet and queue its check (导入第一步)."""
     require(actor, NEEDED[kind])
@@ -56,7 +63,9 @@ def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSE
         for chunk in chunks:
             target.write(chunk)
     with transaction.atomic():
-        job = ImportJob.objects.create(owner=actor, kind=kind, file_name=file_name, path=str(path))
+        job = ImportJob.objects.create(
+            owner=actor, kind=kind, file_name=file_name, path=str(path), language=_language()
+        )
         audit.record(
             actor=actor, action="import.upload", obj=job, after={"file": file_name, "kind": kind}
         )
@@ -104,16 +113,20 @@ def _parse(job: ImportJob, actor, report) -> households.Parsed:
     return parsed
 
 
+# Cells may hold control characters, NUL among them, which PostgreSQL refuses in text.
+_CONTROLS = str.maketrans({code: " " for code in range(32) if chr(code) not in "\t\n"})
+
+
 def _record_problems(job: ImportJob, problems: list[households.RowProblem]) -> None:
     ImportProblem.objects.bulk_create(
         [
             ImportProblem(
                 job=job,
-                sheet=p.sheet[:100],
+                sheet=p.sheet.translate(_CONTROLS)[:100],
                 row=p.row,
-                column=p.column[:200],
-                value=p.value[:200],
-                reason=p.reason,
+                column=p.column.translate(_CONTROLS)[:200],
+                value=p.value.translate(_CONTROLS)[:200],
+                reason=p.reason.translate(_CONTROLS),
             )
             for p in problems
         ],
@@ -175,7 +188,7 @@ def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
     try:
         parsed = pairing_sheet.parse(Path(job.path))
     except sheets.UnreadableFile as error:
-        _finish(job, JobState.FAILED, {}, [], str(error))
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
         return job
     result = pairings_import(
         actor=actor, rows=parsed.rows, source=job.file_name, commit=commit and not parsed.problems
@@ -212,16 +225,20 @@ def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
 def import_check(*, job_id: int, progress=None) -> ImportJob:
     """Read and check the file; record the preview and every problem. Writes no household."""
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
-    if job.kind == ImportKind.PAIRINGS:
-        return _pairings(job, commit=False)
+    with translation.override(job.language):
+        if job.kind == ImportKind.PAIRINGS:
+            return _pairings(job, commit=False)
+        return _check_households(job, progress or _reporter(job))
+
+
+def _check_households(job: ImportJob, report) -> ImportJob:
     actor = job.owner
     require(actor, Capability.EDIT_REGISTRY)
-    report = progress or _reporter(job)
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
     try:
         parsed = _parse(job, actor, report)
     except sheets.UnreadableFile as error:
-        _finish(job, JobState.FAILED, {}, [], str(error))
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
         return job
     results = households_check(
         actor=actor,
@@ -253,14 +270,18 @@ def import_commit_request(*, actor, job_id: int) -> ImportJob:
 def import_commit(*, job_id: int, progress=None) -> ImportJob:
     """Write every household of the file in one transaction, or none (all or nothing)."""
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
+    with translation.override(job.language):
+        if job.committed:
+            raise DomainError(_("This file was imported already."), code="committed")
+        if job.kind == ImportKind.PAIRINGS:
+            return _pairings(job, commit=True)
+        # The job's row is written by the transaction that writes the households, so nobody
+        # would see progress recorded there until the end: it goes to a file beside the upload.
+        return _commit_households(job, progress or _file_reporter(job))
+
+
+def _commit_households(job: ImportJob, report) -> ImportJob:
     actor = job.owner
-    if job.committed:
-        raise DomainError(_("This file was imported already."), code="committed")
-    if job.kind == ImportKind.PAIRINGS:
-        return _pairings(job, commit=True)
-    # The job's row is written by the transaction that writes the households, so nobody
-    # would see progress recorded there until the end: it goes to a file beside the upload.
-    report = progress or _file_reporter(job)
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, phase="writing")
     try:
         parsed = _parse(job, actor, report)
@@ -277,7 +298,7 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
         _finish(job, JobState.REFUSED, {**job.summary, "problems": len(problems)}, problems)
         return job
     except sheets.UnreadableFile as error:
-        _finish(job, JobState.FAILED, {}, [], str(error))
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
         return job
     with transaction.atomic():
         job.committed = True
@@ -287,8 +308,8 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
             "members": summary.members,
             "problems": 0,
         }
-        job.state, job.phase = JobState.DONE, ""
-        job.save(update_fields=["committed", "summary", "state", "phase"])
+        job.state, job.phase, job.message = JobState.DONE, "", ""
+        job.save(update_fields=["committed", "summary", "state", "phase", "message"])
         audit.record(
             actor=actor,
             action="import.commit",
@@ -299,12 +320,19 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
 
 
 def import_error_sheet(*, actor, job_id: int) -> Path:
-    """The uploaded file with an error column added (to fix and upload again)."""
+    """The uploaded file with an error column added (to fix and upload again); for a file
+    that cannot be read, a sheet that says so."""
     job = selectors.import_for(actor, job_id)
     target = stored_path(UPLOADS, ".errors.xlsx")
-    writing.error_sheet(
-        Path(job.path), target, job.problems.values_list("sheet", "row", "reason").iterator()
-    )
+    with translation.override(job.language):
+        try:
+            writing.error_sheet(
+                Path(job.path),
+                target,
+                job.problems.values_list("sheet", "row", "reason").iterator(),
+            )
+        except sheets.UnreadableFile as error:
+            writing.unreadable_sheet(target, error.named(job.file_name))
     return target
 
 
@@ -341,6 +369,7 @@ def export_request(*, actor, filters: dict, full_ids: bool) -> ExportJob:
             filters=filters,
             full_ids=full_ids,
             path=str(stored_path(EXPORTS, ".xlsx")),
+            language=_language(),
         )
         audit.record(
             actor=actor,
@@ -387,12 +416,13 @@ def export_write(*, job_id: int, progress=None) -> ExportJob:
     filters = registry_selectors.HouseholdFilters(**job.filters)
     job.total = registry_selectors.households(actor, filters).count()
     ExportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, total=job.total)
-    people = write_table(
-        Path(job.path),
-        [c.header for c in COLUMNS],
-        _export_rows(job, report),
-        title=_("Households"),
-    )
+    with translation.override(job.language):
+        people = write_table(
+            Path(job.path),
+            [c.header for c in COLUMNS],
+            _export_rows(job, report),
+            title=_("Households"),
+        )
     with transaction.atomic():
         job.state, job.phase, job.done = JobState.DONE, "", job.total
         job.message = str(people)
