@@ -10,11 +10,13 @@ what the file says then, checked against the registry as it is then.
 import contextlib
 import gc
 import json
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -40,6 +42,11 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
 }
 UPLOADS = "imports"
 EXPORTS = "exports"
+COMMIT_ATTEMPTS = 3  # a commit that met another import's writes is checked and tried again
+COMMIT_LOCK_WAIT_MS = 15 * 60 * 1000  # on SQLite, how long a commit waits for another's end
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 def _language() -> str:
@@ -180,6 +187,72 @@ def _no_cyclic_collection():
             gc.collect()
 
 
+@contextlib.contextmanager
+def _patient_writer() -> Iterator[None]:
+    """SQLite lets one connection write at a time; the others wait its busy_timeout (5 s, set
+    for pages) and then fail. A commit waits instead for another import's commit to end,
+    which takes minutes, and then checks its file against what that one wrote."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {COMMIT_LOCK_WAIT_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
+def _met_another_writer(error: DatabaseError) -> bool:
+    """Another import (or a page) wrote the same households or people since the check: a
+    unique key taken in between, or two writers crossing, which PostgreSQL ends by aborting
+    one (a deadlock)."""
+    state = getattr(error.__cause__, "sqlstate", None)
+    if isinstance(error, IntegrityError):
+        return state == "23505" or "UNIQUE constraint failed" in str(error)
+    return state in ("40P01", "40001")
+
+
+def _lock_refused(error: DatabaseError) -> bool:
+    """The write lock was not granted in time (SQLite's busy timeout, PostgreSQL's
+    lock_timeout where an operator set one)."""
+    if connection.vendor == "sqlite":  # "database is locked", "database table is locked"
+        return isinstance(error, OperationalError) and str(error).endswith(" is locked")
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
+
+
+def _against_others(job: ImportJob, write: Callable[[], _T], *, commit: bool) -> _T | None:
+    """What ``write`` (which checks the file and writes it in one transaction) gives, tried
+    again when it met another import's writes: run again, it checks each row against the
+    registry as it then is, so a household or person the other registered in between is
+    matched or refused with its row, as if the two had run one after the other. None when
+    it could not get through: the job says so, and nothing of the file was written."""
+    for _attempt in range(COMMIT_ATTEMPTS):
+        try:
+            return write()
+        except DatabaseError as error:
+            if _lock_refused(error):
+                break
+            if not _met_another_writer(error):
+                raise
+            logger.info("import %s met another writer (%s); checking again", job.pk, error)
+    _finish(
+        job,
+        JobState.CHECKED if commit else JobState.FAILED,
+        job.summary,
+        [],
+        _(
+            "Another import was writing the same households at the same time, so nothing of "
+            "this file was written. Try again: the file will be checked against the register "
+            "as it then is."
+        ),
+    )
+    return None
+
+
 def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
     """A pairing sheet, checked (its writes rolled back) or committed: the rows are few, so
     the check runs the very writes of the commit."""
@@ -190,9 +263,18 @@ def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
     except sheets.UnreadableFile as error:
         _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
         return job
-    result = pairings_import(
-        actor=actor, rows=parsed.rows, source=job.file_name, commit=commit and not parsed.problems
+    result = _against_others(
+        job,
+        lambda: pairings_import(
+            actor=actor,
+            rows=parsed.rows,
+            source=job.file_name,
+            commit=commit and not parsed.problems,
+        ),
+        commit=commit,
     )
+    if result is None:
+        return job
     problems = parsed.problems + [
         pairing_sheet.locate(parsed, index, field_name, reason)
         for index, field_name, reason in result.problems
@@ -270,7 +352,7 @@ def import_commit_request(*, actor, job_id: int) -> ImportJob:
 def import_commit(*, job_id: int, progress=None) -> ImportJob:
     """Write every household of the file in one transaction, or none (all or nothing)."""
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
-    with translation.override(job.language):
+    with translation.override(job.language), _patient_writer():
         if job.committed:
             raise DomainError(_("This file was imported already."), code="committed")
         if job.kind == ImportKind.PAIRINGS:
@@ -287,11 +369,15 @@ def _commit_households(job: ImportJob, report) -> ImportJob:
         parsed = _parse(job, actor, report)
         if parsed.problems:
             raise ImportRefused([])
-        summary = households_import(
-            actor=actor,
-            incoming=parsed.incoming,
-            source=job.file_name,
-            progress=lambda done, total: report("writing", done, total),
+        summary = _against_others(
+            job,
+            lambda: households_import(
+                actor=actor,
+                incoming=parsed.incoming,
+                source=job.file_name,
+                progress=lambda done, total: report("writing", done, total),
+            ),
+            commit=True,
         )
     except ImportRefused as refusal:
         problems = _all_problems(parsed, refusal.results)
@@ -299,6 +385,8 @@ def _commit_households(job: ImportJob, report) -> ImportJob:
         return job
     except sheets.UnreadableFile as error:
         _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
+        return job
+    if summary is None:
         return job
     with transaction.atomic():
         job.committed = True
