@@ -112,13 +112,14 @@ def _text_kind(head: bytes) -> Kind:
     if text is None or not _readable(text):
         return Kind.BINARY
     start = text.lstrip("\ufeff \t\r\n").lower()
-    if start.startswith("<"):
-        if "<html" in start or "<!doctype html" in start or "<table" in start:
-            return Kind.HTML
-        if "urn:schemas-microsoft-com:office:spreadsheet" in start:
-            return Kind.XML_SPREADSHEET
-        return Kind.XML
-    return Kind.TEXT
+    if not start.startswith("<"):
+        return Kind.TEXT
+    if "<html" in start or "<!doctype html" in start or "<table" in start:
+        return Kind.HTML
+    if "urn:schemas-microsoft-com:office:spreadsheet" in start:
+        return Kind.XML_SPREADSHEET
+    # A CSV whose first cell begins with "<" is text all the same.
+    return Kind.XML if start.startswith("<?xml") else Kind.TEXT
 
 
 def _decoded(head: bytes, encodings: tuple[str, ...]) -> str | None:

@@ -104,6 +104,10 @@ CASES = {
         ),
         f"is not an Excel workbook: it looks like an Excel 2003 XML spreadsheet. {SAVE_AS}",
     ),
+    "data.xlsx": (
+        lambda tmp: b'<?xml version="1.0" encoding="UTF-8"?>\n<households><h n="1"/></households>',
+        f"is not an Excel workbook: it looks like an XML file. {SAVE_AS}",
+    ),
     "folder.xlsx": (
         lambda tmp: zipped({"readme.txt": "hello"}),
         "is not an Excel workbook: it looks like a zip archive with no spreadsheet in it. "
