@@ -57,6 +57,17 @@ def _language() -> str:
 def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSEHOLDS) -> ImportJob:
     """Keep an uploaded sheet and queue its check (导入第一步)."""
     require(actor, NEEDED[kind])
+    longest = ImportJob._meta.get_field("file_name").max_length or 0
+    if len(file_name) > longest or any(char < " " or char == "\x7f" for char in file_name):
+        raise DomainError(
+            _(
+                "The file's name is longer than %(n)d characters or holds control characters; "
+                "rename the file and upload it again."
+            )
+            % {"n": longest},
+            code="bad_file",
+            field="file",
+        )
     suffix = Path(file_name).suffix.lower()
     if suffix not in sheets.SUFFIXES:
         raise DomainError(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
+from bangfu.core.errors import DomainError
 from bangfu.core.models import JobState
 from bangfu.exchange import services
 from bangfu.exchange.models import ImportKind
@@ -290,3 +291,13 @@ def test_a_control_character_in_a_cell_is_shown_as_a_space(county_admin, tmp_pat
     [problem] = [p for p in job.problems.all() if p.column == "与户主关系"]
     assert (problem.row, problem.value) == (91, "户 主")
     assert "\x00" not in problem.reason
+
+
+@pytest.mark.parametrize("name", ["户" * 196 + ".xlsx", "户信息\x00.xlsx", "户信息\n.csv"])
+def test_a_name_the_job_cannot_keep_is_refused_at_upload(county_admin, name):
+    with pytest.raises(DomainError) as refusal:
+        upload(county_admin, name, b"", ImportKind.HOUSEHOLDS)
+    assert refusal.value.message == (
+        "The file's name is longer than 200 characters or holds control characters; rename "
+        "the file and upload it again."
+    )
