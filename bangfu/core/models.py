@@ -181,6 +181,9 @@ class Job(models.Model):
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
     path = models.CharField(max_length=300)  # under var/, where the file is kept
+    # The asker's, as their page was in: what the job says (its messages, its file's
+    # headings) is said in it, though it runs in a worker with no request.
+    language = models.CharField(max_length=10)
 
     class Meta:
         abstract = True

@@ -7,7 +7,9 @@ become half-width), no stray spaces, traditional characters converted to simplif
 except people's names, which are kept exactly as written.
 """
 
+import contextlib
 import datetime
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -132,9 +134,10 @@ def date(raw: Any) -> datetime.date | None:
         return raw.date()
     if isinstance(raw, datetime.date):
         return raw
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw):
         if 20000101 > raw > 0:  # an Excel serial number (1 = 1900-01-01)
-            return EXCEL_EPOCH + datetime.timedelta(days=int(raw))
+            with contextlib.suppress(OverflowError):  # past 9999: read as 19991231 below
+                return EXCEL_EPOCH + datetime.timedelta(days=int(raw))
         raw = str(int(raw))
     value = squeezed(raw)
     for pattern in _DATE_PATTERNS:

@@ -10,10 +10,14 @@ what the file says then, checked against the registry as it is then.
 import contextlib
 import gc
 import json
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bangfu.core import audit
@@ -39,11 +43,32 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
 }
 UPLOADS = "imports"
 EXPORTS = "exports"
+COMMIT_ATTEMPTS = 3  # a commit that met another import's writes is checked and tried again
+COMMIT_LOCK_WAIT_MS = 15 * 60 * 1000  # on SQLite, how long a commit waits for another's end
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+def _language() -> str:
+    """The language of the person starting a job: its messages will be in it."""
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSEHOLDS) -> ImportJob:
     """Keep an uploaded sheet and queue its check (导入第一步)."""
     require(actor, NEEDED[kind])
+    longest = ImportJob._meta.get_field("file_name").max_length or 0
+    if len(file_name) > longest or any(char < " " or char == "\x7f" for char in file_name):
+        raise DomainError(
+            _(
+                "The file's name is longer than %(n)d characters or holds control characters; "
+                "rename the file and upload it again."
+            )
+            % {"n": longest},
+            code="bad_file",
+            field="file",
+        )
     suffix = Path(file_name).suffix.lower()
     if suffix not in sheets.SUFFIXES:
         raise DomainError(
@@ -57,7 +82,9 @@ def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSE
         for chunk in chunks:
             target.write(chunk)
     with transaction.atomic():
-        job = ImportJob.objects.create(owner=actor, kind=kind, file_name=file_name, path=str(path))
+        job = ImportJob.objects.create(
+            owner=actor, kind=kind, file_name=file_name, path=str(path), language=_language()
+        )
         audit.record(
             actor=actor, action="import.upload", obj=job, after={"file": file_name, "kind": kind}
         )
@@ -105,16 +132,20 @@ def _parse(job: ImportJob, actor, report) -> households.Parsed:
     return parsed
 
 
+# Cells may hold control characters, NUL among them, which PostgreSQL refuses in text.
+_CONTROLS = str.maketrans({code: " " for code in range(32) if chr(code) not in "\t\n"})
+
+
 def _record_problems(job: ImportJob, problems: list[households.RowProblem]) -> None:
     ImportProblem.objects.bulk_create(
         [
             ImportProblem(
                 job=job,
-                sheet=p.sheet[:100],
+                sheet=p.sheet.translate(_CONTROLS)[:100],
                 row=p.row,
-                column=p.column[:200],
-                value=p.value[:200],
-                reason=p.reason,
+                column=p.column.translate(_CONTROLS)[:200],
+                value=p.value.translate(_CONTROLS)[:200],
+                reason=p.reason.translate(_CONTROLS),
             )
             for p in problems
         ],
@@ -168,6 +199,72 @@ def _no_cyclic_collection():
             gc.collect()
 
 
+@contextlib.contextmanager
+def _patient_writer() -> Iterator[None]:
+    """SQLite lets one connection write at a time; the others wait its busy_timeout (5 s, set
+    for pages) and then fail. A commit waits instead for another import's commit to end,
+    which takes minutes, and then checks its file against what that one wrote."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {COMMIT_LOCK_WAIT_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
+def _met_another_writer(error: DatabaseError) -> bool:
+    """Another import (or a page) wrote the same households or people since the check: a
+    unique key taken in between, or two writers crossing, which PostgreSQL ends by aborting
+    one (a deadlock)."""
+    state = getattr(error.__cause__, "sqlstate", None)
+    if isinstance(error, IntegrityError):
+        return state == "23505" or "UNIQUE constraint failed" in str(error)
+    return state in ("40P01", "40001")
+
+
+def _lock_refused(error: DatabaseError) -> bool:
+    """The write lock was not granted in time (SQLite's busy timeout, PostgreSQL's
+    lock_timeout where an operator set one)."""
+    if connection.vendor == "sqlite":  # "database is locked", "database table is locked"
+        return isinstance(error, OperationalError) and str(error).endswith(" is locked")
+    return getattr(error.__cause__, "sqlstate", None) == "55P03"
+
+
+def _against_others(job: ImportJob, write: Callable[[], _T], *, commit: bool) -> _T | None:
+    """What ``write`` (which checks the file and writes it in one transaction) gives, tried
+    again when it met another import's writes: run again, it checks each row against the
+    registry as it then is, so a household or person the other registered in between is
+    matched or refused with its row, as if the two had run one after the other. None when
+    it could not get through: the job says so, and nothing of the file was written."""
+    for _attempt in range(COMMIT_ATTEMPTS):
+        try:
+            return write()
+        except DatabaseError as error:
+            if _lock_refused(error):
+                break
+            if not _met_another_writer(error):
+                raise
+            logger.info("import %s met another writer (%s); checking again", job.pk, error)
+    _finish(
+        job,
+        JobState.CHECKED if commit else JobState.FAILED,
+        job.summary,
+        [],
+        _(
+            "Another import was writing the same households at the same time, so nothing of "
+            "this file was written. Try again: the file will be checked against the register "
+            "as it then is."
+        ),
+    )
+    return None
+
+
 def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
     """A pairing sheet, checked (its writes rolled back) or committed: the rows are few, so
     the check runs the very writes of the commit."""
@@ -176,11 +273,20 @@ def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
     try:
         parsed = pairing_sheet.parse(Path(job.path))
     except sheets.UnreadableFile as error:
-        _finish(job, JobState.FAILED, {}, [], str(error))
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
         return job
-    result = pairings_import(
-        actor=actor, rows=parsed.rows, source=job.file_name, commit=commit and not parsed.problems
+    result = _against_others(
+        job,
+        lambda: pairings_import(
+            actor=actor,
+            rows=parsed.rows,
+            source=job.file_name,
+            commit=commit and not parsed.problems,
+        ),
+        commit=commit,
     )
+    if result is None:
+        return job
     problems = parsed.problems + [
         pairing_sheet.locate(parsed, index, field_name, reason)
         for index, field_name, reason in result.problems
@@ -213,16 +319,20 @@ def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
 def import_check(*, job_id: int, progress=None) -> ImportJob:
     """Read and check the file; record the preview and every problem. Writes no household."""
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
-    if job.kind == ImportKind.PAIRINGS:
-        return _pairings(job, commit=False)
+    with translation.override(job.language):
+        if job.kind == ImportKind.PAIRINGS:
+            return _pairings(job, commit=False)
+        return _check_households(job, progress or _reporter(job))
+
+
+def _check_households(job: ImportJob, report) -> ImportJob:
     actor = job.owner
     require(actor, Capability.EDIT_REGISTRY)
-    report = progress or _reporter(job)
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
     try:
         parsed = _parse(job, actor, report)
     except sheets.UnreadableFile as error:
-        _finish(job, JobState.FAILED, {}, [], str(error))
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
         return job
     results = households_check(
         actor=actor,
@@ -259,31 +369,41 @@ def import_commit_request(*, actor, job_id: int) -> ImportJob:
 def import_commit(*, job_id: int, progress=None) -> ImportJob:
     """Write every household of the file in one transaction, or none (all or nothing)."""
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
+    with translation.override(job.language), _patient_writer():
+        if job.committed:
+            raise DomainError(_("This file was imported already."), code="committed")
+        if job.kind == ImportKind.PAIRINGS:
+            return _pairings(job, commit=True)
+        # The job's row is written by the transaction that writes the households, so nobody
+        # would see progress recorded there until the end: it goes to a file beside the upload.
+        return _commit_households(job, progress or _file_reporter(job))
+
+
+def _commit_households(job: ImportJob, report) -> ImportJob:
     actor = job.owner
-    if job.committed:
-        raise DomainError(_("This file was imported already."), code="committed")
-    if job.kind == ImportKind.PAIRINGS:
-        return _pairings(job, commit=True)
-    # The job's row is written by the transaction that writes the households, so nobody
-    # would see progress recorded there until the end: it goes to a file beside the upload.
-    report = progress or _file_reporter(job)
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, phase="writing")
     try:
         parsed = _parse(job, actor, report)
         if parsed.problems:
             raise ImportRefused([])
-        summary = households_import(
-            actor=actor,
-            incoming=parsed.incoming,
-            source=job.file_name,
-            progress=lambda done, total: report("writing", done, total),
+        summary = _against_others(
+            job,
+            lambda: households_import(
+                actor=actor,
+                incoming=parsed.incoming,
+                source=job.file_name,
+                progress=lambda done, total: report("writing", done, total),
+            ),
+            commit=True,
         )
     except ImportRefused as refusal:
         problems = _all_problems(parsed, refusal.results)
         _finish(job, JobState.REFUSED, {**job.summary, "problems": len(problems)}, problems)
         return job
     except sheets.UnreadableFile as error:
-        _finish(job, JobState.FAILED, {}, [], str(error))
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
+        return job
+    if summary is None:
         return job
     with transaction.atomic():
         job.committed = True
@@ -293,8 +413,8 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
             "members": summary.members,
             "problems": 0,
         }
-        job.state, job.phase = JobState.DONE, ""
-        job.save(update_fields=["committed", "summary", "state", "phase"])
+        job.state, job.phase, job.message = JobState.DONE, "", ""
+        job.save(update_fields=["committed", "summary", "state", "phase", "message"])
         audit.record(
             actor=actor,
             action="import.commit",
@@ -305,12 +425,19 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
 
 
 def import_error_sheet(*, actor, job_id: int) -> Path:
-    """The uploaded file with an error column added (to fix and upload again)."""
+    """The uploaded file with an error column added (to fix and upload again); for a file
+    that cannot be read, a sheet that says so."""
     job = selectors.import_for(actor, job_id)
     target = stored_path(UPLOADS, ".errors.xlsx")
-    writing.error_sheet(
-        Path(job.path), target, job.problems.values_list("sheet", "row", "reason").iterator()
-    )
+    with translation.override(job.language):
+        try:
+            writing.error_sheet(
+                Path(job.path),
+                target,
+                job.problems.values_list("sheet", "row", "reason").iterator(),
+            )
+        except sheets.UnreadableFile as error:
+            writing.unreadable_sheet(target, error.named(job.file_name))
     return target
 
 
@@ -347,6 +474,7 @@ def export_request(*, actor, filters: dict, full_ids: bool) -> ExportJob:
             filters=filters,
             full_ids=full_ids,
             path=str(stored_path(EXPORTS, ".xlsx")),
+            language=_language(),
         )
         audit.record(
             actor=actor,
@@ -393,12 +521,13 @@ def export_write(*, job_id: int, progress=None) -> ExportJob:
     filters = registry_selectors.HouseholdFilters(**job.filters)
     job.total = registry_selectors.households(actor, filters).count()
     ExportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, total=job.total)
-    people = write_table(
-        Path(job.path),
-        [c.header for c in COLUMNS],
-        _export_rows(job, report),
-        title=_("Households"),
-    )
+    with translation.override(job.language):
+        people = write_table(
+            Path(job.path),
+            [c.header for c in COLUMNS],
+            _export_rows(job, report),
+            title=_("Households"),
+        )
     with transaction.atomic():
         job.state, job.phase, job.done = JobState.DONE, "", job.total
         job.message = str(people)

@@ -5,23 +5,29 @@ a whole sheet into memory first: measured here at about 2.4 KB a row for 30 colu
 for a 200,000-household national export, over the import's 1 GiB budget. .xls (at most
 65,536 rows a sheet) and .ods go through python-calamine, and .csv through the csv module
 (UTF-8, with or without a byte-order mark, or GB18030 as Excel and WPS save it in China).
+What a file holds, not its name, chooses the reader (``sniffing``); a file none can read,
+or a damaged one, raises ``UnreadableFile``, whose message says what was expected, what
+was found and what to do, never what the parser choked on.
 
 ``find_header`` finds the header row wherever it is: below title rows, over two lines with
 merged cells, in any column order, in traditional characters.
 """
 
+import contextlib
 import csv
 import functools
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree.ElementTree import iterparse
 
 from django.utils.translation import gettext as _
 
 from . import cleaning
+from .sniffing import Found, Kind, ole2_holds, sniff
 
 SUFFIXES = (".xlsx", ".xls", ".ods", ".csv")
 HEADER_SEARCH_ROWS = 15  # title rows and notes above the header, as offices' sheets have them
@@ -31,7 +37,16 @@ _SHEET_DATA, _ROW, _VALUE, _TEXT = f"{_NS}sheetData", f"{_NS}row", f"{_NS}v", f"
 
 
 class UnreadableFile(ValueError):
-    """Not a spreadsheet this reader knows, or a damaged one; the message says which."""
+    """Not a spreadsheet this reader knows, or a damaged one; the message says what was
+    expected, what was found and what to do. ``named`` gives it with the name the file was
+    uploaded under (ours is stored under another)."""
+
+    def __init__(self, text: str, path: Path, **values: str):
+        self.text, self.values = text, values
+        super().__init__(self.named(path.name))
+
+    def named(self, file_name: str) -> str:
+        return self.text % {**self.values, "file": file_name}
 
 
 @dataclass
@@ -42,30 +57,127 @@ class Row:
 
 
 def sheet_names(path: Path) -> list[str]:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
+    kind = _reader(path)
+    if kind is Kind.TEXT:
         return [path.stem]
-    if suffix == ".xlsx":
+    if kind is Kind.XLSX:
         return [name for name, _target in _xlsx_sheets(path)]
-    return _calamine(path).sheet_names
+    return _calamine(path, kind).sheet_names
 
 
 def rows(path: Path, sheet: str) -> Iterator[Row]:
     """Every row of ``sheet``, empty ones included (their numbers must stay right)."""
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise UnreadableFile(
-            _("%(file)s is not a spreadsheet; upload a .xlsx, .xls or .csv file.")
-            % {"file": path.name}
-        )
-    if suffix == ".csv":
+    kind = _reader(path)
+    if kind is Kind.TEXT:
         source: Iterator[list[Any]] = _csv_rows(path)
-    elif suffix == ".xlsx":
+    elif kind is Kind.XLSX:
         source = _xlsx_rows(path, sheet)
     else:
-        source = iter(_calamine(path).get_sheet_by_name(sheet).iter_rows())
+        source = _calamine_rows(path, kind, sheet)
     for number, values in enumerate(source, start=1):
         yield Row(sheet, number, list(values))
+
+
+def _reader(path: Path) -> Kind:
+    """Which reader the file needs, by what it holds rather than by its name: a workbook
+    is read as what it is (an .xls renamed .xlsx is still an .xls); text is read only from
+    a file named .csv (text named .xlsx is a web page or a report saved by mistake)."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise UnreadableFile(
+            _("%(file)s is not a spreadsheet; upload a .xlsx, .xls or .csv file."), path
+        )
+    found = sniff(path)
+    if found.kind in (Kind.XLSX, Kind.ODS, Kind.OLE2):
+        return found.kind
+    if found.kind is Kind.TEXT and path.suffix.lower() == ".csv":
+        return Kind.TEXT
+    raise _not_readable(path, found)
+
+
+def _not_readable(path: Path, found: Found) -> UnreadableFile:
+    if found.kind is Kind.EMPTY:
+        return UnreadableFile(
+            _(
+                "%(file)s is empty (0 bytes): the upload may have been cut off. Choose the "
+                "file and upload it again."
+            ),
+            path,
+        )
+    if found.kind is Kind.ENCRYPTED:
+        return UnreadableFile(
+            _(
+                "%(file)s is protected by a password, so it cannot be read. Open it in Excel "
+                "or WPS, remove the password and save it again."
+            ),
+            path,
+        )
+    if found.kind is Kind.ZIP and found.inside:
+        return UnreadableFile(
+            _(
+                "%(file)s is a zip archive holding %(inside)s: unzip it and upload the "
+                "spreadsheet itself."
+            ),
+            path,
+            inside="、".join(found.inside),
+        )
+    looks, advice = _looks_like()[found.kind]
+    if path.suffix.lower() == ".csv":
+        text = _("%(file)s is not CSV text: it looks like %(found)s. %(advice)s")
+    else:
+        text = _("%(file)s is not an Excel workbook: it looks like %(found)s. %(advice)s")
+    return UnreadableFile(text, path, found=looks, advice=advice)
+
+
+def _looks_like() -> dict[Kind, tuple[str, str]]:
+    """What each kind of file that is no spreadsheet looks like, and what to do about it
+    (in the language active now)."""
+    save_as = _("Open it in Excel or WPS and save it as .xlsx.")
+    copy = _("Copy the table into Excel or WPS and save it as .xlsx.")
+    source = _(
+        "A table in a PDF or a picture cannot be read back: upload the Excel file it was made from."
+    )
+    return {
+        Kind.PDF: (_("a PDF document"), source),
+        Kind.IMAGE: (_("a picture"), source),
+        Kind.HTML: (_("a web page (HTML)"), save_as),
+        Kind.XML_SPREADSHEET: (_("an Excel 2003 XML spreadsheet"), save_as),
+        Kind.XML: (_("an XML file"), save_as),
+        Kind.RTF: (_("a Word document (RTF)"), copy),
+        Kind.WORD: (_("a Word document"), copy),
+        Kind.PRESENTATION: (_("a PowerPoint presentation"), copy),
+        Kind.ZIP: (
+            _("a zip archive with no spreadsheet in it"),
+            _("Upload the spreadsheet itself, not an archive."),
+        ),
+        Kind.ARCHIVE: (
+            _("a compressed archive (rar, 7z or gz)"),
+            _("Unpack it and upload the spreadsheet inside."),
+        ),
+        Kind.UTF16: (
+            _("text in UTF-16 (Excel's “Unicode text”)"),
+            _("In Excel or WPS save it as .xlsx, or as “CSV UTF-8”."),
+        ),
+        Kind.TEXT: (_("plain text"), save_as),
+        Kind.BINARY: (
+            _("data of an unknown kind"),
+            _(
+                "Open it in Excel or WPS and save it as .xlsx; if they cannot open it either, "
+                "the file is damaged: ask its sender for it again."
+            ),
+        ),
+    }
+
+
+def _damaged(path: Path, part: str) -> UnreadableFile:
+    return UnreadableFile(
+        _(
+            "%(file)s is a damaged Excel workbook: %(part)s in it is missing or cannot be "
+            "read. Open it in Excel or WPS, which can often repair it, and save it again as "
+            ".xlsx."
+        ),
+        path,
+        part=part,
+    )
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
@@ -80,37 +192,122 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             continue
         break
     with path.open(encoding=encoding, newline="", errors="strict") as handle:
+        reader = csv.reader(handle)
         try:
-            yield from csv.reader(handle)
+            yield from reader
         except UnicodeDecodeError:
             raise UnreadableFile(
-                _("%(file)s is neither UTF-8 nor GBK text; save it again as CSV (UTF-8).")
-                % {"file": path.name}
+                _(
+                    "%(file)s is not text in UTF-8 or GBK: line %(line)s holds characters of "
+                    "another encoding. In Excel or WPS save it as .xlsx, or as “CSV UTF-8”."
+                ),
+                path,
+                line=str(_undecodable_line(path, encoding)),
+            ) from None
+        except csv.Error:
+            raise UnreadableFile(
+                _(
+                    "%(file)s cannot be read as CSV: line %(line)s is not in CSV form. Open it "
+                    "in Excel or WPS and save it as .xlsx."
+                ),
+                path,
+                line=str(reader.line_num),  # the lines read, the one it failed on included
             ) from None
 
 
-def _calamine(path: Path):
-    from python_calamine import CalamineError, CalamineWorkbook
+def _undecodable_line(path: Path, encoding: str) -> int:
+    """The line a text editor shows the first undecodable byte on (the reader decodes ahead
+    of the row it is at, so its count is no guide)."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return 0
+
+
+def _calamine(path: Path, kind: Kind):
+    """An .xls or .ods workbook (read by content, so a misnamed one opens too)."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
-        return CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError, ValueError) as error:
-        raise UnreadableFile(
-            _(
-                "%(file)s cannot be read as a spreadsheet (%(error)s); open it in Excel or WPS "
-                "and save it again as .xlsx."
-            )
-            % {"file": path.name, "error": error}
-        ) from None
+        with path.open("rb") as handle:
+            return CalamineWorkbook.from_filelike(handle)
+    except PasswordError:
+        raise _not_readable(path, Found(Kind.ENCRYPTED)) from None
+    except (CalamineError, ValueError):
+        holds = ole2_holds(path) if kind is Kind.OLE2 else None
+        if holds is not None:
+            raise _not_readable(path, Found(holds)) from None
+        raise _damaged_calamine(path, kind) from None
+
+
+def _calamine_rows(path: Path, kind: Kind, sheet: str) -> Iterator[list[Any]]:
+    from python_calamine import CalamineError
+
+    try:
+        yield from _calamine(path, kind).get_sheet_by_name(sheet).iter_rows()
+    except (CalamineError, ValueError):
+        raise _damaged_calamine(path, kind) from None
+
+
+def _damaged_calamine(path: Path, kind: Kind) -> UnreadableFile:
+    if kind is Kind.ODS:
+        looks = _("an OpenDocument spreadsheet (.ods)")
+    else:
+        looks = _("an Excel 97–2003 workbook (.xls)")
+    return UnreadableFile(
+        _(
+            "%(file)s looks like %(found)s but cannot be read: it is damaged. Open it in "
+            "Excel or WPS, which can often repair it, and save it again as .xlsx."
+        ),
+        path,
+        found=looks,
+    )
+
+
+# What a damaged .xlsx raises while it is read: a part missing from the archive (KeyError),
+# garbled compressed data, malformed XML (ParseError is a SyntaxError), a cell or reference
+# that is not what the format says (ValueError, IndexError).
+_DAMAGE = (
+    KeyError,
+    ValueError,
+    IndexError,
+    SyntaxError,
+    EOFError,
+    OSError,
+    zlib.error,
+    zipfile.BadZipFile,
+    NotImplementedError,
+)
+
+
+@contextlib.contextmanager
+def _xlsx_part(path: Path, archive: zipfile.ZipFile, part: str) -> Iterator[IO[bytes]]:
+    """A part of the archive, read with any damage to it said as such."""
+    try:
+        with archive.open(part) as handle:
+            yield handle
+    except UnreadableFile:
+        raise
+    except RuntimeError:  # a part ciphered with a zip password
+        raise _not_readable(path, Found(Kind.ENCRYPTED)) from None
+    except _DAMAGE:
+        raise _damaged(path, part) from None
 
 
 def _open_xlsx(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise UnreadableFile(
-            _("%(file)s is not a valid .xlsx file; open it in Excel or WPS and save it again.")
-            % {"file": path.name}
+            _(
+                "%(file)s is a damaged Excel workbook: the file is cut short or garbled. Ask "
+                "its sender for it again, or open it in Excel or WPS, which can sometimes "
+                "repair it, and save it again as .xlsx."
+            ),
+            path,
         ) from None
 
 
@@ -118,16 +315,20 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, str]]:
     """(name, part in the archive) of each worksheet, in workbook order."""
     with _open_xlsx(path) as archive:
         targets = {}
-        with archive.open("xl/_rels/workbook.xml.rels") as rels:
+        rels_part = "xl/_rels/workbook.xml.rels"
+        with _xlsx_part(path, archive, rels_part) as rels:
             for _event, node in iterparse(rels):
                 if node.tag.endswith("Relationship"):
                     target = node.get("Target", "").lstrip("/")
                     targets[node.get("Id")] = target if target.startswith("xl/") else f"xl/{target}"
         sheets = []
-        with archive.open("xl/workbook.xml") as book:
+        with _xlsx_part(path, archive, "xl/workbook.xml") as book:
             for _event, node in iterparse(book):
                 if node.tag == f"{_NS}sheet":
-                    sheets.append((node.get("name", ""), targets[node.get(f"{_RELS}id")]))
+                    target = targets.get(node.get(f"{_RELS}id"))
+                    if target is None:  # the workbook names a sheet its relations lack
+                        raise _damaged(path, rels_part)
+                    sheets.append((node.get("name", ""), target))
     return sheets
 
 
@@ -144,16 +345,16 @@ def _column_index(letters: str) -> int:
 
 
 def _xlsx_rows(path: Path, sheet: str) -> Iterator[list[Any]]:
-    part = dict(_xlsx_sheets(path)).get(sheet)
+    part = dict(_xlsx_sheets(path))[sheet]
     with _open_xlsx(path) as archive:
         shared: list[str] = []
         if "xl/sharedStrings.xml" in archive.namelist():
-            with archive.open("xl/sharedStrings.xml") as strings:
+            with _xlsx_part(path, archive, "xl/sharedStrings.xml") as strings:
                 for _event, node in iterparse(strings):
                     if node.tag == f"{_NS}si":
                         shared.append(_text(node))
                         node.clear()
-        with archive.open(part) as data:
+        with _xlsx_part(path, archive, part) as data:
             expected = 1
             for node in _finished_rows(data):
                 number = int(node.get("r", expected))

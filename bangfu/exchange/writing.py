@@ -99,11 +99,15 @@ def error_sheet(source: Path, target: Path, problems: Iterable[tuple[str, int, s
     by_row: dict[tuple[str, int], list[str]] = {}
     for sheet, row, reason in problems:
         by_row.setdefault((sheet, row), []).append(reason)
+    # A first pass finds each sheet's widest row, so that the error column comes right after
+    # it; a file that cannot be read says so here, before anything is written.
+    widths = {
+        name: max((len(row.values) for row in sheets.rows(source, name)), default=0)
+        for name in sheets.sheet_names(source)
+    }
     book = workbook(target)
     red = book.add_format({"font_color": "#9c0006", "bg_color": "#ffc7ce", "text_wrap": True})
-    for name in sheets.sheet_names(source):
-        # A first pass finds the widest row, so that the error column comes right after it.
-        width = max((len(row.values) for row in sheets.rows(source, name)), default=0)
+    for name, width in widths.items():
         sheet = book.add_worksheet(name[:31])
         sheet.set_column(width, width, 60)
         sheet.write_string(0, width, _("Errors (fix, delete this column, upload again)"), red)
@@ -114,6 +118,18 @@ def error_sheet(source: Path, target: Path, problems: Iterable[tuple[str, int, s
             reasons = by_row.get((name, row.number))
             if reasons:
                 sheet.write_string(row.number - 1, width, "；".join(reasons), red)
+    book.close()
+
+
+def unreadable_sheet(target: Path, reason: str) -> None:
+    """In place of the error sheet of a file that could not be read: why, and what to do."""
+    book = workbook(target)
+    sheet = book.add_worksheet(_("Errors"))
+    sheet.set_column(0, 0, 100)
+    bold = book.add_format({"bold": True})
+    red = book.add_format({"font_color": "#9c0006", "bg_color": "#ffc7ce", "text_wrap": True})
+    sheet.write_string(0, 0, _("The file could not be read, so no row of it is marked."), bold)
+    sheet.write_string(1, 0, reason, red)
     book.close()
 
 

@@ -84,7 +84,6 @@ class HandbookJob(Job):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     full_ids = models.BooleanField(default=False)
-    language = models.CharField(max_length=10)  # the reader's, as the page was in
 
     def __str__(self) -> str:
         return f"handbooks of {self.region_id}"
