@@ -53,10 +53,10 @@ class DistrictMaker:
                 return value
 
     def born(self, age_from: int, age_to: int) -> datetime.date:
-        age = self.rng.randint(age_from, age_to)
-        return datetime.date(
-            self.today.year - age, self.rng.randint(1, 12), self.rng.randint(1, 28)
-        )
+        """A birthday that makes the person ``age_from`` to ``age_to`` years old on the
+        maker's day, and never after it (an ID number born tomorrow is refused)."""
+        days = self.rng.randint(age_from * 365, age_to * 365 + 364)
+        return self.today - datetime.timedelta(days=days)
 
     def name(self, surname: str) -> str:
         return surname + "".join(self.rng.sample(GIVEN, self.rng.choice([1, 2])))

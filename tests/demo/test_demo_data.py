@@ -25,6 +25,22 @@ def test_the_same_seed_makes_the_same_district():
     assert families(7) != families(8)
 
 
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_no_one_in_a_demo_district_is_born_after_its_day(seed):
+    """Seeds 2 and 3 once made a baby born in December of a June day: its ID number, rightly
+    refused, stopped the demo."""
+    import datetime
+
+    from bangfu.core import idnumbers
+
+    day = datetime.date(2026, 6, 30)
+    maker = DistrictMaker(seed, day)
+    for _family in range(200):
+        for person in maker.family():
+            assert person.born <= day
+            assert idnumbers.parse(maker.id_number(person)).birth_date == person.born
+
+
 def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     call_command("flush", interactive=False)  # an empty installation, as after migrate…
     seed_codes(apps, None, list(KINDS))  # …whose migrations seeded the code lists
