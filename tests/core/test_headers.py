@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from bangfu.core.middleware import build_policy
+from tests.registry.conftest import household  # noqa: F401 — a fixture
 from tests.test_pages import PEOPLE, rendered_pages
 
 ROOT = Path(settings.BASE_DIR)
@@ -133,6 +134,25 @@ def test_the_server_error_page_sends_the_policy(client):
     response = client.get("/fails/")
     assert response.status_code == 500
     assert_headers(response, "500")
+
+
+def test_a_households_pages_its_full_ids_and_its_handbook_are_not_stored(
+    client,
+    county_admin,
+    household,  # noqa: F811 — the fixture imported above
+):
+    client.force_login(county_admin)
+    for what, response in [
+        ("household", client.get(f"/households/{household.pk}/")),
+        ("ID numbers revealed", client.post(f"/households/{household.pk}/reveal/")),
+        ("API", client.get(f"/api/households/{household.pk}")),
+        ("handbook PDF", client.get(f"/reports/handbook/households/{household.pk}/")),
+        ("behind as .xlsx", client.get("/visits/compliance/?format=xlsx")),
+    ]:
+        assert response.status_code == 200, what
+        assert_headers(response, what)
+    assert client.get("/visits/compliance/?format=xlsx")["Content-Type"].startswith("application/")
+    assert inline_code(client.post(f"/households/{household.pk}/reveal/").content.decode()) == []
 
 
 def test_api_answers_downloads_and_the_service_worker_are_not_stored(client, county_admin):
