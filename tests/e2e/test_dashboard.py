@@ -33,11 +33,14 @@ def test_drill_down_to_a_village_and_print_its_handbooks(
     page.goto(live_server.url + "/reports/?month=2026-10")
     page.wait_for_selector("#chart-status svg")  # ECharts drew, from the app's own copy
     # A tooltip is drawn inside the chart's SVG, under the policy (HTML ones would be refused).
+    texts = page.locator("#chart-status svg text")
+    before = texts.count()
     page.evaluate(
         """echarts.getInstanceByDom(document.getElementById("chart-status"))
              .dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: 0})"""
     )
-    page.wait_for_selector("#chart-status svg text >> text=未脱贫")
+    page.wait_for_function(f"document.querySelectorAll('#chart-status svg text').length > {before}")
+    assert "未脱贫" in texts.all_text_contents()
     for place in ("沣西新城", "钓台街道", "马家寨村"):
         with page.expect_navigation():
             page.locator("table").get_by_role("link", name=place, exact=True).click()
