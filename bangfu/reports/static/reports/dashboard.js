@@ -14,6 +14,9 @@
     const el = document.getElementById(id);
     if (!el) return;
     const chart = echarts.init(el, null, { renderer: "svg" });
+    // Tooltips drawn in the chart itself: ECharts' HTML tooltips are markup with style=""
+    // attributes, which the Content-Security-Policy refuses.
+    option.tooltip = Object.assign({ renderMode: "richText" }, option.tooltip);
     chart.setOption(Object.assign({ animation: false, grid: { left: 48, right: 16, top: 24, bottom: 48 } }, option));
     charts.push(chart);
   }
