@@ -189,6 +189,16 @@ REGISTRY: dict[str, PolicyKey] = {
             names(12),
         ),
         PolicyKey(
+            "reports.max_months",
+            _("Longest period a dashboard or report covers (months)"),
+            _(
+                "A longer range asked for is cut to its last months. Each month adds to what "
+                "a page reads, so this bounds the cost of every dashboard and report."
+            ),
+            24,
+            integer(1, 60),
+        ),
+        PolicyKey(
             "teams.residence_days_min",
             _("Minimum residence days per month for work teams"),
             _("Village-resident work team members must live in the village this many days."),
