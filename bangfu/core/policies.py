@@ -234,22 +234,41 @@ def effective_policies(
     region_code: str, keys: list[str] | None = None, on: datetime.date | None = None
 ) -> dict[str, Effective]:
     """The values in force at a place on a day for ``keys`` (default: every rule), in one query."""
-    from .models import Policy
-
     specs = [spec_for(key) for key in keys] if keys is not None else list(REGISTRY.values())
     on = on or timezone.localdate()
-    rows = (
-        Policy.objects.filter(
-            key__in=[spec.key for spec in specs],
-            region_id__in=ancestor_codes(region_code),
-            valid_from__lte=on,
-        )
-        .order_by("key", "-region__level", "-valid_from")
-        .values("key", "value", "region_id", "valid_from")
+    return _in_force(_values_set(region_code, specs, until=on), specs, on)
+
+
+def policies_over_time(
+    region_code: str, keys: list[str]
+) -> Callable[[datetime.date], dict[str, Effective]]:
+    """Every value ever set for ``keys`` at the place or above, read in one query: answers
+    ``effective_policies`` for any day without another (a report over many months asks for
+    each month's rules)."""
+    specs = [spec_for(key) for key in keys]
+    rows = list(_values_set(region_code, specs, until=None))
+    return lambda on: _in_force(rows, specs, on)
+
+
+def _values_set(region_code: str, specs: list[PolicyKey], until: datetime.date | None):
+    """The values set for ``specs`` at the place and above (valid from ``until`` or earlier),
+    deepest place first, then latest first: the first of a key in force on a day holds."""
+    from .models import Policy
+
+    rows = Policy.objects.filter(
+        key__in=[spec.key for spec in specs], region_id__in=ancestor_codes(region_code)
     )
+    if until is not None:
+        rows = rows.filter(valid_from__lte=until)
+    return rows.order_by("key", "-region__level", "-valid_from").values(
+        "key", "value", "region_id", "valid_from"
+    )
+
+
+def _in_force(rows, specs: list[PolicyKey], on: datetime.date) -> dict[str, Effective]:
     found: dict[str, Effective] = {}
     for row in rows:
-        if row["key"] not in found:
+        if row["key"] not in found and row["valid_from"] <= on:
             spec = REGISTRY[row["key"]]
             found[row["key"]] = Effective(
                 spec, spec.parse(row["value"]), row["region_id"], row["valid_from"]

@@ -173,6 +173,9 @@ class Figures:
     user: Any
     within: Region | None
     period: Period
+    # One look-up of each place's rules a month for the whole page (figures, drill-down,
+    # trend): a period of n months costs n look-ups a rule place, not 3n.
+    schedules: Schedules = field(default_factory=Schedules)
 
     @cached_property
     def _rolled(self) -> Rolled:
@@ -211,8 +214,7 @@ class Figures:
 
     @cached_property
     def months(self) -> list[visits.Compliance]:
-        schedules = Schedules()
-        return [self._rolled.compliance(month, schedules) for month in self.period.months]
+        return [self._rolled.compliance(month, self.schedules) for month in self.period.months]
 
     @cached_property
     def values(self) -> dict[str, Any]:
@@ -252,12 +254,14 @@ def sub_places(user, within: Region | None) -> list[Region]:
     return list(children_of(user, within)) if within else list(top_places(user))
 
 
-def place_rows(user, within: Region | None, period: Period) -> list[PlaceRow]:
+def place_rows(
+    user, within: Region | None, period: Period, schedules: Schedules | None = None
+) -> list[PlaceRow]:
     """Each place directly under ``within`` (or each of the user's places) with its figures,
     from its own roll-up rows: the cost follows the places listed."""
     places = sub_places(user, within)
     rolled = _rolled(user, places, period.months)
-    schedules = Schedules()
+    schedules = schedules or Schedules()
     rows = []
     for place in places:
         mine = rolled[place.code]
@@ -290,13 +294,13 @@ def visits_by_day(
 
 
 def trend(
-    user, within: Region | None, period: Period
+    user, within: Region | None, period: Period, schedules: Schedules | None = None
 ) -> list[tuple[datetime.date, int, float | None]]:
     """(month, visits, compliance) for the period's months, or the six months up to it."""
     months = period.months
     if len(months) < 2:
         months = months_from(add_months(months[-1], 1 - TREND_MONTHS), months[-1])
-    rolled, schedules = _total(user, within, months), Schedules()
+    rolled, schedules = _total(user, within, months), schedules or Schedules()
     found = []
     for month in months:
         figures = rolled.compliance(month, schedules)

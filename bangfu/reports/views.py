@@ -58,7 +58,7 @@ def dashboard(request):
                 for i, value in figures.rows()
             ),
         )
-    rows = selectors.place_rows(request.user, within, period)
+    rows = selectors.place_rows(request.user, within, period, figures.schedules)
     if download == "xlsx" and table == "places":
         return _download(
             _("places"),
@@ -113,7 +113,9 @@ def dashboard(request):
                 ],
                 "trend": [
                     (f"{month:%Y-%m}", n, round(rate * 100, 1) if rate is not None else None)
-                    for month, n, rate in selectors.trend(request.user, within, period)
+                    for month, n, rate in selectors.trend(
+                        request.user, within, period, figures.schedules
+                    )
                 ],
             },
             "village_level": RegionLevel.VILLAGE,

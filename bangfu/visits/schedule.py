@@ -5,10 +5,11 @@ changes its fixed day announces it for the next month, and a month is judged by 
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bangfu.core.calendar import FixedDays, MonthOfFixedDays, fixed_days_in_month
-from bangfu.core.policies import effective_policies
+from bangfu.core.policies import Effective, effective_policies, policies_over_time
 
 KEYS = ["visits.fixed_days", "visits.fixed_day_moves_off_holidays", "visits.min_per_month"]
 
@@ -43,22 +44,29 @@ class MonthSchedule:
 
 class Schedules:
     """Month schedules looked up once a place and month within one read or write (a page of
-    households asks for the same few villages many times). Never kept between requests, so a
+    households asks for the same few villages many times), and a place's rules read once for
+    all months (a report over five years asks for sixty). Never kept between requests, so a
     rule changed in another process holds at once."""
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, datetime.date], MonthSchedule] = {}
+        self._rules: dict[str, Callable[[datetime.date], dict[str, Effective]]] = {}
 
     def __call__(self, region_code: str, month: datetime.date) -> MonthSchedule:
         key = (region_code, month.replace(day=1))
         if key not in self._known:
-            self._known[key] = month_schedule(*key)
+            if region_code not in self._rules:
+                self._rules[region_code] = policies_over_time(region_code, KEYS)
+            self._known[key] = _schedule(key[1], self._rules[region_code](key[1]))
         return self._known[key]
 
 
 def month_schedule(region_code: str, month: datetime.date) -> MonthSchedule:
     month = month.replace(day=1)
-    rules = effective_policies(region_code, KEYS, on=month)
+    return _schedule(month, effective_policies(region_code, KEYS, on=month))
+
+
+def _schedule(month: datetime.date, rules: dict[str, Effective]) -> MonthSchedule:
     schedule = FixedDays.from_text(rules["visits.fixed_days"].value)
     fixed = fixed_days_in_month(
         schedule,

@@ -127,3 +127,24 @@ def test_a_leader_reads_rules_but_cannot_set_them(signed_in, leader):
     )
     assert response.status_code == 403
     assert not Policy.objects.exists()
+
+
+def test_rules_read_once_for_many_days_agree_with_each_days_look_up(
+    county_admin, django_assert_num_queries
+):
+    """A report over many months reads a place's rules once (policies_over_time); what it
+    answers for each day is what effective_policies answers for that day."""
+    from bangfu.core.policies import effective_policies, policies_over_time
+
+    set_rule(county_admin, COUNTY, "6", valid_from=DAY)
+    set_rule(county_admin, TOWNSHIP, "3", valid_from=DAY + datetime.timedelta(days=40))
+    set_rule(county_admin, COUNTY, "8", valid_from=DAY + datetime.timedelta(days=80))
+    set_rule(county_admin, COUNTY, "每周四", valid_from=DAY, key="visits.fixed_days")
+    keys = [KEY, "visits.fixed_days", "reports.max_months"]
+    with django_assert_num_queries(1):
+        over_time = policies_over_time(VILLAGE, keys)
+    for offset in range(-10, 150, 7):
+        day = DAY + datetime.timedelta(days=offset)
+        with django_assert_num_queries(0):
+            answered = over_time(day)
+        assert answered == effective_policies(VILLAGE, keys, on=day), day
