@@ -239,25 +239,36 @@ def effective_policies(
     return _in_force(_values_set(region_code, specs, until=on), specs, on)
 
 
-def policies_over_time(
-    region_code: str, keys: list[str]
-) -> Callable[[datetime.date], dict[str, Effective]]:
-    """Every value ever set for ``keys`` at the place or above, read in one query: answers
-    ``effective_policies`` for any day without another (a report over many months asks for
-    each month's rules)."""
+def policies_everywhere(keys: list[str]) -> Callable[[str, datetime.date], dict[str, Effective]]:
+    """Every value ever set for ``keys``, on any place, read in one query: answers
+    ``effective_policies`` for any place and day without another. Rules are set on few places
+    (a province, its counties, some townships), so this is a small read, where a page over a
+    province's ten thousand villages asked once a village and month before."""
     specs = [spec_for(key) for key in keys]
-    rows = list(_values_set(region_code, specs, until=None))
-    return lambda on: _in_force(rows, specs, on)
+    rows = list(_values_set(None, specs, until=None))
+    setting = {row["region_id"] for row in rows}
+    answered: dict[tuple[tuple[str, ...], datetime.date], dict[str, Effective]] = {}
+
+    def answer(region_code: str, on: datetime.date) -> dict[str, Effective]:
+        # Places under the same rule-setting places share one answer.
+        above = tuple(code for code in ancestor_codes(region_code) if code in setting)
+        if (above, on) not in answered:
+            mine = [row for row in rows if row["region_id"] in above]
+            answered[above, on] = _in_force(mine, specs, on)
+        return answered[above, on]
+
+    return answer
 
 
-def _values_set(region_code: str, specs: list[PolicyKey], until: datetime.date | None):
-    """The values set for ``specs`` at the place and above (valid from ``until`` or earlier),
-    deepest place first, then latest first: the first of a key in force on a day holds."""
+def _values_set(region_code: str | None, specs: list[PolicyKey], until: datetime.date | None):
+    """The values set for ``specs`` at the place and above (None: at every place), valid
+    from ``until`` or earlier, deepest place first, then latest first: the first of a key in
+    force on a day holds."""
     from .models import Policy
 
-    rows = Policy.objects.filter(
-        key__in=[spec.key for spec in specs], region_id__in=ancestor_codes(region_code)
-    )
+    rows = Policy.objects.filter(key__in=[spec.key for spec in specs])
+    if region_code is not None:
+        rows = rows.filter(region_id__in=ancestor_codes(region_code))
     if until is not None:
         rows = rows.filter(valid_from__lte=until)
     return rows.order_by("key", "-region__level", "-valid_from").values(
