@@ -655,14 +655,19 @@ def measure(args: argparse.Namespace, meta: dict) -> list[tuple[str, bool]]:
     from django.test import Client
 
     from bangfu.accounts.models import User
+    from bangfu.core import params
     from bangfu.core.models import Region
-    from bangfu.reports.selectors import Figures, period_from, source_figures
+    from bangfu.reports.selectors import Figures, Period, source_figures
 
     last = meta["months"][-1][:7]
     first3 = meta["months"][-min(3, len(meta["months"]))][:7]
     periods = [
-        (f"month {last}", f"month={last}", period_from(month=last)),
-        (f"{first3} – {last}", f"from={first3}&to={last}", period_from(first=first3, last=last)),
+        (f"month {last}", f"month={last}", Period(params.month(last), params.month(last))),
+        (
+            f"{first3} – {last}",
+            f"from={first3}&to={last}",
+            Period(*params.month_range(first3, last)),
+        ),
     ]
     scopes = [("province", "province", PROVINCE), ("county", "county", meta["county"])]
     verdicts: list[tuple[str, bool]] = []

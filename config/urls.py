@@ -15,3 +15,6 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/", api.urls),
 ]
+
+# A malformed query parameter (core.params.BadParameter) is answered in the shared layout.
+handler400 = "bangfu.core.views.bad_request"

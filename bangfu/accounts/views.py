@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangfu.core import params
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.forms import attempt
 from bangfu.core.scoping import public
@@ -37,7 +38,7 @@ class SignOutView(auth_views.LogoutView):
 def user_list(request):
     require(request.user, Capability.MANAGE_USERS)
     users = selectors.manageable_users(request.user)
-    if request.GET.get("format") == "xlsx":
+    if params.download(request.GET, "xlsx"):
         return xlsx_response(
             _("Users"),
             [_("Login name"), _("Full name"), _("Phone"), _("Roles"), _("Places"), _("Status")],

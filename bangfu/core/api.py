@@ -5,6 +5,7 @@ from ninja import Router, Schema
 
 from . import selectors, services
 from .models import Policy
+from .params import PlaceCode
 from .schemas import documented
 
 router = Router(tags=["places"])
@@ -46,7 +47,7 @@ def places_held(request):
 
 
 @router.get("/places/{code}", response=PlaceDetailOut, operation_id="place_detail")
-def place_detail(request, code: str):
+def place_detail(request, code: PlaceCode):
     region = selectors.region_for(request.auth, code)
     children = [_place(child) for child in selectors.children_of(request.auth, region)]
     return PlaceDetailOut(**_place(region).dict(), children=children)
@@ -64,13 +65,13 @@ def _rule(rule: selectors.RuleAtPlace) -> RuleOut:
 
 
 @router.get("/places/{code}/rules", response=list[RuleOut], operation_id="place_rules")
-def place_rules(request, code: str):
+def place_rules(request, code: PlaceCode):
     region = selectors.region_for(request.auth, code)
     return [_rule(rule) for rule in selectors.rules_at(request.auth, region)]
 
 
 @router.put("/places/{code}/rules/{key}", response=RuleOut, operation_id="place_rule_set")
-def place_rule_set(request, code: str, key: str, payload: RuleIn):
+def place_rule_set(request, code: PlaceCode, key: str, payload: RuleIn):
     services.policy_set(
         actor=request.auth,
         region_code=code,

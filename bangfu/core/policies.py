@@ -199,6 +199,16 @@ REGISTRY: dict[str, PolicyKey] = {
             names(12),
         ),
         PolicyKey(
+            "reports.max_months",
+            _("Longest period a dashboard or report covers (months)"),
+            _(
+                "A longer range asked for is cut to its last months. Each month adds to what "
+                "a page reads, so this bounds the cost of every dashboard and report."
+            ),
+            24,
+            integer(1, 60),
+        ),
+        PolicyKey(
             "teams.residence_days_min",
             _("Minimum residence days per month for work teams"),
             _("Village-resident work team members must live in the village this many days."),
@@ -234,22 +244,52 @@ def effective_policies(
     region_code: str, keys: list[str] | None = None, on: datetime.date | None = None
 ) -> dict[str, Effective]:
     """The values in force at a place on a day for ``keys`` (default: every rule), in one query."""
-    from .models import Policy
-
     specs = [spec_for(key) for key in keys] if keys is not None else list(REGISTRY.values())
     on = on or timezone.localdate()
-    rows = (
-        Policy.objects.filter(
-            key__in=[spec.key for spec in specs],
-            region_id__in=ancestor_codes(region_code),
-            valid_from__lte=on,
-        )
-        .order_by("key", "-region__level", "-valid_from")
-        .values("key", "value", "region_id", "valid_from")
+    return _in_force(_values_set(region_code, specs, until=on), specs, on)
+
+
+def policies_everywhere(keys: list[str]) -> Callable[[str, datetime.date], dict[str, Effective]]:
+    """Every value ever set for ``keys``, on any place, read in one query: answers
+    ``effective_policies`` for any place and day without another. Rules are set on few places
+    (a province, its counties, some townships), so this is a small read, where a page over a
+    province's ten thousand villages asked once a village and month before."""
+    specs = [spec_for(key) for key in keys]
+    rows = list(_values_set(None, specs, until=None))
+    setting = {row["region_id"] for row in rows}
+    answered: dict[tuple[tuple[str, ...], datetime.date], dict[str, Effective]] = {}
+
+    def answer(region_code: str, on: datetime.date) -> dict[str, Effective]:
+        # Places under the same rule-setting places share one answer.
+        above = tuple(code for code in ancestor_codes(region_code) if code in setting)
+        if (above, on) not in answered:
+            mine = [row for row in rows if row["region_id"] in above]
+            answered[above, on] = _in_force(mine, specs, on)
+        return answered[above, on]
+
+    return answer
+
+
+def _values_set(region_code: str | None, specs: list[PolicyKey], until: datetime.date | None):
+    """The values set for ``specs`` at the place and above (None: at every place), valid
+    from ``until`` or earlier, deepest place first, then latest first: the first of a key in
+    force on a day holds."""
+    from .models import Policy
+
+    rows = Policy.objects.filter(key__in=[spec.key for spec in specs])
+    if region_code is not None:
+        rows = rows.filter(region_id__in=ancestor_codes(region_code))
+    if until is not None:
+        rows = rows.filter(valid_from__lte=until)
+    return rows.order_by("key", "-region__level", "-valid_from").values(
+        "key", "value", "region_id", "valid_from"
     )
+
+
+def _in_force(rows, specs: list[PolicyKey], on: datetime.date) -> dict[str, Effective]:
     found: dict[str, Effective] = {}
     for row in rows:
-        if row["key"] not in found:
+        if row["key"] not in found and row["valid_from"] <= on:
             spec = REGISTRY[row["key"]]
             found[row["key"]] = Effective(
                 spec, spec.parse(row["value"]), row["region_id"], row["valid_from"]

@@ -6,10 +6,10 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("places/<str:code>/", views.place_detail, name="place_detail"),
-    path("places/<str:code>/rules/", views.place_rules, name="place_rules"),
+    path("places/<place:code>/", views.place_detail, name="place_detail"),
+    path("places/<place:code>/rules/", views.place_rules, name="place_rules"),
     path(
-        "places/<str:code>/rules/<int:policy_id>/withdraw/",
+        "places/<place:code>/rules/<id:policy_id>/withdraw/",
         views.rule_withdraw,
         name="rule_withdraw",
     ),
@@ -20,5 +20,5 @@ urlpatterns = [
     ),
     path("codes/", views.code_lists, name="code_lists"),
     path("codes/add/", views.code_add, name="code_add"),
-    path("codes/<int:code_id>/", views.code_update, name="code_update"),
+    path("codes/<id:code_id>/", views.code_update, name="code_update"),
 ]

@@ -5,13 +5,25 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import params, selectors, services
 from .errors import DomainError
 from .forms import CodeAddForm, CodeUpdateForm, DataIssueResolveForm, RuleForm, attempt
 from .scoping import public
 from .tables import xlsx_response
+
+
+def bad_request(request, exception):
+    """handler400: a parameter a person can correct is answered in the shared layout, with
+    what to change. Other 400s (a disallowed host, too many fields) keep Django's bare page:
+    the layout needs a request those may not have."""
+    if not isinstance(exception, params.BadParameter):
+        return defaults.bad_request(request, exception)
+    return render(
+        request, "400.html", {"message": exception.message, "field": exception.field}, status=400
+    )
 
 
 @public
@@ -27,7 +39,7 @@ def home(request):
 @login_required
 def place_detail(request, code):
     region = selectors.region_for(request.user, code)
-    if request.GET.get("format") == "xlsx":
+    if params.download(request.GET, "xlsx"):
         return xlsx_response(
             region.name,
             [_("Code"), _("Name"), _("Level"), _("Places under it")],
@@ -89,7 +101,7 @@ def rule_withdraw(request, code, policy_id):
 @login_required
 def audit_log(request):
     entries = selectors.audit_entries(request.user)
-    if request.GET.get("format") == "xlsx":
+    if params.download(request.GET, "xlsx"):
         return xlsx_response(
             _("Audit log"),
             ["#", _("Time"), _("Who"), _("Action"), _("Record"), _("Place")],
@@ -105,14 +117,14 @@ def audit_log(request):
                 for e in entries.iterator(chunk_size=2000)
             ),
         )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(params.page_number(request.GET.get("page")))
     return render(request, "core/audit.html", {"page": page})
 
 
 @login_required
 def code_lists(request):
     lists = selectors.code_lists(request.user)
-    if request.GET.get("format") == "xlsx":
+    if params.download(request.GET, "xlsx"):
         return xlsx_response(
             _("Code lists"),
             [_("List"), _("Code"), _("Label"), _("Retired")],

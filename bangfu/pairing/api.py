@@ -4,6 +4,8 @@ import datetime
 
 from ninja import Router, Schema, Status
 
+from bangfu.core import params
+from bangfu.core.params import Id
 from bangfu.core.schemas import documented
 from bangfu.core.selectors import region_for
 from bangfu.registry.selectors import household_for
@@ -28,10 +30,10 @@ class PairingOut(Schema):
 
 
 class PairingIn(Schema):
-    household_id: int
+    household_id: Id
     started_on: datetime.date = documented(Pairing, "started_on")
-    helper_id: int | None = None
-    unit_id: int | None = None
+    helper_id: Id | None = None
+    unit_id: Id | None = None
     is_main: bool = False
 
 
@@ -69,7 +71,7 @@ def _out(pairing) -> dict:
     response=list[PairingOut],
     operation_id="household_pairings",
 )
-def household_pairings(request, household_id: int):
+def household_pairings(request, household_id: Id):
     household = household_for(request.auth, household_id)
     return [_out(p) for p in selectors.pairings_of(household)]
 
@@ -81,7 +83,7 @@ def pairing_start(request, payload: PairingIn):
 
 
 @router.post("/pairings/{pairing_id}/end", response=PairingOut, operation_id="pairing_end")
-def pairing_end(request, pairing_id: int, payload: PairingEndIn):
+def pairing_end(request, pairing_id: Id, payload: PairingEndIn):
     pairing = services.pairing_end(actor=request.auth, pairing_id=pairing_id, **payload.dict())
     return _out(selectors.pairing_for(request.auth, pairing.pk))
 
@@ -90,7 +92,8 @@ def pairing_end(request, pairing_id: int, payload: PairingEndIn):
 def coverage(request, place: str = ""):
     """Households that need a helper, and how many have one, under ``place`` (default: all
     the caller's places)."""
-    within = region_for(request.auth, place) if place else None
+    code = params.place(place)
+    within = region_for(request.auth, code) if code else None
     figures = selectors.coverage(request.auth, within)
     return {
         "place": within.code if within else None,
@@ -133,7 +136,7 @@ class HelperOut(Schema):
 
 class HelperIn(Schema):
     name: str = documented(Helper, "name")
-    unit_id: int
+    unit_id: Id
     position: str = documented(Helper, "position", "")
     phone: str = documented(Helper, "phone", "")
     party_member: bool = False
@@ -141,7 +144,7 @@ class HelperIn(Schema):
 
 
 class TransferIn(Schema):
-    to_helper_id: int
+    to_helper_id: Id
     on: datetime.date = documented(Pairing, "started_on")
     reason: str = documented(Pairing, "end_reason")
 
@@ -180,7 +183,7 @@ def unit_create(request, payload: UnitIn):
 
 
 @router.put("/units/{unit_id}", response=UnitOut, operation_id="unit_update")
-def unit_update(request, unit_id: int, payload: UnitUpdateIn):
+def unit_update(request, unit_id: Id, payload: UnitUpdateIn):
     """Correct a unit's details; it keeps its place."""
     unit = selectors.unit_for(request.auth, unit_id)
     return _unit(services.unit_update(actor=request.auth, unit_id=unit.pk, **payload.dict()))
@@ -197,7 +200,7 @@ def helper_create(request, payload: HelperIn):
 
 
 @router.put("/helpers/{helper_id}", response=HelperOut, operation_id="helper_update")
-def helper_update(request, helper_id: int, payload: HelperIn):
+def helper_update(request, helper_id: Id, payload: HelperIn):
     """Correct a helper's details; an empty ``id_number`` keeps the one on record."""
     helper = selectors.helper_for(request.auth, helper_id)
     updated = services.helper_update(actor=request.auth, helper_id=helper.pk, **payload.dict())
@@ -207,7 +210,7 @@ def helper_update(request, helper_id: int, payload: HelperIn):
 @router.post(
     "/helpers/{helper_id}/transfer", response=list[PairingOut], operation_id="helper_transfer"
 )
-def helper_transfer(request, helper_id: int, payload: TransferIn):
+def helper_transfer(request, helper_id: Id, payload: TransferIn):
     """Hand every household of a helper to another: old pairings end, new ones start."""
     helper = selectors.helper_for(request.auth, helper_id)
     moved = services.helper_transfer(

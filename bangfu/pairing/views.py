@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangfu.core import params
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import attempt
@@ -18,7 +19,7 @@ from .forms import EndForm, HelperForm, PairForm, ResponsibilityForm, TransferFo
 @login_required
 def coverage(request):
     """Coverage under a place (帮扶覆盖率) and the households still without a helper."""
-    code = request.GET.get("place", "")
+    code = params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
     return render(
         request,

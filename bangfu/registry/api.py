@@ -3,8 +3,10 @@
 import datetime
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from bangfu.core import params
+from bangfu.core.params import Id
 from bangfu.core.schemas import schema_from
 
 from . import selectors, services
@@ -107,10 +109,10 @@ def _detail(request, household_id: int) -> dict:
 
 
 @router.get("/households", response=list[HouseholdOut], operation_id="households_list")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(params.Pages, page_size=50)
 def households_list(request, filters: Query[HouseholdFiltersIn]):
     rows = selectors.households(request.auth, selectors.HouseholdFilters(**filters.dict()))
-    return [_summary(h) for h in rows]
+    return params.Mapped(rows, _summary)  # reads the page asked for, not every household
 
 
 @router.post("/households", response={201: HouseholdDetailOut}, operation_id="household_register")
@@ -127,14 +129,14 @@ def household_register(request, payload: RegistrationIn):
 @router.get(
     "/households/{household_id}", response=HouseholdDetailOut, operation_id="household_detail"
 )
-def household_detail(request, household_id: int):
+def household_detail(request, household_id: Id):
     return _detail(request, household_id)
 
 
 @router.put(
     "/households/{household_id}", response=HouseholdDetailOut, operation_id="household_update"
 )
-def household_update(request, household_id: int, payload: HouseholdIn):
+def household_update(request, household_id: Id, payload: HouseholdIn):
     services.household_update(
         actor=request.auth,
         household_id=household_id,
@@ -148,7 +150,7 @@ def household_update(request, household_id: int, payload: HouseholdIn):
     response=HouseholdDetailOut,
     operation_id="household_status_change",
 )
-def household_status_change(request, household_id: int, payload: StatusIn):
+def household_status_change(request, household_id: Id, payload: StatusIn):
     services.household_status_change(
         actor=request.auth,
         household_id=household_id,
@@ -162,7 +164,7 @@ def household_status_change(request, household_id: int, payload: StatusIn):
     response={201: HouseholdDetailOut},
     operation_id="member_add",
 )
-def member_add(request, household_id: int, payload: MemberIn):
+def member_add(request, household_id: Id, payload: MemberIn):
     services.member_add(
         actor=request.auth, household_id=household_id, member=services.MemberInput(**payload.dict())
     )
@@ -170,7 +172,7 @@ def member_add(request, household_id: int, payload: MemberIn):
 
 
 @router.put("/members/{member_id}", response=HouseholdDetailOut, operation_id="member_update")
-def member_update(request, member_id: int, payload: MemberIn):
+def member_update(request, member_id: Id, payload: MemberIn):
     member = services.member_update(
         actor=request.auth, member_id=member_id, member=services.MemberInput(**payload.dict())
     )

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from bangfu.accounts.selectors import account_policy
-from bangfu.core import idnumbers
+from bangfu.core import idnumbers, params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, unseal
@@ -18,6 +18,7 @@ from .models import (
     MEMBER_DETAILS,
     AnnualIncome,
     Household,
+    HouseholdStatus,
     Member,
     MemberMove,
     StatusChange,
@@ -74,6 +75,26 @@ class HouseholdFilters:
     attribute: str = ""
     monitoring_type: str = ""
     sort: str = "place"
+
+    def __post_init__(self) -> None:
+        # These are query parameters (the list page, the API, an export's filters): checked
+        # once here, so that none reaches the database as something it cannot store or
+        # compare (NUL, a number of 5,000 digits) and none longer than its column costs a scan.
+        params.place(self.region_code, field="region_code")
+        params.text(self.name, field="name", most=_longest(Member, "name"))
+        params.text(self.id_number, field="id_number", most=ID_NUMBER_TYPED)
+        params.text(self.number, field="number", most=_longest(Household, "number"))
+        params.choice(self.status, field="status", choices=HouseholdStatus.values)
+        for name in ("main_cause", "attribute", "monitoring_type"):
+            params.text(getattr(self, name), field=name, most=_longest(Code, "value"))
+        params.choice(self.sort, field="sort", choices=SORTS)
+
+
+ID_NUMBER_TYPED = 32  # 18 characters, with the spaces and dashes people type between groups
+
+
+def _longest(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
 
 
 NAMED_AT_MOST = 2000  # ids passed as values: well under SQLite's limit of bound parameters
@@ -134,16 +155,19 @@ def _number_prefix_q(prefix: str) -> Q:
     """Numbers starting with ``prefix``. For digits, a range the number index serves (LIKE 'x%'
     is served by none); digit strings compare the same under every collation, so the range is
     exact on PostgreSQL with a linguistic collation as on SQLite."""
-    if prefix.isdigit() and prefix.strip("9"):
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    if prefix.isascii() and prefix.isdigit() and prefix.strip("9"):
         upper = str(int(prefix) + 1).zfill(len(prefix))
         return Q(number__gte=prefix, number__lt=upper)
     return Q(number__startswith=prefix)
 
 
 def household_page(
-    user, filters: HouseholdFilters, page: int | str | None, per_page: int = 50
+    user, filters: HouseholdFilters | None, page: int | str | None, per_page: int = 50
 ) -> Page:
-    return Paginator(households(user, filters), per_page).get_page(page)
+    """A page of the list; no filters (they could not be read) is an empty page."""
+    rows = households(user, filters) if filters else Household.objects.none()
+    return Paginator(rows, per_page).get_page(page)
 
 
 def household_for(user, household_id: int) -> Household:

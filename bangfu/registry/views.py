@@ -4,9 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangfu.core import params
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
-from bangfu.core.forms import attempt, show_refusal
+from bangfu.core.forms import Done, attempt, show_refusal
 
 from . import selectors, services
 from .forms import (
@@ -27,16 +28,22 @@ from .sections import sections_for
 @login_required
 def household_list(request):
     form = HouseholdFilterForm(request.GET or None, user=request.user)
-    filters = selectors.HouseholdFilters(
-        **(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    chosen = (
+        attempt(form, lambda: selectors.HouseholdFilters(**form.cleaned_data))
+        if form.is_bound
+        else Done(selectors.HouseholdFilters())
     )
-    page = selectors.household_page(request.user, filters, request.GET.get("page"))
+    # Filters that cannot be read list nothing (with the reason on the form), not everything.
+    page = selectors.household_page(
+        request.user, chosen.result if chosen else None, params.page_number(request.GET.get("page"))
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "registry/household_list.html",
         {"form": form, "page": page, "query": query.urlencode()},
+        status=200 if chosen else 400,
     )
 
 

@@ -17,8 +17,11 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from bangfu.accounts.selectors import account_policy
 from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Code, Region
+from bangfu.core.params import add_months, months_between, months_from
+from bangfu.core.policies import policy_for
 from bangfu.core.regions import code_range
 from bangfu.core.selectors import children_of, top_places
 from bangfu.pairing.models import Helper
@@ -26,7 +29,7 @@ from bangfu.pairing.selectors import Coverage, coverage, paired_households
 from bangfu.registry.models import Household, HouseholdStatus
 from bangfu.visits import selectors as visits
 from bangfu.visits.models import Problem, Visit, VisitKind
-from bangfu.visits.rollups import month_of, next_month
+from bangfu.visits.rollups import next_month
 from bangfu.visits.schedule import Schedules, month_schedule
 
 from . import rollups
@@ -34,7 +37,6 @@ from .indicators import INDICATORS
 from .models import HandbookJob, PlaceMonth, PlaceStock
 from .rollups import FLOWS
 
-MOST_MONTHS = 24
 TREND_MONTHS = 6
 
 
@@ -45,13 +47,9 @@ class Period:
     first: datetime.date
     last: datetime.date
 
-    @property
+    @cached_property
     def months(self) -> list[datetime.date]:
-        found, month = [], self.first
-        while month <= self.last:
-            found.append(month)
-            month = next_month(month)
-        return found
+        return months_from(self.first, self.last)
 
     @property
     def label(self) -> str:
@@ -65,18 +63,21 @@ class Period:
         return min(timezone.localdate(), next_month(self.last) - datetime.timedelta(days=1))
 
 
-def period_from(month: str = "", first: str = "", last: str = "") -> Period:
-    """``?month=2026-11``, or ``?from=2026-09&to=2026-11``; default: this month. A range is
-    put in order and cut to its last 24 months."""
-    if first or last:
-        start = visits.parse_month(first or last)
-        end = visits.parse_month(last or first)
-        start, end = min(start, end), max(start, end)
-        while len(Period(start, end).months) > MOST_MONTHS:
-            start = next_month(start)
-        return Period(start, end)
-    chosen = visits.parse_month(month)
-    return Period(chosen, chosen)
+def most_months(user, within: Region | None) -> int:
+    """How many months a period may cover: the rule ``reports.max_months`` of the place shown,
+    or of the user's own place. Every month is more roll-up rows to read and add up."""
+    if within:
+        return policy_for(within.code, "reports.max_months")
+    return account_policy(user.get_username(), "reports.max_months")
+
+
+def period_of(user, within: Region | None, first: datetime.date, last: datetime.date) -> Period:
+    """The months ``first`` to ``last`` (in order, as ``core.params.month_range`` gives them),
+    cut to their last ``most_months``: one subtraction, whatever the span asked for."""
+    most = most_months(user, within)
+    if months_between(first, last) > most:
+        first = add_months(last, 1 - most)
+    return Period(first, last)
 
 
 def handbook_jobs_of(user, region: Region) -> list[HandbookJob]:
@@ -172,6 +173,9 @@ class Figures:
     user: Any
     within: Region | None
     period: Period
+    # One look-up of each place's rules a month for the whole page (figures, drill-down,
+    # trend): a period of n months costs n look-ups a rule place, not 3n.
+    schedules: Schedules = field(default_factory=Schedules)
 
     @cached_property
     def _rolled(self) -> Rolled:
@@ -210,8 +214,7 @@ class Figures:
 
     @cached_property
     def months(self) -> list[visits.Compliance]:
-        schedules = Schedules()
-        return [self._rolled.compliance(month, schedules) for month in self.period.months]
+        return [self._rolled.compliance(month, self.schedules) for month in self.period.months]
 
     @cached_property
     def values(self) -> dict[str, Any]:
@@ -251,12 +254,14 @@ def sub_places(user, within: Region | None) -> list[Region]:
     return list(children_of(user, within)) if within else list(top_places(user))
 
 
-def place_rows(user, within: Region | None, period: Period) -> list[PlaceRow]:
+def place_rows(
+    user, within: Region | None, period: Period, schedules: Schedules | None = None
+) -> list[PlaceRow]:
     """Each place directly under ``within`` (or each of the user's places) with its figures,
     from its own roll-up rows: the cost follows the places listed."""
     places = sub_places(user, within)
     rolled = _rolled(user, places, period.months)
-    schedules = Schedules()
+    schedules = schedules or Schedules()
     rows = []
     for place in places:
         mine = rolled[place.code]
@@ -289,16 +294,13 @@ def visits_by_day(
 
 
 def trend(
-    user, within: Region | None, period: Period
+    user, within: Region | None, period: Period, schedules: Schedules | None = None
 ) -> list[tuple[datetime.date, int, float | None]]:
     """(month, visits, compliance) for the period's months, or the six months up to it."""
     months = period.months
     if len(months) < 2:
-        start = months[-1]
-        for _ in range(TREND_MONTHS - 1):
-            start = month_of(start - datetime.timedelta(days=1))
-        months = Period(start, months[-1]).months
-    rolled, schedules = _total(user, within, months), Schedules()
+        months = months_from(add_months(months[-1], 1 - TREND_MONTHS), months[-1])
+    rolled, schedules = _total(user, within, months), schedules or Schedules()
     found = []
     for month in months:
         figures = rolled.compliance(month, schedules)

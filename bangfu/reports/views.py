@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from bangfu.core import params
 from bangfu.core.errors import DomainError
 from bangfu.core.models import JobState
 from bangfu.core.regions import RegionLevel
@@ -22,12 +23,15 @@ from .templatetags.figures import figure
 
 
 def _place_and_period(request):
-    code = request.GET.get("place", "")
+    """``?place=`` (default: all the user's places) and ``?from=&to=`` or ``?month=``
+    (default: this month); a range longer than the place's rule allows is cut."""
+    code = params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
-    period = selectors.period_from(
-        request.GET.get("month", ""), request.GET.get("from", ""), request.GET.get("to", "")
-    )
-    return within, period
+    span = params.month_range(request.GET.get("from"), request.GET.get("to"))
+    if span is None:
+        chosen = params.month(request.GET.get("month"))
+        span = (chosen, chosen)
+    return within, selectors.period_of(request.user, within, *span)
 
 
 def _download(name: str, within, period, header: list[str], rows) -> HttpResponse:
@@ -40,9 +44,10 @@ def dashboard(request):
     """Figures for a place and a period (数据看板), with their definitions, charts of the mix
     and the rhythm of visits, and the sub-places to drill down into."""
     within, period = _place_and_period(request)
+    download = params.download(request.GET, "xlsx")
+    table = params.choice(request.GET.get("table"), field="table", choices=("figures", "places"))
     figures = selectors.Figures(request.user, within, period)
-    table = request.GET.get("table", "")
-    if request.GET.get("format") == "xlsx" and table == "figures":
+    if download == "xlsx" and table == "figures":
         return _download(
             _("figures"),
             within,
@@ -53,8 +58,8 @@ def dashboard(request):
                 for i, value in figures.rows()
             ),
         )
-    rows = selectors.place_rows(request.user, within, period)
-    if request.GET.get("format") == "xlsx" and table == "places":
+    rows = selectors.place_rows(request.user, within, period, figures.schedules)
+    if download == "xlsx" and table == "places":
         return _download(
             _("places"),
             within,
@@ -108,7 +113,9 @@ def dashboard(request):
                 ],
                 "trend": [
                     (f"{month:%Y-%m}", n, round(rate * 100, 1) if rate is not None else None)
-                    for month, n, rate in selectors.trend(request.user, within, period)
+                    for month, n, rate in selectors.trend(
+                        request.user, within, period, figures.schedules
+                    )
                 ],
             },
             "village_level": RegionLevel.VILLAGE,
@@ -121,6 +128,7 @@ def reported(request):
     """The period's figures in the sentences reports and bulletins use, to paste or to file
     as a Word document."""
     within, period = _place_and_period(request)
+    download = params.download(request.GET, "docx")
     figures = selectors.Figures(request.user, within, period)
     context = {
         "within": within,
@@ -129,7 +137,7 @@ def reported(request):
         "indicators": INDICATORS,
     }
     text = render_to_string("reports/reported.txt", context, request=request).strip()
-    if request.GET.get("format") == "docx":
+    if download == "docx":
         place = within.name if within else _("all my places")
         return documents.docx_response(
             f"{_('Figures as reported')}-{place}-{period.label}",
@@ -155,7 +163,7 @@ def reported(request):
 def _wants_full_ids(request) -> bool:
     """``?full=1``: ID numbers whole, through the registry's audited reveal, which refuses
     (403) a person without the right to see them."""
-    return request.GET.get("full") == "1"
+    return params.flag(request.GET.get("full"), field="full")
 
 
 def _pdf_response(pdf: bytes, name: str, ascii_name: str) -> HttpResponse:
@@ -186,13 +194,14 @@ def handbook_place(request, code):
     number, in one PDF, made by the background worker (a large village takes minutes). A
     place above a village is refused: its handbooks are made village by village."""
     region = region_for(request.user, code)
+    full_ids = _wants_full_ids(request)
     try:
         handbook.refuse_above_village(region)
         if request.method == "POST":
             job = services.handbook_request(
                 actor=request.user,
                 region_code=region.code,
-                full_ids=_wants_full_ids(request),
+                full_ids=full_ids,
                 language=get_language(),
             )
             tasks.write_handbook.enqueue(job.pk)
@@ -205,7 +214,7 @@ def handbook_place(request, code):
         "reports/handbook_place.html",
         {
             "region": region,
-            "full_ids": _wants_full_ids(request),
+            "full_ids": full_ids,
             "jobs": selectors.handbook_jobs_of(request.user, region),
         },
     )

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
+from bangfu.core import params
+from bangfu.core.params import Id
 from bangfu.core.schemas import documented
 from bangfu.core.selectors import region_for
 from bangfu.registry.selectors import household_for
@@ -24,7 +26,7 @@ RECEIPT = ("id", "client_id", "household_id", "helper_id", "visited_at", "distan
 
 class VisitIn(Schema):
     client_id: uuid.UUID
-    household_id: int
+    household_id: Id
     visited_at: datetime.datetime = documented(Visit, "visited_at")
     kind: str = documented(Visit, "kind", "home")
     services: list[str] = []
@@ -36,7 +38,7 @@ class VisitIn(Schema):
     latitude: float | None = documented(Visit, "latitude", None)
     longitude: float | None = documented(Visit, "longitude", None)
     accuracy_m: int | None = documented(Visit, "accuracy_m", None)
-    helper_id: int | None = None  # staff entering a paper record (代录); else the caller's own
+    helper_id: Id | None = None  # staff entering a paper record (代录); else the caller's own
 
 
 class ProblemOut(Schema):
@@ -180,20 +182,20 @@ def visit_photo_add(
 
 
 @router.get("/visits/{visit_id}", response=VisitOut, operation_id="visit_detail")
-def visit_detail(request, visit_id: int):
+def visit_detail(request, visit_id: Id):
     return _out(selectors.visit_for(request.auth, visit_id))
 
 
 @router.get(
     "/households/{household_id}/visits", response=list[VisitOut], operation_id="household_visits"
 )
-def household_visits(request, household_id: int):
+def household_visits(request, household_id: Id):
     household = household_for(request.auth, household_id)
     return [_out(visit) for visit in selectors.visits_of(household)[:200]]
 
 
 @router.get("/visits/{visit_id}/flags", response=list[FlagOut], operation_id="visit_flags")
-def visit_flags(request, visit_id: int):
+def visit_flags(request, visit_id: Id):
     """Truthfulness flags of a visit, for inspectors."""
     visit = selectors.visit_for(request.auth, visit_id)
     return [
@@ -207,7 +209,7 @@ def visit_flags(request, visit_id: int):
 
 
 @router.post("/problems/{problem_id}/solve", response=ProblemOut, operation_id="problem_solve")
-def problem_solve(request, problem_id: int, payload: SolveIn):
+def problem_solve(request, problem_id: Id, payload: SolveIn):
     return services.problem_solve(actor=request.auth, problem_id=problem_id, **payload.dict())
 
 
@@ -215,8 +217,9 @@ def problem_solve(request, problem_id: int, payload: SolveIn):
 def visit_compliance(request, place: str = "", month: str = ""):
     """Visit figures for a month (``2026-11``; default this month) under ``place`` (default:
     all the caller's places)."""
-    within = region_for(request.auth, place) if place else None
-    first = selectors.parse_month(month)
+    code = params.place(place)
+    within = region_for(request.auth, code) if code else None
+    first = params.month(month)
     figures = selectors.compliance(request.auth, within, first)
     return {
         "place": within.code if within else None,

@@ -5,10 +5,11 @@ changes its fixed day announces it for the next month, and a month is judged by 
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bangfu.core.calendar import FixedDays, MonthOfFixedDays, fixed_days_in_month
-from bangfu.core.policies import effective_policies
+from bangfu.core.policies import Effective, effective_policies, policies_everywhere
 
 KEYS = ["visits.fixed_days", "visits.fixed_day_moves_off_holidays", "visits.min_per_month"]
 
@@ -42,23 +43,35 @@ class MonthSchedule:
 
 
 class Schedules:
-    """Month schedules looked up once a place and month within one read or write (a page of
-    households asks for the same few villages many times). Never kept between requests, so a
-    rule changed in another process holds at once."""
+    """Month schedules within one read or write: the visit rules of every place read once (a
+    province's compliance page asks for ten thousand villages), a schedule made once for each
+    month and set of rules (villages under one county share theirs). Never kept between
+    requests, so a rule changed in another process holds at once."""
 
     def __init__(self) -> None:
         self._known: dict[tuple[str, datetime.date], MonthSchedule] = {}
+        self._rules: Callable[[str, datetime.date], dict[str, Effective]] | None = None
+        self._made: dict[tuple, MonthSchedule] = {}
 
     def __call__(self, region_code: str, month: datetime.date) -> MonthSchedule:
         key = (region_code, month.replace(day=1))
         if key not in self._known:
-            self._known[key] = month_schedule(*key)
+            if self._rules is None:
+                self._rules = policies_everywhere(KEYS)
+            rules = self._rules(*key)
+            made = (key[1], *(rules[name].value for name in KEYS))
+            if made not in self._made:
+                self._made[made] = _schedule(key[1], rules)
+            self._known[key] = self._made[made]
         return self._known[key]
 
 
 def month_schedule(region_code: str, month: datetime.date) -> MonthSchedule:
     month = month.replace(day=1)
-    rules = effective_policies(region_code, KEYS, on=month)
+    return _schedule(month, effective_policies(region_code, KEYS, on=month))
+
+
+def _schedule(month: datetime.date, rules: dict[str, Effective]) -> MonthSchedule:
     schedule = FixedDays.from_text(rules["visits.fixed_days"].value)
     fixed = fixed_days_in_month(
         schedule,

@@ -32,14 +32,6 @@ RECENT_VISITS = 20
 MOST_LISTED = 500
 
 
-def parse_month(text: str, default: datetime.date | None = None) -> datetime.date:
-    """``2026-11`` → 2026-11-01; anything else → the current month (or ``default``)."""
-    try:
-        return datetime.datetime.strptime(text.strip()[:7], "%Y-%m").date()
-    except (AttributeError, ValueError):
-        return month_of(default or timezone.localdate())
-
-
 def visit_services() -> QuerySet[Code]:
     return Code.objects.filter(kind="visit_service", retired=False).order_by("sort_order", "value")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bangfu.core import params
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import attempt
@@ -22,18 +23,18 @@ from bangfu.registry.selectors import household_for
 
 from . import selectors, services
 from .forms import DeleteForm, SolveForm, VisitForm
-from .rollups import next_month
 from .schedule import month_schedule
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "visits" / "sw.js"
 
 
 def _month(request) -> datetime.date:
-    return selectors.parse_month(request.GET.get("month", ""))
+    return params.month(request.GET.get("month"))
 
 
-def _months_around(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    return (month - datetime.timedelta(days=1)).replace(day=1), next_month(month)
+def _within(request):
+    code = params.place(request.GET.get("place"))
+    return code, region_for(request.user, code) if code else None
 
 
 @login_required
@@ -53,7 +54,7 @@ def capture(request):
         {
             "households": selectors.capture_households(request.user),
             "services": [(c.value, c.label) for c in selectors.visit_services()],
-            "chosen": request.GET.get("household", ""),
+            "chosen": params.optional_id(request.GET.get("household")) or "",
         },
     )
 
@@ -172,7 +173,8 @@ def photo(request, photo_id):
 @require_POST
 def problem_solve(request, problem_id):
     form = SolveForm(request.POST)
-    household_id = request.POST.get("household", "")
+    # Where to go back to: the household page the form was on, if it names one.
+    household_id = params.optional_id(request.POST.get("household"))
     if not form.is_valid():
         messages.error(request, _("Give the day it was solved and how."))
     else:
@@ -182,8 +184,8 @@ def problem_solve(request, problem_id):
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("The problem is recorded as solved."))
-    if household_id.isdigit():
-        return redirect("registry:household_detail", household_id=int(household_id))
+    if household_id:
+        return redirect("registry:household_detail", household_id=household_id)
     return redirect("visits:mine")
 
 
@@ -191,11 +193,11 @@ def problem_solve(request, problem_id):
 def compliance(request):
     """Visit compliance (走访达标) under a place for a month: figures, sub-places, helpers,
     and the households behind."""
-    code = request.GET.get("place", "")
-    within = region_for(request.user, code) if code else None
+    code, within = _within(request)
     month = _month(request)
+    download = params.download(request.GET, "xlsx")
     overdue = selectors.overdue_households(request.user, within, month)
-    if request.GET.get("format") == "xlsx":
+    if download == "xlsx":
         return xlsx_response(
             f"overdue-{month:%Y-%m}",
             [
@@ -220,7 +222,7 @@ def compliance(request):
         )
     # The places directly under the one shown, or the user's own places: one row each.
     places = children_of(request.user, within) if within else top_places(request.user)
-    previous, following = _months_around(month)
+    previous, following = params.months_around(month)
     return render(
         request,
         "visits/compliance.html",
@@ -243,7 +245,7 @@ def helper_month(request, helper_id):
     """One helper's month at a glance: each day, its fixed day mark, the visits made."""
     helper = selectors.helper_for(request.user, helper_id)
     month = _month(request)
-    previous, following = _months_around(month)
+    previous, following = params.months_around(month)
     return render(
         request,
         "visits/helper_month.html",
@@ -263,10 +265,9 @@ def helper_month(request, helper_id):
 def flags(request):
     """Visits that may not be what they claim, with why (for inspectors)."""
     require(request.user, Capability.REVIEW_VISITS)
-    code = request.GET.get("place", "")
-    within = region_for(request.user, code) if code else None
+    code, within = _within(request)
     month = _month(request)
-    previous, following = _months_around(month)
+    previous, following = params.months_around(month)
     return render(
         request,
         "visits/flags.html",
@@ -289,7 +290,7 @@ def fixed_days(request, code):
     """The fixed assistance days of a month at a place (帮扶日), holidays moved as its rule says."""
     region = region_for(request.user, code)
     month = _month(request)
-    previous, following = _months_around(month)
+    previous, following = params.months_around(month)
     return render(
         request,
         "visits/fixed_days.html",

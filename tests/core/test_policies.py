@@ -127,3 +127,26 @@ def test_a_leader_reads_rules_but_cannot_set_them(signed_in, leader):
     )
     assert response.status_code == 403
     assert not Policy.objects.exists()
+
+
+def test_rules_read_once_for_every_place_agree_with_each_look_up(
+    county_admin, django_assert_num_queries
+):
+    """A page over many places and months reads the rules once (policies_everywhere); what
+    it answers for each place and day is what effective_policies answers for them."""
+    from bangfu.core.policies import effective_policies, policies_everywhere
+
+    set_rule(county_admin, COUNTY, "6", valid_from=DAY)
+    set_rule(county_admin, TOWNSHIP, "3", valid_from=DAY + datetime.timedelta(days=40))
+    set_rule(county_admin, COUNTY, "8", valid_from=DAY + datetime.timedelta(days=80))
+    set_rule(county_admin, COUNTY, "每周四", valid_from=DAY, key="visits.fixed_days")
+    keys = [KEY, "visits.fixed_days", "reports.max_months"]
+    with django_assert_num_queries(1):
+        everywhere = policies_everywhere(keys)
+    places = [VILLAGE, "611103002201001", "611103001201", TOWNSHIP, COUNTY, "610118001201"]
+    for offset in range(-10, 150, 7):
+        day = DAY + datetime.timedelta(days=offset)
+        for place in places:
+            with django_assert_num_queries(0):
+                answered = everywhere(place, day)
+            assert answered == effective_policies(place, keys, on=day), (place, day)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from bangfu.core import params
 from bangfu.core.models import Region
 from bangfu.pairing import services as pairing
 from bangfu.registry.services import household_register
@@ -156,7 +157,11 @@ def test_the_fixed_days_are_marked_on_the_days_chart(district, county_admin):
     }
 
 
-def test_periods_from_the_address_bar():
-    assert selectors.period_from("2026-10") == OCTOBER
-    assert selectors.period_from("", "2026-10", "2026-09") == AUTUMN  # put in order
-    assert len(selectors.period_from("", "2020-01", "2026-10").months) == 24
+def test_periods_from_the_address_bar(county_admin):
+    def period(first: str, last: str) -> selectors.Period:
+        return selectors.period_of(county_admin, None, *params.month_range(first, last))
+
+    assert period("2026-10", "") == OCTOBER
+    assert period("2026-10", "2026-09") == AUTUMN  # put in order
+    assert period("2026-09", "2026-10").months == [D(2026, 9, 1), D(2026, 10, 1)]
+    assert len(period("2020-01", "2026-10").months) == 24  # the rule reports.max_months
