@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "bangfu.core.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting less
     "ninja",  # its bundled Swagger UI, so /api/docs needs no CDN
     "django_htmx",
     "django_tasks",
@@ -179,15 +179,27 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # Installed from the npm registry at set-up (package-lock.json); served by the app itself.
-    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Installed from the npm registry at set-up (package-lock.json) and served by the app itself:
+# only the files the pages load (core.staticfiles.VendorFileFinder).
+BANGFU_VENDOR_FILES = {
+    "vendor/echarts/echarts.min.js": "node_modules/echarts/dist/echarts.min.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "bangfu.core.staticfiles.VendorFileFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps are read by developers' tools only: compressing them was most of the first
+# collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("woff", "woff2", "map"),
+]
 MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
