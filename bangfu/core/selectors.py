@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .capabilities import Capability, require
 from .codes import KINDS, CodeKind
@@ -154,12 +157,32 @@ def data_issues(user) -> QuerySet[DataIssue]:
     )
 
 
+# What a data issue's details are called, as the services and migrations write them.
+DETAIL_LABELS = {
+    "was": _("value as it was"),
+    "length": _("characters"),
+    "number": _("household number"),
+    "household_number": _("household number"),
+    "id_number": _("ID number"),
+    "helper": _("helper"),
+}
+
+
 def named_issues(issues) -> list[DataIssue]:
-    """``issues`` with the names of their places (``place_name``, ``other_place_name``)."""
+    """``issues`` as a reader reads them: the names of their places (``place_name``,
+    ``other_place_name``), what the record and the field are called (``record_label``,
+    ``field_label``) and their details labelled (``details``)."""
     issues = list(issues)
     codes = {i.region_code for i in issues} | {i.other_region_code for i in issues}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     for issue in issues:
         issue.place_name = names.get(issue.region_code, issue.region_code)
         issue.other_place_name = names.get(issue.other_region_code, issue.other_region_code)
+        model = apps.get_model(issue.object_type)
+        issue.record_label = model._meta.verbose_name
+        try:
+            issue.field_label = model._meta.get_field(issue.field).verbose_name
+        except FieldDoesNotExist:  # a sealed number, kept beside its column under its own name
+            issue.field_label = DETAIL_LABELS.get(issue.field, issue.field)
+        issue.details = [(DETAIL_LABELS.get(k, k), v) for k, v in issue.detail.items()]
     return issues
