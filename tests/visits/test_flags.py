@@ -1,6 +1,7 @@
 """Truthfulness signals: each flag is raised for its reason, and a plain visit has none."""
 
 import datetime
+import importlib
 import io
 import uuid
 
@@ -160,3 +161,23 @@ def test_a_file_that_is_not_a_photo_is_refused(helper_wang, households):
     else:
         raise AssertionError("a PDF was taken as a photo")
     assert photos.hash_distance("ffffffffffffffff", "0000000000000000") == 64
+
+
+def test_the_migration_flags_home_visits_logged_without_a_position_before(
+    county_admin, helper_wang, wang, households
+):
+    from django.apps import apps
+
+    backfill = importlib.import_module("bangfu.visits.migrations.0004_no_position_flag")
+    now = timezone.now()
+    own = log(helper_wang, households[0], now)
+    paper = log(county_admin, households[1], now, helper_id=wang.pk)
+    log(helper_wang, households[2], now, kind="phone")
+    log(helper_wang, households[2], now, **AT_HOME)
+    VisitFlag.objects.all().delete()  # as they were before the flag existed
+    backfill.flag_home_visits_without_position(apps, None)
+    backfill.flag_home_visits_without_position(apps, None)  # once only
+    assert sorted(VisitFlag.objects.values_list("visit_id", "kind", "facts", "region_id")) == [
+        (own.pk, "no_position", {"paper": False}, own.region_id),
+        (paper.pk, "no_position", {"paper": True}, paper.region_id),
+    ]
