@@ -4,7 +4,10 @@ The district visits every Thursday (seed 000) and asks for four home visits a mo
 month and this month up to today are filled: most households are visited on the fixed days,
 some miss one or two (so the overdue list has names), a few visits are phone calls, some
 find problems (half of them solved since), give goods or money, or find someone a job, and
-a few were typed in days later (so the inspectors' flags page has something to show).
+a few were typed in days later or saved without the phone's position (so the inspectors'
+flags page has something to show). The demo's households have no recorded position, so a
+visit's position is only checked for being there at all and against the helper's others:
+each helper's phone is placed within about 50 m of one spot of the district.
 """
 
 import datetime
@@ -58,15 +61,22 @@ def make_visits(*, actor, seed: int, today: datetime.date) -> int:
         .order_by("pk")
     )
     services_list = [code.value for code in selectors.visit_services()]
+    # Positions come from their own generator, so that the rest of the demo stays as it was.
+    phones = random.Random(seed + 5)
+    spots: dict[int, tuple[float, float]] = {}
     logged = 0
     for pairing in pairings:
         household, helper = pairing.household, pairing.helper
+        if helper.pk not in spots:
+            spots[helper.pk] = (34.20 + phones.random() * 0.1, 108.65 + phones.random() * 0.1)
+        spot = spots[helper.pk]
         actor_for = helper.user or actor  # staff enter the paper records of helpers without a login
         skip = rng.choices([0, 1, 2], weights=[7, 2, 1])[0]
         for month in (first, month_of(today)):
             days = [d for d in month_schedule(household.region_id, month).fixed.dates if d <= today]
             for day in rng.sample(days, max(0, len(days) - skip)):
-                visit = _log(rng, actor_for, helper.pk, household.pk, day, services_list)
+                where = _position(phones, spot)
+                visit = _log(rng, actor_for, helper.pk, household.pk, day, services_list, where)
                 logged += 1
                 found = visit.problems.first()
                 solved_on = day + datetime.timedelta(days=rng.randint(1, 3))
@@ -80,7 +90,23 @@ def make_visits(*, actor, seed: int, today: datetime.date) -> int:
     return logged
 
 
-def _log(rng: random.Random, actor, helper_id: int, household_id: int, day, kinds: list[str]):
+def _position(phones: random.Random, spot: tuple[float, float]) -> tuple[Decimal, Decimal] | None:
+    """Where the phone was: near the helper's spot, or (one visit in fifty) nowhere known."""
+    if phones.random() < 0.02:
+        return None
+    latitude, longitude = (value + (phones.random() - 0.5) * 0.001 for value in spot)
+    return Decimal(f"{latitude:.6f}"), Decimal(f"{longitude:.6f}")
+
+
+def _log(
+    rng: random.Random,
+    actor,
+    helper_id: int,
+    household_id: int,
+    day,
+    kinds: list[str],
+    where: tuple[Decimal, Decimal] | None,
+):
     visited = timezone.make_aware(
         datetime.datetime.combine(day, datetime.time(rng.randrange(8, 17), rng.randrange(60)))
     )
@@ -101,6 +127,9 @@ def _log(rng: random.Random, actor, helper_id: int, household_id: int, day, kind
             money_value=Decimal(rng.choice([0, 0, 0, 0, 500])),
             jobs_found=1 if rng.random() < 0.03 else 0,
             problems=[rng.choice(list(PROBLEMS))] if rng.random() < 0.12 else [],
+            latitude=where[0] if where else None,
+            longitude=where[1] if where else None,
+            accuracy_m=15 if where else None,
         ),
     )
     return visit

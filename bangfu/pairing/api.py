@@ -88,6 +88,24 @@ def pairing_end(request, pairing_id: Id, payload: PairingEndIn):
     return _out(selectors.pairing_for(request.auth, pairing.pk))
 
 
+class HandoverIn(Schema):
+    to_helper_id: Id
+    on: datetime.date = documented(Pairing, "started_on")
+    reason: str = documented(Pairing, "end_reason")
+
+
+@router.post(
+    "/pairings/{pairing_id}/handover",
+    response={201: PairingOut},
+    operation_id="pairing_handover",
+)
+def pairing_handover(request, pairing_id: Id, payload: HandoverIn):
+    """Hand one household to another helper: this pairing ends on ``on`` with ``reason``,
+    the new one (answered) starts the same day; main stays main."""
+    pairing = services.pairing_handover(actor=request.auth, pairing_id=pairing_id, **payload.dict())
+    return Status(201, _out(selectors.pairing_for(request.auth, pairing.pk)))
+
+
 @router.get("/coverage", response=CoverageOut, operation_id="coverage")
 def coverage(request, place: str = ""):
     """Households that need a helper, and how many have one, under ``place`` (default: all

@@ -11,12 +11,10 @@ class PairingConfig(AppConfig):
         from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection, register
 
-        from . import selectors, services
+        from . import services, views
 
         follow(services.pairings_follow_household)
 
         register(
-            HouseholdSection(
-                "pairing", "pairing/household_section.html", selectors.household_section
-            )
+            HouseholdSection("pairing", "pairing/household_section.html", views.household_section)
         )

@@ -2,11 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.core.forms import DATE_INPUT
+from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.selectors import place_filter_choices
 
 from . import selectors
-from .models import UnitKind, UnitLevel
+from .models import Pairing, UnitKind, UnitLevel
 
 
 class PairForm(forms.Form):
@@ -75,6 +75,28 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_helper_id"].choices = [
             (h.pk, f"{h.name}（{h.unit.name}）") for h in selectors.helper_choices(user)
+        ]
+
+
+def helper_labels(user) -> list[tuple[int, str]]:
+    """The helpers in post the user may pair, as a form offers them: 王哲铭（农业农村局）."""
+    return [(h.pk, f"{h.name}（{h.unit.name}）") for h in selectors.helper_choices(user)]
+
+
+class HandoverForm(RuledForm):
+    """Hand one household to another helper (on the household page, one form a pairing)."""
+
+    rules_of = Pairing
+    rule_names = {"on": "started_on", "reason": "end_reason"}
+
+    to_helper_id = forms.TypedChoiceField(label=_("Hand the household to"), coerce=int)
+    on = forms.DateField(label=_("From"), widget=DATE_INPUT, initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason"))
+
+    def __init__(self, *args, helpers: list[tuple[int, str]], leaving: int | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.fields["to_helper_id"].choices = [
+            (pk, label) for pk, label in helpers if pk != leaving
         ]
 
 

@@ -1,7 +1,8 @@
 """Writes for pairing (结对帮扶): each use case one transaction, audited.
 
 A pairing is started and ended, never edited or deleted; a helper who leaves hands all
-their households to another helper in one step (``helper_transfer``).
+their households to another helper in one step (``helper_transfer``), and one household
+changes hands the same way (``pairing_handover``).
 """
 
 import datetime
@@ -505,6 +506,57 @@ def helper_transfer(
             )
         audit.record_many(actor=actor, changes=changes)
     return started
+
+
+@retried_on_conflict
+def pairing_handover(
+    *, actor, pairing_id: int, to_helper_id: int, on: datetime.date, reason: str
+) -> Pairing:
+    """Hand one household from its helper (or unit) to another helper in one step (调整帮扶
+    责任人): the pairing ends on ``on`` with ``reason``, the new one starts the same day,
+    main stays main; every rule of ``pairing_start`` applies to the new one (the cap, a
+    helper in post, paired once). Answers the new pairing; the old one stays on record."""
+    require(actor, Capability.MANAGE_PAIRING)
+    with transaction.atomic():
+        old = _visible(Pairing, actor, pairing_id, lock=True)
+        if old.ended_on:
+            raise DomainError(
+                _("This pairing ended on %(day)s already.") % {"day": old.ended_on},
+                code="ended",
+            )
+        if old.helper_id == to_helper_id:
+            raise DomainError(
+                _("Choose another helper to take the household."),
+                code="same_helper",
+                field="to_helper_id",
+            )
+        household = _visible(Household, actor, old.household_id, lock=True)
+        taking = _visible(Helper, actor, to_helper_id, lock=True)
+        before = _pairing_state(old)
+        _end(old, on, reason)
+        new = _start(actor, household, helper=taking, unit=None, is_main=old.is_main, started_on=on)
+        audit.record_many(
+            actor=actor,
+            changes=[
+                audit.Change(
+                    "pairing.end",
+                    "pairing.pairing",
+                    str(old.pk),
+                    old.region_id,
+                    before,
+                    {**_pairing_state(old), "handed_over_to": new.pk},
+                ),
+                audit.Change(
+                    "pairing.start",
+                    "pairing.pairing",
+                    str(new.pk),
+                    new.region_id,
+                    None,
+                    {**_pairing_state(new), "handed_over_from": old.pk},
+                ),
+            ],
+        )
+    return new
 
 
 LEVELS = "pairing.responsibility_levels"

@@ -14,4 +14,5 @@ urlpatterns = [
     path("helpers/<id:helper_id>/leave/", views.leave, name="leave"),
     path("households/<id:household_id>/pair/", views.pair, name="pair"),
     path("pairings/<id:pairing_id>/end/", views.end, name="end"),
+    path("pairings/<id:pairing_id>/handover/", views.handover, name="handover"),
 ]

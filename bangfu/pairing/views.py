@@ -13,7 +13,36 @@ from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
-from .forms import EndForm, HelperForm, PairForm, ResponsibilityForm, TransferForm, UnitForm
+from .forms import (
+    EndForm,
+    HandoverForm,
+    HelperForm,
+    PairForm,
+    ResponsibilityForm,
+    TransferForm,
+    UnitForm,
+    helper_labels,
+)
+
+
+def household_section(user, household) -> dict:
+    """The household page's "who answers for this household" (registered in ``apps``): the
+    selector's context, and for a person who pairs, a hand-over form for each current
+    pairing (its fields named apart, several stand on one page)."""
+    section = selectors.household_section(user, household)
+    helpers = helper_labels(user) if section["may_pair"] else []
+    section["rows"] = [
+        (
+            pairing,
+            HandoverForm(
+                helpers=helpers, leaving=pairing.helper_id, auto_id=f"handover-{pairing.pk}-%s"
+            )
+            if section["may_pair"] and not pairing.ended_on
+            else None,
+        )
+        for pairing in section["pairings"]
+    ]
+    return section
 
 
 @login_required
@@ -82,6 +111,34 @@ def end(request, pairing_id):
             messages.error(request, refusal.message)
         else:
             messages.success(request, _("The pairing ended; it stays on the record."))
+    return redirect("registry:household_detail", household_id=pairing.household_id)
+
+
+@login_required
+@require_POST
+def handover(request, pairing_id):
+    """Hand one household from its helper to another in one step; the history stays."""
+    pairing = selectors.pairing_for(request.user, pairing_id)
+    form = HandoverForm(request.POST, helpers=helper_labels(request.user))
+
+    def hand_over():
+        return services.pairing_handover(
+            actor=request.user, pairing_id=pairing.pk, **form.cleaned_data
+        )
+
+    done = attempt(form, hand_over)
+    if done:
+        messages.success(
+            request,
+            _("The household is now %(name)s's; the former pairing stays on record.")
+            % {"name": done.result.helper.name},
+        )
+    else:
+        messages.error(
+            request,
+            " ".join(str(error) for errors in form.errors.values() for error in errors)
+            or _("Choose the helper who takes the household, the day and the reason."),
+        )
     return redirect("registry:household_detail", household_id=pairing.household_id)
 
 

@@ -1,16 +1,19 @@
 """Reads of the household registry shared by pages, the API and (later) exports."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.selectors import account_policy
 from bangfu.core import idnumbers, params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, unseal
+from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404, scope_q
 
 from .models import (
@@ -257,3 +260,54 @@ def member_initial(member: Member) -> dict:
     entering the full number; left empty, the form cannot be sent.
     """
     return {"name": member.name, **member_details(member)}
+
+
+@dataclass(frozen=True)
+class HouseholdName:
+    """A household as the people who visit it know it: the head's name and the village (and
+    group), e.g. 曾佳轩家 · 马王村三组; the 16–19-digit number comes after, small."""
+
+    number: str
+    head: str  # the head's name; empty when no head is on record
+    place: str  # the village, with the group when the household lives in one
+
+    @property
+    def title(self) -> str:
+        if not self.head:
+            return self.number
+        return _("%(head)s's household") % {"head": self.head}
+
+    @property
+    def label(self) -> str:
+        """One line for a list or a queued visit: 曾佳轩家 · 马王村三组."""
+        return f"{self.title} · {self.place}"
+
+
+def _place_label(name: str, level: int, village: str | None) -> str:
+    # A group may be registered as 三组 or in full as 马王村三组: say the village once.
+    if level == RegionLevel.GROUP and village and not name.startswith(village):
+        return village + name
+    return name
+
+
+def household_names(households: Iterable[Household]) -> dict[int, HouseholdName]:
+    """How to name each of ``households`` (already read through the reader's places), by
+    id: one query for the whole list, whatever its length."""
+    ids = {household.pk for household in households}
+    if not ids:
+        return {}
+    head = Member.objects.filter(household=OuterRef("pk"), is_head=True).values("name")[:1]
+    rows = (
+        Household.objects.filter(pk__in=ids)
+        .annotate(
+            head=Subquery(head),
+            place=F("region__name"),
+            level=F("region__level"),
+            village=F("region__parent__name"),
+        )
+        .values_list("pk", "number", "head", "place", "level", "village")
+    )
+    return {
+        pk: HouseholdName(number, head or "", _place_label(place, level, village))
+        for pk, number, head, place, level, village in rows
+    }

@@ -5,6 +5,8 @@ never blocking it. Each flag keeps the figures behind it and says why in words.
 - photo_reused: a photo (nearly) the same as one of another visit, by perceptual hash
 - too_fast: the same helper at two places faster apart than anyone could travel
 - late: logged long after the day it claims
+- no_position: a home visit saved with no position at all (phone calls and online contacts
+  need none), so where it was made cannot be checked
 """
 
 import datetime
@@ -38,6 +40,7 @@ def raise_for(visit: Visit, *, new: bool = False) -> list[VisitFlag]:
     }
     found = [
         *_far(visit, rules["visits.max_distance_m"]),
+        *_no_position(visit),
         *_late(visit, rules["visits.late_entry_days"]),
         *_too_fast(visit, rules["visits.max_travel_kmh"]),
         *([] if new else _photo_reused(visit)),
@@ -53,6 +56,14 @@ def _far(visit: Visit, limit: int) -> list[VisitFlag]:
     if visit.kind != VisitKind.HOME or visit.distance_m is None or visit.distance_m <= limit:
         return []
     return [VisitFlag(kind=FlagKind.FAR, facts={"metres": visit.distance_m, "limit": limit})]
+
+
+def _no_position(visit: Visit) -> list[VisitFlag]:
+    if visit.kind != VisitKind.HOME or visit.latitude is not None:
+        return []
+    # A paper record typed in by staff (代录) has no phone to take a position from: said so.
+    paper = visit.recorded_by_id != visit.helper.user_id
+    return [VisitFlag(kind=FlagKind.NO_POSITION, facts={"paper": paper})]
 
 
 def _late(visit: Visit, limit: int) -> list[VisitFlag]:
@@ -135,6 +146,16 @@ def reason(flag: VisitFlag) -> str:
                 "%(limit)s m."
             )
             % facts
+        )
+    if flag.kind == FlagKind.NO_POSITION:
+        if facts.get("paper"):
+            return _(
+                "A home visit entered from a paper record, with no position: where it took "
+                "place cannot be checked."
+            )
+        return _(
+            "A home visit saved without the phone's position: where it took place cannot be "
+            "checked."
         )
     if flag.kind == FlagKind.LATE:
         return _("Logged %(days)s days after the visit; the rule allows %(limit)s.") % facts

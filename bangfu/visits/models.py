@@ -179,6 +179,7 @@ class FlagKind(models.TextChoices):
     PHOTO_REUSED = "photo_reused", _("Photo used before")
     TOO_FAST = "too_fast", _("Two places too quickly")
     LATE = "late", _("Logged long after")
+    NO_POSITION = "no_position", _("No position")
 
 
 class VisitFlag(models.Model):

@@ -22,9 +22,10 @@ from bangfu.core.scoping import RegionalQuerySet, get_visible_or_404
 from bangfu.pairing.models import Helper, Pairing
 from bangfu.pairing.selectors import my_households, paired_households
 from bangfu.registry.models import Household
+from bangfu.registry.selectors import HouseholdName, household_names
 
 from . import flags as flagging
-from .models import Problem, Visit, VisitFlag, VisitMonth, VisitPhoto
+from .models import FlagKind, Problem, Visit, VisitFlag, VisitMonth, VisitPhoto
 from .rollups import month_of, next_month
 from .schedule import MonthSchedule, Schedules
 
@@ -81,6 +82,7 @@ class HouseholdMonth:
     expected: int = 0  # by the day the month is judged on
     next_fixed_day: datetime.date | None = None
     helpers: list[str] = field(default_factory=list)
+    name: HouseholdName | None = None  # filled where the household is shown by name
 
     @property
     def met_minimum(self) -> bool:
@@ -96,12 +98,13 @@ class HouseholdMonth:
 
 
 def _household_months(
-    households: list[Household], month: datetime.date, on: datetime.date
+    households: list[Household], month: datetime.date, on: datetime.date, *, named: bool = False
 ) -> list[HouseholdMonth]:
     rows = {
         row.household_id: row
         for row in VisitMonth.objects.filter(household__in=households, month=month)
     }
+    names = household_names(households) if named else {}
     schedules = Schedules()
     result = []
     for household in households:
@@ -111,6 +114,7 @@ def _household_months(
             schedule,
             expected=schedule.expected_by(on),
             next_fixed_day=schedule.next_fixed_day(on),
+            name=names.get(household.pk),
         )
         row = rows.get(household.pk)
         if row is not None:
@@ -148,7 +152,7 @@ def my_month(user, on: datetime.date | None = None) -> HelperMonth:
     pairings = list(my_households(user))
     households = [pairing.household for pairing in pairings]
     helper = pairings[0].helper if pairings else Helper.objects.filter(user=user).first()
-    return HelperMonth(helper, day, _household_months(households, month_of(day), day))
+    return HelperMonth(helper, day, _household_months(households, month_of(day), day, named=True))
 
 
 def helper_households_month(helper: Helper, on: datetime.date) -> HelperMonth:
@@ -361,22 +365,28 @@ def overdue_households(user, within: Region | None, month: datetime.date) -> lis
 class DayOfMonth:
     day: datetime.date
     fixed: bool
-    visits: list[Visit]
+    visits: list[tuple[Visit, HouseholdName | None]]  # each with its household's name
 
 
-def helper_calendar(helper: Helper, month: datetime.date) -> list[DayOfMonth]:
+def helper_calendar(user, helper: Helper, month: datetime.date) -> list[DayOfMonth]:
     """A helper's month at a glance: every day, whether it is a fixed day of the helper's
-    place, and the visits the helper made on it."""
+    place, and the visits the helper made on it (to the households in the reader's places;
+    the helper themself sees all of theirs)."""
     schedule = Schedules()(helper.region_id, month)
     start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
     end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
-    by_day: dict[datetime.date, list[Visit]] = {}
-    for visit in (
-        Visit.objects.filter(helper=helper, visited_at__gte=start, visited_at__lt=end)
+    rows = Visit.objects.all() if is_own(user, helper) else Visit.objects.visible_to(user)
+    visits = list(
+        rows.filter(helper=helper, visited_at__gte=start, visited_at__lt=end)
         .select_related("household")
         .order_by("visited_at")
-    ):
-        by_day.setdefault(timezone.localtime(visit.visited_at).date(), []).append(visit)
+    )
+    names = household_names(visit.household for visit in visits)
+    by_day: dict[datetime.date, list[tuple[Visit, HouseholdName | None]]] = {}
+    for visit in visits:
+        by_day.setdefault(timezone.localtime(visit.visited_at).date(), []).append(
+            (visit, names.get(visit.household_id))
+        )
     days = []
     day = month
     while day < next_month(month):
@@ -385,8 +395,23 @@ def helper_calendar(helper: Helper, month: datetime.date) -> list[DayOfMonth]:
     return days
 
 
+def is_own(user, helper: Helper) -> bool:
+    """The helper is the one signed in."""
+    return user.is_authenticated and helper.user_id == user.pk
+
+
+def own_helper(user) -> Helper | None:
+    """The helper record of the person signed in, if they are a helper."""
+    return Helper.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+
+
 def helper_for(user, helper_id: int) -> Helper:
-    return get_visible_or_404(Helper.objects.select_related("unit"), user, pk=helper_id)
+    """A helper whose month the user may open: anyone's within the user's places, and a
+    helper's own record always. (A helper's record carries their unit's place, often above
+    the villages their login holds, so the place scope alone would refuse them their own.)"""
+    rows = Helper.objects.select_related("unit")
+    own = rows.filter(pk=helper_id, user_id=user.pk).first() if user.is_authenticated else None
+    return own or get_visible_or_404(rows, user, pk=helper_id)
 
 
 def flags_in(user, within: Region | None, month: datetime.date) -> QuerySet[VisitFlag]:
@@ -399,6 +424,15 @@ def flags_in(user, within: Region | None, month: datetime.date) -> QuerySet[Visi
         .select_related("visit__helper", "visit__household", "other_visit")
         .order_by("-visit__visited_at", "kind")
     )
+
+
+def flag_counts(user, within: Region | None, month: datetime.date) -> list[tuple[str, int]]:
+    """How many flags of each kind were raised on the month's visits under the place (every
+    kind, in the order of ``FlagKind``), in one grouped query: the list shows at most 500."""
+    counted = dict(
+        flags_in(user, within, month).order_by().values_list("kind").annotate(n=Count("pk"))
+    )
+    return [(str(kind.label), counted.get(kind.value, 0)) for kind in FlagKind]
 
 
 def household_section(user, household: Household) -> dict:
@@ -430,13 +464,15 @@ def photo_for(user, photo_id: int) -> VisitPhoto:
 
 
 def capture_households(user) -> list[dict]:
-    """What the phone page keeps for working offline: the helper's households, each with
-    this month's visits against the minimum."""
+    """What the phone page keeps for working offline: the helper's households, named as the
+    helper knows them, each with this month's visits against the minimum."""
     return [
         {
             "id": entry.household.pk,
             "number": entry.household.number,
-            "place": entry.household.region.name,
+            "title": entry.name.title if entry.name else entry.household.number,
+            "label": entry.name.label if entry.name else entry.household.number,
+            "place": entry.name.place if entry.name else entry.household.region.name,
             "address": entry.household.address,
             "home_visits": entry.home_visits,
             "minimum": entry.schedule.minimum,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,9 @@ from .forms import DeleteForm, SolveForm, VisitForm
 from .schedule import month_schedule
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "visits" / "sw.js"
+# The header that tells the service worker a page may be kept on the phone for working
+# offline: a helper's own pages only, never what an office PC shows of others.
+KEEP_OFFLINE = "Bangfu-Offline"
 
 
 def _month(request) -> datetime.date:
@@ -37,25 +41,45 @@ def _within(request):
     return code, region_for(request.user, code) if code else None
 
 
+def _offline(helper) -> dict:
+    """What a page the phone keeps needs to say, opened offline, how old it is: the time it
+    was made, and the helper's other pages to keep with it."""
+    keep = [reverse("visits:mine"), reverse("visits:capture")]
+    if helper is not None:
+        keep.append(reverse("visits:helper_month", args=[helper.pk]))
+    return {"as_of": timezone.localtime(), "keep": keep}
+
+
+def _kept_offline(response: HttpResponse) -> HttpResponse:
+    response[KEEP_OFFLINE] = "keep"
+    return response
+
+
 @login_required
 def mine(request):
     """A helper's households this month (我的帮扶户): visits against the minimum, who is
-    behind, what is due before the next fixed day."""
-    return render(request, "visits/mine.html", {"month": selectors.my_month(request.user)})
+    behind, what is due before the next fixed day. The phone keeps it for offline use."""
+    month = selectors.my_month(request.user)
+    return _kept_offline(
+        render(request, "visits/mine.html", {"month": month, "offline": _offline(month.helper)})
+    )
 
 
 @login_required
 @never_cache
 def capture(request):
     """The phone page that logs a visit in three screens and keeps working offline."""
-    return render(
-        request,
-        "visits/capture.html",
-        {
-            "households": selectors.capture_households(request.user),
-            "services": [(c.value, c.label) for c in selectors.visit_services()],
-            "chosen": params.optional_id(request.GET.get("household")) or "",
-        },
+    return _kept_offline(
+        render(
+            request,
+            "visits/capture.html",
+            {
+                "households": selectors.capture_households(request.user),
+                "services": [(c.value, c.label) for c in selectors.visit_services()],
+                "chosen": params.optional_id(request.GET.get("household")) or "",
+                "offline": _offline(selectors.own_helper(request.user)),
+            },
+        )
     )
 
 
@@ -242,11 +266,14 @@ def compliance(request):
 
 @login_required
 def helper_month(request, helper_id):
-    """One helper's month at a glance: each day, its fixed day mark, the visits made."""
+    """One helper's month at a glance: each day, its fixed day mark, the visits made. A
+    helper's own month is kept on their phone for offline use."""
     helper = selectors.helper_for(request.user, helper_id)
+    own = selectors.is_own(request.user, helper)
     month = _month(request)
     previous, following = params.months_around(month)
-    return render(
+    days = selectors.helper_calendar(request.user, helper, month)
+    response = render(
         request,
         "visits/helper_month.html",
         {
@@ -254,11 +281,14 @@ def helper_month(request, helper_id):
             "month": month,
             "previous": previous,
             "following": following,
-            "days": selectors.helper_calendar(helper, month),
+            "days": days,
+            "made": sum(len(day.visits) for day in days),
             "week": [month + datetime.timedelta(days=i - month.weekday()) for i in range(7)],
             "lead": range(month.weekday()),
+            "offline": _offline(helper) if own else None,
         },
     )
+    return _kept_offline(response) if own else response
 
 
 @login_required
@@ -277,6 +307,7 @@ def flags(request):
             "previous": previous,
             "following": following,
             "places": place_filter_choices(request.user, code),
+            "counts": selectors.flag_counts(request.user, within, month),
             "flags": [
                 (flag, selectors.flag_reason(flag))
                 for flag in selectors.flags_in(request.user, within, month)[:500]

@@ -2,6 +2,8 @@
 when the network is back, and sending it again does not record it twice. Online and offline
 the page runs under the Content-Security-Policy."""
 
+import re
+
 import pytest
 from django.db import close_old_connections
 
@@ -55,7 +57,8 @@ def test_a_visit_logged_offline_arrives_once(
     sign_in(page, live_server.url, "helper_wang", password)
     online = page.goto(live_server.url + "/visits/capture/")
     assert "no-store" in online.headers["cache-control"]
-    page.wait_for_selector('#capture[data-offline-ready="true"]')
+    page.wait_for_selector('#offline-state[data-offline-ready="true"]', state="attached")
+    assert page.locator("#offline-state").is_hidden()  # a fresh page, with a network
     # The Cache API keeps the page although the browser's HTTP cache may not (no-store).
     assert page.evaluate("caches.match('/visits/capture/').then((hit) => !!hit)")
 
@@ -66,9 +69,17 @@ def test_a_visit_logged_offline_arrives_once(
     # (phone_page fails the test on any refusal).
     assert offline.headers["content-security-policy"] == online.headers["content-security-policy"]
     assert page.locator(f'[data-household="{households[0].pk}"]').is_visible()
+    # The saved copy's counts are not shown as if fresh: offline, as of when it was made.
+    assert page.locator("#offline-state").is_visible()
+    assert "离线" in page.inner_text("#offline-state")
+    assert re.fullmatch(r"\d\d-\d\d \d\d:\d\d", page.inner_text("#offline-state time"))
     log_visit(page, households[0], "送米面油，讲解防返贫政策")
     page.wait_for_selector("#queue li")
     assert page.locator("#queue li").count() == 1
+    assert page.inner_text("#done-message") == "已保存在本机，有网络时自动上传。"
+    page.wait_for_function(
+        "document.querySelector('#offline-state [data-waiting]').textContent === '1'"
+    )
     assert visits() == []
     queued = page.evaluate(READ_QUEUE)
 

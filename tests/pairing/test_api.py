@@ -106,3 +106,42 @@ def test_units_helpers_and_transfer_over_the_api(county_admin, signed_in):
         "13900000003",
         1,
     )
+
+
+def test_one_household_is_handed_over_over_the_api(county_admin, signed_in):
+    client = signed_in(county_admin)
+    unit = services.unit_create(
+        actor=county_admin,
+        name="沣西新城财政局",
+        kind="government",
+        level="county",
+        region_code="611103000000",
+    )
+    wang = services.helper_create(actor=county_admin, name="王哲铭", unit_id=unit.pk)
+    li = services.helper_create(actor=county_admin, name="李娜", unit_id=unit.pk)
+    household = register(county_admin, "611103002201001", "001")
+    pairing = services.pairing_start(
+        actor=county_admin,
+        household_id=household.pk,
+        helper_id=wang.pk,
+        is_main=True,
+        started_on=datetime.date(2026, 3, 1),
+    )
+    url = f"/api/pairings/{pairing.pk}/handover"
+    handed = post(client, url, {"to_helper_id": li.pk, "on": "2026-06-01", "reason": "就近帮扶"})
+    assert handed.status_code == 201
+    assert {k: handed.json()[k] for k in ("helper_name", "is_main", "started_on", "ended_on")} == {
+        "helper_name": "李娜",
+        "is_main": True,
+        "started_on": "2026-06-01",
+        "ended_on": None,
+    }
+    listed = client.get(f"/api/households/{household.pk}/pairings").json()
+    assert [(p["helper_name"], p["ended_on"], p["end_reason"]) for p in listed] == [
+        ("李娜", None, ""),
+        ("王哲铭", "2026-06-01", "就近帮扶"),
+    ]
+    again = post(client, url, {"to_helper_id": li.pk, "on": "2026-06-01", "reason": "再交"})
+    assert again.status_code == 400 and again.json()["code"] == "ended"
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["HandoverIn"]
+    assert schema["properties"]["reason"]["maxLength"] == 200

@@ -176,3 +176,60 @@ def test_a_unit_is_edited_from_the_list(county_admin, signed_in, township_unit):
     )
     assert saved.status_code == 302
     assert AuditEntry.objects.filter(action="unit.update").count() == 1
+
+
+def test_one_household_is_handed_over_on_its_page(county_admin, helper_wang, signed_in):
+    client = signed_in(county_admin)
+    unit = services.unit_create(
+        actor=county_admin,
+        name="沣西新城管委会",
+        kind="government",
+        level="county",
+        region_code="611103000000",
+    )
+    wang = services.helper_create(
+        actor=county_admin, name="王哲铭", unit_id=unit.pk, user_id=helper_wang.pk
+    )
+    li = services.helper_create(actor=county_admin, name="李娜", unit_id=unit.pk)
+    household = register(county_admin, "611103002201001", "001")
+    pairing = services.pairing_start(
+        actor=county_admin,
+        household_id=household.pk,
+        helper_id=wang.pk,
+        is_main=True,
+        started_on=timezone.localdate(),
+    )
+    page = client.get(f"/households/{household.pk}/").content.decode()
+    form = page[page.index(f'action="/pairing/pairings/{pairing.pk}/handover/"') :]
+    form = form[: form.index("</form>")]
+    # The other helpers are offered, not the one who has the household now.
+    assert f'<option value="{li.pk}">李娜（沣西新城管委会）</option>' in form
+    assert f'value="{wang.pk}"' not in form
+    assert f'id="handover-{pairing.pk}-reason"' in form and 'maxlength="200"' in form
+
+    refused = client.post(
+        f"/pairing/pairings/{pairing.pk}/handover/",
+        {"to_helper_id": li.pk, "on": "2020-01-01", "reason": "就近帮扶"},
+        follow=True,
+    )
+    assert f"结对始于 {timezone.localdate()}，结束日期不能早于此日。" in refused.content.decode()
+    assert Pairing.objects.get().ended_on is None
+
+    today = timezone.localdate()
+    done = client.post(
+        f"/pairing/pairings/{pairing.pk}/handover/",
+        {"to_helper_id": li.pk, "on": today.isoformat(), "reason": "就近帮扶"},
+        follow=True,
+    )
+    assert "该户已移交给李娜，原结对记录保留。" in done.content.decode()
+    assert [
+        (p.helper.name, p.is_main, p.started_on, p.ended_on, p.end_reason)
+        for p in Pairing.objects.order_by("pk")
+    ] == [
+        ("王哲铭", True, today, today, "就近帮扶"),
+        ("李娜", True, today, None, ""),
+    ]
+    # A helper sees who answers for the household, but no form to change it.
+    helper_page = signed_in(helper_wang).get(f"/households/{household.pk}/")
+    assert helper_page.status_code == 200 and "李娜" in helper_page.content.decode()
+    assert "/handover/" not in helper_page.content.decode()

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from bangfu.core.errors import DomainError
+from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.models import AuditEntry
 from bangfu.core.services import policy_set
 from bangfu.pairing import selectors, services
@@ -327,3 +327,120 @@ def test_a_units_details_are_corrected_and_audited(county_admin, unit):
     assert (updated.name, updated.region_id) == ("沣西新城管理委员会", "611103000000")
     entry = AuditEntry.objects.filter(action="unit.update").last()
     assert (entry.before["name"], entry.after["name"]) == ("沣西新城管委会", "沣西新城管理委员会")
+
+
+def test_one_household_is_handed_over_and_its_history_kept(county_admin, helpers):
+    wang, li = helpers
+    first = register(county_admin, "611103002201001", "001")
+    second = register(county_admin, "611103002201002", "003")
+    old = services.pairing_start(
+        actor=county_admin, household_id=first.pk, helper_id=wang.pk, is_main=True, started_on=DAY
+    )
+    services.pairing_start(
+        actor=county_admin, household_id=second.pk, helper_id=wang.pk, is_main=True, started_on=DAY
+    )
+    handed = datetime.date(2026, 6, 1)
+    new = services.pairing_handover(
+        actor=county_admin, pairing_id=old.pk, to_helper_id=li.pk, on=handed, reason="就近帮扶"
+    )
+    history = [
+        (p.helper.name, p.is_main, p.started_on, p.ended_on, p.end_reason)
+        for p in selectors.pairings_of(first)
+    ]
+    assert history == [
+        ("李娜", True, handed, None, ""),
+        ("王哲铭", True, DAY, handed, "就近帮扶"),
+    ]
+    assert new.pk != old.pk and new.region_id == first.region_id
+    # Only that household: the helper keeps the other.
+    assert [p.household for p in wang.pairings.filter(ended_on=None)] == [second]
+    end, start = AuditEntry.objects.filter(action__in=["pairing.end", "pairing.start"]).order_by(
+        "-seq"
+    )[:2][::-1]
+    assert (end.action, end.object_id, end.after["handed_over_to"]) == (
+        "pairing.end",
+        str(old.pk),
+        new.pk,
+    )
+    assert (start.action, start.object_id, start.after["handed_over_from"]) == (
+        "pairing.start",
+        str(new.pk),
+        old.pk,
+    )
+    # An additional helper stays additional.
+    extra = services.pairing_start(
+        actor=county_admin, household_id=second.pk, helper_id=li.pk, started_on=DAY
+    )
+    zhang = services.helper_create(actor=county_admin, name="张伟", unit_id=wang.unit_id)
+    moved = services.pairing_handover(
+        actor=county_admin, pairing_id=extra.pk, to_helper_id=zhang.pk, on=handed, reason="分工调整"
+    )
+    assert moved.is_main is False and moved.helper == zhang
+
+
+def test_a_handover_follows_every_rule_of_pairing(county_admin, helpers):
+    wang, li = helpers
+    household = register(county_admin, "611103002201001", "001")
+    other = register(county_admin, "611103002201002", "003")
+    pairing = services.pairing_start(
+        actor=county_admin,
+        household_id=household.pk,
+        helper_id=wang.pk,
+        is_main=True,
+        started_on=DAY,
+    )
+    later = datetime.date(2026, 6, 1)
+
+    def refused(**overrides):
+        arguments = {"pairing_id": pairing.pk, "to_helper_id": li.pk, "on": later, "reason": "调整"}
+        before = list(Pairing.objects.order_by("pk").values_list("pk", "ended_on"))
+        with pytest.raises(DomainError) as refusal:
+            services.pairing_handover(actor=county_admin, **{**arguments, **overrides})
+        # One transaction: the old pairing is not ended when the new one is refused.
+        assert list(Pairing.objects.order_by("pk").values_list("pk", "ended_on")) == before
+        return refusal.value.code
+
+    assert refused(to_helper_id=wang.pk) == "same_helper"
+    assert refused(reason="") == "no_reason"
+    assert refused(on=datetime.date(2026, 2, 1)) == "end_before_start"
+    # The taker already helps this household.
+    services.pairing_start(
+        actor=county_admin, household_id=household.pk, helper_id=li.pk, started_on=DAY
+    )
+    assert refused() == "already_paired"
+    # The cap of the taker's place.
+    zhang = services.helper_create(actor=county_admin, name="张伟", unit_id=wang.unit_id)
+    services.pairing_start(
+        actor=county_admin, household_id=other.pk, helper_id=zhang.pk, started_on=DAY
+    )
+    policy_set(
+        actor=county_admin,
+        region_code="611103000000",
+        key="pairing.max_households_per_helper",
+        value=1,
+        valid_from=datetime.date(2026, 1, 1),
+    )
+    assert refused(to_helper_id=zhang.pk) == "over_cap"
+    # A helper who left takes nothing.
+    zhao = services.helper_create(actor=county_admin, name="赵敏", unit_id=wang.unit_id)
+    services.helper_leave(actor=county_admin, helper_id=zhao.pk, left_on=DAY)
+    assert refused(to_helper_id=zhao.pk) == "helper_left"
+    # An ended pairing is not handed over again.
+    services.pairing_end(actor=county_admin, pairing_id=pairing.pk, ended_on=later, reason="迁出")
+    assert refused() == "ended"
+
+
+def test_only_pairing_managers_hand_over_and_only_in_their_places(
+    county_admin, other_county_admin, leader, helpers
+):
+    wang, li = helpers
+    household = register(county_admin, "611103002201001", "001")
+    pairing = services.pairing_start(
+        actor=county_admin, household_id=household.pk, helper_id=wang.pk, started_on=DAY
+    )
+    arguments = {"pairing_id": pairing.pk, "to_helper_id": li.pk, "on": DAY, "reason": "调整"}
+    with pytest.raises(OutOfScope):
+        services.pairing_handover(actor=other_county_admin, **arguments)
+    with pytest.raises(NotPermitted):
+        services.pairing_handover(actor=leader, **arguments)
+    assert Pairing.objects.get().ended_on is None

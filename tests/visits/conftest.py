@@ -54,11 +54,15 @@ def wang(county_admin, unit, helper_wang):
     )
 
 
+HEADS = {"001": "曾佳轩", "002": "马建国", "003": "李秀英"}
+
+
 @pytest.fixture
 def households(county_admin, wang):
-    """Three households of 马家寨村 at a known position, all paired with 王哲铭 since January."""
+    """Three households of 马家寨村 at a known position, all paired with 王哲铭 since January;
+    their heads are 曾佳轩, 马建国 and 李秀英."""
     made = []
-    for serial in ("001", "002", "003"):
+    for serial, head in HEADS.items():
         household = household_register(
             actor=county_admin,
             household=household_input(
@@ -67,7 +71,7 @@ def households(county_admin, wang):
                 latitude=HOME[0],
                 longitude=HOME[1],
             ),
-            members=[member_input(id_number=id_number("19700101", serial))],
+            members=[member_input(name=head, id_number=id_number("19700101", serial))],
             status=first_status(),
         )
         pairing.pairing_start(

@@ -1,10 +1,11 @@
 """Truthfulness signals: each flag is raised for its reason, and a plain visit has none."""
 
 import datetime
+import importlib
 import io
 import uuid
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from bangfu.visits import photos, services
@@ -12,6 +13,8 @@ from bangfu.visits.models import FlagKind, VisitFlag
 from bangfu.visits.selectors import flag_reason
 
 from .conftest import HOME, jpeg, log
+
+AT_HOME = {"latitude": HOME[0], "longitude": HOME[1]}
 
 
 def kinds(visit):
@@ -47,7 +50,7 @@ def test_far_from_the_household(helper_wang, households):
 
 
 def test_logged_long_after_the_day(helper_wang, households):
-    visit = log(helper_wang, households[0], timezone.now() - datetime.timedelta(days=5))
+    visit = log(helper_wang, households[0], timezone.now() - datetime.timedelta(days=5), **AT_HOME)
     assert kinds(visit) == [FlagKind.LATE]
     assert "5" in flag_reason(visit.flags.get())
 
@@ -85,8 +88,8 @@ def test_one_helper_in_two_distant_places_within_minutes(helper_wang, households
 
 def test_the_same_photo_for_two_visits(helper_wang, households):
     picture = jpeg(seed=1)
-    first = log(helper_wang, households[0], timezone.now())
-    second = log(helper_wang, households[1], timezone.now())
+    first = log(helper_wang, households[0], timezone.now(), **AT_HOME)
+    second = log(helper_wang, households[1], timezone.now(), **AT_HOME)
     attach(helper_wang, first, picture)
     assert kinds(first) == []
     # The same picture, shrunk and recompressed, is still the same picture.
@@ -96,9 +99,38 @@ def test_the_same_photo_for_two_visits(helper_wang, households):
     attach(helper_wang, second, buffer.getvalue())
     assert kinds(second) == [FlagKind.PHOTO_REUSED]
     assert second.flags.get().other_visit == first
-    third = log(helper_wang, households[2], timezone.now())
+    third = log(helper_wang, households[2], timezone.now(), **AT_HOME)
     attach(helper_wang, third, jpeg(seed=4))  # a different picture
     assert kinds(third) == []
+
+
+def test_a_home_visit_without_any_position_is_flagged(county_admin, helper_wang, wang, households):
+    now = timezone.now()
+    visit = log(helper_wang, households[0], now)
+    assert kinds(visit) == [FlagKind.NO_POSITION]
+    with translation.override("en"):
+        assert flag_reason(visit.flags.get()) == (
+            "A home visit saved without the phone's position: where it took place cannot be "
+            "checked."
+        )
+    # Phone calls and online contacts are not made at the household: no position is needed.
+    assert kinds(log(helper_wang, households[1], now, kind="phone")) == []
+    assert kinds(log(helper_wang, households[2], now, kind="online")) == []
+    # A paper record typed in by staff (代录) is flagged too, and says where it came from.
+    paper = log(county_admin, households[1], now, helper_id=wang.pk)
+    assert kinds(paper) == [FlagKind.NO_POSITION] and paper.flags.get().facts == {"paper": True}
+    with translation.override("zh-hans"):
+        assert (
+            flag_reason(paper.flags.get()) == "入户走访由纸质记录代录，没有定位，无法核实走访地点。"
+        )
+        assert paper.flags.get().get_kind_display() == "无定位"
+    # Corrected into a phone call, the visit needs no position: the flag goes.
+    services.visit_update(
+        actor=helper_wang,
+        visit_id=visit.pk,
+        data=services.VisitInput(household_id=households[0].pk, visited_at=now, kind="phone"),
+    )
+    assert kinds(visit) == []
 
 
 def test_a_photo_is_resized_and_its_camera_time_and_place_read(helper_wang, households):
@@ -129,3 +161,23 @@ def test_a_file_that_is_not_a_photo_is_refused(helper_wang, households):
     else:
         raise AssertionError("a PDF was taken as a photo")
     assert photos.hash_distance("ffffffffffffffff", "0000000000000000") == 64
+
+
+def test_the_migration_flags_home_visits_logged_without_a_position_before(
+    county_admin, helper_wang, wang, households
+):
+    from django.apps import apps
+
+    backfill = importlib.import_module("bangfu.visits.migrations.0004_no_position_flag")
+    now = timezone.now()
+    own = log(helper_wang, households[0], now)
+    paper = log(county_admin, households[1], now, helper_id=wang.pk)
+    log(helper_wang, households[2], now, kind="phone")
+    log(helper_wang, households[2], now, **AT_HOME)
+    VisitFlag.objects.all().delete()  # as they were before the flag existed
+    backfill.flag_home_visits_without_position(apps, None)
+    backfill.flag_home_visits_without_position(apps, None)  # once only
+    assert sorted(VisitFlag.objects.values_list("visit_id", "kind", "facts", "region_id")) == [
+        (own.pk, "no_position", {"paper": False}, own.region_id),
+        (paper.pk, "no_position", {"paper": True}, paper.region_id),
+    ]

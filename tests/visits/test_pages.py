@@ -5,11 +5,16 @@ import datetime
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bangfu.pairing import services as pairing
+from bangfu.registry.services import household_register
 from bangfu.visits.models import Problem, Visit
+from tests.registry.conftest import first_status, household_input, id_number, member_input
 
-from .conftest import at, jpeg, log
+from .conftest import VILLAGE, at, jpeg, log
 
 D = datetime.date
 
@@ -25,7 +30,99 @@ def test_a_helper_sees_their_households_and_the_phone_page(helper_wang, househol
     assert f'data-chosen="{households[0].pk}"' in capture and "送信心" in capture
     assert "/static/visits/capture" in capture
     worker = client.get("/visits/sw.js")
-    assert worker["Content-Type"] == "text/javascript" and b"bangfu-capture-v1" in worker.content
+    assert worker["Content-Type"] == "text/javascript" and b"bangfu-offline-v2" in worker.content
+
+
+def _after(page: str, first: str, then: str) -> bool:
+    return first in page and then in page and page.index(first) < page.index(then)
+
+
+def test_households_are_named_as_the_helper_knows_them(helper_wang, households, signed_in):
+    """The head's name and the village first, the number after it (small)."""
+    log(helper_wang, households[0], timezone.now(), latitude=34.25, longitude=108.7)
+    client = signed_in(helper_wang)
+    mine = client.get("/visits/mine/").content.decode()
+    for household, head in zip(households, ("曾佳轩家", "马建国家", "李秀英家"), strict=True):
+        assert _after(
+            mine, f'<strong>{head}</strong> <span class="muted">· 马家寨村', household.number
+        )
+    assert f'<small class="number">{households[0].number}</small>' in mine
+    capture = client.get("/visits/capture/").content.decode()
+    assert f'data-label="曾佳轩家 · 马家寨村" data-number="{households[0].number}"' in capture
+    assert _after(
+        capture, "<strong>李秀英家</strong>", f'<small class="number">{households[2].number}'
+    )
+    helper = households[0].pairings.get().helper
+    month = client.get(f"/visits/helpers/{helper.pk}/month/").content.decode()
+    assert _after(
+        month, "<strong>曾佳轩家</strong>", f'<small class="number">{households[0].number}'
+    )
+
+
+def test_naming_costs_the_same_for_three_households_or_five(
+    county_admin, helper_wang, households, wang, signed_in
+):
+    client = signed_in(helper_wang)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as run:
+            assert client.get(url).status_code == 200
+        return len(run)
+
+    urls = ["/visits/mine/", "/visits/capture/", f"/visits/helpers/{wang.pk}/month/"]
+    for household in households:
+        log(helper_wang, household, timezone.now())
+    before = [queries(url) for url in urls]
+    for serial in ("004", "005"):  # five: the default cap of a helper
+        household = household_register(
+            actor=county_admin,
+            household=household_input(number=f"6111030022010{serial}", region_code=VILLAGE),
+            members=[member_input(name="张" + serial, id_number=id_number("19700101", serial))],
+            status=first_status(),
+        )
+        pairing.pairing_start(
+            actor=county_admin,
+            household_id=household.pk,
+            helper_id=wang.pk,
+            started_on=D(2026, 1, 1),
+        )
+        log(helper_wang, household, timezone.now())
+    assert [queries(url) for url in urls] == before
+    assert "张005家" in client.get("/visits/mine/").content.decode()
+
+
+def test_a_helper_opens_their_own_month_and_only_theirs(
+    county_admin, helper_wang, households, wang, unit, signed_in
+):
+    """A helper's record carries their unit's place (the county here), above the village their
+    login holds: the place scope alone answered 404 to the helper's own "my month" link."""
+    client = signed_in(helper_wang)
+    mine = client.get("/visits/mine/").content.decode()
+    link = f"/visits/helpers/{wang.pk}/month/"
+    assert f'href="{link}"' in mine
+    own = client.get(link)
+    assert own.status_code == 200 and own["Bangfu-Offline"] == "keep"
+    assert 'id="offline-state"' in own.content.decode()
+    other = pairing.helper_create(actor=county_admin, name="李娜", unit_id=unit.pk)
+    assert client.get(f"/visits/helpers/{other.pk}/month/").status_code == 404
+    # Others still need the place scope; the office's view of a helper is not kept offline.
+    office = signed_in(county_admin).get(link)
+    assert office.status_code == 200 and "Bangfu-Offline" not in office
+    assert 'id="offline-state"' not in office.content.decode()
+
+
+def test_the_helpers_pages_say_how_old_they_are_and_are_kept_offline(helper_wang, wang, signed_in):
+    client = signed_in(helper_wang)
+    for url in ("/visits/mine/", "/visits/capture/", f"/visits/helpers/{wang.pk}/month/"):
+        response = client.get(url)
+        page = response.content.decode()
+        assert response["Bangfu-Offline"] == "keep" and "no-store" in response["Cache-Control"]
+        state = page[page.index('id="offline-state"') :]
+        assert 'data-copy="live"' in state.split(">")[0] and "hidden" in state.split(">")[0]
+        keep = f'data-keep="/visits/mine/ /visits/capture/ /visits/helpers/{wang.pk}/month/"'
+        assert keep in state.split(">")[0]
+        assert "离线" in state and "数据截至" in state and "本机待上传走访" in state
+        assert "/static/visits/offline.js" in page and "/static/visits/queue.js" in page
 
 
 def test_the_api_records_a_visit_once_and_takes_its_photos(helper_wang, households, signed_in):

@@ -1,25 +1,30 @@
 /* bangfu: log a visit in three screens, on a phone, with or without a network.
 
-   A visit is first written to this phone's IndexedDB queue with an id made here, then sent
-   to the API; the server records an id once, so a retry after a lost answer or a second
-   send never makes two visits. The queue is sent when the page opens, when the browser
-   says the network is back, and every 30 seconds; a send that fails while the browser
-   believes it is online (the signal is often back before the network is) is tried again
-   after 2, 4, 8… seconds. Photos follow their visit one by one. */
+   A visit is first written to this phone's queue (static/visits/queue.js) with an id made
+   here, then sent to the API; the server records an id once, so a retry after a lost answer
+   or a second send never makes two visits. The queue is sent when the page opens, when the
+   browser says the network is back, and every 30 seconds; a send that fails while the
+   browser believes it is online (the signal is often back before the network is) is tried
+   again after 2, 4, 8… seconds. Photos follow their visit one by one.
+
+   After a save, the card of the third screen says what became of that visit, and only that:
+   saved on the phone and sending, sent and recorded, recorded with photos still to send,
+   waiting for a network, or refused with the server's reason. It changes when a later send
+   settles it. The line at the top speaks only of sends the card does not describe. */
 "use strict";
 (function () {
   const root = document.getElementById("capture");
-  if (!root) return;
+  if (!root || !window.bangfuQueue) return;
+  const queue = window.bangfuQueue;
   const msg = (name) => root.dataset["msg" + name[0].toUpperCase() + name.slice(1)];
   const API = root.dataset.api;
-  const DB = "bangfu-visits";
-  const STORE = "queue";
-  const CACHE = "bangfu-capture-v1";
   let flushing = false;
+  let again = false; // a send was asked for while one ran: run once more after it
   let retryDelay = 2000;
   let retryTimer = null;
   let chosen = null;
   let position = null;
+  let saved = null; // the visit the third screen speaks of
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -31,28 +36,6 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  function database() {
-    return new Promise((resolve, reject) => {
-      const opening = indexedDB.open(DB, 1);
-      opening.onupgradeneeded = () => opening.result.createObjectStore(STORE, { keyPath: "client_id" });
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
-  }
-
-  async function store(mode, work) {
-    const db = await database();
-    return new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const request = work(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(request && request.result);
-      tx.onerror = () => reject(tx.error);
-    });
-  }
-  const queued = () => store("readonly", (s) => s.getAll());
-  const keep = (item) => store("readwrite", (s) => s.put(item));
-  const forget = (id) => store("readwrite", (s) => s.delete(id));
-
   function csrfToken() {
     const found = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
     return found ? decodeURIComponent(found.split("=")[1]) : "";
@@ -62,7 +45,22 @@
     for (const id of ["step-household", "step-visit", "step-done"]) {
       document.getElementById(id).hidden = id !== step;
     }
+    if (step !== "step-done") saved = null;
     window.scrollTo(0, 0);
+  }
+
+  // The line at the top: empty is hidden.
+  function say(text) {
+    const status = document.getElementById("queue-status");
+    status.textContent = text;
+    status.hidden = !text;
+  }
+
+  // The third screen's card: what became of the visit just saved.
+  function tell(outcome, text) {
+    const card = document.getElementById("done-message");
+    card.textContent = text;
+    card.dataset.outcome = outcome;
   }
 
   function locate() {
@@ -76,8 +74,13 @@
   }
 
   function choose(button) {
-    chosen = { id: Number(button.dataset.household), label: button.dataset.label };
+    chosen = {
+      id: Number(button.dataset.household),
+      label: button.dataset.label,
+      number: button.dataset.number,
+    };
     document.getElementById("chosen-household").textContent = chosen.label;
+    document.getElementById("chosen-number").textContent = chosen.number;
     document.getElementById("step-visit").reset();
     locate();
     show("step-visit");
@@ -90,6 +93,7 @@
     const item = {
       client_id: newId(),
       label: chosen.label,
+      number: chosen.number,
       household_id: chosen.id,
       visited_at: new Date().toISOString(),
       kind: data.get("kind"),
@@ -110,9 +114,10 @@
       visit_sent: false,
       refused: "",
     };
-    await keep(item);
-    document.getElementById("done-message").textContent = msg("queued");
+    await queue.keep(item);
     show("step-done");
+    saved = item.client_id;
+    tell("saving", navigator.onLine ? msg("saving") : msg("queued"));
     await render();
     flush();
   }
@@ -120,7 +125,7 @@
   async function send(item) {
     if (!item.visit_sent) {
       const body = Object.assign({}, item);
-      for (const local of ["label", "photos", "visit_sent", "refused"]) delete body[local];
+      for (const local of ["label", "number", "photos", "visit_sent", "refused"]) delete body[local];
       const response = await fetch(API, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
@@ -129,7 +134,7 @@
       });
       if (!(await settled(item, response))) return false;
       item.visit_sent = true;
-      await keep(item);
+      await queue.keep(item);
     }
     while (item.photos.length) {
       const photo = item.photos[0];
@@ -144,9 +149,9 @@
       });
       if (!(await settled(item, response))) return false;
       item.photos.shift();
-      await keep(item);
+      await queue.keep(item);
     }
-    await forget(item.client_id);
+    await queue.forget(item.client_id);
     return true;
   }
 
@@ -158,25 +163,41 @@
     let reason = String(response.status);
     try { reason = (await response.json()).message || reason; } catch (ignored) { /* not JSON */ }
     item.refused = reason;
-    await keep(item);
+    await queue.keep(item);
     return false;
   }
 
+  // What became of one visit in a send: its card's words.
+  function outcomeOf(item, sent, failure) {
+    if (sent) return ["recorded", msg("recorded")];
+    if (item.refused) return ["refused", `${msg("refused")} ${item.refused} ${msg("kept")}`];
+    if (failure && failure.message === msg("signin")) return ["signin", msg("signin")];
+    if (item.visit_sent) return ["photos", msg("photos")];
+    return ["queued", msg("queued")];
+  }
+
   async function flush() {
-    if (flushing) return;
+    if (flushing) {
+      again = true;
+      return;
+    }
     flushing = true;
-    const status = document.getElementById("queue-status");
+    again = false;
+    const tried = [];
+    let failure = null;
     try {
-      const items = (await queued()).filter((item) => !item.refused);
-      if (items.length) status.textContent = msg("sending");
-      for (const item of items) await send(item);
-      if (items.length) status.textContent = msg("sent");
+      const items = (await queue.all()).filter((item) => !item.refused);
+      if (items.length && !saved) say(msg("sending"));
+      for (const item of items) {
+        const attempt = { item, sent: false };
+        tried.push(attempt);
+        attempt.sent = await send(item);
+      }
       retryDelay = 2000;
-    } catch (failure) {
+    } catch (error) {
       // No network, or the server is away: everything stays queued for the next try.
-      const signIn = failure.message === msg("signin");
-      status.textContent = signIn ? failure.message : msg("queued");
-      if (!signIn && navigator.onLine) {
+      failure = error;
+      if (error.message !== msg("signin") && navigator.onLine) {
         clearTimeout(retryTimer);
         retryTimer = setTimeout(flush, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 30000);
@@ -184,41 +205,51 @@
     } finally {
       flushing = false;
       await render();
+      report(tried, failure);
+      if (again && !failure) flush();
     }
+  }
+
+  function report(tried, failure) {
+    const mine = saved && tried.find((attempt) => attempt.item.client_id === saved);
+    if (mine) {
+      const [outcome, text] = outcomeOf(mine.item, mine.sent, failure);
+      tell(outcome, text);
+    }
+    const others = tried.filter((attempt) => attempt !== mine);
+    if (!others.length) {
+      if (saved) say("");
+      return;
+    }
+    if (failure) say(failure.message === msg("signin") ? msg("signin") : msg("queued"));
+    else if (others.every((attempt) => attempt.sent)) say(msg("sent"));
+    else say("");  // refused ones are listed below with their reasons
   }
 
   async function render() {
     const list = document.getElementById("queue");
     list.textContent = "";
-    for (const item of await queued()) {
+    for (const item of await queue.all()) {
       const li = document.createElement("li");
       li.dataset.clientId = item.client_id;
       const when = new Date(item.visited_at).toLocaleString();
       li.textContent = `${item.label} · ${when} · ` + (item.refused ? `${msg("refused")} ${item.refused}` : msg("pending"));
+      if (item.number) {
+        const number = document.createElement("small");
+        number.className = "number";
+        number.textContent = item.number;
+        li.append(" ", number);
+      }
       if (item.refused) {
         const drop = document.createElement("button");
         drop.type = "button";
         drop.className = "link";
         drop.textContent = "×";
-        drop.addEventListener("click", () => forget(item.client_id).then(render));
+        drop.addEventListener("click", () => queue.forget(item.client_id).then(render));
         li.append(" ", drop);
       }
       list.append(li);
     }
-  }
-
-  function workOffline() {
-    if (!("serviceWorker" in navigator) || !window.caches) return;
-    navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.worker.replace(/[^/]*$/, "") })
-      .then(() => navigator.serviceWorker.ready)
-      .then(() => caches.open(CACHE))
-      .then((cache) => {
-        const assets = Array.from(document.querySelectorAll("script[src], link[rel=stylesheet]"),
-          (el) => el.src || el.href);
-        return cache.addAll([location.pathname, ...assets]);
-      })
-      .then(() => { root.dataset.offlineReady = "true"; })
-      .catch(() => { /* the page still works while it stays open */ });
   }
 
   document.querySelectorAll("[data-household]").forEach((button) =>
@@ -228,8 +259,10 @@
   document.querySelector("[data-again]").addEventListener("click", () => show("step-household"));
   window.addEventListener("online", () => { retryDelay = 2000; flush(); });
   setInterval(flush, 30000);
-  const preset = root.dataset.chosen && document.querySelector(`[data-household="${root.dataset.chosen}"]`);
+  // The household asked for in the address: read here, since a copy served offline was made
+  // for whichever household it was first opened with.
+  const asked = new URLSearchParams(location.search).get("household") || root.dataset.chosen;
+  const preset = asked && /^\d+$/.test(asked) && document.querySelector(`[data-household="${asked}"]`);
   if (preset) choose(preset);
-  workOffline();
   render().then(flush);
 })();

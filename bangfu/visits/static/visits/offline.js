@@ -1,0 +1,57 @@
+/* bangfu: a helper's own pages (my households, the capture page, my month) on a phone.
+
+   Online, the page asks the service worker to keep a copy of itself and of the helper's
+   other pages (each with its static files), so that they open without a network. A copy served offline
+   comes with data-copy="saved" (the service worker marks it): this script then shows the
+   offline line, with the time the copy was made, and keeps the count of visits waiting on
+   the phone current. The line also shows when the network drops while the page is open,
+   since its figures stop being current then. */
+"use strict";
+(function () {
+  const state = document.getElementById("offline-state");
+  if (!state) return;
+  const saved = state.dataset.copy === "saved";
+  const reload = state.querySelector("[data-reload]");
+
+  function show() {
+    const offline = saved || !navigator.onLine;
+    state.hidden = !offline;
+    // A saved copy with the network back: say so, and offer the current page.
+    reload.hidden = !(saved && navigator.onLine);
+  }
+
+  async function count() {
+    if (!window.bangfuQueue) return;
+    let items = [];
+    try { items = await window.bangfuQueue.all(); } catch (ignored) { return; }
+    const refused = items.filter((item) => item.refused).length;
+    state.querySelector("[data-waiting]").textContent = String(items.length - refused);
+    const refusedCount = state.querySelector("[data-refused]");
+    refusedCount.textContent = String(refused);
+    refusedCount.parentElement.hidden = refused === 0;
+    state.dataset.counted = "true";
+  }
+
+  function keep() {
+    if (saved || !("serviceWorker" in navigator) || !window.caches) return;
+    const worker = state.dataset.worker;
+    // This page too: it was fetched before the worker was there to keep it.
+    const pages = [location.pathname + location.search, ...state.dataset.keep.split(" ").filter(Boolean)];
+    navigator.serviceWorker.register(worker, { scope: worker.replace(/[^/]*$/, "") })
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => new Promise((resolve, reject) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => (event.data && event.data.kept ? resolve() : reject());
+        registration.active.postMessage({ keep: pages }, [channel.port2]);
+      }))
+      .then(() => { state.dataset.offlineReady = "true"; })
+      .catch(() => { /* the page still works while it stays open */ });
+  }
+
+  window.addEventListener("online", show);
+  window.addEventListener("offline", show);
+  document.addEventListener("bangfu:queue", count);
+  show();
+  count();
+  keep();
+})();
