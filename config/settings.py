@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "bangfu.core.apps.StaticFilesConfig",  # django.contrib.staticfiles, collecting less
+    "django.contrib.staticfiles",
     "ninja",  # its bundled Swagger UI, so /api/docs needs no CDN
     "django_htmx",
     "django_tasks",
@@ -187,7 +187,7 @@ BANGFU_VENDOR_FILES = {
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "bangfu.core.staticfiles.AppDirectoriesFinder",
     "bangfu.core.staticfiles.VendorFileFinder",
 ]
 STORAGES = {

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from django.apps import apps
 from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.apps import StaticFilesConfig
 
 
 def collected() -> dict[str, int]:
@@ -25,6 +24,11 @@ def test_only_the_served_vendor_files_are_collected():
     assert sum(files.values()) < 8 * 2**20, "collectstatic would compress megabytes no page loads"
 
 
-def test_the_staticfiles_app_is_ours():
-    assert isinstance(apps.get_app_config("staticfiles"), StaticFilesConfig)
-    assert type(apps.get_app_config("staticfiles")).__module__ == "bangfu.core.apps"
+def test_the_pages_and_the_test_server_are_served_their_static_files(live_server, client):
+    """pytest-django's live server serves static files only while the app is named
+    django.contrib.staticfiles in INSTALLED_APPS, as it is."""
+    import urllib.request
+
+    for path in ["/static/css/bangfu.css", "/static/vendor/echarts/echarts.min.js"]:
+        with urllib.request.urlopen(live_server.url + path) as response:
+            assert response.status == 200, path

@@ -1,20 +1,32 @@
-"""Static files the app serves from the npm packages it installs, one file at a time.
+"""Static files: only those the pages load.
 
-ECharts' ``dist/`` holds ten builds and their source maps (51 MB); the pages load one file.
-Pointing ``STATICFILES_DIRS`` at the whole folder made the first ``collectstatic`` compress
-all of it, minutes of a new installation's first start. This finder offers only the files
-named in ``settings.BANGFU_VENDOR_FILES`` (served path → file under the project).
+The packages we use ship much more than the pages load: ECharts' ``dist/`` holds ten builds
+and their source maps (51 MB), django-htmx other htmx builds and extensions, ninja a second
+API viewer (redoc). The first ``collectstatic`` compressed all of it, minutes of a new
+installation's first start. ``VendorFileFinder`` offers only the npm files named in
+``settings.BANGFU_VENDOR_FILES`` (served path → file under the project);
+``AppDirectoriesFinder`` leaves out the apps' files no page loads. Source maps stay (the
+files that name them must find them) but are not compressed
+(``WHITENOISE_SKIP_COMPRESS_EXTENSIONS``).
 """
 
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles.finders import BaseFinder
+from django.contrib.staticfiles import finders
 from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
 
+# Files of installed apps that no page loads (fnmatch patterns, as collectstatic's own).
+UNUSED = ["redoc.standalone.js*", "htmax-*", "htmx-4*", "htmx-2.js", "ext"]
 
-class VendorFileFinder(BaseFinder):
+
+class AppDirectoriesFinder(finders.AppDirectoriesFinder):
+    def list(self, ignore_patterns):
+        return super().list([*(ignore_patterns or []), *UNUSED])
+
+
+class VendorFileFinder(finders.BaseFinder):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.files = {

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import close_old_connections
+from playwright.sync_api import expect
 
 from bangfu.visits.models import Problem, Visit
 from tests.visits.conftest import households, unit, wang  # noqa: F401 — fixtures
@@ -98,3 +99,74 @@ def test_a_visit_logged_offline_arrives_once(
     assert answer.value.status == 200
     page.wait_for_selector("#queue li", state="detached")
     assert visits() == [(households[0].pk, "送米面油，讲解防返贫政策")]
+
+
+def sign_out(page):
+    page.click("form[action$='/logout/'] button")
+    page.wait_for_load_state()
+
+
+def test_a_visit_waiting_on_a_shared_phone_is_sent_only_under_its_own_login(
+    live_server,
+    helper_wang,
+    households,  # noqa: F811 — the fixture imported above
+    county_admin,
+    unit,  # noqa: F811
+    phone_page,
+    password,
+):
+    """Two helpers share a phone: what one left waiting is never sent under the other's
+    name; it waits, saying why, until its own login is back."""
+    import uuid
+
+    from bangfu.pairing.services import helper_create, pairing_start
+    from tests.factories import UserFactory
+
+    li = UserFactory(username="helper_li", places=["611103002201"], roles=["pair_helper"])
+    helper_li = helper_create(actor=county_admin, name="李帮扶", unit_id=unit.pk, user_id=li.pk)
+    pairing_start(
+        actor=county_admin,
+        household_id=households[0].pk,
+        helper_id=helper_li.pk,
+        started_on=households[0].pairings.get().started_on,
+    )
+    page = phone_page
+    sign_in(page, live_server.url, "helper_li", password)
+    page.goto(live_server.url + "/visits/capture/")
+    # What 王哲铭 saved on this phone before signing out, with no network to send it.
+    waiting = {
+        "client_id": str(uuid.uuid4()),
+        "owner": helper_wang.pk,
+        "label": "曾佳轩家",
+        "number": households[0].number,
+        "household_id": households[0].pk,
+        "visited_at": "2026-11-26T02:00:00.000Z",
+        "kind": "home",
+        "services": [],
+        "notes": "王哲铭离线记录",
+        "problems": [],
+        "goods_value": "0",
+        "money_value": "0",
+        "jobs_found": 0,
+        "latitude": 34.25,
+        "longitude": 108.7,
+        "accuracy_m": 20,
+        "photos": [],
+        "visit_sent": False,
+        "refused": "",
+    }
+    page.evaluate(PUT_BACK, waiting)
+    # 李帮扶 logs a visit of their own: the send that records it passes over 王哲铭's.
+    log_visit(page, households[0], "李帮扶在线记录")
+    # A locator's own wait, not wait_for_function: polling a predicate evals in the page,
+    # which the Content-Security-Policy refuses (and the fixture reports).
+    expect(page.locator("#queue li")).to_have_count(1)
+    assert visits() == [(households[0].pk, "李帮扶在线记录")]
+    assert "另一个账号" in page.inner_text("#queue li")
+    sign_out(page)
+
+    sign_in(page, live_server.url, "helper_wang", password)
+    page.goto(live_server.url + "/visits/capture/")
+    page.wait_for_selector("#queue li", state="detached")
+    close_old_connections()
+    assert Visit.objects.get(notes="王哲铭离线记录").recorded_by == helper_wang

@@ -10,7 +10,10 @@
    After a save, the card of the third screen says what became of that visit, and only that:
    saved on the phone and sending, sent and recorded, recorded with photos still to send,
    waiting for a network, or refused with the server's reason. It changes when a later send
-   settles it. The line at the top speaks only of sends the card does not describe. */
+   settles it. The line at the top speaks only of sends the card does not describe.
+
+   A visit belongs to the login that saved it: on a phone shared by two helpers, one's
+   waiting visits are sent only when that one is signed in, never under the other's name. */
 "use strict";
 (function () {
   const root = document.getElementById("capture");
@@ -18,6 +21,9 @@
   const queue = window.bangfuQueue;
   const msg = (name) => root.dataset["msg" + name[0].toUpperCase() + name.slice(1)];
   const API = root.dataset.api;
+  const me = Number(root.dataset.user);
+  // A visit queued before visits carried their login is taken to be the one signed in now.
+  const isMine = (item) => item.owner === undefined || item.owner === me;
   let flushing = false;
   let again = false; // a send was asked for while one ran: run once more after it
   let retryDelay = 2000;
@@ -92,6 +98,7 @@
     const data = new FormData(form);
     const item = {
       client_id: newId(),
+      owner: me,
       label: chosen.label,
       number: chosen.number,
       household_id: chosen.id,
@@ -125,7 +132,7 @@
   async function send(item) {
     if (!item.visit_sent) {
       const body = Object.assign({}, item);
-      for (const local of ["label", "number", "photos", "visit_sent", "refused"]) delete body[local];
+      for (const local of ["owner", "label", "number", "photos", "visit_sent", "refused"]) delete body[local];
       const response = await fetch(API, {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
@@ -186,7 +193,7 @@
     const tried = [];
     let failure = null;
     try {
-      const items = (await queue.all()).filter((item) => !item.refused);
+      const items = (await queue.all()).filter((item) => !item.refused && isMine(item));
       if (items.length && !saved) say(msg("sending"));
       for (const item of items) {
         const attempt = { item, sent: false };
@@ -233,7 +240,8 @@
       const li = document.createElement("li");
       li.dataset.clientId = item.client_id;
       const when = new Date(item.visited_at).toLocaleString();
-      li.textContent = `${item.label} · ${when} · ` + (item.refused ? `${msg("refused")} ${item.refused}` : msg("pending"));
+      const state = item.refused ? `${msg("refused")} ${item.refused}` : isMine(item) ? msg("pending") : msg("otherLogin");
+      li.textContent = `${item.label} · ${when} · ${state}`;
       if (item.number) {
         const number = document.createElement("small");
         number.className = "number";
