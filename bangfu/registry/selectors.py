@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from bangfu.accounts.selectors import account_policy
@@ -11,6 +11,7 @@ from bangfu.core import idnumbers, params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, unseal
+from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404, scope_q
 
 from .models import (
@@ -165,9 +166,39 @@ def _number_prefix_q(prefix: str) -> Q:
 def household_page(
     user, filters: HouseholdFilters | None, page: int | str | None, per_page: int = 50
 ) -> Page:
-    """A page of the list; no filters (they could not be read) is an empty page."""
+    """A page of the list; no filters (they could not be read) is an empty page.
+
+    Each household on it carries ``head_name`` and ``place_name`` (the village, or village and
+    group), read for the page's rows at once: one query for the heads, one for the groups'
+    villages, whatever the page's length."""
     rows = households(user, filters) if filters else Household.objects.none()
-    return Paginator(rows, per_page).get_page(page)
+    shown = Paginator(
+        rows.prefetch_related(
+            "region__parent",
+            Prefetch(
+                "members",
+                queryset=Member.objects.filter(is_head=True, left_on=None).only(
+                    "pk", "household_id", "name"
+                ),
+                to_attr="current_heads",
+            ),
+        ),
+        per_page,
+    ).get_page(page)
+    for household in shown:
+        household.head_name = household.current_heads[0].name if household.current_heads else ""
+        household.place_name = place_name(household.region)
+    return shown
+
+
+def place_name(region: Region) -> str:
+    """Where a household lives, as people say it: 马王村, or 马王村三组 for a group (the village's
+    name first, unless the group's own name already starts with it). ``region.parent`` should
+    be loaded with it."""
+    village = region.parent if region.level == RegionLevel.GROUP else None
+    if village is not None and not region.name.startswith(village.name):
+        return village.name + region.name
+    return region.name
 
 
 def household_for(user, household_id: int) -> Household:
