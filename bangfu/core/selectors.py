@@ -114,10 +114,21 @@ def trail_of(user, region: Region) -> list[Region]:
 
 @dataclass(frozen=True)
 class RuleAtPlace:
+    """A rule at a place. Values are shown as people write them (``shown``, and each policy
+    set here carries its own ``shown``): 是/否, names joined by 、, numbers plain."""
+
     spec: PolicyKey
     effective: Effective
     set_here: list[Policy]
     source: Region | None
+
+    @property
+    def shown(self) -> str:
+        return self.spec.show(self.effective.value)
+
+    @property
+    def default_shown(self) -> str:
+        return self.spec.show(self.spec.default)
 
 
 def rules_at(user, region: Region) -> list[RuleAtPlace]:
@@ -128,6 +139,10 @@ def rules_at(user, region: Region) -> list[RuleAtPlace]:
     ):
         set_here.setdefault(policy.key, []).append(policy)
     in_force = effective_policies(region.code)
+    for key, policies in set_here.items():
+        for policy in policies:
+            if key in in_force:
+                policy.shown = in_force[key].spec.show(policy.value)
     # The place a binding rule comes from is named even when it lies above the user's places:
     # knowing who set a rule you must follow is not a view into that place's records.
     sources = Region.objects.in_bulk([e.region_code for e in in_force.values() if e.region_code])

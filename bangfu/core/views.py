@@ -77,13 +77,30 @@ def place_rules(request, code):
     if request.method == "POST" and attempt(form, set_rule):
         messages.success(request, _("The rule was saved."))
         return redirect("core:place_rules", code=region.code)
+    rules = selectors.rules_at(request.user, region)
+    if request.method == "GET" and params.download(request.GET, "xlsx"):
+        return xlsx_response(
+            _("Rules in force at %(name)s") % {"name": region.name},
+            [_("Rule"), _("Key"), _("Value today"), _("Comes from"), _("From"), _("Default")],
+            (
+                [
+                    str(rule.spec.label),
+                    rule.spec.key,
+                    rule.shown,
+                    rule.source.name if rule.source else _("Default"),
+                    rule.effective.valid_from,
+                    rule.default_shown,
+                ]
+                for rule in rules
+            ),
+        )
     return render(
         request,
         "core/rules.html",
         {
             "region": region,
             "trail": selectors.trail_of(request.user, region),
-            "rules": selectors.rules_at(request.user, region),
+            "rules": rules,
             "form": form,
         },
     )
