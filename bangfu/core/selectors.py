@@ -113,13 +113,21 @@ def trail_of(user, region: Region) -> list[Region]:
 
 
 @dataclass(frozen=True)
+class SetHere:
+    """A value set on the place, and that value as people write it."""
+
+    policy: Policy
+    shown: str
+
+
+@dataclass(frozen=True)
 class RuleAtPlace:
-    """A rule at a place. Values are shown as people write them (``shown``, and each policy
-    set here carries its own ``shown``): 是/否, names joined by 、, numbers plain."""
+    """A rule at a place. Values are shown as people write them (``shown``, and each value
+    set here with its own): 是/否, names joined by 、, numbers plain."""
 
     spec: PolicyKey
     effective: Effective
-    set_here: list[Policy]
+    set_here: list[SetHere]
     source: Region | None
 
     @property
@@ -133,16 +141,14 @@ class RuleAtPlace:
 
 def rules_at(user, region: Region) -> list[RuleAtPlace]:
     """Every rule with the value in force at ``region`` today and the values set on it."""
-    set_here: dict[str, list[Policy]] = {}
+    in_force = effective_policies(region.code)
+    set_here: dict[str, list[SetHere]] = {}
     for policy in (
         Policy.objects.visible_to(user).filter(region=region).order_by("key", "valid_from")
     ):
-        set_here.setdefault(policy.key, []).append(policy)
-    in_force = effective_policies(region.code)
-    for key, policies in set_here.items():
-        for policy in policies:
-            if key in in_force:
-                policy.shown = in_force[key].spec.show(policy.value)
+        if policy.key in in_force:
+            shown = in_force[policy.key].spec.show(policy.value)
+            set_here.setdefault(policy.key, []).append(SetHere(policy, shown))
     # The place a binding rule comes from is named even when it lies above the user's places:
     # knowing who set a rule you must follow is not a view into that place's records.
     sources = Region.objects.in_bulk([e.region_code for e in in_force.values() if e.region_code])
