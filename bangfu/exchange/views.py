@@ -53,8 +53,7 @@ def _import_context(request, job_id):
     job = selectors.import_for(request.user, job_id)
     return {
         "job": job,
-        "running": job.state in (JobState.QUEUED, JobState.RUNNING),
-        "progress": selectors.progress_of(job),
+        "line": selectors.job_line(job),
         "problems": selectors.problems_of(job)[:PROBLEMS_SHOWN],
         "problems_shown": PROBLEMS_SHOWN,
     }
@@ -142,9 +141,7 @@ def export_start(request):
 def export_detail(request, job_id):
     job = selectors.export_for(request.user, job_id)
     template = "exchange/export_state.html" if request.htmx else "exchange/export_detail.html"
-    running = job.state in (JobState.QUEUED, JobState.RUNNING)
-    context = {"job": job, "running": running, "progress": selectors.progress_of(job)}
-    return render(request, template, context)
+    return render(request, template, {"job": job, "line": selectors.job_line(job)})
 
 
 @login_required
