@@ -1,9 +1,11 @@
 """Reads of the kernel shared by pages and the API: places, their rules, the audit log."""
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from . import audit
 from .capabilities import Capability, require
 from .codes import KINDS, CodeKind
 from .models import AuditEntry, Code, DataIssue, Policy, Region
@@ -163,6 +165,22 @@ def audit_entries(user) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.visible_to(user).order_by("-seq")
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    """An entry with what its codes mean to people (``core.audit.ACTIONS``, ``OBJECT_TYPES``)."""
+
+    entry: AuditEntry
+    action: str
+    object_type: str
+
+
+def audit_rows(entries: Iterable[AuditEntry]) -> Iterator[AuditRow]:
+    for entry in entries:
+        yield AuditRow(
+            entry, audit.action_label(entry.action), audit.object_label(entry.object_type)
+        )
+
+
 def data_issues(user) -> QuerySet[DataIssue]:
     """The data issues an administrator answers for: those of their places and, for a clash,
     only where their places cover the other place too (a county's administrator does not
@@ -176,11 +194,13 @@ def data_issues(user) -> QuerySet[DataIssue]:
 
 
 def named_issues(issues) -> list[DataIssue]:
-    """``issues`` with the names of their places (``place_name``, ``other_place_name``)."""
+    """``issues`` with the names of their places (``place_name``, ``other_place_name``) and
+    of their record's kind (``object_label``)."""
     issues = list(issues)
     codes = {i.region_code for i in issues} | {i.other_region_code for i in issues}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     for issue in issues:
         issue.place_name = names.get(issue.region_code, issue.region_code)
         issue.other_place_name = names.get(issue.other_region_code, issue.other_region_code)
+        issue.object_label = audit.object_label(issue.object_type)
     return issues
