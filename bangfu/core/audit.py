@@ -252,6 +252,7 @@ ACTIONS: dict[str, Promise] = {
     "synonym.add": gettext_lazy("Taught a column name"),
     "export.request": gettext_lazy("Asked for an export"),
     "export.full_ids": gettext_lazy("Exported full ID numbers"),
+    "import.errors_full_ids": gettext_lazy("Downloaded an import's errors with full ID numbers"),
 }
 
 OBJECT_TYPES: dict[str, Promise] = {

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangfu.core import params
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import attempt
@@ -80,7 +81,8 @@ def import_commit(request, job_id):
 
 @login_required
 def import_errors(request, job_id):
-    path = services.import_error_sheet(actor=request.user, job_id=job_id)
+    full_ids = params.flag(request.GET.get("full"), field="full")
+    path = services.import_error_sheet(actor=request.user, job_id=job_id, full_ids=full_ids)
     job = selectors.import_for(request.user, job_id)
     name = f"{Path(job.file_name).stem}-{_('errors')}.xlsx"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
