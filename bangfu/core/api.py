@@ -1,7 +1,7 @@
 import datetime
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from . import selectors, services
 from .models import Policy
@@ -25,8 +25,13 @@ class PlaceDetailOut(PlaceOut):
 class RuleOut(Schema):
     key: str
     label: str
-    value: Any
+    value: Any = Field(description="The value in force, typed (a number, true/false, a list).")
+    value_text: str = Field(
+        description="The same value as people write it and as the rules page shows it "
+        "(是/否, names joined by 、, 每周四…); it may be sent back as it is."
+    )
     default: Any
+    default_text: str
     set_at_place: str | None
     valid_from: datetime.date | None
 
@@ -58,7 +63,9 @@ def _rule(rule: selectors.RuleAtPlace) -> RuleOut:
         key=rule.spec.key,
         label=str(rule.spec.label),
         value=rule.effective.value,
+        value_text=rule.shown,
         default=rule.spec.default,
+        default_text=rule.default_shown,
         set_at_place=rule.effective.region_code,
         valid_from=rule.effective.valid_from,
     )

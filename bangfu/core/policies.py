@@ -21,39 +21,68 @@ from .errors import DomainError
 from .regions import ancestor_codes
 
 
+class Kind:
+    """A rule's type: how a value is read from what a person, the API or a sheet gives
+    (calling it; refusals are ``DomainError``), and how it is shown back as people write it
+    (``show``: 是/否, names joined by 、, numbers plain, fixed days as 每周四…), so that what
+    is shown can be typed in again. Pages, downloads and the API show values through it."""
+
+    def __call__(self, raw: Any) -> Any:
+        raise NotImplementedError
+
+    def show(self, value: Any) -> str:
+        return str(value)
+
+
 @dataclass(frozen=True)
 class PolicyKey:
     key: str
     label: str | Promise
     help: str | Promise
     default: Any
-    parse: Callable[[Any], Any]
+    parse: Kind
+
+    def show(self, value: Any) -> str:
+        """``value`` as people write it, as its kind shows it."""
+        return self.parse.show(value)
 
 
-def integer(minimum: int, maximum: int) -> Callable[[Any], int]:
-    def parse(raw: Any) -> int:
+class integer(Kind):  # noqa: N801 (read as a type in the registry: integer(3, 20))
+    """A whole number from ``minimum`` to ``maximum``, shown plain (no thousands separator)."""
+
+    def __init__(self, minimum: int, maximum: int) -> None:
+        self.minimum, self.maximum = minimum, maximum
+
+    def __call__(self, raw: Any) -> int:
         try:
             value = int(str(raw).strip())
         except (TypeError, ValueError):
             raise DomainError(_("Enter a whole number."), code="bad_policy_value", field="value")
-        if not minimum <= value <= maximum:
+        if not self.minimum <= value <= self.maximum:
             raise DomainError(
-                _("Enter a number from %(min)d to %(max)d.") % {"min": minimum, "max": maximum},
+                _("Enter a number from %(min)d to %(max)d.")
+                % {"min": self.minimum, "max": self.maximum},
                 code="bad_policy_value",
                 field="value",
             )
         return value
 
-    return parse
+    def show(self, value: Any) -> str:
+        return str(value)
 
 
 NAME_LENGTH = 40  # a level of the chain of responsibility, say: the column's length
+NAME_SEPARATOR = "、"
 
 
-def names(most: int) -> Callable[[Any], list[str]]:
-    """A list of names, given as a list or as text separated by 、 , ， ; or new lines."""
+class names(Kind):  # noqa: N801
+    """A list of names, given as a list or as text separated by 、 , ， ; or new lines; shown
+    joined by 、."""
 
-    def parse(raw: Any) -> list[str]:
+    def __init__(self, most: int) -> None:
+        self.most = most
+
+    def __call__(self, raw: Any) -> list[str]:
         parts = raw if isinstance(raw, list) else re.split(r"[、,，;；\n]+", str(raw or ""))
         cleaned = [str(part).strip() for part in parts if str(part).strip()]
         if any(len(name) > NAME_LENGTH or not name.isprintable() for name in cleaned):
@@ -65,30 +94,49 @@ def names(most: int) -> Callable[[Any], list[str]]:
             )
         if not cleaned:
             raise DomainError(_("Enter at least one name."), code="bad_policy_value", field="value")
-        if len(cleaned) > most or len(set(cleaned)) != len(cleaned):
+        if len(cleaned) > self.most or len(set(cleaned)) != len(cleaned):
             raise DomainError(
-                _("Enter at most %(n)d names, each once.") % {"n": most},
+                _("Enter at most %(n)d names, each once.") % {"n": self.most},
                 code="bad_policy_value",
                 field="value",
             )
         return cleaned
 
-    return parse
+    def show(self, value: Any) -> str:
+        return NAME_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def yes_or_no(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in {"是", "yes", "true", "1", "y"}:
-        return True
-    if text in {"否", "no", "false", "0", "n"}:
-        return False
-    raise DomainError(_("Enter 是 (yes) or 否 (no)."), code="bad_policy_value", field="value")
+class YesOrNo(Kind):
+    """是 or 否 (yes or no, true or false, 1 or 0); shown as 是/否 in Chinese, yes/no in English."""
+
+    def __call__(self, raw: Any) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"是", "yes", "true", "1", "y"}:
+            return True
+        if text in {"否", "no", "false", "0", "n"}:
+            return False
+        raise DomainError(_("Enter 是 (yes) or 否 (no)."), code="bad_policy_value", field="value")
+
+    def show(self, value: Any) -> str:
+        return str(_("yes") if value else _("no"))
 
 
-def fixed_days(raw: Any) -> str:
-    return FixedDays.from_text(raw).text
+yes_or_no = YesOrNo()
+
+
+class FixedDaysKind(Kind):
+    """Fixed days as offices write them (每周四, 每月第1、3个周四, 无), kept and shown so."""
+
+    def __call__(self, raw: Any) -> str:
+        return FixedDays.from_text(raw).text
+
+    def show(self, value: Any) -> str:
+        return str(value)
+
+
+fixed_days = FixedDaysKind()
 
 
 REGISTRY: dict[str, PolicyKey] = {

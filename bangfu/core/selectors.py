@@ -1,5 +1,6 @@
 """Reads of the kernel shared by pages and the API: places, their rules, the audit log."""
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -7,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .capabilities import Capability, require
 from .codes import KINDS, CodeKind
 from .models import AuditEntry, Code, DataIssue, Policy, Region
@@ -116,21 +118,42 @@ def trail_of(user, region: Region) -> list[Region]:
 
 
 @dataclass(frozen=True)
+class SetHere:
+    """A value set on the place, and that value as people write it."""
+
+    policy: Policy
+    shown: str
+
+
+@dataclass(frozen=True)
 class RuleAtPlace:
+    """A rule at a place. Values are shown as people write them (``shown``, and each value
+    set here with its own): 是/否, names joined by 、, numbers plain."""
+
     spec: PolicyKey
     effective: Effective
-    set_here: list[Policy]
+    set_here: list[SetHere]
     source: Region | None
+
+    @property
+    def shown(self) -> str:
+        return self.spec.show(self.effective.value)
+
+    @property
+    def default_shown(self) -> str:
+        return self.spec.show(self.spec.default)
 
 
 def rules_at(user, region: Region) -> list[RuleAtPlace]:
     """Every rule with the value in force at ``region`` today and the values set on it."""
-    set_here: dict[str, list[Policy]] = {}
+    in_force = effective_policies(region.code)
+    set_here: dict[str, list[SetHere]] = {}
     for policy in (
         Policy.objects.visible_to(user).filter(region=region).order_by("key", "valid_from")
     ):
-        set_here.setdefault(policy.key, []).append(policy)
-    in_force = effective_policies(region.code)
+        if policy.key in in_force:
+            shown = in_force[policy.key].spec.show(policy.value)
+            set_here.setdefault(policy.key, []).append(SetHere(policy, shown))
     # The place a binding rule comes from is named even when it lies above the user's places:
     # knowing who set a rule you must follow is not a view into that place's records.
     sources = Region.objects.in_bulk([e.region_code for e in in_force.values() if e.region_code])
@@ -143,6 +166,22 @@ def rules_at(user, region: Region) -> list[RuleAtPlace]:
 def audit_entries(user) -> QuerySet[AuditEntry]:
     require(user, Capability.VIEW_AUDIT)
     return AuditEntry.objects.visible_to(user).order_by("-seq")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An entry with what its codes mean to people (``core.audit.ACTIONS``, ``OBJECT_TYPES``)."""
+
+    entry: AuditEntry
+    action: str
+    object_type: str
+
+
+def audit_rows(entries: Iterable[AuditEntry]) -> Iterator[AuditRow]:
+    for entry in entries:
+        yield AuditRow(
+            entry, audit.action_label(entry.action), audit.object_label(entry.object_type)
+        )
 
 
 def data_issues(user) -> QuerySet[DataIssue]:
@@ -179,7 +218,7 @@ def named_issues(issues) -> list[DataIssue]:
         issue.place_name = names.get(issue.region_code, issue.region_code)
         issue.other_place_name = names.get(issue.other_region_code, issue.other_region_code)
         model = apps.get_model(issue.object_type)
-        issue.record_label = model._meta.verbose_name
+        issue.record_label = audit.object_label(issue.object_type)
         try:
             issue.field_label = model._meta.get_field(issue.field).verbose_name
         except FieldDoesNotExist:  # a sealed number, kept beside its column under its own name

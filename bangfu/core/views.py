@@ -77,13 +77,30 @@ def place_rules(request, code):
     if request.method == "POST" and attempt(form, set_rule):
         messages.success(request, _("The rule was saved."))
         return redirect("core:place_rules", code=region.code)
+    rules = selectors.rules_at(request.user, region)
+    if request.method == "GET" and params.download(request.GET, "xlsx"):
+        return xlsx_response(
+            _("Rules in force at %(name)s") % {"name": region.name},
+            [_("Rule"), _("Key"), _("Value today"), _("Comes from"), _("From"), _("Default")],
+            (
+                [
+                    str(rule.spec.label),
+                    rule.spec.key,
+                    rule.shown,
+                    rule.source.name if rule.source else _("Default"),
+                    rule.effective.valid_from,
+                    rule.default_shown,
+                ]
+                for rule in rules
+            ),
+        )
     return render(
         request,
         "core/rules.html",
         {
             "region": region,
             "trail": selectors.trail_of(request.user, region),
-            "rules": selectors.rules_at(request.user, region),
+            "rules": rules,
             "form": form,
         },
     )
@@ -102,23 +119,37 @@ def rule_withdraw(request, code, policy_id):
 def audit_log(request):
     entries = selectors.audit_entries(request.user)
     if params.download(request.GET, "xlsx"):
+        # People read the labels; the codes stay beside them for machines and searches.
         return xlsx_response(
             _("Audit log"),
-            ["#", _("Time"), _("Who"), _("Action"), _("Record"), _("Place")],
+            [
+                "#",
+                _("Time"),
+                _("Who"),
+                _("Action"),
+                _("Record"),
+                _("Record number"),
+                _("Place"),
+                _("Action code"),
+                _("Record type code"),
+            ],
             (
                 [
-                    e.seq,
-                    timezone.localtime(e.at),
-                    e.actor_name,
-                    e.action,
-                    f"{e.object_type} {e.object_id}",
-                    e.region_code,
+                    row.entry.seq,
+                    timezone.localtime(row.entry.at),
+                    row.entry.actor_name,
+                    row.action,
+                    row.object_type,
+                    row.entry.object_id,
+                    row.entry.region_code,
+                    row.entry.action,
+                    row.entry.object_type,
                 ]
-                for e in entries.iterator(chunk_size=2000)
+                for row in selectors.audit_rows(entries.iterator(chunk_size=2000))
             ),
         )
     page = Paginator(entries, 50).get_page(params.page_number(request.GET.get("page")))
-    return render(request, "core/audit.html", {"page": page})
+    return render(request, "core/audit.html", {"page": page, "rows": selectors.audit_rows(page)})
 
 
 @login_required

@@ -23,7 +23,7 @@ from bangfu.registry.bulk import IncomingHousehold, Problem
 from bangfu.registry.models import HouseholdStatus
 from bangfu.registry.services import HouseholdInput, MemberInput, StatusInput
 
-from . import cleaning, sheets
+from . import cleaning, masking, sheets
 from .columns import BY_KEY, COLUMNS, HOUSEHOLD, PLACE, Column
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -73,8 +73,14 @@ class RowProblem:
     sheet: str
     row: int
     column: str
-    value: str
+    value: str  # the cell as the file has it
     reason: str
+    key: str = ""  # the column's key, where the problem is in one
+    # Numbers the reason quotes that are masked like an ID number (``masking``).
+    secrets: tuple[str, ...] = ()
+    # The value is the registry's cleaned one ("1" for 男): ``echo_written`` puts the
+    # cell as the office typed it in its place.
+    echo: bool = False
 
 
 SAVED_AT_ONCE = 2000
@@ -218,15 +224,63 @@ class PlaceIndex:
 
 
 def _located(
-    sheet: str, row: int, header: sheets.Header, column: Column, value: Any, reason: str
+    sheet: str,
+    row: int,
+    header: sheets.Header,
+    column: Column,
+    value: Any,
+    reason: str,
+    *,
+    quoted: Any = None,
+    echo: bool = False,
 ) -> RowProblem:
+    """A problem in ``column``; ``quoted``, another cell's value the reason quotes, is
+    masked with it where the column holds ID numbers or accounts."""
     return RowProblem(
         sheet,
         row,
         header.names.get(column.key, column.header),
-        "" if value is None else str(value),
+        written(value),
         str(reason),
+        key=column.key,
+        secrets=masking.secrets_of(value, quoted) if column.key in masking.MASKED else (),
+        echo=echo,
     )
+
+
+def written(raw: Any) -> str:
+    """A cell's value as people see it in the sheet (1, not 1.0)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+        return str(int(raw))
+    return str(raw)
+
+
+def echo_written(
+    path: Path, problems: Iterable[RowProblem], headers: dict[str, sheets.Header]
+) -> None:
+    """Put the cells as the file has them in place of the cleaned values of the registry's
+    problems (the report echoes what the office typed: 男, not "1"). Only the sheets with
+    such problems are read again, each up to its last such row."""
+    wanted: dict[str, dict[int, list[RowProblem]]] = defaultdict(lambda: defaultdict(list))
+    for problem in problems:
+        header = headers.get(problem.sheet)
+        if problem.echo and header is not None and problem.key in header.positions:
+            wanted[problem.sheet][problem.row].append(problem)
+    for sheet, by_row in wanted.items():
+        positions, last = headers[sheet].positions, max(by_row)
+        for row in sheets.rows(path, sheet):
+            if row.number > last:
+                break
+            for problem in by_row.get(row.number, ()):
+                position = positions[problem.key]
+                raw = row.values[position] if position < len(row.values) else None
+                # A household's value may come from a later row of it (its first left the
+                # cell empty): the cleaned value then stands.
+                if not cleaning.is_blank(raw):
+                    problem.value = written(raw)
+                problem.echo = False
 
 
 def _raw(row: sheets.Row, header: sheets.Header, key: str) -> Any:
@@ -403,6 +457,7 @@ def _read_row(
                             "household's columns must agree on all its rows (or be left empty)."
                         )
                         % {"row": group.location[1], "other": group.written.get(key, theirs)},
+                        quoted=group.written.get(key, theirs),
                     )
                 )
             elif _blank(theirs) and not _blank(mine):
@@ -485,6 +540,4 @@ def locate(parsed: Parsed, index: int, problem: Problem) -> RowProblem:
     if column is None:
         return RowProblem(sheet, row, "", "", str(problem.message))
     value = getattr(source, key, None) if key != "status" else incoming.status.status
-    if key == "id_number" and value:
-        value = value[:4] + "*" * (len(value) - 6) + value[-2:]
-    return _located(sheet, row, header, column, value, str(problem.message))
+    return _located(sheet, row, header, column, value, str(problem.message), echo=True)

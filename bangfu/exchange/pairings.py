@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from bangfu.pairing.services import PairingRow
 
-from . import cleaning, sheets
-from .households import Location, RowProblem, data_rows
+from . import cleaning, masking, sheets
+from .households import Location, RowProblem, data_rows, written
 
 COLUMNS = {
     # key: (header, synonyms, clean)
@@ -93,8 +93,9 @@ def _read(row: sheets.Row, header: sheets.Header, parsed: ParsedPairings) -> Non
                     row.sheet,
                     row.number,
                     header.names[key],
-                    "" if raw is None else str(raw),
+                    written(raw),
                     str(error),
+                    key=key,
                 )
             )
             failed = True
@@ -119,6 +120,7 @@ def locate(parsed: ParsedPairings, index: int, field_name: str, reason: str) -> 
     row = parsed.rows[index]
     value = str(getattr(row, field_name, "") or "")
     column = header.names.get(field_name, COLUMNS.get(field_name, ("",))[0])
-    if field_name in ("head_id_number", "helper_id_number") and value:
-        value = value[:4] + "*" * (len(value) - 6) + value[-2:]
-    return RowProblem(sheet, number, column, value, reason)
+    # The cleaned value stands in until echo_written puts the cell as written in its place;
+    # an ID number is masked with the rest (``masking``).
+    secrets = masking.secrets_of(value) if field_name in masking.MASKED else ()
+    return RowProblem(sheet, number, column, value, reason, field_name, secrets, echo=True)

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.errors import OutOfScope
-from bangfu.core.models import Code
+from bangfu.core.models import Code, JobState
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import places_down_to
 from bangfu.registry import selectors as registry_selectors
@@ -90,6 +91,37 @@ def progress_of(job: ImportJob | ExportJob) -> Progress:
         else:
             return Progress(phase, done, total)
     return Progress(job.phase, job.done, job.total)
+
+
+@dataclass(frozen=True)
+class JobLine:
+    """What a job's page says of it, the state and the progress in one line that cannot
+    disagree: queued (no figures yet), running (the step, n of N), or how it ended."""
+
+    label: str
+    running: bool
+    done: int = 0
+    total: int = 0
+
+
+def job_line(job: ImportJob | ExportJob) -> JobLine:
+    if job.state == JobState.QUEUED:
+        return JobLine(str(JobState.QUEUED.label), running=True)
+    if job.state != JobState.RUNNING:
+        return JobLine(job.get_state_display(), running=False)
+    progress = progress_of(job)
+    steps = EXPORT_STEPS if isinstance(job, ExportJob) else IMPORT_STEPS
+    # Before its first report a job is at its first step: an import reads, an export writes.
+    label = steps.get(progress.phase) or next(iter(steps.values()))
+    return JobLine(str(label), running=True, done=progress.done, total=progress.total)
+
+
+IMPORT_STEPS = {
+    "reading": _("Reading rows"),
+    "checking": _("Checking households"),
+    "writing": _("Writing, in one transaction"),
+}
+EXPORT_STEPS = {"writing": _("Writing the file")}
 
 
 def problems_of(job: ImportJob) -> QuerySet[ImportProblem]:

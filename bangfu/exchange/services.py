@@ -32,7 +32,7 @@ from bangfu.pairing.services import pairings_import
 from bangfu.registry import selectors as registry_selectors
 from bangfu.registry.bulk import ImportRefused, households_check, households_import, summarise
 
-from . import households, selectors, sheets, writing
+from . import households, masking, selectors, sheets, writing
 from . import pairings as pairing_sheet
 from .columns import BY_KEY, COLUMNS
 from .models import ExportJob, HeaderSynonym, ImportJob, ImportKind, ImportProblem
@@ -137,6 +137,13 @@ _CONTROLS = str.maketrans({code: " " for code in range(32) if chr(code) not in "
 
 
 def _record_problems(job: ImportJob, problems: list[households.RowProblem]) -> None:
+    """Kept with ID numbers and accounts masked by the owner's policy (the only reader):
+    the list shows them so, and no whole number is stored outside the sealed columns."""
+    mask = registry_selectors.id_mask_for(job.owner)
+
+    def hide(value: str) -> str:
+        return registry_selectors.masked_id(value, mask)
+
     ImportProblem.objects.bulk_create(
         [
             ImportProblem(
@@ -147,7 +154,7 @@ def _record_problems(job: ImportJob, problems: list[households.RowProblem]) -> N
                 value=p.value.translate(_CONTROLS)[:200],
                 reason=p.reason.translate(_CONTROLS),
             )
-            for p in problems
+            for p in (masking.masked(problem, hide) for problem in problems)
         ],
         batch_size=1000,
     )
@@ -171,7 +178,9 @@ def _summary(results, parsed: households.Parsed) -> dict:
     }
 
 
-def _all_problems(parsed: households.Parsed, results) -> list[households.RowProblem]:
+def _all_problems(
+    job: ImportJob, parsed: households.Parsed, results
+) -> list[households.RowProblem]:
     problems = list(parsed.problems)
     for index, result in enumerate(results):
         problems += [
@@ -179,6 +188,7 @@ def _all_problems(parsed: households.Parsed, results) -> list[households.RowProb
             for p in result.problems
             if not households.repeats_unreadable(parsed, index, p)
         ]
+    households.echo_written(Path(job.path), problems, parsed.headers)
     problems.sort(key=lambda p: (p.sheet, p.row))
     return problems
 
@@ -291,6 +301,7 @@ def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
         pairing_sheet.locate(parsed, index, field_name, reason)
         for index, field_name, reason in result.problems
     ]
+    households.echo_written(Path(job.path), problems, parsed.headers)
     problems.sort(key=lambda p: (p.sheet, p.row))
     summary = {
         "rows": len(parsed.rows) + len(parsed.problems),
@@ -339,7 +350,7 @@ def _check_households(job: ImportJob, report) -> ImportJob:
         incoming=parsed.incoming,
         progress=lambda done, total: report("checking", done, total),
     )
-    problems = _all_problems(parsed, results)
+    problems = _all_problems(job, parsed, results)
     summary = _summary(results, parsed)
     summary["problems"] = len(problems)
     _finish(job, JobState.REFUSED if problems else JobState.CHECKED, summary, problems)
@@ -397,7 +408,7 @@ def _commit_households(job: ImportJob, report) -> ImportJob:
             commit=True,
         )
     except ImportRefused as refusal:
-        problems = _all_problems(parsed, refusal.results)
+        problems = _all_problems(job, parsed, refusal.results)
         _finish(job, JobState.REFUSED, {**job.summary, "problems": len(problems)}, problems)
         return job
     except sheets.UnreadableFile as error:
@@ -424,17 +435,38 @@ def _commit_households(job: ImportJob, report) -> ImportJob:
     return job
 
 
-def import_error_sheet(*, actor, job_id: int) -> Path:
+def import_error_sheet(*, actor, job_id: int, full_ids: bool = False) -> Path:
     """The uploaded file with an error column added (to fix and upload again); for a file
-    that cannot be read, a sheet that says so."""
+    that cannot be read, a sheet that says so. ID numbers and bank accounts are masked by
+    the reader's policy; ``full_ids`` (for holders of the right, who ask) leaves them whole,
+    and is audited like an export with full ID numbers."""
     job = selectors.import_for(actor, job_id)
+    mask = registry_selectors.id_mask_for(actor)
+
+    def masked(value: str) -> str:
+        return registry_selectors.masked_id(value, mask)
+
+    hide: Callable[[str], str] | None = masked
+    if full_ids:
+        require(actor, Capability.VIEW_FULL_ID_NUMBERS)
+        with transaction.atomic():
+            audit.record(
+                actor=actor, action="import.errors_full_ids", obj=job, after={"file": job.file_name}
+            )
+        hide = None
+
     target = stored_path(UPLOADS, ".errors.xlsx")
+    synonyms = (
+        pairing_sheet.synonyms() if job.kind == ImportKind.PAIRINGS else selectors.synonym_map()
+    )
     with translation.override(job.language):
         try:
             writing.error_sheet(
                 Path(job.path),
                 target,
                 job.problems.values_list("sheet", "row", "reason").iterator(),
+                synonyms=synonyms,
+                hide=hide,
             )
         except sheets.UnreadableFile as error:
             writing.unreadable_sheet(target, error.named(job.file_name))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bangfu.core import params
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import attempt
@@ -53,8 +54,7 @@ def _import_context(request, job_id):
     job = selectors.import_for(request.user, job_id)
     return {
         "job": job,
-        "running": job.state in (JobState.QUEUED, JobState.RUNNING),
-        "progress": selectors.progress_of(job),
+        "line": selectors.job_line(job),
         "problems": selectors.problems_of(job)[:PROBLEMS_SHOWN],
         "problems_shown": PROBLEMS_SHOWN,
     }
@@ -81,7 +81,8 @@ def import_commit(request, job_id):
 
 @login_required
 def import_errors(request, job_id):
-    path = services.import_error_sheet(actor=request.user, job_id=job_id)
+    full_ids = params.flag(request.GET.get("full"), field="full")
+    path = services.import_error_sheet(actor=request.user, job_id=job_id, full_ids=full_ids)
     job = selectors.import_for(request.user, job_id)
     name = f"{Path(job.file_name).stem}-{_('errors')}.xlsx"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
@@ -142,9 +143,7 @@ def export_start(request):
 def export_detail(request, job_id):
     job = selectors.export_for(request.user, job_id)
     template = "exchange/export_state.html" if request.htmx else "exchange/export_detail.html"
-    running = job.state in (JobState.QUEUED, JobState.RUNNING)
-    context = {"job": job, "running": running, "progress": selectors.progress_of(job)}
-    return render(request, template, context)
+    return render(request, template, {"job": job, "line": selectors.job_line(job)})
 
 
 @login_required

@@ -6,7 +6,8 @@ writer here does. Numbers people read as digits (ID numbers, household numbers, 
 are written as text, so that Excel never turns them into 6.10118E+17.
 """
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from bangfu.core.tables import workbook
 from bangfu.registry.models import DangerGrade, Household, Member, Toilet
 
-from . import sheets
+from . import masking, sheets
 from .columns import COLUMNS, Column
 from .households import EXPORTED_STATUS
 
@@ -93,9 +94,21 @@ def household_row(
     return [values[column.key] for column in COLUMNS]
 
 
-def error_sheet(source: Path, target: Path, problems: Iterable[tuple[str, int, str]]) -> None:
+def error_sheet(
+    source: Path,
+    target: Path,
+    problems: Iterable[tuple[str, int, str]],
+    *,
+    synonyms: dict[str, str],
+    hide: Callable[[str], str] | None,
+) -> None:
     """The uploaded file as it was, each sheet with a last column saying what is wrong with
-    each row, to be fixed and uploaded again. ``problems`` are (sheet, row, reason)."""
+    each row, to be fixed and uploaded again. ``problems`` are (sheet, row, reason).
+
+    The error column's title stands on the sheet's header row (found as the import finds it,
+    with ``synonyms``), below any title rows. Cells of the columns that hold ID numbers or
+    bank accounts are passed through ``hide`` (masked), unless it is None (the reader holds
+    the right and asked for them whole)."""
     by_row: dict[tuple[str, int], list[str]] = {}
     for sheet, row, reason in problems:
         by_row.setdefault((sheet, row), []).append(reason)
@@ -107,14 +120,37 @@ def error_sheet(source: Path, target: Path, problems: Iterable[tuple[str, int, s
     }
     book = workbook(target)
     red = book.add_format({"font_color": "#9c0006", "bg_color": "#ffc7ce", "text_wrap": True})
+    title = (
+        _("Errors (fix, delete this column, upload again)")
+        if hide is None
+        else _(
+            "Errors (ID numbers and bank accounts are masked here: fix these rows in your "
+            "own file and upload it again)"
+        )
+    )
     for name, width in widths.items():
         sheet = book.add_worksheet(name[:31])
         sheet.set_column(width, width, 60)
-        sheet.write_string(0, width, _("Errors (fix, delete this column, upload again)"), red)
-        for row in sheets.rows(source, name):
+        stream = sheets.rows(source, name)
+        head = list(itertools.islice(stream, sheets.HEADER_SEARCH_ROWS))
+        header = sheets.find_header(head, synonyms)
+        header_row, hidden = 1, set()
+        if header is not None:
+            header_row = header.data_from - 1
+            if hide is not None:
+                hidden = {header.positions[key] for key in masking.MASKED & header.given}
+        for row in itertools.chain(head, stream):
+            data = header is not None and row.number >= header.data_from
             for column, value in enumerate(row.values):
-                if value is not None:
-                    sheet.write_string(row.number - 1, column, str(value))
+                if value is None:
+                    continue
+                shown = str(value)
+                if data and column in hidden and shown.strip() and hide is not None:
+                    shown = hide(shown)
+                sheet.write_string(row.number - 1, column, shown)
+            # Rows are written in order (constant memory): the title with its row.
+            if row.number == header_row:
+                sheet.write_string(row.number - 1, width, title, red)
             reasons = by_row.get((name, row.number))
             if reasons:
                 sheet.write_string(row.number - 1, width, "；".join(reasons), red)

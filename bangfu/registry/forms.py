@@ -16,7 +16,7 @@ from .models import (
     StatusChange,
     Toilet,
 )
-from .selectors import SORTS
+from .selectors import SORTS, HouseholdFilters
 from .services import HouseholdInput, IncomeInput, MemberInput, Relocation, StatusInput
 
 
@@ -82,6 +82,22 @@ class HouseholdFilterForm(CodeListForm):
             ("number", _("Household number")),
             ("-number", _("Household number, descending")),
         ]
+
+    # The name search stands in plain sight; the other filters fold away unless one is in use.
+    SEARCH = "name"
+
+    def search_field(self):
+        return self[self.SEARCH]
+
+    def folded_fields(self):
+        return [field for field in self if field.name != self.SEARCH]
+
+    def folded_in_use(self) -> bool:
+        unset = HouseholdFilters()
+        return bool(self.non_field_errors()) or any(
+            field.errors or field.value() not in (None, getattr(unset, field.name))
+            for field in self.folded_fields()
+        )
 
 
 class HouseholdForm(CodeListForm):

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -168,9 +168,39 @@ def _number_prefix_q(prefix: str) -> Q:
 def household_page(
     user, filters: HouseholdFilters | None, page: int | str | None, per_page: int = 50
 ) -> Page:
-    """A page of the list; no filters (they could not be read) is an empty page."""
+    """A page of the list; no filters (they could not be read) is an empty page.
+
+    Each household on it carries ``head_name`` and ``place_name`` (the village, or village and
+    group), read for the page's rows at once: one query for the heads, one for the groups'
+    villages, whatever the page's length."""
     rows = households(user, filters) if filters else Household.objects.none()
-    return Paginator(rows, per_page).get_page(page)
+    shown = Paginator(
+        rows.prefetch_related(
+            "region__parent",
+            Prefetch(
+                "members",
+                queryset=Member.objects.filter(is_head=True, left_on=None).only(
+                    "pk", "household_id", "name"
+                ),
+                to_attr="current_heads",
+            ),
+        ),
+        per_page,
+    ).get_page(page)
+    for household in shown:
+        household.head_name = household.current_heads[0].name if household.current_heads else ""
+        household.place_name = place_name(household.region)
+    return shown
+
+
+def place_name(region: Region) -> str:
+    """Where a household lives, as people say it: 马王村, or 马王村三组 for a group (the village's
+    name first, unless the group's own name already starts with it). ``region.parent`` should
+    be loaded with it."""
+    village = region.parent if region.level == RegionLevel.GROUP else None
+    if village is not None and not region.name.startswith(village.name):
+        return village.name + region.name
+    return region.name
 
 
 def household_for(user, household_id: int) -> Household:

@@ -150,3 +150,72 @@ def test_rules_read_once_for_every_place_agree_with_each_look_up(
             with django_assert_num_queries(0):
                 answered = everywhere(place, day)
             assert answered == effective_policies(place, keys, on=day), (place, day)
+
+
+def test_every_rule_shows_its_values_as_people_write_them_and_reads_them_back():
+    """Each key's kind shows a value so that it can be typed in again: no True, no [...]."""
+    for spec in REGISTRY.values():
+        shown = spec.show(spec.default)
+        assert isinstance(shown, str)
+        assert not any(raw in shown for raw in ("True", "False", "[", "'", "None")), spec.key
+        assert spec.parse(shown) == spec.default, spec.key
+    assert REGISTRY["visits.fixed_day_moves_off_holidays"].show(True) == "是"
+    assert REGISTRY["visits.fixed_day_moves_off_holidays"].show(False) == "否"
+    assert REGISTRY["pairing.responsibility_levels"].show(["包村单位", "乡镇包抓单位"]) == (
+        "包村单位、乡镇包抓单位"
+    )
+    assert REGISTRY["visits.max_distance_m"].show(100000) == "100000"
+    assert REGISTRY["visits.fixed_days"].show("每月第1、3个周四") == "每月第1、3个周四"
+
+
+def test_the_english_page_shows_yes_and_no_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert REGISTRY["visits.fixed_day_moves_off_holidays"].show(True) == "yes"
+        assert REGISTRY["visits.fixed_day_moves_off_holidays"].parse("no") is False
+
+
+def test_the_rules_page_its_download_and_the_api_show_values_as_written(signed_in, county_admin):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    set_rule(county_admin, COUNTY, "包村单位、包片领导", key="pairing.responsibility_levels")
+    set_rule(county_admin, COUNTY, "否", key="visits.fixed_day_moves_off_holidays")
+    set_rule(county_admin, COUNTY, "每周四", key="visits.fixed_days")
+    client = signed_in(county_admin)
+    expected = ["包村单位、包片领导", "否", "每周四"]
+
+    page = client.get(f"/places/{VILLAGE}/rules/").content.decode()
+    for text in expected:
+        assert text in page
+    assert not any(raw in page for raw in ("True", "False", "['", "[&#x27;"))
+    assert page.count("包村单位、包片领导") == 1  # in force at the village, set on the county
+
+    county_page = client.get(f"/places/{COUNTY}/rules/").content.decode()
+    assert county_page.count("包村单位、包片领导") == 2  # in force, and set on this place
+
+    download = client.get(f"/places/{VILLAGE}/rules/?format=xlsx")
+    assert download.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(download.streaming_content)))
+    rows = book.get_sheet_by_index(0).to_python()
+    cells = [str(cell) for row in rows for cell in row]
+    for text in expected:
+        assert any(text in cell for cell in cells), text
+    assert not any(cell in ("True", "False") or cell.startswith("[") for cell in cells)
+
+    rules = {r["key"]: r for r in client.get(f"/api/places/{VILLAGE}/rules").json()}
+    levels = rules["pairing.responsibility_levels"]
+    assert levels["value"] == ["包村单位", "包片领导"]  # typed, for machines
+    assert levels["value_text"] == "包村单位、包片领导"
+    assert levels["default_text"].startswith("包村单位、乡镇包抓单位、")
+    assert rules["visits.fixed_day_moves_off_holidays"]["value_text"] == "否"
+    assert rules["visits.min_per_month"]["value_text"] == "4"
+    # What is shown can be sent back as it is.
+    again = client.put(
+        f"/api/places/{VILLAGE}/rules/pairing.responsibility_levels",
+        {"value": levels["value_text"], "valid_from": "2026-01-01"},
+        "application/json",
+    )
+    assert again.status_code == 200 and again.json()["value"] == ["包村单位", "包片领导"]

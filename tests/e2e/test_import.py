@@ -38,4 +38,6 @@ def test_errors_then_preview_then_import_on_a_phone(
     phone_page.wait_for_load_state()
     assert phone_page.get_by_text("已完成").is_visible()
     phone_page.goto(live_server.url + "/households/?number=6111030022010101")
-    assert phone_page.get_by_role("link", name="6111030022010101").is_visible()
+    row = phone_page.locator("tbody tr", has_text="6111030022010101")
+    assert row.get_by_role("link", name="马建国").is_visible()  # the head names the household
+    assert "马家寨村" in row.inner_text()

@@ -98,3 +98,72 @@ def test_a_handbook_page_shows_the_message_not_the_exception(signed_in, county_a
     assert job.state == JobState.FAILED
     assert SAID["en"].format(reference=f"reports.handbookjob#{job.pk}") in page.content.decode()
     assert INSIDE not in page.content.decode()
+
+
+def _line(page) -> str:
+    """The job's state line, as one reads it."""
+    import re
+
+    text = page.content.decode().split('class="job-line">', 1)[1].split("</p>", 1)[0]
+    text = re.sub(r"<progress[^>]*>.*?</progress>", " ", text)  # a bar's fallback text
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
+
+
+@pytest.mark.parametrize(
+    ("state", "phase", "done", "total", "said"),
+    [
+        # Waiting: no figures yet, whatever the request counted.
+        (JobState.QUEUED, "", 0, 370, "等待开始"),
+        # Running but not yet reported: its first step, n of N.
+        (JobState.RUNNING, "", 0, 370, "正在写出文件 0 / 370"),
+        (JobState.RUNNING, "writing", 200, 370, "正在写出文件 200 / 370"),
+        (JobState.DONE, "", 370, 370, "已完成"),
+        (JobState.FAILED, "", 0, 370, "失败"),
+    ],
+)
+def test_an_exports_state_and_progress_agree(
+    signed_in, county_admin, state, phase, done, total, said
+):
+    job = ExportJob.objects.create(
+        owner=county_admin,
+        list_name="households",
+        path="/nowhere.xlsx",
+        language="zh-hans",
+        state=state,
+        phase=phase,
+        done=done,
+        total=total,
+    )
+    page = signed_in(county_admin).get(reverse("exchange:export_detail", args=[job.pk]))
+    assert _line(page) == said
+    assert ("hx-trigger" in page.content.decode()) == (state in (JobState.QUEUED, "running"))
+
+
+@pytest.mark.parametrize(
+    ("state", "phase", "done", "total", "said"),
+    [
+        (JobState.QUEUED, "", 0, 0, "等待开始"),
+        # A commit asked for waits for the worker: it says so, not that it is writing.
+        (JobState.QUEUED, "commit", 0, 0, "等待开始"),
+        (JobState.RUNNING, "", 0, 0, "正在读取"),
+        (JobState.RUNNING, "reading", 120, 0, "正在读取 120"),
+        (JobState.RUNNING, "checking", 12, 21, "正在校验 12 / 21"),
+        (JobState.CHECKED, "", 21, 21, "已校验：请查看预览"),
+        (JobState.REFUSED, "", 21, 21, "有错误：未导入任何数据"),
+    ],
+)
+def test_an_imports_state_and_progress_agree(
+    signed_in, county_admin, state, phase, done, total, said
+):
+    job = ImportJob.objects.create(
+        owner=county_admin,
+        file_name="户信息.xlsx",
+        path="/nowhere.xlsx",
+        language="zh-hans",
+        state=state,
+        phase=phase,
+        done=done,
+        total=total,
+    )
+    page = signed_in(county_admin).get(reverse("exchange:import_detail", args=[job.pk]))
+    assert _line(page) == said

@@ -39,9 +39,10 @@ def test_sigkill_during_commit_leaves_nothing_of_the_file(tmp_path):
         stdout=subprocess.DEVNULL,
     )
     seen = b""
-    # "writing 2,000/3,000" is printed once the first 2,000 households are written inside
-    # the transaction, and the last 1,000 are still to come: the kill lands mid-commit.
-    while b"writing" not in seen:
+    # "正在写入（一次性提交） 2,000/3,000" is printed once the first 2,000 households are
+    # written inside the transaction, and the last 1,000 are still to come: the kill lands
+    # mid-commit.
+    while "正在写入".encode() not in seen:
         chunk = process.stderr.read1(4096)
         assert chunk, f"the import ended before writing: {seen.decode()[-500:]}"
         seen += chunk

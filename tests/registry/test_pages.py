@@ -140,3 +140,57 @@ def test_a_member_is_edited_by_typing_the_id_number_again(signed_in, county_admi
     head.refresh_from_db()
     assert head.name == "马建军" and head.health.value == "2"
     assert AuditEntry.objects.filter(action="member.update").count() == 1
+
+
+def _registered(county_admin, n: int, *, first: int = 0, region_code: str = "611103002201"):
+    from bangfu.registry.services import household_register
+    from tests.registry.conftest import first_status, household_input, member_input
+
+    for i in range(first, first + n):
+        household_register(
+            actor=county_admin,
+            household=household_input(number=f"6111030022010{i + 100}", region_code=region_code),
+            members=[
+                member_input(name=f"曾佳轩{i}", id_number=id_number("19650312", f"{i + 100:03d}"))
+            ],
+            status=first_status(),
+        )
+
+
+def test_the_list_names_each_head_and_place(signed_in, county_admin):
+    from bangfu.core.models import Region
+
+    Region.objects.create(code="611103002201003", name="三组", level=6, parent_id="611103002201")
+    _registered(county_admin, 1, region_code="611103002201003")
+    page = signed_in(county_admin).get("/households/").content.decode()
+    headers = page.split("<thead>")[1].split("</thead>")[0]
+    assert headers.index("户主") < headers.index("村（组）") < headers.index("户编号")
+    row = page.split("<tbody>")[1]
+    assert row.index("曾佳轩0") < row.index("马家寨村三组") < row.index("6111030022010100")
+
+
+def test_the_list_reads_the_heads_in_one_query_whatever_the_page_holds(
+    signed_in, county_admin, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(county_admin)
+    _registered(county_admin, 1)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/households/")
+    _registered(county_admin, 7, first=1)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get("/households/").content.decode()
+    assert all(f"曾佳轩{i}" in page for i in range(8))
+
+
+def test_the_name_search_is_in_plain_sight(signed_in, county_admin):
+    client = signed_in(county_admin)
+    page = client.get("/households/").content.decode()
+    search, folded = page.split("<details", 1)
+    assert 'name="name"' in search and 'name="name"' not in folded
+    assert 'name="status"' in folded and not folded.startswith(" open")
+    # The other filters unfold when one of them is in use, not for a name search alone.
+    assert "<details open>" not in client.get("/households/?name=建国").content.decode()
+    assert "<details open>" in client.get("/households/?status=monitored").content.decode()
