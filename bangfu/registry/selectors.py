@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -171,36 +171,14 @@ def household_page(
     """A page of the list; no filters (they could not be read) is an empty page.
 
     Each household on it carries ``head_name`` and ``place_name`` (the village, or village and
-    group), read for the page's rows at once: one query for the heads, one for the groups'
-    villages, whatever the page's length."""
+    group), read for the page's rows in one query (``household_names``)."""
     rows = households(user, filters) if filters else Household.objects.none()
-    shown = Paginator(
-        rows.prefetch_related(
-            "region__parent",
-            Prefetch(
-                "members",
-                queryset=Member.objects.filter(is_head=True, left_on=None).only(
-                    "pk", "household_id", "name"
-                ),
-                to_attr="current_heads",
-            ),
-        ),
-        per_page,
-    ).get_page(page)
+    shown = Paginator(rows, per_page).get_page(page)
+    names = household_names(shown)
     for household in shown:
-        household.head_name = household.current_heads[0].name if household.current_heads else ""
-        household.place_name = place_name(household.region)
+        household.head_name = names[household.pk].head
+        household.place_name = names[household.pk].place
     return shown
-
-
-def place_name(region: Region) -> str:
-    """Where a household lives, as people say it: 马王村, or 马王村三组 for a group (the village's
-    name first, unless the group's own name already starts with it). ``region.parent`` should
-    be loaded with it."""
-    village = region.parent if region.level == RegionLevel.GROUP else None
-    if village is not None and not region.name.startswith(village.name):
-        return village.name + region.name
-    return region.name
 
 
 def household_for(user, household_id: int) -> Household:
@@ -314,7 +292,8 @@ class HouseholdName:
 
 
 def _place_label(name: str, level: int, village: str | None) -> str:
-    # A group may be registered as 三组 or in full as 马王村三组: say the village once.
+    """Where a household lives, as people say it: 马王村, or 马王村三组 for a group. A group
+    may be registered as 三组 or in full as 马王村三组: the village is said once."""
     if level == RegionLevel.GROUP and village and not name.startswith(village):
         return village + name
     return name
