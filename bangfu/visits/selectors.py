@@ -5,12 +5,28 @@ on a page: a place's figures cost one grouped query over its households.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,8 +35,9 @@ from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Code, Region
 from bangfu.core.regions import own_prefix
 from bangfu.core.scoping import RegionalQuerySet, get_visible_or_404
+from bangfu.core.selectors import places_listed
 from bangfu.pairing.models import Helper, Pairing
-from bangfu.pairing.selectors import my_households, paired_households
+from bangfu.pairing.selectors import NEEDS_HELPER, my_households, paired_households
 from bangfu.registry.models import Household
 
 from . import flags as flagging
@@ -29,7 +46,6 @@ from .rollups import month_of, next_month
 from .schedule import MonthSchedule, Schedules
 
 RECENT_VISITS = 20
-MOST_LISTED = 500
 
 
 def visit_services() -> QuerySet[Code]:
@@ -276,12 +292,19 @@ def compliance(user, within: Region | None, month: datetime.date) -> Compliance:
 
 
 def compliance_by_place(
-    user, places: Iterable[Region], within: Region | None, month: datetime.date
+    user,
+    places: Iterable[Region],
+    within: Region | None,
+    month: datetime.date,
+    by_region: dict[str, Compliance] | None = None,
 ) -> list[tuple[Region, Compliance]]:
-    """The figures of each of ``places`` (the sub-places of ``within``), for drilling down."""
+    """The figures of each of ``places`` (the sub-places of ``within``), for drilling down;
+    ``by_region`` if the caller has counted them already."""
     prefixes = [(own_prefix(place.code, place.level), place) for place in places]
     totals = {place.code: Compliance() for place in places}
-    for region_id, part in _compliance_by_region(user, within, month).items():
+    if by_region is None:
+        by_region = _compliance_by_region(user, within, month)
+    for region_id, part in by_region.items():
         for prefix, place in prefixes:
             if region_id.startswith(prefix):
                 _add(totals[place.code], part)
@@ -289,65 +312,87 @@ def compliance_by_place(
     return [(place, totals[place.code]) for place in places]
 
 
-@dataclass
-class HelperFigures:
-    helper: Helper
-    households: int = 0
-    compliant: int = 0
-    own_visits: int = 0
+# The compliance page's lists (走访达标): a page of households or helpers at a time, filtered
+# and sorted by the database, so that what Python builds and the page renders follows the
+# page, not the province. (Sorting a province's households by how far behind they are still
+# has the database read each of them once, as the figures above do.)
+
+PAGE_SIZE = 50
+LISTS = ("households", "helpers")
+SHOWN = ("behind", "all")  # only households (helpers with households) behind, or all
+ORDERS = ("place", "helper", "behind")  # by place, by helper, by how far behind
 
 
-def compliance_by_helper(user, within: Region | None, month: datetime.date) -> list[HelperFigures]:
-    """Each helper with households under the place: how many of them met the minimum, and
-    how many visits the helper made in the month."""
-    homes = dict(_scheduled(user, within, month).values_list("pk", "home"))
-    regions = dict(paired_households(user, within).values_list("pk", "region_id"))
-    schedules = Schedules()
-    found: dict[int, HelperFigures] = {}
-    helpers = Helper.objects.in_bulk(
-        Pairing.objects.visible_to(user, within)
-        .filter(ended_on=None, helper__isnull=False)
-        .values_list("helper_id", flat=True)
-        .distinct()
+def _per_place(column: str, values: dict[str, int]) -> Any:
+    """``values`` (place code → number) as an SQL expression on ``column``: the commonest
+    number as the default and a branch for each other number, so that a province whose
+    villages share their rules costs one constant."""
+    common = Counter(values.values()).most_common(1)[0][0] if values else 0
+    others: dict[int, list[str]] = {}
+    for code, value in values.items():
+        if value != common:
+            others.setdefault(value, []).append(code)
+    if not others:
+        return Value(common, output_field=IntegerField())
+    return Case(
+        *[When(**{f"{column}__in": codes}, then=Value(v)) for v, codes in others.items()],
+        default=Value(common),
+        output_field=IntegerField(),
     )
-    for helper_id, household_id in (
-        Pairing.objects.visible_to(user, within)
-        .filter(ended_on=None, helper__isnull=False, household_id__in=list(homes))
-        .values_list("helper_id", "household_id")
-    ):
-        figures = found.setdefault(helper_id, HelperFigures(helpers[helper_id]))
-        figures.households += 1
-        minimum = schedules(regions[household_id], month).minimum
-        figures.compliant += 1 if homes[household_id] >= minimum else 0
-    start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
-    end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
-    for helper_id, made in (
-        Visit.objects.visible_to(user, within)
-        .filter(helper_id__in=list(found), visited_at__gte=start, visited_at__lt=end)
-        .values("helper_id")
-        .annotate(n=Count("pk"))
-        .values_list("helper_id", "n")
-    ):
-        found[helper_id].own_visits = made
-    return sorted(found.values(), key=lambda f: (f.compliant / f.households, f.helper.name))
 
 
-def overdue_households(user, within: Region | None, month: datetime.date) -> list[HouseholdMonth]:
-    """Households behind their schedule in the month (as of today for the current month),
-    with their helpers' names: the list to act on."""
-    on = judged_on(month)
-    schedules = Schedules()
-    candidates = [
-        household
-        for household in _scheduled(user, within, month)
-        .select_related("region")
-        .order_by("region_id", "number")
-        if household.home < schedules(household.region_id, month).expected_by(on)
-    ][:MOST_LISTED]
-    entries = _household_months(candidates, month, on)
+def _schedule_columns(user, within: Region | None, month: datetime.date, column: str) -> Any:
+    """(expected, minimum) of the month's schedule by the day judged, as SQL expressions on a
+    place column, from the rules of each place with paired households (read once a place)."""
+    on, schedules = judged_on(month), Schedules()
+    expected, minimum = {}, {}
+    for code in paired_households(user, within).values_list("region_id", flat=True).distinct():
+        schedule = schedules(code, month)
+        expected[code], minimum[code] = schedule.expected_by(on), schedule.minimum
+    return _per_place(column, expected), _per_place(column, minimum)
+
+
+def scheduled_households(
+    user,
+    within: Region | None,
+    month: datetime.date,
+    *,
+    shown: str = "behind",
+    order: str = "place",
+) -> QuerySet[Household]:
+    """The paired households under the place, each with the month's home visits (``home``),
+    what its schedule expects by the day judged (``expected``), its minimum and how many
+    visits short it is (``short``); only those behind for ``shown="behind"``; by place and
+    number, by their (main) helper's name, or by how far behind, most first."""
+    expected, minimum = _schedule_columns(user, within, month, "region_id")
+    first_helper = (
+        Pairing.objects.filter(household=OuterRef("pk"), ended_on=None, helper__isnull=False)
+        .order_by("-is_main", "pk")
+        .values("helper__name")[:1]
+    )
+    rows = _scheduled(user, within, month).annotate(
+        expected=expected, minimum=minimum, short=F("expected") - F("home")
+    )
+    if shown == "behind":
+        rows = rows.filter(home__lt=F("expected"))
+    if order == "helper":
+        rows = rows.annotate(helper_name=Subquery(first_helper)).order_by(
+            F("helper_name").asc(nulls_last=True), "region_id", "number"
+        )
+    elif order == "behind":
+        rows = rows.order_by("-short", "region_id", "number")
+    else:
+        rows = rows.order_by("region_id", "number")
+    return rows.select_related("region")
+
+
+def household_months(households: Iterable[Household], month: datetime.date) -> list[HouseholdMonth]:
+    """The month of each of a page of households, with their helpers' names (main first)."""
+    households = list(households)
+    entries = _household_months(households, month, judged_on(month))
     names: dict[int, list[str]] = {}
     for household_id, name in (
-        Pairing.objects.filter(household__in=candidates, ended_on=None, helper__isnull=False)
+        Pairing.objects.filter(household__in=households, ended_on=None, helper__isnull=False)
         .order_by("-is_main", "pk")
         .values_list("household_id", "helper__name")
     ):
@@ -355,6 +400,179 @@ def overdue_households(user, within: Region | None, month: datetime.date) -> lis
     for entry in entries:
         entry.helpers = names.get(entry.household.pk, [])
     return entries
+
+
+def overdue_households(user, within: Region | None, month: datetime.date) -> list[HouseholdMonth]:
+    """Every household behind its schedule in the month (as of today for the current month),
+    by place, with its helpers' names: the list to act on."""
+    return household_months(scheduled_households(user, within, month), month)
+
+
+@dataclass
+class HelperFigures:
+    helper: Helper
+    households: int = 0  # paired households under the place
+    compliant: int = 0  # … that had the month's minimum of home visits
+    behind: int = 0  # … behind their schedule by the day judged
+    own_visits: int = 0  # visits the helper made in the month (to households here)
+
+
+def helper_figures(
+    user,
+    within: Region | None,
+    month: datetime.date,
+    *,
+    shown: str = "behind",
+    order: str = "place",
+) -> Any:
+    """Each helper with paired households under the place (one row a helper, as dicts:
+    ``helper_id``, ``helper__name``, ``households``, ``compliant``, ``behind``), grouped by the
+    database; only helpers with a household behind for ``shown="behind"``; by the first place
+    they serve, by name, or by how many of their households are behind, most first."""
+    expected, minimum = _schedule_columns(user, within, month, "region_id")
+    home = Coalesce(
+        Subquery(
+            VisitMonth.objects.filter(household=OuterRef("household_id"), month=month).values(
+                "home_visits"
+            )[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    rows = (
+        Pairing.objects.visible_to(user, within)
+        .filter(
+            ended_on=None,
+            helper__isnull=False,
+            household__closed_on=None,
+            household__status__in=NEEDS_HELPER,
+        )
+        .annotate(home=home, expected=expected, minimum=minimum)
+        .values("helper_id", "helper__name")
+        .annotate(
+            households=Count("pk"),
+            compliant=Count("pk", filter=Q(home__gte=F("minimum"))),
+            behind=Count("pk", filter=Q(home__lt=F("expected"))),
+            first_place=Min("region_id"),
+        )
+    )
+    if shown == "behind":
+        rows = rows.filter(behind__gt=0)
+    if order == "helper":
+        return rows.order_by("helper__name", "helper_id")
+    if order == "behind":
+        return rows.order_by("-behind", "helper__name", "helper_id")
+    return rows.order_by("first_place", "helper__name", "helper_id")
+
+
+def helpers_of_page(
+    user, within: Region | None, month: datetime.date, rows: Iterable[dict]
+) -> list[HelperFigures]:
+    """A page of ``helper_figures`` rows as ``HelperFigures``, with the visits each helper
+    made in the month to households under the place."""
+    rows = list(rows)
+    helpers = Helper.objects.in_bulk([row["helper_id"] for row in rows])
+    start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
+    end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
+    made = dict(
+        Visit.objects.visible_to(user, within)
+        .filter(helper_id__in=list(helpers), visited_at__gte=start, visited_at__lt=end)
+        .values("helper_id")
+        .annotate(n=Count("pk"))
+        .values_list("helper_id", "n")
+        .order_by()
+    )
+    return [
+        HelperFigures(
+            helpers[row["helper_id"]],
+            households=row["households"],
+            compliant=row["compliant"],
+            behind=row["behind"],
+            own_visits=made.get(row["helper_id"], 0),
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class CompliancePage:
+    """The compliance page: the figures under the place, each place listed (one level down),
+    and one page of households or helpers."""
+
+    figures: Compliance
+    by_place: list[tuple[Region, Compliance]]
+    page: Page  # of households (annotated rows) or of helper_figures rows
+    entries: list[HouseholdMonth] | list[HelperFigures]  # the page's rows, made whole
+
+
+def compliance_page(
+    user,
+    within: Region | None,
+    month: datetime.date,
+    *,
+    listing: str = "households",
+    shown: str = "behind",
+    order: str = "place",
+    page: int = 1,
+) -> CompliancePage:
+    """What ``visits:compliance`` shows: the figures are counted once (they feed the total
+    and the places listed); the list is paged by the database (``PAGE_SIZE`` a page)."""
+    by_region = _compliance_by_region(user, within, month)
+    total = Compliance()
+    for part in by_region.values():
+        _add(total, part)
+    places = places_listed(user, within)
+    if listing == "helpers":
+        rows = helper_figures(user, within, month, shown=shown, order=order)
+        chosen = Paginator(rows, PAGE_SIZE).get_page(page)
+        entries: list[HouseholdMonth] | list[HelperFigures] = helpers_of_page(
+            user, within, month, chosen.object_list
+        )
+    else:
+        rows = scheduled_households(user, within, month, shown=shown, order=order)
+        chosen = Paginator(rows, PAGE_SIZE).get_page(page)
+        entries = household_months(chosen.object_list, month)
+    return CompliancePage(
+        total, compliance_by_place(user, places, within, month, by_region), chosen, entries
+    )
+
+
+def _in_batches(rows: Iterable[Any], size: int = 2000) -> Iterator[list[Any]]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def all_household_months(
+    user, within: Region | None, month: datetime.date, *, shown: str, order: str
+) -> Iterator[HouseholdMonth]:
+    """Every household of the list, as the page lists them, a batch at a time (downloads)."""
+    rows = scheduled_households(user, within, month, shown=shown, order=order)
+    for batch in _in_batches(rows.iterator(chunk_size=2000)):
+        yield from household_months(batch, month)
+
+
+def all_helper_figures(
+    user, within: Region | None, month: datetime.date, *, shown: str, order: str
+) -> Iterator[HelperFigures]:
+    """Every helper of the list, as the page lists them, a batch at a time (downloads)."""
+    rows = helper_figures(user, within, month, shown=shown, order=order)
+    for batch in _in_batches(rows.iterator(chunk_size=2000)):
+        yield from helpers_of_page(user, within, month, batch)
+
+
+def compliance_by_helper(
+    user, within: Region | None, month: datetime.date, *, shown: str = "all", order: str = "place"
+) -> list[HelperFigures]:
+    """Every helper with households under the place (the download's whole list)."""
+    return helpers_of_page(
+        user, within, month, helper_figures(user, within, month, shown=shown, order=order)
+    )
 
 
 @dataclass
