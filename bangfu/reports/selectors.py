@@ -274,6 +274,41 @@ def place_rows(
     return rows
 
 
+# The figures on a reader's home page, this month (the dashboard has them all).
+HOME_FIGURES = ["households", "coverage", "helpers", "compliance", "visits", "problems_solved"]
+
+
+def open_problems(user) -> int:
+    """Follow-ups not yet solved under all the user's places: every one found less every one
+    solved, from the place roll-ups of every month (no problem row is read)."""
+    rollups.catch_up()
+    codes = [place.code for place in outermost(list(top_places(user)))]
+    totals = (
+        PlaceMonth.objects.visible_to(user)
+        .filter(region_id__in=codes)
+        .aggregate(found=Sum("problems_found"), solved=Sum("problems_solved"))
+    )
+    return (totals["found"] or 0) - (totals["solved"] or 0)
+
+
+def home_figures(user) -> dict | None:
+    """A reader's first screen (leaders, inspectors, offices): what needs them under their
+    places this month (households behind, flags, open follow-ups, each leading to its list)
+    and a few of the dashboard's figures; None for anyone whose role reads no figures, or
+    who holds no place yet."""
+    if not (user.reads_places() and top_places(user).exists()):
+        return None
+    month = timezone.localdate().replace(day=1)
+    figures = Figures(user, None, Period(month, month))
+    return {
+        "month": month,
+        "behind": figures.values["behind"],
+        "flags": visits.flags_lately(user),
+        "open_problems": open_problems(user),
+        "figures": [(INDICATORS[key], figures.values[key]) for key in HOME_FIGURES],
+    }
+
+
 def visits_by_day(
     user, within: Region | None, month: datetime.date
 ) -> list[tuple[datetime.date, int, bool]]:

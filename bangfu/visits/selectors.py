@@ -608,7 +608,7 @@ def helper_for(user, helper_id: int) -> Helper:
 
 
 def flags_in(user, within: Region | None, month: datetime.date) -> QuerySet[VisitFlag]:
-    require(user, Capability.REVIEW_VISITS)
+    require(user, Capability.VIEW_FLAGS)
     start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
     end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
     return (
@@ -619,11 +619,53 @@ def flags_in(user, within: Region | None, month: datetime.date) -> QuerySet[Visi
     )
 
 
+RECENT_FLAGS = 3  # on the home page
+
+
+def flags_lately(user) -> dict | None:
+    """This month's flags under the user's places, counted, and the latest few (the home
+    page); None for a person who may not read flags."""
+    if not user.has_capability(Capability.VIEW_FLAGS):
+        return None
+    month = month_of(timezone.localdate())
+    flags = flags_in(user, None, month)
+    return {
+        "month": month,
+        "count": flags.count(),
+        "latest": [(flag, flag_reason(flag)) for flag in flags[:RECENT_FLAGS]],
+    }
+
+
+def open_problems(user, within: Region | None = None) -> QuerySet[Problem]:
+    """Follow-ups found on visits and not yet solved (待解决问题), oldest first: the list to
+    act on."""
+    return (
+        Problem.objects.visible_to(user, within)
+        .filter(solved_on=None)
+        .select_related("household", "region", "visit__helper")
+        .order_by("found_on", "pk")
+    )
+
+
+def helper_home(user) -> dict | None:
+    """A pair helper's home: their households this month, how many are behind and how many
+    are due before the next fixed day; None for anyone else."""
+    if not user.is_pair_helper():
+        return None
+    month = my_month(user)
+    return {
+        "month": month,
+        "households": len(month.households),
+        "behind": len(month.overdue),
+        "due": len(month.due),
+    }
+
+
 def household_section(user, household: Household) -> dict:
     """The household page's visits section (see ``registry.sections``)."""
     today = timezone.localdate()
     this_month = _household_months([household], month_of(today), today)[0]
-    may_review = user.has_capability(Capability.REVIEW_VISITS)
+    may_review = user.has_capability(Capability.VIEW_FLAGS)
     return {
         "household": household,
         "this_month": this_month,
@@ -636,7 +678,7 @@ def household_section(user, household: Household) -> dict:
 
 
 def flags_of(user, visit: Visit) -> list[VisitFlag]:
-    require(user, Capability.REVIEW_VISITS)
+    require(user, Capability.VIEW_FLAGS)
     return list(visit.flags.all())
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -97,7 +98,7 @@ def enter(request, household_id):
 @login_required
 def visit_detail(request, visit_id):
     visit = selectors.visit_for(request.user, visit_id)
-    may_review = request.user.has_capability(Capability.REVIEW_VISITS)
+    may_review = request.user.has_capability(Capability.VIEW_FLAGS)
     return render(
         request,
         "visits/visit_detail.html",
@@ -295,7 +296,7 @@ def helper_month(request, helper_id):
 @login_required
 def flags(request):
     """Visits that may not be what they claim, with why (for inspectors)."""
-    require(request.user, Capability.REVIEW_VISITS)
+    require(request.user, Capability.VIEW_FLAGS)
     code, within = _within(request)
     month = _month(request)
     previous, following = params.months_around(month)
@@ -312,6 +313,40 @@ def flags(request):
                 (flag, selectors.flag_reason(flag))
                 for flag in selectors.flags_in(request.user, within, month)[:500]
             ],
+        },
+    )
+
+
+@login_required
+def problems(request):
+    """The follow-ups not yet solved under a place (待解决问题), oldest first; each is solved
+    on its household's page."""
+    code, within = _within(request)
+    rows = selectors.open_problems(request.user, within)
+    if params.download(request.GET, "xlsx"):
+        return xlsx_response(
+            _("Open follow-ups"),
+            [_("Household number"), _("Place"), _("Problem"), _("Found on"), _("Helper")],
+            (
+                [
+                    problem.household.number,
+                    problem.region.name,
+                    problem.description,
+                    problem.found_on,
+                    problem.visit.helper.name,
+                ]
+                for problem in rows.iterator(chunk_size=2000)
+            ),
+        )
+    return render(
+        request,
+        "visits/problems.html",
+        {
+            "within": within,
+            "places": place_filter_choices(request.user, code),
+            "page": Paginator(rows, selectors.PAGE_SIZE).get_page(
+                params.page_number(request.GET.get("page"))
+            ),
         },
     )
 
