@@ -109,6 +109,7 @@ def visit_detail(request, visit_id):
                 for flag in (selectors.flags_of(request.user, visit) if may_review else [])
             ],
             "delete_form": DeleteForm(),
+            "may_correct": services.may_correct(request.user, visit),
         },
     )
 
