@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
         from bangfu.core.home import HomePanel
         from bangfu.core.home import register as on_home
         from bangfu.registry.sections import HouseholdSection, register
+        from bangfu.visits.selectors import figures_from
 
         from . import selectors
 
@@ -20,3 +21,4 @@ class ReportsConfig(AppConfig):
             )
         )
         on_home(HomePanel("figures", "reports/home.html", selectors.home_figures, order=20))
+        figures_from(selectors.compliance_of_places)

@@ -309,6 +309,18 @@ def home_figures(user) -> dict | None:
     }
 
 
+def compliance_of_places(
+    user, within: Region | None, places: list[Region], month: datetime.date
+) -> tuple[visits.Compliance, list[visits.Compliance]]:
+    """The month's visit figures under ``within`` (or all the user's places) and under each
+    of ``places``, from the place roll-ups: what the visits app's compliance page shows
+    (``visits.selectors.PlaceFigures``), at a cost that follows the places."""
+    schedules = Schedules()
+    total = _total(user, within, [month]).compliance(month, schedules)
+    rolled = _rolled(user, places, [month])
+    return total, [rolled[place.code].compliance(month, schedules) for place in places]
+
+
 def visits_by_day(
     user, within: Region | None, month: datetime.date
 ) -> list[tuple[datetime.date, int, bool]]:

@@ -5,8 +5,7 @@ on a page: a place's figures cost one grouped query over its households.
 """
 
 import datetime
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,7 +32,7 @@ from django.utils import timezone
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Code, Region
-from bangfu.core.regions import own_prefix
+from bangfu.core.regions import code_range, own_prefix
 from bangfu.core.scoping import RegionalQuerySet, get_visible_or_404
 from bangfu.core.selectors import places_listed
 from bangfu.pairing.models import Helper, Pairing
@@ -43,7 +42,7 @@ from bangfu.registry.models import Household
 from . import flags as flagging
 from .models import Problem, Visit, VisitFlag, VisitMonth, VisitPhoto
 from .rollups import month_of, next_month
-from .schedule import MonthSchedule, Schedules
+from .schedule import MonthSchedule, Schedules, rule_places
 
 RECENT_VISITS = 20
 
@@ -323,33 +322,29 @@ SHOWN = ("behind", "all")  # only households (helpers with households) behind, o
 ORDERS = ("place", "helper", "behind")  # by place, by helper, by how far behind
 
 
-def _per_place(column: str, values: dict[str, int]) -> Any:
-    """``values`` (place code → number) as an SQL expression on ``column``: the commonest
-    number as the default and a branch for each other number, so that a province whose
-    villages share their rules costs one constant."""
-    common = Counter(values.values()).most_common(1)[0][0] if values else 0
-    others: dict[int, list[str]] = {}
-    for code, value in values.items():
-        if value != common:
-            others.setdefault(value, []).append(code)
-    if not others:
-        return Value(common, output_field=IntegerField())
-    return Case(
-        *[When(**{f"{column}__in": codes}, then=Value(v)) for v, codes in others.items()],
-        default=Value(common),
-        output_field=IntegerField(),
-    )
+def _by_rule_place(column: str, ruled: list[tuple[str, int, int]]) -> Any:
+    """A number by the rule place a place code lies under, as an SQL expression on
+    ``column``: (code, level, number) deepest first; one constant where all agree."""
+    if len({value for _code, _level, value in ruled}) <= 1:
+        return Value(ruled[0][2] if ruled else 0, output_field=IntegerField())
+    branches = []
+    for code, level, value in ruled:
+        lo, hi = code_range(code, level)
+        branches.append(When(**{f"{column}__gte": lo, f"{column}__lt": hi}, then=Value(value)))
+    return Case(*branches, default=Value(0), output_field=IntegerField())
 
 
 def _schedule_columns(user, within: Region | None, month: datetime.date, column: str) -> Any:
     """(expected, minimum) of the month's schedule by the day judged, as SQL expressions on a
-    place column, from the rules of each place with paired households (read once a place)."""
+    place column: one branch for each place that sets visit rules (a few), whatever the
+    number of villages."""
     on, schedules = judged_on(month), Schedules()
-    expected, minimum = {}, {}
-    for code in paired_households(user, within).values_list("region_id", flat=True).distinct():
-        schedule = schedules(code, month)
-        expected[code], minimum[code] = schedule.expected_by(on), schedule.minimum
-    return _per_place(column, expected), _per_place(column, minimum)
+    held = [within.code] if within else [code for code, _level in user.held_places()]
+    ruled = [(code, level, schedules(code, month)) for code, level in rule_places(held)]
+    return (
+        _by_rule_place(column, [(c, lv, s.expected_by(on)) for c, lv, s in ruled]),
+        _by_rule_place(column, [(c, lv, s.minimum) for c, lv, s in ruled]),
+    )
 
 
 def scheduled_households(
@@ -505,6 +500,30 @@ class CompliancePage:
     entries: list[HouseholdMonth] | list[HelperFigures]  # the page's rows, made whole
 
 
+# The figures of a place and of each of the places listed under it, in a month: (user,
+# within, places, month) → (the total, one for each place). The reports app answers from its
+# place roll-ups, at a cost that follows the places, and registers that here when Django
+# starts (``figures_from``); without it they are counted from the households' month roll-ups.
+PlaceFigures = Callable[
+    [Any, Region | None, list[Region], datetime.date], tuple[Compliance, list[Compliance]]
+]
+_PLACE_FIGURES: list[PlaceFigures] = []
+
+
+def figures_from(source: PlaceFigures) -> None:
+    _PLACE_FIGURES[:] = [source]
+
+
+def _counted(
+    user, within: Region | None, places: list[Region], month: datetime.date
+) -> tuple[Compliance, list[Compliance]]:
+    by_region = _compliance_by_region(user, within, month)
+    total = Compliance()
+    for part in by_region.values():
+        _add(total, part)
+    return total, [c for _p, c in compliance_by_place(user, places, within, month, by_region)]
+
+
 def compliance_page(
     user,
     within: Region | None,
@@ -515,26 +534,25 @@ def compliance_page(
     order: str = "place",
     page: int = 1,
 ) -> CompliancePage:
-    """What ``visits:compliance`` shows: the figures are counted once (they feed the total
-    and the places listed); the list is paged by the database (``PAGE_SIZE`` a page)."""
-    by_region = _compliance_by_region(user, within, month)
-    total = Compliance()
-    for part in by_region.values():
-        _add(total, part)
+    """What ``visits:compliance`` shows: the figures of the place and of the places listed
+    (``PlaceFigures``), and a page of the list, filtered, sorted and paged by the database
+    (``PAGE_SIZE`` a page); the households listed number what the figures say."""
     places = places_listed(user, within)
+    total, parts = (_PLACE_FIGURES[0] if _PLACE_FIGURES else _counted)(user, within, places, month)
+    entries: list[HouseholdMonth] | list[HelperFigures]
     if listing == "helpers":
         rows = helper_figures(user, within, month, shown=shown, order=order)
         chosen = Paginator(rows, PAGE_SIZE).get_page(page)
-        entries: list[HouseholdMonth] | list[HelperFigures] = helpers_of_page(
-            user, within, month, chosen.object_list
-        )
+        entries = helpers_of_page(user, within, month, chosen.object_list)
     else:
-        rows = scheduled_households(user, within, month, shown=shown, order=order)
-        chosen = Paginator(rows, PAGE_SIZE).get_page(page)
+        households = Paginator(
+            scheduled_households(user, within, month, shown=shown, order=order), PAGE_SIZE
+        )
+        # Counting them again would read every household under the place.
+        households.count = total.behind if shown == "behind" else total.households
+        chosen = households.get_page(page)
         entries = household_months(chosen.object_list, month)
-    return CompliancePage(
-        total, compliance_by_place(user, places, within, month, by_region), chosen, entries
-    )
+    return CompliancePage(total, list(zip(places, parts, strict=True)), chosen, entries)
 
 
 def _in_batches(rows: Iterable[Any], size: int = 2000) -> Iterator[list[Any]]:

@@ -131,3 +131,22 @@ def test_a_page_costs_the_same_whatever_the_households_behind(
 def test_a_list_that_cannot_be_read_is_refused(october, county_admin, signed_in, wrong):
     response = signed_in(county_admin).get(f"{OCTOBER}&{wrong}")
     assert response.status_code == 400
+
+
+def test_the_page_figures_from_the_place_roll_ups_equal_those_counted_from_households(
+    october, county_admin
+):
+    """The page reads the place roll-ups (registered by the reports app); counted from the
+    households' month roll-ups they are the same, and the list is as long as they say."""
+    from bangfu.core.models import Region
+    from bangfu.core.selectors import places_listed
+
+    assert selectors._PLACE_FIGURES, "the reports app registers its figures"
+    month = D(2026, 10, 1)
+    for within in (None, Region.objects.get(code="611103002000")):
+        places = places_listed(county_admin, within)
+        rolled = selectors._PLACE_FIGURES[0](county_admin, within, places, month)
+        assert rolled == selectors._counted(county_admin, within, places, month)
+        for shown, counted in (("behind", rolled[0].behind), ("all", rolled[0].households)):
+            listed = selectors.scheduled_households(county_admin, within, month, shown=shown)
+            assert listed.count() == counted
