@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from itertools import groupby
 from operator import itemgetter
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Func, Q, Subquery, Sum
@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from bangfu.core.inserts import insert_rows
 from bangfu.core.models import AuditEntry, AuditHead, Policy, Region
 from bangfu.core.regions import ancestor_codes, code_range
 from bangfu.pairing.models import Pairing
@@ -245,13 +246,21 @@ def _held(codes: list[str], helpers: list[int] | None = None) -> dict[str, dict[
     return found
 
 
+class _HelperRow(NamedTuple):
+    """A ``PlaceHelper`` row to insert: building model instances was half the time."""
+
+    region_id: str
+    helper_id: int
+    pairings: int
+
+
 def _build_helpers(parents: dict[str, str | None], stock: dict[str, PlaceStock]) -> None:
     """Every ``PlaceHelper`` row and every place's count of helpers, one helper at a time:
     the helper's pairings carried up from their places, written, and counted, so memory
     follows one helper, not the province."""
     PlaceHelper.objects.all().delete()
     counts: Counter[str] = Counter()
-    batch: list[PlaceHelper] = []
+    batch: list[_HelperRow] = []
     pairings = (
         Pairing.objects.filter(_serving())
         .values_list("helper_id", "region_id")
@@ -263,12 +272,12 @@ def _build_helpers(parents: dict[str, str | None], stock: dict[str, PlaceStock])
         for _helper, code, n in places:
             for place in _up_from(code, parents):
                 reach[place] += n
-        batch += [PlaceHelper(region_id=p, helper_id=helper, pairings=n) for p, n in reach.items()]
+        batch += [_HelperRow(place, helper, n) for place, n in reach.items()]
         counts.update(reach.keys())
         if len(batch) >= CHUNK * 4:
-            PlaceHelper.objects.bulk_create(batch, batch_size=CHUNK)
+            insert_rows(PlaceHelper, batch)
             batch = []
-    PlaceHelper.objects.bulk_create(batch, batch_size=CHUNK)
+    insert_rows(PlaceHelper, batch)
     for place, n in counts.items():
         (stock.get(place) or stock.setdefault(place, PlaceStock(region_id=place))).helpers = n
 
