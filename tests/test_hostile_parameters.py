@@ -110,6 +110,11 @@ def test_ranges_outside_the_window_are_refused(admin, query, field):
         ("/reports/?format=xlsx&table=secrets", "table"),
         ("/reports/reported/?format=xlsx", "format"),
         ("/visits/compliance/?format=csv", "format"),
+        ("/visits/compliance/?sort=%00", "sort"),
+        ("/visits/compliance/?list=everyone", "list"),
+        ("/visits/compliance/?show=" + "b" * 5000, "show"),
+        ("/visits/problems/?place=x", "place"),
+        ("/visits/problems/?format=csv", "format"),
         ("/audit/?format=%00", "format"),
         (f"/reports/handbook/places/{VILLAGE}/?full=yes", "full"),
     ],
@@ -309,3 +314,9 @@ def test_the_number_of_queries_does_not_grow_with_the_months(admin, district, co
     sixty = queries_of(admin, "/reports/?from=2021-11&to=2026-10")
     everything = queries_of(admin, "/reports/?from=2013-01&to=2027-12")
     assert len(everything) == len(sixty) == len(one)
+
+
+@pytest.mark.parametrize("page", [ENOUGH_DIGITS, "0", "-1", "x", "%00"])
+@pytest.mark.parametrize("url", ["/visits/compliance/?list=helpers&", "/visits/problems/?"])
+def test_the_lists_page_numbers_past_the_end_are_the_last_page(admin, households, url, page):
+    assert admin.get(f"{url}page={page}").status_code == 200

@@ -269,6 +269,7 @@ PAGE_PROBES = {
     "visits:capture": Probe(),
     "visits:compliance": Probe(),
     "visits:flags": Probe(),
+    "visits:problems": Probe(),
     "visits:fixed_days": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
     "visits:helper_month": Probe(lambda w: {"helper_id": w["helper"].pk}, {"helper_id": 10**9}),
     "visits:enter": Probe(_a_household, {"household_id": 10**9}, ("get", "post"), VISIT_FORM),

@@ -9,7 +9,7 @@ from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
 from bangfu.core.regions import ancestor_codes
 
-from .roles import ROLE_CAPABILITIES, TOP_ONLY, Role
+from .roles import HELPERS, READERS, ROLE_CAPABILITIES, TOP_ONLY, Role
 
 USER_RULES = values.Rules(
     username=values.Text(150), full_name=values.Text(50), phone=values.Phone()
@@ -49,6 +49,14 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_codes() & set(roles))
+
+    def reads_places(self) -> bool:
+        """Whether their role reads their places' figures and lists (``roles.READERS``)."""
+        return self.is_active and self.has_role(*READERS)
+
+    def is_pair_helper(self) -> bool:
+        """Whether their role is a pair helper's: their own households (``roles.HELPERS``)."""
+        return self.is_active and self.has_role(*HELPERS)
 
     def has_capability(self, capability: Capability) -> bool:
         granted = self.is_active and any(

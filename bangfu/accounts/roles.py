@@ -19,6 +19,14 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader (read-only)")
 
 
+# What each role works with, for the navigation and the home page (what a person may *see*
+# is still their places, whatever their role): people who read their places' figures and
+# lists, and pair helpers, whose work is their own households and the visits they log.
+READERS = frozenset(
+    {Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF, Role.WORK_TEAM, Role.INSPECTOR, Role.LEADER}
+)
+HELPERS = frozenset({Role.PAIR_HELPER})
+
 # Capabilities only the top administrator of an installation exercises, whatever the role says.
 TOP_ONLY = frozenset({Capability.EDIT_CODE_LISTS})
 
@@ -34,6 +42,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_PAIRING,
             Capability.ENTER_VISITS,
             Capability.REVIEW_VISITS,
+            Capability.VIEW_FLAGS,
             Capability.RESOLVE_DATA_ISSUES,
         }
     ),
@@ -43,10 +52,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_PAIRING,
             Capability.ENTER_VISITS,
             Capability.REVIEW_VISITS,
+            Capability.VIEW_FLAGS,
         }
     ),
     Role.WORK_TEAM: frozenset({Capability.EDIT_REGISTRY, Capability.ENTER_VISITS}),
     Role.PAIR_HELPER: frozenset(),
-    Role.INSPECTOR: frozenset({Capability.VIEW_AUDIT, Capability.REVIEW_VISITS}),
-    Role.LEADER: frozenset(),
+    Role.INSPECTOR: frozenset(
+        {Capability.VIEW_AUDIT, Capability.REVIEW_VISITS, Capability.VIEW_FLAGS}
+    ),
+    # Leaders read (their places' figures, lists and flags) and change nothing.
+    Role.LEADER: frozenset({Capability.VIEW_FLAGS}),
 }

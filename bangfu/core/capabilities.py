@@ -18,7 +18,10 @@ class Capability(StrEnum):
     EDIT_CODE_LISTS = "edit_code_lists"
     MANAGE_PAIRING = "manage_pairing"
     ENTER_VISITS = "enter_visits"  # log and correct visits for helpers (代录), close follow-ups
-    REVIEW_VISITS = "review_visits"  # read the truthfulness flags
+    # Act on visits that may not be what they claim (the supervision module's checks and
+    # rectification); reading the flags is VIEW_FLAGS, which every reviewer also holds.
+    REVIEW_VISITS = "review_visits"
+    VIEW_FLAGS = "view_flags"  # read the truthfulness flags (read-only: leaders too)
     RESOLVE_DATA_ISSUES = "resolve_data_issues"  # clashes across places, values set aside
 
 

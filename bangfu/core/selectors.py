@@ -13,7 +13,7 @@ from .capabilities import Capability, require
 from .codes import KINDS, CodeKind
 from .models import AuditEntry, Code, DataIssue, Policy, Region
 from .policies import Effective, PolicyKey, effective_policies
-from .regions import RegionLevel, ancestor_codes
+from .regions import RegionLevel, ancestor_codes, code_range
 from .scoping import get_visible_or_404, scope_q
 
 
@@ -109,6 +109,31 @@ def children_of(user, region: Region) -> QuerySet[Region]:
         .annotate(child_count=Count("children"))
         .order_by("code")
     )
+
+
+def outermost(places: list[Region]) -> list[Region]:
+    """The places that lie in no other of them (a county and one of its townships: the county)."""
+    ranges = [(place, code_range(place.code, place.level)) for place in places]
+    return [
+        place
+        for place, (lo, hi) in ranges
+        if not any(
+            other is not place and o_lo <= lo and hi <= o_hi for other, (o_lo, o_hi) in ranges
+        )
+    ]
+
+
+def places_listed(user, within: Region | None) -> list[Region]:
+    """The places a breakdown by place lists, one row each: those directly under ``within``;
+    for all the user's places, those directly under the one place they hold (a county's
+    townships, a township's villages: the next level down at once), or the places they hold
+    where they hold several (or one with nothing under it)."""
+    if within:
+        return list(children_of(user, within))
+    held = outermost(list(top_places(user)))
+    if len(held) == 1:
+        return list(children_of(user, held[0])) or held
+    return held
 
 
 def trail_of(user, region: Region) -> list[Region]:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from . import params, selectors, services
 from .errors import DomainError
 from .forms import CodeAddForm, CodeUpdateForm, DataIssueResolveForm, RuleForm, attempt
+from .home import panels_for as home_panels
 from .scoping import public
 from .tables import xlsx_response
 
@@ -33,7 +34,13 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"places": selectors.top_places(request.user)})
+    """The first screen after signing in: what the apps put there for this person (figures
+    and what needs them, or a helper's households), then their roles and places."""
+    return render(
+        request,
+        "core/home.html",
+        {"places": selectors.top_places(request.user), "panels": home_panels(request.user)},
+    )
 
 
 @login_required

@@ -8,10 +8,17 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from bangfu.core.home import HomePanel
+        from bangfu.core.home import register as on_home
         from bangfu.registry.sections import HouseholdSection, register
+        from bangfu.visits.selectors import figures_from
+
+        from . import selectors
 
         register(
             HouseholdSection(
                 "handbook", "reports/household_section.html", lambda user, h: {"household": h}
             )
         )
+        on_home(HomePanel("figures", "reports/home.html", selectors.home_figures, order=20))
+        figures_from(selectors.compliance_of_places)

@@ -55,10 +55,14 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "helpers",
             _("Helpers in post"),
-            _("Helpers (帮扶干部) of the place who have not left, with or without households."),
-            _("count of helpers without a leaving date"),
+            _(
+                "Helpers (帮扶干部) paired now with at least one open household under the place, "
+                "wherever their own unit is. One who serves households in two villages counts "
+                "once in each, and once in the township above both."
+            ),
+            _("count of distinct helpers with a current pairing to a household here"),
             _("people"),
-            _("helper records"),
+            _("pairings"),
         ),
         Indicator(
             "visits",

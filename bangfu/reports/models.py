@@ -17,7 +17,11 @@ from bangfu.core.scoping import RegionalQuerySet
 class PlaceStock(models.Model):
     """Figures of the place as it stands: open households by status, cause, attribute and
     monitoring type, pairing coverage, helpers, and paired households by the place whose
-    visit rules apply to them (JSON maps: value → households)."""
+    visit rules apply to them (JSON maps: value → households).
+
+    ``helpers`` is the one figure that is not the sum of the places under it: a helper
+    serving households in two villages counts once in each and once in the township above
+    both. It is the number of the place's ``PlaceHelper`` rows."""
 
     region = models.OneToOneField(
         Region, primary_key=True, on_delete=models.CASCADE, related_name="+"
@@ -29,7 +33,7 @@ class PlaceStock(models.Model):
     by_monitoring_type = models.JSONField(default=dict)
     needing = models.PositiveIntegerField(default=0)  # households that need a helper
     covered = models.PositiveIntegerField(default=0)  # … and have one now
-    helpers = models.PositiveIntegerField(default=0)  # helpers who have not left
+    helpers = models.PositiveIntegerField(default=0)  # helpers paired now with households here
     scheduled = models.JSONField(default=dict)  # rule place → paired households
 
     scope_field = "region_id"
@@ -67,6 +71,29 @@ class PlaceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.month:%Y-%m}"
+
+
+class PlaceHelper(models.Model):
+    """A helper paired now with open households at or under a place, and with how many of
+    them (pairings): a helper serving households in two villages has a row at each, and one
+    at the township above both. These rows add up like the others (a place's are its own
+    pairings plus its children's), so a write changes the rows of its helpers only, whatever
+    the size of the province; a place's count of them is ``PlaceStock.helpers``."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    helper = models.ForeignKey("pairing.Helper", on_delete=models.CASCADE, related_name="+")
+    pairings = models.PositiveIntegerField()
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "helper"], name="place_helper_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: helper {self.helper_id} ({self.pairings})"
 
 
 class RollupHead(models.Model):

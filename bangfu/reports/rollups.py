@@ -1,9 +1,14 @@
 """Keeping the place roll-ups (``PlaceStock``, ``PlaceMonth``) true to the records.
 
-A place's row is its own records (households, helpers, visits whose place is exactly it)
-plus the rows of the places directly under it. After a write, the written place's own
-figures are computed afresh, and the difference from what its row held is added to it and
-to the few places above it, whatever the size of the province.
+A place's row is its own records (households, pairings, visits whose place is exactly it)
+plus the rows of the places directly under it. The one exception is the count of helpers: a
+helper serving households in two villages counts once in each and once in the township
+above both, so the rows that add up are ``PlaceHelper``'s (a helper and their pairings at
+or under a place), and a place's count is the number of its rows.
+
+After a write, the written place's own figures are computed afresh, and the difference from
+what its row held is added to it and to the few places above it, whatever the size of the
+province.
 
 Which places changed is read from the audit log: every write is audited in its transaction
 with the place it touched, and entries are numbered without gaps in commit order, so
@@ -14,10 +19,12 @@ computed again. ``rebuild`` computes every row from scratch.
 """
 
 import datetime
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import TypeVar
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Func, Q, Subquery, Sum
@@ -26,22 +33,24 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from bangfu.core.inserts import insert_rows
 from bangfu.core.models import AuditEntry, AuditHead, Policy, Region
 from bangfu.core.regions import ancestor_codes, code_range
-from bangfu.pairing.models import Helper
+from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
 from bangfu.registry.models import Household
 from bangfu.visits.models import Visit, VisitMonth
 from bangfu.visits.rollups import month_of, within_months
 from bangfu.visits.schedule import KEYS as RULES
 
-from .models import PlaceMonth, PlaceStock, RollupHead
+from .models import PlaceHelper, PlaceMonth, PlaceStock, RollupHead
 
 Row = TypeVar("Row", PlaceStock, PlaceMonth)
 
 # Writes that change a figure; the place of any other entry (a member's phone number, a
-# unit, a reminder sent) needs no new figures.
-CHANGING = ("household.", "pairing.", "helper.", "visit.", "problem.", "policy.")
+# unit, a helper's details or leaving, a reminder sent) needs no new figures. Helpers are
+# counted by their pairings (a helper cannot leave while paired), so ``helper.`` is not here.
+CHANGING = ("household.", "pairing.", "visit.", "problem.", "policy.")
 NO_FIGURES = ["visit.photo_add"]  # a photo changes no figure
 VISIT_ACTIONS = ("visit.", "problem.")
 VISIT_DAYS = ("visited_at", "found_on", "solved_on")  # what dates a visit's or problem's months
@@ -57,6 +66,8 @@ FLOWS = [
     "goods_value",
     "money_value",
 ]
+# Not the sum of the places under a place: kept from the ``PlaceHelper`` rows instead.
+NOT_ADDED = frozenset({"helpers"})
 CODED = [
     ("main_cause", "by_cause"),
     ("attribute", "by_attribute"),
@@ -87,8 +98,11 @@ def _figures(row: PlaceStock | PlaceMonth) -> list[str]:
 
 
 def add(total: PlaceStock | PlaceMonth, part: PlaceStock | PlaceMonth, sign: int = 1) -> None:
-    """Add (or take away) one row's figures into another of the same kind."""
+    """Add (or take away) one row's figures into another of the same kind (the count of
+    helpers excepted: see ``NOT_ADDED``)."""
     for name in _figures(total):
+        if name in NOT_ADDED:
+            continue
         mine, theirs = getattr(total, name), getattr(part, name)
         if isinstance(mine, dict):
             merge(mine, theirs, sign)
@@ -150,7 +164,7 @@ def _local_day():
     return TruncDate("visited_at")
 
 
-def _in(field: str, codes: list[str] | None) -> Iterable[Q]:
+def _in(field: str, codes: Sequence[str | int] | None) -> Iterable[Q]:
     """The condition ``field`` in ``codes``, a chunk at a time; all rows when codes is None."""
     if codes is None:
         yield Q()
@@ -193,14 +207,137 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
             row(code).covered += covered
             if covered:
                 merge(row(code).scheduled, {rule_place(code, ruled): covered})
-        for code, n in (
-            Helper.objects.filter(where, left_on=None)
-            .values_list("region_id")
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers: counted by the households they serve
+
+
+def _serving() -> Q:
+    """A helper's current pairing with an open household (a unit's own pairing has no
+    helper). A helper cannot leave while paired, so these helpers are in post."""
+    return Q(ended_on=None, helper__isnull=False, household__closed_on=None)
+
+
+def _own_helpers(codes: list[str]) -> dict[str, dict[int, int]]:
+    """Each place's own pairings (households exactly there) by helper: place → {helper: n}."""
+    found: dict[str, dict[int, int]] = defaultdict(dict)
+    for where in _in("region_id", codes):
+        for code, helper, n in (
+            Pairing.objects.filter(where, _serving())
+            .values_list("region_id", "helper_id")
             .annotate(n=Count("pk"))
             .order_by()
         ):
-            row(code).helpers += n
-    return rows
+            found[code][helper] = n
+    return found
+
+
+def _held(codes: list[str], helpers: list[int] | None = None) -> dict[str, dict[int, int]]:
+    """The stored ``PlaceHelper`` rows of these places (of these helpers only, if given)."""
+    found: dict[str, dict[int, int]] = defaultdict(dict)
+    for where in _in("region_id", codes):
+        for of_helpers in _in("helper_id", helpers):
+            for code, helper, n in PlaceHelper.objects.filter(where, of_helpers).values_list(
+                "region_id", "helper_id", "pairings"
+            ):
+                found[code][helper] = n
+    return found
+
+
+class _HelperRow(NamedTuple):
+    """A ``PlaceHelper`` row to insert: building model instances was half the time."""
+
+    region_id: str
+    helper_id: int
+    pairings: int
+
+
+def _build_helpers(parents: dict[str, str | None], stock: dict[str, PlaceStock]) -> None:
+    """Every ``PlaceHelper`` row and every place's count of helpers, one helper at a time:
+    the helper's pairings carried up from their places, written, and counted, so memory
+    follows one helper, not the province."""
+    PlaceHelper.objects.all().delete()
+    counts: Counter[str] = Counter()
+    batch: list[_HelperRow] = []
+    pairings = (
+        Pairing.objects.filter(_serving())
+        .values_list("helper_id", "region_id")
+        .annotate(n=Count("pk"))
+        .order_by("helper_id", "region_id")
+    )
+    for helper, places in groupby(pairings.iterator(chunk_size=CHUNK * 4), key=itemgetter(0)):
+        reach: Counter[str] = Counter()
+        for _helper, code, n in places:
+            for place in _up_from(code, parents):
+                reach[place] += n
+        batch += [_HelperRow(place, helper, n) for place, n in reach.items()]
+        counts.update(reach.keys())
+        if len(batch) >= CHUNK * 4:
+            insert_rows(PlaceHelper, batch)
+            batch = []
+    insert_rows(PlaceHelper, batch)
+    for place, n in counts.items():
+        (stock.get(place) or stock.setdefault(place, PlaceStock(region_id=place))).helpers = n
+
+
+def _helper_changes(
+    written: list[str], children: dict[str, list[str]]
+) -> dict[str, dict[int, int]]:
+    """How each written place's own pairings by helper changed: afresh, less what its stored
+    rows held beyond its children's (as ``_change`` does for the other figures)."""
+    fresh = _own_helpers(written)
+    held = _held(sorted(set(written) | {kid for code in written for kid in children[code]}))
+    changes = {}
+    for code in written:
+        change = merge(dict(fresh.get(code, {})), held.get(code, {}), -1)
+        for kid in children[code]:
+            merge(change, held.get(kid, {}))
+        if change:
+            changes[code] = change
+    return changes
+
+
+def _carry_helpers(
+    changes: dict[str, dict[int, int]],
+    parents: dict[str, str | None],
+    stock: dict[str, PlaceStock],
+    touched: dict[str, PlaceStock],
+) -> None:
+    """Carry the changes up to every place above, and count a helper in or out of a place
+    where their pairings there came to something or to nothing: rows of the changed helpers
+    only, at the written places and those above them."""
+    deltas: dict[str, dict[int, int]] = defaultdict(dict)
+    for code, change in changes.items():
+        for place in _up_from(code, parents):
+            merge(deltas[place], change)
+    deltas = defaultdict(dict, {place: delta for place, delta in deltas.items() if delta})
+    if not deltas:
+        return
+    held = _held(sorted(deltas), sorted({helper for delta in deltas.values() for helper in delta}))
+    kept: list[PlaceHelper] = []
+    for place, delta in deltas.items():
+        row = stock.get(place) or stock.setdefault(place, PlaceStock(region_id=place))
+        gone = []
+        for helper, n in delta.items():
+            before = held[place].get(helper, 0)
+            after = before + n
+            row.helpers += (after > 0) - (before > 0)
+            if after:
+                kept.append(PlaceHelper(region_id=place, helper_id=helper, pairings=after))
+            elif before:
+                gone.append(helper)
+        if gone:
+            PlaceHelper.objects.filter(region_id=place, helper_id__in=gone).delete()
+        touched[place] = row
+    PlaceHelper.objects.bulk_create(
+        kept,
+        batch_size=CHUNK,
+        update_conflicts=True,
+        unique_fields=["region", "helper"],
+        update_fields=["pairings"],
+    )
 
 
 def _own_months(
@@ -281,6 +418,7 @@ def _build_everything() -> None:
     stock = _own_stock(None, ruled)
     months = _months_by_place(_own_months(None, ruled).values())
     places = list(Region.objects.values_list("code", "level", "parent_id"))
+    _build_helpers({code: parent for code, _level, parent in places}, stock)
     for code, _level, parent in sorted(places, key=lambda place: -place[1]):
         if parent is None:
             continue
@@ -379,12 +517,14 @@ def _refresh(codes: list[str], only: list[datetime.date] | None) -> None:
                     ),
                 )
             )
+    helper_changes = _helper_changes(written, children) if only is None else {}
     touched_stock: dict[str, PlaceStock] = {}
     for code, change in stock_changes:
         for place in _up_from(code, places) if not _empty(change) else []:
             row = stock.get(place) or stock.setdefault(place, PlaceStock(region_id=place))
             add(row, change)
             touched_stock[place] = row
+    _carry_helpers(helper_changes, places, stock, touched_stock)
     touched_months: dict[tuple[str, datetime.date], PlaceMonth] = {}
     for code, month_change in month_changes:
         for place in _up_from(code, places) if not _empty(month_change) else []:

@@ -22,9 +22,8 @@ from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Code, Region
 from bangfu.core.params import add_months, months_between, months_from
 from bangfu.core.policies import policy_for
-from bangfu.core.regions import code_range
-from bangfu.core.selectors import children_of, top_places
-from bangfu.pairing.models import Helper
+from bangfu.core.selectors import outermost, places_listed, top_places
+from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import Coverage, coverage, paired_households
 from bangfu.registry.models import Household, HouseholdStatus
 from bangfu.visits import selectors as visits
@@ -34,7 +33,7 @@ from bangfu.visits.schedule import Schedules, month_schedule
 
 from . import rollups
 from .indicators import INDICATORS
-from .models import HandbookJob, PlaceMonth, PlaceStock
+from .models import HandbookJob, PlaceHelper, PlaceMonth, PlaceStock
 from .rollups import FLOWS
 
 TREND_MONTHS = 6
@@ -133,18 +132,6 @@ class Rolled:
         return figures
 
 
-def _outermost(places: list[Region]) -> list[Region]:
-    """The places that lie in no other of them (a county and one of its townships: the county)."""
-    ranges = [(place, code_range(place.code, place.level)) for place in places]
-    return [
-        place
-        for place, (lo, hi) in ranges
-        if not any(
-            other is not place and o_lo <= lo and hi <= o_hi for other, (o_lo, o_hi) in ranges
-        )
-    ]
-
-
 def _rolled(user, places: list[Region], months: list[datetime.date]) -> dict[str, Rolled]:
     """Each place's roll-up rows for the months, brought up to the last write first."""
     rollups.catch_up()
@@ -159,10 +146,22 @@ def _rolled(user, places: list[Region], months: list[datetime.date]) -> dict[str
 
 def _total(user, within: Region | None, months: list[datetime.date]) -> Rolled:
     """Everything under ``within``, or under all the user's places, for the months."""
-    places = [within] if within else _outermost(list(top_places(user)))
+    places = [within] if within else outermost(list(top_places(user)))
     total = Rolled()
-    for part in _rolled(user, places, months).values():
+    parts = _rolled(user, places, months)
+    for part in parts.values():
         total.add(part)
+    # Helpers are not added up: one serving households in two of the places counts once.
+    if len(parts) == 1:
+        total.stock.helpers = next(iter(parts.values())).stock.helpers
+    else:
+        total.stock.helpers = (
+            PlaceHelper.objects.visible_to(user)
+            .filter(region_id__in=list(parts))
+            .values("helper_id")
+            .distinct()
+            .count()
+        )
     return total
 
 
@@ -250,16 +249,13 @@ class PlaceRow:
         return self.last.on_track / self.last.households if self.last.households else None
 
 
-def sub_places(user, within: Region | None) -> list[Region]:
-    return list(children_of(user, within)) if within else list(top_places(user))
-
-
 def place_rows(
     user, within: Region | None, period: Period, schedules: Schedules | None = None
 ) -> list[PlaceRow]:
-    """Each place directly under ``within`` (or each of the user's places) with its figures,
-    from its own roll-up rows: the cost follows the places listed."""
-    places = sub_places(user, within)
+    """Each place directly under ``within`` (for all the user's places, under the place they
+    hold: ``core.selectors.places_listed``) with its figures, from its own roll-up rows: the
+    cost follows the places listed."""
+    places = places_listed(user, within)
     rolled = _rolled(user, places, period.months)
     schedules = schedules or Schedules()
     rows = []
@@ -276,6 +272,53 @@ def place_rows(
             )
         )
     return rows
+
+
+# The figures on a reader's home page, this month (the dashboard has them all).
+HOME_FIGURES = ["households", "coverage", "helpers", "compliance", "visits", "problems_solved"]
+
+
+def open_problems(user) -> int:
+    """Follow-ups not yet solved under all the user's places: every one found less every one
+    solved, from the place roll-ups of every month (no problem row is read)."""
+    rollups.catch_up()
+    codes = [place.code for place in outermost(list(top_places(user)))]
+    totals = (
+        PlaceMonth.objects.visible_to(user)
+        .filter(region_id__in=codes)
+        .aggregate(found=Sum("problems_found"), solved=Sum("problems_solved"))
+    )
+    return (totals["found"] or 0) - (totals["solved"] or 0)
+
+
+def home_figures(user) -> dict | None:
+    """A reader's first screen (leaders, inspectors, offices): what needs them under their
+    places this month (households behind, flags, open follow-ups, each leading to its list)
+    and a few of the dashboard's figures; None for anyone whose role reads no figures, or
+    who holds no place yet."""
+    if not (user.reads_places() and top_places(user).exists()):
+        return None
+    month = timezone.localdate().replace(day=1)
+    figures = Figures(user, None, Period(month, month))
+    return {
+        "month": month,
+        "behind": figures.values["behind"],
+        "flags": visits.flags_lately(user),
+        "open_problems": open_problems(user),
+        "figures": [(INDICATORS[key], figures.values[key]) for key in HOME_FIGURES],
+    }
+
+
+def compliance_of_places(
+    user, within: Region | None, places: list[Region], month: datetime.date
+) -> tuple[visits.Compliance, list[visits.Compliance]]:
+    """The month's visit figures under ``within`` (or all the user's places) and under each
+    of ``places``, from the place roll-ups: what the visits app's compliance page shows
+    (``visits.selectors.PlaceFigures``), at a cost that follows the places."""
+    schedules = Schedules()
+    total = _total(user, within, [month]).compliance(month, schedules)
+    rolled = _rolled(user, places, [month])
+    return total, [rolled[place.code].compliance(month, schedules) for place in places]
 
 
 def visits_by_day(
@@ -334,7 +377,11 @@ def source_figures(user, within: Region | None, period: Period) -> dict[str, Any
         "households": open_households.count(),
         "monitored": open_households.filter(status=HouseholdStatus.MONITORED).count(),
         "coverage": coverage(user, within).rate,
-        "helpers": Helper.objects.visible_to(user, within).filter(left_on=None).count(),
+        "helpers": Pairing.objects.visible_to(user, within)
+        .filter(ended_on=None, helper__isnull=False, household__closed_on=None)
+        .values("helper_id")
+        .distinct()
+        .count(),
         **_schedule_from_visits(user, within, period.last),
         "visits": totals["visits"],
         "home_visits": totals["home_visits"],

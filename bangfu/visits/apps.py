@@ -8,6 +8,8 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits")
 
     def ready(self) -> None:
+        from bangfu.core.home import HomePanel
+        from bangfu.core.home import register as on_home
         from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection, register
 
@@ -18,3 +20,4 @@ class VisitsConfig(AppConfig):
         register(
             HouseholdSection("visits", "visits/household_section.html", selectors.household_section)
         )
+        on_home(HomePanel("my_households", "visits/home.html", selectors.helper_home, order=10))

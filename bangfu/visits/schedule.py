@@ -66,6 +66,19 @@ class Schedules:
         return self._known[key]
 
 
+def rule_places(region_codes: list[str]) -> list[tuple[str, int]]:
+    """The places whose rules the visit schedules of these places' households follow, as
+    (code, level), deepest first: every place that sets a visit rule, then the provinces of
+    ``region_codes`` (where no place sets one, the province's rules are the defaults). A
+    household follows the first of them its place lies under: nothing between sets a rule."""
+    from bangfu.core.models import Policy
+    from bangfu.core.regions import RegionLevel, ancestor_codes
+
+    setting = set(Policy.objects.filter(key__in=KEYS).values_list("region_id", "region__level"))
+    provinces = {(ancestor_codes(code)[0], RegionLevel.PROVINCE) for code in region_codes}
+    return sorted(setting | provinces, key=lambda place: (-place[1], place[0]))
+
+
 def month_schedule(region_code: str, month: datetime.date) -> MonthSchedule:
     month = month.replace(day=1)
     return _schedule(month, effective_policies(region_code, KEYS, on=month))

@@ -5,32 +5,47 @@ on a page: a place's figures cost one grouped query over its households.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Code, Region
-from bangfu.core.regions import own_prefix
+from bangfu.core.regions import code_range, own_prefix
 from bangfu.core.scoping import RegionalQuerySet, get_visible_or_404
+from bangfu.core.selectors import places_listed
 from bangfu.pairing.models import Helper, Pairing
-from bangfu.pairing.selectors import my_households, paired_households
+from bangfu.pairing.selectors import NEEDS_HELPER, my_households, paired_households
 from bangfu.registry.models import Household
 from bangfu.registry.selectors import HouseholdName, household_names
 
 from . import flags as flagging
 from .models import FlagKind, Problem, Visit, VisitFlag, VisitMonth, VisitPhoto
 from .rollups import month_of, next_month
-from .schedule import MonthSchedule, Schedules
+from .schedule import MonthSchedule, Schedules, rule_places
 
 RECENT_VISITS = 20
-MOST_LISTED = 500
 
 
 def visit_services() -> QuerySet[Code]:
@@ -280,12 +295,19 @@ def compliance(user, within: Region | None, month: datetime.date) -> Compliance:
 
 
 def compliance_by_place(
-    user, places: Iterable[Region], within: Region | None, month: datetime.date
+    user,
+    places: Iterable[Region],
+    within: Region | None,
+    month: datetime.date,
+    by_region: dict[str, Compliance] | None = None,
 ) -> list[tuple[Region, Compliance]]:
-    """The figures of each of ``places`` (the sub-places of ``within``), for drilling down."""
+    """The figures of each of ``places`` (the sub-places of ``within``), for drilling down;
+    ``by_region`` if the caller has counted them already."""
     prefixes = [(own_prefix(place.code, place.level), place) for place in places]
     totals = {place.code: Compliance() for place in places}
-    for region_id, part in _compliance_by_region(user, within, month).items():
+    if by_region is None:
+        by_region = _compliance_by_region(user, within, month)
+    for region_id, part in by_region.items():
         for prefix, place in prefixes:
             if region_id.startswith(prefix):
                 _add(totals[place.code], part)
@@ -293,65 +315,83 @@ def compliance_by_place(
     return [(place, totals[place.code]) for place in places]
 
 
-@dataclass
-class HelperFigures:
-    helper: Helper
-    households: int = 0
-    compliant: int = 0
-    own_visits: int = 0
+# The compliance page's lists (走访达标): a page of households or helpers at a time, filtered
+# and sorted by the database, so that what Python builds and the page renders follows the
+# page, not the province. (Sorting a province's households by how far behind they are still
+# has the database read each of them once, as the figures above do.)
+
+PAGE_SIZE = 50
+LISTS = ("households", "helpers")
+SHOWN = ("behind", "all")  # only households (helpers with households) behind, or all
+ORDERS = ("place", "helper", "behind")  # by place, by helper, by how far behind
 
 
-def compliance_by_helper(user, within: Region | None, month: datetime.date) -> list[HelperFigures]:
-    """Each helper with households under the place: how many of them met the minimum, and
-    how many visits the helper made in the month."""
-    homes = dict(_scheduled(user, within, month).values_list("pk", "home"))
-    regions = dict(paired_households(user, within).values_list("pk", "region_id"))
-    schedules = Schedules()
-    found: dict[int, HelperFigures] = {}
-    helpers = Helper.objects.in_bulk(
-        Pairing.objects.visible_to(user, within)
-        .filter(ended_on=None, helper__isnull=False)
-        .values_list("helper_id", flat=True)
-        .distinct()
+def _by_rule_place(column: str, ruled: list[tuple[str, int, int]]) -> Any:
+    """A number by the rule place a place code lies under, as an SQL expression on
+    ``column``: (code, level, number) deepest first; one constant where all agree."""
+    if len({value for _code, _level, value in ruled}) <= 1:
+        return Value(ruled[0][2] if ruled else 0, output_field=IntegerField())
+    branches = []
+    for code, level, value in ruled:
+        lo, hi = code_range(code, level)
+        branches.append(When(**{f"{column}__gte": lo, f"{column}__lt": hi}, then=Value(value)))
+    return Case(*branches, default=Value(0), output_field=IntegerField())
+
+
+def _schedule_columns(user, within: Region | None, month: datetime.date, column: str) -> Any:
+    """(expected, minimum) of the month's schedule by the day judged, as SQL expressions on a
+    place column: one branch for each place that sets visit rules (a few), whatever the
+    number of villages."""
+    on, schedules = judged_on(month), Schedules()
+    held = [within.code] if within else [code for code, _level in user.held_places()]
+    ruled = [(code, level, schedules(code, month)) for code, level in rule_places(held)]
+    return (
+        _by_rule_place(column, [(c, lv, s.expected_by(on)) for c, lv, s in ruled]),
+        _by_rule_place(column, [(c, lv, s.minimum) for c, lv, s in ruled]),
     )
-    for helper_id, household_id in (
-        Pairing.objects.visible_to(user, within)
-        .filter(ended_on=None, helper__isnull=False, household_id__in=list(homes))
-        .values_list("helper_id", "household_id")
-    ):
-        figures = found.setdefault(helper_id, HelperFigures(helpers[helper_id]))
-        figures.households += 1
-        minimum = schedules(regions[household_id], month).minimum
-        figures.compliant += 1 if homes[household_id] >= minimum else 0
-    start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
-    end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
-    for helper_id, made in (
-        Visit.objects.visible_to(user, within)
-        .filter(helper_id__in=list(found), visited_at__gte=start, visited_at__lt=end)
-        .values("helper_id")
-        .annotate(n=Count("pk"))
-        .values_list("helper_id", "n")
-    ):
-        found[helper_id].own_visits = made
-    return sorted(found.values(), key=lambda f: (f.compliant / f.households, f.helper.name))
 
 
-def overdue_households(user, within: Region | None, month: datetime.date) -> list[HouseholdMonth]:
-    """Households behind their schedule in the month (as of today for the current month),
-    with their helpers' names: the list to act on."""
-    on = judged_on(month)
-    schedules = Schedules()
-    candidates = [
-        household
-        for household in _scheduled(user, within, month)
-        .select_related("region")
-        .order_by("region_id", "number")
-        if household.home < schedules(household.region_id, month).expected_by(on)
-    ][:MOST_LISTED]
-    entries = _household_months(candidates, month, on)
+def scheduled_households(
+    user,
+    within: Region | None,
+    month: datetime.date,
+    *,
+    shown: str = "behind",
+    order: str = "place",
+) -> QuerySet[Household]:
+    """The paired households under the place, each with the month's home visits (``home``),
+    what its schedule expects by the day judged (``expected``), its minimum and how many
+    visits short it is (``short``); only those behind for ``shown="behind"``; by place and
+    number, by their (main) helper's name, or by how far behind, most first."""
+    expected, minimum = _schedule_columns(user, within, month, "region_id")
+    first_helper = (
+        Pairing.objects.filter(household=OuterRef("pk"), ended_on=None, helper__isnull=False)
+        .order_by("-is_main", "pk")
+        .values("helper__name")[:1]
+    )
+    rows = _scheduled(user, within, month).annotate(
+        expected=expected, minimum=minimum, short=F("expected") - F("home")
+    )
+    if shown == "behind":
+        rows = rows.filter(home__lt=F("expected"))
+    if order == "helper":
+        rows = rows.annotate(helper_name=Subquery(first_helper)).order_by(
+            F("helper_name").asc(nulls_last=True), "region_id", "number"
+        )
+    elif order == "behind":
+        rows = rows.order_by("-short", "region_id", "number")
+    else:
+        rows = rows.order_by("region_id", "number")
+    return rows.select_related("region")
+
+
+def household_months(households: Iterable[Household], month: datetime.date) -> list[HouseholdMonth]:
+    """The month of each of a page of households, with their helpers' names (main first)."""
+    households = list(households)
+    entries = _household_months(households, month, judged_on(month))
     names: dict[int, list[str]] = {}
     for household_id, name in (
-        Pairing.objects.filter(household__in=candidates, ended_on=None, helper__isnull=False)
+        Pairing.objects.filter(household__in=households, ended_on=None, helper__isnull=False)
         .order_by("-is_main", "pk")
         .values_list("household_id", "helper__name")
     ):
@@ -359,6 +399,202 @@ def overdue_households(user, within: Region | None, month: datetime.date) -> lis
     for entry in entries:
         entry.helpers = names.get(entry.household.pk, [])
     return entries
+
+
+def overdue_households(user, within: Region | None, month: datetime.date) -> list[HouseholdMonth]:
+    """Every household behind its schedule in the month (as of today for the current month),
+    by place, with its helpers' names: the list to act on."""
+    return household_months(scheduled_households(user, within, month), month)
+
+
+@dataclass
+class HelperFigures:
+    helper: Helper
+    households: int = 0  # paired households under the place
+    compliant: int = 0  # … that had the month's minimum of home visits
+    behind: int = 0  # … behind their schedule by the day judged
+    own_visits: int = 0  # visits the helper made in the month (to households here)
+
+
+def helper_figures(
+    user,
+    within: Region | None,
+    month: datetime.date,
+    *,
+    shown: str = "behind",
+    order: str = "place",
+) -> Any:
+    """Each helper with paired households under the place (one row a helper, as dicts:
+    ``helper_id``, ``helper__name``, ``households``, ``compliant``, ``behind``), grouped by the
+    database; only helpers with a household behind for ``shown="behind"``; by the first place
+    they serve, by name, or by how many of their households are behind, most first."""
+    expected, minimum = _schedule_columns(user, within, month, "region_id")
+    home = Coalesce(
+        Subquery(
+            VisitMonth.objects.filter(household=OuterRef("household_id"), month=month).values(
+                "home_visits"
+            )[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    rows = (
+        Pairing.objects.visible_to(user, within)
+        .filter(
+            ended_on=None,
+            helper__isnull=False,
+            household__closed_on=None,
+            household__status__in=NEEDS_HELPER,
+        )
+        .annotate(home=home, expected=expected, minimum=minimum)
+        .values("helper_id", "helper__name")
+        .annotate(
+            households=Count("pk"),
+            compliant=Count("pk", filter=Q(home__gte=F("minimum"))),
+            behind=Count("pk", filter=Q(home__lt=F("expected"))),
+            first_place=Min("region_id"),
+        )
+    )
+    if shown == "behind":
+        rows = rows.filter(behind__gt=0)
+    if order == "helper":
+        return rows.order_by("helper__name", "helper_id")
+    if order == "behind":
+        return rows.order_by("-behind", "helper__name", "helper_id")
+    return rows.order_by("first_place", "helper__name", "helper_id")
+
+
+def helpers_of_page(
+    user, within: Region | None, month: datetime.date, rows: Iterable[dict]
+) -> list[HelperFigures]:
+    """A page of ``helper_figures`` rows as ``HelperFigures``, with the visits each helper
+    made in the month to households under the place."""
+    rows = list(rows)
+    helpers = Helper.objects.in_bulk([row["helper_id"] for row in rows])
+    start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
+    end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
+    made = dict(
+        Visit.objects.visible_to(user, within)
+        .filter(helper_id__in=list(helpers), visited_at__gte=start, visited_at__lt=end)
+        .values("helper_id")
+        .annotate(n=Count("pk"))
+        .values_list("helper_id", "n")
+        .order_by()
+    )
+    return [
+        HelperFigures(
+            helpers[row["helper_id"]],
+            households=row["households"],
+            compliant=row["compliant"],
+            behind=row["behind"],
+            own_visits=made.get(row["helper_id"], 0),
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class CompliancePage:
+    """The compliance page: the figures under the place, each place listed (one level down),
+    and one page of households or helpers."""
+
+    figures: Compliance
+    by_place: list[tuple[Region, Compliance]]
+    page: Page  # of households (annotated rows) or of helper_figures rows
+    entries: list[HouseholdMonth] | list[HelperFigures]  # the page's rows, made whole
+
+
+# The figures of a place and of each of the places listed under it, in a month: (user,
+# within, places, month) → (the total, one for each place). The reports app answers from its
+# place roll-ups, at a cost that follows the places, and registers that here when Django
+# starts (``figures_from``); without it they are counted from the households' month roll-ups.
+PlaceFigures = Callable[
+    [Any, Region | None, list[Region], datetime.date], tuple[Compliance, list[Compliance]]
+]
+_PLACE_FIGURES: list[PlaceFigures] = []
+
+
+def figures_from(source: PlaceFigures) -> None:
+    _PLACE_FIGURES[:] = [source]
+
+
+def _counted(
+    user, within: Region | None, places: list[Region], month: datetime.date
+) -> tuple[Compliance, list[Compliance]]:
+    by_region = _compliance_by_region(user, within, month)
+    total = Compliance()
+    for part in by_region.values():
+        _add(total, part)
+    return total, [c for _p, c in compliance_by_place(user, places, within, month, by_region)]
+
+
+def compliance_page(
+    user,
+    within: Region | None,
+    month: datetime.date,
+    *,
+    listing: str = "households",
+    shown: str = "behind",
+    order: str = "place",
+    page: int = 1,
+) -> CompliancePage:
+    """What ``visits:compliance`` shows: the figures of the place and of the places listed
+    (``PlaceFigures``), and a page of the list, filtered, sorted and paged by the database
+    (``PAGE_SIZE`` a page); the households listed number what the figures say."""
+    places = places_listed(user, within)
+    total, parts = (_PLACE_FIGURES[0] if _PLACE_FIGURES else _counted)(user, within, places, month)
+    entries: list[HouseholdMonth] | list[HelperFigures]
+    if listing == "helpers":
+        rows = helper_figures(user, within, month, shown=shown, order=order)
+        chosen = Paginator(rows, PAGE_SIZE).get_page(page)
+        entries = helpers_of_page(user, within, month, chosen.object_list)
+    else:
+        households = Paginator(
+            scheduled_households(user, within, month, shown=shown, order=order), PAGE_SIZE
+        )
+        # Counting them again would read every household under the place.
+        households.count = total.behind if shown == "behind" else total.households
+        chosen = households.get_page(page)
+        entries = household_months(chosen.object_list, month)
+    return CompliancePage(total, list(zip(places, parts, strict=True)), chosen, entries)
+
+
+def _in_batches(rows: Iterable[Any], size: int = 2000) -> Iterator[list[Any]]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def all_household_months(
+    user, within: Region | None, month: datetime.date, *, shown: str, order: str
+) -> Iterator[HouseholdMonth]:
+    """Every household of the list, as the page lists them, a batch at a time (downloads)."""
+    rows = scheduled_households(user, within, month, shown=shown, order=order)
+    for batch in _in_batches(rows.iterator(chunk_size=2000)):
+        yield from household_months(batch, month)
+
+
+def all_helper_figures(
+    user, within: Region | None, month: datetime.date, *, shown: str, order: str
+) -> Iterator[HelperFigures]:
+    """Every helper of the list, as the page lists them, a batch at a time (downloads)."""
+    rows = helper_figures(user, within, month, shown=shown, order=order)
+    for batch in _in_batches(rows.iterator(chunk_size=2000)):
+        yield from helpers_of_page(user, within, month, batch)
+
+
+def compliance_by_helper(
+    user, within: Region | None, month: datetime.date, *, shown: str = "all", order: str = "place"
+) -> list[HelperFigures]:
+    """Every helper with households under the place (the download's whole list)."""
+    return helpers_of_page(
+        user, within, month, helper_figures(user, within, month, shown=shown, order=order)
+    )
 
 
 @dataclass
@@ -415,7 +651,7 @@ def helper_for(user, helper_id: int) -> Helper:
 
 
 def flags_in(user, within: Region | None, month: datetime.date) -> QuerySet[VisitFlag]:
-    require(user, Capability.REVIEW_VISITS)
+    require(user, Capability.VIEW_FLAGS)
     start = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
     end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
     return (
@@ -428,18 +664,60 @@ def flags_in(user, within: Region | None, month: datetime.date) -> QuerySet[Visi
 
 def flag_counts(user, within: Region | None, month: datetime.date) -> list[tuple[str, int]]:
     """How many flags of each kind were raised on the month's visits under the place (every
-    kind, in the order of ``FlagKind``), in one grouped query: the list shows at most 500."""
+    kind, in the order of ``FlagKind``), in one grouped query; the list shows a page."""
     counted = dict(
         flags_in(user, within, month).order_by().values_list("kind").annotate(n=Count("pk"))
     )
     return [(str(kind.label), counted.get(kind.value, 0)) for kind in FlagKind]
 
 
+RECENT_FLAGS = 3  # on the home page
+
+
+def flags_lately(user) -> dict | None:
+    """This month's flags under the user's places, counted, and the latest few (the home
+    page); None for a person who may not read flags."""
+    if not user.has_capability(Capability.VIEW_FLAGS):
+        return None
+    month = month_of(timezone.localdate())
+    flags = flags_in(user, None, month)
+    return {
+        "month": month,
+        "count": flags.count(),
+        "latest": [(flag, flag_reason(flag)) for flag in flags[:RECENT_FLAGS]],
+    }
+
+
+def open_problems(user, within: Region | None = None) -> QuerySet[Problem]:
+    """Follow-ups found on visits and not yet solved (待解决问题), oldest first: the list to
+    act on."""
+    return (
+        Problem.objects.visible_to(user, within)
+        .filter(solved_on=None)
+        .select_related("household", "region", "visit__helper")
+        .order_by("found_on", "pk")
+    )
+
+
+def helper_home(user) -> dict | None:
+    """A pair helper's home: their households this month, how many are behind and how many
+    are due before the next fixed day; None for anyone else."""
+    if not user.is_pair_helper():
+        return None
+    month = my_month(user)
+    return {
+        "month": month,
+        "households": len(month.households),
+        "behind": len(month.overdue),
+        "due": len(month.due),
+    }
+
+
 def household_section(user, household: Household) -> dict:
     """The household page's visits section (see ``registry.sections``)."""
     today = timezone.localdate()
     this_month = _household_months([household], month_of(today), today)[0]
-    may_review = user.has_capability(Capability.REVIEW_VISITS)
+    may_review = user.has_capability(Capability.VIEW_FLAGS)
     return {
         "household": household,
         "this_month": this_month,
@@ -452,7 +730,7 @@ def household_section(user, household: Household) -> dict:
 
 
 def flags_of(user, visit: Visit) -> list[VisitFlag]:
-    require(user, Capability.REVIEW_VISITS)
+    require(user, Capability.VIEW_FLAGS)
     return list(visit.flags.all())
 
 

@@ -282,11 +282,17 @@ def _earlier(actor, client_id: uuid.UUID) -> Visit | None:
     return visit
 
 
+def may_correct(actor, visit: Visit) -> bool:
+    """Who may correct or delete a visit: the person who logged it, and staff who enter
+    visits for helpers (pages offer the forms to them only)."""
+    return visit.recorded_by_id == actor.pk or actor.has_capability(Capability.ENTER_VISITS)
+
+
 def _editable(actor, visit_id: int) -> Visit:
     visit = Visit.objects.visible_to(actor).select_related("household").filter(pk=visit_id).first()
     if visit is None:
         raise OutOfScope()
-    if visit.recorded_by_id != actor.pk and not actor.has_capability(Capability.ENTER_VISITS):
+    if not may_correct(actor, visit):
         raise NotPermitted()
     return visit
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("compliance/", views.compliance, name="compliance"),
     path("flags/", views.flags, name="flags"),
+    path("problems/", views.problems, name="problems"),
     path("places/<place:code>/fixed-days/", views.fixed_days, name="fixed_days"),
     path("helpers/<id:helper_id>/month/", views.helper_month, name="helper_month"),
     path("households/<id:household_id>/new/", views.enter, name="enter"),

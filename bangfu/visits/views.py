@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.forms import attempt
 from bangfu.core.scoping import public
-from bangfu.core.selectors import children_of, place_filter_choices, region_for, top_places
+from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.core.tables import xlsx_response
 from bangfu.pairing.selectors import pairings_of
 from bangfu.registry.selectors import household_for
@@ -121,7 +122,7 @@ def enter(request, household_id):
 @login_required
 def visit_detail(request, visit_id):
     visit = selectors.visit_for(request.user, visit_id)
-    may_review = request.user.has_capability(Capability.REVIEW_VISITS)
+    may_review = request.user.has_capability(Capability.VIEW_FLAGS)
     return render(
         request,
         "visits/visit_detail.html",
@@ -132,6 +133,7 @@ def visit_detail(request, visit_id):
                 for flag in (selectors.flags_of(request.user, visit) if may_review else [])
             ],
             "delete_form": DeleteForm(),
+            "may_correct": services.may_correct(request.user, visit),
         },
     )
 
@@ -213,39 +215,30 @@ def problem_solve(request, problem_id):
     return redirect("visits:mine")
 
 
+def _compliance_list(request) -> dict[str, str]:
+    """``?list=households|helpers``, ``?show=behind|all``, ``?sort=place|helper|behind``."""
+    return {
+        "listing": params.choice(
+            request.GET.get("list"), field="list", choices=selectors.LISTS, default="households"
+        ),
+        "shown": params.choice(
+            request.GET.get("show"), field="show", choices=selectors.SHOWN, default="behind"
+        ),
+        "order": params.choice(
+            request.GET.get("sort"), field="sort", choices=selectors.ORDERS, default="place"
+        ),
+    }
+
+
 @login_required
 def compliance(request):
-    """Visit compliance (走访达标) under a place for a month: figures, sub-places, helpers,
-    and the households behind."""
+    """Visit compliance (走访达标) under a place for a month: figures, the places one level
+    down, and a page of the households (or the helpers), behind or all, sorted."""
     code, within = _within(request)
     month = _month(request)
-    download = params.download(request.GET, "xlsx")
-    overdue = selectors.overdue_households(request.user, within, month)
-    if download == "xlsx":
-        return xlsx_response(
-            f"overdue-{month:%Y-%m}",
-            [
-                _("Household number"),
-                _("Place"),
-                _("Home visits"),
-                _("Expected"),
-                _("Minimum"),
-                _("Helpers"),
-            ],
-            (
-                [
-                    entry.household.number,
-                    entry.household.region.name,
-                    entry.home_visits,
-                    entry.expected,
-                    entry.schedule.minimum,
-                    "、".join(entry.helpers),
-                ]
-                for entry in overdue
-            ),
-        )
-    # The places directly under the one shown, or the user's own places: one row each.
-    places = children_of(request.user, within) if within else top_places(request.user)
+    chosen = _compliance_list(request)
+    if params.download(request.GET, "xlsx"):
+        return _compliance_download(request.user, within, month, chosen)
     previous, following = params.months_around(month)
     return render(
         request,
@@ -256,11 +249,51 @@ def compliance(request):
             "previous": previous,
             "following": following,
             "places": place_filter_choices(request.user, code),
-            "figures": selectors.compliance(request.user, within, month),
-            "by_place": selectors.compliance_by_place(request.user, places, within, month),
-            "by_helper": selectors.compliance_by_helper(request.user, within, month),
-            "overdue": overdue,
+            "listed": selectors.compliance_page(
+                request.user,
+                within,
+                month,
+                page=params.page_number(request.GET.get("page")),
+                **chosen,
+            ),
+            **chosen,
         },
+    )
+
+
+def _compliance_download(user, within, month, chosen: dict[str, str]) -> HttpResponse:
+    """The whole list the page shows a page of, in the same order."""
+    options = {"shown": chosen["shown"], "order": chosen["order"]}
+    if chosen["listing"] == "helpers":
+        return xlsx_response(
+            f"helpers-{month:%Y-%m}",
+            [_("Helper"), _("Households"), _("Met the minimum"), _("Behind"), _("Visits made")],
+            (
+                [row.helper.name, row.households, row.compliant, row.behind, row.own_visits]
+                for row in selectors.all_helper_figures(user, within, month, **options)
+            ),
+        )
+    return xlsx_response(
+        f"{'overdue' if chosen['shown'] == 'behind' else 'households'}-{month:%Y-%m}",
+        [
+            _("Household number"),
+            _("Place"),
+            _("Home visits"),
+            _("Expected"),
+            _("Minimum"),
+            _("Helpers"),
+        ],
+        (
+            [
+                entry.household.number,
+                entry.household.region.name,
+                entry.home_visits,
+                entry.expected,
+                entry.schedule.minimum,
+                "、".join(entry.helpers),
+            ]
+            for entry in selectors.all_household_months(user, within, month, **options)
+        ),
     )
 
 
@@ -294,10 +327,13 @@ def helper_month(request, helper_id):
 @login_required
 def flags(request):
     """Visits that may not be what they claim, with why (for inspectors)."""
-    require(request.user, Capability.REVIEW_VISITS)
+    require(request.user, Capability.VIEW_FLAGS)
     code, within = _within(request)
     month = _month(request)
     previous, following = params.months_around(month)
+    page = Paginator(selectors.flags_in(request.user, within, month), selectors.PAGE_SIZE).get_page(
+        params.page_number(request.GET.get("page"))
+    )
     return render(
         request,
         "visits/flags.html",
@@ -308,10 +344,42 @@ def flags(request):
             "following": following,
             "places": place_filter_choices(request.user, code),
             "counts": selectors.flag_counts(request.user, within, month),
-            "flags": [
-                (flag, selectors.flag_reason(flag))
-                for flag in selectors.flags_in(request.user, within, month)[:500]
-            ],
+            "page": page,
+            "flags": [(flag, selectors.flag_reason(flag)) for flag in page],
+        },
+    )
+
+
+@login_required
+def problems(request):
+    """The follow-ups not yet solved under a place (待解决问题), oldest first; each is solved
+    on its household's page."""
+    code, within = _within(request)
+    rows = selectors.open_problems(request.user, within)
+    if params.download(request.GET, "xlsx"):
+        return xlsx_response(
+            _("Open follow-ups"),
+            [_("Household number"), _("Place"), _("Problem"), _("Found on"), _("Helper")],
+            (
+                [
+                    problem.household.number,
+                    problem.region.name,
+                    problem.description,
+                    problem.found_on,
+                    problem.visit.helper.name,
+                ]
+                for problem in rows.iterator(chunk_size=2000)
+            ),
+        )
+    return render(
+        request,
+        "visits/problems.html",
+        {
+            "within": within,
+            "places": place_filter_choices(request.user, code),
+            "page": Paginator(rows, selectors.PAGE_SIZE).get_page(
+                params.page_number(request.GET.get("page"))
+            ),
         },
     )
 

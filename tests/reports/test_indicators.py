@@ -135,6 +135,32 @@ def test_drill_down_rows_add_up_to_their_place(district, county_admin):
     assert [(r.place.name, r.households) for r in county] == [("马王街道", 0), ("钓台街道", 5)]
 
 
+def test_all_my_places_list_the_next_level_down_at_once(district, county_admin, township_staff):
+    """The county's townships (not the county alone, one click away from them); for a
+    township's staff, its villages; for someone holding two places, those places."""
+    mine = selectors.place_rows(county_admin, None, OCTOBER)
+    assert [(r.place.name, r.households) for r in mine] == [("马王街道", 0), ("钓台街道", 5)]
+    assert [r.place.name for r in selectors.place_rows(township_staff, None, OCTOBER)] == [
+        "石桥村",
+        "马王村",
+    ]
+    township_staff.places.set(["611103001000", "611103002000"])
+    township_staff = type(township_staff).objects.get(pk=township_staff.pk)
+    assert [r.place.name for r in selectors.place_rows(township_staff, None, OCTOBER)] == [
+        "马王街道",
+        "钓台街道",
+    ]
+
+
+def test_a_village_counts_the_helpers_serving_its_households(district, county_admin):
+    """王哲铭's unit is the county's; he is the helper in post of 马家寨村, whose households he
+    serves, and of nowhere where he serves none."""
+    village = Region.objects.get(code="611103002201")
+    assert selectors.Figures(county_admin, village, OCTOBER).values["helpers"] == 1
+    kangxi = Region.objects.get(code="611103002202")
+    assert selectors.Figures(county_admin, kangxi, OCTOBER).values["helpers"] == 0
+
+
 def test_the_roll_ups_and_the_visit_rows_agree(district, county_admin):
     for period in (OCTOBER, AUTUMN, selectors.Period(D(2026, 9, 1), D(2026, 11, 1))):
         rolled = selectors.Figures(county_admin, None, period).values

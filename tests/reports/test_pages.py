@@ -14,11 +14,14 @@ from .test_indicators import district  # noqa: F401
 def test_the_dashboard_drills_down_to_the_village(district, county_admin, signed_in):  # noqa: F811
     client = signed_in(county_admin)
     page = client.get("/reports/?month=2026-10").content.decode()
-    assert "沣西新城" in page and "/static/vendor/echarts/echarts.min.js" in page
+    assert "/static/vendor/echarts/echarts.min.js" in page
+    # All the county's places: its townships, at once (no click on the county first).
+    assert "?place=611103002000&amp;from=2026-10" in page and "马王街道" in page
     charts = json.loads(
         page.split('id="charts-data" type="application/json">')[1].split("</script>")[0]
     )
     assert [n for _label, n in charts["status"]] == [3, 1, 1]
+    assert [name for name, _rate in charts["compliance"]] == ["马王街道", "钓台街道"]
     assert [fixed for _day, _n, fixed in charts["days"]].count(True) == 4
     township = client.get("/reports/?place=611103002000&month=2026-10").content.decode()
     assert "?place=611103002201&amp;from=2026-10" in township and "康西村" in township

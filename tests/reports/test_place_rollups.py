@@ -20,7 +20,7 @@ from bangfu.pairing import services as pairing
 from bangfu.pairing.models import Pairing
 from bangfu.registry import services as registry
 from bangfu.reports import rollups, selectors
-from bangfu.reports.models import PlaceMonth, PlaceStock
+from bangfu.reports.models import PlaceHelper, PlaceMonth, PlaceStock
 from bangfu.visits import selectors as visit_selectors
 from bangfu.visits import services as visits
 from tests.registry.conftest import first_status, household_input, id_number, member_input
@@ -38,6 +38,7 @@ operation = st.one_of(
     visit_operation,
     st.tuples(st.just("unpair"), household),
     st.tuples(st.just("pair"), household),
+    st.tuples(st.just("pair_other"), household),
     st.tuples(st.just("status"), household, st.sampled_from(["monitored", "risk_cleared"])),
     st.tuples(st.just("move"), household, st.sampled_from(VILLAGES)),
     st.tuples(st.just("rule"), st.sampled_from(["每周四", "每月第1、3个周四", "无"])),
@@ -45,10 +46,11 @@ operation = st.one_of(
 )
 
 
-def apply(admin, helper, homes, step) -> None:
-    """One write (or a read that catches the roll-ups up); a refused one changes nothing."""
+def apply(admin, helper, homes, step, other=None) -> None:
+    """One write (or a read that catches the roll-ups up); a refused one changes nothing.
+    ``other`` is a second helper, paired beside the first (not as main helper)."""
     name = step[0]
-    home = homes[step[1]] if name in ("unpair", "pair", "status", "move") else None
+    home = homes[step[1]] if name in ("unpair", "pair", "pair_other", "status", "move") else None
     try:
         if name == "unpair":
             current = Pairing.objects.filter(household=home, ended_on=None).first()
@@ -63,6 +65,10 @@ def apply(admin, helper, homes, step) -> None:
                 helper_id=Pairing.objects.filter(helper__isnull=False).first().helper_id,
                 started_on=D(2026, 11, 21),
                 is_main=True,
+            )
+        elif name == "pair_other" and other is not None:
+            pairing.pairing_start(
+                actor=admin, household_id=home.pk, helper_id=other.pk, started_on=D(2026, 11, 21)
             )
         elif name == "status":
             monitored = step[2] == "monitored"
@@ -107,6 +113,8 @@ def stored() -> list[tuple]:
                     json.dumps(figures, sort_keys=True, default=str),
                 )
             )
+    for helper in PlaceHelper.objects.all():
+        rows.append(("PlaceHelper", helper.region_id, str(helper.helper_id), str(helper.pairings)))
     return sorted(rows)
 
 
@@ -119,15 +127,17 @@ class Rollback(Exception):
 )
 @given(steps=st.lists(operation, min_size=1, max_size=12), read_each=st.booleans())
 def test_kept_place_roll_ups_equal_rebuilt_ones_and_the_households_figures(
-    thursdays, county_admin, helper_wang, households, steps, read_each
+    thursdays, county_admin, helper_wang, households, unit, steps, read_each
 ):
     """Reads after each write check each write's own places and months; reads now and then
-    check writes taken together."""
+    check writes taken together. Households moved between the villages and a second helper
+    make helpers who serve two villages."""
     try:
         with transaction.atomic():
+            other = pairing.helper_create(actor=county_admin, name="赵帮扶", unit_id=unit.pk)
             rollups.catch_up()
             for step in steps:
-                apply(county_admin, helper_wang, households, step)
+                apply(county_admin, helper_wang, households, step, other)
                 if read_each:
                     rollups.catch_up()
             rollups.catch_up()
@@ -286,3 +296,54 @@ def test_a_visit_refreshes_its_month_only(thursdays, helper_wang, households):
     rollups.catch_up()
     assert PlaceMonth.objects.get(region_id="611103002201", month=D(2026, 9, 1)).visits == 99
     assert PlaceMonth.objects.get(region_id="611103002201", month=D(2026, 10, 1)).visits == 1
+
+
+def test_a_helper_counts_once_in_each_village_served_and_once_above(
+    thursdays, county_admin, households
+):
+    """王哲铭's unit is the county's, yet he is a helper in post in 马家寨村, where his
+    households are; with one household moved to 康西村 he serves two villages: one helper in
+    each, and one (not two) in the township and the county. Kept and rebuilt rows agree."""
+
+    def helpers() -> dict[str, int]:
+        rollups.catch_up()
+        return {
+            code: selectors.Figures(
+                county_admin, Region.objects.get(code=code), selectors.Period(*MONTHS[-1:] * 2)
+            ).values["helpers"]
+            for code in PLACES
+        }
+
+    assert helpers() == dict.fromkeys(PLACES, 1) | {"611103002202": 0}
+    registry.household_update(
+        actor=county_admin,
+        household_id=households[0].pk,
+        household=household_input(number=households[0].number, region_code="611103002202"),
+    )
+    assert helpers() == dict.fromkeys(PLACES, 1)
+    kept = stored()
+    rollups.rebuild()
+    assert stored() == kept
+    assert PlaceHelper.objects.get(region_id="611103002000").pairings == 3
+    ended = Pairing.objects.get(household=households[0], ended_on=None)
+    pairing.pairing_end(
+        actor=county_admin, pairing_id=ended.pk, ended_on=D(2026, 11, 20), reason="调整"
+    )
+    assert helpers() == dict.fromkeys(PLACES, 1) | {"611103002202": 0}
+    assert not PlaceHelper.objects.filter(region_id="611103002202").exists()
+
+
+def test_all_my_places_count_a_helper_of_two_of_them_once(
+    thursdays, county_admin, township_staff, households
+):
+    """A person holding both villages sees one helper, not one a village."""
+    registry.household_update(
+        actor=county_admin,
+        household_id=households[0].pk,
+        household=household_input(number=households[0].number, region_code="611103002202"),
+    )
+    township_staff.places.set(VILLAGES)
+    township_staff = type(township_staff).objects.get(pk=township_staff.pk)
+    period = selectors.Period(MONTHS[-1], MONTHS[-1])
+    assert selectors.Figures(township_staff, None, period).values["helpers"] == 1
+    assert selectors.source_figures(township_staff, None, period)["helpers"] == 1
