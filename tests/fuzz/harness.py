@@ -177,8 +177,9 @@ class Finding:
         status = f" → {self.status}" if self.status else ""
         times = f" ({self.count}×)" if self.count > 1 else ""
         return (
-            f"[{self.kind}]{times} {self.where}: {self.request}{status} in {self.seconds:.2f} s\n"
-            f"    {self.exception}\n    at {self.frame}"
+            f"[{self.kind}]{times} {self.where}: {printable(self.request, 600)}{status}"
+            f" in {self.seconds:.2f} s\n"
+            f"    {printable(self.exception, 300)}\n    at {self.frame}"
         )
 
 
@@ -213,6 +214,13 @@ def brief(value, limit: int = 80) -> str:
     if len(text) > limit:
         return f"{text[: limit // 2]}…({len(str(value))} chars)"
     return text
+
+
+def printable(text: str, limit: int = 120) -> str:
+    """A path or query as sent, with control characters escaped and long runs cut: a report
+    must survive being printed (a NUL makes a terminal or grep treat it as binary)."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return shown if len(shown) <= limit else f"{shown[: limit // 2]}…({len(text)} chars)"
 
 
 ROOT = Path(settings.BASE_DIR).resolve()

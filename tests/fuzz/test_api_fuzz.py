@@ -49,6 +49,7 @@ from tests.fuzz.harness import (
     hostile_number_text,
     hostile_text,
     jsonable,
+    printable,
 )
 from tests.registry.conftest import first_status, household_input, member_input
 from tests.test_scoping_walk import A_PLACE, STATUS_JSON, county_a  # noqa: F401 (a fixture)
@@ -347,7 +348,7 @@ class Sender:
     def send(self, operation_id: str, case, changed: dict | None = None):
         """``changed``: the body fields that differ from the valid request, shown instead of
         the whole body."""
-        shown = f"{case.method} {case.formatted_path}"
+        shown = f"{case.method} {printable(case.formatted_path)}"
         if case.query:
             shown += f" query={brief(case.query)}"
         if changed:
@@ -371,7 +372,7 @@ class Sender:
                 Finding(
                     "valid request refused (the fuzz cannot get past it)",
                     operation_id,
-                    f"{case.method} {case.formatted_path} body={brief(case.body)}",
+                    f"{case.method} {printable(case.formatted_path)} body={brief(case.body)}",
                     outcome.status,
                     body[:300],
                     "",
