@@ -171,7 +171,7 @@ class Finding:
         if "too slow" in self.kind:  # cut off wherever it happened to be: one per route
             return (self.kind, self.where)
         innermost = self.frame.split(" ← ")[0]
-        return (self.kind, self.where, self.exception.split(":")[0], innermost)
+        return (self.kind, self.where, _message_shape(self.exception), innermost)
 
     def __str__(self):
         status = f" → {self.status}" if self.status else ""
@@ -181,6 +181,14 @@ class Finding:
             f" in {self.seconds:.2f} s\n"
             f"    {printable(self.exception, 300)}\n    at {self.frame}"
         )
+
+
+def _message_shape(message: str) -> str:
+    """An error's message without what varies between requests (row contents, ids, file
+    names): two requests failing the same way share a shape, two different failures at the
+    same line (a too-long name, an out-of-range year) do not."""
+    message = message.split("DETAIL")[0]
+    return re.sub(r"[0-9a-f]{6,}|\d{4,}", "#", message)[:100]
 
 
 @dataclass
@@ -310,14 +318,14 @@ class Requests:
         requests = self
 
         def execute_task_off_the_clock(backend, task_result):
-            remaining, _interval = signal.setitimer(signal.ITIMER_REAL, 0)
+            remaining, interval = signal.setitimer(signal.ITIMER_REAL, 0)
             started = time.perf_counter()
             try:
                 return original(backend, task_result)
             finally:
                 requests._task_seconds += time.perf_counter() - started
                 if remaining:
-                    signal.setitimer(signal.ITIMER_REAL, remaining)
+                    signal.setitimer(signal.ITIMER_REAL, remaining, interval)
                 if task_result.errors:  # the backend swallows a task's exception
                     error = task_result.errors[-1]
                     requests.findings.add(
@@ -342,24 +350,32 @@ class Requests:
         self._caught = sys.exc_info()[1]
 
     def send(
-        self, where: str, shown: str, call: Callable[[], object], after_fuzz: bool = False
+        self,
+        where: str,
+        shown: str,
+        call: Callable[[], object],
+        after_fuzz: bool = False,
+        record: bool = True,
     ) -> Outcome:
         """Run ``call`` (which sends one request and answers the response), cut off at the
         bound; record a 5xx or a slow answer as a finding (``after_fuzz``: a read of what the
-        fuzz stored)."""
+        fuzz stored; ``record=False``: the caller records what it makes of the outcome)."""
         prefix = "after fuzz: " if after_fuzz else ""
         self._caught, self._task_seconds = None, 0.0
         started = time.perf_counter()
-        response, cut_off = None, None
-        with _stopwatch(BOUND_S):
+        response = None
+        with _stopwatch(BOUND_S) as watch:
             try:
                 response = call()
                 _consume(response)
             except TooSlow as slow:
-                cut_off = slow
+                watch.rang = watch.rang or slow
         seconds = time.perf_counter() - started - self._task_seconds
+        cut_off = watch.rang if response is None else None
         if cut_off is not None:
             _after_cut_off()
+            if not record:
+                return Outcome(None, seconds, cut_off)
             self.findings.add(
                 Finding(
                     prefix + "too slow",
@@ -373,6 +389,8 @@ class Requests:
             )
             return Outcome(None, seconds, cut_off)
         status = _status(response)
+        if not record:
+            return Outcome(status, seconds, self._caught if status >= 500 else None, response)
         if status >= 500:
             caught = self._caught
             self.findings.add(
@@ -393,17 +411,27 @@ class Requests:
         return Outcome(status, seconds, self._caught if status >= 500 else None, response)
 
 
+@dataclass
+class _Watch:
+    rang: TooSlow | None = None
+
+
 @contextmanager
 def _stopwatch(seconds: float):
+    """Rings (raises ``TooSlow`` in the request) at ``seconds``, and again every quarter
+    second after: a ring that lands in an ``except BaseException`` or a ``__del__`` is
+    swallowed, and the request must still stop."""
+
     def ring(signum, frame):
         raise TooSlow()
 
+    watch = _Watch()
     previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
-        yield
-    except TooSlow:  # rang after the request returned, while disarming: not slow enough
-        pass
+        yield watch
+    except TooSlow as late:  # rang again while the first ring was being handled
+        watch.rang = watch.rang or late
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -497,15 +525,14 @@ class Target:
         self.households.append(self.household.pk)
 
     def reads(self) -> list[str]:
-        """The reads a write aimed at these records may break: the household's page and API
-        reads, and the visit's."""
+        """The reads a write aimed at these records may break: the household's page (its
+        members, income, status, pairings and visits), its API record, and the visit's. (A
+        read after every write costs: the full list is read once, after the fuzz.)"""
         h = self.household.pk
         return [
-            f"/api/households/{h}",
-            f"/api/households/{h}/pairings",
-            f"/api/households/{h}/visits",
-            f"/api/visits/{self.visit.pk}",
             reverse("registry:household_detail", kwargs={"household_id": h}),
+            f"/api/households/{h}",
+            f"/api/visits/{self.visit.pk}",
         ]
 
 
@@ -513,19 +540,20 @@ def check_target_still_reads(requests: "Requests", reader, target: Target, where
     """After a write aimed at the target: if a read of it now fails, record which write
     stored what, and move the fuzz on to fresh records."""
     for url in target.reads():
-        requests._caught = None
-        response = reader.get(url)
-        if response.status_code >= 500:
-            caught = requests._caught
+        outcome = requests.send(where, url, lambda u=url: reader.get(u), record=False)
+        if outcome.status is None or outcome.status >= 500:
+            caught = outcome.exception
             requests.findings.add(
                 Finding(
                     "stored value breaks a later read",
                     where,
-                    f"{shown}  ⇒ then GET /{resolve(url).route} → {response.status_code}",
-                    response.status_code,
-                    describe(caught) if caught else "(no exception reported)",
+                    f"{shown}  ⇒ then GET /{resolve(url).route} → {outcome.status or 'cut off'}",
+                    outcome.status,
+                    (describe(caught) if outcome.status else f"slower than {BOUND_S:g} s")
+                    if caught
+                    else "(no exception reported)",
                     innermost_frame(caught) if caught else "",
-                    0.0,
+                    outcome.seconds,
                 )
             )
             target.renew()
