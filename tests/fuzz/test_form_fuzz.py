@@ -388,7 +388,8 @@ def test_every_page_form_answers_hostile_posts_without_server_error_within_the_b
     fuzzing,
 ):
     target = Target(county_admin, county_a)
-    # A second helper to hand households to, and a second member to move out or send away.
+    # A second helper to hand households to, and a household to move a member into and merge
+    # with.
     helper_create(actor=county_admin, name="李帮扶", unit_id=county_a["helper"].unit_id)
     household_register(
         actor=county_admin,
@@ -434,6 +435,16 @@ def test_every_page_form_answers_hostile_posts_without_server_error_within_the_b
     assert not findings, findings.report()
 
 
+# The export form carries the household list's filters as hidden fields, but only those the
+# list was asked with: read the list with every filter set, so that each is fuzzed.
+def forms_shown_by_query() -> list[str]:
+    every_filter = (
+        f"?region_code={A_PLACE}&name=马&id_number=6111&number=6111&status=not_out"
+        "&main_cause=1&attribute=1&monitoring_type=1&sort=number"
+    )
+    return [reverse("registry:household_list") + every_filter]
+
+
 class Catalogue:
     """Where each form lives and what it holds. Every probed page that answers GET is read
     once to find which page holds the form of which route; after that, a route's fields are
@@ -446,16 +457,18 @@ class Catalogue:
         self.serial = itertools.count(1)  # for values that must be unique per request
         self._host: dict[str, set[str]] = {}  # route → the page routes holding its form
         route_of = {self.url(route): route for route in PAGE_PROBES}
-        for page, probe in PAGE_PROBES.items():
-            if "get" not in probe.methods:
-                continue
+        pages = [name for name, probe in PAGE_PROBES.items() if "get" in probe.methods]
+        for page in pages + forms_shown_by_query():
             for form in forms_on(client, self.url(page)):
                 route = route_of.get(form.action.split("?")[0])
                 if route is not None:
                     self._host.setdefault(route, set()).add(page)
 
-    def url(self, name: str) -> str:
-        return url_of(name, self.world, self.target, self.second_member)
+    def url(self, page: str) -> str:
+        """A route's address aimed at the target, or a page's address as it is."""
+        if page.startswith("/"):
+            return page
+        return url_of(page, self.world, self.target, self.second_member)
 
     def fields_for(self, route: str) -> dict[str, Field]:
         fields: dict[str, Field] = {}
