@@ -135,9 +135,11 @@ def month(
     found = _MONTH.fullmatch(value)
     if not found or not 1 <= int(found[2]) <= 12:
         raise BadParameter(_("Enter a month as YYYY-MM, for example 2026-11."), field=field)
-    chosen = datetime.date(int(found[1]), int(found[2]), 1)
     first, last = month_window()
-    if not first <= chosen <= last:
+    # The year is compared before a date is made of it: year 0 makes no date at all.
+    year = int(found[1])
+    chosen = datetime.date(year, int(found[2]), 1) if first.year <= year <= last.year else None
+    if chosen is None or not first <= chosen <= last:
         raise BadParameter(
             _("Choose a month from %(first)s to %(last)s.")
             % {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"},

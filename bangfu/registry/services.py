@@ -775,7 +775,8 @@ def household_merge(
                 _("Choose two different households."), code="same_household", field="household"
             )
         members = _members_of(source, relocations)
-        if len(members) != source.members.count():
+        # Those who left (died, moved out of the registry) stay on the closed household.
+        if len(members) != source.members.filter(left_on=None).count():
             raise DomainError(
                 _("Every member of %(number)s must go somewhere when it is merged.")
                 % {"number": source.number},

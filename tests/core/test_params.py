@@ -49,7 +49,7 @@ def test_malformed_months_are_refused(raw):
     assert "YYYY-MM" in str(refused(params.month, raw).message)
 
 
-@pytest.mark.parametrize("raw", ["9999-12", "0001-01", "1600-01", "2012-12"])
+@pytest.mark.parametrize("raw", ["9999-12", "0001-01", "0000-01", "1600-01", "2012-12"])
 def test_months_outside_the_window_are_refused(raw):
     error = refused(params.month, raw, field="to")
     assert error.field == "to" and "2013-01" in str(error.message)

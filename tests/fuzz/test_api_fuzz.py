@@ -77,7 +77,7 @@ class Aim:
     body: object  # None: the operation takes no body
 
 
-def aims(target: Target, second_helper, third_helper) -> dict:
+def aims(target: Target, second_helper, third_helper, fourth_helper) -> dict:
     """For each operation, a function of a serial number giving a valid request aimed at
     the target's records (the serial makes numbers, ID numbers and client ids fresh). The
     target is read when the request is made: it moves on when a write poisons it."""
@@ -181,6 +181,13 @@ def aims(target: Target, second_helper, third_helper) -> dict:
         ),
         "pairing_end": lambda n: Aim(
             {"pairing_id": second_pairing()}, {}, {"ended_on": "2026-11-01", "reason": "调岗"}
+        ),
+        # The second helper's pairing goes to a fourth, who helps nobody else: the target's
+        # own helper and the third stay as helper_transfer needs them.
+        "pairing_handover": lambda n: Aim(
+            {"pairing_id": second_pairing()},
+            {},
+            {"to_helper_id": fourth_helper.pk, "on": "2026-11-01", "reason": "调岗"},
         ),
         "coverage": lambda n: Aim({}, {"place": A_PLACE}, None),
         "units_list": lambda n: Aim({}, {}, None),
@@ -405,8 +412,11 @@ def test_api_answers_every_request_without_server_error_within_the_bound(
     third_helper = helper_create(
         actor=county_admin, name="张帮扶", unit_id=county_a["helper"].unit_id
     )
+    fourth_helper = helper_create(
+        actor=county_admin, name="赵帮扶", unit_id=county_a["helper"].unit_id
+    )
     target = Target(county_admin, county_a)
-    aim_for = aims(target, second_helper, third_helper)
+    aim_for = aims(target, second_helper, third_helper, fourth_helper)
     requests, findings = fuzzing, fuzzing.findings
     reader = Client(raise_request_exception=False)  # a 500 is a finding, not a crash
     reader.force_login(county_admin)

@@ -28,6 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bangfu.pairing.services import helper_create
+from bangfu.registry.models import Household
 from bangfu.registry.services import household_register, member_add
 from tests.fuzz.harness import (
     HUNDRED_KB,
@@ -496,6 +497,8 @@ def fuzz_form(requests: Requests, client, catalogue: Catalogue, name: str):
         stored = outcome.status is None or outcome.status == 302 or outcome.status >= 500
         if stored and writes_to_target:
             check_target_still_reads(requests, client, target, name, shown)
+        if Household.objects.filter(pk=target.household.pk).exclude(closed_on=None).exists():
+            target.renew()  # merged away: the forms that follow need an open household
         return outcome
 
     def base_and_fields():

@@ -143,6 +143,26 @@ def test_a_merge_must_take_every_member(county_admin, household, son, neighbour)
     assert refusal.value.code == "members_left"
 
 
+def test_a_household_with_a_member_who_left_can_be_merged(county_admin, household, son, neighbour):
+    """Those who left stay on the closed household's record; only the others must go."""
+    from bangfu.registry.services import member_leave
+
+    member_leave(actor=county_admin, member_id=son.pk, left_on=D(2025, 2, 1), reason="病故")
+    staying = household.members.filter(left_on=None)
+    household_merge(
+        actor=county_admin,
+        from_household_id=household.pk,
+        into_household_id=neighbour.pk,
+        relocations=[Relocation(member.pk, "10") for member in staying],
+        effective_on=D(2025, 3, 1),
+        reason="合户",
+    )
+    household.refresh_from_db()
+    assert household.merged_into == neighbour
+    son.refresh_from_db()
+    assert son.household == household and son.left_on == D(2025, 2, 1)
+
+
 def test_a_member_who_died_stays_on_record_but_not_among_the_members(county_admin, household, son):
     from bangfu.registry.selectors import former_members_of, members_of
     from bangfu.registry.services import member_leave
