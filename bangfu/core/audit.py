@@ -282,6 +282,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "visits.remindersent": gettext_lazy("Reminder sent"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
+    "reports.placehelper": gettext_lazy("Helper serving a place"),
     "reports.rolluphead": gettext_lazy("Figures catch-up mark"),
     "reports.handbookjob": gettext_lazy("Handbook job"),
     "exchange.headersynonym": gettext_lazy("Column name"),

@@ -81,7 +81,7 @@ def place_filter_choices(user, selected: str = "") -> list[tuple[str, str]]:
     """Choices for a place filter that stays short at province scale: the user's places, and
     for the chosen place its trail above and the places directly under it (drill-down)."""
     tops = list(top_places(user))
-    chosen = Region.objects.visible_to(user).filter(code=selected).first() if selected else None
+    chosen = visible_place(user, selected) if selected else None
     listed: list[Region] = []
     for region in tops + (trail_of(user, chosen) + [chosen] if chosen else []):
         if region not in listed:

@@ -36,6 +36,9 @@ _RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _SHEET_DATA, _ROW, _VALUE, _TEXT = f"{_NS}sheetData", f"{_NS}row", f"{_NS}v", f"{_NS}t"
 
 
+TEXT_SHEET = "CSV"
+
+
 class UnreadableFile(ValueError):
     """Not a spreadsheet this reader knows, or a damaged one; the message says what was
     expected, what was found and what to do. ``named`` gives it with the name the file was
@@ -59,7 +62,9 @@ class Row:
 def sheet_names(path: Path) -> list[str]:
     kind = _reader(path)
     if kind is Kind.TEXT:
-        return [path.stem]
+        # A CSV has one sheet and no sheet names; the stored file's name is ours (a random
+        # one), not the office's, so the sheet is called what it is.
+        return [TEXT_SHEET]
     if kind is Kind.XLSX:
         return [name for name, _target in _xlsx_sheets(path)]
     return _calamine(path, kind).sheet_names

@@ -91,8 +91,8 @@ def test_the_log_and_its_download_show_labels_and_keep_the_codes(county_admin, c
             region_code="611103002201",
         )
     page = client.get("/audit/").content.decode()
-    assert '<td title="visit.photo_add">添加走访照片</td>' in page
-    assert '<td title="visits.visitphoto">走访照片 7</td>' in page
+    assert '<td data-code="visit.photo_add">添加走访照片</td>' in page
+    assert '<td data-code="visits.visitphoto">走访照片 7</td>' in page
     assert "<td>visit.photo_add</td>" not in page
 
     response = client.get("/audit/?format=xlsx")

@@ -134,6 +134,9 @@ def test_the_server_error_page_sends_the_policy(client):
     response = client.get("/fails/")
     assert response.status_code == 500
     assert_headers(response, "500")
+    # In the reader's language, with the way forward, and no inline code either.
+    assert "出错了" in response.content.decode() and "请稍后再试" in response.content.decode()
+    assert inline_code(response.content.decode()) == []
 
 
 def test_a_households_pages_its_full_ids_and_its_handbook_are_not_stored(
