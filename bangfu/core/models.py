@@ -127,7 +127,8 @@ class AuditHead(models.Model):
         return f"audit head #{self.last_seq}"
 
 
-CODE_RULES = values.Rules(value=values.Text(20), label=values.Text(100))
+CODE_VALUE = values.Text(20)
+CODE_RULES = values.Rules(value=CODE_VALUE, label=values.Text(100))
 
 
 class Code(models.Model):

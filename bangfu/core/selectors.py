@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from . import audit
 from .capabilities import Capability, require
 from .codes import KINDS, CodeKind
-from .models import AuditEntry, Code, DataIssue, Policy, Region
+from .models import CODE_VALUE, AuditEntry, Code, DataIssue, Policy, Region
 from .policies import Effective, PolicyKey, effective_policies
 from .regions import RegionLevel, ancestor_codes, code_range
 from .scoping import get_visible_or_404, scope_q
@@ -19,7 +19,7 @@ from .scoping import get_visible_or_404, scope_q
 
 def may_be_code(text: str) -> bool:
     """Whether ``text`` could be an entry's code at all; what cannot is looked up nowhere."""
-    return len(text) <= Code.value_rules["value"].max_length and text.isprintable()
+    return len(text) <= CODE_VALUE.max_length and text.isprintable()
 
 
 def code_choices(kind: str) -> list[tuple[str, str]]:
