@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bangfu.registry",
     "bangfu.pairing",
     "bangfu.visits",
+    "bangfu.teams",
     "bangfu.reports",
     "bangfu.exchange",
     "bangfu.api",

@@ -44,10 +44,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVIEW_VISITS,
             Capability.VIEW_FLAGS,
             Capability.RESOLVE_DATA_ISSUES,
+            Capability.MANAGE_TEAMS,
         }
     ),
     Role.TOWNSHIP_STAFF: frozenset(
         {
+            Capability.MANAGE_TEAMS,
             Capability.EDIT_REGISTRY,
             Capability.MANAGE_PAIRING,
             Capability.ENTER_VISITS,

@@ -195,6 +195,35 @@ KINDS: dict[str, CodeKind] = {
             ),
         ),
         CodeKind(
+            "team_role",
+            _("Roles on a resident work team"),
+            (("1", "队长"), ("2", "第一书记"), ("3", "联络员"), ("4", "队员")),
+        ),
+        CodeKind(
+            "leave_kind",
+            _("Kinds of leave"),
+            (
+                ("1", "事假"),
+                ("2", "病假"),
+                ("3", "年休假"),
+                ("4", "婚丧假"),
+                ("5", "探亲假"),
+                ("99", "其他"),
+            ),
+        ),
+        CodeKind(
+            "discipline_kind",
+            _("Kinds of discipline record"),
+            (
+                ("1", "提醒谈话"),
+                ("2", "批评教育"),
+                ("3", "通报批评"),
+                ("4", "诫勉谈话"),
+                ("5", "召回调整"),
+                ("99", "其他"),
+            ),
+        ),
+        CodeKind(
             "risk_type",
             _("Risk types"),
             (
@@ -213,6 +242,7 @@ KINDS: dict[str, CodeKind] = {
 }
 
 HEAD_OF_HOUSEHOLD = "01"  # relation code of the head (户主)
+TEAM_LEADER, FIRST_SECRETARY = "1", "2"  # team roles the rules name (队长, 第一书记)
 
 
 def seed_codes(apps, schema_editor, kinds: list[str]) -> None:

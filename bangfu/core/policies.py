@@ -263,6 +263,74 @@ REGISTRY: dict[str, PolicyKey] = {
             20,
             integer(0, 31),
         ),
+        PolicyKey(
+            "teams.official_business_counts",
+            _("Official business away counts as residence"),
+            _("Whether a day away on official business (公出) counts towards residence days."),
+            True,
+            yes_or_no,
+        ),
+        PolicyKey(
+            "teams.leave_counts",
+            _("Approved leave counts as residence"),
+            _("Whether a day of approved leave counts towards residence days."),
+            False,
+            yes_or_no,
+        ),
+        PolicyKey(
+            "teams.max_distance_m",
+            _("Check-in flagged when farther than this from the team's residence (metres)"),
+            _(
+                "A check-in saved farther than this from where the team lives in the village is "
+                "flagged for inspectors; it is never refused."
+            ),
+            1000,
+            integer(50, 100_000),
+        ),
+        PolicyKey(
+            "teams.leave_approvers",
+            _("Who approves leave, in order"),
+            _(
+                "The levels a leave request goes through, in order, from 队长 (the team leader), "
+                "乡镇 (the township office) and 县 (the county office)."
+            ),
+            ["队长", "乡镇", "县"],
+            names(3),
+        ),
+        PolicyKey(
+            "teams.leave_days_per_level",
+            _("Longest leave each level approves alone (days)"),
+            _(
+                "Leave of up to the first number of days needs only the first approver, up to "
+                "the second the first two, and longer leave all of them; for example 1、3."
+            ),
+            [1, 3],
+            names(2),
+        ),
+        PolicyKey(
+            "teams.leave_max_days_per_request",
+            _("Longest leave in one request (days)"),
+            _("A request for more days than this is refused."),
+            10,
+            integer(1, 365),
+        ),
+        PolicyKey(
+            "teams.leave_max_days_per_year",
+            _("Most leave days a member takes in a year"),
+            _(
+                "A request that would take a member's approved leave in the year past this is "
+                "refused."
+            ),
+            30,
+            integer(0, 365),
+        ),
+        PolicyKey(
+            "teams.leave_backdate_days",
+            _("How many days back leave may be asked for"),
+            _("A leave request may start at most this many days before the day it is made."),
+            3,
+            integer(0, 31),
+        ),
     ]
 }
 
