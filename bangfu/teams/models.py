@@ -359,16 +359,17 @@ class LeaveDecision(models.Model):
 class MemberMonth(models.Model):
     """One member's month of residence (月度驻村天数), kept current by the services that write
     check-ins, register entries and leave, and rebuilt from them by ``manage.py
-    rebuild_rollups``. Every day of the member's term in the month up to its last day (or
-    today) is one status: in the village, official business, leave or absent."""
+    rebuild_rollups`` (``teams.rollups``). It counts the days known for what they were; a day
+    of the member's term with none of these is absent, counted when read (the days of the
+    current month pass without any write)."""
 
     member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     month = models.DateField()  # the first day of the month
     days_in_village = models.PositiveSmallIntegerField(default=0)
     days_official = models.PositiveSmallIntegerField(default=0)
+    # Approved leave ahead in the month is counted too: it is known.
     days_leave = models.PositiveSmallIntegerField(default=0)
-    days_absent = models.PositiveSmallIntegerField(default=0)
     check_ins = models.PositiveIntegerField(default=0)
 
     scope_field = "region_id"
