@@ -373,6 +373,17 @@ def pairing_start(
     return pairing
 
 
+def _current_pairing(actor, pairing_id: int) -> Pairing:
+    """A pairing in force, locked for the write; one that ended is refused, with its day."""
+    pairing = _visible(Pairing, actor, pairing_id, lock=True)
+    if pairing.ended_on:
+        raise DomainError(
+            _("This pairing ended on %(day)s already.") % {"day": pairing.ended_on},
+            code="ended",
+        )
+    return pairing
+
+
 def _end(pairing: Pairing, ended_on: datetime.date, reason: str) -> None:
     ended_on = values.clean(Pairing, "ended_on", ended_on)
     reason = values.clean(Pairing, "end_reason", reason, field="reason")
@@ -395,12 +406,7 @@ def pairing_end(*, actor, pairing_id: int, ended_on: datetime.date, reason: str)
     """End a pairing on a day, with the reason; it stays on the household's record."""
     require(actor, Capability.MANAGE_PAIRING)
     with transaction.atomic():
-        pairing = _visible(Pairing, actor, pairing_id, lock=True)
-        if pairing.ended_on:
-            raise DomainError(
-                _("This pairing ended on %(day)s already.") % {"day": pairing.ended_on},
-                code="ended",
-            )
+        pairing = _current_pairing(actor, pairing_id)
         before = _pairing_state(pairing)
         _end(pairing, ended_on, reason)
         audit.record(
@@ -518,12 +524,7 @@ def pairing_handover(
     helper in post, paired once). Answers the new pairing; the old one stays on record."""
     require(actor, Capability.MANAGE_PAIRING)
     with transaction.atomic():
-        old = _visible(Pairing, actor, pairing_id, lock=True)
-        if old.ended_on:
-            raise DomainError(
-                _("This pairing ended on %(day)s already.") % {"day": old.ended_on},
-                code="ended",
-            )
+        old = _current_pairing(actor, pairing_id)
         if old.helper_id == to_helper_id:
             raise DomainError(
                 _("Choose another helper to take the household."),
