@@ -3,7 +3,7 @@ place."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.core import params
 from bangfu.core.selectors import place_filter_choices, region_for
@@ -11,12 +11,12 @@ from bangfu.core.selectors import place_filter_choices, region_for
 from ..models import DayStatus
 from ..selectors import residence as selectors
 
-# What each day's mark means, in the order of the legend.
+# Each day's mark in the grid (a character in Chinese), in the order of the legend.
 MARKS = [
-    (DayStatus.IN_VILLAGE, pgettext_lazy("a day's mark: in the village", "V")),
-    (DayStatus.OFFICIAL, pgettext_lazy("a day's mark: official business", "O")),
-    (DayStatus.LEAVE, pgettext_lazy("a day's mark: on leave", "L")),
-    (DayStatus.ABSENT, pgettext_lazy("a day's mark: absent", "A")),
+    (DayStatus.IN_VILLAGE, _("In")),
+    (DayStatus.OFFICIAL, _("Duty")),
+    (DayStatus.LEAVE, _("Off")),
+    (DayStatus.ABSENT, _("Abs")),
 ]
 
 
