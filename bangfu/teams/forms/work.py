@@ -99,7 +99,9 @@ class DisciplineForm(RuledForm):
 
     member = forms.TypedChoiceField(label=_("Member"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"))
-    occurred_on = forms.DateField(label=_("Occurred on"), widget=DATE_INPUT, initial=timezone.localdate)
+    occurred_on = forms.DateField(
+        label=_("Occurred on"), widget=DATE_INPUT, initial=timezone.localdate
+    )
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4})
     )
