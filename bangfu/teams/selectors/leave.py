@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.core.capabilities import Capability
 from bangfu.core.codes import TEAM_LEADER
 from bangfu.core.policies import LEAVE_APPROVERS, NAME_SEPARATOR
 from bangfu.core.regions import RegionLevel, code_range
-from bangfu.core.scoping import get_visible_or_404
+from bangfu.core.scoping import RegionalQuerySet, get_visible_or_404
 
 from ..models import LeaveRequest, LeaveState, Team, TeamMember
 
@@ -112,7 +112,7 @@ class Decider:
         return bool(self.led_teams) or any(self.offices.values())
 
 
-def _with_details(rows: QuerySet[LeaveRequest]) -> QuerySet[LeaveRequest]:
+def _with_details(rows: RegionalQuerySet) -> RegionalQuerySet:
     return rows.select_related("member__team", "kind").prefetch_related("decisions__decided_by")
 
 
@@ -157,7 +157,7 @@ def leave_for(user, leave_id: int) -> LeaveRequest:
     return own or get_visible_or_404(rows, user, pk=leave_id)
 
 
-def team_leave_rows(user, team: Team) -> QuerySet[LeaveRequest]:
+def team_leave_rows(user, team: Team) -> RegionalQuerySet:
     """A team's leave requests, latest first."""
     rows = LeaveRequest.objects.visible_to(user).filter(member__team=team)
     return _with_details(rows).order_by("-first_day", "-pk")
