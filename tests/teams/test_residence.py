@@ -238,3 +238,19 @@ def test_a_member_on_pace_is_not_reminded(month_of_work, leader, county_admin):
     lived(leader, *june(*range(1, 25)), by=county_admin)
     team_reminders_send(on=datetime.date(2026, 6, 24), sender=LogSender())
     assert list(MemberReminder.objects.values_list("member__name", flat=True)) == ["孙队员"]
+
+
+def test_the_command_and_the_task_send_today_s_reminders(month_of_work, leader, on_day):
+    import io
+
+    from django.core.management import call_command
+
+    from bangfu.teams.tasks import send_team_reminders
+
+    on_day(datetime.date(2026, 6, 24))
+    out = io.StringIO()
+    call_command("send_team_reminders", stdout=out)
+    assert out.getvalue().strip() == "2 team members reminded."
+    assert send_team_reminders.enqueue().return_value == 0  # once a day
+    on_day(datetime.date(2026, 6, 25))
+    assert send_team_reminders.enqueue().return_value == 2
