@@ -64,7 +64,10 @@ class TaskDoneIn(Schema):
 
 
 class ReportIn(Schema):
-    month: str = Field(description="the month reported on, 2026-11", max_length=7)
+    # Stated, not enforced here: a month that cannot be read is the service's refusal (400).
+    month: str = Field(
+        description="the month reported on, 2026-11", json_schema_extra={"maxLength": 7}
+    )
     text: str = documented(WorkReport, "text")
 
 

@@ -272,7 +272,8 @@ def report_figures(team: Team, month: datetime.date, on: datetime.date) -> dict[
             }
         )
     villages = Q()
-    for code in team.villages.values_list("code", flat=True) or [team.region_id]:
+    served = list(team.villages.values_list("code", flat=True)) or [team.region_id]
+    for code in served:
         lo, hi = code_range(code, RegionLevel.VILLAGE)
         villages |= Q(region_id__gte=lo, region_id__lt=hi)
     visits = VisitMonth.objects.filter(villages, month=month).aggregate(
