@@ -32,6 +32,7 @@ from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
 from tests.registry.conftest import first_status, household_input, member_input
+from tests.teams.leave_world import leave_world
 from tests.visits.conftest import at, jpeg, log
 
 MARKERS = (
@@ -80,6 +81,14 @@ def _a_handbook_job(world):
 
 def _a_visit(world):
     return {"visit_id": world["visit"].pk}
+
+
+def _a_team(world):
+    return {"team_id": world["team"].pk}
+
+
+def _a_leave(which):
+    return lambda world: {"leave_id": world[which].pk}
 
 
 VISIT_FORM = {
@@ -295,6 +304,63 @@ PAGE_PROBES = {
     ),
     "reports:handbook_job": Probe(_a_handbook_job, {"job_id": 10**9}),
     "reports:handbook_job_file": Probe(_a_handbook_job, {"job_id": 10**9}),
+    # teams: leave, residence days, a team's work
+    "teams:leave_mine": Probe(),
+    "teams:leave_waiting": Probe(),
+    "teams:leave_detail": Probe(_a_leave("leave_away"), {"leave_id": 10**9}),
+    "teams:leave_decide": Probe(
+        _a_leave("leave_waiting"), {"leave_id": 10**9}, ("post",), {"decision": "approve"}
+    ),
+    "teams:leave_cancel": Probe(_a_leave("leave_open"), {"leave_id": 10**9}, ("post",)),
+    "teams:leave_return": Probe(
+        _a_leave("leave_away"), {"leave_id": 10**9}, ("post",), {"returned_on": "2026-11-01"}
+    ),
+    "teams:team_leave": Probe(
+        _a_team,
+        {"team_id": 10**9},
+        ("get", "post"),
+        {
+            "member": "1",
+            "kind": "1",
+            "first_day": "2026-12-01",
+            "last_day": "2026-12-01",
+            "reason": "入侵",
+        },
+    ),  # fmt: skip
+    "teams:residence": Probe(),
+    "teams:team_residence": Probe(_a_team, {"team_id": 10**9}),
+    "teams:meetings": Probe(
+        _a_team,
+        {"team_id": 10**9},
+        ("get", "post"),
+        {"held_on": "2026-11-01", "attendees": ["1"], "minutes": "入侵"},
+    ),
+    "teams:meeting_detail": Probe(lambda w: {"meeting_id": w["meeting"].pk}, {"meeting_id": 10**9}),
+    "teams:task_done": Probe(
+        lambda w: {"task_id": w["task"].pk},
+        {"task_id": 10**9},
+        ("post",),
+        {"done_on": "2026-11-01", "note": "入侵"},
+    ),
+    "teams:tasks_overdue": Probe(),
+    "teams:work_reports": Probe(
+        _a_team, {"team_id": 10**9}, ("get", "post"), {"month": "2026-11", "text": "入侵"}
+    ),
+    "teams:work_report_detail": Probe(
+        lambda w: {"report_id": w["report"].pk}, {"report_id": 10**9}
+    ),
+    "teams:discipline": Probe(
+        _a_team,
+        {"team_id": 10**9},
+        ("get", "post"),
+        {
+            "member": "1",
+            "kind": "1",
+            "occurred_on": "2026-11-01",
+            "description": "入侵",
+            "decision": "入侵",
+        },
+    ),  # fmt: skip
 }
 
 HOUSEHOLD_JSON = {
@@ -408,6 +474,53 @@ API_PROBES = {
         ("put",),
         MEMBER_JSON,
     ),
+    # teams: leave, residence days, a team's work
+    "leave_request": Probe(
+        methods=("post",),
+        data={
+            "kind": "1",
+            "first_day": "2026-12-01",
+            "last_day": "2026-12-01",
+            "reason": "入侵",
+            "member_id": 10**9,
+        },
+    ),  # fmt: skip
+    "leave_waiting": Probe(),
+    "leave_decide": Probe(
+        _a_leave("leave_waiting"), {"leave_id": 10**9}, ("post",), {"approve": True}
+    ),
+    "leave_cancel": Probe(_a_leave("leave_open"), {"leave_id": 10**9}, ("post",)),
+    "leave_return": Probe(
+        _a_leave("leave_away"), {"leave_id": 10**9}, ("post",), {"returned_on": "2026-11-01"}
+    ),
+    "leave_list": Probe(_a_team, {"team_id": 10**9}),
+    "team_residence": Probe(_a_team, {"team_id": 10**9}),
+    "teams_residence": Probe(),
+    "meeting_record": Probe(
+        _a_team,
+        {"team_id": 10**9},
+        ("post",),
+        {"held_on": "2026-11-01", "attendee_ids": [1], "tasks": []},
+    ),
+    "meetings_list": Probe(_a_team, {"team_id": 10**9}),
+    "task_done": Probe(
+        lambda w: {"task_id": w["task"].pk},
+        {"task_id": 10**9},
+        ("post",),
+        {"done_on": "2026-11-01", "note": ""},
+    ),
+    "tasks_overdue": Probe(),
+    "work_report_submit": Probe(
+        _a_team, {"team_id": 10**9}, ("post",), {"month": "2026-11", "text": "入侵"}
+    ),
+    "work_reports_list": Probe(_a_team, {"team_id": 10**9}),
+    "discipline_record": Probe(
+        lambda w: {"member_id": w["team_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"kind": "1", "occurred_on": "2026-11-01", "description": "入侵", "decision": "入侵"},
+    ),
+    "discipline_list": Probe(_a_team, {"team_id": 10**9}),
 }
 
 # Installation-wide data, not regional: who may use these is the top-administrator rule,
@@ -527,6 +640,7 @@ def county_a(county_admin, township_staff):
         raised_at=timezone.now(),
     )
     return {
+        **leave_world(county_admin),
         "data_issue": data_issue,
         "policy": policy,
         "township_staff": township_staff,

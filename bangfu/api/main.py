@@ -16,6 +16,9 @@ from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
 from bangfu.pairing.api import router as pairing_router
 from bangfu.registry.api import router as registry_router
+from bangfu.teams.api.leave import router as teams_leave_router
+from bangfu.teams.api.residence import router as teams_residence_router
+from bangfu.teams.api.work import router as teams_work_router
 from bangfu.visits.api import router as visits_router
 
 from .auth import API_AUTH
@@ -41,6 +44,9 @@ api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", pairing_router)
 api.add_router("/", visits_router)
+api.add_router("/", teams_leave_router)
+api.add_router("/", teams_residence_router)
+api.add_router("/", teams_work_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

@@ -106,6 +106,58 @@ class names(Kind):  # noqa: N801
         return NAME_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value)
 
 
+class names_from(names):  # noqa: N801
+    """Names out of a fixed list (``allowed``), each once and in the list's order: the levels
+    of a chain that runs one way (队长、乡镇、县)."""
+
+    def __init__(self, allowed: tuple[str, ...]) -> None:
+        super().__init__(len(allowed))
+        self.allowed = allowed
+
+    def __call__(self, raw: Any) -> list[str]:
+        cleaned = super().__call__(raw)
+        if any(name not in self.allowed for name in cleaned) or cleaned != sorted(
+            cleaned, key=self.allowed.index
+        ):
+            raise DomainError(
+                _("Choose from %(names)s, in that order.")
+                % {"names": NAME_SEPARATOR.join(self.allowed)},
+                code="bad_policy_value",
+                field="value",
+            )
+        return cleaned
+
+
+class whole_numbers(Kind):  # noqa: N801
+    """Whole numbers from ``minimum`` to ``maximum``, at most ``most`` of them, each larger
+    than the one before; given as a list or as text separated by 、 , ， ; and shown joined
+    by 、 (1、3)."""
+
+    def __init__(self, most: int, minimum: int, maximum: int) -> None:
+        self.most, self.minimum, self.maximum = most, minimum, maximum
+
+    def __call__(self, raw: Any) -> list[int]:
+        parts = raw if isinstance(raw, list) else re.split(r"[、,，;；\s]+", str(raw or ""))
+        texts = [str(part).strip() for part in parts if str(part).strip()]
+        numbers = [integer(self.minimum, self.maximum)(text) for text in texts]
+        if not numbers or len(numbers) > self.most:
+            raise DomainError(
+                _("Enter one to %(n)d numbers.") % {"n": self.most},
+                code="bad_policy_value",
+                field="value",
+            )
+        if any(later <= earlier for earlier, later in zip(numbers, numbers[1:], strict=False)):
+            raise DomainError(
+                _("Enter each number larger than the one before."),
+                code="bad_policy_value",
+                field="value",
+            )
+        return numbers
+
+    def show(self, value: Any) -> str:
+        return NAME_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 class YesOrNo(Kind):
     """是 or 否 (yes or no, true or false, 1 or 0); shown as 是/否 in Chinese, yes/no in English."""
 
@@ -137,6 +189,10 @@ class FixedDaysKind(Kind):
 
 
 fixed_days = FixedDaysKind()
+
+# The levels that approve a member's leave, in the one order a request climbs them: the team
+# leader (队长), the township office (乡镇), the county office (县).
+LEAVE_APPROVERS = ("队长", "乡镇", "县")
 
 
 REGISTRY: dict[str, PolicyKey] = {
@@ -294,8 +350,8 @@ REGISTRY: dict[str, PolicyKey] = {
                 "The levels a leave request goes through, in order, from 队长 (the team leader), "
                 "乡镇 (the township office) and 县 (the county office)."
             ),
-            ["队长", "乡镇", "县"],
-            names(3),
+            list(LEAVE_APPROVERS),
+            names_from(LEAVE_APPROVERS),
         ),
         PolicyKey(
             "teams.leave_days_per_level",
@@ -305,7 +361,7 @@ REGISTRY: dict[str, PolicyKey] = {
                 "the second the first two, and longer leave all of them; for example 1、3."
             ),
             [1, 3],
-            names(2),
+            whole_numbers(2, 1, 365),
         ),
         PolicyKey(
             "teams.leave_max_days_per_request",
@@ -329,6 +385,16 @@ REGISTRY: dict[str, PolicyKey] = {
             _("How many days back leave may be asked for"),
             _("A leave request may start at most this many days before the day it is made."),
             3,
+            integer(0, 31),
+        ),
+        PolicyKey(
+            "teams.remind_days_before_month_end",
+            _("Remind members short of residence days this many days before the month ends"),
+            _(
+                "On each of the month's last days up to this many, a member behind the pace of "
+                "their residence days is reminded once a day; 0 sends no reminders."
+            ),
+            7,
             integer(0, 31),
         ),
     ]

@@ -280,6 +280,7 @@ LEAVE_RULES = values.Rules(
     returned_on=values.Day(datetime.date(2014, 1, 1)),
     reason=values.Text(300),
     state=values.Choice(LeaveState),
+    approvers=values.Text(20),  # written by the services, from the policy
 )
 
 
@@ -301,6 +302,9 @@ class LeaveRequest(models.Model):
     )
     # How many approvers this request needs (the policy, read when it was made).
     levels_needed = models.PositiveSmallIntegerField(_("approvals needed"))
+    # Who they are, in order (队长、乡镇、县 or part of it), read with ``levels_needed``: a rule
+    # set later, even from a day before, does not change who decides a request already made.
+    approvers = models.CharField(_("approvers"), max_length=20, default="")
     returned_on = models.DateField(_("back on"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested at"))
     requested_by = models.ForeignKey(
@@ -325,8 +329,16 @@ class LeaveRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.member_id} {self.first_day}–{self.last_day}"
 
+    @property
+    def days(self) -> int:
+        """Days asked for, both ends counted (calendar days, as residence counts)."""
+        return (self.last_day - self.first_day).days + 1
 
-LEAVE_DECISION_RULES = values.Rules(note=values.Text(200))
+
+LEAVE_DECISION_RULES = values.Rules(
+    note=values.Text(200),
+    approver=values.Text(10),  # written by the services: a level the policy names
+)
 
 
 class LeaveDecision(models.Model):
@@ -530,3 +542,22 @@ class DisciplineRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.kind_id} {self.occurred_on}"
+
+
+class MemberReminder(models.Model):
+    """A reminder sent to a member short of residence days (驻村天数提醒), so that one day's
+    reminders go out once."""
+
+    member = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.CharField(max_length=20)
+    message = models.TextField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "day"], name="one_reminder_a_member_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.day}"

@@ -10,22 +10,27 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from bangfu.pairing.models import Helper
-
 log = logging.getLogger("bangfu.reminders")
+
+
+class Recipient(Protocol):
+    """Whom a reminder is for: a helper, a work-team member (the apps above use the sender)."""
+
+    name: str
+    phone: str
 
 
 class Sender(Protocol):
     channel: str
 
-    def send(self, helper: Helper, message: str) -> None:
+    def send(self, helper: Recipient, message: str) -> None:
         """Deliver ``message`` to ``helper`` or raise; a failure leaves it to the next run."""
 
 
 class LogSender:
     channel = "log"
 
-    def send(self, helper: Helper, message: str) -> None:
+    def send(self, helper: Recipient, message: str) -> None:
         log.info("reminder to %s (%s): %s", helper.name, helper.phone or "-", message)
 
 

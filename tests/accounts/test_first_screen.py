@@ -21,6 +21,8 @@ READER = [
     "registry:household_list",
     "pairing:coverage",
     "visits:compliance",
+    "teams:residence",
+    "teams:leave_mine",
 ]
 OFFERED = {
     "county_admin": READER

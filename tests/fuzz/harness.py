@@ -34,6 +34,7 @@ from bangfu.registry.models import Household
 from bangfu.registry.services import household_register
 from bangfu.visits.models import Visit
 from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.teams.leave_world import teams_reads
 from tests.visits.conftest import at, log
 
 # The bound on every response. Pages here answer in 20-100 ms and one household's handbook
@@ -663,6 +664,7 @@ def check_reads_survive(requests: Requests, client, owner, village: str, aimed_a
     handbooks = ([pk for pk in aimed_at if pk in household_ids] + spread)[:HANDBOOKS_AT_MOST]
     urls = pages_of_place(village, household_ids, handbooks, visit_ids, helper_ids, jobs)
     urls += api_reads_of_place(village, household_ids, visit_ids)
+    urls += teams_reads(village)
     pages = (len(household_ids) + 49) // 50
     urls += [f"/api/households?page={n}" for n in range(1, pages + 1)]
     urls += [reverse("registry:household_list") + f"?page={n}" for n in range(1, pages + 1)]

@@ -185,7 +185,11 @@ class FormReader(HTMLParser):
             self._form = None
         elif tag == "select":
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea is not None:
+            # A browser drops the line break that follows <textarea> (HTML's parsing rule;
+            # Django writes one there): a required text area would otherwise send "\n".
+            value = self._textarea.values[0]
+            self._textarea.values = [value[1:] if value.startswith("\n") else value]
             self._textarea = None
 
 

@@ -94,3 +94,52 @@ def liaison(county_admin, team, sending_unit):
         team_id=team.pk,
         member=member_input(sending_unit, "王联络", "103", ROLES["liaison"]),
     )
+
+
+# -- leave, residence and the team's work ---------------------------------------------------
+
+TOWNSHIP = "611103002000"  # 钓台街道, over 马家寨村
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """Freeze the day the services and rules take as today: ``on_day(date)``."""
+    from django.utils import timezone
+
+    original = timezone.localdate
+
+    def freeze(day: datetime.date) -> datetime.date:
+        def localdate(value=None, timezone=None):
+            return day if value is None else original(value, timezone)
+
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+        return day
+
+    return freeze
+
+
+@pytest.fixture
+def member_login(world):
+    return UserFactory(
+        username="team_member", full_name="孙队员", places=[VILLAGE], roles=["work_team"]
+    )
+
+
+@pytest.fixture
+def member(county_admin, team, sending_unit, member_login):
+    """孙队员, a 队员 of the team who signs in as team_member."""
+    return member_add(
+        actor=county_admin,
+        team_id=team.pk,
+        member=member_input(
+            sending_unit, "孙队员", "104", ROLES["member"], user_id=member_login.pk
+        ),
+    )
+
+
+@pytest.fixture
+def diaotai_staff(world):
+    """钱干事 answers for 马王街道; the team's village lies under 钓台街道, whose staff this is."""
+    return UserFactory(
+        username="diaotai_staff", full_name="周干事", places=[TOWNSHIP], roles=["township_staff"]
+    )
