@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("Log a visit"), "visits:capture", HELPS),
     (_("Pairing"), "pairing:coverage", READS),
     (_("Visits"), "visits:compliance", READS),
+    (_("Work teams"), "teams:team_list", READS),
     (_("Excel import"), "exchange:import_list", Capability.EDIT_REGISTRY),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),

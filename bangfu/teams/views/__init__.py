@@ -1,0 +1,2 @@
+"""The teams app's pages, one module per part of the work (``admin``: teams, members, the four
+teams of a village, the attendance sheet)."""
