@@ -1,9 +1,10 @@
 """Teams and members from an office's sheet: columns by their synonyms, a preview that runs
 
-# The teams tests' fixtures are imported by name, so every test that takes one "redefines" it.
-# ruff: noqa: F811
 the very writes and rolls them back, each error at its row and column in Chinese, all or
 nothing, and the same rules as the pages."""
+
+# The teams tests' fixtures are imported by name, so every test that takes one "redefines" it.
+# ruff: noqa: F811
 
 import pytest
 
