@@ -1,5 +1,4 @@
 """Teams and members from an office's sheet: columns by their synonyms, a preview that runs
-
 the very writes and rolls them back, each error at its row and column in Chinese, all or
 nothing, and the same rules as the pages."""
 
