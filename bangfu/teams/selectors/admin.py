@@ -12,7 +12,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from bangfu.core.codes import FIRST_SECRETARY
 from bangfu.core.models import Code, Region
@@ -193,11 +192,12 @@ def four_teams(user, village: Region) -> FourTeams:
 # ---------------------------------------------------------------------------------------------
 # The month's attendance sheet (考勤表)
 
+# What a cell of the sheet says, as the paper sheets write it: ✓, 公出, 请假, 缺勤.
 MARKS = {
     DayStatus.IN_VILLAGE: "✓",
-    DayStatus.OFFICIAL: pgettext_lazy("attendance sheet cell", "Official"),
-    DayStatus.LEAVE: pgettext_lazy("attendance sheet cell", "Leave"),
-    DayStatus.ABSENT: pgettext_lazy("attendance sheet cell", "Absent"),
+    DayStatus.OFFICIAL: _("Business"),
+    DayStatus.LEAVE: _("Leave"),
+    DayStatus.ABSENT: _("Absent"),
 }
 
 
