@@ -516,10 +516,11 @@ def import_error_sheet(*, actor, job_id: int, full_ids: bool = False) -> Path:
         hide = None
 
     target = stored_path(UPLOADS, ".errors.xlsx")
-    synonyms = {
+    readers: dict[str, Callable[[], dict[str, str]]] = {
         ImportKind.PAIRINGS: pairing_sheet.synonyms,
         ImportKind.TEAMS: team_sheet.synonyms,
-    }.get(job.kind, selectors.synonym_map)()
+    }
+    synonyms = readers.get(job.kind, selectors.synonym_map)()
     with translation.override(job.language):
         try:
             writing.error_sheet(

@@ -28,7 +28,7 @@ from .models import (
 )
 
 BATCH = 500
-COUNTED = {
+COUNTED: dict[str, str] = {
     DayStatus.IN_VILLAGE: "days_in_village",
     DayStatus.OFFICIAL: "days_official",
     DayStatus.LEAVE: "days_leave",
@@ -161,8 +161,8 @@ def rebuild() -> int:
     ids = sorted(touched)
     for start in range(0, len(ids), BATCH):
         for member in TeamMember.objects.filter(pk__in=ids[start : start + BATCH]):
-            rows = [compute(member, month) for month in sorted(touched[member.pk])]
-            kept = [row for row in rows if row is not None]
+            made = [compute(member, month) for month in sorted(touched[member.pk])]
+            kept = [row for row in made if row is not None]
             MemberMonth.objects.bulk_create(kept)
             written += len(kept)
     return written

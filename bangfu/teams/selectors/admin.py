@@ -193,7 +193,7 @@ def four_teams(user, village: Region) -> FourTeams:
 # The month's attendance sheet (考勤表)
 
 # What a cell of the sheet says, as the paper sheets write it: ✓, 公出, 请假, 缺勤.
-MARKS = {
+MARKS: dict[str, Any] = {
     DayStatus.IN_VILLAGE: "✓",
     DayStatus.OFFICIAL: _("Business"),
     DayStatus.LEAVE: _("Leave"),
