@@ -21,6 +21,7 @@ READER = [
     "registry:household_list",
     "pairing:coverage",
     "visits:compliance",
+    "teams:team_list",
 ]
 OFFERED = {
     "county_admin": READER
