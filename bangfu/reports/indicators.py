@@ -210,11 +210,10 @@ INDICATORS: dict[str, Indicator] = {
             _(
                 "Of the members in post from the first day of the period's last month to the "
                 "day judged, the share whose days counted reach what is expected: the minimum "
-                "(teams.residence_days_min) for a month that is over, judged at its end; for "
-                "the current month, the minimum spread over the month so far. Days counted are "
-                "days in the village, with days away on official business if "
-                "teams.official_business_counts says so and days of approved leave if "
-                "teams.leave_counts says so (the rules of the team's place on the month's first "
+                "residence days for a month that is over, judged at its end; for the current "
+                "month, the minimum spread over the month so far. Days counted are days in the "
+                "village, with days away on official business and days of approved leave where "
+                "the rules say they count (the rules of the team's place on the month's first "
                 "day); the register kept by hand says what a day was, over leave and check-ins."
             ),
             _("members with days counted ≥ expected ÷ members judged"),

@@ -86,7 +86,7 @@ class MemberForm(RuledForm):
         self.fields["role"].choices = role_choices()
         self.fields["unit_id"].choices = [(u.pk, u.name) for u in units_of(user)]
         self.fields["user_id"].choices = [("", "—")] + [
-            (u.pk, f"{u.full_name or u.username}（{u.username}）") for u in manageable_users(user)
+            (u.pk, u.full_name or u.username) for u in manageable_users(user)
         ]
 
 
