@@ -190,7 +190,7 @@ def _days(members, actor, rng: random.Random, today: datetime.date) -> None:
 
 def _meetings(members, actor, rng: random.Random, today: datetime.date) -> None:
     """A meeting every Monday of last month and this one, each deciding one task, due ten days
-    later; those of last month done, a few of this month's overdue."""
+    later; those of last month done, most of this month's too."""
     teams = {member.team_id: member for member in members}
     first = month_of(month_of(today) - datetime.timedelta(days=1))
     monday = first + datetime.timedelta(days=(7 - first.weekday()) % 7)
@@ -206,7 +206,9 @@ def _meetings(members, actor, rng: random.Random, today: datetime.date) -> None:
                 recorded_by=actor,
             )
             due = monday + datetime.timedelta(days=10)
-            done = min(due, today) if monday < month_of(today) else None
+            # Last month's tasks were all done; this month's mostly, a few overdue.
+            finished = monday < month_of(today) or rng.random() < 0.7
+            done = min(due, today) if finished else None
             tasks.append(
                 MeetingTask(
                     meeting=meeting,

@@ -224,8 +224,13 @@ class AttendanceSheet:
     over: bool  # the month has ended: shortfalls are final
 
     @property
-    def legend(self) -> list[tuple[Any, Any]]:
-        return [(MARKS[status], status.label) for status in DayStatus]
+    def legend(self) -> list[tuple[str, str]]:
+        """What each mark means (the label left out where the mark says it already)."""
+        found = []
+        for status in DayStatus:
+            mark, label = str(MARKS[status]), str(status.label)
+            found.append((mark, "" if label == mark else label))
+        return found
 
 
 def attendance_sheet(team: Team, month: datetime.date) -> AttendanceSheet:
