@@ -28,10 +28,12 @@ from bangfu.pairing.services import helper_create, pairing_start, unit_create
 from bangfu.registry.models import Household, Member
 from bangfu.registry.services import household_register
 from bangfu.reports.services import handbook_request, handbook_write
+from bangfu.teams.models import Team, TeamMember
+from bangfu.teams.services import MemberInput, TeamInput, member_add, team_create
 from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
-from tests.registry.conftest import first_status, household_input, member_input
+from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.leave_world import leave_world
 from tests.visits.conftest import at, jpeg, log
 
@@ -89,6 +91,27 @@ def _a_team(world):
 
 def _a_leave(which):
     return lambda world: {"leave_id": world[which].pk}
+
+
+def _a_team_member(world):
+    """The team's latest member in post (the fuzz replaces and ends them as it goes)."""
+    current = TeamMember.objects.filter(team=world["team"], ended_on=None).order_by("-pk")
+    return {"member_id": (current.first() or world["team_member"]).pk}
+
+
+TEAM_FORM = {
+    "name": "入侵工作队",
+    "region_code": A_PLACE,
+    "unit_id": "1",
+    "term_start": "2026-01-01",
+}
+TEAM_MEMBER_FORM = {
+    "name": "入侵者",
+    "id_number": "11010519491231002X",
+    "role": "4",
+    "unit_id": "1",
+    "started_on": "2026-02-01",
+}
 
 
 VISIT_FORM = {
@@ -361,6 +384,27 @@ PAGE_PROBES = {
             "decision": "入侵",
         },
     ),  # fmt: skip
+    # teams and members
+    "teams:team_list": Probe(),
+    "teams:team_create": Probe(methods=("get", "post"), data=TEAM_FORM),
+    "teams:team_detail": Probe(_a_team, {"team_id": 10**9}),
+    "teams:team_edit": Probe(_a_team, {"team_id": 10**9}, ("get", "post"), TEAM_FORM),
+    "teams:member_add": Probe(_a_team, {"team_id": 10**9}, ("post",), TEAM_MEMBER_FORM),
+    "teams:attendance": Probe(_a_team, {"team_id": 10**9}),
+    "teams:member_detail": Probe(_a_team_member, {"member_id": 10**9}),
+    "teams:member_end": Probe(
+        _a_team_member,
+        {"member_id": 10**9},
+        ("post",),
+        {"ended_on": "2026-11-01", "reason": "入侵"},
+    ),
+    "teams:member_replace": Probe(
+        _a_team_member,
+        {"member_id": 10**9},
+        ("get", "post"),
+        {**TEAM_MEMBER_FORM, "on": "2026-11-01", "reason": "入侵"},
+    ),
+    "teams:four_teams": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
 }
 
 HOUSEHOLD_JSON = {
@@ -380,6 +424,14 @@ MEMBER_JSON = {
     "labour": "1",
 }
 STATUS_JSON = {"status": "out_with_policy", "effective_on": "2020-01-01", "reason": "入侵"}
+TEAM_JSON = {"name": "入侵工作队", "region_code": A_PLACE, "unit_id": 1, "term_start": "2026-01-01"}
+TEAM_MEMBER_JSON = {
+    "name": "入侵者",
+    "id_number": "11010519491231002X",
+    "role": "4",
+    "unit_id": 1,
+    "started_on": "2026-02-01",
+}
 
 API_PROBES = {
     "me": Probe(),
@@ -521,6 +573,24 @@ API_PROBES = {
         {"kind": "1", "occurred_on": "2026-11-01", "description": "入侵", "decision": "入侵"},
     ),
     "discipline_list": Probe(_a_team, {"team_id": 10**9}),
+    # teams and members
+    "teams_list": Probe(),
+    "team_create": Probe(methods=("post",), data=TEAM_JSON),
+    "team_detail": Probe(_a_team, {"team_id": 10**9}),
+    "team_update": Probe(_a_team, {"team_id": 10**9}, ("put",), TEAM_JSON),
+    "team_member_add": Probe(_a_team, {"team_id": 10**9}, ("post",), TEAM_MEMBER_JSON),
+    "team_member_end": Probe(
+        _a_team_member,
+        {"member_id": 10**9},
+        ("post",),
+        {"ended_on": "2026-11-01", "reason": "入侵"},
+    ),
+    "team_member_replace": Probe(
+        _a_team_member,
+        {"member_id": 10**9},
+        ("post",),
+        {"on": "2026-11-01", "reason": "入侵", "member": TEAM_MEMBER_JSON},
+    ),
 }
 
 # Installation-wide data, not regional: who may use these is the top-administrator rule,
@@ -630,6 +700,26 @@ def county_a(county_admin, township_staff):
         actor=county_admin, region_code=household.region_id, full_ids=False, language="zh-hans"
     )
     handbook_write(job_id=handbook_job.pk)
+    team = team_create(
+        actor=county_admin,
+        team=TeamInput(
+            name="马家寨村驻村工作队",
+            region_code=A_PLACE,
+            unit_id=unit.pk,
+            term_start=datetime.date(2026, 1, 1),
+        ),
+    )
+    team_member = member_add(
+        actor=county_admin,
+        team_id=team.pk,
+        member=MemberInput(
+            name="马队长",
+            id_number=id_number("19800101", "501"),
+            role="1",
+            unit_id=unit.pk,
+            started_on=datetime.date(2026, 1, 1),
+        ),
+    )
     data_issue = DataIssue.objects.create(
         kind="set_aside",
         region_code=household.region_id,
@@ -654,6 +744,8 @@ def county_a(county_admin, township_staff):
         "visit": visit,
         "problem": visit.problems.get(),
         "photo": photo,
+        "team": team,
+        "team_member": team_member,
     }
 
 
@@ -694,6 +786,8 @@ def snapshot_state():
         list(Problem.objects.values_list("pk", "solved_on")),
         VisitPhoto.objects.count(),
         list(DataIssue.objects.values_list("pk", "resolved_at")),
+        list(Team.objects.values_list("pk", "name", "region_id", "term_end")),
+        list(TeamMember.objects.values_list("pk", "name", "ended_on")),
     )
 
 

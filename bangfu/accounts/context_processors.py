@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Visits"), "visits:compliance", READS),
     (_("Residence days"), "teams:residence", READS),
     (_("Leave"), "teams:leave_mine", READS),
+    (_("Work teams"), "teams:team_list", READS),
     (_("Excel import"), "exchange:import_list", Capability.EDIT_REGISTRY),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),

@@ -14,7 +14,8 @@ class UploadForm(forms.Form):
         help_text=_(
             ".xlsx, .xls or .csv. Households: as the national system exports them, or the "
             "template. Pairings: 户编号 (or 户主身份证号码), 帮扶干部手机号, "
-            "是否主要帮扶人, 结对日期."
+            "是否主要帮扶人, 结对日期. Work teams: 派出单位, 所驻村, 队伍名称, 姓名, 身份证号, "
+            "队内职务, 手机号, 派驻时间, 任期截止."
         ),
     )
 

@@ -29,6 +29,7 @@ class HeaderSynonym(models.Model):
 class ImportKind(models.TextChoices):
     HOUSEHOLDS = "households", _("Households and members")
     PAIRINGS = "pairings", _("Pairings of helpers and households")
+    TEAMS = "teams", _("Resident work teams and their members")
 
 
 class ImportJob(Job):

@@ -31,15 +31,18 @@ from bangfu.core.tables import write_table
 from bangfu.pairing.services import pairings_import
 from bangfu.registry import selectors as registry_selectors
 from bangfu.registry.bulk import ImportRefused, households_check, households_import, summarise
+from bangfu.teams.services import teams_import
 
 from . import households, masking, selectors, sheets, writing
 from . import pairings as pairing_sheet
+from . import teams as team_sheet
 from .columns import BY_KEY, COLUMNS
 from .models import ExportJob, HeaderSynonym, ImportJob, ImportKind, ImportProblem
 
 NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.HOUSEHOLDS: Capability.EDIT_REGISTRY,
     ImportKind.PAIRINGS: Capability.MANAGE_PAIRING,
+    ImportKind.TEAMS: Capability.MANAGE_TEAMS,
 }
 UPLOADS = "imports"
 EXPORTS = "exports"
@@ -326,6 +329,59 @@ def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
     return job
 
 
+def _teams(job: ImportJob, *, commit: bool) -> ImportJob:
+    """A sheet of resident work teams and members, checked (its writes rolled back) or
+    committed: the rows are few, so the check runs the very writes of the commit, as a
+    pairing sheet's does."""
+    actor = job.owner
+    require(actor, Capability.MANAGE_TEAMS)
+    try:
+        parsed = team_sheet.parse(Path(job.path))
+    except sheets.UnreadableFile as error:
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
+        return job
+    result = _against_others(
+        job,
+        lambda: teams_import(
+            actor=actor,
+            rows=parsed.rows,
+            source=job.file_name,
+            commit=commit and not parsed.problems,
+        ),
+        commit=commit,
+    )
+    if result is None:
+        return job
+    problems = parsed.problems + [
+        team_sheet.locate(parsed, index, field_name, reason)
+        for index, field_name, reason in result.problems
+    ]
+    households.echo_written(Path(job.path), problems, parsed.headers)
+    problems.sort(key=lambda p: (p.sheet, p.row))
+    summary = {
+        "rows": len(parsed.rows) + len(parsed.problems),
+        "teams": {"new": result.teams_new},
+        "members": {"new": result.members_new, "unchanged": result.unchanged},
+        "problems": len(problems),
+    }
+    if problems:
+        _finish(job, JobState.REFUSED, summary, problems)
+    elif commit:
+        with transaction.atomic():
+            job.committed = True
+            job.save(update_fields=["committed"])
+            _finish(job, JobState.DONE, summary, [])
+            audit.record(
+                actor=actor,
+                action="import.commit",
+                obj=job,
+                after={"file": job.file_name, **summary},
+            )
+    else:
+        _finish(job, JobState.CHECKED, summary, [])
+    return job
+
+
 @_no_cyclic_collection()
 def import_check(*, job_id: int, progress=None) -> ImportJob:
     """Read and check the file; record the preview and every problem. Writes no household."""
@@ -333,6 +389,8 @@ def import_check(*, job_id: int, progress=None) -> ImportJob:
     with translation.override(job.language):
         if job.kind == ImportKind.PAIRINGS:
             return _pairings(job, commit=False)
+        if job.kind == ImportKind.TEAMS:
+            return _teams(job, commit=False)
         return _check_households(job, progress or _reporter(job))
 
 
@@ -385,6 +443,8 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
             raise DomainError(_("This file was imported already."), code="committed")
         if job.kind == ImportKind.PAIRINGS:
             return _pairings(job, commit=True)
+        if job.kind == ImportKind.TEAMS:
+            return _teams(job, commit=True)
         # The job's row is written by the transaction that writes the households, so nobody
         # would see progress recorded there until the end: it goes to a file beside the upload.
         return _commit_households(job, progress or _file_reporter(job))
@@ -456,9 +516,11 @@ def import_error_sheet(*, actor, job_id: int, full_ids: bool = False) -> Path:
         hide = None
 
     target = stored_path(UPLOADS, ".errors.xlsx")
-    synonyms = (
-        pairing_sheet.synonyms() if job.kind == ImportKind.PAIRINGS else selectors.synonym_map()
-    )
+    readers: dict[str, Callable[[], dict[str, str]]] = {
+        ImportKind.PAIRINGS: pairing_sheet.synonyms,
+        ImportKind.TEAMS: team_sheet.synonyms,
+    }
+    synonyms = readers.get(job.kind, selectors.synonym_map)()
     with translation.override(job.language):
         try:
             writing.error_sheet(

@@ -20,6 +20,7 @@ class Indicator:
     unit: str | Promise
     counts: str | Promise  # the records it is counted from
     flow: bool = False  # counted over the period (visits…) rather than as it stands (households…)
+    block: str = ""  # the dashboard's block of figures it stands in ("" the first; "teams")
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -150,5 +151,122 @@ INDICATORS: dict[str, Indicator] = {
             _("visit logs, through the month roll-ups"),
             flow=True,
         ),
+        # Resident work teams (驻村工作队): as they stand on the period's last day (today while
+        # it runs), residence judged in its last month.
+        Indicator(
+            "teams",
+            _("Resident work teams in post"),
+            _(
+                "Teams stationed in villages under the place whose term covers the day judged: "
+                "the period's last day, or today while it runs."
+            ),
+            _("count of teams with term start ≤ day ≤ term end"),
+            _("teams"),
+            _("teams"),
+            block="teams",
+        ),
+        Indicator(
+            "team_leaders",
+            _("Team leaders in post"),
+            _("Members in the role 队长 whose own term covers the day judged."),
+            _("count of members of role 队长 in post"),
+            _("people"),
+            _("team members' terms"),
+            block="teams",
+        ),
+        Indicator(
+            "first_secretaries",
+            _("First secretaries in post"),
+            _("Members in the role 第一书记 whose own term covers the day judged."),
+            _("count of members of role 第一书记 in post"),
+            _("people"),
+            _("team members' terms"),
+            block="teams",
+        ),
+        Indicator(
+            "liaisons",
+            _("Liaisons in post"),
+            _("Members in the role 联络员 whose own term covers the day judged."),
+            _("count of members of role 联络员 in post"),
+            _("people"),
+            _("team members' terms"),
+            block="teams",
+        ),
+        Indicator(
+            "team_members",
+            _("Team members in post"),
+            _(
+                "Members in the role 队员 whose own term covers the day judged (other roles of "
+                "the code list are counted in none of these four)."
+            ),
+            _("count of members of role 队员 in post"),
+            _("people"),
+            _("team members' terms"),
+            block="teams",
+        ),
+        Indicator(
+            "residence_compliance",
+            _("Residence compliance"),
+            _(
+                "Of the members in post from the first day of the period's last month to the "
+                "day judged, the share whose days counted reach what is expected: the minimum "
+                "residence days for a month that is over, judged at its end; for the current "
+                "month, the minimum spread over the month so far. Days counted are days in the "
+                "village, with days away on official business and days of approved leave where "
+                "the rules say they count (the rules of the team's place on the month's first "
+                "day); the register kept by hand says what a day was, over leave and check-ins."
+            ),
+            _("members with days counted ≥ expected ÷ members judged"),
+            "%",
+            _("members' month roll-ups (check-ins, register, leave) and each place's rules"),
+            block="teams",
+        ),
+        Indicator(
+            "members_short",
+            _("Members short of residence days"),
+            _("Members judged in the period's last month whose days counted fall short."),
+            _("members judged − members with days counted ≥ expected"),
+            _("people"),
+            _("members' month roll-ups and each place's rules"),
+            block="teams",
+        ),
+        Indicator(
+            "leave_days",
+            _("Leave days"),
+            _(
+                "Days of approved leave of team members in the period (approved leave later in "
+                "the current month included), a day the register says otherwise left out."
+            ),
+            _("sum of days on approved leave"),
+            _("days"),
+            _("leave requests, through the members' month roll-ups"),
+            flow=True,
+            block="teams",
+        ),
+        Indicator(
+            "meetings",
+            _("Team meetings held"),
+            _("Meetings of the teams (驻村例会) held in the period."),
+            _("count of meetings dated in the period"),
+            _("meetings"),
+            _("team meetings"),
+            flow=True,
+            block="teams",
+        ),
+        Indicator(
+            "tasks_overdue",
+            _("Meeting tasks overdue"),
+            _(
+                "Tasks decided at team meetings, not done, whose due day is before the day "
+                "judged (counted from the tasks open now)."
+            ),
+            _("count of open tasks with due day < day judged"),
+            _("tasks"),
+            _("meeting tasks"),
+            block="teams",
+        ),
     ]
 }
+
+# The dashboard's blocks of figures, in order: key → title.
+BLOCKS = {"": _("Households and visits"), "teams": _("Resident work teams")}

@@ -35,6 +35,12 @@ class PlaceStock(models.Model):
     covered = models.PositiveIntegerField(default=0)  # … and have one now
     helpers = models.PositiveIntegerField(default=0)  # helpers paired now with households here
     scheduled = models.JSONField(default=dict)  # rule place → paired households
+    # Resident work teams, as maps that the day judged is read against (in post on a day:
+    # start ≤ day ≤ end): "start|end" (ISO days, end empty while open) → teams; rule place of
+    # the residence rules → role code → "start|end" → members; due day → open meeting tasks.
+    teams_by_term = models.JSONField(default=dict)
+    members_by_term = models.JSONField(default=dict)
+    open_tasks = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -60,6 +66,13 @@ class PlaceMonth(models.Model):
     by_day = models.JSONField(default=dict)  # day of month → visits
     home_visits_of_scheduled = models.JSONField(default=dict)  # rule place → {home visits: n}
     fixed_days_met = models.JSONField(default=dict)  # rule place → fixed days met
+    # Resident work teams: the members judged in the month (in post from its first day) by
+    # the rule place of their residence rules, by which days count (v in the village, o
+    # official business, l leave: "v", "vo", "vl", "vol"), by days counted → members; a
+    # member whose term ends before the month's last day is keyed "days|day of the end".
+    residence = models.JSONField(default=dict)
+    leave_days = models.PositiveIntegerField(default=0)  # days of approved leave
+    meetings = models.PositiveIntegerField(default=0)  # team meetings held
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()

@@ -29,7 +29,7 @@ from typing import NamedTuple, TypeVar
 from django.db import connection, transaction
 from django.db.models import Count, F, Func, Q, Subquery, Sum
 from django.db.models.fields import DateField
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -39,8 +39,10 @@ from bangfu.core.regions import ancestor_codes, code_range
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
 from bangfu.registry.models import Household
+from bangfu.teams.models import Meeting, MeetingTask, MemberMonth, Team, TeamMember
+from bangfu.teams.residence_rules import KEYS as TEAM_RULES
 from bangfu.visits.models import Visit, VisitMonth
-from bangfu.visits.rollups import month_of, within_months
+from bangfu.visits.rollups import month_of, next_month, within_months
 from bangfu.visits.schedule import KEYS as RULES
 
 from .models import PlaceHelper, PlaceMonth, PlaceStock, RollupHead
@@ -50,7 +52,15 @@ Row = TypeVar("Row", PlaceStock, PlaceMonth)
 # Writes that change a figure; the place of any other entry (a member's phone number, a
 # unit, a helper's details or leaving, a reminder sent) needs no new figures. Helpers are
 # counted by their pairings (a helper cannot leave while paired), so ``helper.`` is not here.
-CHANGING = ("household.", "pairing.", "visit.", "problem.", "policy.")
+CHANGING = ("household.", "pairing.", "visit.", "problem.", "policy.", "team.", "team_member.")
+# Every write of the teams app changes a figure (check-ins, the register, leave, meetings,
+# tasks), whatever its action's name: read by the kind of record its entry names.
+TEAMS_RECORDS = "teams."
+# A teams record whose months are those of the days it names (a check-in, a register entry,
+# a leave request from its first day to its last); any other (a team, a term, a meeting
+# and its tasks) changes its place's standing: everything is counted again.
+TEAM_DAYS = ("day", "checked_at", "first_day", "last_day", "returned_on")
+TEAM_MONTHLY = ("teams.checkin", "teams.registerentry", "teams.leaverequest", "teams.leavedecision")
 NO_FIGURES = ["visit.photo_add"]  # a photo changes no figure
 VISIT_ACTIONS = ("visit.", "problem.")
 VISIT_DAYS = ("visited_at", "found_on", "solved_on")  # what dates a visit's or problem's months
@@ -120,6 +130,11 @@ def _empty(row: PlaceStock | PlaceMonth) -> bool:
 
 def rule_places() -> set[str]:
     return set(Policy.objects.filter(key__in=RULES).values_list("region_id", flat=True))
+
+
+def team_rule_places() -> set[str]:
+    """The places that set a residence rule of the teams (``teams.residence_rules.KEYS``)."""
+    return set(Policy.objects.filter(key__in=TEAM_RULES).values_list("region_id", flat=True))
 
 
 def rule_place(code: str, ruled: set[str]) -> str:
@@ -207,7 +222,44 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
             row(code).covered += covered
             if covered:
                 merge(row(code).scheduled, {rule_place(code, ruled): covered})
+    _own_team_stock(codes, row)
     return rows
+
+
+def term_key(start: datetime.date, end: datetime.date | None) -> str:
+    """A term as the roll-ups key it: "start|end" in ISO days, the end empty while open."""
+    return f"{start.isoformat()}|{end.isoformat() if end else ''}"
+
+
+def _own_team_stock(codes: list[str] | None, row) -> None:
+    """Teams by term, members by the rule place of their residence rules, role and term,
+    and open meeting tasks by due day, of the places' own records."""
+    ruled = team_rule_places()
+    for where in _in("region_id", codes):
+        for code, start, end, n in (
+            Team.objects.filter(where)
+            .values_list("region_id", "term_start", "term_end")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            merge(row(code).teams_by_term, {term_key(start, end): n})
+        for code, role, start, end, n in (
+            TeamMember.objects.filter(where)
+            .values_list("region_id", "role__value", "started_on", "ended_on")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            merge(
+                row(code).members_by_term,
+                {rule_place(code, ruled): {role: {term_key(start, end): n}}},
+            )
+        for code, due, n in (
+            MeetingTask.objects.filter(where, done_on=None)
+            .values_list("region_id", "due_on")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            merge(row(code).open_tasks, {due.isoformat(): n})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,7 +441,57 @@ def _own_months(
             merge(target.home_visits_of_scheduled, {place: {str(home): n}})
             if met:
                 merge(target.fixed_days_met, {place: met})
+    _own_team_months(codes, months, row)
     return rows
+
+
+def _own_team_months(codes: list[str] | None, months: list[datetime.date] | None, row) -> None:
+    """The members' month roll-ups added up (days counted, by which days count) and the
+    meetings held, of the places' own records."""
+    ruled = team_rule_places()
+    for where in _in("region_id", codes):
+        for code, month, here, official, leave, start, end in (
+            MemberMonth.objects.filter(where, within_months("month", months, dates=True))
+            .values_list(
+                "region_id",
+                "month",
+                "days_in_village",
+                "days_official",
+                "days_leave",
+                "member__started_on",
+                "member__ended_on",
+            )
+            .order_by()
+            .iterator(chunk_size=CHUNK * 4)
+        ):
+            target = row(code, month)
+            target.leave_days += leave
+            if start > month or (end is not None and end < month):
+                continue  # not in post from the month's first day: not judged in it
+            last = next_month(month) - datetime.timedelta(days=1)
+            ending = f"|{end.day}" if end is not None and end < last else ""
+            counted = {
+                "v": here,
+                "vo": here + official,
+                "vl": here + leave,
+                "vol": here + official + leave,
+            }
+            merge(
+                target.residence,
+                {
+                    rule_place(code, ruled): {
+                        which: {f"{days}{ending}": 1} for which, days in counted.items()
+                    }
+                },
+            )
+        for code, month, n in (
+            Meeting.objects.filter(where, within_months("held_on", months, dates=True))
+            .annotate(month=TruncMonth("held_on"))
+            .values_list("region_id", "month")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            row(code, month_of(month)).meetings += n
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,12 +693,39 @@ def _months_named(states: list[dict]) -> set[datetime.date]:
     return found
 
 
+def _team_months_named(states: list[dict]) -> set[datetime.date]:
+    """The months of the days a check-in, a register entry or a leave request names (a
+    leave request's every month from its first day to its last)."""
+    days = []
+    for state in states:
+        for name in TEAM_DAYS:
+            value = state.get(name)
+            if not isinstance(value, str):
+                continue
+            moment = parse_datetime(value)
+            if moment is not None and timezone.is_aware(moment):
+                days.append(timezone.localtime(moment).date())
+            elif day := parse_date(value[:10]):
+                days.append(day)
+    if not days:
+        return set()
+    found, month = set(), month_of(min(days))
+    while month <= max(days):
+        found.add(month)
+        month = next_month(month)
+    return found
+
+
 def _changed_places(after: int, up_to: int) -> Changes:
     """The places written between two audit entries, each with the months its visits or
     problems changed in, or None when more changed (a household, a pairing, a helper); for
     a changed visit rule, every place under the rule's place."""
     entries = AuditEntry.objects.filter(seq__gt=after, seq__lte=up_to).filter(
-        Q(*[Q(action__startswith=prefix) for prefix in CHANGING], _connector=Q.OR)
+        Q(
+            *[Q(action__startswith=prefix) for prefix in CHANGING],
+            Q(object_type__startswith=TEAMS_RECORDS),
+            _connector=Q.OR,
+        )
     )
     changed: Changes = {}
     by_household: dict[int, list[set[datetime.date] | None]] = {}
@@ -605,15 +734,15 @@ def _changed_places(after: int, up_to: int) -> Changes:
         known = changed.get(code, set())
         changed[code] = None if months is None or known is None else known | months
 
-    for action, code, before, after_state in (
+    for action, kind, code, before, after_state in (
         entries.exclude(action__in=NO_FIGURES)
-        .values_list("action", "region_code", "before", "after")
+        .values_list("action", "object_type", "region_code", "before", "after")
         .order_by()
         .iterator()
     ):
         states = [state for state in (before, after_state) if isinstance(state, dict)]
         if action.startswith("policy."):
-            if any(state.get("key") in RULES for state in states):
+            if any(state.get("key") in (*RULES, *TEAM_RULES) for state in states):
                 region = Region.objects.filter(code=code).values_list("level", flat=True).first()
                 if region is not None:
                     lo, hi = code_range(code, region)
@@ -622,11 +751,17 @@ def _changed_places(after: int, up_to: int) -> Changes:
                     ):
                         mark(place, None)
             continue
-        months = (_months_named(states) or None) if action.startswith(VISIT_ACTIONS) else None
+        if kind in TEAM_MONTHLY:
+            months = _team_months_named(states) or None
+        elif action.startswith(VISIT_ACTIONS) and not kind.startswith(TEAMS_RECORDS):
+            months = _months_named(states) or None
+        else:
+            months = None
         mark(code, months)
         for state in states:
-            # A household moved to another place leaves figures behind at the old one.
-            if action.startswith("household.") and isinstance(state.get("region"), str):
+            # A household or a team moved to another place leaves figures behind at the old.
+            moved = action.startswith("household.") or kind == "teams.team"
+            if moved and isinstance(state.get("region"), str):
                 mark(state["region"], None)
             # A pairing or visit keeps the place its household had when it was made.
             if isinstance(state.get("household"), int):

@@ -26,13 +26,16 @@ from bangfu.core.selectors import outermost, places_listed, top_places
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import Coverage, coverage, paired_households
 from bangfu.registry.models import Household, HouseholdStatus
+from bangfu.teams import rollups as team_rollups
+from bangfu.teams.models import DayStatus, Meeting, MeetingTask, Team, TeamMember
+from bangfu.teams.residence_rules import AllResidenceRules
 from bangfu.visits import selectors as visits
 from bangfu.visits.models import Problem, Visit, VisitKind
 from bangfu.visits.rollups import next_month
 from bangfu.visits.schedule import Schedules, month_schedule
 
 from . import rollups
-from .indicators import INDICATORS
+from .indicators import BLOCKS, INDICATORS
 from .models import HandbookJob, PlaceHelper, PlaceMonth, PlaceStock
 from .rollups import FLOWS
 
@@ -175,6 +178,7 @@ class Figures:
     # One look-up of each place's rules a month for the whole page (figures, drill-down,
     # trend): a period of n months costs n look-ups a rule place, not 3n.
     schedules: Schedules = field(default_factory=Schedules)
+    residence: AllResidenceRules = field(default_factory=AllResidenceRules)
 
     @cached_property
     def _rolled(self) -> Rolled:
@@ -227,11 +231,104 @@ class Figures:
             "compliance": last.on_track / last.households if last.households else None,
             "behind": last.behind,
             **_flows(self.months),
+            **team_values(self._rolled, self.period, self.residence),
         }
 
     def rows(self) -> list[tuple[Any, Any]]:
         """(indicator, value) in the registry's order."""
         return [(INDICATORS[key], self.values[key]) for key in INDICATORS]
+
+    def blocks(self) -> list[tuple[Any, list[tuple[Any, Any]]]]:
+        """The dashboard's blocks (households and visits; resident work teams), each with
+        its (indicator, value) in the registry's order."""
+        return [
+            (title, [(i, value) for i, value in self.rows() if i.block == block])
+            for block, title in BLOCKS.items()
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Resident work teams: the figures read from the place roll-ups' maps against the day judged
+
+ROLE_FIGURES = {"1": "team_leaders", "2": "first_secretaries", "3": "liaisons", "4": "team_members"}
+TEAM_FLOWS = ["leave_days", "meetings"]
+
+
+def _covers(term: str, first: datetime.date, last: datetime.date) -> bool:
+    """A term keyed "start|end" covers every day from ``first`` to ``last``."""
+    start, _bar, end = term.partition("|")
+    return start <= first.isoformat() and (not end or end >= last.isoformat())
+
+
+def _judged(key: str, on: datetime.date) -> tuple[int, bool]:
+    """A residence histogram key "days" or "days|day of the end": the days counted, and
+    whether the member is still in post on ``on`` (the end's day not before it)."""
+    days, _bar, end = key.partition("|")
+    return int(days), not end or int(end) >= on.day
+
+
+@dataclass
+class Residence:
+    judged: int = 0  # members in post from the month's first day to the day judged
+    met: int = 0  # of them, with the days expected by that day
+
+    @property
+    def short(self) -> int:
+        return self.judged - self.met
+
+    @property
+    def rate(self) -> float | None:
+        return self.met / self.judged if self.judged else None
+
+
+def residence_of(rolled: Rolled, month: datetime.date, rules: AllResidenceRules) -> Residence:
+    """The month's residence figures: members judged (from the standing's terms), and how
+    many have the days expected by the day judged (from the month's histograms, against the
+    rules of each rule place for the month); a member without a month roll-up has no day."""
+    on, found = visits.judged_on(month), Residence()
+    if on < month:
+        return found
+    row = rolled.month(month)
+    for place, roles in rolled.stock.members_by_term.items():
+        judged = sum(
+            n for terms in roles.values() for term, n in terms.items() if _covers(term, month, on)
+        )
+        if not judged:
+            continue
+        rule = rules(place, month)
+        expected = rule.expected_by(month, on)
+        counted, with_days = 0, 0
+        for key, n in row.residence.get(place, {}).get(rule.combination, {}).items():
+            days, judged_now = _judged(key, on)
+            if judged_now:
+                with_days += n
+                counted += n if days >= expected else 0
+        found.judged += judged
+        found.met += counted + (judged - with_days if expected <= 0 else 0)
+    return found
+
+
+def team_values(rolled: Rolled, period: Period, rules: AllResidenceRules) -> dict[str, Any]:
+    """The teams' indicators for a period from roll-up rows added up: those that stand as on
+    the period's last day (today while it runs), residence in its last month, and leave and
+    meetings over its months."""
+    on, stock = period.end, rolled.stock
+    roles: Counter[str] = Counter()
+    for by_role in stock.members_by_term.values():
+        for role, terms in by_role.items():
+            roles[role] += sum(n for term, n in terms.items() if _covers(term, on, on))
+    residence = residence_of(rolled, period.last, rules)
+    return {
+        "teams": sum(n for term, n in stock.teams_by_term.items() if _covers(term, on, on)),
+        **{name: roles[role] for role, name in ROLE_FIGURES.items()},
+        "residence_compliance": residence.rate,
+        "members_short": residence.short,
+        **{
+            name: sum(getattr(rolled.month(month), name) for month in period.months)
+            for name in TEAM_FLOWS
+        },
+        "tasks_overdue": sum(n for due, n in stock.open_tasks.items() if due < on.isoformat()),
+    }
 
 
 @dataclass
@@ -243,6 +340,7 @@ class PlaceRow:
     coverage: float | None = None
     last: visits.Compliance = field(default_factory=visits.Compliance)
     flows: dict[str, Any] = field(default_factory=dict)
+    teams: dict[str, Any] = field(default_factory=dict)  # the teams' indicators
 
     @property
     def compliance(self) -> float | None:
@@ -258,6 +356,7 @@ def place_rows(
     places = places_listed(user, within)
     rolled = _rolled(user, places, period.months)
     schedules = schedules or Schedules()
+    residence = AllResidenceRules()
     rows = []
     for place in places:
         mine = rolled[place.code]
@@ -269,6 +368,7 @@ def place_rows(
                 coverage=Coverage(mine.stock.needing, mine.stock.covered).rate,
                 last=parts[-1],
                 flows=_flows(parts),
+                teams=team_values(mine, period, residence),
             )
         )
     return rows
@@ -390,7 +490,78 @@ def source_figures(user, within: Region | None, period: Period) -> dict[str, Any
         "jobs_found": totals["jobs_found"] or 0,
         "goods_value": totals["goods_value"] or Decimal(0),
         "money_value": totals["money_value"] or Decimal(0),
+        **teams_from_records(user, within, period),
     }
+
+
+def teams_from_records(user, within: Region | None, period: Period) -> dict[str, Any]:
+    """The teams' indicators counted from the records themselves (teams, terms, check-ins,
+    the register, leave, meetings, tasks), with no roll-up of any kind: each day's status by
+    the one rule (``teams.rollups.statuses_of``)."""
+    on = period.end
+    members = TeamMember.objects.visible_to(user, within)
+    in_post = members.filter(started_on__lte=on).filter(Q(ended_on=None) | Q(ended_on__gte=on))
+    roles = Counter(dict(in_post.values_list("role__value").annotate(n=Count("pk")).order_by()))
+    residence = residence_from_records(user, within, period.last)
+    following = next_month(period.last)
+    leave = 0
+    with_leave = members.filter(
+        Q(
+            leave__state="approved",
+            leave__first_day__lt=following,
+            leave__last_day__gte=period.first,
+        )
+        | Q(
+            register__status=DayStatus.LEAVE,
+            register__day__gte=period.first,
+            register__day__lt=following,
+        )
+    ).distinct()
+    last_day = following - datetime.timedelta(days=1)
+    for days in team_rollups.statuses_of(with_leave, period.first, last_day).values():
+        leave += sum(1 for status in days.values() if status == DayStatus.LEAVE)
+    return {
+        "teams": Team.objects.visible_to(user, within)
+        .filter(term_start__lte=on)
+        .filter(Q(term_end=None) | Q(term_end__gte=on))
+        .count(),
+        **{name: roles.get(role, 0) for role, name in ROLE_FIGURES.items()},
+        "residence_compliance": residence.rate,
+        "members_short": residence.short,
+        "leave_days": leave,
+        "meetings": Meeting.objects.visible_to(user, within)
+        .filter(held_on__gte=period.first, held_on__lt=following)
+        .count(),
+        "tasks_overdue": MeetingTask.objects.visible_to(user, within)
+        .filter(done_on=None, due_on__lt=on)
+        .count(),
+    }
+
+
+def residence_from_records(user, within: Region | None, month: datetime.date) -> Residence:
+    """The month's residence figures counted from each judged member's days (check-ins, the
+    register, approved leave), against the rules of the member's place for the month."""
+    on, found = visits.judged_on(month), Residence()
+    if on < month:
+        return found
+    last = next_month(month) - datetime.timedelta(days=1)
+    judged = list(
+        TeamMember.objects.visible_to(user, within)
+        .filter(started_on__lte=month)
+        .filter(Q(ended_on=None) | Q(ended_on__gte=on))
+        .only("pk", "region_id", "started_on", "ended_on")
+    )
+    statuses = team_rollups.statuses_of(judged, month, last)
+    rules = AllResidenceRules()
+    for member in judged:
+        rule = rules(member.region_id, month)
+        days = Counter(statuses[member.pk].values())
+        counted = rule.counted(
+            days[DayStatus.IN_VILLAGE], days[DayStatus.OFFICIAL], days[DayStatus.LEAVE]
+        )
+        found.judged += 1
+        found.met += counted >= rule.expected_by(month, on)
+    return found
 
 
 def _schedule_from_visits(user, within: Region | None, month: datetime.date) -> dict[str, Any]:

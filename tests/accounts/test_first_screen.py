@@ -23,6 +23,7 @@ READER = [
     "visits:compliance",
     "teams:residence",
     "teams:leave_mine",
+    "teams:team_list",
 ]
 OFFERED = {
     "county_admin": READER

@@ -1,14 +1,18 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from bangfu.accounts.models import User
 from bangfu.core.audit import verify_chain
 from bangfu.core.codes import KINDS, seed_codes
+from bangfu.core.models import Region
 from bangfu.demo.households import DistrictMaker
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
 from bangfu.registry.models import Household, Member
+from bangfu.reports.selectors import Figures, Period, source_figures
+from bangfu.teams.models import CheckIn, LeaveRequest, RegisterEntry, Team, TeamMember
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,6 +65,20 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     assert Pairing.objects.filter(unit__isnull=False).exists()  # 企业结对
     assert my_households(User.objects.get(username="helper_wang")).exists()
     assert verify_chain()[1] is None
+    # A team in every village; 马家寨村's led by the work_team login; someone short of days.
+    teams = Team.objects.all()
+    assert teams.count() == Region.objects.filter(level=5).count() == 18
+    leader = TeamMember.objects.get(user__username="work_team")
+    assert (leader.region_id, leader.role.value) == ("611103002201", "1")
+    assert CheckIn.objects.exists() and RegisterEntry.objects.exists()
+    assert LeaveRequest.objects.filter(state="approved").exists()
+    month = timezone.localdate().replace(day=1)
+    county = Region.objects.get(code="611103000000")
+    values = Figures(admin, county, Period(month, month)).values
+    assert values["teams"] == 18 and values["first_secretaries"] == 18
+    if timezone.localdate().day >= 3:  # the minimum spread over the days so far is > 0
+        assert values["members_short"] >= 1
+    assert values == source_figures(admin, county, Period(month, month))
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")

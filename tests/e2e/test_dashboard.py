@@ -51,13 +51,13 @@ def test_drill_down_to_a_village_and_print_its_handbooks(
     assert {"未脱贫", "已脱贫（不再享受政策）", "监测对象"} <= set(names)
     assert not [name for name in names if name.endswith("…")]
     # The county's townships are listed, and charted, without a click on the county.
-    table = page.locator("table")
+    table = page.locator("table").first  # the teams' table by place follows it
     assert table.get_by_role("link", name="马王街道", exact=True).is_visible()
     assert table.get_by_role("link", name="沣西新城", exact=True).count() == 0
     assert "钓台街道" in page.locator("#chart-compliance svg text").all_text_contents()
     for place in ("钓台街道", "马家寨村"):
         with page.expect_navigation():
-            page.locator("table").get_by_role("link", name=place, exact=True).click()
+            page.locator("table").first.get_by_role("link", name=place, exact=True).click()
     assert page.locator("h1").inner_text().startswith("数据看板 · 马家寨村")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     with page.expect_navigation():

@@ -32,6 +32,7 @@ from bangfu.pairing.models import Helper
 from bangfu.pairing.services import helper_create, pairing_start
 from bangfu.registry.models import Household
 from bangfu.registry.services import household_register
+from bangfu.teams.models import Team, TeamMember
 from bangfu.visits.models import Visit
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.leave_world import teams_reads
@@ -490,6 +491,7 @@ class Target:
         self.pairing = world["pairing"]
         self.visit = world["visit"]
         self.problem = world["problem"]
+        self.team = world["team"]
         self.renewed = 0
         self.households = [self.household.pk]  # every household aimed at, for the handbooks
 
@@ -645,6 +647,27 @@ def api_reads_of_place(place: str, household_ids, visit_ids) -> list[str]:
     return urls
 
 
+def team_reads(place: str, in_county: dict) -> list[str]:
+    """The teams' lists, pages, sheets and API reads of the county."""
+    urls = [
+        reverse("teams:team_list"),
+        reverse("teams:team_list") + "?format=xlsx",
+        reverse("teams:four_teams", kwargs={"code": place}),
+        "/api/teams",
+    ]
+    for team_id in Team.objects.filter(**in_county).values_list("pk", flat=True):
+        attendance = reverse("teams:attendance", kwargs={"team_id": team_id})
+        urls += [
+            reverse("teams:team_detail", kwargs={"team_id": team_id}),
+            attendance,
+            attendance + "?format=xlsx",
+            f"/api/teams/{team_id}",
+        ]
+    for member_id in TeamMember.objects.filter(**in_county).values_list("pk", flat=True):
+        urls.append(reverse("teams:member_detail", kwargs={"member_id": member_id}))
+    return urls
+
+
 HANDBOOKS_AT_MOST = 8
 
 
@@ -665,6 +688,7 @@ def check_reads_survive(requests: Requests, client, owner, village: str, aimed_a
     urls = pages_of_place(village, household_ids, handbooks, visit_ids, helper_ids, jobs)
     urls += api_reads_of_place(village, household_ids, visit_ids)
     urls += teams_reads(village)
+    urls += team_reads(village, in_county)
     pages = (len(household_ids) + 49) // 50
     urls += [f"/api/households?page={n}" for n in range(1, pages + 1)]
     urls += [reverse("registry:household_list") + f"?page={n}" for n in range(1, pages + 1)]

@@ -32,6 +32,8 @@ from bangfu.api.main import api
 from bangfu.core.policies import REGISTRY
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.services import helper_create, pairing_start
+from bangfu.teams import services as team_services
+from bangfu.teams.models import TeamMember
 from tests.fuzz.harness import (
     HOSTILE_FLOATS,
     HOSTILE_INTEGERS,
@@ -138,6 +140,50 @@ def aims(target: Target, second_helper, third_helper, fourth_helper) -> dict:
             ).pk
         return found
 
+    def team():
+        return {"team_id": target.team.pk}
+
+    def team_member():
+        """The team's latest member in post, put on when there is none."""
+        current = TeamMember.objects.filter(team=target.team, ended_on=None).order_by("-pk")
+        found = current.values_list("pk", flat=True).first()
+        if found is None:
+            found = team_services.member_add(
+                actor=target.actor,
+                team_id=target.team.pk,
+                member=team_services.MemberInput(
+                    name="接替队员",
+                    id_number=fresh_id_number(next(made), "666"),
+                    role="4",
+                    unit_id=target.unit_id,
+                    started_on=datetime.date(2026, 1, 1),
+                ),
+            ).pk
+        return {"member_id": found}
+
+    def team_body(name):
+        return {
+            "name": name,
+            "region_code": A_PLACE,
+            "unit_id": target.unit_id,
+            "term_start": "2026-01-01",
+            "term_end": None,
+            "villages": [A_PLACE],
+            "latitude": "34.25",
+            "longitude": "108.7",
+        }
+
+    def team_member_body(n):
+        return {
+            "name": "孙队员",
+            "id_number": fresh_id_number(n, "222"),
+            "role": "4",
+            "unit_id": target.unit_id,
+            "phone": "",
+            "user_id": None,
+        }
+
+    made = iter(range(1, 10**6))
     keys = list(REGISTRY)
     unit = {"name": "沣西新城农业农村局", "kind": "government", "level": "county"}
     helper_body = {"name": "王帮扶", "unit_id": target.unit_id, "position": "", "phone": ""}
@@ -226,6 +272,22 @@ def aims(target: Target, second_helper, third_helper, fourth_helper) -> dict:
             {"solved_on": "2026-11-01", "solution": "已维修"},
         ),
         "visit_compliance": lambda n: Aim({}, {"place": A_PLACE, "month": "2026-10"}, None),
+        # teams and members
+        "teams_list": lambda n: Aim({}, {"place": A_PLACE, "state": "current"}, None),
+        "team_create": lambda n: Aim({}, {}, team_body(f"驻村工作队{n}")),
+        "team_detail": lambda n: Aim(team(), {}, None),
+        "team_update": lambda n: Aim(team(), {}, team_body("马家寨村驻村工作队")),
+        "team_member_add": lambda n: Aim(
+            team(), {}, {**team_member_body(n), "started_on": "2026-02-01"}
+        ),
+        "team_member_end": lambda n: Aim(
+            team_member(), {}, {"ended_on": "2026-11-01", "reason": "轮换"}
+        ),
+        "team_member_replace": lambda n: Aim(
+            team_member(),
+            {},
+            {"on": "2026-11-01", "reason": "调整", "member": team_member_body(n)},
+        ),
     }
 
 

@@ -59,6 +59,8 @@ QUERY_PAGES = {
     "accounts:user_list": ["format"],
     "reports:handbook_household": ["full"],
     "reports:handbook_place": ["full"],
+    "teams:team_list": ["place", "state", "page", "format"],
+    "teams:attendance": ["month", "format"],
 }
 
 MONTHS = [

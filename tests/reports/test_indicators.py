@@ -99,6 +99,17 @@ def test_the_indicators_of_the_county_in_october(district, county_admin):
         "jobs_found": 1,
         "goods_value": Decimal("200.00"),
         "money_value": Decimal("50.00"),
+        # no resident work team yet (tests/reports/test_team_figures.py has them)
+        "teams": 0,
+        "team_leaders": 0,
+        "first_secretaries": 0,
+        "liaisons": 0,
+        "team_members": 0,
+        "residence_compliance": None,
+        "members_short": 0,
+        "leave_days": 0,
+        "meetings": 0,
+        "tasks_overdue": 0,
     }
 
 

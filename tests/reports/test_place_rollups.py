@@ -1,10 +1,11 @@
 """The place roll-ups kept from the audit log equal those rebuilt from the records, and give
-the same figures as the households' own month roll-ups, after any sequence of writes; a page
-reads them at a cost that follows the places it shows."""
+the same figures as the households' own month roll-ups and as the records (the teams' too),
+after any sequence of writes; a page reads them at a cost that follows the places it shows."""
 
 # The visits tests' fixtures are imported by name, so every test that takes one "redefines" it.
 # ruff: noqa: F811
 
+import contextlib
 import datetime
 import json
 
@@ -21,9 +22,14 @@ from bangfu.pairing.models import Pairing
 from bangfu.registry import services as registry
 from bangfu.reports import rollups, selectors
 from bangfu.reports.models import PlaceHelper, PlaceMonth, PlaceStock
+from bangfu.teams import services as teams
+from bangfu.teams.models import TeamMember
 from bangfu.visits import selectors as visit_selectors
 from bangfu.visits import services as visits
 from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.teams import days
+from tests.teams.conftest import member_input as team_member_input
+from tests.teams.conftest import team_input
 from tests.visits.conftest import at, households, log, set_rule, thursdays, unit, wang  # noqa: F401
 from tests.visits.test_rollups import apply as apply_visit_step
 from tests.visits.test_rollups import operation as visit_operation
@@ -34,7 +40,30 @@ PLACES = ["611103000000", "611103002000", "611103002201", "611103002202"]
 VILLAGES = ["611103002201", "611103002202"]
 
 household = st.integers(0, 2)
+member = st.integers(0, 9)
+team_day = st.dates(D(2026, 9, 1), D(2026, 11, 20))
+TEAM_RULES = [
+    ("teams.leave_counts", True),
+    ("teams.official_business_counts", False),
+    ("teams.residence_days_min", 10),
+]
+team_operation = st.one_of(
+    st.tuples(st.just("team_check_in"), member, team_day),
+    st.tuples(
+        st.just("team_register"),
+        member,
+        team_day,
+        st.sampled_from(["official", "absent", "in_village", "leave"]),
+    ),
+    st.tuples(st.just("team_leave"), member, team_day, st.integers(0, 40)),
+    st.tuples(st.just("team_end"), member, team_day),
+    st.tuples(st.just("team_replace"), member, team_day),
+    st.tuples(st.just("team_move"), st.sampled_from(VILLAGES)),
+    st.tuples(st.just("team_rule"), st.sampled_from(TEAM_RULES)),
+)
 operation = st.one_of(
+    team_operation,
+    team_operation,
     visit_operation,
     st.tuples(st.just("unpair"), household),
     st.tuples(st.just("pair"), household),
@@ -46,10 +75,59 @@ operation = st.one_of(
 )
 
 
-def apply(admin, helper, homes, step, other=None) -> None:
+def make_team(admin, unit):
+    """A team in 马家寨村 since January: a leader, a first secretary and a liaison."""
+    team = teams.team_create(actor=admin, team=team_input(unit))
+    for name, serial, role in (
+        ("张队长", "101", "1"),
+        ("李书记", "102", "2"),
+        ("王联络", "103", "3"),
+    ):
+        teams.member_add(
+            actor=admin, team_id=team.pk, member=team_member_input(unit, name, serial, role)
+        )
+    return team
+
+
+def apply_team(admin, team, unit, step, serial) -> None:
+    """A write of the teams app: a term ended or replaced, the team moved, a residence rule,
+    or a day of attendance (planted as the check-in and leave services write them)."""
+    name = step[0]
+    members = list(TeamMember.objects.filter(team=team).order_by("pk"))
+    chosen = members[step[1] % len(members)] if name not in ("team_move", "team_rule") else None
+    if name == "team_check_in":
+        days.check_in(admin, chosen, step[2])
+    elif name == "team_register":
+        days.register(admin, chosen, step[2], step[3])
+    elif name == "team_leave":
+        days.leave(admin, chosen, step[2], step[2] + datetime.timedelta(days=step[3]))
+    elif name == "team_end":
+        teams.member_end(actor=admin, member_id=chosen.pk, ended_on=step[2], reason="轮换")
+    elif name == "team_replace":
+        teams.member_replace(
+            actor=admin,
+            member_id=chosen.pk,
+            on=step[2],
+            reason="调整",
+            member=team_member_input(unit, "新队员", f"{serial:03d}", "4"),
+        )
+    elif name == "team_move":
+        team.refresh_from_db()
+        teams.team_update(actor=admin, team_id=team.pk, team=team_input(unit, region_code=step[1]))
+    elif name == "team_rule":
+        key, value = step[1]
+        set_rule(admin, key, value, code="611103002000")
+
+
+def apply(admin, helper, homes, step, other=None, team=None, unit=None, serial=0) -> None:
     """One write (or a read that catches the roll-ups up); a refused one changes nothing.
     ``other`` is a second helper, paired beside the first (not as main helper)."""
     name = step[0]
+    if name.startswith("team_"):
+        # A term already ended, a day before the term: refused, nothing written.
+        with contextlib.suppress(DomainError, NotPermitted, OutOfScope):
+            apply_team(admin, team, unit, step, serial)
+        return
     home = homes[step[1]] if name in ("unpair", "pair", "pair_other", "status", "move") else None
     try:
         if name == "unpair":
@@ -135,9 +213,10 @@ def test_kept_place_roll_ups_equal_rebuilt_ones_and_the_households_figures(
     try:
         with transaction.atomic():
             other = pairing.helper_create(actor=county_admin, name="赵帮扶", unit_id=unit.pk)
+            team = make_team(county_admin, unit)
             rollups.catch_up()
-            for step in steps:
-                apply(county_admin, helper_wang, households, step, other)
+            for serial, step in enumerate(steps, start=200):
+                apply(county_admin, helper_wang, households, step, other, team, unit, serial)
                 if read_each:
                     rollups.catch_up()
             rollups.catch_up()

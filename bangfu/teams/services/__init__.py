@@ -4,6 +4,9 @@ audited. The app's writes are many, so they are a package: one module per part o
 
 from .leave import LeaveInput, leave_cancel, leave_decide, leave_request, leave_return
 from .residence import team_reminders_send
+
+# teams and members from an office's sheet
+from .sheets import TeamRow, TeamsImport, teams_import  # noqa: E402  (a part's own block)
 from .teams import (
     MemberInput,
     TeamInput,
@@ -45,4 +48,8 @@ __all__ = [
     "task_done",
     "team_reminders_send",
     "work_report_submit",
+    # teams and members from an office's sheet
+    "TeamRow",
+    "TeamsImport",
+    "teams_import",
 ]

@@ -23,8 +23,10 @@ from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import may_be_code, visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
 from bangfu.pairing.models import Unit
+from bangfu.visits.rollups import month_of
 
-from ..models import Team, TeamMember
+from .. import rollups
+from ..models import MemberMonth, Team, TeamMember
 
 TEAM_AUDIT_FIELDS = ["name", "region", "unit", "term_start", "term_end", "latitude", "longitude"]
 MEMBER_AUDIT_FIELDS = ["team", "name", "phone", "role", "unit", "user", "started_on", "ended_on"]
@@ -311,6 +313,10 @@ def _end(member: TeamMember, ended_on, reason: str) -> None:
             field="ended_on",
         )
     member.save(update_fields=["ended_on", "end_reason"])
+    # Days after the end are no longer the member's: the months from the end's are counted
+    # again (``rollups.day_statuses`` reads the term).
+    kept = MemberMonth.objects.filter(member=member, month__gte=month_of(member.ended_on))
+    rollups.refresh(member, list(kept.values_list("month", flat=True)))
 
 
 @retried_on_conflict

@@ -19,6 +19,7 @@ from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.pairings import make_pairings
+from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
 REGIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "regions.csv"
@@ -90,10 +91,17 @@ class Command(BaseCommand):
                 helper_login=people["helper_wang"],
             )
             visits = make_visits(actor=admin, seed=seed, today=timezone.localdate())
+            teams = make_teams(
+                actor=admin,
+                seed=seed,
+                today=timezone.localdate(),
+                work_team_login=people["work_team"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
-                "%(p)d of them paired with helpers; %(visits)d visits logged."
+                "%(p)d of them paired with helpers; %(visits)d visits logged; %(teams)d resident "
+                "work teams."
             )
-            % {"n": households, "v": len(leaves), "p": paired, "visits": visits}
+            % {"n": households, "v": len(leaves), "p": paired, "visits": visits, "teams": teams}
         )
