@@ -250,6 +250,9 @@ ACTIONS: dict[str, Promise] = {
     "team.update": gettext_lazy("Changed a resident work team"),
     "team_member.add": gettext_lazy("Put a member on a team"),
     "team_member.end": gettext_lazy("Ended a team member's term"),
+    "check_in.record": gettext_lazy("Checked in at the village"),
+    "check_in.photo_add": gettext_lazy("Added a check-in photo"),
+    "register.keep": gettext_lazy("Kept the attendance register"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

@@ -2,6 +2,7 @@
 audited. The app's writes are many, so they are a package: one module per part of the work
 (``teams``: teams and members; the others as they are added), all named here."""
 
+from .checkins import CheckInInput, check_in_photo_add, check_in_record, register_keep
 from .teams import (
     MemberInput,
     TeamInput,
@@ -13,6 +14,10 @@ from .teams import (
 )
 
 __all__ = [
+    "CheckInInput",
+    "check_in_photo_add",
+    "check_in_record",
+    "register_keep",
     "MemberInput",
     "TeamInput",
     "member_add",

@@ -1,0 +1,43 @@
+"""Helpers for check-in and register tests: a member with a login on the team of
+``tests/teams/conftest.py`` (李队员, signing in as team_member_li), and check-ins made the way
+the phone page makes them."""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.utils import timezone
+
+from bangfu.teams import services
+from tests.factories import UserFactory
+from tests.teams.conftest import RESIDENCE, VILLAGE, member_input
+
+# 3 km east of the residence: a house outside the village.
+HOME_OUTSIDE = (RESIDENCE[0], RESIDENCE[1] + Decimal("0.033000"))
+
+
+def at(day: datetime.date, hour: int = 8, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def member_with_login(
+    actor, team, unit, username: str = "team_member_li", name: str = "李队员", serial: str = "201"
+):
+    """A 队员 of ``team`` who checks in with a login of their own; answers (member, login)."""
+    login = UserFactory(username=username, full_name=name, places=[VILLAGE], roles=["work_team"])
+    member = services.member_add(
+        actor=actor, team_id=team.pk, member=member_input(unit, name, serial, user_id=login.pk)
+    )
+    return member, login
+
+
+def check_in(actor, when, position=RESIDENCE, member_id=None, client_id=None, **fields):
+    """A check-in as the phone sends it; answers the check-in."""
+    lat, lon = position if position is not None else (None, None)
+    record, _created = services.check_in_record(
+        actor=actor,
+        client_id=client_id or uuid.uuid4(),
+        member_id=member_id,
+        data=services.CheckInInput(checked_at=when, latitude=lat, longitude=lon, **fields),
+    )
+    return record
