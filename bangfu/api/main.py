@@ -16,6 +16,7 @@ from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
 from bangfu.pairing.api import router as pairing_router
 from bangfu.registry.api import router as registry_router
+from bangfu.teams.api.checkins import router as check_ins_router
 from bangfu.visits.api import router as visits_router
 
 from .auth import API_AUTH
@@ -41,6 +42,7 @@ api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", pairing_router)
 api.add_router("/", visits_router)
+api.add_router("/", check_ins_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability
-from bangfu.core.codes import TEAM_LEADER
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.geo import distance_m
 from bangfu.core.services import retried_on_conflict
@@ -31,6 +30,7 @@ from bangfu.visits import photos
 
 from .. import flags, rollups
 from ..models import CheckIn, DayStatus, RegisterEntry, TeamMember
+from ..selectors.checkins import led_by
 
 CHECK_IN_FIELDS = ("checked_at", "latitude", "longitude", "accuracy_m")
 # What the register kept by hand may say a day was; leave comes from an approved request.
@@ -64,15 +64,6 @@ def _checked(data: CheckInInput) -> dict[str, Any]:
 
 def _in_term(rows: QuerySet[TeamMember], day: datetime.date) -> QuerySet[TeamMember]:
     return rows.filter(started_on__lte=day).filter(Q(ended_on=None) | Q(ended_on__gte=day))
-
-
-def led_by(actor) -> TeamMember | None:
-    """The actor's current term as a team leader (队长) with their login, if they hold one."""
-    if not actor.is_authenticated:
-        return None
-    return TeamMember.objects.filter(
-        user=actor, ended_on=None, role__kind="team_role", role__value=TEAM_LEADER
-    ).first()
 
 
 def _answered_for(actor, member_id: int) -> QuerySet[TeamMember]:
