@@ -11,6 +11,7 @@ urlpatterns = [
     path("excel/", include("bangfu.exchange.urls")),
     path("pairing/", include("bangfu.pairing.urls")),
     path("visits/", include("bangfu.visits.urls")),
+    path("teams/", include("bangfu.teams.urls")),
     path("reports/", include("bangfu.reports.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/", api.urls),

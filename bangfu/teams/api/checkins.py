@@ -109,7 +109,9 @@ def _receipt(check_in, created: bool) -> dict:
 
 
 @router.post(
-    "/check-ins", response={200: CheckInReceipt, 201: CheckInReceipt}, operation_id="check_in_record"
+    "/check-ins",
+    response={200: CheckInReceipt, 201: CheckInReceipt},
+    operation_id="check_in_record",
 )
 def check_in_record(request, payload: CheckInIn):
     data = payload.dict()
@@ -166,9 +168,7 @@ def check_in_detail(request, check_in_id: Id):
     }
 
 
-@router.get(
-    "/team-members/{member_id}/month", response=MonthOut, operation_id="team_member_month"
-)
+@router.get("/team-members/{member_id}/month", response=MonthOut, operation_id="team_member_month")
 def team_member_month(request, member_id: Id, month: str = ""):
     """A member's month (``2026-11``; default this month): each day's status, its check-ins,
     the register's entry and approved leave, and the residence days against the rule."""
