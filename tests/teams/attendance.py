@@ -41,3 +41,24 @@ def check_in(actor, when, position=RESIDENCE, member_id=None, client_id=None, **
         data=services.CheckInInput(checked_at=when, latitude=lat, longitude=lon, **fields),
     )
     return record
+
+
+def county_a_attendance(actor, unit) -> dict:
+    """County A's team for the route walk and the fuzz: 马家寨村's team, on which ``actor``
+    (the county's administrator) serves with their own login, with a check-in and its photo;
+    so the phone page, the month and the check-in routes have something to leak."""
+    from bangfu.teams.services import team_create
+    from tests.teams.conftest import team_input
+    from tests.visits.conftest import jpeg
+
+    team = team_create(actor=actor, team=team_input(unit))
+    member = services.member_add(
+        actor=actor,
+        team_id=team.pk,
+        member=member_input(unit, "赵主任", "401", "1", user_id=actor.pk),
+    )
+    made = check_in(actor, at(datetime.date(2026, 10, 8)), position=HOME_OUTSIDE)
+    made, _created = services.check_in_photo_add(
+        actor=actor, client_id=made.client_id, content=jpeg(5)
+    )
+    return {"team": team, "team_member": member, "check_in": made}
