@@ -30,7 +30,7 @@ run: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py) bangfu/registry/bulk.py bangfu/core/inserts.py bangfu/reports/rollups.py
+	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py bangfu/*/services/*.py bangfu/*/selectors/*.py) bangfu/registry/bulk.py bangfu/core/inserts.py bangfu/reports/rollups.py
 
 test: lint
 	$(PY) -m pytest

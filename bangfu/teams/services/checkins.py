@@ -119,9 +119,10 @@ def _refuse_outside_term(member: TeamMember, day: datetime.date, *, field: str) 
 
 def _distance(check_in: CheckIn, member: TeamMember) -> int | None:
     team = member.team
-    if check_in.latitude is None or team.latitude is None or team.longitude is None:
+    here, there = (check_in.latitude, check_in.longitude), (team.latitude, team.longitude)
+    if here[0] is None or here[1] is None or there[0] is None or there[1] is None:
         return None
-    return round(distance_m(check_in.latitude, check_in.longitude, team.latitude, team.longitude))
+    return round(distance_m(here[0], here[1], there[0], there[1]))
 
 
 def _earlier(actor, client_id: uuid.UUID) -> CheckIn | None:

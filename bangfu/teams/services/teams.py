@@ -168,8 +168,8 @@ def _follow_team(team: Team) -> None:
     for model in (CheckIn, RegisterEntry, LeaveRequest, MemberMonth, DisciplineRecord):
         model.objects.filter(member__team=team).update(region=team.region)
     CheckInFlag.objects.filter(check_in__member__team=team).update(region=team.region)
-    for model in (Meeting, WorkReport):
-        model.objects.filter(team=team).update(region=team.region)
+    for owned in (Meeting, WorkReport):
+        owned.objects.filter(team=team).update(region=team.region)
     MeetingTask.objects.filter(meeting__team=team).update(region=team.region)
 
 
