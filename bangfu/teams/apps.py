@@ -17,3 +17,5 @@ class TeamsConfig(AppConfig):
         on_home(
             HomePanel("team_member", "teams/checkins/home.html", checkins.member_home, order=12)
         )
+        # check-ins: this month's check-in flags on the home page of those who read flags
+        on_home(HomePanel("check_in_flags", "teams/checkins/flags_home.html", checkins.flags_home))

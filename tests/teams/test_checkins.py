@@ -5,6 +5,7 @@ import datetime
 import uuid
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
@@ -258,3 +259,16 @@ def test_a_far_check_in_is_recorded_and_measured(li):
     member, login = li
     record = check_in(login, at(DAY), position=HOME_OUTSIDE)
     assert 2900 < record.distance_m < 3200
+
+
+def test_home_pages_lead_to_the_check_in_and_the_flags(client, li, inspector, helper_wang):
+    member, login = li
+    client.force_login(login)
+    home = client.get("/").content.decode()
+    assert 'id="my-residence"' in home and reverse("teams:check_in") in home
+    client.force_login(inspector)
+    home = client.get("/").content.decode()
+    assert 'id="check-in-flags"' in home and reverse("teams:check_in_flags") in home
+    client.force_login(helper_wang)
+    home = client.get("/").content.decode()
+    assert 'id="my-residence"' not in home and 'id="check-in-flags"' not in home

@@ -320,3 +320,12 @@ def member_home(user) -> dict | None:
         "today": CheckIn.objects.filter(member=member, day=today).count(),
         "month": member_month(user, member, month_of(today)),
     }
+
+
+def flags_home(user) -> dict | None:
+    """This month's check-in flags under the user's places, counted (the home page of those
+    who read flags); None for anyone else."""
+    if not user.has_capability(Capability.VIEW_FLAGS):
+        return None
+    month = month_of(timezone.localdate())
+    return {"month": month, "count": flags_in(user, None, month).count()}
