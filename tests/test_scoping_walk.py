@@ -302,7 +302,7 @@ PAGE_PROBES = {
     "teams:check_in_flags": Probe(),
     "teams:member_month": Probe(lambda w: {"member_id": w["team_member"].pk}, {"member_id": 10**9}),
     "teams:register_keep": Probe(
-        lambda w: {"member_id": w["team_member"].pk},
+        lambda w: {"member_id": w["registered_member"].pk},
         {"member_id": 10**9},
         ("post",),
         {"day": "2026-10-08", "status": "absent", "reason": "入侵"},

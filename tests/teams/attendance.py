@@ -45,8 +45,9 @@ def check_in(actor, when, position=RESIDENCE, member_id=None, client_id=None, **
 
 def county_a_attendance(actor, unit) -> dict:
     """County A's team for the route walk and the fuzz: 马家寨村's team, on which ``actor``
-    (the county's administrator) serves with their own login, with a check-in and its photo;
-    so the phone page, the month and the check-in routes have something to leak."""
+    (the county's administrator) serves with their own login, with a check-in and its photo,
+    so the phone page and the check-in routes have something to leak; and 王队员, whose days
+    the administrator may register (nobody registers their own)."""
     from bangfu.teams.services import team_create
     from tests.teams.conftest import team_input
     from tests.visits.conftest import jpeg
@@ -61,4 +62,7 @@ def county_a_attendance(actor, unit) -> dict:
     made, _created = services.check_in_photo_add(
         actor=actor, client_id=made.client_id, content=jpeg(5)
     )
-    return {"team": team, "team_member": member, "check_in": made}
+    registered = services.member_add(
+        actor=actor, team_id=team.pk, member=member_input(unit, "王队员", "402")
+    )
+    return {"team": team, "team_member": member, "registered_member": registered, "check_in": made}
