@@ -28,12 +28,13 @@ from bangfu.pairing.services import helper_create, pairing_start, unit_create
 from bangfu.registry.models import Household, Member
 from bangfu.registry.services import household_register
 from bangfu.reports.services import handbook_request, handbook_write
-from bangfu.teams.models import Team, TeamMember
+from bangfu.teams.models import CheckIn, RegisterEntry, Team, TeamMember
 from bangfu.teams.services import MemberInput, TeamInput, member_add, team_create
 from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
 from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
 from tests.visits.conftest import at, jpeg, log
 
@@ -405,6 +406,21 @@ PAGE_PROBES = {
         {**TEAM_MEMBER_FORM, "on": "2026-11-01", "reason": "入侵"},
     ),
     "teams:four_teams": Probe(lambda w: {"code": A_PLACE}, {"code": MISSING_PLACE}),
+    # teams: check-ins, the member's month, the register by hand, check-in flags
+    "teams:check_in": Probe(),
+    "teams:check_in_flags": Probe(),
+    "teams:member_month": Probe(
+        lambda w: {"member_id": w["checking_member"].pk}, {"member_id": 10**9}
+    ),
+    "teams:register_keep": Probe(
+        lambda w: {"member_id": w["registered_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"day": "2026-10-08", "status": "absent", "reason": "入侵"},
+    ),
+    "teams:check_in_photo": Probe(
+        lambda w: {"check_in_id": w["check_in"].pk}, {"check_in_id": 10**9}
+    ),
 }
 
 HOUSEHOLD_JSON = {
@@ -591,6 +607,26 @@ API_PROBES = {
         ("post",),
         {"on": "2026-11-01", "reason": "入侵", "member": TEAM_MEMBER_JSON},
     ),
+    # teams: check-ins and the member's month
+    "check_in_record": Probe(
+        methods=("post",),
+        data={
+            "client_id": "5f0c6b9e-0000-4000-8000-000000000004",
+            "checked_at": "2026-10-08T10:00:00+08:00",
+            "member_id": 10**9,
+        },
+    ),
+    "check_in_photo_add": Probe(
+        lambda w: {"client_id": w["check_in"].client_id},
+        {"client_id": "5f0c6b9e-0000-4000-8000-000000000005"},
+        ("post",),
+        {"photo": jpeg()},
+        multipart=True,
+    ),
+    "check_in_detail": Probe(lambda w: {"check_in_id": w["check_in"].pk}, {"check_in_id": 10**9}),
+    "team_member_month": Probe(
+        lambda w: {"member_id": w["checking_member"].pk}, {"member_id": 10**9}
+    ),
 }
 
 # Installation-wide data, not regional: who may use these is the top-administrator rule,
@@ -731,6 +767,7 @@ def county_a(county_admin, township_staff):
     )
     return {
         **leave_world(county_admin),
+        **county_a_attendance(county_admin, team),
         "data_issue": data_issue,
         "policy": policy,
         "township_staff": township_staff,
@@ -788,6 +825,8 @@ def snapshot_state():
         list(DataIssue.objects.values_list("pk", "resolved_at")),
         list(Team.objects.values_list("pk", "name", "region_id", "term_end")),
         list(TeamMember.objects.values_list("pk", "name", "ended_on")),
+        list(CheckIn.objects.values_list("pk", "photo")),
+        list(RegisterEntry.objects.values_list("pk", "status", "reason")),
     )
 
 

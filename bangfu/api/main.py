@@ -17,6 +17,7 @@ from bangfu.core.errors import DomainError
 from bangfu.pairing.api import router as pairing_router
 from bangfu.registry.api import router as registry_router
 from bangfu.teams.api.admin import router as teams_admin_router
+from bangfu.teams.api.checkins import router as check_ins_router
 from bangfu.teams.api.leave import router as teams_leave_router
 from bangfu.teams.api.residence import router as teams_residence_router
 from bangfu.teams.api.work import router as teams_work_router
@@ -48,6 +49,7 @@ api.add_router("/", visits_router)
 api.add_router("/", teams_leave_router)
 api.add_router("/", teams_residence_router)
 api.add_router("/", teams_work_router)
+api.add_router("/", check_ins_router)
 api.add_router("/", teams_admin_router)
 
 

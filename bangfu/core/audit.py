@@ -259,6 +259,9 @@ ACTIONS: dict[str, Promise] = {
     "meeting_task.done": gettext_lazy("Marked a meeting task done"),
     "work_report.submit": gettext_lazy("Submitted a team's work report"),
     "discipline.record": gettext_lazy("Recorded a discipline matter"),
+    "check_in.record": gettext_lazy("Checked in at the village"),
+    "check_in.photo_add": gettext_lazy("Added a check-in photo"),
+    "register.keep": gettext_lazy("Kept the attendance register"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

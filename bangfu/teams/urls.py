@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .views import admin, leave, residence, work
+from bangfu.visits.views import service_worker
+
+from .views import admin, checkins, leave, residence, work
 
 app_name = "teams"
 urlpatterns = [
@@ -34,4 +36,11 @@ urlpatterns = [
     path("<id:team_id>/reports/", work.work_reports, name="work_reports"),
     path("reports/<id:report_id>/", work.work_report_detail, name="work_report_detail"),
     path("<id:team_id>/discipline/", work.discipline, name="discipline"),
+    # check-ins, the member's month, the register by hand, check-in flags
+    path("sw.js", service_worker, name="service_worker"),
+    path("check-in/", checkins.check_in, name="check_in"),
+    path("members/<id:member_id>/month/", checkins.member_month, name="member_month"),
+    path("members/<id:member_id>/register/", checkins.register_keep, name="register_keep"),
+    path("check-ins/<id:check_in_id>/photo/", checkins.check_in_photo, name="check_in_photo"),
+    path("check-ins/flags/", checkins.check_in_flags, name="check_in_flags"),
 ]

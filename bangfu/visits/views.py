@@ -48,7 +48,13 @@ def _offline(helper) -> dict:
     keep = [reverse("visits:mine"), reverse("visits:capture")]
     if helper is not None:
         keep.append(reverse("visits:helper_month", args=[helper.pk]))
-    return {"as_of": timezone.localtime(), "keep": keep}
+    return {
+        "as_of": timezone.localtime(),
+        "keep": keep,
+        "worker": reverse("visits:service_worker"),
+        "queue": "bangfu-visits",
+        "waiting": _("Visits waiting on this phone:"),
+    }
 
 
 def _kept_offline(response: HttpResponse) -> HttpResponse:

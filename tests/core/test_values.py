@@ -171,6 +171,7 @@ def test_every_text_column_people_write_has_a_rule():
         "key_hash",
         "prefix",
         "phash",
+        "photo_hash",  # a check-in photo's difference hash, as phash
         "password",
         "first_name",
         "last_name",

@@ -167,6 +167,12 @@ def test_a_visit_waiting_on_a_shared_phone_is_sent_only_under_its_own_login(
 
     sign_in(page, live_server.url, "helper_wang", password)
     page.goto(live_server.url + "/visits/capture/")
+    # The list may not be drawn yet when the page has loaded (IndexedDB answers later), so
+    # its emptiness proves nothing: wait for the server to have the visit.
+    for _tick in range(100):
+        close_old_connections()
+        if Visit.objects.filter(notes="王哲铭离线记录").exists():
+            break
+        page.wait_for_timeout(100)
     page.wait_for_selector("#queue li", state="detached")
-    close_old_connections()
     assert Visit.objects.get(notes="王哲铭离线记录").recorded_by == helper_wang

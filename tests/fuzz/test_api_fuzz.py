@@ -81,7 +81,7 @@ class Aim:
     body: object  # None: the operation takes no body
 
 
-def aims(target: Target, second_helper, third_helper, fourth_helper) -> dict:
+def aims(target: Target, second_helper, third_helper, fourth_helper, world=None) -> dict:
     """For each operation, a function of a serial number giving a valid request aimed at
     the target's records (the serial makes numbers, ID numbers and client ids fresh). The
     target is read when the request is made: it moves on when a write poisons it."""
@@ -288,6 +288,27 @@ def aims(target: Target, second_helper, third_helper, fourth_helper) -> dict:
             {},
             {"on": "2026-11-01", "reason": "调整", "member": team_member_body(n)},
         ),
+        # teams: check-ins (the county's administrator serves on county A's team and checks in)
+        # and the member's month
+        "check_in_record": lambda n: Aim(
+            {},
+            {},
+            {
+                "client_id": str(uuid.UUID(int=2 * 10**6 + n)),
+                "checked_at": "2026-10-08T08:00:00+08:00",
+                "latitude": 34.25,
+                "longitude": 108.7,
+                "accuracy_m": 10,
+                "member_id": world["checking_member"].pk,
+            },
+        ),
+        "check_in_photo_add": lambda n: Aim(
+            {"client_id": str(world["check_in"].client_id)}, {}, {"photo": PHOTO}
+        ),
+        "check_in_detail": lambda n: Aim({"check_in_id": world["check_in"].pk}, {}, None),
+        "team_member_month": lambda n: Aim(
+            {"member_id": world["checking_member"].pk}, {"month": "2026-10"}, None
+        ),
     }
 
 
@@ -480,7 +501,7 @@ def test_api_answers_every_request_without_server_error_within_the_bound(
         actor=county_admin, name="赵帮扶", unit_id=county_a["helper"].unit_id
     )
     target = Target(county_admin, county_a)
-    aim_for = aims(target, second_helper, third_helper, fourth_helper)
+    aim_for = aims(target, second_helper, third_helper, fourth_helper, world=county_a)
     aim_for.update(teams_aims(county_a, Aim))
     requests, findings = fuzzing, fuzzing.findings
     reader = Client(raise_request_exception=False)  # a 500 is a finding, not a crash

@@ -102,8 +102,8 @@ def leave_world(county_admin) -> dict:
         record=DisciplineInput("1", today, "马家寨村例会缺席", "提醒谈话"),
     )
     return {
-        "team": team,
-        "team_member": members["member"],
+        "leave_team": team,
+        "leave_team_member": members["member"],
         "team_leader_member": members["leader"],
         "team_member_ids": [m.pk for m in members.values()],
         "leave_waiting": waiting,
@@ -153,7 +153,7 @@ def teams_aims(world, aim) -> dict:
     is the fuzz's ``Aim``): the starting point a fuzzed field departs from."""
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
-    team = {"team_id": world["team"].pk}
+    team = {"team_id": world["leave_team"].pk}
     month = f"{today:%Y-%m}"
     return {
         "leave_request": lambda n: aim(
@@ -190,7 +190,7 @@ def teams_aims(world, aim) -> dict:
                     {
                         "description": "走访一组",
                         "due_on": (today + 7 * day).isoformat(),
-                        "owner_id": world["team_member"].pk,
+                        "owner_id": world["leave_team_member"].pk,
                     }
                 ],
             },
@@ -203,7 +203,7 @@ def teams_aims(world, aim) -> dict:
         "work_report_submit": lambda n: aim(team, {}, {"month": month, "text": "本月工作。"}),
         "work_reports_list": lambda n: aim(team, {}, None),
         "discipline_record": lambda n: aim(
-            {"member_id": world["team_member"].pk},
+            {"member_id": world["leave_team_member"].pk},
             {},
             {
                 "kind": "1",

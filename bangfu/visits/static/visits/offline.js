@@ -1,10 +1,11 @@
-/* bangfu: a helper's own pages (my households, the capture page, my month) on a phone.
+/* bangfu: a person's own pages on a phone (a helper's households, capture page and month; a
+   team member's check-in page and month).
 
    Online, the page asks the service worker to keep a copy of itself and of the helper's
    other pages (each with its static files), so that they open without a network. A copy served offline
    comes with data-copy="saved" (the service worker marks it): this script then shows the
-   offline line, with the time the copy was made, and keeps the count of visits waiting on
-   the phone current. The line also shows when the network drops while the page is open,
+   offline line, with the time the copy was made, and keeps the count of what waits on the
+   phone current (the queue the line names in data-queue: visits, or check-ins). The line also shows when the network drops while the page is open,
    since its figures stop being current then. */
 "use strict";
 (function () {
@@ -21,9 +22,11 @@
   }
 
   async function count() {
-    if (!window.bangfuQueue) return;
+    if (!window.bangfuQueues) return;
     let items = [];
-    try { items = await window.bangfuQueue.all(); } catch (ignored) { return; }
+    try {
+      items = await window.bangfuQueues.open(state.dataset.queue || "bangfu-visits").all();
+    } catch (ignored) { return; }
     const refused = items.filter((item) => item.refused).length;
     state.querySelector("[data-waiting]").textContent = String(items.length - refused);
     const refusedCount = state.querySelector("[data-refused]");

@@ -1,5 +1,6 @@
-/* bangfu: keeps a helper's own pages working without a network — the capture page, "my
-   households" and the helper's month.
+/* bangfu: keeps a person's own pages working without a network — a helper's capture page,
+   "my households" and month (served from /visits/sw.js, scope /visits/), a team member's
+   check-in page and month (the same file served from /teams/sw.js, scope /teams/).
 
    Such a page is fetched from the network first; when the server marks it as one a phone may
    keep (the Bangfu-Offline header: only a helper's own pages), its copy replaces the last one.
@@ -8,12 +9,17 @@
    keeps its headers (the Cache API ignores no-store), so it runs under the same
    Content-Security-Policy. Static files (hashed names) are served from the cache once seen.
    Pages also ask, by message, for the helper's other pages to be kept; a page kept brings
-   its static files along. Queued visits are not here: they live in the pages' IndexedDB. */
+   its static files along. Queued visits and check-ins are not here: they live in the pages'
+   IndexedDB. */
 "use strict";
 const CACHE = "bangfu-offline-v2";
-const PAGES = [/^\/visits\/capture\/$/, /^\/visits\/mine\/$/, /^\/visits\/helpers\/\d+\/month\/$/];
+const PAGES = [
+  /^\/visits\/capture\/$/, /^\/visits\/mine\/$/, /^\/visits\/helpers\/\d+\/month\/$/,
+  /^\/teams\/check-in\/$/, /^\/teams\/members\/\d+\/month\/$/,
+];
 const KEEP = "Bangfu-Offline";
-const CAPTURE = "/visits/capture/";
+// Pages kept as one copy whatever their query (they read it themselves).
+const ONE_COPY = ["/visits/capture/", "/teams/check-in/"];
 // A copy younger than this is not fetched again when another page asks for it to be kept.
 const FRESH_MS = 10 * 60 * 1000;
 
@@ -28,7 +34,7 @@ self.addEventListener("activate", (event) => event.waitUntil(
 const isPage = (url) => url.origin === self.location.origin && PAGES.some((page) => page.test(url.pathname));
 // The capture page is one copy whatever household it was opened for (the page reads
 // ?household= itself); the month is kept per month asked for.
-const pageKey = (url) => (url.pathname === CAPTURE ? url.pathname : url.pathname + url.search);
+const pageKey = (url) => (ONE_COPY.includes(url.pathname) ? url.pathname : url.pathname + url.search);
 
 // A page kept brings its static files along (its scripts, its stylesheet), so that it runs
 // offline though it was never opened while this worker was there to see them fetched.
