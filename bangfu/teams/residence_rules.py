@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from bangfu.core.policies import Effective, effective_policies, policies_everywhere
 from bangfu.visits.rollups import next_month
 
+from .models import DayStatus
+
 KEYS = ["teams.residence_days_min", "teams.official_business_counts", "teams.leave_counts"]
 
 
@@ -30,6 +32,15 @@ class ResidenceRules:
         """Which days count, as the place roll-ups key their histograms: v (in the village),
         o (official business), l (leave)."""
         return "v" + ("o" if self.official_counts else "") + ("l" if self.leave_counts else "")
+
+    def counts(self, status: str) -> bool:
+        """Whether a day of ``status`` (a ``DayStatus`` value) is a residence day: in the
+        village, working day or not, and official business and leave where the rules say so."""
+        return (
+            status == DayStatus.IN_VILLAGE
+            or (status == DayStatus.OFFICIAL and self.official_counts)
+            or (status == DayStatus.LEAVE and self.leave_counts)
+        )
 
     def counted(self, in_village: int, official: int, leave: int) -> int:
         return (

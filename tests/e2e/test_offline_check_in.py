@@ -1,6 +1,8 @@
 """A team member checks in on a 360 px phone with the network cut; the check-in reaches the
 server exactly once when the network is back, sending it again records nothing more, and
-the member's month calendar shows the day in the village. Online and offline the pages run
+the member's month calendar shows the day in the village. The member then asks for the
+rest of the day off, the team leader approves it on their phone, and the calendar shows the
+day as leave with the check-in still on it. Online and offline the pages run
 under the Content-Security-Policy (``phone_page`` fails the test on any refusal)."""
 
 import re
@@ -9,9 +11,16 @@ import pytest
 from django.db import close_old_connections
 from django.utils import timezone
 
-from bangfu.teams.models import CheckIn
+from bangfu.teams.models import CheckIn, LeaveState
+from bangfu.teams.services import LeaveInput, leave_request
 from tests.teams.attendance import member_with_login
-from tests.teams.conftest import RESIDENCE, sending_unit, team  # noqa: F401 — fixtures
+from tests.teams.conftest import (  # noqa: F401 — fixtures
+    RESIDENCE,
+    leader,
+    sending_unit,
+    team,
+    team_leader_login,
+)
 
 from .test_sign_in import sign_in
 
@@ -44,10 +53,11 @@ def test_a_check_in_made_offline_arrives_once_and_shows_in_the_month(
     county_admin,
     team,  # noqa: F811 — the fixture imported above
     sending_unit,  # noqa: F811
+    leader,  # noqa: F811
     phone_page,
     password,
 ):
-    member, _login = member_with_login(county_admin, team, sending_unit)
+    member, login = member_with_login(county_admin, team, sending_unit)
     page = phone_page
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation(
@@ -101,3 +111,31 @@ def test_a_check_in_made_offline_arrives_once_and_shows_in_the_month(
     made = timezone.localtime(CheckIn.objects.get().checked_at)
     assert f"{made:%H:%M}" in cell.inner_text()
     assert page.inner_text("#month-totals [data-counted]") == "1"
+
+    # The rest of the day off: the member asks, the team leader approves on their phone.
+    leave = leave_request(
+        actor=login,
+        leave=LeaveInput(kind="2", first_day=today, last_day=today, reason="下午去县医院"),
+    )
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "team_leader", password)
+    page.goto(live_server.url + "/teams/leave/waiting/")
+    card = page.locator("section.card", has_text="李队员")
+    assert card.get_by_text("下午去县医院").is_visible()
+    with page.expect_navigation():
+        card.get_by_role("button", name="提交审批意见").click()
+    assert page.get_by_text("已批准。").is_visible()
+    close_old_connections()
+    leave.refresh_from_db()
+    assert leave.state == LeaveState.APPROVED
+
+    # The member's calendar shows both: today is leave (leave over a check-in), and the
+    # check-in is still there under it.
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "team_member_li", password)
+    page.goto(live_server.url + month_url)
+    cell = page.locator(f'[data-day="{today:%Y-%m-%d}"]')
+    assert cell.get_attribute("data-status") == "leave"
+    assert f"{made:%H:%M}" in cell.inner_text()
+    assert "下午去县医院" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

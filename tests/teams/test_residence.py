@@ -14,6 +14,7 @@ from bangfu.core.models import AuditEntry
 from bangfu.core.services import policy_set
 from bangfu.teams import rollups
 from bangfu.teams.models import CheckIn, DayStatus, MemberReminder, RegisterEntry
+from bangfu.teams.residence_rules import residence_rules
 from bangfu.teams.selectors import residence
 from bangfu.teams.services import (
     LeaveInput,
@@ -71,9 +72,7 @@ def rule(actor, key, value, code=VILLAGE):
 
 def of(member, on: datetime.date) -> residence.MemberResidence:
     row = residence.month_rows([member], JUNE).get(member.pk)
-    return residence.residence_of(
-        member, JUNE, row, residence.counting_at(member.region_id, JUNE), on
-    )
+    return residence.residence_of(member, JUNE, row, residence_rules(member.region_id, JUNE), on)
 
 
 @pytest.fixture

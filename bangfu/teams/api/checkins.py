@@ -16,6 +16,8 @@ from bangfu.core.schemas import documented
 from .. import services
 from ..models import CheckIn
 from ..selectors import checkins as selectors
+from ..selectors.residence import SHORT_DEFINITION
+from .residence import ResidenceOut, residence_out
 
 router = Router(tags=["teams"])
 
@@ -86,12 +88,11 @@ class DayOut(Schema):
 class MonthOut(Schema):
     member_id: int
     month: datetime.date
+    definition: str  # what short means
     minimum: int
-    counted: int
-    short: int
-    days_left: int
     official_counts: bool
     leave_counts: bool
+    residence: ResidenceOut
     counts: dict[str, int]
     days: list[DayOut]
 
@@ -177,12 +178,11 @@ def team_member_month(request, member_id: Id, month: str = ""):
     return {
         "member_id": member.pk,
         "month": shown.month,
-        "minimum": shown.minimum,
-        "counted": shown.counted,
-        "short": shown.short,
-        "days_left": shown.days_left,
-        "official_counts": shown.official_counts,
-        "leave_counts": shown.leave_counts,
+        "definition": str(SHORT_DEFINITION),
+        "minimum": shown.residence.rules.minimum,
+        "official_counts": shown.residence.rules.official_counts,
+        "leave_counts": shown.residence.rules.leave_counts,
+        "residence": residence_out(shown.residence),
         "counts": shown.counts,
         "days": [
             {

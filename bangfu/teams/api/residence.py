@@ -13,9 +13,9 @@ from ..selectors import residence as selectors
 router = Router(tags=["teams"])
 
 
-class MemberResidenceOut(Schema):
-    member_id: int
-    name: str
+class ResidenceOut(Schema):
+    """A member's residence days in a month, as counted and judged (``SHORT_DEFINITION``)."""
+
     in_village: int
     official: int
     leave: int
@@ -26,6 +26,15 @@ class MemberResidenceOut(Schema):
     still_needed: int
     days_left: int
     met: bool
+
+
+def residence_out(residence: selectors.MemberResidence) -> dict:
+    return {name: getattr(residence, name) for name in ResidenceOut.model_fields}
+
+
+class MemberResidenceOut(ResidenceOut):
+    member_id: int
+    name: str
     days: list[str]  # each day of the month: in_village, official, leave, absent, or ""
 
 
@@ -70,11 +79,7 @@ def team_residence(request, team_id: Id, month: str = ""):
                 "member_id": row.residence.member.pk,
                 "name": row.residence.member.name,
                 "days": [str(day) for day in row.days],
-                **{
-                    name: getattr(row.residence, name)
-                    for name in MemberResidenceOut.model_fields
-                    if name not in ("member_id", "name", "days")
-                },
+                **residence_out(row.residence),
             }
             for row in found.members
         ],

@@ -16,7 +16,6 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.codes import TEAM_LEADER
 from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Region
-from bangfu.core.policies import effective_policies
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.visits.rollups import month_of, next_month
 
@@ -31,7 +30,9 @@ from ..models import (
     RegisterEntry,
     TeamMember,
 )
+from ..residence_rules import residence_rules
 from ..rollups import day_statuses
+from .residence import MemberResidence, month_rows, residence_of
 
 PAGE_SIZE = 50
 NOT_IN_TERM, AHEAD = "not_in_term", "ahead"
@@ -41,11 +42,6 @@ STATUS_LABELS: dict[str, Promise] = {
     NOT_IN_TERM: _("Not in the term"),
     AHEAD: _("Still to come"),
 }
-MONTH_RULES = [
-    "teams.residence_days_min",
-    "teams.official_business_counts",
-    "teams.leave_counts",
-]
 
 
 def own_term(user, on: datetime.date | None = None) -> TeamMember | None:
@@ -147,30 +143,11 @@ class MemberMonthShown:
     month: datetime.date
     days: list[AttendanceDay]
     counts: dict[str, int]  # days of each status
-    minimum: int
-    official_counts: bool
-    leave_counts: bool
-    counted: int  # residence days: in the village, and what the rules add
-    days_left: int  # days of the term still to come this month
-
-    @property
-    def short(self) -> int:
-        return max(self.minimum - self.counted, 0)
+    residence: MemberResidence  # the residence days as counted and judged today
 
     @property
     def check_ins(self) -> int:
         return sum(len(day.check_ins) for day in self.days)
-
-
-def counted_statuses(official_counts: bool, leave_counts: bool) -> set[str]:
-    """The statuses that count as residence days (驻村天数) under a month's rules: days in the
-    village, working day or not, and official business and leave where the rules say so."""
-    counted = {DayStatus.IN_VILLAGE.value}
-    if official_counts:
-        counted.add(DayStatus.OFFICIAL.value)
-    if leave_counts:
-        counted.add(DayStatus.LEAVE.value)
-    return counted
 
 
 def _calendar_marks(day: datetime.date) -> tuple[str | None, bool]:
@@ -190,13 +167,7 @@ def member_month(user, member: TeamMember, month: datetime.date) -> MemberMonthS
     last = next_month(month) - datetime.timedelta(days=1)
     today = timezone.localdate()
     statuses = day_statuses(member, month, last)
-    rules = {
-        key: effective.value
-        for key, effective in effective_policies(member.region_id, MONTH_RULES, on=month).items()
-    }
-    official_counts = bool(rules["teams.official_business_counts"])
-    leave_counts = bool(rules["teams.leave_counts"])
-    counting = counted_statuses(official_counts, leave_counts)
+    rules = residence_rules(member.region_id, month)
     shown_flags = user.has_capability(Capability.VIEW_FLAGS)
     check_ins = list(
         CheckIn.objects.filter(member=member, day__gte=month, day__lte=last).order_by(
@@ -236,7 +207,7 @@ def member_month(user, member: TeamMember, month: datetime.date) -> MemberMonthS
                 day=day,
                 status=status,
                 label=STATUS_LABELS[status],
-                counted=status in counting,
+                counted=rules.counts(status),
                 check_ins=[
                     CheckInShown(c, flags_by.get(c.pk, [])) for c in check_ins if c.day == day
                 ],
@@ -255,11 +226,7 @@ def member_month(user, member: TeamMember, month: datetime.date) -> MemberMonthS
         month=month,
         days=days,
         counts={status: counts.get(status, 0) for status in STATUS_LABELS},
-        minimum=int(rules["teams.residence_days_min"]),
-        official_counts=official_counts,
-        leave_counts=leave_counts,
-        counted=sum(1 for d in days if d.counted),
-        days_left=counts.get(AHEAD, 0),
+        residence=residence_of(member, month, month_rows([member], month).get(member.pk), rules),
     )
 
 

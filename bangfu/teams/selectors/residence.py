@@ -20,7 +20,7 @@ whether the month can still be made at all.
 
 import calendar
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -29,21 +29,16 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from bangfu.core.policies import effective_policies, policies_everywhere
+from bangfu.core.policies import policies_everywhere
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.visits.rollups import month_of, next_month
 
 from .. import rollups
 from ..models import DayStatus, MemberMonth, Team, TeamMember
+from ..residence_rules import AllResidenceRules, ResidenceRules, residence_rules
 
 PAGE_SIZE = 50
-RESIDENCE_RULES = [
-    "teams.residence_days_min",
-    "teams.official_business_counts",
-    "teams.leave_counts",
-    "teams.remind_days_before_month_end",
-]
-
+REMIND_DAYS = "teams.remind_days_before_month_end"
 # What "short" means, in the words the pages and the indicator show beside the figure.
 SHORT_DEFINITION: str | Promise = _(
     "Short of residence days: behind the month's pace. By the day judged (today in the "
@@ -54,35 +49,6 @@ SHORT_DEFINITION: str | Promise = _(
     "village count, and days on official business and of approved leave where the village's "
     "rules say so."
 )
-
-
-@dataclass(frozen=True)
-class Counting:
-    """The rules a member's month is counted by (those of their village on its first day)."""
-
-    minimum: int
-    official_counts: bool
-    leave_counts: bool
-    remind_days: int = 0
-
-    @classmethod
-    def from_values(cls, found: dict) -> "Counting":
-        return cls(
-            minimum=found["teams.residence_days_min"].value,
-            official_counts=found["teams.official_business_counts"].value,
-            leave_counts=found["teams.leave_counts"].value,
-            remind_days=found["teams.remind_days_before_month_end"].value,
-        )
-
-
-def counting_at(region_code: str, month: datetime.date) -> Counting:
-    return Counting.from_values(effective_policies(region_code, RESIDENCE_RULES, month))
-
-
-def countings(month: datetime.date) -> Callable[[str], Counting]:
-    """The counting rules of any village for ``month``, read in one query for all."""
-    everywhere = policies_everywhere(RESIDENCE_RULES)
-    return lambda code: Counting.from_values(everywhere(code, month))
 
 
 def last_of(month: datetime.date) -> datetime.date:
@@ -102,7 +68,7 @@ class MemberResidence:
     required: int  # the minimum, for the part of the month the term covers
     term_days: int  # days of the term in the month
     passed: int  # days of the term in the month up to the day judged
-    counting: Counting
+    rules: ResidenceRules  # of the member's village, for the month
 
     @property
     def expected(self) -> int:
@@ -149,7 +115,7 @@ def residence_of(
     member: TeamMember,
     month: datetime.date,
     row: MemberMonth | None,
-    counting: Counting,
+    rules: ResidenceRules,
     on: datetime.date | None = None,
 ) -> MemberResidence:
     """The member's month from its roll-up ``row`` (None: nothing known yet), judged on
@@ -159,15 +125,11 @@ def residence_of(
     in_village = row.days_in_village if row else 0
     official = row.days_official if row else 0
     leave = row.days_leave if row else 0
-    counted = (
-        in_village
-        + (official if counting.official_counts else 0)
-        + (leave if counting.leave_counts else 0)
-    )
+    counted = rules.counted(in_village, official, leave)
     term_days = _term_in(member, month, last)
     passed = _term_in(member, month, min(last, on)) if on >= month else 0
     days_in_month = calendar.monthrange(month.year, month.month)[1]
-    required = -(-counting.minimum * term_days // days_in_month)  # rounded up
+    required = -(-rules.minimum * term_days // days_in_month)  # rounded up
     return MemberResidence(
         member=member,
         month=month,
@@ -178,7 +140,7 @@ def residence_of(
         required=required,
         term_days=term_days,
         passed=passed,
-        counting=counting,
+        rules=rules,
     )
 
 
@@ -240,11 +202,11 @@ def team_residence(
         .select_related("role")
     )
     rows = month_rows(members, month)
-    counting = counting_at(team.region_id, month)
+    rules = residence_rules(team.region_id, month)
     days = [month + datetime.timedelta(days=n) for n in range((last - month).days + 1)]
     listed = []
     for residence in shortest_first(
-        residence_of(member, month, rows.get(member.pk), counting, on) for member in members
+        residence_of(member, month, rows.get(member.pk), rules, on) for member in members
     ):
         member = residence.member
         known = rollups.day_statuses(member, month, last)
@@ -294,11 +256,11 @@ def teams_residence(
     shown = list(chosen)
     members = list(TeamMember.objects.visible_to(user).filter(_in_month(month), team__in=shown))
     rows = month_rows(members, month)
-    rules_of = countings(month)
+    rules_of = AllResidenceRules()
     by_team: dict[int, list[MemberResidence]] = {team.pk: [] for team in shown}
     for member in members:
         by_team[member.team_id].append(
-            residence_of(member, month, rows.get(member.pk), rules_of(member.region_id), on)
+            residence_of(member, month, rows.get(member.pk), rules_of(member.region_id, month), on)
         )
     listed = [
         TeamRow(
@@ -325,7 +287,8 @@ def short_members(on: datetime.date) -> Iterable[MemberResidence]:
     on each of the month's last so many days). Read in batches from the month roll-ups."""
     month = month_of(on)
     days_to_end = (last_of(month) - on).days + 1
-    rules_of = countings(month)
+    rules_of = AllResidenceRules()
+    remind_days = policies_everywhere([REMIND_DAYS])
     current = (
         TeamMember.objects.filter(started_on__lte=on)
         .filter(Q(ended_on=None) | Q(ended_on__gte=on))
@@ -339,9 +302,9 @@ def short_members(on: datetime.date) -> Iterable[MemberResidence]:
         after = batch[-1].pk
         rows = month_rows(batch, month)
         for member in batch:
-            counting = rules_of(member.region_id)
-            if days_to_end > counting.remind_days:
+            if days_to_end > remind_days(member.region_id, month)[REMIND_DAYS].value:
                 continue
-            residence = residence_of(member, month, rows.get(member.pk), counting, on)
+            rules = rules_of(member.region_id, month)
+            residence = residence_of(member, month, rows.get(member.pk), rules, on)
             if residence.short:
                 yield residence

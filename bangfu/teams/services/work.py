@@ -28,12 +28,12 @@ from ..models import (
     DisciplineRecord,
     Meeting,
     MeetingTask,
-    MemberMonth,
     Team,
     TeamMember,
     WorkReport,
 )
-from ..selectors.residence import counting_at, last_of, residence_of
+from ..residence_rules import residence_rules
+from ..selectors.residence import last_of, month_rows, residence_of
 from .leave import _code
 
 MOST_TASKS = 20  # decisions of one meeting
@@ -251,13 +251,11 @@ def report_figures(team: Team, month: datetime.date, on: datetime.date) -> dict[
         .select_related("role")
         .order_by("role__sort_order", "name", "pk")
     )
-    rows = {
-        row.member_id: row for row in MemberMonth.objects.filter(member__in=members, month=month)
-    }
-    counting = counting_at(team.region_id, month)
+    rows = month_rows(members, month)
+    rules = residence_rules(team.region_id, month)
     residence = []
     for member in members:
-        found = residence_of(member, month, rows.get(member.pk), counting, on)
+        found = residence_of(member, month, rows.get(member.pk), rules, on)
         residence.append(
             {
                 "member_id": member.pk,
@@ -281,7 +279,7 @@ def report_figures(team: Team, month: datetime.date, on: datetime.date) -> dict[
     )
     return {
         "as_of": on.isoformat(),
-        "minimum": counting.minimum,
+        "minimum": rules.minimum,
         "residence": residence,
         "visits": visits["visits"] or 0,
         "home_visits": visits["home_visits"] or 0,

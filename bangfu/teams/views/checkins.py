@@ -23,6 +23,7 @@ from bangfu.visits.views import KEEP_OFFLINE
 from .. import services
 from ..forms.checkins import RegisterForm
 from ..selectors import checkins as selectors
+from ..selectors import residence
 
 QUEUE = "bangfu-check-ins"  # the phone's IndexedDB database of check-ins not yet sent
 
@@ -75,6 +76,7 @@ def _month_page(request, member, month: datetime.date, form, status: int = 200):
             "previous": previous,
             "following": following,
             "shown": shown,
+            "definition": residence.SHORT_DEFINITION,
             "week": [month + datetime.timedelta(days=i - month.weekday()) for i in range(7)],
             "lead": range(month.weekday()),
             "form": form,
