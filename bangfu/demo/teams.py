@@ -3,14 +3,17 @@ offices since the start of 2026, each with a team leader, a first secretary and 
 (马家寨村's leader signs in as ``work_team``); last month and this month up to today of
 attendance: most days a check-in in the village, a day or two a month of official business
 kept in the register, a few days of approved leave, now and then a day absent, and one
-liaison (in 康西村) short of days this month; a weekly team meeting with a task decided.
+liaison (in 康西村) short of days this month; a weekly team meeting with a task decided; and
+马家寨村's first secretary asking for two days of leave next week, waiting for the team leader
+(the ``work_team`` login's 待我审批).
 
-Teams and members go through the teams services (audited, under their rules). The days, the
-leave and the meetings are written straight into their tables in bulk, as the demo's bulk
-parts do: the check-in, leave and meeting services are their own part of the work (leave is
-approved here at every level its length needs, with its decisions recorded); then the
-members' month roll-ups are rebuilt from them (``teams.rollups.rebuild``) and the place
-roll-ups after them, so that every page reads them as if they had come one by one.
+Teams, members and the waiting request go through the teams services (audited, under their
+rules). The past days, the leave already taken and the meetings are written straight into
+their tables in bulk, as the demo's bulk parts do — the leave services refuse leave that
+starts long before the day it is asked, and these days are history (leave is approved here
+at every level its length needs, with its decisions recorded); then the members' month
+roll-ups are rebuilt from them (``teams.rollups.rebuild``) and the place roll-ups after them,
+so that every page reads them as if they had come one by one.
 """
 
 import datetime
@@ -36,7 +39,14 @@ from bangfu.teams.models import (
     MeetingTask,
     RegisterEntry,
 )
-from bangfu.teams.services import MemberInput, TeamInput, member_add, team_create
+from bangfu.teams.services import (
+    LeaveInput,
+    MemberInput,
+    TeamInput,
+    leave_request,
+    member_add,
+    team_create,
+)
 from bangfu.visits.rollups import month_of
 
 from .households import GIVEN, SURNAMES
@@ -103,6 +113,17 @@ def make_teams(*, actor, seed: int, today: datetime.date, work_team_login) -> in
             members.append(member)
     _days(members, actor, rng, today)
     _meetings(members, actor, rng, today)
+    secretary = next(m for m in members if m.region_id == WORK_TEAM_VILLAGE and m.role.value == "2")
+    leave_request(
+        actor=actor,
+        leave=LeaveInput(
+            kind="1",
+            first_day=today + datetime.timedelta(days=7),
+            last_day=today + datetime.timedelta(days=8),
+            reason="回老家探望生病的父亲",
+            member_id=secretary.pk,
+        ),
+    )
     rollups.rebuild()
     place_rollups.rebuild()
     return len(villages)

@@ -13,6 +13,7 @@ from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
 from bangfu.registry.models import Household, Member
 from bangfu.reports.selectors import Figures, Period, source_figures
 from bangfu.teams.models import CheckIn, LeaveRequest, RegisterEntry, Team, TeamMember
+from bangfu.teams.selectors.leave import waiting_for as leave_waiting_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,6 +73,8 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     assert (leader.region_id, leader.role.value) == ("611103002201", "1")
     assert CheckIn.objects.exists() and RegisterEntry.objects.exists()
     assert LeaveRequest.objects.filter(state="approved").exists()
+    # The work_team login has a request waiting for it, as a team leader would.
+    assert [leave.member.role.value for leave in leave_waiting_for(leader.user)] == ["2"]
     month = timezone.localdate().replace(day=1)
     county = Region.objects.get(code="611103000000")
     values = Figures(admin, county, Period(month, month)).values
