@@ -28,16 +28,15 @@ from bangfu.core.models import JobState
 from bangfu.core.protection import unseal
 from bangfu.core.services import clash_record
 from bangfu.core.tables import write_table
-from bangfu.pairing.services import pairings_import
 from bangfu.registry import selectors as registry_selectors
 from bangfu.registry.bulk import ImportRefused, households_check, households_import, summarise
-from bangfu.teams.services import teams_import
 
 from . import households, masking, selectors, sheets, writing
 from . import pairings as pairing_sheet
 from . import teams as team_sheet
 from .columns import BY_KEY, COLUMNS
 from .models import ExportJob, HeaderSynonym, ImportJob, ImportKind, ImportProblem
+from .rosters import Roster
 
 NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.HOUSEHOLDS: Capability.EDIT_REGISTRY,
@@ -278,19 +277,25 @@ def _against_others(job: ImportJob, write: Callable[[], _T], *, commit: bool) ->
     return None
 
 
-def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
-    """A pairing sheet, checked (its writes rolled back) or committed: the rows are few, so
-    the check runs the very writes of the commit."""
+ROSTERS: dict[str, Roster] = {
+    ImportKind.PAIRINGS: pairing_sheet.ROSTER,
+    ImportKind.TEAMS: team_sheet.ROSTER,
+}
+
+
+def _roster(job: ImportJob, roster: Roster, *, commit: bool) -> ImportJob:
+    """A roster (a pairing list, a list of teams and members), checked (its writes rolled
+    back) or committed: the rows are few, so the check runs the very writes of the commit."""
     actor = job.owner
-    require(actor, Capability.MANAGE_PAIRING)
+    require(actor, roster.capability)
     try:
-        parsed = pairing_sheet.parse(Path(job.path))
+        parsed = roster.parse(Path(job.path))
     except sheets.UnreadableFile as error:
         _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
         return job
     result = _against_others(
         job,
-        lambda: pairings_import(
+        lambda: roster.write(
             actor=actor,
             rows=parsed.rows,
             source=job.file_name,
@@ -301,67 +306,14 @@ def _pairings(job: ImportJob, *, commit: bool) -> ImportJob:
     if result is None:
         return job
     problems = parsed.problems + [
-        pairing_sheet.locate(parsed, index, field_name, reason)
+        roster.locate(parsed, index, field_name, reason)
         for index, field_name, reason in result.problems
     ]
     households.echo_written(Path(job.path), problems, parsed.headers)
     problems.sort(key=lambda p: (p.sheet, p.row))
     summary = {
         "rows": len(parsed.rows) + len(parsed.problems),
-        "pairings": {"new": result.new, "unchanged": result.unchanged},
-        "problems": len(problems),
-    }
-    if problems:
-        _finish(job, JobState.REFUSED, summary, problems)
-    elif commit:
-        with transaction.atomic():
-            job.committed = True
-            job.save(update_fields=["committed"])
-            _finish(job, JobState.DONE, summary, [])
-            audit.record(
-                actor=actor,
-                action="import.commit",
-                obj=job,
-                after={"file": job.file_name, **summary},
-            )
-    else:
-        _finish(job, JobState.CHECKED, summary, [])
-    return job
-
-
-def _teams(job: ImportJob, *, commit: bool) -> ImportJob:
-    """A sheet of resident work teams and members, checked (its writes rolled back) or
-    committed: the rows are few, so the check runs the very writes of the commit, as a
-    pairing sheet's does."""
-    actor = job.owner
-    require(actor, Capability.MANAGE_TEAMS)
-    try:
-        parsed = team_sheet.parse(Path(job.path))
-    except sheets.UnreadableFile as error:
-        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
-        return job
-    result = _against_others(
-        job,
-        lambda: teams_import(
-            actor=actor,
-            rows=parsed.rows,
-            source=job.file_name,
-            commit=commit and not parsed.problems,
-        ),
-        commit=commit,
-    )
-    if result is None:
-        return job
-    problems = parsed.problems + [
-        team_sheet.locate(parsed, index, field_name, reason)
-        for index, field_name, reason in result.problems
-    ]
-    households.echo_written(Path(job.path), problems, parsed.headers)
-    problems.sort(key=lambda p: (p.sheet, p.row))
-    summary = {
-        "rows": len(parsed.rows) + len(parsed.problems),
-        "teams": {"new": result.teams_new},
-        "members": {"new": result.members_new, "unchanged": result.unchanged},
+        **roster.counts(result),
         "problems": len(problems),
     }
     if problems:
@@ -387,10 +339,8 @@ def import_check(*, job_id: int, progress=None) -> ImportJob:
     """Read and check the file; record the preview and every problem. Writes no household."""
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     with translation.override(job.language):
-        if job.kind == ImportKind.PAIRINGS:
-            return _pairings(job, commit=False)
-        if job.kind == ImportKind.TEAMS:
-            return _teams(job, commit=False)
+        if job.kind in ROSTERS:
+            return _roster(job, ROSTERS[job.kind], commit=False)
         return _check_households(job, progress or _reporter(job))
 
 
@@ -441,10 +391,8 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
     with translation.override(job.language), _patient_writer():
         if job.committed:
             raise DomainError(_("This file was imported already."), code="committed")
-        if job.kind == ImportKind.PAIRINGS:
-            return _pairings(job, commit=True)
-        if job.kind == ImportKind.TEAMS:
-            return _teams(job, commit=True)
+        if job.kind in ROSTERS:
+            return _roster(job, ROSTERS[job.kind], commit=True)
         # The job's row is written by the transaction that writes the households, so nobody
         # would see progress recorded there until the end: it goes to a file beside the upload.
         return _commit_households(job, progress or _file_reporter(job))
@@ -516,11 +464,7 @@ def import_error_sheet(*, actor, job_id: int, full_ids: bool = False) -> Path:
         hide = None
 
     target = stored_path(UPLOADS, ".errors.xlsx")
-    readers: dict[str, Callable[[], dict[str, str]]] = {
-        ImportKind.PAIRINGS: pairing_sheet.synonyms,
-        ImportKind.TEAMS: team_sheet.synonyms,
-    }
-    synonyms = readers.get(job.kind, selectors.synonym_map)()
+    synonyms = ROSTERS[job.kind].synonyms() if job.kind in ROSTERS else selectors.synonym_map()
     with translation.override(job.language):
         try:
             writing.error_sheet(

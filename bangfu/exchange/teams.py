@@ -1,4 +1,4 @@
-"""A sheet of resident work teams and their members (驻村工作队名单), read into the rows
+"""A sheet of resident work teams and their members (驻村工作队名单), a roster whose rows
 ``teams.services.teams_import`` takes.
 
 A row is a person's term on a team: the sending unit, the village the team lives in, the
@@ -6,16 +6,16 @@ team's name (optional), the person's name, ID number, role on the team and phone
 they were sent and, optionally, the end of the team's term.
 """
 
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from bangfu.teams.services import TeamRow
+from bangfu.core.capabilities import Capability
+from bangfu.teams.services import TeamRow, TeamsImport, teams_import
 
-from . import cleaning, masking, sheets
-from .households import Location, RowProblem, data_rows, written
+from . import cleaning, sheets
+from .rosters import Roster
 
 COLUMNS = {
     # key: (header, synonyms)
@@ -40,7 +40,7 @@ CLEAN = {
     "started_on": cleaning.date,
     "term_end": cleaning.date,
 }
-REQUIRED = ["unit_name", "village", "name", "id_number", "role", "started_on"]
+REQUIRED = ("unit_name", "village", "name", "id_number", "role", "started_on")
 # Where the services' refusals point: their field, the sheet's column.
 FIELD_COLUMNS = {
     "region": "village",
@@ -52,91 +52,41 @@ FIELD_COLUMNS = {
 }
 
 
-@dataclass
-class ParsedTeams:
-    rows: list[TeamRow] = field(default_factory=list)
-    locations: list[Location] = field(default_factory=list)
-    headers: dict[str, sheets.Header] = field(default_factory=dict)
-    problems: list[RowProblem] = field(default_factory=list)
-
-
-def synonyms() -> dict[str, str]:
-    return {
-        sheets.header_key(name): key
-        for key, (header, others) in COLUMNS.items()
-        for name in (header, *others)
-    }
-
-
 def _missing(header: sheets.Header) -> list[str]:
     return [COLUMNS[key][0] for key in REQUIRED if key not in header.positions]
 
 
-def parse(path: Path) -> ParsedTeams:
-    parsed = ParsedTeams()
-    for header, row in data_rows(path, synonyms(), _missing, parsed.headers, parsed.problems):
-        _read(row, header, parsed)
-    if not parsed.headers:
-        parsed.problems.append(
-            RowProblem(
-                "", 0, "", "", _("No sheet has a header row with 所驻村, 姓名 and 身份证号.")
-            )
-        )
-    return parsed
-
-
-def _read(row: sheets.Row, header: sheets.Header, parsed: ParsedTeams) -> None:
-    values: dict[str, Any] = {}
-    failed = False
-    for key, position in header.positions.items():
-        raw = row.values[position] if position < len(row.values) else None
-        try:
-            values[key] = CLEAN[key](raw)
-        except cleaning.CellError as error:
-            parsed.problems.append(
-                RowProblem(row.sheet, row.number, header.names[key], written(raw), str(error), key)
-            )
-            failed = True
-    for key in REQUIRED:
-        if not failed and not values.get(key):
-            parsed.problems.append(
-                RowProblem(
-                    row.sheet,
-                    row.number,
-                    header.names[key],
-                    "",
-                    _("This column is empty; fill it in."),
-                    key,
-                )
-            )
-            failed = True
-    if failed:
-        return
-    parsed.rows.append(
-        TeamRow(
-            unit_name=values["unit_name"],
-            village=values["village"],
-            name=values["name"],
-            id_number=values["id_number"],
-            role=values["role"],
-            started_on=values["started_on"],
-            team_name=values.get("team_name", ""),
-            phone=values.get("phone", ""),
-            term_end=values.get("term_end"),
-        )
+def _row(values: dict[str, Any]) -> TeamRow:
+    return TeamRow(
+        unit_name=values["unit_name"],
+        village=values["village"],
+        name=values["name"],
+        id_number=values["id_number"],
+        role=values["role"],
+        started_on=values["started_on"],
+        team_name=values.get("team_name", ""),
+        phone=values.get("phone", ""),
+        term_end=values.get("term_end"),
     )
-    parsed.locations.append((row.sheet, row.number))
 
 
-def locate(parsed: ParsedTeams, index: int, field_name: str, reason: str) -> RowProblem:
-    """A service's refusal of a row, at the row and the column of the field it names."""
-    sheet, number = parsed.locations[index]
-    header = parsed.headers[sheet]
-    row = parsed.rows[index]
-    key = FIELD_COLUMNS.get(field_name, field_name)
-    if key not in COLUMNS:
-        key = "name"
-    value = str(getattr(row, key, "") or "")
-    column = header.names.get(key, COLUMNS[key][0])
-    secrets = masking.secrets_of(value) if key in masking.MASKED else ()
-    return RowProblem(sheet, number, column, value, reason, key, secrets, echo=True)
+def _counts(result: TeamsImport) -> dict[str, Any]:
+    return {
+        "teams": {"new": result.teams_new},
+        "members": {"new": result.members_new, "unchanged": result.unchanged},
+    }
+
+
+ROSTER = Roster(
+    columns=COLUMNS,
+    clean=CLEAN,
+    missing=_missing,
+    no_header=gettext_lazy("No sheet has a header row with 所驻村, 姓名 and 身份证号."),
+    make_row=_row,
+    capability=Capability.MANAGE_TEAMS,
+    write=teams_import,
+    counts=_counts,
+    required=REQUIRED,
+    field_columns=FIELD_COLUMNS,
+    fallback="name",
+)
