@@ -20,13 +20,6 @@
   const API = root.dataset.api;
   const me = Number(root.dataset.user);
   let position = null;
-  let saved = null; // the check-in the card speaks of
-
-  function say(text) {
-    const status = document.getElementById("queue-status");
-    status.textContent = text;
-    status.hidden = !text;
-  }
 
   function tell(outcome, text) {
     const done = document.getElementById("check-in-done");
@@ -71,12 +64,8 @@
       check_in_sent: false,
       refused: "",
     };
-    await queue.keep(item);
     form.reset();
-    saved = item.client_id;
-    tell("saving", navigator.onLine ? msg("saving") : msg("queued"));
-    await render();
-    sending.flush();
+    await view.keep(item);
   }
 
   async function send(item) {
@@ -118,62 +107,17 @@
     count.textContent = String(Number(count.textContent) + 1);
   }
 
-  function outcomeOf(item, sent, failure) {
-    if (sent) return ["recorded", msg("recorded")];
-    if (item.refused) return ["refused", `${msg("refused")} ${item.refused} ${msg("kept")}`];
-    if (failure && failure.message === msg("signin")) return ["signin", msg("signin")];
-    if (item.check_in_sent) return ["photo", msg("photo")];
-    return ["queued", msg("queued")];
-  }
-
-  function report(tried, failure) {
-    const mine = saved && tried.find((attempt) => attempt.item.client_id === saved);
-    if (mine) tell(...outcomeOf(mine.item, mine.sent, failure));
-    const others = tried.filter((attempt) => attempt !== mine);
-    if (!others.length) {
-      if (saved) say("");
-      return;
-    }
-    if (failure) say(failure.message === msg("signin") ? msg("signin") : msg("queued"));
-    else if (others.every((attempt) => attempt.sent)) say(msg("sent"));
-    else say("");
-  }
-
-  async function render() {
-    const list = document.getElementById("queue");
-    list.textContent = "";
-    for (const item of await queue.all()) {
-      const li = document.createElement("li");
-      li.dataset.clientId = item.client_id;
-      const when = new Date(item.checked_at).toLocaleString();
-      const state = item.refused ? `${msg("refused")} ${item.refused}` : sending.isMine(item) ? msg("pending") : msg("otherLogin");
-      li.textContent = `${item.label} · ${when} · ${state}`;
-      if (item.refused) {
-        const drop = document.createElement("button");
-        drop.type = "button";
-        drop.className = "link";
-        drop.textContent = "×";
-        drop.addEventListener("click", () => queue.forget(item.client_id).then(render));
-        li.append(" ", drop);
-      }
-      list.append(li);
-    }
-  }
-
-  const sending = outbox.start({
+  const view = outbox.page({
     queue,
     me,
-    signin: msg("signin"),
+    msg,
     send,
-    starting: (items) => { if (items.length && !saved) say(msg("sending")); },
-    done: async (tried, failure) => {
-      await render();
-      report(tried, failure);
-    },
+    tell,
+    partly: (item) => (item.check_in_sent ? ["photo", msg("photo")] : null),
+    when: (item) => item.checked_at,
   });
   if (form) {
     form.addEventListener("submit", save);
     locate();
   }
-  render().then(sending.flush);
 })();

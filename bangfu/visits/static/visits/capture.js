@@ -20,21 +20,13 @@
   const me = Number(root.dataset.user);
   let chosen = null;
   let position = null;
-  let saved = null; // the visit the third screen speaks of
 
   function show(step) {
     for (const id of ["step-household", "step-visit", "step-done"]) {
       document.getElementById(id).hidden = id !== step;
     }
-    if (step !== "step-done") saved = null;
+    if (step !== "step-done") view.forget();
     window.scrollTo(0, 0);
-  }
-
-  // The line at the top: empty is hidden.
-  function say(text) {
-    const status = document.getElementById("queue-status");
-    status.textContent = text;
-    status.hidden = !text;
   }
 
   // The third screen's card: what became of the visit just saved.
@@ -96,12 +88,8 @@
       visit_sent: false,
       refused: "",
     };
-    await queue.keep(item);
     show("step-done");
-    saved = item.client_id;
-    tell("saving", navigator.onLine ? msg("saving") : msg("queued"));
-    await render();
-    sending.flush();
+    await view.keep(item);
   }
 
   async function send(item) {
@@ -137,78 +125,31 @@
     return true;
   }
 
-  // What became of one visit in a send: its card's words.
-  function outcomeOf(item, sent, failure) {
-    if (sent) return ["recorded", msg("recorded")];
-    if (item.refused) return ["refused", `${msg("refused")} ${item.refused} ${msg("kept")}`];
-    if (failure && failure.message === msg("signin")) return ["signin", msg("signin")];
-    if (item.visit_sent) return ["photos", msg("photos")];
-    return ["queued", msg("queued")];
-  }
-
-  function report(tried, failure) {
-    const mine = saved && tried.find((attempt) => attempt.item.client_id === saved);
-    if (mine) {
-      const [outcome, text] = outcomeOf(mine.item, mine.sent, failure);
-      tell(outcome, text);
-    }
-    const others = tried.filter((attempt) => attempt !== mine);
-    if (!others.length) {
-      if (saved) say("");
-      return;
-    }
-    if (failure) say(failure.message === msg("signin") ? msg("signin") : msg("queued"));
-    else if (others.every((attempt) => attempt.sent)) say(msg("sent"));
-    else say("");  // refused ones are listed below with their reasons
-  }
-
-  async function render() {
-    const list = document.getElementById("queue");
-    list.textContent = "";
-    for (const item of await queue.all()) {
-      const li = document.createElement("li");
-      li.dataset.clientId = item.client_id;
-      const when = new Date(item.visited_at).toLocaleString();
-      const state = item.refused ? `${msg("refused")} ${item.refused}` : sending.isMine(item) ? msg("pending") : msg("otherLogin");
-      li.textContent = `${item.label} · ${when} · ${state}`;
-      if (item.number) {
-        const number = document.createElement("small");
-        number.className = "number";
-        number.textContent = item.number;
-        li.append(" ", number);
-      }
-      if (item.refused) {
-        const drop = document.createElement("button");
-        drop.type = "button";
-        drop.className = "link";
-        drop.textContent = "×";
-        drop.addEventListener("click", () => queue.forget(item.client_id).then(render));
-        li.append(" ", drop);
-      }
-      list.append(li);
-    }
-  }
+  const view = outbox.page({
+    queue,
+    me,
+    msg,
+    send,
+    tell,
+    partly: (item) => (item.visit_sent ? ["photos", msg("photos")] : null),
+    when: (item) => item.visited_at,
+    decorate: (li, item) => {
+      if (!item.number) return;
+      const number = document.createElement("small");
+      number.className = "number";
+      number.textContent = item.number;
+      li.append(" ", number);
+    },
+  });
 
   document.querySelectorAll("[data-household]").forEach((button) =>
     button.addEventListener("click", () => choose(button)));
   document.getElementById("step-visit").addEventListener("submit", save);
   document.querySelector("[data-back]").addEventListener("click", () => show("step-household"));
   document.querySelector("[data-again]").addEventListener("click", () => show("step-household"));
-  const sending = outbox.start({
-    queue,
-    me,
-    signin: msg("signin"),
-    send,
-    starting: (items) => { if (items.length && !saved) say(msg("sending")); },
-    done: async (tried, failure) => {
-      await render();
-      report(tried, failure);
-    },
-  });
   // The household asked for in the address: read here, since a copy served offline was made
   // for whichever household it was first opened with.
   const asked = new URLSearchParams(location.search).get("household") || root.dataset.chosen;
   const preset = asked && /^\d+$/.test(asked) && document.querySelector(`[data-household="${asked}"]`);
   if (preset) choose(preset);
-  render().then(sending.flush);
 })();

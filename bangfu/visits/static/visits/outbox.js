@@ -91,5 +91,87 @@ window.bangfuOutbox = (function () {
     return { flush, isMine };
   }
 
-  return { newId, csrfToken, settled, start };
+  /* A page that saves on a phone: the line at the top (#queue-status) speaks of sends the
+     card does not describe; the card (``tell(outcome, words)``) says what became of the item
+     just saved, and only that; the list (#queue) shows what waits, each with when it was
+     made (``when(item)``) and, when refused, the reason and a button to drop it.
+     ``partly(item)`` is the card's [outcome, words] for an item recorded with its photos
+     still to send (or null); ``decorate(li, item)`` adds to an item's line. */
+  function page({ queue, me, msg, send, tell, partly, when, decorate }) {
+    let saved = null; // the item the card speaks of
+
+    function say(text) {
+      const status = document.getElementById("queue-status");
+      status.textContent = text;
+      status.hidden = !text;
+    }
+
+    function outcomeOf(item, sent, failure) {
+      if (sent) return ["recorded", msg("recorded")];
+      if (item.refused) return ["refused", `${msg("refused")} ${item.refused} ${msg("kept")}`];
+      if (failure && failure.message === msg("signin")) return ["signin", msg("signin")];
+      return partly(item) || ["queued", msg("queued")];
+    }
+
+    function report(tried, failure) {
+      const mine = saved && tried.find((attempt) => attempt.item.client_id === saved);
+      if (mine) tell(...outcomeOf(mine.item, mine.sent, failure));
+      const others = tried.filter((attempt) => attempt !== mine);
+      if (!others.length) {
+        if (saved) say("");
+        return;
+      }
+      if (failure) say(failure.message === msg("signin") ? msg("signin") : msg("queued"));
+      else if (others.every((attempt) => attempt.sent)) say(msg("sent"));
+      else say("");  // refused ones are listed below with their reasons
+    }
+
+    async function render() {
+      const list = document.getElementById("queue");
+      list.textContent = "";
+      for (const item of await queue.all()) {
+        const li = document.createElement("li");
+        li.dataset.clientId = item.client_id;
+        const made = new Date(when(item)).toLocaleString();
+        const state = item.refused ? `${msg("refused")} ${item.refused}` : sending.isMine(item) ? msg("pending") : msg("otherLogin");
+        li.textContent = `${item.label} · ${made} · ${state}`;
+        if (decorate) decorate(li, item);
+        if (item.refused) {
+          const drop = document.createElement("button");
+          drop.type = "button";
+          drop.className = "link";
+          drop.textContent = "×";
+          drop.addEventListener("click", () => queue.forget(item.client_id).then(render));
+          li.append(" ", drop);
+        }
+        list.append(li);
+      }
+    }
+
+    const sending = start({
+      queue,
+      me,
+      signin: msg("signin"),
+      send,
+      starting: (items) => { if (items.length && !saved) say(msg("sending")); },
+      done: async (tried, failure) => {
+        await render();
+        report(tried, failure);
+      },
+    });
+
+    // An item just made: kept on the phone, the card speaks of it, then it is sent.
+    async function keep(item) {
+      await queue.keep(item);
+      saved = item.client_id;
+      tell("saving", navigator.onLine ? msg("saving") : msg("queued"));
+      await render();
+      sending.flush();
+    }
+
+    render().then(sending.flush);
+    return { keep, forget: () => { saved = null; } };
+  }
+
+  return { newId, csrfToken, settled, start, page };
 })();
