@@ -76,6 +76,12 @@ def _checked(data: VisitInput) -> dict[str, Any]:
     fields = {name: values.clean(Visit, name, getattr(data, name)) for name in VISIT_FIELDS}
     for name in COUNTED:
         fields[name] = values.clean(Visit, name, getattr(data, name) or 0)
+    return with_position(fields)
+
+
+def with_position(fields: dict[str, Any]) -> dict[str, Any]:
+    """A phone's position is whole or none: latitude and longitude together, and an accuracy
+    only with them. Visits and check-ins alike."""
     if (fields["latitude"] is None) != (fields["longitude"] is None):
         raise DomainError(
             _("The phone's position needs both latitude and longitude."),

@@ -330,30 +330,38 @@ def helper_month(request, helper_id):
     return _kept_offline(response) if own else response
 
 
-@login_required
-def flags(request):
-    """Visits that may not be what they claim, with why (for inspectors)."""
+def flags_page(request, reads, template: str):
+    """A month's flags under a place, a page at a time, with this month's counts by kind: for
+    inspectors (``VIEW_FLAGS``). ``reads`` is the selectors that know the records flagged
+    (``flags_in``, ``flag_counts``, ``flag_reason``, ``PAGE_SIZE``): visits' here, the teams'
+    for check-ins."""
     require(request.user, Capability.VIEW_FLAGS)
     code, within = _within(request)
     month = _month(request)
     previous, following = params.months_around(month)
-    page = Paginator(selectors.flags_in(request.user, within, month), selectors.PAGE_SIZE).get_page(
+    page = Paginator(reads.flags_in(request.user, within, month), reads.PAGE_SIZE).get_page(
         params.page_number(request.GET.get("page"))
     )
     return render(
         request,
-        "visits/flags.html",
+        template,
         {
             "within": within,
             "month": month,
             "previous": previous,
             "following": following,
             "places": place_filter_choices(request.user, code),
-            "counts": selectors.flag_counts(request.user, within, month),
+            "counts": reads.flag_counts(request.user, within, month),
             "page": page,
-            "flags": [(flag, selectors.flag_reason(flag)) for flag in page],
+            "flags": [(flag, reads.flag_reason(flag)) for flag in page],
         },
     )
+
+
+@login_required
+def flags(request):
+    """Visits that may not be what they claim, with why (for inspectors)."""
+    return flags_page(request, selectors, "visits/flags.html")
 
 
 @login_required

@@ -27,6 +27,7 @@ from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.geo import distance_m
 from bangfu.core.services import retried_on_conflict
 from bangfu.visits import photos
+from bangfu.visits.services import with_position
 
 from .. import flags, rollups
 from ..models import CheckIn, DayStatus, RegisterEntry, TeamMember
@@ -51,15 +52,7 @@ def _checked(data: CheckInInput) -> dict[str, Any]:
     fields = {name: values.clean(CheckIn, name, getattr(data, name)) for name in CHECK_IN_FIELDS}
     if fields["checked_at"] is None:
         raise DomainError(_("Enter the time of the check-in."), code="no_time", field="checked_at")
-    if (fields["latitude"] is None) != (fields["longitude"] is None):
-        raise DomainError(
-            _("The phone's position needs both latitude and longitude."),
-            code="bad_position",
-            field="latitude",
-        )
-    if fields["latitude"] is None:
-        fields["accuracy_m"] = None
-    return fields
+    return with_position(fields)
 
 
 def _in_term(rows: QuerySet[TeamMember], day: datetime.date) -> QuerySet[TeamMember]:

@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,10 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bangfu.core import params
-from bangfu.core.capabilities import Capability, require
 from bangfu.core.forms import attempt
-from bangfu.core.selectors import place_filter_choices, region_for
-from bangfu.visits.views import KEEP_OFFLINE
+from bangfu.visits.views import KEEP_OFFLINE, flags_page
 
 from .. import services
 from ..forms.checkins import RegisterForm
@@ -127,25 +124,4 @@ def check_in_photo(request, check_in_id):
 @login_required
 def check_in_flags(request):
     """Check-ins that may not be what they claim, with why (for inspectors)."""
-    require(request.user, Capability.VIEW_FLAGS)
-    code = params.place(request.GET.get("place"))
-    within = region_for(request.user, code) if code else None
-    month = params.month(request.GET.get("month"))
-    previous, following = params.months_around(month)
-    page = Paginator(selectors.flags_in(request.user, within, month), selectors.PAGE_SIZE).get_page(
-        params.page_number(request.GET.get("page"))
-    )
-    return render(
-        request,
-        "teams/checkins/flags.html",
-        {
-            "within": within,
-            "month": month,
-            "previous": previous,
-            "following": following,
-            "places": place_filter_choices(request.user, code),
-            "counts": selectors.flag_counts(request.user, within, month),
-            "page": page,
-            "flags": [(flag, selectors.flag_reason(flag)) for flag in page],
-        },
-    )
+    return flags_page(request, selectors, "teams/checkins/flags.html")
