@@ -270,3 +270,8 @@ INDICATORS: dict[str, Indicator] = {
 
 # The dashboard's blocks of figures, in order: key → title.
 BLOCKS = {"": _("Households and visits"), "teams": _("Resident work teams")}
+
+
+def keys_of(block: str) -> list[str]:
+    """The indicators of one of the dashboard's blocks, in their order."""
+    return [key for key, indicator in INDICATORS.items() if indicator.block == block]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bangfu.core.models import Region
 from bangfu.reports import rollups, selectors
+from bangfu.reports.indicators import keys_of
 from bangfu.reports.models import PlaceMonth
 from bangfu.teams.models import DayStatus, Meeting, MeetingTask
 from bangfu.teams.services import member_add, member_end, team_create, team_update
@@ -41,19 +42,7 @@ def figures(user, code, period=SEPTEMBER) -> dict:
 
 
 def team_keys(values: dict) -> dict:
-    keys = [
-        "teams",
-        "team_leaders",
-        "first_secretaries",
-        "liaisons",
-        "team_members",
-        "residence_compliance",
-        "members_short",
-        "leave_days",
-        "meetings",
-        "tasks_overdue",
-    ]
-    return {key: values[key] for key in keys}
+    return {key: values[key] for key in keys_of("teams")}
 
 
 @pytest.fixture
