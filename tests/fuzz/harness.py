@@ -32,7 +32,7 @@ from bangfu.pairing.models import Helper
 from bangfu.pairing.services import helper_create, pairing_start
 from bangfu.registry.models import Household
 from bangfu.registry.services import household_register
-from bangfu.teams.models import Team, TeamMember
+from bangfu.teams.models import CheckIn, RegisterEntry, Team, TeamMember
 from bangfu.visits.models import Visit
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.leave_world import teams_reads
@@ -665,6 +665,20 @@ def team_reads(place: str, in_county: dict) -> list[str]:
         ]
     for member_id in TeamMember.objects.filter(**in_county).values_list("pk", flat=True):
         urls.append(reverse("teams:member_detail", kwargs={"member_id": member_id}))
+    # Each member's month that holds a check-in or a register entry, as a page and over the API.
+    months = {
+        (member_id, f"{day:%Y-%m}")
+        for model in (CheckIn, RegisterEntry)
+        for member_id, day in model.objects.filter(**in_county).values_list("member_id", "day")
+    }
+    for member_id, month in sorted(months):
+        urls += [
+            reverse("teams:member_month", kwargs={"member_id": member_id}) + f"?month={month}",
+            f"/api/team-members/{member_id}/month?month={month}",
+        ]
+    for check_in_id in CheckIn.objects.filter(**in_county).values_list("pk", flat=True):
+        urls.append(f"/api/check-ins/{check_in_id}")
+    urls += [reverse("teams:check_in"), reverse("teams:check_in_flags")]
     return urls
 
 
