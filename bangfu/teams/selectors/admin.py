@@ -24,7 +24,7 @@ from bangfu.visits.rollups import next_month
 
 from ..models import DayStatus, Team, TeamMember
 from ..residence_rules import ResidenceRules, residence_rules
-from ..rollups import day_statuses
+from ..rollups import statuses_of
 
 PER_PAGE = 50
 CURRENT, ENDED = "current", "ended"
@@ -234,22 +234,24 @@ class AttendanceSheet:
 
 
 def attendance_sheet(team: Team, month: datetime.date) -> AttendanceSheet:
-    """Each member whose term overlaps the month, each day's status (``rollups.day_statuses``:
+    """Each member whose term overlaps the month, each day's status (``rollups.statuses_of``:
     in the village, official business, leave, absent; blank outside the term or after
-    today), the month's totals and the days that count against the residence minimum."""
+    today, as on a paper sheet filled day by day), the month's totals and the days that
+    count against the residence minimum."""
     last = next_month(month) - datetime.timedelta(days=1)
     today = _today()
     days = [month + datetime.timedelta(days=n) for n in range(last.day)]
     rules = residence_rules(team.region_id, month)
-    members = (
+    members = list(
         team.members.filter(started_on__lte=last)
         .filter(Q(ended_on=None) | Q(ended_on__gte=month))
         .select_related("role")
         .order_by("role__sort_order", "role__value", "started_on", "pk")
     )
+    statuses = statuses_of(members, month, last)
     rows = []
     for member in members:
-        known = day_statuses(member, month, last)
+        known = statuses[member.pk]
         end = member.ended_on or last
         cells = []
         for day in days:

@@ -204,12 +204,13 @@ def team_residence(
     rows = month_rows(members, month)
     rules = residence_rules(team.region_id, month)
     days = [month + datetime.timedelta(days=n) for n in range((last - month).days + 1)]
+    statuses = rollups.statuses_of(members, month, last)
     listed = []
     for residence in shortest_first(
         residence_of(member, month, rows.get(member.pk), rules, on) for member in members
     ):
         member = residence.member
-        known = rollups.day_statuses(member, month, last)
+        known = statuses[member.pk]
         end = min(member.ended_on or last, on)
         listed.append(
             MemberDays(
