@@ -42,24 +42,32 @@ def _within(request):
     return code, region_for(request.user, code) if code else None
 
 
-def _offline(helper) -> dict:
-    """What a page the phone keeps needs to say, opened offline, how old it is: the time it
-    was made, and the helper's other pages to keep with it."""
-    keep = [reverse("visits:mine"), reverse("visits:capture")]
-    if helper is not None:
-        keep.append(reverse("visits:helper_month", args=[helper.pk]))
+def offline_state(keep: list[str], worker: str, queue: str, waiting) -> dict:
+    """What a page the phone keeps says, opened offline: when it was made, the person's other
+    pages to keep with it, the service worker that keeps them, and the phone's queue whose
+    waiting items it counts (``visits/offline_state.html``)."""
     return {
         "as_of": timezone.localtime(),
         "keep": keep,
-        "worker": reverse("visits:service_worker"),
-        "queue": "bangfu-visits",
-        "waiting": _("Visits waiting on this phone:"),
+        "worker": worker,
+        "queue": queue,
+        "waiting": waiting,
     }
 
 
-def _kept_offline(response: HttpResponse) -> HttpResponse:
+def kept_offline(response: HttpResponse) -> HttpResponse:
+    """Marks a page as one the phone may keep (a person's own pages only)."""
     response[KEEP_OFFLINE] = "keep"
     return response
+
+
+def _offline(helper) -> dict:
+    keep = [reverse("visits:mine"), reverse("visits:capture")]
+    if helper is not None:
+        keep.append(reverse("visits:helper_month", args=[helper.pk]))
+    return offline_state(
+        keep, reverse("visits:service_worker"), "bangfu-visits", _("Visits waiting on this phone:")
+    )
 
 
 @login_required
@@ -67,7 +75,7 @@ def mine(request):
     """A helper's households this month (我的帮扶户): visits against the minimum, who is
     behind, what is due before the next fixed day. The phone keeps it for offline use."""
     month = selectors.my_month(request.user)
-    return _kept_offline(
+    return kept_offline(
         render(request, "visits/mine.html", {"month": month, "offline": _offline(month.helper)})
     )
 
@@ -76,7 +84,7 @@ def mine(request):
 @never_cache
 def capture(request):
     """The phone page that logs a visit in three screens and keeps working offline."""
-    return _kept_offline(
+    return kept_offline(
         render(
             request,
             "visits/capture.html",
@@ -327,7 +335,7 @@ def helper_month(request, helper_id):
             "offline": _offline(helper) if own else None,
         },
     )
-    return _kept_offline(response) if own else response
+    return kept_offline(response) if own else response
 
 
 def flags_page(request, reads, template: str):

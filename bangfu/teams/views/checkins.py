@@ -5,17 +5,16 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bangfu.core import params
 from bangfu.core.forms import attempt
-from bangfu.visits.views import KEEP_OFFLINE, flags_page
+from bangfu.visits.views import flags_page, kept_offline, offline_state
 
 from .. import services
 from ..forms.checkins import RegisterForm
@@ -26,23 +25,12 @@ QUEUE = "bangfu-check-ins"  # the phone's IndexedDB database of check-ins not ye
 
 
 def _offline(member) -> dict:
-    """What a page the phone keeps says, opened offline: when it was made, the member's other
-    page to keep with it, the worker that keeps them and the queue whose waiting it counts."""
     keep = [reverse("teams:check_in")]
     if member is not None:
         keep.append(reverse("teams:member_month", args=[member.pk]))
-    return {
-        "as_of": timezone.localtime(),
-        "keep": keep,
-        "worker": reverse("teams:service_worker"),
-        "queue": QUEUE,
-        "waiting": _("Check-ins waiting on this phone:"),
-    }
-
-
-def _kept_offline(response: HttpResponse) -> HttpResponse:
-    response[KEEP_OFFLINE] = "keep"
-    return response
+    return offline_state(
+        keep, reverse("teams:service_worker"), QUEUE, _("Check-ins waiting on this phone:")
+    )
 
 
 @login_required
@@ -51,7 +39,7 @@ def check_in(request):
     """The member's phone page (驻村打卡): one tap checks in, with the phone's position and
     an optional photo; it keeps working offline and sends when the network is back."""
     page = selectors.check_in_page(request.user)
-    return _kept_offline(
+    return kept_offline(
         render(
             request,
             "teams/checkins/check_in.html",
@@ -82,7 +70,7 @@ def _month_page(request, member, month: datetime.date, form, status: int = 200):
         },
         status=status,
     )
-    return _kept_offline(response) if own and status == 200 else response
+    return kept_offline(response) if own and status == 200 else response
 
 
 @login_required
