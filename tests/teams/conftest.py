@@ -103,8 +103,12 @@ TOWNSHIP = "611103002000"  # 钓台街道, over 马家寨村
 
 @pytest.fixture
 def on_day(monkeypatch):
-    """Freeze the day the services and rules take as today: ``on_day(date)``."""
+    """Freeze the day the services and rules take as today: ``on_day(date)``. The ID-number
+    check keeps today for a minute (``idnumbers._today``); it is replaced too, so that the
+    frozen day never stays in its cache for the tests that follow within that minute."""
     from django.utils import timezone
+
+    from bangfu.core import idnumbers
 
     original = timezone.localdate
 
@@ -113,6 +117,7 @@ def on_day(monkeypatch):
             return day if value is None else original(value, timezone)
 
         monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+        monkeypatch.setattr(idnumbers, "_today", lambda minute: day)
         return day
 
     return freeze
