@@ -126,10 +126,15 @@ window.bangfuOutbox = (function () {
       else say("");  // refused ones are listed below with their reasons
     }
 
+    // The list is drawn whole and put in place at once, by the latest of the renders asked
+    // for (a save and a send ending may ask together): never empty for a moment while the
+    // queue is read, never an item twice, never an older reading over a newer one.
+    let drawing = 0;
     async function render() {
-      const list = document.getElementById("queue");
-      list.textContent = "";
-      for (const item of await queue.all()) {
+      const asked = ++drawing;
+      const items = await queue.all();
+      if (asked !== drawing) return;
+      const lines = items.map((item) => {
         const li = document.createElement("li");
         li.dataset.clientId = item.client_id;
         const made = new Date(when(item)).toLocaleString();
@@ -144,8 +149,11 @@ window.bangfuOutbox = (function () {
           drop.addEventListener("click", () => queue.forget(item.client_id).then(render));
           li.append(" ", drop);
         }
-        list.append(li);
-      }
+        return li;
+      });
+      const list = document.getElementById("queue");
+      list.textContent = "";
+      list.append(...lines);
     }
 
     const sending = start({
