@@ -13,6 +13,7 @@ LAYERS = [
     "pairing",
     "visits",
     "teams",
+    "plans",
     "reports",
     "exchange",
     "api",

@@ -45,6 +45,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_FLAGS,
             Capability.RESOLVE_DATA_ISSUES,
             Capability.MANAGE_TEAMS,
+            Capability.RECORD_PLANS,
+            Capability.MANAGE_PLANS,
         }
     ),
     Role.TOWNSHIP_STAFF: frozenset(
@@ -58,7 +60,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.WORK_TEAM: frozenset({Capability.EDIT_REGISTRY, Capability.ENTER_VISITS}),
-    Role.PAIR_HELPER: frozenset(),
+    Role.PAIR_HELPER: frozenset({Capability.RECORD_PLANS}),
     Role.INSPECTOR: frozenset(
         {Capability.VIEW_AUDIT, Capability.REVIEW_VISITS, Capability.VIEW_FLAGS}
     ),

@@ -262,6 +262,10 @@ ACTIONS: dict[str, Promise] = {
     "check_in.record": gettext_lazy("Checked in at the village"),
     "check_in.photo_add": gettext_lazy("Added a check-in photo"),
     "register.keep": gettext_lazy("Kept the attendance register"),
+    # plans
+    "measure.add": gettext_lazy("Added a measure to a household's plan"),
+    "measure.update": gettext_lazy("Changed a measure of a household's plan"),
+    "effect.record": gettext_lazy("Recorded a plan's effect for a year"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
@@ -310,6 +314,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "teams.workreport": gettext_lazy("Work report"),
     "teams.disciplinerecord": gettext_lazy("Discipline record"),
     "teams.memberreminder": gettext_lazy("Residence-days reminder sent"),
+    "plans.measure": gettext_lazy("Plan measure"),
+    "plans.effect": gettext_lazy("Plan effect"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
     "reports.placehelper": gettext_lazy("Helper serving a place"),

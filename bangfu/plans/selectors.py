@@ -1,0 +1,107 @@
+"""Reads of household plans: every list starts from ``visible_to``; a record outside the
+reader's places answers 404 as a missing one."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from bangfu.core.capabilities import Capability
+from bangfu.core.models import Region
+from bangfu.core.scoping import get_visible_or_404
+from bangfu.pairing.models import Pairing
+from bangfu.registry.models import AnnualIncome, Household
+
+from .models import OPEN_STATUSES, Effect, Measure
+
+
+def may_write(user, household: Household) -> bool:
+    """Whether ``user`` may change this household's plan (as the services decide)."""
+    if user.has_capability(Capability.MANAGE_PLANS):
+        return True
+    return user.has_capability(Capability.RECORD_PLANS) and (
+        Pairing.objects.filter(household=household, helper__user=user, ended_on=None).exists()
+    )
+
+
+def measures_of(household: Household) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(household=household)
+        .select_related("kind", "responsible_helper")
+        .order_by("due_on", "pk")
+    )
+
+
+def measure_for(user, measure_id: int) -> Measure:
+    return get_visible_or_404(
+        Measure.objects.select_related("kind", "responsible_helper", "household"),
+        user,
+        pk=measure_id,
+    )
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """A measure past due and neither done nor dropped (逾期)."""
+    return Q(due_on__lt=today, status__in=OPEN_STATUSES)
+
+
+def overdue_measures(user, within: Region | None = None) -> QuerySet[Measure]:
+    """The measures overdue today under a place (or all the user's places), oldest first."""
+    return (
+        Measure.objects.visible_to(user, within)
+        .filter(overdue_q(timezone.localdate()))
+        .select_related("kind", "responsible_helper", "household", "region")
+        .order_by("due_on", "pk")
+    )
+
+
+def effects_of(household: Household) -> list[dict]:
+    """Each year's effect, newest first, beside the registry's per-capita net income of that
+    year and the year before (read from ``AnnualIncome``, never copied)."""
+    effects = list(Effect.objects.filter(household=household).order_by("-year"))
+    years = {e.year for e in effects} | {e.year - 1 for e in effects}
+    incomes = {
+        income.year: income.per_capita_net
+        for income in AnnualIncome.objects.filter(household=household, year__in=years)
+    }
+    return [
+        {
+            "effect": effect,
+            "income": incomes.get(effect.year),
+            "income_before": incomes.get(effect.year - 1),
+            "change": (
+                incomes[effect.year] - incomes[effect.year - 1]
+                if effect.year in incomes and effect.year - 1 in incomes
+                else None
+            ),
+        }
+        for effect in effects
+    ]
+
+
+def plan_of(user, household: Household) -> dict:
+    """A household's plan: its measures (each marked overdue or not) and effects."""
+    today = timezone.localdate()
+    measures = list(measures_of(household))
+    return {
+        "household": household,
+        "measures": [(m, m.is_overdue(today)) for m in measures],
+        "overdue": sum(1 for m in measures if m.is_overdue(today)),
+        "effects": effects_of(household),
+        "may_write": may_write(user, household),
+    }
+
+
+def household_section(user, household: Household) -> dict:
+    """The household page's plan section (see ``registry.sections``)."""
+    return plan_of(user, household)
+
+
+def helper_choices(household: Household) -> list[tuple[int, str]]:
+    """The household's helpers now, as the responsible person of a measure."""
+    return [
+        (p.helper_id, p.helper.name)
+        for p in Pairing.objects.filter(household=household, ended_on=None, helper__isnull=False)
+        .select_related("helper")
+        .order_by("-is_main", "pk")
+    ]

@@ -1,0 +1,200 @@
+"""Writes for household plans (一户一策): each use case one transaction, audited with the
+household's place.
+
+A helper (``RECORD_PLANS``) writes the plans of the households paired with them now; the
+county office (``MANAGE_PLANS``) those of every household in its places.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.core import audit, values
+from bangfu.core.capabilities import Capability, require
+from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
+from bangfu.core.models import Code
+from bangfu.core.selectors import may_be_code
+from bangfu.pairing.models import Helper, Pairing
+from bangfu.registry.models import Household
+
+from .models import Effect, Measure, MeasureStatus
+
+
+@dataclass
+class MeasureInput:
+    """What a measure says; the same for the page, the API, the demo and tests."""
+
+    kind: str  # a value of the ``plan_measure`` code list
+    content: str
+    starts_on: Any
+    due_on: Any
+    amount: Any = None
+    responsible_helper_id: int | None = None
+    responsible_name: str = ""
+    status: str = MeasureStatus.PLANNED
+
+
+MEASURE_FIELDS = ("content", "amount", "starts_on", "due_on", "status")
+
+
+def _may_write(actor, household_id: int) -> None:
+    """The county office writes any plan in its places; a helper, those of the households
+    paired with them now."""
+    if actor.has_capability(Capability.MANAGE_PLANS):
+        return
+    require(actor, Capability.RECORD_PLANS)
+    if not Pairing.objects.filter(
+        household_id=household_id, helper__user=actor, ended_on=None
+    ).exists():
+        raise NotPermitted()
+
+
+def _household(actor, household_id: int) -> Household:
+    household = (
+        Household.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None:
+        raise OutOfScope()
+    if household.closed_on is not None:
+        raise DomainError(
+            _("Household %(number)s was merged into another; plan for it there.")
+            % {"number": household.number},
+            code="household_closed",
+            field="household",
+        )
+    return household
+
+
+def _kind(value: str) -> Code:
+    text = str(value or "").strip()
+    code = (
+        Code.objects.filter(kind="plan_measure", value=text, retired=False).first()
+        if may_be_code(text)
+        else None
+    )
+    if code is None:
+        raise DomainError(
+            _("Choose the kind of measure from the list."), code="bad_kind", field="kind"
+        )
+    return code
+
+
+def _checked(data: MeasureInput, household: Household) -> dict[str, Any]:
+    fields = {name: values.clean(Measure, name, getattr(data, name)) for name in MEASURE_FIELDS}
+    if fields["due_on"] < fields["starts_on"]:
+        raise DomainError(
+            _("A measure is due on or after the day it starts."), code="bad_due_on", field="due_on"
+        )
+    name = values.clean(Measure, "responsible_name", data.responsible_name)
+    helper = None
+    if data.responsible_helper_id is not None:
+        # One of the household's helpers, now or before: the person who answered for it.
+        helper = Helper.objects.filter(
+            pk=data.responsible_helper_id, pairings__household=household
+        ).first()
+        if helper is None:
+            raise DomainError(
+                _("The responsible helper is one paired with this household."),
+                code="bad_helper",
+                field="responsible_helper_id",
+            )
+        name = ""
+    elif not name:
+        raise DomainError(
+            _("Say who answers for the measure: a helper of the household, or a name."),
+            code="no_responsible",
+            field="responsible_name",
+        )
+    return {**fields, "responsible_helper": helper, "responsible_name": name}
+
+
+def _state(measure: Measure) -> dict[str, Any]:
+    state = audit.snapshot(measure)
+    state["kind"] = measure.kind.value
+    return state
+
+
+@transaction.atomic
+def measure_add(*, actor, household_id: int, measure: MeasureInput) -> Measure:
+    """Add a measure to a household's plan."""
+    _may_write(actor, household_id)
+    household = _household(actor, household_id)
+    record = Measure(
+        household=household,
+        region_id=household.region_id,
+        kind=_kind(measure.kind),
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+        **_checked(measure, household),
+    )
+    record.save()
+    audit.record(
+        actor=actor,
+        action="measure.add",
+        obj=record,
+        region_code=household.region_id,
+        after=_state(record),
+    )
+    return record
+
+
+@transaction.atomic
+def measure_update(*, actor, measure_id: int, measure: MeasureInput) -> Measure:
+    """Change a measure: its words, money, person, days or status (a measure is never
+    deleted; one given up is ``dropped``, and stays on the plan)."""
+    record = Measure.objects.visible_to(actor).filter(pk=measure_id).first()
+    if record is None:
+        raise OutOfScope()
+    _may_write(actor, record.household_id)
+    household = _household(actor, record.household_id)
+    before = _state(record)
+    record.kind = _kind(measure.kind)
+    for name, value in _checked(measure, household).items():
+        setattr(record, name, value)
+    record.save()
+    audit.record(
+        actor=actor,
+        action="measure.update",
+        obj=record,
+        region_code=record.region_id,
+        before=before,
+        after=_state(record),
+    )
+    return record
+
+
+@transaction.atomic
+def effect_record(*, actor, household_id: int, year: Any, summary: str) -> Effect:
+    """Record (or rewrite) what the household's plan achieved in a year."""
+    _may_write(actor, household_id)
+    year = values.clean(Effect, "year", year)
+    summary = values.clean(Effect, "summary", summary)
+    household = _household(actor, household_id)
+    effect = Effect.objects.filter(household=household, year=year).first()
+    before = audit.snapshot(effect) if effect else None
+    if effect is None:
+        effect = Effect(household=household, region_id=household.region_id, year=year)
+    effect.summary, effect.recorded_at, effect.recorded_by = summary, timezone.now(), actor
+    effect.save()
+    audit.record(
+        actor=actor,
+        action="effect.record",
+        obj=effect,
+        region_code=household.region_id,
+        before=before,
+        after=audit.snapshot(effect),
+    )
+    return effect
+
+
+def plans_follow_household(household_id: int, region_code: str) -> None:
+    """A household moved (the registry's audited move, in its transaction): its plan is read
+    at its new place."""
+    Measure.objects.filter(household_id=household_id).update(region_id=region_code)
+    Effect.objects.filter(household_id=household_id).update(region_id=region_code)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("households/<id:household_id>/", views.plan, name="plan"),
+    path("households/<id:household_id>/measures/add/", views.measure_add, name="measure_add"),
+    path("measures/<id:measure_id>/edit/", views.measure_edit, name="measure_edit"),
+    path("households/<id:household_id>/effect/", views.effect_record, name="effect_record"),
+    path("overdue/", views.overdue, name="overdue"),
+]
