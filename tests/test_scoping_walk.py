@@ -25,6 +25,7 @@ from bangfu.core.services import policy_set
 from bangfu.exchange.services import export_request, export_write, import_check, import_upload
 from bangfu.pairing.models import Pairing, Responsibility
 from bangfu.pairing.services import helper_create, pairing_start, unit_create
+from bangfu.plans.models import Effect, Measure
 from bangfu.registry.models import Household, Member
 from bangfu.registry.services import household_register
 from bangfu.reports.services import handbook_request, handbook_write
@@ -33,6 +34,7 @@ from bangfu.teams.services import MemberInput, TeamInput, member_add, team_creat
 from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
+from tests.plans.plan_world import plan_world, plans_api_probes, plans_page_probes
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -421,6 +423,8 @@ PAGE_PROBES = {
     "teams:check_in_photo": Probe(
         lambda w: {"check_in_id": w["check_in"].pk}, {"check_in_id": 10**9}
     ),
+    # plans
+    **plans_page_probes(Probe, _a_household),
 }
 
 HOUSEHOLD_JSON = {
@@ -627,6 +631,8 @@ API_PROBES = {
     "team_member_month": Probe(
         lambda w: {"member_id": w["checking_member"].pk}, {"member_id": 10**9}
     ),
+    # plans
+    **plans_api_probes(Probe, _a_household),
 }
 
 # Installation-wide data, not regional: who may use these is the top-administrator rule,
@@ -783,6 +789,8 @@ def county_a(county_admin, township_staff):
         "photo": photo,
         "team": team,
         "team_member": team_member,
+        # plans
+        **plan_world(county_admin, household),
     }
 
 
@@ -827,6 +835,9 @@ def snapshot_state():
         list(TeamMember.objects.values_list("pk", "name", "ended_on")),
         list(CheckIn.objects.values_list("pk", "photo")),
         list(RegisterEntry.objects.values_list("pk", "status", "reason")),
+        # plans
+        list(Measure.objects.values_list("pk", "content", "status", "due_on")),
+        list(Effect.objects.values_list("pk", "year", "summary")),
     )
 
 
