@@ -10,6 +10,8 @@ from bangfu.core.models import Region
 from bangfu.demo.households import DistrictMaker
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
+from bangfu.plans.models import Effect, Measure, MeasureStatus
+from bangfu.plans.selectors import overdue_measures
 from bangfu.registry.models import Household, Member
 from bangfu.reports.selectors import Figures, Period, source_figures
 from bangfu.teams.models import CheckIn, LeaveRequest, RegisterEntry, Team, TeamMember
@@ -82,6 +84,14 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     if timezone.localdate().day >= 3:  # the minimum spread over the days so far is > 0
         assert values["members_short"] >= 1
     assert values == source_figures(admin, county, Period(month, month))
+    # plans: every household has a plan of several kinds, some done, some overdue, and last
+    # year's effect; the helper added measures to their own households through the service.
+    assert not Household.objects.exclude(measures__isnull=False).exists()
+    assert Measure.objects.values("kind").distinct().count() >= 5
+    assert Measure.objects.filter(status=MeasureStatus.DONE).exists()
+    assert overdue_measures(admin).exists()
+    assert Effect.objects.filter(year=timezone.localdate().year - 1).count() == 74
+    assert Measure.objects.filter(recorded_by__username="helper_wang").exists()
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")

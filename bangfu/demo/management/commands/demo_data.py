@@ -19,6 +19,7 @@ from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.pairings import make_pairings
+from bangfu.demo.plans import make_plans
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -97,6 +98,12 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
                 work_team_login=people["work_team"],
             )
+            measures = make_plans(
+                actor=admin,
+                seed=seed,
+                today=timezone.localdate(),
+                helper_login=people["helper_wang"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -104,4 +111,8 @@ class Command(BaseCommand):
                 "work teams."
             )
             % {"n": households, "v": len(leaves), "p": paired, "visits": visits, "teams": teams}
+        )
+        # plans
+        self.stdout.write(
+            _("Household plans (一户一策): %(measures)d measures.") % {"measures": measures}
         )
