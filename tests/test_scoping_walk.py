@@ -25,7 +25,7 @@ from bangfu.core.services import policy_set
 from bangfu.exchange.services import export_request, export_write, import_check, import_upload
 from bangfu.pairing.models import Pairing, Responsibility
 from bangfu.pairing.services import helper_create, pairing_start, unit_create
-from bangfu.plans.models import Effect, Measure
+from bangfu.plans.models import Acknowledgement, Effect, Measure
 from bangfu.registry.models import Household, Member
 from bangfu.registry.services import household_register
 from bangfu.reports.services import handbook_request, handbook_write
@@ -838,6 +838,7 @@ def snapshot_state():
         # plans
         list(Measure.objects.values_list("pk", "content", "status", "due_on")),
         list(Effect.objects.values_list("pk", "year", "summary")),
+        Acknowledgement.objects.count(),
     )
 
 

@@ -266,6 +266,7 @@ ACTIONS: dict[str, Promise] = {
     "measure.add": gettext_lazy("Added a measure to a household's plan"),
     "measure.update": gettext_lazy("Changed a measure of a household's plan"),
     "effect.record": gettext_lazy("Recorded a plan's effect for a year"),
+    "acknowledgement.add": gettext_lazy("Recorded a household's acknowledgement of its plan"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
@@ -316,6 +317,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "teams.memberreminder": gettext_lazy("Residence-days reminder sent"),
     "plans.measure": gettext_lazy("Plan measure"),
     "plans.effect": gettext_lazy("Plan effect"),
+    "plans.acknowledgement": gettext_lazy("Plan acknowledgement"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
     "reports.placehelper": gettext_lazy("Helper serving a place"),

@@ -1,24 +1,28 @@
 """The demo district's household plans (一户一策): for every household two to four measures
-of different kinds from the national measure list, started in the last ten months, most of those already
-due done, some overdue (due and neither done nor dropped), one now and then dropped; the
-household's main helper answers for them, or — for a loan or a relocation — the bureau's
-person, by name; and last year's effect in words.
+of different kinds from the national measure list, started in the last ten months, most of
+those already due done, some overdue (due and neither done nor dropped), one now and then
+dropped; the household's main helper answers for them, or — for a loan or a relocation — the
+bureau's person, by name; and last year's effect in words.
 
 The plans are history, written straight into their tables in bulk, as the demo's bulk parts
 do; a few of ``helper_wang``'s households get a measure through the plans' service, audited,
-as a helper would add one on the phone.
+as a helper would add one on the phone, and sign their plan on the screen.
 """
 
 import datetime
+import io
 import random
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from bangfu.core.models import Code
 from bangfu.pairing.models import Pairing
 from bangfu.plans.models import Effect, Measure, MeasureStatus
-from bangfu.plans.services import MeasureInput, measure_add
+from bangfu.plans.selectors import head_name
+from bangfu.plans.services import MeasureInput, acknowledgement_add, measure_add
 from bangfu.registry.models import Household
 
 # kind → (what the measure is, amount in yuan or None, who answers when not the helper)
@@ -110,4 +114,23 @@ def make_plans(*, actor, seed: int, today: datetime.date, helper_login) -> int:
                 responsible_helper_id=pairing.helper_id,
             ),
         )
+        # …and the household signs its plan on the helper's phone.
+        acknowledgement_add(
+            actor=helper_login,
+            household_id=pairing.household_id,
+            client_id=uuid.UUID(int=rng.getrandbits(128)),
+            kind="signature",
+            signed_by=head_name(pairing.household) or "户主",
+            content=_signature(rng),
+        )
     return len(measures) + len(mine)
+
+
+def _signature(rng: random.Random) -> bytes:
+    """A scrawl, as a finger draws a name on the phone's screen."""
+    image = Image.new("RGBA", (320, 160), (0, 0, 0, 0))
+    points = [(20 + 28 * i, rng.randint(40, 120)) for i in range(11)]
+    ImageDraw.Draw(image).line(points, fill="black", width=4)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -2,10 +2,12 @@
 year's effect, and list the measures overdue under a place."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from bangfu.core import params
@@ -148,3 +150,51 @@ def measures_overdue(request, filters: Query[OverdueFiltersIn]):
     code = params.place(filters.place)
     within = region_for(request.auth, code) if code else None
     return params.Mapped(selectors.overdue_measures(request.auth, within), _measure)
+
+
+class AcknowledgementOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    created: bool
+    kind: str
+    signed_by: str
+    recorded_at: datetime.datetime
+
+
+@router.post(
+    "/households/{household_id}/plan/acknowledgements",
+    response={200: AcknowledgementOut, 201: AcknowledgementOut},
+    operation_id="acknowledgement_add",
+)
+def acknowledgement_add(
+    request,
+    household_id: Id,
+    client_id: Form[uuid.UUID],
+    kind: Form[str],
+    signed_by: Form[str],
+    image: File[UploadedFile],
+):
+    """The household's acknowledgement of its plan: ``kind`` ``signature`` (a PNG drawn on
+    the screen) or ``paper`` (a photo of the signed paper); ``client_id`` is made on the
+    phone, and a second send of it answers with the first."""
+    household = household_for(request.auth, household_id)
+    record, created = services.acknowledgement_add(
+        actor=request.auth,
+        household_id=household.pk,
+        client_id=client_id,
+        kind=kind,
+        signed_by=signed_by,
+        content=image.read(),
+        name=image.name or "",
+    )
+    return Status(
+        201 if created else 200,
+        {
+            "id": record.pk,
+            "client_id": record.client_id,
+            "created": created,
+            "kind": record.kind,
+            "signed_by": record.signed_by,
+            "recorded_at": record.recorded_at,
+        },
+    )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.selectors import code_choices
 
-from .models import Effect, Measure, MeasureStatus
+from .models import Acknowledgement, AcknowledgementKind, Effect, Measure, MeasureStatus
 
 
 class MeasureForm(RuledForm):
@@ -36,3 +36,23 @@ class EffectForm(RuledForm):
 
     year = forms.IntegerField(label=_("Year"))
     summary = forms.CharField(label=_("Effect of the plan"), widget=forms.Textarea)
+
+
+class AcknowledgementForm(RuledForm):
+    """The signature comes as a PNG the page's script draws from the canvas into ``image``;
+    a photo of the signed paper comes through the same field from the camera."""
+
+    rules_of = Acknowledgement
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label=_("How the household signs"),
+        choices=AcknowledgementKind.choices,
+        widget=forms.RadioSelect,
+    )
+    signed_by = forms.CharField(label=_("Signed by"))
+    image = forms.FileField(
+        label=_("Photo of the signed paper"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )

@@ -146,3 +146,52 @@ class Effect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.year}"
+
+
+class AcknowledgementKind(models.TextChoices):
+    SIGNATURE = "signature", _("Signature drawn on the phone")
+    PAPER = "paper", _("Photo of the signed paper")
+
+
+ACKNOWLEDGEMENT_RULES = values.Rules(
+    signed_by=values.Text(50),
+    kind=values.Choice(AcknowledgementKind),
+)
+
+
+class Acknowledgement(models.Model):
+    """The household's acknowledgement of its plan (户主签字确认), captured on the helper's
+    phone: a signature drawn on the screen, or a photo of the signed paper, stored as visit
+    photos are (checked, resized, metadata dropped), with who signed and who took it when."""
+
+    # Made on the phone, as for visits: a second send of the same signature finds the first.
+    client_id = models.UUIDField(unique=True)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="plan_acknowledgements",
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("how it was signed"), max_length=10, choices=AcknowledgementKind)
+    signed_by = models.CharField(_("signed by"), max_length=50)
+    image = models.FileField(upload_to="plans/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(_("signed at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = ACKNOWLEDGEMENT_RULES
+
+    class Meta:
+        verbose_name = _("plan acknowledgement")
+        verbose_name_plural = _("plan acknowledgements")
+        constraints = ACKNOWLEDGEMENT_RULES.checks("acknowledgement")
+        indexes = [models.Index(fields=["household", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.signed_by}"

@@ -12,7 +12,7 @@ from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Pairing
 from bangfu.registry.models import AnnualIncome, Household
 
-from .models import OPEN_STATUSES, Effect, Measure
+from .models import OPEN_STATUSES, Acknowledgement, Effect, Measure
 
 
 def may_write(user, household: Household) -> bool:
@@ -88,6 +88,7 @@ def plan_of(user, household: Household) -> dict:
         "measures": [(m, m.is_overdue(today)) for m in measures],
         "overdue": sum(1 for m in measures if m.is_overdue(today)),
         "effects": effects_of(household),
+        "acknowledgement": latest_acknowledgement(household),
         "may_write": may_write(user, household),
     }
 
@@ -105,3 +106,23 @@ def helper_choices(household: Household) -> list[tuple[int, str]]:
         .select_related("helper")
         .order_by("-is_main", "pk")
     ]
+
+
+def latest_acknowledgement(household: Household) -> Acknowledgement | None:
+    """The household's latest acknowledgement of its plan (户主签字确认)."""
+    return (
+        Acknowledgement.objects.filter(household=household)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+
+
+def acknowledgement_for(user, acknowledgement_id: int) -> Acknowledgement:
+    return get_visible_or_404(Acknowledgement.objects.all(), user, pk=acknowledgement_id)
+
+
+def head_name(household: Household) -> str:
+    """Who signs by default: the head of the household (户主)."""
+    head = household.members.filter(is_head=True, left_on=None).first()
+    return head.name if head else ""

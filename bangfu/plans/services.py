@@ -5,12 +5,17 @@ A helper (``RECORD_PLANS``) writes the plans of the households paired with them 
 county office (``MANAGE_PLANS``) those of every household in its places.
 """
 
+import io
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability, require
@@ -19,8 +24,9 @@ from bangfu.core.models import Code
 from bangfu.core.selectors import may_be_code
 from bangfu.pairing.models import Helper, Pairing
 from bangfu.registry.models import Household
+from bangfu.visits import photos
 
-from .models import Effect, Measure, MeasureStatus
+from .models import Acknowledgement, Effect, Measure, MeasureStatus
 
 
 @dataclass
@@ -193,8 +199,95 @@ def effect_record(*, actor, household_id: int, year: Any, summary: str) -> Effec
     return effect
 
 
+def _on_white(content: bytes) -> bytes:
+    """A signature drawn on a transparent canvas, laid on white paper: the stored JPEG has no
+    transparency, and what is transparent would turn black. Anything not an image is left
+    as it came, for ``photos.prepare`` to refuse with its message."""
+    try:
+        image = Image.open(io.BytesIO(content))
+        if image.width * image.height > photos.MOST_PIXELS or "A" not in image.getbands():
+            return content
+        paper = Image.new("RGB", image.size, "white")
+        paper.paste(image, mask=image.getchannel("A"))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return content
+    out = io.BytesIO()
+    paper.save(out, "PNG")
+    return out.getvalue()
+
+
+def _sent_before(actor, client_id: uuid.UUID) -> Acknowledgement | None:
+    """The acknowledgement this phone-made id already recorded; one outside the actor's
+    places answers as a household not found."""
+    earlier = Acknowledgement.objects.filter(client_id=client_id).first()
+    if earlier is None:
+        return None
+    if not Acknowledgement.objects.visible_to(actor).filter(pk=earlier.pk).exists():
+        raise OutOfScope()
+    _may_write(actor, earlier.household_id)
+    return earlier
+
+
+def acknowledgement_add(
+    *,
+    actor,
+    household_id: int,
+    client_id: uuid.UUID,
+    kind: str,
+    signed_by: str,
+    content: bytes,
+    name: str = "",
+) -> tuple[Acknowledgement, bool]:
+    """The household's acknowledgement of its plan (户主签字确认): a signature drawn on the
+    phone or a photo of the signed paper. An id sent twice answers with the first."""
+    earlier = _sent_before(actor, client_id)
+    if earlier is not None:
+        return earlier, False
+    _may_write(actor, household_id)
+    kind = values.clean(Acknowledgement, "kind", kind)
+    signed_by = values.clean(Acknowledgement, "signed_by", signed_by)
+    prepared = photos.prepare(_on_white(content), name)  # outside the transaction: slow
+    stored = default_storage.save(
+        timezone.localdate().strftime("plans/%Y/%m/") + f"{client_id}.jpg",
+        ContentFile(prepared.content),
+    )
+    try:
+        with transaction.atomic():
+            household = _household(actor, household_id)
+            record = Acknowledgement.objects.create(
+                client_id=client_id,
+                household=household,
+                region_id=household.region_id,
+                kind=kind,
+                signed_by=signed_by,
+                image=stored,
+                width=prepared.width,
+                height=prepared.height,
+                recorded_at=timezone.now(),
+                recorded_by=actor,
+            )
+            audit.record(
+                actor=actor,
+                action="acknowledgement.add",
+                obj=record,
+                region_code=household.region_id,
+                after=audit.snapshot(record),
+            )
+    except IntegrityError:
+        default_storage.delete(stored)
+        earlier = _sent_before(actor, client_id)
+        if earlier is None:
+            raise
+        return earlier, False
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return record, True
+
+
 def plans_follow_household(household_id: int, region_code: str) -> None:
     """A household moved (the registry's audited move, in its transaction): its plan is read
     at its new place."""
     Measure.objects.filter(household_id=household_id).update(region_id=region_code)
     Effect.objects.filter(household_id=household_id).update(region_id=region_code)
+    Acknowledgement.objects.filter(household_id=household_id).update(region_id=region_code)

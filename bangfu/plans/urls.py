@@ -9,4 +9,10 @@ urlpatterns = [
     path("measures/<id:measure_id>/edit/", views.measure_edit, name="measure_edit"),
     path("households/<id:household_id>/effect/", views.effect_record, name="effect_record"),
     path("overdue/", views.overdue, name="overdue"),
+    path("households/<id:household_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path(
+        "acknowledgements/<id:acknowledgement_id>/image/",
+        views.acknowledgement_image,
+        name="acknowledgement_image",
+    ),
 ]

@@ -1,20 +1,22 @@
 import dataclasses
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core import params
-from bangfu.core.errors import NotPermitted
+from bangfu.core.errors import DomainError, NotPermitted
 from bangfu.core.forms import attempt
 from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
-from .forms import EffectForm, MeasureForm
+from .forms import AcknowledgementForm, EffectForm, MeasureForm
 
 
 def _writable(request, household):
@@ -136,3 +138,54 @@ def overdue(request):
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+def acknowledge(request, household_id):
+    """The household signs its plan on the helper's phone (户主签字确认): on the screen, or
+    on paper photographed."""
+    household = household_for(request.user, household_id)
+    _writable(request, household)
+    form = AcknowledgementForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "client_id": uuid.uuid4(),
+            "kind": "signature",
+            "signed_by": selectors.head_name(household),
+        },
+    )
+
+    def add():
+        upload = form.cleaned_data["image"]
+        if upload is None:
+            raise DomainError(
+                _("Have the household sign on the screen, or take a photo of the signed paper."),
+                code="no_signature",
+                field="image",
+            )
+        return services.acknowledgement_add(
+            actor=request.user,
+            household_id=household.pk,
+            client_id=form.cleaned_data["client_id"],
+            kind=form.cleaned_data["kind"],
+            signed_by=form.cleaned_data["signed_by"],
+            content=upload.read(),
+            name=upload.name or "",
+        )
+
+    if request.method == "POST" and attempt(form, add):
+        messages.success(request, _("The household's acknowledgement is recorded."))
+        return redirect("plans:plan", household_id=household.pk)
+    return render(
+        request,
+        "plans/acknowledge.html",
+        {"form": form, "household": household, "measures": selectors.measures_of(household)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def acknowledgement_image(request, acknowledgement_id):
+    record = selectors.acknowledgement_for(request.user, acknowledgement_id)
+    return FileResponse(record.image.open("rb"), content_type="image/jpeg")

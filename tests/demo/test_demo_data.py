@@ -10,7 +10,7 @@ from bangfu.core.models import Region
 from bangfu.demo.households import DistrictMaker
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
-from bangfu.plans.models import Effect, Measure, MeasureStatus
+from bangfu.plans.models import Acknowledgement, Effect, Measure, MeasureStatus
 from bangfu.plans.selectors import overdue_measures
 from bangfu.registry.models import Household, Member
 from bangfu.reports.selectors import Figures, Period, source_figures
@@ -92,6 +92,7 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     assert overdue_measures(admin).exists()
     assert Effect.objects.filter(year=timezone.localdate().year - 1).count() == 74
     assert Measure.objects.filter(recorded_by__username="helper_wang").exists()
+    assert Acknowledgement.objects.filter(recorded_by__username="helper_wang").exists()
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")

@@ -46,6 +46,7 @@ from tests.fuzz.harness import (
     hostile_number_text,
     hostile_text,
 )
+from tests.plans.conftest import signature_png
 from tests.registry.conftest import first_status, household_input, member_input
 from tests.test_scoping_walk import A_PLACE, PAGE_PROBES, county_a  # noqa: F401 (a fixture)
 
@@ -70,6 +71,7 @@ LAST = [
 ]
 
 VALID_SHEET = "户编号,行政村,姓名\n6111030022019998,马家寨村,马某\n".encode()
+SIGNATURE = signature_png()  # plans: what a picture field sends
 
 
 def _zip_without_workbook() -> bytes:
@@ -110,6 +112,8 @@ class Field:
         none is chosen, a file that is a valid sheet."""
         if self.kind == "file":
             return ("沣西新城.csv", VALID_SHEET)
+        if self.kind == "image-file":
+            return ("signature.png", SIGNATURE)
         if self.kind in ("checkbox", "select-multiple"):
             return list(self.values)
         if self.kind in ("select", "radio") and not self.values:
@@ -157,6 +161,8 @@ class FormReader(HTMLParser):
                     known.values.append(a.get("value", "on"))
             elif kind != "file":
                 known.values = [a.get("value", "")]
+            elif a.get("accept", "").startswith("image/"):
+                known.kind = "image-file"  # plans: a file input that takes a picture
         elif tag == "select":
             kind = "select-multiple" if "multiple" in a else "select"
             self._select = self._form.fields.setdefault(a["name"], Field(a["name"], kind))
@@ -305,6 +311,8 @@ NUMBER_LIKE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def kind_of(f: Field, base) -> str:
+    if f.kind == "image-file":  # plans: hostile files as for any file field
+        return "file"
     if f.kind in ("number", "date", "datetime-local", "file", "checkbox", "radio"):
         return f.kind
     if f.kind.startswith("select"):

@@ -33,3 +33,17 @@ def measure_input(**overrides) -> MeasureInput:
 
 def add(actor, household, **overrides):
     return measure_add(actor=actor, household_id=household.pk, measure=measure_input(**overrides))
+
+
+def signature_png(size=(320, 160)) -> bytes:
+    """A signature as the phone's canvas sends it: black strokes on a transparent ground."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.line([(20, 120), (80, 40), (140, 120), (200, 40), (300, 100)], fill="black", width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -3,9 +3,12 @@ with 王帮扶 (whose login is the county's administrator), with one overdue mea
 year's effect."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
-from bangfu.plans.services import MeasureInput, effect_record, measure_add
+from bangfu.plans.services import MeasureInput, acknowledgement_add, effect_record, measure_add
+
+from .conftest import signature_png
 
 MEASURE_JSON = {
     "kind": "1",
@@ -19,6 +22,7 @@ MEASURE_JSON = {
 }
 MEASURE_FORM = {**MEASURE_JSON, "responsible_helper_id": ""}
 EFFECT_JSON = {"year": 2025, "summary": "马家寨村养殖增收"}
+SIGNATURE = signature_png()
 
 
 def plan_world(county_admin, household) -> dict:
@@ -37,7 +41,15 @@ def plan_world(county_admin, household) -> dict:
     effect = effect_record(
         actor=county_admin, household_id=household.pk, year=2025, summary="马家寨村养殖增收"
     )
-    return {"measure": measure, "effect": effect}
+    acknowledgement, _created = acknowledgement_add(
+        actor=county_admin,
+        household_id=household.pk,
+        client_id=uuid.UUID(int=15_000),
+        kind="signature",
+        signed_by="马家寨村户主",
+        content=signature_png(),
+    )
+    return {"measure": measure, "effect": effect, "acknowledgement": acknowledgement}
 
 
 def plans_page_probes(probe, a_household) -> dict:
@@ -57,6 +69,15 @@ def plans_page_probes(probe, a_household) -> dict:
             a_household, {"household_id": 10**9}, ("get", "post"), EFFECT_JSON
         ),
         "plans:overdue": probe(),
+        "plans:acknowledge": probe(
+            a_household,
+            {"household_id": 10**9},
+            ("get", "post"),
+            {"client_id": str(uuid.UUID(int=15_001)), "kind": "signature", "signed_by": "入侵"},
+        ),
+        "plans:acknowledgement_image": probe(
+            lambda w: {"acknowledgement_id": w["acknowledgement"].pk}, {"acknowledgement_id": 10**9}
+        ),
     }
 
 
@@ -73,6 +94,18 @@ def plans_api_probes(probe, a_household) -> dict:
         ),
         "effect_record": probe(a_household, {"household_id": 10**9}, ("post",), EFFECT_JSON),
         "measures_overdue": probe(),
+        "acknowledgement_add": probe(
+            a_household,
+            {"household_id": 10**9},
+            ("post",),
+            {
+                "client_id": str(uuid.UUID(int=15_002)),
+                "kind": "signature",
+                "signed_by": "入侵",
+                "image": signature_png(),
+            },
+            multipart=True,
+        ),
     }
 
 
@@ -87,4 +120,14 @@ def plans_aims(world, aim) -> dict:
         ),
         "effect_record": lambda n: aim(household, {}, dict(EFFECT_JSON)),
         "measures_overdue": lambda n: aim({}, {"place": "611103002201"}, None),
+        "acknowledgement_add": lambda n: aim(
+            household,
+            {},
+            {
+                "client_id": str(uuid.UUID(int=15_100 + n)),
+                "kind": "signature",
+                "signed_by": "马家寨村户主",
+                "image": SIGNATURE,
+            },
+        ),
     }
