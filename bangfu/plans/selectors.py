@@ -1,6 +1,7 @@
 """Reads of household plans: every list starts from ``visible_to``; a record outside the
 reader's places answers 404 as a missing one."""
 
+import base64
 import datetime
 
 from django.db.models import Q, QuerySet
@@ -126,3 +127,24 @@ def head_name(household: Household) -> str:
     """Who signs by default: the head of the household (户主)."""
     head = household.members.filter(is_head=True, left_on=None).first()
     return head.name if head else ""
+
+
+def image_data_uri(acknowledgement: Acknowledgement) -> str:
+    """The stored signature as a ``data:`` URI, for the handbook PDF, which fetches nothing
+    from outside the document."""
+    with acknowledgement.image.open("rb") as stored:
+        content = stored.read()
+    return "data:image/jpeg;base64," + base64.b64encode(content).decode("ascii")
+
+
+def handbook_plan(household: Household) -> dict:
+    """What the household handbook prints of the plan: its measures, each year's effect, and
+    the household's latest acknowledgement with its image."""
+    today = timezone.localdate()
+    acknowledgement = latest_acknowledgement(household)
+    return {
+        "measures": [(m, m.is_overdue(today)) for m in measures_of(household)],
+        "effects": effects_of(household),
+        "acknowledgement": acknowledgement,
+        "signature": image_data_uri(acknowledgement) if acknowledgement else "",
+    }

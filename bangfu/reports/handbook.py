@@ -29,6 +29,7 @@ from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import trail_of
 from bangfu.pairing.models import Pairing, Responsibility
 from bangfu.pairing.selectors import chain_at, pairings_of
+from bangfu.plans.selectors import handbook_plan
 from bangfu.registry.models import AnnualIncome, Household, Member, StatusChange
 from bangfu.registry.selectors import (
     HouseholdFilters,
@@ -79,6 +80,8 @@ class HandbookPage:
     visits: list[Visit]
     problems: list[Problem]
     full_ids: bool = False
+    # plans: the household's measures, effects and acknowledgement (``plans.handbook_plan``)
+    plan: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -145,6 +148,7 @@ def handbook_page(
         visits=list(visits_of(household).order_by("visited_at", "pk")),
         problems=list(problems_of(household).order_by("found_on", "pk")),
         full_ids=full_ids,
+        plan=handbook_plan(household),
     )
 
 
@@ -165,6 +169,6 @@ def render_handbook(user, households: Iterable[Household], *, full_ids: bool = F
             "language": get_language(),
         },
     )
-    # The handbook is self-contained: no protocol is allowed, so nothing typed into a record
-    # can make the server fetch a URL or read a file.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    # The handbook is self-contained: no protocol but ``data:`` (the signatures, inlined) is
+    # allowed, so nothing typed into a record can make the server fetch a URL or read a file.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
