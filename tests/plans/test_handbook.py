@@ -34,3 +34,19 @@ def test_a_household_that_has_not_signed_says_so(today, county_admin, households
         pdf = render_handbook(county_admin, [households[1]])
     text = "".join(page_texts(pdf))
     assert "尚无帮扶措施" in text and "户主尚未签字确认" in text
+
+
+def test_a_blank_signature_would_be_seen_as_blank(
+    today, county_admin, helper_wang, households, tmp_path
+):
+    """The check of the signature area sees ink, not the frame around it or the text above."""
+    import io
+
+    from PIL import Image
+
+    white = io.BytesIO()
+    Image.new("RGB", (320, 160), "white").save(white, "PNG")
+    sign(helper_wang, households[0], content=white.getvalue())
+    with translation.override("zh-hans"):
+        pdf = render_handbook(county_admin, [households[0]])
+    assert signature_area_darkest(pdf, tmp_path) > 100
