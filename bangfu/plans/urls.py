@@ -9,6 +9,7 @@ urlpatterns = [
     path("measures/<id:measure_id>/edit/", views.measure_edit, name="measure_edit"),
     path("households/<id:household_id>/effect/", views.effect_record, name="effect_record"),
     path("overdue/", views.overdue, name="overdue"),
+    path("places/<place:code>/overdue/", views.overdue, name="place_overdue"),
     path("households/<id:household_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path(
         "acknowledgements/<id:acknowledgement_id>/image/",

@@ -121,9 +121,10 @@ def effect_record(request, household_id):
 
 
 @login_required
-def overdue(request):
-    """Measures past due and not done under a place (逾期措施)."""
-    code = params.place(request.GET.get("place"))
+def overdue(request, code=None):
+    """Measures past due and not done under a place (逾期措施): the place in the address (a
+    place page's link) or chosen in the filter."""
+    code = code or params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
     page = Paginator(selectors.overdue_measures(request.user, within), 50).get_page(
         params.page_number(request.GET.get("page"))

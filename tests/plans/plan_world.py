@@ -69,6 +69,7 @@ def plans_page_probes(probe, a_household) -> dict:
             a_household, {"household_id": 10**9}, ("get", "post"), EFFECT_JSON
         ),
         "plans:overdue": probe(),
+        "plans:place_overdue": probe(lambda w: {"code": "611103002201"}, {"code": "619999999999"}),
         "plans:acknowledge": probe(
             a_household,
             {"household_id": 10**9},

@@ -122,3 +122,12 @@ def test_the_api_adds_changes_and_reads_a_plan(today, client, helper_wang, house
     assert [e["year"] for e in plan["effects"]] == [2026]
     assert [m["status"] for m in plan["measures"]] == ["done"]
     assert client.get("/api/plan/overdue").json()["items"] == []
+
+
+def test_a_place_page_links_to_its_overdue_measures(today, client, county_admin, households):
+    add(county_admin, households[0], due_on=D(2026, 11, 1), content="修缮厨房")
+    client.force_login(county_admin)
+    place = client.get(reverse("core:place_detail", args=["611103002201"])).content.decode()
+    address = reverse("plans:place_overdue", args=["611103002201"])
+    assert address in place
+    assert "修缮厨房" in client.get(address).content.decode()
