@@ -16,6 +16,7 @@ from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
 from bangfu.pairing.api import router as pairing_router
 from bangfu.registry.api import router as registry_router
+from bangfu.health.api import router as health_router
 from bangfu.teams.api.admin import router as teams_admin_router
 from bangfu.teams.api.checkins import router as check_ins_router
 from bangfu.teams.api.leave import router as teams_leave_router
@@ -51,6 +52,7 @@ api.add_router("/", teams_residence_router)
 api.add_router("/", teams_work_router)
 api.add_router("/", check_ins_router)
 api.add_router("/", teams_admin_router)
+api.add_router("/", health_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

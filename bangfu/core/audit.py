@@ -262,6 +262,9 @@ ACTIONS: dict[str, Promise] = {
     "check_in.record": gettext_lazy("Checked in at the village"),
     "check_in.photo_add": gettext_lazy("Added a check-in photo"),
     "register.keep": gettext_lazy("Kept the attendance register"),
+    # health
+    "doctor_contract.sign": gettext_lazy("Recorded a family-doctor contract"),
+    "checkup.record": gettext_lazy("Recorded a health check-up"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
@@ -310,6 +313,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "teams.workreport": gettext_lazy("Work report"),
     "teams.disciplinerecord": gettext_lazy("Discipline record"),
     "teams.memberreminder": gettext_lazy("Residence-days reminder sent"),
+    "health.doctorcontract": gettext_lazy("Family-doctor contract"),
+    "health.checkup": gettext_lazy("Health check-up"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
     "reports.placehelper": gettext_lazy("Helper serving a place"),

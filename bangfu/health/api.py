@@ -1,0 +1,205 @@
+"""Health assistance over the API: a member's contracts and check-ups, recording either,
+the members without a valid contract on a day, and the check-up rate with its definition."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from bangfu.core import params
+from bangfu.core.errors import OutOfScope
+from bangfu.core.models import Code
+from bangfu.core.params import Id
+from bangfu.core.schemas import documented
+from bangfu.core.selectors import region_for, top_places
+
+from . import selectors, services
+from .models import CheckUp, DoctorContract
+from .params import day_param, year_param
+from .services import MOST_FINDINGS
+
+router = Router(tags=["health"])
+
+
+class ContractIn(Schema):
+    doctor: str = documented(DoctorContract, "doctor")
+    institution: str = documented(DoctorContract, "institution")
+    package: str = documented(Code, "value", description="a value of the list doctor_package")
+    signed_on: datetime.date = documented(DoctorContract, "signed_on")
+    valid_until: datetime.date = documented(DoctorContract, "valid_until")
+
+
+class ContractOut(Schema):
+    id: int
+    member_id: int
+    doctor: str
+    institution: str
+    package: str
+    signed_on: datetime.date
+    valid_until: datetime.date
+
+
+class CheckUpIn(Schema):
+    held_on: datetime.date = documented(CheckUp, "held_on")
+    institution: str = documented(CheckUp, "institution")
+    summary: str = documented(CheckUp, "summary", "")
+    findings: list[str] = Field(
+        [],
+        description="values of the list checkup_finding",
+        json_schema_extra={"maxItems": MOST_FINDINGS},
+    )
+
+
+class CheckUpOut(Schema):
+    id: int
+    member_id: int
+    held_on: datetime.date
+    institution: str
+    summary: str
+    findings: list[str]
+
+
+class MemberHealthOut(Schema):
+    member_id: int
+    name: str
+    household_id: int
+    contracts: list[ContractOut]
+    checkups: list[CheckUpOut]
+
+
+class UncontractedOut(Schema):
+    member_id: int
+    name: str
+    household_id: int
+    household_number: str
+    region_code: str
+
+
+class ExclusionOut(Schema):
+    member_id: int
+    name: str
+    reason: str
+
+
+class CheckupRateOut(Schema):
+    region_code: str
+    year: int
+    day: datetime.date
+    counted: int
+    checked: int
+    rate: Decimal | None
+    definition: str
+    excluded: list[ExclusionOut]
+
+
+def _contract(row) -> dict:
+    return {
+        "id": row.pk,
+        "member_id": row.member_id,
+        "doctor": row.doctor,
+        "institution": row.institution,
+        "package": row.package.value,
+        "signed_on": row.signed_on,
+        "valid_until": row.valid_until,
+    }
+
+
+def _checkup(row) -> dict:
+    return {
+        "id": row.pk,
+        "member_id": row.member_id,
+        "held_on": row.held_on,
+        "institution": row.institution,
+        "summary": row.summary,
+        "findings": [code.value for code in row.findings.all()],
+    }
+
+
+@router.get("/health/members/{member_id}", response=MemberHealthOut, operation_id="member_health")
+def member_health(request, member_id: Id):
+    """A member's family-doctor contracts (latest first, renewals kept) and check-ups."""
+    member = selectors.member_for(request.auth, member_id)
+    return {
+        "member_id": member.pk,
+        "name": member.name,
+        "household_id": member.household_id,
+        "contracts": [_contract(row) for row in selectors.contracts_of(member)],
+        "checkups": [_checkup(row) for row in selectors.checkups_of(member)],
+    }
+
+
+@router.post(
+    "/health/members/{member_id}/contracts",
+    response={201: ContractOut},
+    operation_id="contract_sign",
+)
+def contract_sign(request, member_id: Id, payload: ContractIn):
+    """Record a member's family-doctor contract or its renewal (a new contract; the earlier
+    ones stay)."""
+    row = services.contract_sign(
+        actor=request.auth, member_id=member_id, contract=services.ContractInput(**payload.dict())
+    )
+    return Status(201, _contract(row))
+
+
+@router.post(
+    "/health/members/{member_id}/checkups",
+    response={201: CheckUpOut},
+    operation_id="checkup_record",
+)
+def checkup_record(request, member_id: Id, payload: CheckUpIn):
+    """Record a member's check-up with its findings."""
+    row = services.checkup_record(
+        actor=request.auth, member_id=member_id, checkup=services.CheckUpInput(**payload.dict())
+    )
+    return Status(201, _checkup(row))
+
+
+@router.get(
+    "/health/uncontracted", response=list[UncontractedOut], operation_id="uncontracted_list"
+)
+@paginate(params.Pages, page_size=50)
+def uncontracted_list(request, place: str = "", day: str = ""):
+    """Members of registered households with no contract valid on ``day`` (default today)
+    under ``place`` (default: all the caller's places), in register order."""
+    code = params.place(place)
+    within = region_for(request.auth, code) if code else None
+    on = day_param(day) or timezone.localdate()
+    return params.Mapped(
+        selectors.uncontracted(request.auth, on, within),
+        lambda m: {
+            "member_id": m.pk,
+            "name": m.name,
+            "household_id": m.household_id,
+            "household_number": m.household.number,
+            "region_code": m.household.region_id,
+        },
+    )
+
+
+@router.get("/health/checkup-rate", response=CheckupRateOut, operation_id="checkup_rate")
+def checkup_rate(request, place: str = "", year: str = ""):
+    """A place's check-up rate (体检率) for a year (default this year), with its definition
+    and each member left out with the reason."""
+    code = params.place(place)
+    region = region_for(request.auth, code) if code else top_places(request.auth).first()
+    if region is None:
+        raise OutOfScope()
+    figure = selectors.checkup_rate(
+        request.auth, region, year_param(year) or timezone.localdate().year
+    )
+    return {
+        "region_code": figure.region.code,
+        "year": figure.year,
+        "day": figure.day,
+        "counted": figure.counted,
+        "checked": figure.checked,
+        "rate": figure.rate,
+        "definition": figure.definition,
+        "excluded": [
+            {"member_id": e.member.pk, "name": e.member.name, "reason": e.reason}
+            for e in figure.excluded
+        ],
+    }

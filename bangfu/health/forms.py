@@ -1,0 +1,50 @@
+"""Forms of health assistance: a family-doctor contract and a check-up of a member."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core.forms import DATE_INPUT, RuledForm
+from bangfu.core.selectors import code_choices
+
+from .models import CheckUp, DoctorContract
+
+
+def _a_year_on() -> datetime.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year + 1) - datetime.timedelta(days=1)
+
+
+class ContractForm(RuledForm):
+    rules_of = DoctorContract
+
+    doctor = forms.CharField(label=_("Family doctor"))
+    institution = forms.CharField(label=_("Medical institution"))
+    package = forms.ChoiceField(label=_("Service package"))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_INPUT, initial=timezone.localdate)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE_INPUT, initial=_a_year_on)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="contract", **kwargs)
+        self.fields["package"].choices = code_choices("doctor_package")
+
+
+class CheckUpForm(RuledForm):
+    rules_of = CheckUp
+
+    held_on = forms.DateField(
+        label=_("Check-up day"), widget=DATE_INPUT, initial=timezone.localdate
+    )
+    institution = forms.CharField(label=_("Medical institution"))
+    findings = forms.MultipleChoiceField(
+        label=_("Findings"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    summary = forms.CharField(
+        label=_("Result summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="checkup", **kwargs)
+        self.fields["findings"].choices = code_choices("checkup_finding")

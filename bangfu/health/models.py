@@ -1,0 +1,122 @@
+"""Health assistance (健康帮扶): family-doctor contracts (家庭医生签约) and check-ups (健康体检)
+of the registry's members.
+
+Every record carries its member's household's place (``region``) for scoping, as visits
+carry their household's, and moves with the household (``services.health_follow_household``).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bangfu.core import values
+from bangfu.core.models import Code, Region
+from bangfu.core.scoping import RegionalQuerySet
+from bangfu.registry.models import Member, code_field
+
+# Family-doctor contracts began with the 2016 reform; check-ups are counted from 2014 (建档立卡).
+HEALTH_DAY = values.Day(datetime.date(2014, 1, 1))
+# A contract runs a year as a rule; one may be signed to run up to five years ahead.
+VALID_UNTIL = values.Day(datetime.date(2014, 1, 1), ahead=366 * 5)
+
+CONTRACT_RULES = values.Rules(
+    doctor=values.Text(50),
+    institution=values.Text(100),
+    signed_on=HEALTH_DAY,
+    valid_until=VALID_UNTIL,
+)
+
+
+class DoctorContract(models.Model):
+    """A member's family-doctor contract (家庭医生签约): the doctor, the institution, the
+    service package, when it was signed and until when it runs. A renewal is a new contract;
+    the old one stays, so the member's history of contracts is kept."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="doctor_contracts"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    doctor = models.CharField(_("family doctor"), max_length=50)
+    institution = models.CharField(_("medical institution"), max_length=100)
+    package = code_field("doctor_package", _("service package"))
+    signed_on = models.DateField(_("signed on"))
+    valid_until = models.DateField(_("valid until"))
+    recorded_at = models.DateTimeField(_("logged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = CONTRACT_RULES
+
+    class Meta:
+        verbose_name = _("family-doctor contract")
+        verbose_name_plural = _("family-doctor contracts")
+        constraints = [
+            *CONTRACT_RULES.checks("doctor_contract"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("signed_on")),
+                name="doctor_contract_runs_after_signing",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "valid_until"], name="contract_member_until"),
+            models.Index(fields=["region", "valid_until"], name="contract_place_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.doctor}"
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return self.signed_on <= day <= self.valid_until
+
+
+CHECKUP_RULES = values.Rules(
+    held_on=HEALTH_DAY,
+    institution=values.Text(100),
+    summary=values.Text(300, lines=True),
+)
+
+
+class CheckUp(models.Model):
+    """A member's health check-up (健康体检): when, where, what it found (the code list
+    ``checkup_finding``: hypertension, diabetes…) and the result in words."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="checkups"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("check-up day"))
+    institution = models.CharField(_("medical institution"), max_length=100)
+    summary = models.CharField(_("result summary"), max_length=300, blank=True)
+    findings = models.ManyToManyField(
+        Code,
+        verbose_name=_("findings"),
+        related_name="+",
+        limit_choices_to={"kind": "checkup_finding"},
+        blank=True,
+    )
+    recorded_at = models.DateTimeField(_("logged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = CHECKUP_RULES
+
+    class Meta:
+        verbose_name = _("health check-up")
+        verbose_name_plural = _("health check-ups")
+        constraints = CHECKUP_RULES.checks("checkup")
+        indexes = [
+            models.Index(fields=["member", "held_on"], name="checkup_member_day"),
+            models.Index(fields=["region", "held_on"], name="checkup_place_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.held_on:%Y-%m-%d}"

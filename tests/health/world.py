@@ -1,0 +1,113 @@
+"""Health records of county A, counted by hand, for the health tests, the route walk and the
+fuzz (dates fixed, all before 2026-11-30).
+
+马家寨村 (611103002201), household …2201H001:
+  马建国 (head)   contract 2025 and its renewal for 2026; check-up 2026-03-01  → counted, checked
+  王秀英          contract 2025 only (lapsed);         no check-up             → counted
+  马小军          work status 外出务工;                                          → left out (away for work)
+  马小红          check-up 2025-12-31 (last year)                               → counted
+康西村 (611103002202), household …2202H001, whose rule counts those away for work (否):
+  李四 (head)     check-up 2026-01-01                                           → counted, checked
+  李五            left the household on 2026-06-01                              → not counted in 2026
+  李六            work status 省外务工, check-up 2026-11-30                       → counted, checked
+2026 under 钓台街道: 3 checked of 5 counted (60.0%), 1 left out.
+"""
+
+import datetime
+
+from bangfu.core.services import policy_set
+from bangfu.health.services import CheckUpInput, ContractInput, checkup_record, contract_sign
+from bangfu.registry.services import household_register, member_leave
+from tests.registry.conftest import first_status, household_input, id_number, member_input
+
+MAJIAZHAI, KANGXI, DIAOTAI = "611103002201", "611103002202", "611103002000"
+D = datetime.date
+
+
+def _household(actor, number, place, people):
+    household = household_register(
+        actor=actor,
+        household=household_input(number=number, region_code=place),
+        members=[
+            member_input(
+                name=name,
+                id_number=id_number(birth, serial),
+                relation=relation,
+                work_status=work,
+            )
+            for name, birth, serial, relation, work in people
+        ],
+        status=first_status(),
+    )
+    return {m.name: m for m in household.members.all()}, household
+
+
+def contract(actor, member, signed_on, valid_until, **overrides):
+    data = {
+        "doctor": "张医生",
+        "institution": "钓台街道卫生院",
+        "package": "1",
+        "signed_on": signed_on,
+        "valid_until": valid_until,
+    }
+    data.update(overrides)
+    return contract_sign(actor=actor, member_id=member.pk, contract=ContractInput(**data))
+
+
+def checkup(actor, member, held_on, findings=(), **overrides):
+    data = {
+        "held_on": held_on,
+        "institution": "钓台街道卫生院",
+        "summary": "",
+        "findings": list(findings),
+    }
+    data.update(overrides)
+    return checkup_record(actor=actor, member_id=member.pk, checkup=CheckUpInput(**data))
+
+
+def health_world(county_admin) -> dict:
+    ma, ma_household = _household(
+        county_admin,
+        "6111030022019101",
+        MAJIAZHAI,
+        [
+            ("马建国", "19650312", "901", "01", ""),
+            ("王秀英", "19670508", "902", "02", ""),
+            ("马小军", "19900101", "903", "03", "外出务工"),
+            ("马小红", "19920202", "904", "04", ""),
+        ],
+    )
+    li, li_household = _household(
+        county_admin,
+        "6111030022029101",
+        KANGXI,
+        [
+            ("李四", "19600101", "905", "01", ""),
+            ("李五", "19880808", "906", "03", ""),
+            ("李六", "19900909", "907", "03", "省外务工"),
+        ],
+    )
+    policy_set(
+        actor=county_admin,
+        region_code=KANGXI,
+        key="health.checkup_excludes_away_for_work",
+        value=False,
+        valid_from=D(2026, 1, 1),
+    )
+    old = contract(county_admin, ma["马建国"], D(2025, 1, 1), D(2025, 12, 31))
+    renewal = contract(county_admin, ma["马建国"], D(2026, 1, 1), D(2026, 12, 31), package="2")
+    contract(county_admin, ma["王秀英"], D(2025, 1, 1), D(2025, 12, 31))
+    head_checkup = checkup(county_admin, ma["马建国"], D(2026, 3, 1), ["1", "2"], summary="血压偏高")
+    checkup(county_admin, ma["马小红"], D(2025, 12, 31))
+    checkup(county_admin, li["李四"], D(2026, 1, 1))
+    checkup(county_admin, li["李六"], D(2026, 11, 30))
+    member_leave(actor=county_admin, member_id=li["李五"].pk, left_on=D(2026, 6, 1), reason="出嫁")
+    return {
+        "health_members": {**ma, **li},
+        "health_household": ma_household,
+        "health_other_household": li_household,
+        "health_member": ma["马建国"],
+        "old_contract": old,
+        "renewal": renewal,
+        "head_checkup": head_checkup,
+    }
