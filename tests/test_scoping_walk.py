@@ -33,6 +33,7 @@ from bangfu.teams.services import MemberInput, TeamInput, member_add, team_creat
 from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
+from tests.health.world import health_world
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -421,6 +422,20 @@ PAGE_PROBES = {
     "teams:check_in_photo": Probe(
         lambda w: {"check_in_id": w["check_in"].pk}, {"check_in_id": 10**9}
     ),
+    # health
+    "health:member": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("get", "post"),
+        {
+            "which": "checkup",
+            "checkup-held_on": "2026-11-01",
+            "checkup-institution": "入侵卫生院",
+            "checkup-findings": ["1"],
+        },
+    ),
+    "health:uncontracted": Probe(),
+    "health:checkup_rate": Probe(),
 }
 
 HOUSEHOLD_JSON = {
@@ -627,6 +642,28 @@ API_PROBES = {
     "team_member_month": Probe(
         lambda w: {"member_id": w["checking_member"].pk}, {"member_id": 10**9}
     ),
+    # health
+    "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
+    "contract_sign": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
+            "doctor": "入侵医生",
+            "institution": "入侵卫生院",
+            "package": "1",
+            "signed_on": "2026-11-01",
+            "valid_until": "2027-10-31",
+        },
+    ),
+    "checkup_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"held_on": "2026-11-01", "institution": "入侵卫生院", "findings": ["1"]},
+    ),
+    "uncontracted_list": Probe(),
+    "checkup_rate": Probe(),
 }
 
 # Installation-wide data, not regional: who may use these is the top-administrator rule,
@@ -783,6 +820,7 @@ def county_a(county_admin, township_staff):
         "photo": photo,
         "team": team,
         "team_member": team_member,
+        **health_world(county_admin),
     }
 
 

@@ -14,9 +14,9 @@ from ninja.renderers import JSONRenderer
 from bangfu.accounts.api import router as accounts_router
 from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
+from bangfu.health.api import router as health_router
 from bangfu.pairing.api import router as pairing_router
 from bangfu.registry.api import router as registry_router
-from bangfu.health.api import router as health_router
 from bangfu.teams.api.admin import router as teams_admin_router
 from bangfu.teams.api.checkins import router as check_ins_router
 from bangfu.teams.api.leave import router as teams_leave_router

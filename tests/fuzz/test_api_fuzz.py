@@ -54,6 +54,7 @@ from tests.fuzz.harness import (
     jsonable,
     printable,
 )
+from tests.health.world import health_aims
 from tests.registry.conftest import first_status, household_input, member_input
 from tests.teams.leave_world import teams_aims
 from tests.test_scoping_walk import A_PLACE, STATUS_JSON, county_a  # noqa: F401 (a fixture)
@@ -503,6 +504,7 @@ def test_api_answers_every_request_without_server_error_within_the_bound(
     target = Target(county_admin, county_a)
     aim_for = aims(target, second_helper, third_helper, fourth_helper, world=county_a)
     aim_for.update(teams_aims(county_a, Aim))
+    aim_for.update(health_aims(county_a, Aim))
     requests, findings = fuzzing, fuzzing.findings
     reader = Client(raise_request_exception=False)  # a 500 is a finding, not a crash
     reader.force_login(county_admin)

@@ -145,7 +145,9 @@ def test_records_move_with_their_household(health, county_admin):
         household=household_input(number=household.number, region_code=KANGXI),
     )
     assert set(
-        DoctorContract.objects.filter(member__household=household).values_list("region_id", flat=True)
+        DoctorContract.objects.filter(member__household=household).values_list(
+            "region_id", flat=True
+        )
     ) == {KANGXI}
     assert set(
         CheckUp.objects.filter(member__household=household).values_list("region_id", flat=True)

@@ -1,15 +1,16 @@
 """Health records of county A, counted by hand, for the health tests, the route walk and the
 fuzz (dates fixed, all before 2026-11-30).
 
-马家寨村 (611103002201), household …2201H001:
-  马建国 (head)   contract 2025 and its renewal for 2026; check-up 2026-03-01  → counted, checked
-  王秀英          contract 2025 only (lapsed);         no check-up             → counted
-  马小军          work status 外出务工;                                          → left out (away for work)
-  马小红          check-up 2025-12-31 (last year)                               → counted
-康西村 (611103002202), household …2202H001, whose rule counts those away for work (否):
-  李四 (head)     check-up 2026-01-01                                           → counted, checked
-  李五            left the household on 2026-06-01                              → not counted in 2026
-  李六            work status 省外务工, check-up 2026-11-30                       → counted, checked
+马家寨村 (611103002201), household 6111030022019101:
+  马建国 (head)  contract 2025, renewed for 2026; check-up 2026-03-01  counted, checked
+  王秀英         contract 2025 only (lapsed); no check-up             counted
+  马小军         work status 外出务工                                  left out (away for work)
+  马小红         check-up 2025-12-31 (last year)                      counted
+康西村 (611103002202), household 6111030022029101, whose rule (from 2026) counts those
+away for work:
+  李四 (head)    check-up 2026-01-01                                  counted, checked
+  李五           left the household on 2026-06-01                     not counted in 2026
+  李六           work status 省外务工, check-up 2026-11-30              counted, checked
 2026 under 钓台街道: 3 checked of 5 counted (60.0%), 1 left out.
 """
 
@@ -97,7 +98,9 @@ def health_world(county_admin) -> dict:
     old = contract(county_admin, ma["马建国"], D(2025, 1, 1), D(2025, 12, 31))
     renewal = contract(county_admin, ma["马建国"], D(2026, 1, 1), D(2026, 12, 31), package="2")
     contract(county_admin, ma["王秀英"], D(2025, 1, 1), D(2025, 12, 31))
-    head_checkup = checkup(county_admin, ma["马建国"], D(2026, 3, 1), ["1", "2"], summary="血压偏高")
+    head_checkup = checkup(
+        county_admin, ma["马建国"], D(2026, 3, 1), ["1", "2"], summary="血压偏高"
+    )
     checkup(county_admin, ma["马小红"], D(2025, 12, 31))
     checkup(county_admin, li["李四"], D(2026, 1, 1))
     checkup(county_admin, li["李六"], D(2026, 11, 30))
@@ -110,4 +113,41 @@ def health_world(county_admin) -> dict:
         "old_contract": old,
         "renewal": renewal,
         "head_checkup": head_checkup,
+    }
+
+
+def health_aims(world, aim) -> dict:
+    """For each health API operation, a valid request aimed at ``world``'s records (``aim``
+    is the fuzz's ``Aim``): the starting point a fuzzed field departs from."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    member = {"member_id": world["health_member"].pk}
+    return {
+        "member_health": lambda n: aim(member, {}, None),
+        "contract_sign": lambda n: aim(
+            member,
+            {},
+            {
+                "doctor": "张医生",
+                "institution": "钓台街道卫生院",
+                "package": "1",
+                "signed_on": today.isoformat(),
+                "valid_until": today.replace(year=today.year + 1).isoformat(),
+            },
+        ),
+        "checkup_record": lambda n: aim(
+            member,
+            {},
+            {
+                "held_on": today.isoformat(),
+                "institution": "钓台街道卫生院",
+                "summary": "",
+                "findings": ["1"],
+            },
+        ),
+        "uncontracted_list": lambda n: aim(
+            {}, {"place": MAJIAZHAI, "day": today.isoformat(), "page": 1}, None
+        ),
+        "checkup_rate": lambda n: aim({}, {"place": DIAOTAI, "year": str(today.year)}, None),
     }

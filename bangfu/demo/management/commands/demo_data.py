@@ -17,6 +17,7 @@ from bangfu.accounts.services import administrator_bootstrap, user_create
 from bangfu.core.selectors import any_places, leaf_places
 from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
+from bangfu.demo.health import make_health
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.pairings import make_pairings
 from bangfu.demo.teams import make_teams
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
                 work_team_login=people["work_team"],
             )
+            health = make_health(actor=admin, seed=seed, today=timezone.localdate())
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -104,4 +106,7 @@ class Command(BaseCommand):
                 "work teams."
             )
             % {"n": households, "v": len(leaves), "p": paired, "visits": visits, "teams": teams}
+        )
+        self.stdout.write(
+            _("Health: %(contracts)d family-doctor contracts, %(checkups)d check-ups.") % health
         )

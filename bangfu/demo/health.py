@@ -1,0 +1,87 @@
+"""The demo district's health assistance: a family-doctor contract for most members, signed
+early in 2025 for a year and renewed for most of them (so some have lapsed and are listed
+as without a family doctor); this year's check-ups for most members, with findings of
+hypertension and diabetes in the proportions of a rural district. The village clinic
+(卫生室) or the township health centre (卫生院) does the work.
+
+Everything goes through the health services (audited, under their rules): the dates are all
+in the past and within what the services take.
+"""
+
+import datetime
+import random
+
+from bangfu.core.regions import RegionLevel
+from bangfu.health.services import CheckUpInput, ContractInput, checkup_record, contract_sign
+from bangfu.registry.models import Member
+
+from .households import SURNAMES
+
+FIRST_SIGNING = datetime.date(2025, 1, 1)
+
+
+def _a_year_on(day: datetime.date) -> datetime.date:
+    return day.replace(year=day.year + 1) - datetime.timedelta(days=1)
+
+
+def _institutions(member: Member) -> tuple[str, str]:
+    """The village clinic and the township health centre of the member's household."""
+    place = member.household.region
+    village = place.parent if place.level > RegionLevel.VILLAGE else place
+    township = village.parent
+    return f"{village.name}卫生室", f"{township.name}卫生院"
+
+
+def make_health(*, actor, seed: int, today: datetime.date) -> dict[str, int]:
+    """Contracts and check-ups; returns how many of each."""
+    rng = random.Random(seed + 15)
+    members = (
+        Member.objects.filter(left_on=None, household__closed_on=None)
+        .select_related("household__region__parent__parent")
+        .order_by("pk")
+    )
+    doctors = [f"{rng.choice(SURNAMES)}医生" for _ in range(12)]
+    made = {"contracts": 0, "checkups": 0}
+    for member in members:
+        clinic, centre = _institutions(member)
+        if rng.random() < 0.92:
+            signed = FIRST_SIGNING + datetime.timedelta(days=rng.randrange(60))
+            doctor, package = rng.choice(doctors), rng.choice(["1", "1", "2", "3"])
+            signings = [signed]
+            if rng.random() < 0.9:  # renewed the day after the first year ran out
+                signings.append(_a_year_on(signed) + datetime.timedelta(days=1))
+            for day in signings:
+                if day > today:
+                    break
+                contract_sign(
+                    actor=actor,
+                    member_id=member.pk,
+                    contract=ContractInput(
+                        doctor=doctor,
+                        institution=clinic,
+                        package=package,
+                        signed_on=day,
+                        valid_until=_a_year_on(day),
+                    ),
+                )
+                made["contracts"] += 1
+        if rng.random() < 0.88:
+            first = today.replace(month=1, day=1)
+            held = first + datetime.timedelta(days=rng.randrange((today - first).days + 1))
+            findings = [
+                code
+                for code, share in (("1", 0.25), ("2", 0.1), ("3", 0.08))
+                if rng.random() < share
+            ]
+            checkup_record(
+                actor=actor,
+                member_id=member.pk,
+                checkup=CheckUpInput(
+                    held_on=max(held, member.birth_date),
+                    institution=centre,
+                    summary="未见明显异常" if not findings else "建议定期复查",
+                    findings=findings,
+                ),
+            )
+            made["checkups"] += 1
+    return made
