@@ -436,6 +436,7 @@ PAGE_PROBES = {
     ),
     "health:uncontracted": Probe(),
     "health:checkup_rate": Probe(),
+    "health:follow_ups_overdue": Probe(),
 }
 
 HOUSEHOLD_JSON = {
@@ -664,6 +665,19 @@ API_PROBES = {
     ),
     "uncontracted_list": Probe(),
     "checkup_rate": Probe(),
+    "condition_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"illness": "1", "kind": "chronic", "diagnosed_on": "2020-05-01"},
+    ),
+    "follow_up_record": Probe(
+        lambda w: {"condition_id": w["hypertension"].pk},
+        {"condition_id": 10**9},
+        ("post",),
+        {"held_on": "2026-11-01", "by": "入侵医生", "kind": "home"},
+    ),
+    "follow_ups_overdue": Probe(),
 }
 
 # Installation-wide data, not regional: who may use these is the top-administrator rule,

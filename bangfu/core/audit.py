@@ -265,6 +265,8 @@ ACTIONS: dict[str, Promise] = {
     # health
     "doctor_contract.sign": gettext_lazy("Recorded a family-doctor contract"),
     "checkup.record": gettext_lazy("Recorded a health check-up"),
+    "condition.record": gettext_lazy("Recorded an illness under management"),
+    "follow_up.record": gettext_lazy("Recorded a health follow-up"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
@@ -315,6 +317,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "teams.memberreminder": gettext_lazy("Residence-days reminder sent"),
     "health.doctorcontract": gettext_lazy("Family-doctor contract"),
     "health.checkup": gettext_lazy("Health check-up"),
+    "health.condition": gettext_lazy("Illness under management"),
+    "health.followup": gettext_lazy("Health follow-up"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
     "reports.placehelper": gettext_lazy("Helper serving a place"),

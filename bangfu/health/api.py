@@ -16,7 +16,7 @@ from bangfu.core.schemas import documented
 from bangfu.core.selectors import region_for, top_places
 
 from . import selectors, services
-from .models import CheckUp, DoctorContract
+from .models import CheckUp, Condition, DoctorContract, FollowUp
 from .params import day_param, year_param
 from .services import MOST_FINDINGS
 
@@ -61,12 +61,58 @@ class CheckUpOut(Schema):
     findings: list[str]
 
 
+class ConditionIn(Schema):
+    illness: str = documented(Code, "value", description="a value of the list illness")
+    kind: str = documented(Condition, "kind")
+    diagnosed_on: datetime.date = documented(Condition, "diagnosed_on")
+    note: str = documented(Condition, "note", "")
+
+
+class FollowUpIn(Schema):
+    held_on: datetime.date = documented(FollowUp, "held_on")
+    by: str = documented(FollowUp, "by")
+    kind: str = documented(FollowUp, "kind")
+    findings: str = documented(FollowUp, "findings", "")
+    next_due: datetime.date | None = documented(FollowUp, "next_due", None)
+
+
+class FollowUpOut(Schema):
+    id: int
+    condition_id: int
+    held_on: datetime.date
+    by: str
+    kind: str
+    findings: str
+    next_due: datetime.date | None
+
+
+class ConditionOut(Schema):
+    id: int
+    member_id: int
+    illness: str
+    kind: str
+    diagnosed_on: datetime.date
+    note: str
+    due: datetime.date | None
+    follow_ups: list[FollowUpOut]
+
+
+class OverdueOut(Schema):
+    condition_id: int
+    member_id: int
+    name: str
+    illness: str
+    due: datetime.date
+    region_code: str
+
+
 class MemberHealthOut(Schema):
     member_id: int
     name: str
     household_id: int
     contracts: list[ContractOut]
     checkups: list[CheckUpOut]
+    conditions: list[ConditionOut]
 
 
 class UncontractedOut(Schema):
@@ -117,6 +163,31 @@ def _checkup(row) -> dict:
     }
 
 
+def _follow_up(row) -> dict:
+    return {
+        "id": row.pk,
+        "condition_id": row.condition_id,
+        "held_on": row.held_on,
+        "by": row.by,
+        "kind": row.kind,
+        "findings": row.findings,
+        "next_due": row.next_due,
+    }
+
+
+def _condition(row) -> dict:
+    return {
+        "id": row.pk,
+        "member_id": row.member_id,
+        "illness": row.illness.value,
+        "kind": row.kind,
+        "diagnosed_on": row.diagnosed_on,
+        "note": row.note,
+        "due": row.due,
+        "follow_ups": [_follow_up(f) for f in row.follow_ups.all()],
+    }
+
+
 @router.get("/health/members/{member_id}", response=MemberHealthOut, operation_id="member_health")
 def member_health(request, member_id: Id):
     """A member's family-doctor contracts (latest first, renewals kept) and check-ups."""
@@ -127,6 +198,7 @@ def member_health(request, member_id: Id):
         "household_id": member.household_id,
         "contracts": [_contract(row) for row in selectors.contracts_of(member)],
         "checkups": [_checkup(row) for row in selectors.checkups_of(member)],
+        "conditions": [_condition(row) for row in selectors.conditions_of(member)],
     }
 
 
@@ -203,3 +275,56 @@ def checkup_rate(request, place: str = "", year: str = ""):
             for e in figure.excluded
         ],
     }
+
+
+@router.post(
+    "/health/members/{member_id}/conditions",
+    response={201: ConditionOut},
+    operation_id="condition_record",
+)
+def condition_record(request, member_id: Id, payload: ConditionIn):
+    """Put a member's chronic or serious illness under management."""
+    row = services.condition_record(
+        actor=request.auth,
+        member_id=member_id,
+        condition=services.ConditionInput(**payload.dict()),
+    )
+    return Status(201, _condition(selectors.condition_for(request.auth, row.pk)))
+
+
+@router.post(
+    "/health/conditions/{condition_id}/follow-ups",
+    response={201: FollowUpOut},
+    operation_id="follow_up_record",
+)
+def follow_up_record(request, condition_id: Id, payload: FollowUpIn):
+    """Record a follow-up (随访) of an illness, with when the next one is due."""
+    row = services.follow_up_record(
+        actor=request.auth,
+        condition_id=condition_id,
+        follow_up=services.FollowUpInput(**payload.dict()),
+    )
+    return Status(201, _follow_up(row))
+
+
+@router.get(
+    "/health/follow-ups/overdue", response=list[OverdueOut], operation_id="follow_ups_overdue"
+)
+@paginate(params.Pages, page_size=50)
+def follow_ups_overdue(request, place: str = "", day: str = ""):
+    """Illnesses whose follow-up was due before ``day`` (default today) and not done, under
+    ``place`` (default: all the caller's places), the longest overdue first."""
+    code = params.place(place)
+    within = region_for(request.auth, code) if code else None
+    on = day_param(day) or timezone.localdate()
+    return params.Mapped(
+        selectors.overdue_follow_ups(request.auth, on, within),
+        lambda c: {
+            "condition_id": c.pk,
+            "member_id": c.member_id,
+            "name": c.member.name,
+            "illness": c.illness.value,
+            "due": c.due,
+            "region_code": c.region_id,
+        },
+    )

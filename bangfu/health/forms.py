@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.selectors import code_choices
 
-from .models import CheckUp, DoctorContract
+from .models import CheckUp, Condition, DoctorContract, FollowUp, FollowUpKind, IllnessKind
 
 
 def _a_year_on() -> datetime.date:
@@ -48,3 +48,35 @@ class CheckUpForm(RuledForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="checkup", **kwargs)
         self.fields["findings"].choices = code_choices("checkup_finding")
+
+
+class ConditionForm(RuledForm):
+    rules_of = Condition
+
+    illness = forms.ChoiceField(label=_("Illness"))
+    kind = forms.ChoiceField(label=_("Kind of illness"), choices=IllnessKind.choices)
+    diagnosed_on = forms.DateField(label=_("Diagnosed on"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="condition", **kwargs)
+        self.fields["illness"].choices = code_choices("illness")
+
+
+class FollowUpForm(RuledForm):
+    rules_of = FollowUp
+
+    condition = forms.TypedChoiceField(label=_("Illness"), coerce=int)
+    held_on = forms.DateField(
+        label=_("Followed up on"), widget=DATE_INPUT, initial=timezone.localdate
+    )
+    by = forms.CharField(label=_("Followed up by"))
+    kind = forms.ChoiceField(label=_("How"), choices=FollowUpKind.choices)
+    findings = forms.CharField(
+        label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    next_due = forms.DateField(label=_("Next due"), widget=DATE_INPUT, required=False)
+
+    def __init__(self, *args, conditions=(), **kwargs):
+        super().__init__(*args, prefix="follow_up", **kwargs)
+        self.fields["condition"].choices = [(c.pk, c.illness.label) for c in conditions]

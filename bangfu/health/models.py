@@ -120,3 +120,100 @@ class CheckUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} @ {self.held_on:%Y-%m-%d}"
+
+
+class IllnessKind(models.TextChoices):
+    CHRONIC = "chronic", _("Chronic illness")
+    SERIOUS = "serious", _("Serious illness")
+
+
+CONDITION_RULES = values.Rules(
+    kind=values.Choice(IllnessKind),
+    diagnosed_on=values.Day(datetime.date(1950, 1, 1)),
+    note=values.Text(200),
+)
+
+
+class Condition(models.Model):
+    """A member's chronic or serious illness (慢病/大病) under management: which (the code
+    list ``illness``), since when; followed up until it is closed."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="conditions"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    illness = code_field("illness", _("illness"))
+    kind = models.CharField(_("kind of illness"), max_length=10, choices=IllnessKind.choices)
+    diagnosed_on = models.DateField(_("diagnosed on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("logged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = CONDITION_RULES
+
+    class Meta:
+        verbose_name = _("illness under management")
+        verbose_name_plural = _("illnesses under management")
+        constraints = CONDITION_RULES.checks("condition")
+        indexes = [models.Index(fields=["region", "diagnosed_on"], name="condition_place_day")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.illness}"
+
+
+class FollowUpKind(models.TextChoices):
+    HOME = "home", _("Home visit")
+    PHONE = "phone", _("Phone call")
+    CLINIC = "clinic", _("At the clinic")
+
+
+FOLLOW_UP_RULES = values.Rules(
+    held_on=HEALTH_DAY,
+    by=values.Text(50),
+    kind=values.Choice(FollowUpKind),
+    findings=values.Text(300, lines=True),
+    next_due=values.Day(datetime.date(2014, 1, 1), ahead=366),
+)
+
+
+class FollowUp(models.Model):
+    """A follow-up (随访) of an illness: when, by whom, how (home, phone, clinic), what was
+    found, and when the next one is due. The latest follow-up's ``next_due`` is when the
+    illness is due again; past it, the follow-up is overdue."""
+
+    condition = models.ForeignKey(
+        Condition, verbose_name=_("illness"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("followed up on"))
+    by = models.CharField(_("followed up by"), max_length=50)
+    kind = models.CharField(_("how"), max_length=10, choices=FollowUpKind.choices)
+    findings = models.CharField(_("what was found"), max_length=300, blank=True)
+    next_due = models.DateField(_("next due"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("logged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = FOLLOW_UP_RULES
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            *FOLLOW_UP_RULES.checks("follow_up"),
+            models.CheckConstraint(
+                condition=Q(next_due=None) | Q(next_due__gt=models.F("held_on")),
+                name="follow_up_next_due_after_it",
+            ),
+        ]
+        indexes = [models.Index(fields=["condition", "held_on"], name="follow_up_condition_day")]
+
+    def __str__(self) -> str:
+        return f"{self.condition} @ {self.held_on:%Y-%m-%d}"

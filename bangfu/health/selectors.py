@@ -13,7 +13,18 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +34,7 @@ from bangfu.core.policies import policy_for
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.registry.models import Household, Member
 
-from .models import CheckUp, DoctorContract
+from .models import CheckUp, Condition, DoctorContract, FollowUp
 
 PAGE_SIZE = 50
 
@@ -42,6 +53,59 @@ def contracts_of(member: Member) -> list[DoctorContract]:
 
 def checkups_of(member: Member) -> list[CheckUp]:
     return list(member.checkups.prefetch_related("findings").order_by("-held_on", "-pk"))
+
+
+def conditions_of(member: Member) -> list[Condition]:
+    """The member's illnesses, each with its follow-ups (latest first) and when it is due."""
+    return list(
+        with_due(member.conditions.all())
+        .select_related("illness")
+        .prefetch_related(
+            Prefetch("follow_ups", queryset=FollowUp.objects.order_by("-held_on", "-pk"))
+        )
+        .order_by("diagnosed_on", "pk")
+    )
+
+
+def with_due(
+    conditions: QuerySet[Condition], day: datetime.date | None = None
+) -> QuerySet[Condition]:
+    """Each illness with ``due``: the latest follow-up's next due day (none: no more are
+    planned), or, never followed up, the day it was diagnosed (a first follow-up is due).
+    With ``day``, as it stood that day: the follow-ups held by then."""
+    latest = FollowUp.objects.filter(condition=OuterRef("pk")).order_by("-held_on", "-pk")
+    if day is not None:
+        latest = latest.filter(held_on__lte=day)
+    return conditions.annotate(
+        followed=Exists(latest),
+        due=Case(
+            When(followed=True, then=Subquery(latest.values("next_due")[:1])),
+            default=F("diagnosed_on"),
+            output_field=DateField(),
+        ),
+    )
+
+
+def overdue_follow_ups(user, day: datetime.date, within: Region | None = None):
+    """Illnesses of members in the registry on ``day`` under the user's places (or
+    ``within``) whose follow-up was due before ``day`` and not done: the longest overdue
+    first. A follow-up due on a day is overdue from the next day."""
+    return (
+        with_due(Condition.objects.visible_to(user, within=within), day)
+        .filter(_present_on(day, "member__"), due__lt=day)
+        .select_related("member", "member__household", "member__household__region", "illness")
+        .order_by("due", "pk")
+    )
+
+
+def overdue_page(user, day: datetime.date, within: Region | None, page: int = 1) -> Page:
+    return Paginator(overdue_follow_ups(user, day, within), PAGE_SIZE).get_page(page)
+
+
+def condition_for(user, condition_id: int) -> Condition:
+    return get_visible_or_404(
+        with_due(Condition.objects.select_related("member", "illness")), user, pk=condition_id
+    )
 
 
 def may_record(user) -> bool:

@@ -6,7 +6,6 @@ Those who record are the offices and village teams of the member's place
 exchange pipeline into these same functions.
 """
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +20,7 @@ from bangfu.core.models import Code
 from bangfu.core.selectors import may_be_code
 from bangfu.registry.models import Member
 
-from .models import CheckUp, DoctorContract
+from .models import CheckUp, Condition, DoctorContract, FollowUp
 
 MOST_FINDINGS = 20
 
@@ -167,12 +166,106 @@ def checkup_record(*, actor, member_id: int, checkup: CheckUpInput) -> CheckUp:
     return row
 
 
+@dataclass
+class ConditionInput:
+    """A chronic or serious illness put under management."""
+
+    illness: str  # a value of the code list illness
+    kind: str  # IllnessKind
+    diagnosed_on: Any
+    note: str = ""
+
+
+@dataclass
+class FollowUpInput:
+    """A follow-up (随访) of an illness."""
+
+    held_on: Any
+    by: str
+    kind: str  # FollowUpKind
+    findings: str = ""
+    next_due: Any = None
+
+
+@transaction.atomic
+def condition_record(*, actor, member_id: int, condition: ConditionInput) -> Condition:
+    """Put a member's chronic or serious illness under management (慢病/大病管理)."""
+    require(actor, Capability.RECORD_HEALTH)
+    member = _member(actor, member_id)
+    row = Condition(
+        member=member,
+        region_id=member.household.region_id,
+        illness=_code("illness", condition.illness, "illness", _("the illness")),
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    values.assign(row, condition, ["kind", "diagnosed_on", "note"])
+    if row.diagnosed_on < member.birth_date:
+        raise DomainError(
+            _("%(name)s was born on %(day)s.")
+            % {"name": member.name, "day": member.birth_date.isoformat()},
+            code="before_birth",
+            field="diagnosed_on",
+        )
+    row.save()
+    audit.record(
+        actor=actor,
+        action="condition.record",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(row, ["member", "illness", "kind", "diagnosed_on", "note"]),
+    )
+    return row
+
+
+@transaction.atomic
+def follow_up_record(*, actor, condition_id: int, follow_up: FollowUpInput) -> FollowUp:
+    """Record a follow-up (随访) of an illness: when, by whom, how, what was found, and when
+    the next one is due (none: no more follow-ups are planned)."""
+    require(actor, Capability.RECORD_HEALTH)
+    condition = (
+        Condition.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=condition_id)
+        .first()
+    )
+    if condition is None:
+        raise OutOfScope()
+    _member(actor, condition.member_id)
+    row = FollowUp(
+        condition=condition,
+        region_id=condition.region_id,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    values.assign(row, follow_up, ["held_on", "by", "kind", "findings", "next_due"])
+    if row.held_on < condition.diagnosed_on:
+        raise DomainError(
+            _("The illness was diagnosed on %(day)s.")
+            % {"day": condition.diagnosed_on.isoformat()},
+            code="before_diagnosis",
+            field="held_on",
+        )
+    if row.next_due is not None and row.next_due <= row.held_on:
+        raise DomainError(
+            _("The next follow-up is due after this one."), code="bad_next_due", field="next_due"
+        )
+    row.save()
+    audit.record(
+        actor=actor,
+        action="follow_up.record",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(row, ["condition", "held_on", "by", "kind", "findings", "next_due"]),
+    )
+    return row
+
+
 def health_follow_household(household_id: int, region_code: str) -> None:
     """A household moved (the registry's audited move, in its transaction): its members'
-    contracts and check-ups are read at its new place."""
-    for model in (DoctorContract, CheckUp):
+    contracts, check-ups, illnesses and follow-ups are read at its new place."""
+    for model in (DoctorContract, CheckUp, Condition):
         model.objects.filter(member__household_id=household_id).update(region_id=region_code)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
+    FollowUp.objects.filter(condition__member__household_id=household_id).update(
+        region_id=region_code
+    )

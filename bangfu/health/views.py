@@ -14,43 +14,73 @@ from bangfu.core.selectors import place_filter_choices, region_for, top_places
 from bangfu.core.tables import xlsx_response
 
 from . import selectors, services
-from .forms import CheckUpForm, ContractForm
+from .forms import CheckUpForm, ConditionForm, ContractForm, FollowUpForm
 from .params import day_param, year_param
+
+
+def _sign(actor, person, data):
+    return services.contract_sign(
+        actor=actor, member_id=person.pk, contract=services.ContractInput(**data)
+    )
+
+
+def _check_up(actor, person, data):
+    return services.checkup_record(
+        actor=actor, member_id=person.pk, checkup=services.CheckUpInput(**data)
+    )
+
+
+def _put_under_management(actor, person, data):
+    return services.condition_record(
+        actor=actor, member_id=person.pk, condition=services.ConditionInput(**data)
+    )
+
+
+def _follow_up(actor, person, data):
+    data = dict(data)
+    return services.follow_up_record(
+        actor=actor,
+        condition_id=data.pop("condition"),
+        follow_up=services.FollowUpInput(**data),
+    )
+
+
+# What each of the member page's forms does, and what it says when done.
+_RECORDS = {
+    "contract": (_sign, lambda: _("The contract was recorded.")),
+    "checkup": (_check_up, lambda: _("The check-up was recorded.")),
+    "condition": (_put_under_management, lambda: _("The illness was recorded.")),
+    "follow_up": (_follow_up, lambda: _("The follow-up was recorded.")),
+}
 
 
 @login_required
 def member(request, member_id):
-    """A member's family-doctor contracts (renewals kept) and check-ups, and for those who
-    record health the forms to add either."""
+    """A member's family-doctor contracts (renewals kept), check-ups, and illnesses with
+    their follow-ups; for those who record health, the forms to add each (``which`` names
+    the form posted)."""
     person = selectors.member_for(request.user, member_id)
     may_record = selectors.may_record(request.user)
     which = request.POST.get("which") if request.method == "POST" else None
-    contract_form = ContractForm(request.POST if which == "contract" else None)
-    checkup_form = CheckUpForm(request.POST if which == "checkup" else None)
+    conditions = selectors.conditions_of(person)
+    forms = {
+        "contract": ContractForm(request.POST if which == "contract" else None),
+        "checkup": CheckUpForm(request.POST if which == "checkup" else None),
+        "condition": ConditionForm(request.POST if which == "condition" else None),
+        "follow_up": FollowUpForm(
+            request.POST if which == "follow_up" else None, conditions=conditions
+        ),
+    }
 
-    def sign():
-        data = contract_form.cleaned_data
-        return services.contract_sign(
-            actor=request.user,
-            member_id=person.pk,
-            contract=services.ContractInput(**data),
-        )
-
-    def record():
-        data = checkup_form.cleaned_data
-        return services.checkup_record(
-            actor=request.user, member_id=person.pk, checkup=services.CheckUpInput(**data)
-        )
-
-    if which == "contract" and attempt(contract_form, sign):
-        messages.success(request, _("The contract was recorded."))
-        return redirect("health:member", member_id=person.pk)
-    if which == "checkup" and attempt(checkup_form, record):
-        messages.success(request, _("The check-up was recorded."))
-        return redirect("health:member", member_id=person.pk)
-    if request.method == "POST" and which not in ("contract", "checkup"):
+    if request.method == "POST" and which not in forms:
         raise Http404
-    failed = contract_form.errors or checkup_form.errors
+    if which in forms:
+        form = forms[which]
+        action, done = _RECORDS[which]
+        if attempt(form, lambda: action(request.user, person, form.cleaned_data)):
+            messages.success(request, done())
+            return redirect("health:member", member_id=person.pk)
+    failed = any(form.errors for form in forms.values())
     return render(
         request,
         "health/member.html",
@@ -59,8 +89,8 @@ def member(request, member_id):
             "contracts": selectors.contracts_of(person),
             "checkups": selectors.checkups_of(person),
             "today": timezone.localdate(),
-            "contract_form": contract_form if may_record else None,
-            "checkup_form": checkup_form if may_record else None,
+            "conditions": conditions,
+            "forms": forms if may_record else None,
         },
         status=400 if failed else 200,
     )
@@ -112,5 +142,41 @@ def checkup_rate(request):
             "figure": selectors.checkup_rate(request.user, region, year),
             "places": place_filter_choices(request.user, region.code),
             "years": list(range(today.year, today.year - 5, -1)),
+        },
+    )
+
+
+@login_required
+def follow_ups_overdue(request):
+    """Illnesses whose follow-up (随访) was due before a day (today by default) and not
+    done, under a place, the longest overdue first; paged, or the whole list as .xlsx."""
+    code = params.place(request.GET.get("place"))
+    within = region_for(request.user, code) if code else None
+    day = day_param(request.GET.get("day")) or timezone.localdate()
+    if params.download(request.GET, "xlsx"):
+        header = [_("Place"), _("Household number"), _("Name"), _("Illness"), _("Due")]
+        rows = (
+            [
+                c.member.household.region.name,
+                c.member.household.number,
+                c.member.name,
+                c.illness.label,
+                c.due,
+            ]
+            for c in selectors.overdue_follow_ups(request.user, day, within).iterator(
+                chunk_size=2000
+            )
+        )
+        return xlsx_response(f"{_('Overdue follow-ups')}-{day:%Y-%m-%d}", header, rows)
+    return render(
+        request,
+        "health/follow_ups_overdue.html",
+        {
+            "within": within,
+            "day": day,
+            "places": place_filter_choices(request.user, code),
+            "page": selectors.overdue_page(
+                request.user, day, within, params.page_number(request.GET.get("page"))
+            ),
         },
     )

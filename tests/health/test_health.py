@@ -219,3 +219,113 @@ def test_api(health, client, county_admin):
     assert [row["name"] for row in rate["excluded"]] == ["马小军"]
     listed = client.get("/api/health/uncontracted", {"place": MAJIAZHAI}).json()
     assert [row["name"] for row in listed["items"]] == ["王秀英", "马小军", "马小红"]
+
+
+def overdue(user, day, place=DIAOTAI):
+    from bangfu.health.selectors import overdue_follow_ups
+
+    return [
+        (c.member.name, c.due)
+        for c in overdue_follow_ups(user, day, Region.objects.get(code=place))
+    ]
+
+
+def test_overdue_follow_ups_across_month_ends(health, county_admin):
+    assert overdue(county_admin, D(2026, 11, 30)) == [
+        ("王秀英", D(2026, 2, 28)),
+        ("马建国", D(2026, 10, 31)),
+    ]
+    # due on the month's last day: not overdue that day, overdue on the next month's first
+    # (李四, not yet followed up then, was due since his diagnosis)
+    assert [name for name, _ in overdue(county_admin, D(2026, 10, 31))] == ["李四", "王秀英"]
+    assert [name for name, _ in overdue(county_admin, D(2026, 11, 1))] == [
+        "李四",
+        "王秀英",
+        "马建国",
+    ]
+    # February's last day (2026 is no leap year): 王秀英 diagnosed that day is due that day
+    assert "王秀英" not in [name for name, _ in overdue(county_admin, D(2026, 2, 28))]
+    # as it stood on 1 March: 马建国 and 李四 not yet followed up (due since their
+    # diagnosis), 李五 still in the household
+    assert overdue(county_admin, D(2026, 3, 1)) == [
+        ("马建国", D(2020, 5, 1)),
+        ("李四", D(2024, 1, 1)),
+        ("李五", D(2025, 1, 1)),
+        ("王秀英", D(2026, 2, 28)),
+    ]
+    # a year's end: 李四's next due day lies in next February
+    assert "李四" not in [name for name, _ in overdue(county_admin, D(2027, 1, 1))]
+
+
+def test_a_follow_up_settles_what_was_overdue(health, county_admin):
+    from .world import follow_up
+
+    follow_up(county_admin, health["hypertension"], D(2026, 11, 30), "clinic", D(2027, 1, 31))
+    assert [name for name, _ in overdue(county_admin, D(2026, 11, 30))] == ["王秀英"]
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"held_on": D(2020, 4, 30)}, "held_on"),
+        ({"next_due": D(2026, 11, 30)}, "next_due"),
+        ({"next_due": D(2028, 1, 1)}, "next_due"),
+        ({"kind": "visit"}, "kind"),
+        ({"by": ""}, "by"),
+    ],
+)
+def test_a_bad_follow_up_is_refused_on_its_field(health, county_admin, overrides, field):
+    from bangfu.health.models import FollowUp
+
+    from .world import follow_up
+
+    days = {"held_on": D(2026, 11, 30), "next_due": D(2026, 12, 31), **overrides}
+    with pytest.raises(DomainError) as refused:
+        follow_up(
+            county_admin,
+            health["hypertension"],
+            days.pop("held_on"),
+            days.pop("kind", "home"),
+            days.pop("next_due"),
+            **days,
+        )
+    assert refused.value.field == field
+    assert FollowUp.objects.count() == 2
+
+
+def test_illness_pages_and_api(health, client, county_admin):
+    client.force_login(county_admin)
+    member = health["health_member"]
+    page = client.get(reverse("health:member", args=[member.pk]))
+    assert "高血压" in page.content.decode()
+    recorded = client.post(
+        reverse("health:member", args=[member.pk]),
+        {
+            "which": "follow_up",
+            "follow_up-condition": str(health["hypertension"].pk),
+            "follow_up-held_on": "2026-11-29",
+            "follow_up-by": "张医生",
+            "follow_up-kind": "phone",
+            "follow_up-next_due": "2026-12-29",
+        },
+    )
+    assert recorded.status_code == 302
+    listed = client.get(reverse("health:follow_ups_overdue"), {"place": DIAOTAI})
+    body = listed.content.decode()
+    assert "王秀英" in body and "马建国" not in body
+    sheet = client.get(reverse("health:follow_ups_overdue"), {"format": "xlsx"})
+    assert sheet.status_code == 200
+    made = client.post(
+        f"/api/health/members/{health['health_members']['马小红'].pk}/conditions",
+        {"illness": "3", "kind": "chronic", "diagnosed_on": "2026-11-01"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["due"] == "2026-11-01"
+    api = client.get("/api/health/follow-ups/overdue", {"place": DIAOTAI}).json()
+    assert [row["name"] for row in api["items"]] == ["王秀英", "马小红"]
+    bad = client.post(
+        f"/api/health/conditions/{health['hypertension'].pk}/follow-ups",
+        {"held_on": "2026-11-29", "by": "张医生", "kind": "email"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "kind"

@@ -12,12 +12,28 @@ away for work:
   李五           left the household on 2026-06-01                     not counted in 2026
   李六           work status 省外务工, check-up 2026-11-30              counted, checked
 2026 under 钓台街道: 3 checked of 5 counted (60.0%), 1 left out.
+
+Illnesses and follow-ups (a follow-up due on a day is overdue from the next):
+  马建国  高血压 since 2020-05-01; followed up 2026-08-31 at home, next due 2026-10-31
+  王秀英  恶性肿瘤 (serious) since 2026-02-28; never followed up: due 2026-02-28
+  李四    2型糖尿病 since 2024-01-01; followed up 2026-11-30 by phone, next due 2027-02-28
+  李五    高血压 since 2025-01-01; never followed up; left on 2026-06-01
+On 2026-11-30 under 钓台街道: overdue 王秀英 (since 02-28), 马建国 (since 10-31).
 """
 
 import datetime
 
 from bangfu.core.services import policy_set
-from bangfu.health.services import CheckUpInput, ContractInput, checkup_record, contract_sign
+from bangfu.health.services import (
+    CheckUpInput,
+    ConditionInput,
+    ContractInput,
+    FollowUpInput,
+    checkup_record,
+    condition_record,
+    contract_sign,
+    follow_up_record,
+)
 from bangfu.registry.services import household_register, member_leave
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 
@@ -66,6 +82,26 @@ def checkup(actor, member, held_on, findings=(), **overrides):
     return checkup_record(actor=actor, member_id=member.pk, checkup=CheckUpInput(**data))
 
 
+def condition(actor, member, illness, kind, diagnosed_on):
+    return condition_record(
+        actor=actor,
+        member_id=member.pk,
+        condition=ConditionInput(illness=illness, kind=kind, diagnosed_on=diagnosed_on),
+    )
+
+
+def follow_up(actor, condition, held_on, kind, next_due, **overrides):
+    data = {
+        "held_on": held_on,
+        "by": "张医生",
+        "kind": kind,
+        "findings": "血压控制尚可",
+        "next_due": next_due,
+    }
+    data.update(overrides)
+    return follow_up_record(actor=actor, condition_id=condition.pk, follow_up=FollowUpInput(**data))
+
+
 def health_world(county_admin) -> dict:
     ma, ma_household = _household(
         county_admin,
@@ -104,6 +140,12 @@ def health_world(county_admin) -> dict:
     checkup(county_admin, ma["马小红"], D(2025, 12, 31))
     checkup(county_admin, li["李四"], D(2026, 1, 1))
     checkup(county_admin, li["李六"], D(2026, 11, 30))
+    hypertension = condition(county_admin, ma["马建国"], "1", "chronic", D(2020, 5, 1))
+    follow_up(county_admin, hypertension, D(2026, 8, 31), "home", D(2026, 10, 31))
+    condition(county_admin, ma["王秀英"], "8", "serious", D(2026, 2, 28))
+    diabetes = condition(county_admin, li["李四"], "2", "chronic", D(2024, 1, 1))
+    follow_up(county_admin, diabetes, D(2026, 11, 30), "phone", D(2027, 2, 28))
+    condition(county_admin, li["李五"], "1", "chronic", D(2025, 1, 1))
     member_leave(actor=county_admin, member_id=li["李五"].pk, left_on=D(2026, 6, 1), reason="出嫁")
     return {
         "health_members": {**ma, **li},
@@ -113,6 +155,7 @@ def health_world(county_admin) -> dict:
         "old_contract": old,
         "renewal": renewal,
         "head_checkup": head_checkup,
+        "hypertension": hypertension,
     }
 
 
@@ -150,4 +193,23 @@ def health_aims(world, aim) -> dict:
             {}, {"place": MAJIAZHAI, "day": today.isoformat(), "page": 1}, None
         ),
         "checkup_rate": lambda n: aim({}, {"place": DIAOTAI, "year": str(today.year)}, None),
+        "condition_record": lambda n: aim(
+            member,
+            {},
+            {"illness": "1", "kind": "chronic", "diagnosed_on": "2020-05-01", "note": ""},
+        ),
+        "follow_up_record": lambda n: aim(
+            {"condition_id": world["hypertension"].pk},
+            {},
+            {
+                "held_on": today.isoformat(),
+                "by": "张医生",
+                "kind": "home",
+                "findings": "",
+                "next_due": (today + datetime.timedelta(days=30)).isoformat(),
+            },
+        ),
+        "follow_ups_overdue": lambda n: aim(
+            {}, {"place": DIAOTAI, "day": today.isoformat(), "page": 1}, None
+        ),
     }
