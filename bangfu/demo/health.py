@@ -1,7 +1,8 @@
 """The demo district's health assistance: a family-doctor contract for most members, signed
 early in 2025 for a year and renewed for most of them (so some have lapsed and are listed
 as without a family doctor); this year's check-ups for most members, with findings of
-hypertension and diabetes in the proportions of a rural district. The village clinic
+hypertension and diabetes in the proportions of a rural district; chronic and serious
+illnesses of older members followed up each quarter, a few of them overdue. The village clinic
 (卫生室) or the township health centre (卫生院) does the work.
 
 Everything goes through the health services (audited, under their rules): the dates are all
@@ -12,7 +13,16 @@ import datetime
 import random
 
 from bangfu.core.regions import RegionLevel
-from bangfu.health.services import CheckUpInput, ContractInput, checkup_record, contract_sign
+from bangfu.health.services import (
+    CheckUpInput,
+    ConditionInput,
+    ContractInput,
+    FollowUpInput,
+    checkup_record,
+    condition_record,
+    contract_sign,
+    follow_up_record,
+)
 from bangfu.registry.models import Member
 
 from .households import SURNAMES
@@ -41,7 +51,7 @@ def make_health(*, actor, seed: int, today: datetime.date) -> dict[str, int]:
         .order_by("pk")
     )
     doctors = [f"{rng.choice(SURNAMES)}医生" for _ in range(12)]
-    made = {"contracts": 0, "checkups": 0}
+    made = {"contracts": 0, "checkups": 0, "illnesses": 0, "follow_ups": 0}
     for member in members:
         clinic, centre = _institutions(member)
         if rng.random() < 0.92:
@@ -84,4 +94,45 @@ def make_health(*, actor, seed: int, today: datetime.date) -> dict[str, int]:
                 ),
             )
             made["checkups"] += 1
+        if member.birth_date.year < 1976 and rng.random() < 0.3:
+            _illness(actor, member, rng, today, doctors, made)
     return made
+
+
+ILLNESSES = [
+    ("1", "chronic"),
+    ("1", "chronic"),
+    ("2", "chronic"),
+    ("6", "chronic"),
+    ("8", "serious"),
+]
+FOLLOW_UP_DAYS = 90  # a quarter, as the basic public health service follows chronic illness
+
+
+def _illness(actor, member, rng, today, doctors, made) -> None:
+    """An illness under management since some years, followed up each quarter of the past
+    year; about one in six has missed the latest, and is overdue."""
+    illness, kind = rng.choice(ILLNESSES)
+    diagnosed = today - datetime.timedelta(days=rng.randrange(400, 3000))
+    condition = condition_record(
+        actor=actor,
+        member_id=member.pk,
+        condition=ConditionInput(illness=illness, kind=kind, diagnosed_on=diagnosed),
+    )
+    made["illnesses"] += 1
+    held = today - datetime.timedelta(days=360 + rng.randrange(30))
+    stop = today - datetime.timedelta(days=FOLLOW_UP_DAYS + 20 if rng.random() < 0.17 else 0)
+    while held <= stop:
+        follow_up_record(
+            actor=actor,
+            condition_id=condition.pk,
+            follow_up=FollowUpInput(
+                held_on=held,
+                by=rng.choice(doctors),
+                kind=rng.choice(["home", "home", "phone", "clinic"]),
+                findings=rng.choice(["病情稳定", "血压控制尚可", "按时服药", "建议复查"]),
+                next_due=held + datetime.timedelta(days=FOLLOW_UP_DAYS),
+            ),
+        )
+        made["follow_ups"] += 1
+        held += datetime.timedelta(days=FOLLOW_UP_DAYS)

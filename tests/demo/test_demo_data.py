@@ -8,8 +8,8 @@ from bangfu.core.audit import verify_chain
 from bangfu.core.codes import KINDS, seed_codes
 from bangfu.core.models import Region
 from bangfu.demo.households import DistrictMaker
-from bangfu.health.models import CheckUp, DoctorContract
-from bangfu.health.selectors import checkup_rate, uncontracted
+from bangfu.health.models import CheckUp, Condition, DoctorContract, FollowUp
+from bangfu.health.selectors import checkup_rate, overdue_follow_ups, uncontracted
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
 from bangfu.registry.models import Household, Member
@@ -94,6 +94,9 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     rate = checkup_rate(admin, county, timezone.localdate().year)
     assert rate.counted == present.count() and 75 <= rate.rate <= 97
     assert CheckUp.objects.filter(findings__value="1").exists()
+    assert FollowUp.objects.count() > 2 * Condition.objects.count() > 0
+    late = overdue_follow_ups(admin, timezone.localdate()).count()
+    assert 0 < late < Condition.objects.count()
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")

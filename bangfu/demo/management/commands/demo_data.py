@@ -108,5 +108,9 @@ class Command(BaseCommand):
             % {"n": households, "v": len(leaves), "p": paired, "visits": visits, "teams": teams}
         )
         self.stdout.write(
-            _("Health: %(contracts)d family-doctor contracts, %(checkups)d check-ups.") % health
+            _(
+                "Health: %(contracts)d family-doctor contracts, %(checkups)d check-ups, "
+                "%(illnesses)d illnesses under management with %(follow_ups)d follow-ups."
+            )
+            % health
         )
