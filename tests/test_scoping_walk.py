@@ -423,20 +423,69 @@ PAGE_PROBES = {
         lambda w: {"check_in_id": w["check_in"].pk}, {"check_in_id": 10**9}
     ),
     # health
-    "health:member": Probe(
+    "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
+    "health:contract_sign": Probe(
         lambda w: {"member_id": w["health_member"].pk},
         {"member_id": 10**9},
-        ("get", "post"),
+        ("post",),
         {
-            "which": "checkup",
+            "contract-doctor": "入侵医生",
+            "contract-institution": "入侵卫生院",
+            "contract-package": "1",
+            "contract-signed_on": "2026-11-30",
+            "contract-valid_until": "2027-11-29",
+        },
+    ),
+    "health:checkup_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
             "checkup-held_on": "2026-11-01",
             "checkup-institution": "入侵卫生院",
             "checkup-findings": ["1"],
         },
     ),
+    "health:condition_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
+            "condition-illness": "2",
+            "condition-kind": "chronic",
+            "condition-diagnosed_on": "2020-01-01",
+        },
+    ),
+    "health:follow_up_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
+            "follow_up-condition": "1",
+            "follow_up-held_on": "2026-11-01",
+            "follow_up-by": "入侵医生",
+            "follow_up-kind": "home",
+        },
+    ),
+    "health:cost_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"cost-year": "2026", "cost-total": "100", "cost-reimbursed": "50"},
+    ),
     "health:uncontracted": Probe(),
     "health:checkup_rate": Probe(),
     "health:follow_ups_overdue": Probe(),
+    "health:activities": Probe(
+        methods=("get", "post"),
+        data={
+            "region_code": A_PLACE,
+            "kind": "free_clinic",
+            "held_on": "2026-11-01",
+            "organiser": "入侵医院",
+            "people_served": "5",
+        },
+    ),
 }
 
 HOUSEHOLD_JSON = {
@@ -678,6 +727,23 @@ API_PROBES = {
         {"held_on": "2026-11-01", "by": "入侵医生", "kind": "home"},
     ),
     "follow_ups_overdue": Probe(),
+    "medical_cost_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"year": 2026, "total": "100", "reimbursed": "50"},
+    ),
+    "health_activity_record": Probe(
+        methods=("post",),
+        data={
+            "region_code": A_PLACE,
+            "kind": "free_clinic",
+            "held_on": "2026-11-01",
+            "organiser": "入侵医院",
+            "people_served": 5,
+        },
+    ),
+    "health_activities": Probe(),
 }
 
 # Installation-wide data, not regional: who may use these is the top-administrator rule,

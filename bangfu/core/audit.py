@@ -267,6 +267,8 @@ ACTIONS: dict[str, Promise] = {
     "checkup.record": gettext_lazy("Recorded a health check-up"),
     "condition.record": gettext_lazy("Recorded an illness under management"),
     "follow_up.record": gettext_lazy("Recorded a health follow-up"),
+    "medical_cost.record": gettext_lazy("Recorded large medical costs"),
+    "health_activity.record": gettext_lazy("Recorded a health activity"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
@@ -319,6 +321,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "health.checkup": gettext_lazy("Health check-up"),
     "health.condition": gettext_lazy("Illness under management"),
     "health.followup": gettext_lazy("Health follow-up"),
+    "health.medicalcost": gettext_lazy("Large medical costs"),
+    "health.activity": gettext_lazy("Health activity"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
     "reports.placehelper": gettext_lazy("Helper serving a place"),

@@ -17,11 +17,13 @@ from bangfu.health.services import (
     CheckUpInput,
     ConditionInput,
     ContractInput,
+    CostInput,
     FollowUpInput,
     checkup_record,
     condition_record,
     contract_sign,
     follow_up_record,
+    medical_cost_record,
 )
 from bangfu.registry.models import Member
 
@@ -51,7 +53,7 @@ def make_health(*, actor, seed: int, today: datetime.date) -> dict[str, int]:
         .order_by("pk")
     )
     doctors = [f"{rng.choice(SURNAMES)}医生" for _ in range(12)]
-    made = {"contracts": 0, "checkups": 0, "illnesses": 0, "follow_ups": 0}
+    made = {"contracts": 0, "checkups": 0, "illnesses": 0, "follow_ups": 0, "costs": 0}
     for member in members:
         clinic, centre = _institutions(member)
         if rng.random() < 0.92:
@@ -113,6 +115,19 @@ def _illness(actor, member, rng, today, doctors, made) -> None:
     """An illness under management since some years, followed up each quarter of the past
     year; about one in six has missed the latest, and is overdue."""
     illness, kind = rng.choice(ILLNESSES)
+    if kind == "serious":  # a serious illness costs: last year's bills, most reimbursed
+        total = rng.randrange(20_000, 150_000)
+        medical_cost_record(
+            actor=actor,
+            member_id=member.pk,
+            cost=CostInput(
+                year=today.year - 1,
+                total=total,
+                reimbursed=round(total * rng.uniform(0.6, 0.9), 2),
+                note="住院治疗",
+            ),
+        )
+        made["costs"] += 1
     diagnosed = today - datetime.timedelta(days=rng.randrange(400, 3000))
     condition = condition_record(
         actor=actor,

@@ -16,7 +16,7 @@ from bangfu.core.schemas import documented
 from bangfu.core.selectors import region_for, top_places
 
 from . import selectors, services
-from .models import CheckUp, Condition, DoctorContract, FollowUp
+from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 from .params import day_param, year_param
 from .services import MOST_FINDINGS
 
@@ -106,6 +106,45 @@ class OverdueOut(Schema):
     region_code: str
 
 
+class CostIn(Schema):
+    year: int = documented(MedicalCost, "year")
+    total: Decimal = documented(MedicalCost, "total")
+    reimbursed: Decimal = documented(MedicalCost, "reimbursed")
+    note: str = documented(MedicalCost, "note", "")
+
+
+class CostOut(Schema):
+    id: int
+    member_id: int
+    year: int
+    total: Decimal
+    reimbursed: Decimal
+    reimbursed_share: Decimal | None
+    note: str
+
+
+class ActivityIn(Schema):
+    region_code: str = Field(
+        description="a township, village or group of the caller's places",
+        json_schema_extra={"maxLength": 15},
+    )
+    kind: str = documented(Activity, "kind")
+    held_on: datetime.date = documented(Activity, "held_on")
+    organiser: str = documented(Activity, "organiser")
+    people_served: int = documented(Activity, "people_served")
+    note: str = documented(Activity, "note", "")
+
+
+class ActivityOut(Schema):
+    id: int
+    region_code: str
+    kind: str
+    held_on: datetime.date
+    organiser: str
+    people_served: int
+    note: str
+
+
 class MemberHealthOut(Schema):
     member_id: int
     name: str
@@ -113,6 +152,7 @@ class MemberHealthOut(Schema):
     contracts: list[ContractOut]
     checkups: list[CheckUpOut]
     conditions: list[ConditionOut]
+    costs: list[CostOut]
 
 
 class UncontractedOut(Schema):
@@ -188,6 +228,18 @@ def _condition(row) -> dict:
     }
 
 
+def _cost(row) -> dict:
+    return {
+        "id": row.pk,
+        "member_id": row.member_id,
+        "year": row.year,
+        "total": row.total,
+        "reimbursed": row.reimbursed,
+        "reimbursed_share": row.reimbursed_share,
+        "note": row.note,
+    }
+
+
 @router.get("/health/members/{member_id}", response=MemberHealthOut, operation_id="member_health")
 def member_health(request, member_id: Id):
     """A member's family-doctor contracts (latest first, renewals kept) and check-ups."""
@@ -199,6 +251,7 @@ def member_health(request, member_id: Id):
         "contracts": [_contract(row) for row in selectors.contracts_of(member)],
         "checkups": [_checkup(row) for row in selectors.checkups_of(member)],
         "conditions": [_condition(row) for row in selectors.conditions_of(member)],
+        "costs": [_cost(row) for row in selectors.costs_of(member)],
     }
 
 
@@ -328,3 +381,48 @@ def follow_ups_overdue(request, place: str = "", day: str = ""):
             "region_code": c.region_id,
         },
     )
+
+
+@router.post(
+    "/health/members/{member_id}/costs",
+    response={201: CostOut},
+    operation_id="medical_cost_record",
+)
+def medical_cost_record(request, member_id: Id, payload: CostIn):
+    """Record a member's large medical costs of a year and what was reimbursed of them."""
+    row = services.medical_cost_record(
+        actor=request.auth, member_id=member_id, cost=services.CostInput(**payload.dict())
+    )
+    return Status(201, _cost(row))
+
+
+def _activity(row) -> dict:
+    return {
+        "id": row.pk,
+        "region_code": row.region_id,
+        "kind": row.kind,
+        "held_on": row.held_on,
+        "organiser": row.organiser,
+        "people_served": row.people_served,
+        "note": row.note,
+    }
+
+
+@router.post(
+    "/health/activities", response={201: ActivityOut}, operation_id="health_activity_record"
+)
+def health_activity_record(request, payload: ActivityIn):
+    """Record a health activity (clinic day, free clinic, health-bus visit) at a place."""
+    row = services.activity_record(
+        actor=request.auth, activity=services.ActivityInput(**payload.dict())
+    )
+    return Status(201, _activity(row))
+
+
+@router.get("/health/activities", response=list[ActivityOut], operation_id="health_activities")
+@paginate(params.Pages, page_size=50)
+def health_activities(request, place: str = ""):
+    """Health activities under ``place`` (default: all the caller's places), latest first."""
+    code = params.place(place)
+    within = region_for(request.auth, code) if code else None
+    return params.Mapped(selectors.activities(request.auth, within), _activity)

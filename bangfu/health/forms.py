@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.selectors import code_choices
 
-from .models import CheckUp, Condition, DoctorContract, FollowUp, FollowUpKind, IllnessKind
+from .models import (
+    Activity,
+    ActivityKind,
+    CheckUp,
+    Condition,
+    DoctorContract,
+    FollowUp,
+    FollowUpKind,
+    IllnessKind,
+    MedicalCost,
+)
 
 
 def _a_year_on() -> datetime.date:
@@ -80,3 +90,30 @@ class FollowUpForm(RuledForm):
     def __init__(self, *args, conditions=(), **kwargs):
         super().__init__(*args, prefix="follow_up", **kwargs)
         self.fields["condition"].choices = [(c.pk, c.illness.label) for c in conditions]
+
+
+class CostForm(RuledForm):
+    rules_of = MedicalCost
+
+    year = forms.IntegerField(label=_("Year"), initial=lambda: timezone.localdate().year)
+    total = forms.DecimalField(label=_("Total cost (yuan)"), decimal_places=2)
+    reimbursed = forms.DecimalField(label=_("Reimbursed (yuan)"), decimal_places=2)
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="cost", **kwargs)
+
+
+class ActivityForm(RuledForm):
+    rules_of = Activity
+
+    region_code = forms.ChoiceField(label=_("Place"))
+    kind = forms.ChoiceField(label=_("Kind of activity"), choices=ActivityKind.choices)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE_INPUT, initial=timezone.localdate)
+    organiser = forms.CharField(label=_("Organised by"))
+    people_served = forms.IntegerField(label=_("People served"), min_value=0)
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = list(places)

@@ -6,6 +6,7 @@ carry their household's, and moves with the household (``services.health_follow_
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -217,3 +218,107 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.condition} @ {self.held_on:%Y-%m-%d}"
+
+
+MONEY = values.Number(Decimal(0), Decimal("99999999.99"), places=2)
+COST_RULES = values.Rules(
+    year=values.Year(2014),
+    total=MONEY,
+    reimbursed=MONEY,
+    note=values.Text(200),
+)
+
+
+class MedicalCost(models.Model):
+    """A member's large medical costs of a year (大额医疗费用): the total, what insurance
+    and assistance reimbursed (基本医保、大病保险、医疗救助), and so the share reimbursed and
+    what the household paid itself — for the relapse early warning to read later."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="medical_costs"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    total = models.DecimalField(_("total cost (yuan)"), max_digits=10, decimal_places=2)
+    reimbursed = models.DecimalField(_("reimbursed (yuan)"), max_digits=10, decimal_places=2)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("logged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = COST_RULES
+
+    class Meta:
+        verbose_name = _("large medical cost")
+        verbose_name_plural = _("large medical costs")
+        constraints = [
+            *COST_RULES.checks("medical_cost"),
+            models.CheckConstraint(
+                condition=Q(reimbursed__lte=models.F("total")),
+                name="medical_cost_reimbursed_within_total",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "year"], name="medical_cost_place_year")]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.year}"
+
+    @property
+    def reimbursed_share(self) -> Decimal | None:
+        """Percent of the total reimbursed, one decimal; none for a total of nothing."""
+        if not self.total:
+            return None
+        return (100 * self.reimbursed / self.total).quantize(Decimal("0.1"))
+
+    @property
+    def paid_by_household(self) -> Decimal:
+        return self.total - self.reimbursed
+
+
+class ActivityKind(models.TextChoices):
+    CLINIC_DAY = "clinic_day", _("Clinic day")
+    FREE_CLINIC = "free_clinic", _("Free clinic (义诊)")
+    HEALTH_BUS = "health_bus", _("Health-bus visit")
+
+
+ACTIVITY_RULES = values.Rules(
+    kind=values.Choice(ActivityKind),
+    held_on=HEALTH_DAY,
+    organiser=values.Text(100),
+    people_served=values.Whole(0, 100_000),
+    note=values.Text(200),
+)
+
+
+class Activity(models.Model):
+    """A health activity at a place (健康活动): a clinic day (坐诊日), a free clinic (义诊) or
+    a health-bus visit, with the people it served."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("place"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind of activity"), max_length=12, choices=ActivityKind.choices)
+    held_on = models.DateField(_("held on"))
+    organiser = models.CharField(_("organised by"), max_length=100)
+    people_served = models.PositiveIntegerField(_("people served"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("logged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = ACTIVITY_RULES
+
+    class Meta:
+        verbose_name = _("health activity")
+        verbose_name_plural = _("health activities")
+        constraints = ACTIVITY_RULES.checks("health_activity")
+        indexes = [models.Index(fields=["region", "held_on"], name="health_activity_place_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} @ {self.held_on:%Y-%m-%d}"

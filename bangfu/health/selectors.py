@@ -34,7 +34,7 @@ from bangfu.core.policies import policy_for
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.registry.models import Household, Member
 
-from .models import CheckUp, Condition, DoctorContract, FollowUp
+from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 
 PAGE_SIZE = 50
 
@@ -106,6 +106,23 @@ def condition_for(user, condition_id: int) -> Condition:
     return get_visible_or_404(
         with_due(Condition.objects.select_related("member", "illness")), user, pk=condition_id
     )
+
+
+def costs_of(member: Member) -> list[MedicalCost]:
+    return list(member.medical_costs.order_by("-year", "-pk"))
+
+
+def activities(user, within: Region | None = None) -> QuerySet[Activity]:
+    """Health activities under the user's places (or ``within``), latest first."""
+    return (
+        Activity.objects.visible_to(user, within=within)
+        .select_related("region")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def activities_page(user, within: Region | None, page: int = 1) -> Page:
+    return Paginator(activities(user, within), PAGE_SIZE).get_page(page)
 
 
 def may_record(user) -> bool:

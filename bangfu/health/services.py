@@ -17,10 +17,11 @@ from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.core.models import Code
-from bangfu.core.selectors import may_be_code
+from bangfu.core.regions import RegionLevel
+from bangfu.core.selectors import may_be_code, visible_place
 from bangfu.registry.models import Member
 
-from .models import CheckUp, Condition, DoctorContract, FollowUp
+from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 
 MOST_FINDINGS = 20
 
@@ -261,10 +262,89 @@ def follow_up_record(*, actor, condition_id: int, follow_up: FollowUpInput) -> F
     return row
 
 
+@dataclass
+class CostInput:
+    """A member's large medical costs of a year."""
+
+    year: Any
+    total: Any
+    reimbursed: Any
+    note: str = ""
+
+
+@transaction.atomic
+def medical_cost_record(*, actor, member_id: int, cost: CostInput) -> MedicalCost:
+    """Record a member's large medical costs of a year (大额医疗费用) and what was
+    reimbursed of them."""
+    require(actor, Capability.RECORD_HEALTH)
+    member = _member(actor, member_id)
+    row = MedicalCost(
+        member=member,
+        region_id=member.household.region_id,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    values.assign(row, cost, ["year", "total", "reimbursed", "note"])
+    if row.reimbursed > row.total:
+        raise DomainError(
+            _("What was reimbursed cannot exceed the total."),
+            code="reimbursed_over_total",
+            field="reimbursed",
+        )
+    row.save()
+    audit.record(
+        actor=actor,
+        action="medical_cost.record",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(row, ["member", "year", "total", "reimbursed", "note"]),
+    )
+    return row
+
+
+@dataclass
+class ActivityInput:
+    """A health activity at a place."""
+
+    region_code: str
+    kind: str  # ActivityKind
+    held_on: Any
+    organiser: str
+    people_served: Any
+    note: str = ""
+
+
+@transaction.atomic
+def activity_record(*, actor, activity: ActivityInput) -> Activity:
+    """Record a health activity (a clinic day, a free clinic, a health-bus visit) at a
+    township, village or group of the actor's places, with the people it served."""
+    require(actor, Capability.RECORD_HEALTH)
+    region = visible_place(actor, str(activity.region_code or "").strip())
+    if region is None or region.level < RegionLevel.TOWNSHIP:
+        raise DomainError(
+            _("Choose a township, village or group among your places."),
+            code="bad_place",
+            field="region_code",
+        )
+    row = Activity(region=region, recorded_at=timezone.now(), recorded_by=actor)
+    values.assign(row, activity, ["kind", "held_on", "organiser", "people_served", "note"])
+    row.save()
+    audit.record(
+        actor=actor,
+        action="health_activity.record",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(
+            row, ["region", "kind", "held_on", "organiser", "people_served", "note"]
+        ),
+    )
+    return row
+
+
 def health_follow_household(household_id: int, region_code: str) -> None:
     """A household moved (the registry's audited move, in its transaction): its members'
-    contracts, check-ups, illnesses and follow-ups are read at its new place."""
-    for model in (DoctorContract, CheckUp, Condition):
+    contracts, check-ups, illnesses, follow-ups and costs are read at its new place."""
+    for model in (DoctorContract, CheckUp, Condition, MedicalCost):
         model.objects.filter(member__household_id=household_id).update(region_id=region_code)
     FollowUp.objects.filter(condition__member__household_id=household_id).update(
         region_id=region_code

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bangfu.core import params
 from bangfu.core.forms import attempt
@@ -14,7 +15,14 @@ from bangfu.core.selectors import place_filter_choices, region_for, top_places
 from bangfu.core.tables import xlsx_response
 
 from . import selectors, services
-from .forms import CheckUpForm, ConditionForm, ContractForm, FollowUpForm
+from .forms import (
+    ActivityForm,
+    CheckUpForm,
+    ConditionForm,
+    ContractForm,
+    CostForm,
+    FollowUpForm,
+)
 from .params import day_param, year_param
 
 
@@ -45,42 +53,39 @@ def _follow_up(actor, person, data):
     )
 
 
+def _cost(actor, person, data):
+    return services.medical_cost_record(
+        actor=actor, member_id=person.pk, cost=services.CostInput(**data)
+    )
+
+
 # What each of the member page's forms does, and what it says when done.
 _RECORDS = {
     "contract": (_sign, lambda: _("The contract was recorded.")),
     "checkup": (_check_up, lambda: _("The check-up was recorded.")),
     "condition": (_put_under_management, lambda: _("The illness was recorded.")),
     "follow_up": (_follow_up, lambda: _("The follow-up was recorded.")),
+    "cost": (_cost, lambda: _("The costs were recorded.")),
 }
 
 
-@login_required
-def member(request, member_id):
-    """A member's family-doctor contracts (renewals kept), check-ups, and illnesses with
-    their follow-ups; for those who record health, the forms to add each (``which`` names
-    the form posted)."""
-    person = selectors.member_for(request.user, member_id)
-    may_record = selectors.may_record(request.user)
-    which = request.POST.get("which") if request.method == "POST" else None
+def _member_page(request, person, which: str | None = None):
+    """The member's page; ``which`` names the form posted (bound to the request)."""
     conditions = selectors.conditions_of(person)
+    data = request.POST if which else None
     forms = {
-        "contract": ContractForm(request.POST if which == "contract" else None),
-        "checkup": CheckUpForm(request.POST if which == "checkup" else None),
-        "condition": ConditionForm(request.POST if which == "condition" else None),
-        "follow_up": FollowUpForm(
-            request.POST if which == "follow_up" else None, conditions=conditions
-        ),
+        "contract": ContractForm(data if which == "contract" else None),
+        "checkup": CheckUpForm(data if which == "checkup" else None),
+        "condition": ConditionForm(data if which == "condition" else None),
+        "follow_up": FollowUpForm(data if which == "follow_up" else None, conditions=conditions),
+        "cost": CostForm(data if which == "cost" else None),
     }
-
-    if request.method == "POST" and which not in forms:
-        raise Http404
-    if which in forms:
+    if which:
         form = forms[which]
         action, done = _RECORDS[which]
         if attempt(form, lambda: action(request.user, person, form.cleaned_data)):
             messages.success(request, done())
             return redirect("health:member", member_id=person.pk)
-    failed = any(form.errors for form in forms.values())
     return render(
         request,
         "health/member.html",
@@ -90,10 +95,37 @@ def member(request, member_id):
             "checkups": selectors.checkups_of(person),
             "today": timezone.localdate(),
             "conditions": conditions,
-            "forms": forms if may_record else None,
+            "costs": selectors.costs_of(person),
+            "forms": forms if selectors.may_record(request.user) else None,
         },
-        status=400 if failed else 200,
+        status=400 if which else 200,
     )
+
+
+@login_required
+def member(request, member_id):
+    """A member's family-doctor contracts (renewals kept), check-ups, illnesses with their
+    follow-ups, and large medical costs; for those who record health, the forms to add
+    each (each posts to its own address below)."""
+    return _member_page(request, selectors.member_for(request.user, member_id))
+
+
+def _posting(which: str):
+    @login_required
+    @require_POST
+    def view(request, member_id):
+        return _member_page(request, selectors.member_for(request.user, member_id), which)
+
+    view.__name__ = view.__qualname__ = f"{which}_post"
+    view.__doc__ = f"The member page's {which} form, posted (refused: the page again, 400)."
+    return view
+
+
+contract_sign = _posting("contract")
+checkup_record = _posting("checkup")
+condition_record = _posting("condition")
+follow_up_record = _posting("follow_up")
+cost_record = _posting("cost")
 
 
 @login_required
@@ -179,4 +211,43 @@ def follow_ups_overdue(request):
                 request.user, day, within, params.page_number(request.GET.get("page"))
             ),
         },
+    )
+
+
+@login_required
+def activities(request):
+    """Health activities (clinic days, free clinics, health-bus visits) under a place, latest
+    first, and for those who record health the form to add one."""
+    code = params.place(request.GET.get("place"))
+    within = region_for(request.user, code) if code else None
+    places = place_filter_choices(request.user, code)
+    # The form offers the place shown, its trail and the places under it; a place posted
+    # is offered with its own (the service decides whether it may take it).
+    posted = params.place(request.POST.get("region_code"), field="region_code")
+    form = ActivityForm(
+        request.POST or None,
+        places=place_filter_choices(request.user, posted) if posted else places,
+    )
+    may_record = selectors.may_record(request.user)
+
+    def record():
+        return services.activity_record(
+            actor=request.user, activity=services.ActivityInput(**form.cleaned_data)
+        )
+
+    if request.method == "POST" and attempt(form, record):
+        messages.success(request, _("The activity was recorded."))
+        return redirect("health:activities")
+    return render(
+        request,
+        "health/activities.html",
+        {
+            "within": within,
+            "places": places,
+            "form": form if may_record else None,
+            "page": selectors.activities_page(
+                request.user, within, params.page_number(request.GET.get("page"))
+            ),
+        },
+        status=400 if form.errors else 200,
     )

@@ -162,9 +162,8 @@ def test_pages(health, client, county_admin):
     household = client.get(reverse("registry:household_detail", args=[member.household_id]))
     assert reverse("health:member", args=[member.pk]) in household.content.decode()
     signed = client.post(
-        reverse("health:member", args=[health["health_members"]["马小红"].pk]),
+        reverse("health:contract_sign", args=[health["health_members"]["马小红"].pk]),
         {
-            "which": "contract",
             "contract-doctor": "刘医生",
             "contract-institution": "马家寨村卫生室",
             "contract-package": "3",
@@ -174,8 +173,8 @@ def test_pages(health, client, county_admin):
     )
     assert signed.status_code == 302
     refused = client.post(
-        reverse("health:member", args=[member.pk]),
-        {"which": "checkup", "checkup-held_on": "2026-12-25", "checkup-institution": "卫生院"},
+        reverse("health:checkup_record", args=[member.pk]),
+        {"checkup-held_on": "2026-12-25", "checkup-institution": "卫生院"},
     )
     assert refused.status_code == 400
     listed = client.get(reverse("health:uncontracted"), {"place": MAJIAZHAI})
@@ -299,9 +298,8 @@ def test_illness_pages_and_api(health, client, county_admin):
     page = client.get(reverse("health:member", args=[member.pk]))
     assert "高血压" in page.content.decode()
     recorded = client.post(
-        reverse("health:member", args=[member.pk]),
+        reverse("health:follow_up_record", args=[member.pk]),
         {
-            "which": "follow_up",
             "follow_up-condition": str(health["hypertension"].pk),
             "follow_up-held_on": "2026-11-29",
             "follow_up-by": "张医生",
@@ -329,3 +327,84 @@ def test_illness_pages_and_api(health, client, county_admin):
         content_type="application/json",
     )
     assert bad.status_code == 400 and bad.json()["field"] == "kind"
+
+
+def test_large_medical_costs(health, county_admin, client):
+    from decimal import Decimal
+
+    from bangfu.health.models import MedicalCost
+    from bangfu.health.services import CostInput, medical_cost_record
+
+    cost = health["medical_cost"]
+    assert (cost.reimbursed_share, cost.paid_by_household) == (Decimal("75.0"), Decimal(14000))
+    member = health["health_members"]["王秀英"]
+    for data, field in [
+        ({"year": 2026, "total": "100", "reimbursed": "100.01"}, "reimbursed"),
+        ({"year": 2027, "total": "100", "reimbursed": "0"}, "year"),
+        ({"year": 2013, "total": "100", "reimbursed": "0"}, "year"),
+        ({"year": 2026, "total": "1e15", "reimbursed": "0"}, "total"),
+        ({"year": 2026, "total": "-1", "reimbursed": "0"}, "total"),
+    ]:
+        with pytest.raises(DomainError) as refused:
+            medical_cost_record(actor=county_admin, member_id=member.pk, cost=CostInput(**data))
+        assert refused.value.field == field
+    assert MedicalCost.objects.count() == 1
+    zero = medical_cost_record(
+        actor=county_admin,
+        member_id=member.pk,
+        cost=CostInput(year=2025, total="0", reimbursed="0"),
+    )
+    assert zero.reimbursed_share is None
+    client.force_login(county_admin)
+    page = client.get(reverse("health:member", args=[member.pk])).content.decode()
+    assert "75.0%" in page
+    api = client.post(
+        f"/api/health/members/{member.pk}/costs",
+        {"year": 2026, "total": "1000", "reimbursed": "900"},
+        content_type="application/json",
+    )
+    assert api.status_code == 201 and api.json()["reimbursed_share"] == "90.0"
+
+
+def test_health_activities(health, county_admin, township_staff, client):
+    from bangfu.health.models import Activity
+    from bangfu.health.services import ActivityInput, activity_record
+
+    assert [
+        (a.region_id, a.kind, a.people_served) for a in Activity.objects.order_by("held_on")
+    ] == [(MAJIAZHAI, "free_clinic", 86), (KANGXI, "health_bus", 40)]
+    for data, field in [
+        (ActivityInput("611103000000", "free_clinic", D(2026, 11, 1), "医院", 1), "region_code"),
+        (ActivityInput("611199999999", "free_clinic", D(2026, 11, 1), "医院", 1), "region_code"),
+        (ActivityInput(MAJIAZHAI, "party", D(2026, 11, 1), "医院", 1), "kind"),
+        (ActivityInput(MAJIAZHAI, "free_clinic", D(2026, 11, 1), "医院", -1), "people_served"),
+        (ActivityInput(MAJIAZHAI, "free_clinic", D(2026, 11, 1), "医院", 10**6), "people_served"),
+    ]:
+        with pytest.raises(DomainError) as refused:
+            activity_record(actor=county_admin, activity=data)
+        assert refused.value.field == field
+    # township staff of 马王街道 cannot record in 钓台街道's villages
+    with pytest.raises(DomainError):
+        activity_record(
+            actor=township_staff,
+            activity=ActivityInput(MAJIAZHAI, "free_clinic", D(2026, 11, 1), "医院", 1),
+        )
+    client.force_login(county_admin)
+    page = client.get(reverse("health:activities"), {"place": DIAOTAI}).content.decode()
+    assert "区人民医院" in page and "86" in page
+    posted = client.post(
+        reverse("health:activities"),
+        {
+            "region_code": KANGXI,
+            "kind": "clinic_day",
+            "held_on": "2026-11-20",
+            "organiser": "钓台街道卫生院",
+            "people_served": "15",
+        },
+    )
+    assert posted.status_code == 302
+    api = client.get("/api/health/activities", {"place": KANGXI}).json()
+    assert [(row["kind"], row["people_served"]) for row in api["items"]] == [
+        ("clinic_day", 15),
+        ("health_bus", 40),
+    ]

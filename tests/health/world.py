@@ -19,20 +19,29 @@ Illnesses and follow-ups (a follow-up due on a day is overdue from the next):
   李四    2型糖尿病 since 2024-01-01; followed up 2026-11-30 by phone, next due 2027-02-28
   李五    高血压 since 2025-01-01; never followed up; left on 2026-06-01
 On 2026-11-30 under 钓台街道: overdue 王秀英 (since 02-28), 马建国 (since 10-31).
+
+Large medical costs: 王秀英 in 2026, 56,000.00 yuan, 42,000.00 reimbursed (75.0%).
+
+Activities: a free clinic in 马家寨村 on 2026-10-15 (86 served), a health-bus visit to
+康西村 on 2026-11-05 (40 served).
 """
 
 import datetime
 
 from bangfu.core.services import policy_set
 from bangfu.health.services import (
+    ActivityInput,
     CheckUpInput,
     ConditionInput,
     ContractInput,
+    CostInput,
     FollowUpInput,
+    activity_record,
     checkup_record,
     condition_record,
     contract_sign,
     follow_up_record,
+    medical_cost_record,
 )
 from bangfu.registry.services import household_register, member_leave
 from tests.registry.conftest import first_status, household_input, id_number, member_input
@@ -146,6 +155,19 @@ def health_world(county_admin) -> dict:
     diabetes = condition(county_admin, li["李四"], "2", "chronic", D(2024, 1, 1))
     follow_up(county_admin, diabetes, D(2026, 11, 30), "phone", D(2027, 2, 28))
     condition(county_admin, li["李五"], "1", "chronic", D(2025, 1, 1))
+    cost = medical_cost_record(
+        actor=county_admin,
+        member_id=ma["王秀英"].pk,
+        cost=CostInput(year=2026, total="56000", reimbursed="42000", note="住院化疗"),
+    )
+    free_clinic = activity_record(
+        actor=county_admin,
+        activity=ActivityInput(MAJIAZHAI, "free_clinic", D(2026, 10, 15), "区人民医院", 86),
+    )
+    activity_record(
+        actor=county_admin,
+        activity=ActivityInput(KANGXI, "health_bus", D(2026, 11, 5), "钓台街道卫生院", 40),
+    )
     member_leave(actor=county_admin, member_id=li["李五"].pk, left_on=D(2026, 6, 1), reason="出嫁")
     return {
         "health_members": {**ma, **li},
@@ -156,6 +178,8 @@ def health_world(county_admin) -> dict:
         "renewal": renewal,
         "head_checkup": head_checkup,
         "hypertension": hypertension,
+        "medical_cost": cost,
+        "free_clinic": free_clinic,
     }
 
 
@@ -209,6 +233,24 @@ def health_aims(world, aim) -> dict:
                 "next_due": (today + datetime.timedelta(days=30)).isoformat(),
             },
         ),
+        "medical_cost_record": lambda n: aim(
+            member,
+            {},
+            {"year": today.year, "total": "3000.50", "reimbursed": "2000", "note": ""},
+        ),
+        "health_activity_record": lambda n: aim(
+            {},
+            {},
+            {
+                "region_code": MAJIAZHAI,
+                "kind": "clinic_day",
+                "held_on": today.isoformat(),
+                "organiser": "钓台街道卫生院",
+                "people_served": 12,
+                "note": "",
+            },
+        ),
+        "health_activities": lambda n: aim({}, {"place": DIAOTAI, "page": 1}, None),
         "follow_ups_overdue": lambda n: aim(
             {}, {"place": DIAOTAI, "day": today.isoformat(), "page": 1}, None
         ),
