@@ -2,8 +2,9 @@
 early in 2025 for a year and renewed for most of them (so some have lapsed and are listed
 as without a family doctor); this year's check-ups for most members, with findings of
 hypertension and diabetes in the proportions of a rural district; chronic and serious
-illnesses of older members followed up each quarter, a few of them overdue. The village clinic
-(卫生室) or the township health centre (卫生院) does the work.
+illnesses of older members followed up each quarter, a few of them overdue, with last
+year's costs of the serious ones; free clinics, health-bus visits and clinic days. The
+village clinic (卫生室) or the township health centre (卫生院) does the work.
 
 Everything goes through the health services (audited, under their rules): the dates are all
 in the past and within what the services take.
@@ -12,13 +13,17 @@ in the past and within what the services take.
 import datetime
 import random
 
+from bangfu.core.models import Region
+from bangfu.core.params import add_months
 from bangfu.core.regions import RegionLevel
 from bangfu.health.services import (
+    ActivityInput,
     CheckUpInput,
     ConditionInput,
     ContractInput,
     CostInput,
     FollowUpInput,
+    activity_record,
     checkup_record,
     condition_record,
     contract_sign,
@@ -53,7 +58,14 @@ def make_health(*, actor, seed: int, today: datetime.date) -> dict[str, int]:
         .order_by("pk")
     )
     doctors = [f"{rng.choice(SURNAMES)}医生" for _ in range(12)]
-    made = {"contracts": 0, "checkups": 0, "illnesses": 0, "follow_ups": 0, "costs": 0}
+    made = {
+        "contracts": 0,
+        "checkups": 0,
+        "illnesses": 0,
+        "follow_ups": 0,
+        "costs": 0,
+        "activities": 0,
+    }
     for member in members:
         clinic, centre = _institutions(member)
         if rng.random() < 0.92:
@@ -98,6 +110,46 @@ def make_health(*, actor, seed: int, today: datetime.date) -> dict[str, int]:
             made["checkups"] += 1
         if member.birth_date.year < 1976 and rng.random() < 0.3:
             _illness(actor, member, rng, today, doctors, made)
+    made["activities"] = _activities(actor, rng, today)
+    return made
+
+
+def _activities(actor, rng, today) -> int:
+    """This year: a free clinic in each township in spring, the health bus in each village
+    in autumn, and a clinic day in each village every month of the last quarter."""
+    villages = Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent")
+    townships = {village.parent for village in villages}
+    made = 0
+
+    def record(place, kind, day, organiser, served):
+        nonlocal made
+        if day <= today:
+            activity_record(
+                actor=actor,
+                activity=ActivityInput(place.code, kind, day, organiser, served),
+            )
+            made += 1
+
+    for township in sorted(townships, key=lambda r: r.code):
+        record(
+            township,
+            "free_clinic",
+            today.replace(month=4, day=18),
+            "区人民医院",
+            rng.randrange(60, 200),
+        )
+    for village in villages.order_by("code"):
+        centre = f"{village.parent.name}卫生院"
+        record(
+            village,
+            "health_bus",
+            today.replace(month=9, day=rng.randrange(1, 29)),
+            centre,
+            rng.randrange(20, 80),
+        )
+        for back in (0, 1, 2):
+            day = add_months(today.replace(day=1), -back).replace(day=10)
+            record(village, "clinic_day", day, centre, rng.randrange(5, 30))
     return made
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.forms import DATE_INPUT, RuledForm
+from bangfu.core.regions import RegionLevel, infer_level
 from bangfu.core.selectors import code_choices
 
 from .models import (
@@ -116,4 +117,9 @@ class ActivityForm(RuledForm):
 
     def __init__(self, *args, places=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = list(places)
+        # An activity is held in a township, a village or a group.
+        self.fields["region_code"].choices = [
+            (code, name)
+            for code, name in places
+            if (infer_level(code) or 0) >= RegionLevel.TOWNSHIP
+        ]

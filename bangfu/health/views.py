@@ -221,13 +221,12 @@ def activities(request):
     code = params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
     places = place_filter_choices(request.user, code)
-    # The form offers the place shown, its trail and the places under it; a place posted
-    # is offered with its own (the service decides whether it may take it).
+    # The form offers the place shown (or the user's first), its trail and the places under
+    # it; a place posted is offered with its own (the service decides whether it may take it).
     posted = params.place(request.POST.get("region_code"), field="region_code")
-    form = ActivityForm(
-        request.POST or None,
-        places=place_filter_choices(request.user, posted) if posted else places,
-    )
+    top = top_places(request.user).order_by("code").first()
+    around = posted or code or (top.code if top else "")
+    form = ActivityForm(request.POST or None, places=place_filter_choices(request.user, around))
     may_record = selectors.may_record(request.user)
 
     def record():

@@ -8,7 +8,7 @@ from bangfu.core.audit import verify_chain
 from bangfu.core.codes import KINDS, seed_codes
 from bangfu.core.models import Region
 from bangfu.demo.households import DistrictMaker
-from bangfu.health.models import CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
+from bangfu.health.models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 from bangfu.health.selectors import checkup_rate, overdue_follow_ups, uncontracted
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
@@ -98,6 +98,8 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     late = overdue_follow_ups(admin, timezone.localdate()).count()
     assert 0 < late < Condition.objects.count()
     assert MedicalCost.objects.count() == Condition.objects.filter(kind="serious").count() > 0
+    kinds = set(Activity.objects.values_list("kind", flat=True))
+    assert kinds == {"free_clinic", "health_bus", "clinic_day"} or timezone.localdate().month < 9
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")
