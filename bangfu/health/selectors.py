@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core.capabilities import Capability
+from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Region
 from bangfu.core.policies import policy_for
 from bangfu.core.scoping import get_visible_or_404
@@ -92,7 +93,7 @@ def overdue_follow_ups(user, day: datetime.date, within: Region | None = None):
     first. A follow-up due on a day is overdue from the next day."""
     return (
         with_due(Condition.objects.visible_to(user, within=within), day)
-        .filter(_present_on(day, "member__"), due__lt=day)
+        .filter(_present_on(day, "member__"), Q(due__lt=day))
         .select_related("member", "member__household", "member__household__region", "illness")
         .order_by("due", "pk")
     )
@@ -103,9 +104,16 @@ def overdue_page(user, day: datetime.date, within: Region | None, page: int = 1)
 
 
 def condition_for(user, condition_id: int) -> Condition:
-    return get_visible_or_404(
-        with_due(Condition.objects.select_related("member", "illness")), user, pk=condition_id
+    """An illness of the user's places with when it is due (404 otherwise, as for a
+    missing one)."""
+    found = (
+        with_due(Condition.objects.visible_to(user).filter(pk=condition_id))
+        .select_related("member", "illness")
+        .first()
     )
+    if found is None:
+        raise OutOfScope()
+    return found
 
 
 def costs_of(member: Member) -> list[MedicalCost]:
