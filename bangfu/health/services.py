@@ -349,3 +349,11 @@ def health_follow_household(household_id: int, region_code: str) -> None:
     FollowUp.objects.filter(condition__member__household_id=household_id).update(
         region_id=region_code
     )
+
+
+def health_follow_member(member_id: int, region_code: str) -> None:
+    """A member joined a household at another place (a move, split or merge, in the
+    registry's transaction): their health records are read at the new place."""
+    for model in (DoctorContract, CheckUp, Condition, MedicalCost):
+        model.objects.filter(member_id=member_id).update(region_id=region_code)
+    FollowUp.objects.filter(condition__member_id=member_id).update(region_id=region_code)

@@ -408,3 +408,26 @@ def test_health_activities(health, county_admin, township_staff, client):
         ("clinic_day", 15),
         ("health_bus", 40),
     ]
+
+
+def test_records_follow_a_member_who_joins_a_household_elsewhere(health, county_admin):
+    from bangfu.health.models import Condition, FollowUp, MedicalCost
+    from bangfu.registry.services import member_move
+
+    member = health["health_member"]
+    wife = health["health_members"]["王秀英"]
+    member_move(
+        actor=county_admin,
+        member_id=wife.pk,
+        to_household_id=health["health_other_household"].pk,
+        relation="02",
+        effective_on=D(2026, 11, 30),
+        reason="投亲",
+    )
+    for model in (DoctorContract, Condition, MedicalCost):
+        assert set(model.objects.filter(member=wife).values_list("region_id", flat=True)) == {
+            KANGXI
+        }
+    assert set(
+        FollowUp.objects.filter(condition__member=member).values_list("region_id", flat=True)
+    ) == {MAJIAZHAI}
