@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bangfu.pairing",
     "bangfu.visits",
     "bangfu.teams",
+    "bangfu.health",
     "bangfu.plans",
     "bangfu.reports",
     "bangfu.exchange",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("pairing/", include("bangfu.pairing.urls")),
     path("visits/", include("bangfu.visits.urls")),
     path("teams/", include("bangfu.teams.urls")),
+    path("health/", include("bangfu.health.urls")),
     path("plans/", include("bangfu.plans.urls")),
     path("reports/", include("bangfu.reports.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),

@@ -13,6 +13,7 @@ LAYERS = [
     "pairing",
     "visits",
     "teams",
+    "health",
     "plans",
     "reports",
     "exchange",

@@ -34,6 +34,7 @@ from bangfu.teams.services import MemberInput, TeamInput, member_add, team_creat
 from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
+from tests.health.world import health_world
 from tests.plans.plan_world import plan_world, plans_api_probes, plans_page_probes
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.attendance import county_a_attendance
@@ -425,6 +426,70 @@ PAGE_PROBES = {
     ),
     # plans
     **plans_page_probes(Probe, _a_household),
+    # health
+    "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
+    "health:contract_sign": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
+            "contract-doctor": "入侵医生",
+            "contract-institution": "入侵卫生院",
+            "contract-package": "1",
+            "contract-signed_on": "2026-11-30",
+            "contract-valid_until": "2027-11-29",
+        },
+    ),
+    "health:checkup_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
+            "checkup-held_on": "2026-11-01",
+            "checkup-institution": "入侵卫生院",
+            "checkup-findings": ["1"],
+        },
+    ),
+    "health:condition_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
+            "condition-illness": "2",
+            "condition-kind": "chronic",
+            "condition-diagnosed_on": "2020-01-01",
+        },
+    ),
+    "health:follow_up_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
+            "follow_up-condition": "1",
+            "follow_up-held_on": "2026-11-01",
+            "follow_up-by": "入侵医生",
+            "follow_up-kind": "home",
+        },
+    ),
+    "health:cost_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"cost-year": "2026", "cost-total": "100", "cost-reimbursed": "50"},
+    ),
+    "health:uncontracted": Probe(),
+    "health:checkup_rate": Probe(),
+    "health:follow_ups_overdue": Probe(),
+    "health:activities": Probe(
+        methods=("get", "post"),
+        data={
+            "region_code": A_PLACE,
+            "kind": "free_clinic",
+            "held_on": "2026-11-01",
+            "organiser": "入侵医院",
+            "people_served": "5",
+        },
+    ),
 }
 
 HOUSEHOLD_JSON = {
@@ -633,6 +698,58 @@ API_PROBES = {
     ),
     # plans
     **plans_api_probes(Probe, _a_household),
+    # health
+    "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
+    "contract_sign": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {
+            "doctor": "入侵医生",
+            "institution": "入侵卫生院",
+            "package": "1",
+            "signed_on": "2026-11-01",
+            "valid_until": "2027-10-31",
+        },
+    ),
+    "checkup_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"held_on": "2026-11-01", "institution": "入侵卫生院", "findings": ["1"]},
+    ),
+    "uncontracted_list": Probe(),
+    "checkup_rate": Probe(),
+    "condition_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"illness": "1", "kind": "chronic", "diagnosed_on": "2020-05-01"},
+    ),
+    "follow_up_record": Probe(
+        lambda w: {"condition_id": w["hypertension"].pk},
+        {"condition_id": 10**9},
+        ("post",),
+        {"held_on": "2026-11-01", "by": "入侵医生", "kind": "home"},
+    ),
+    "follow_ups_overdue": Probe(),
+    "medical_cost_record": Probe(
+        lambda w: {"member_id": w["health_member"].pk},
+        {"member_id": 10**9},
+        ("post",),
+        {"year": 2026, "total": "100", "reimbursed": "50"},
+    ),
+    "health_activity_record": Probe(
+        methods=("post",),
+        data={
+            "region_code": A_PLACE,
+            "kind": "free_clinic",
+            "held_on": "2026-11-01",
+            "organiser": "入侵医院",
+            "people_served": 5,
+        },
+    ),
+    "health_activities": Probe(),
 }
 
 # Installation-wide data, not regional: who may use these is the top-administrator rule,
@@ -791,6 +908,7 @@ def county_a(county_admin, township_staff):
         "team_member": team_member,
         # plans
         **plan_world(county_admin, household),
+        **health_world(county_admin),
     }
 
 

@@ -45,6 +45,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_FLAGS,
             Capability.RESOLVE_DATA_ISSUES,
             Capability.MANAGE_TEAMS,
+            Capability.RECORD_HEALTH,
             Capability.RECORD_PLANS,
             Capability.MANAGE_PLANS,
         }
@@ -57,9 +58,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.ENTER_VISITS,
             Capability.REVIEW_VISITS,
             Capability.VIEW_FLAGS,
+            Capability.RECORD_HEALTH,
         }
     ),
-    Role.WORK_TEAM: frozenset({Capability.EDIT_REGISTRY, Capability.ENTER_VISITS}),
+    Role.WORK_TEAM: frozenset(
+        {Capability.EDIT_REGISTRY, Capability.ENTER_VISITS, Capability.RECORD_HEALTH}
+    ),
     Role.PAIR_HELPER: frozenset({Capability.RECORD_PLANS}),
     Role.INSPECTOR: frozenset(
         {Capability.VIEW_AUDIT, Capability.REVIEW_VISITS, Capability.VIEW_FLAGS}

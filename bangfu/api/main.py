@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 from bangfu.accounts.api import router as accounts_router
 from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
+from bangfu.health.api import router as health_router
 from bangfu.pairing.api import router as pairing_router
 from bangfu.plans.api import router as plans_router
 from bangfu.registry.api import router as registry_router
@@ -52,6 +53,7 @@ api.add_router("/", teams_residence_router)
 api.add_router("/", teams_work_router)
 api.add_router("/", check_ins_router)
 api.add_router("/", teams_admin_router)
+api.add_router("/", health_router)
 api.add_router("/", plans_router)
 
 

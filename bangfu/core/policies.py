@@ -397,6 +397,25 @@ REGISTRY: dict[str, PolicyKey] = {
             7,
             integer(0, 31),
         ),
+        # health
+        PolicyKey(
+            "health.checkup_excludes_away_for_work",
+            _("Members away for work are left out of the check-up rate"),
+            _(
+                "Whether members whose work status is one of those named as away for work are "
+                "left out of the members counted for the check-up rate (体检率); each one left "
+                "out is listed with the reason."
+            ),
+            True,
+            yes_or_no,
+        ),
+        PolicyKey(
+            "health.away_for_work_statuses",
+            _("Work statuses that mean away for work"),
+            _("A member's work status (务工状况) written as one of these counts as away for work."),
+            ["外出务工", "省外务工", "县外务工"],
+            names(12),
+        ),
     ]
 }
 

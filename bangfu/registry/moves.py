@@ -22,3 +22,21 @@ def household_moved(household_id: int, region_code: str) -> None:
     """Called by the registry's services, inside their transaction, after a move."""
     for move in FOLLOWERS:
         move(household_id, region_code)
+
+
+# Records of one person (health records…) follow the person to another household: a move,
+# a split or a merge that takes them to another place.
+MemberFollower = Callable[[int, str], None]  # (member id, their new household's place code)
+MEMBER_FOLLOWERS: list[MemberFollower] = []
+
+
+def follow_member(move: MemberFollower) -> None:
+    if move not in MEMBER_FOLLOWERS:
+        MEMBER_FOLLOWERS.append(move)
+
+
+def member_moved(member_id: int, region_code: str) -> None:
+    """Called by the registry's services, inside their transaction, when a member joins a
+    household at another place."""
+    for move in MEMBER_FOLLOWERS:
+        move(member_id, region_code)

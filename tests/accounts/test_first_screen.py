@@ -24,6 +24,7 @@ READER = [
     "teams:residence",
     "teams:leave_mine",
     "teams:team_list",
+    "health:checkup_rate",
 ]
 OFFERED = {
     "county_admin": READER

@@ -8,6 +8,8 @@ from bangfu.core.audit import verify_chain
 from bangfu.core.codes import KINDS, seed_codes
 from bangfu.core.models import Region
 from bangfu.demo.households import DistrictMaker
+from bangfu.health.models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
+from bangfu.health.selectors import checkup_rate, overdue_follow_ups, uncontracted
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
 from bangfu.plans.models import Acknowledgement, Effect, Measure, MeasureStatus
@@ -80,6 +82,7 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     month = timezone.localdate().replace(day=1)
     county = Region.objects.get(code="611103000000")
     values = Figures(admin, county, Period(month, month)).values
+    present = Member.objects.filter(left_on=None, household__closed_on=None)
     assert values["teams"] == 18 and values["first_secretaries"] == 18
     if timezone.localdate().day >= 3:  # the minimum spread over the days so far is > 0
         assert values["members_short"] >= 1
@@ -93,6 +96,21 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     assert Effect.objects.filter(year=timezone.localdate().year - 1).count() == 74
     assert Measure.objects.filter(recorded_by__username="helper_wang").exists()
     assert Acknowledgement.objects.filter(recorded_by__username="helper_wang").exists()
+    # Health: most members under contract, renewals kept, some lapsed; this year's check-ups.
+    assert DoctorContract.objects.values("member").distinct().count() > 0.85 * present.count()
+    assert DoctorContract.objects.filter(signed_on__year=2026).exists()
+    assert DoctorContract.objects.filter(signed_on__year=2025).count() > 0
+    lapsed = uncontracted(admin, timezone.localdate()).count()
+    assert 0 < lapsed < 0.3 * present.count()
+    rate = checkup_rate(admin, county, timezone.localdate().year)
+    assert rate.counted == present.count() and 75 <= rate.rate <= 97
+    assert CheckUp.objects.filter(findings__value="1").exists()
+    assert FollowUp.objects.count() > 2 * Condition.objects.count() > 0
+    late = overdue_follow_ups(admin, timezone.localdate()).count()
+    assert 0 < late < Condition.objects.count()
+    assert MedicalCost.objects.count() == Condition.objects.filter(kind="serious").count() > 0
+    kinds = set(Activity.objects.values_list("kind", flat=True))
+    assert kinds == {"free_clinic", "health_bus", "clinic_day"} or timezone.localdate().month < 9
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")

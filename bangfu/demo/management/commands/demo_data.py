@@ -17,6 +17,7 @@ from bangfu.accounts.services import administrator_bootstrap, user_create
 from bangfu.core.selectors import any_places, leaf_places
 from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
+from bangfu.demo.health import make_health
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.pairings import make_pairings
 from bangfu.demo.plans import make_plans
@@ -104,6 +105,7 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
                 helper_login=people["helper_wang"],
             )
+            health = make_health(actor=admin, seed=seed, today=timezone.localdate())
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -112,7 +114,13 @@ class Command(BaseCommand):
             )
             % {"n": households, "v": len(leaves), "p": paired, "visits": visits, "teams": teams}
         )
-        # plans
+        self.stdout.write(
+            _(
+                "Health: %(contracts)d family-doctor contracts, %(checkups)d check-ups, "
+                "%(illnesses)d illnesses under management with %(follow_ups)d follow-ups."
+            )
+            % health
+        )
         self.stdout.write(
             _("Household plans (一户一策): %(measures)d measures.") % {"measures": measures}
         )

@@ -1,0 +1,289 @@
+"""Reads of health assistance shared by the pages and the API: a member's contracts and
+check-ups, the household page's section, the members without a valid contract on a day, and
+the check-up rate (体检率) with its definition.
+
+The check-up rate's eligibility is a rule (``health.checkup_excludes_away_for_work``,
+``health.away_for_work_statuses``), read at each member's household's place on the rate's
+day, so that the figure can be counted again by hand from its definition and its list of
+members left out.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.core.capabilities import Capability
+from bangfu.core.errors import OutOfScope
+from bangfu.core.models import Region
+from bangfu.core.policies import policy_for
+from bangfu.core.scoping import get_visible_or_404
+from bangfu.registry.models import Household, Member
+
+from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
+
+PAGE_SIZE = 50
+
+
+def member_for(user, member_id: int) -> Member:
+    """A member of the user's places (404 otherwise, as for a missing one)."""
+    return get_visible_or_404(
+        Member.objects.select_related("household", "household__region"), user, pk=member_id
+    )
+
+
+def contracts_of(member: Member) -> list[DoctorContract]:
+    """The member's contracts, latest first: renewals keep the earlier ones."""
+    return list(member.doctor_contracts.select_related("package").order_by("-signed_on", "-pk"))
+
+
+def checkups_of(member: Member) -> list[CheckUp]:
+    return list(member.checkups.prefetch_related("findings").order_by("-held_on", "-pk"))
+
+
+def conditions_of(member: Member) -> list[Condition]:
+    """The member's illnesses, each with its follow-ups (latest first) and when it is due."""
+    return list(
+        with_due(member.conditions.all())
+        .select_related("illness")
+        .prefetch_related(
+            Prefetch("follow_ups", queryset=FollowUp.objects.order_by("-held_on", "-pk"))
+        )
+        .order_by("diagnosed_on", "pk")
+    )
+
+
+def with_due(
+    conditions: QuerySet[Condition], day: datetime.date | None = None
+) -> QuerySet[Condition]:
+    """Each illness with ``due``: the latest follow-up's next due day (none: no more are
+    planned), or, never followed up, the day it was diagnosed (a first follow-up is due).
+    With ``day``, as it stood that day: the follow-ups held by then."""
+    latest = FollowUp.objects.filter(condition=OuterRef("pk")).order_by("-held_on", "-pk")
+    if day is not None:
+        latest = latest.filter(held_on__lte=day)
+    return conditions.annotate(
+        followed=Exists(latest),
+        due=Case(
+            When(followed=True, then=Subquery(latest.values("next_due")[:1])),
+            default=F("diagnosed_on"),
+            output_field=DateField(),
+        ),
+    )
+
+
+def overdue_follow_ups(user, day: datetime.date, within: Region | None = None):
+    """Illnesses of members in the registry on ``day`` under the user's places (or
+    ``within``) whose follow-up was due before ``day`` and not done: the longest overdue
+    first. A follow-up due on a day is overdue from the next day."""
+    return (
+        with_due(Condition.objects.visible_to(user, within=within), day)
+        .filter(_present_on(day, "member__"), Q(due__lt=day))
+        .select_related("member", "member__household", "member__household__region", "illness")
+        .order_by("due", "pk")
+    )
+
+
+def overdue_page(user, day: datetime.date, within: Region | None, page: int = 1) -> Page:
+    return Paginator(overdue_follow_ups(user, day, within), PAGE_SIZE).get_page(page)
+
+
+def condition_for(user, condition_id: int) -> Condition:
+    """An illness of the user's places with when it is due (404 otherwise, as for a
+    missing one)."""
+    found = (
+        with_due(Condition.objects.visible_to(user).filter(pk=condition_id))
+        .select_related("member", "illness")
+        .first()
+    )
+    if found is None:
+        raise OutOfScope()
+    return found
+
+
+def costs_of(member: Member) -> list[MedicalCost]:
+    return list(member.medical_costs.order_by("-year", "-pk"))
+
+
+def activities(user, within: Region | None = None) -> QuerySet[Activity]:
+    """Health activities under the user's places (or ``within``), latest first."""
+    return (
+        Activity.objects.visible_to(user, within=within)
+        .select_related("region")
+        .order_by("-held_on", "-pk")
+    )
+
+
+def activities_page(user, within: Region | None, page: int = 1) -> Page:
+    return Paginator(activities(user, within), PAGE_SIZE).get_page(page)
+
+
+def may_record(user) -> bool:
+    return user.has_capability(Capability.RECORD_HEALTH)
+
+
+def _present_on(day: datetime.date, prefix: str = "") -> Q:
+    """Members in the registry on ``day``: not left by then, in a household not closed."""
+    return (Q(**{f"{prefix}left_on": None}) | Q(**{f"{prefix}left_on__gt": day})) & (
+        Q(**{f"{prefix}household__closed_on": None})
+        | Q(**{f"{prefix}household__closed_on__gt": day})
+    )
+
+
+def _valid_contract_on(day: datetime.date) -> Exists:
+    return Exists(
+        DoctorContract.objects.filter(
+            member=OuterRef("pk"), signed_on__lte=day, valid_until__gte=day
+        )
+    )
+
+
+def household_section(user, household: Household) -> dict:
+    """The household page's health section (see ``registry.sections``): each member in the
+    registry with the contract valid today and the latest check-up."""
+    today = timezone.localdate()
+    members = list(
+        household.members.filter(_present_on(today))
+        .prefetch_related(
+            Prefetch(
+                "doctor_contracts",
+                queryset=DoctorContract.objects.filter(
+                    signed_on__lte=today, valid_until__gte=today
+                ).order_by("-signed_on"),
+                to_attr="valid_contracts",
+            ),
+            Prefetch(
+                "checkups", queryset=CheckUp.objects.order_by("-held_on"), to_attr="all_checkups"
+            ),
+        )
+        .order_by("-is_head", "pk")
+    )
+    rows = [
+        {
+            "member": member,
+            "contract": member.valid_contracts[0] if member.valid_contracts else None,
+            "checkup": member.all_checkups[0] if member.all_checkups else None,
+        }
+        for member in members
+    ]
+    return {"household": household, "rows": rows}
+
+
+def uncontracted(user, day: datetime.date, within: Region | None = None) -> QuerySet[Member]:
+    """Members in the registry on ``day`` under the user's places (or ``within``) with no
+    family-doctor contract valid that day, in register order (place, household, member)."""
+    return (
+        Member.objects.visible_to(user, within=within)
+        .filter(_present_on(day))
+        .filter(~_valid_contract_on(day))
+        .select_related("household", "household__region")
+        .order_by("household__region_id", "household__number", "pk")
+    )
+
+
+def uncontracted_page(user, day: datetime.date, within: Region | None, page: int = 1) -> Page:
+    return Paginator(uncontracted(user, day, within), PAGE_SIZE).get_page(page)
+
+
+def rate_day(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day a year's check-up rate is counted on: the year's last day, or today while
+    the year runs."""
+    today = today or timezone.localdate()
+    return min(datetime.date(year, 12, 31), today)
+
+
+@dataclass
+class Exclusion:
+    member: Member
+    reason: str
+
+
+@dataclass
+class CheckupRate:
+    """A place's check-up rate for a year (体检率): of the members counted, those with at
+    least one check-up in the year; and who was left out, each with the reason."""
+
+    region: Region
+    year: int
+    day: datetime.date
+    counted: int
+    checked: int
+    excluded: list[Exclusion] = field(default_factory=list)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Percent, one decimal (88.9); none where no member is counted."""
+        if not self.counted:
+            return None
+        return (Decimal(100 * self.checked) / self.counted).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def definition(self) -> str:
+        return _(
+            "Check-up rate = members with at least one check-up from %(first)s to %(last)s ÷ "
+            "members of registered households under %(place)s on %(last)s, less those the "
+            "rule leaves out (away for work, by work status, where the place's rule says so)."
+        ) % {
+            "first": datetime.date(self.year, 1, 1).isoformat(),
+            "last": self.day.isoformat(),
+            "place": self.region.name,
+        }
+
+
+def _excluded_by_rule(region_code: str, day: datetime.date) -> frozenset[str]:
+    if not policy_for(region_code, "health.checkup_excludes_away_for_work", day):
+        return frozenset()
+    return frozenset(policy_for(region_code, "health.away_for_work_statuses", day))
+
+
+def checkup_rate(user, region: Region, year: int) -> CheckupRate:
+    """The check-up rate of ``region`` (one of the user's places) for ``year``: members of
+    registered households on the rate's day (``rate_day``) — not left, in a household not
+    closed — less those whose work status the rule at their household's place names as away
+    for work; of them, those with a check-up in the year up to that day."""
+    day = rate_day(year)
+    checked_in_year = Exists(
+        CheckUp.objects.filter(
+            member=OuterRef("pk"), held_on__gte=datetime.date(year, 1, 1), held_on__lte=day
+        )
+    )
+    members = (
+        Member.objects.visible_to(user, within=region)
+        .filter(_present_on(day))
+        .annotate(checked=checked_in_year)
+        .select_related("household", "household__region")
+        .order_by("household__region_id", "household__number", "pk")
+    )
+    rules: dict[str, frozenset[str]] = {}
+    counted = checked = 0
+    excluded = []
+    for member in members.iterator(chunk_size=2000):
+        place = member.household.region_id
+        if place not in rules:
+            rules[place] = _excluded_by_rule(place, day)
+        status = member.work_status.strip()
+        if status and status in rules[place]:
+            excluded.append(
+                Exclusion(member, _("away for work (work status: %(s)s)") % {"s": status})
+            )
+            continue
+        counted += 1
+        checked += member.checked
+    return CheckupRate(region, year, day, counted, checked, excluded)

@@ -1,0 +1,359 @@
+"""Every write of health assistance: a family-doctor contract signed or renewed, a check-up
+recorded. Keyword-only, one transaction each, audited with the member's place.
+
+Those who record are the offices and village teams of the member's place
+(``RECORD_HEALTH``); the health bureau's sheets (issue 15, item 5) are to come through the
+exchange pipeline into these same functions.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.core import audit, values
+from bangfu.core.capabilities import Capability, require
+from bangfu.core.errors import DomainError, OutOfScope
+from bangfu.core.models import Code
+from bangfu.core.regions import RegionLevel
+from bangfu.core.selectors import may_be_code, visible_place
+from bangfu.registry.models import Member
+
+from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
+
+MOST_FINDINGS = 20
+
+
+@dataclass
+class ContractInput:
+    """A family-doctor contract as a form, the API or a sheet gives it."""
+
+    doctor: str
+    institution: str
+    package: str  # a value of the code list doctor_package
+    signed_on: Any
+    valid_until: Any
+
+
+@dataclass
+class CheckUpInput:
+    """A check-up as a form, the API or a sheet gives it."""
+
+    held_on: Any
+    institution: str
+    summary: str = ""
+    findings: list[str] = field(default_factory=list)  # values of the list checkup_finding
+
+
+def _member(actor, member_id: int) -> Member:
+    """The member, locked, in the actor's places (404 otherwise), still in the registry."""
+    member = (
+        Member.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .select_related("household")
+        .filter(pk=member_id)
+        .first()
+    )
+    if member is None:
+        raise OutOfScope()
+    if member.left_on is not None or member.household.closed_on is not None:
+        raise DomainError(
+            _("%(name)s is no longer in a household of the registry.") % {"name": member.name},
+            code="member_left",
+        )
+    return member
+
+
+def _code(kind: str, raw: Any, field: str, label: str) -> Code:
+    text = str(raw or "").strip()
+    code = (
+        Code.objects.filter(kind=kind, value=text, retired=False).first()
+        if may_be_code(text)
+        else None
+    )
+    if code is None:
+        raise DomainError(_("Choose %(label)s.") % {"label": label}, code="bad_code", field=field)
+    return code
+
+
+def _findings(chosen: list[Any]) -> list[Code]:
+    wanted = {str(value).strip() for value in chosen if str(value).strip()}
+    if len(wanted) > MOST_FINDINGS:
+        raise DomainError(
+            _("Choose at most %(n)d findings.") % {"n": MOST_FINDINGS},
+            code="too_many_findings",
+            field="findings",
+        )
+    fits = {value for value in wanted if may_be_code(value)}
+    codes = list(Code.objects.filter(kind="checkup_finding", value__in=fits, retired=False))
+    if wanted - {code.value for code in codes}:
+        raise DomainError(
+            _("Choose the findings from the list."), code="bad_finding", field="findings"
+        )
+    return sorted(codes, key=lambda code: (code.sort_order, code.value))
+
+
+CONTRACT_FIELDS = ["member", "doctor", "institution", "package", "signed_on", "valid_until"]
+
+
+@transaction.atomic
+def contract_sign(*, actor, member_id: int, contract: ContractInput) -> DoctorContract:
+    """Record a member's family-doctor contract, or its renewal: always a new contract, the
+    earlier ones kept. A contract is not signed before the member's latest one."""
+    require(actor, Capability.RECORD_HEALTH)
+    member = _member(actor, member_id)
+    row = DoctorContract(
+        member=member,
+        region_id=member.household.region_id,
+        package=_code("doctor_package", contract.package, "package", _("the service package")),
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    values.assign(row, contract, ["doctor", "institution", "signed_on", "valid_until"])
+    if row.valid_until < row.signed_on:
+        raise DomainError(
+            _("A contract runs until a day on or after it was signed."),
+            code="bad_valid_until",
+            field="valid_until",
+        )
+    latest = member.doctor_contracts.order_by("-signed_on").first()
+    if latest is not None and row.signed_on < latest.signed_on:
+        raise DomainError(
+            _("%(name)s's latest contract was signed on %(day)s; a renewal is signed after it.")
+            % {"name": member.name, "day": latest.signed_on.isoformat()},
+            code="before_latest",
+            field="signed_on",
+        )
+    row.save()
+    audit.record(
+        actor=actor,
+        action="doctor_contract.sign",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(row, CONTRACT_FIELDS),
+    )
+    return row
+
+
+@transaction.atomic
+def checkup_record(*, actor, member_id: int, checkup: CheckUpInput) -> CheckUp:
+    """Record a member's health check-up with its findings."""
+    require(actor, Capability.RECORD_HEALTH)
+    member = _member(actor, member_id)
+    row = CheckUp(
+        member=member,
+        region_id=member.household.region_id,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    values.assign(row, checkup, ["held_on", "institution", "summary"])
+    if row.held_on < member.birth_date:
+        raise DomainError(
+            _("%(name)s was born on %(day)s.")
+            % {"name": member.name, "day": member.birth_date.isoformat()},
+            code="before_birth",
+            field="held_on",
+        )
+    findings = _findings(checkup.findings)
+    row.save()
+    row.findings.set(findings)
+    after = audit.snapshot(row, ["member", "held_on", "institution", "summary"])
+    after["findings"] = [code.value for code in findings]
+    audit.record(
+        actor=actor, action="checkup.record", obj=row, region_code=row.region_id, after=after
+    )
+    return row
+
+
+@dataclass
+class ConditionInput:
+    """A chronic or serious illness put under management."""
+
+    illness: str  # a value of the code list illness
+    kind: str  # IllnessKind
+    diagnosed_on: Any
+    note: str = ""
+
+
+@dataclass
+class FollowUpInput:
+    """A follow-up (随访) of an illness."""
+
+    held_on: Any
+    by: str
+    kind: str  # FollowUpKind
+    findings: str = ""
+    next_due: Any = None
+
+
+@transaction.atomic
+def condition_record(*, actor, member_id: int, condition: ConditionInput) -> Condition:
+    """Put a member's chronic or serious illness under management (慢病/大病管理)."""
+    require(actor, Capability.RECORD_HEALTH)
+    member = _member(actor, member_id)
+    row = Condition(
+        member=member,
+        region_id=member.household.region_id,
+        illness=_code("illness", condition.illness, "illness", _("the illness")),
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    values.assign(row, condition, ["kind", "diagnosed_on", "note"])
+    if row.diagnosed_on < member.birth_date:
+        raise DomainError(
+            _("%(name)s was born on %(day)s.")
+            % {"name": member.name, "day": member.birth_date.isoformat()},
+            code="before_birth",
+            field="diagnosed_on",
+        )
+    row.save()
+    audit.record(
+        actor=actor,
+        action="condition.record",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(row, ["member", "illness", "kind", "diagnosed_on", "note"]),
+    )
+    return row
+
+
+@transaction.atomic
+def follow_up_record(*, actor, condition_id: int, follow_up: FollowUpInput) -> FollowUp:
+    """Record a follow-up (随访) of an illness: when, by whom, how, what was found, and when
+    the next one is due (none: no more follow-ups are planned)."""
+    require(actor, Capability.RECORD_HEALTH)
+    condition = (
+        Condition.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=condition_id)
+        .first()
+    )
+    if condition is None:
+        raise OutOfScope()
+    _member(actor, condition.member_id)
+    row = FollowUp(
+        condition=condition,
+        region_id=condition.region_id,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    values.assign(row, follow_up, ["held_on", "by", "kind", "findings", "next_due"])
+    if row.held_on < condition.diagnosed_on:
+        raise DomainError(
+            _("The illness was diagnosed on %(day)s.")
+            % {"day": condition.diagnosed_on.isoformat()},
+            code="before_diagnosis",
+            field="held_on",
+        )
+    if row.next_due is not None and row.next_due <= row.held_on:
+        raise DomainError(
+            _("The next follow-up is due after this one."), code="bad_next_due", field="next_due"
+        )
+    row.save()
+    audit.record(
+        actor=actor,
+        action="follow_up.record",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(row, ["condition", "held_on", "by", "kind", "findings", "next_due"]),
+    )
+    return row
+
+
+@dataclass
+class CostInput:
+    """A member's large medical costs of a year."""
+
+    year: Any
+    total: Any
+    reimbursed: Any
+    note: str = ""
+
+
+@transaction.atomic
+def medical_cost_record(*, actor, member_id: int, cost: CostInput) -> MedicalCost:
+    """Record a member's large medical costs of a year (大额医疗费用) and what was
+    reimbursed of them."""
+    require(actor, Capability.RECORD_HEALTH)
+    member = _member(actor, member_id)
+    row = MedicalCost(
+        member=member,
+        region_id=member.household.region_id,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    values.assign(row, cost, ["year", "total", "reimbursed", "note"])
+    if row.reimbursed > row.total:
+        raise DomainError(
+            _("What was reimbursed cannot exceed the total."),
+            code="reimbursed_over_total",
+            field="reimbursed",
+        )
+    row.save()
+    audit.record(
+        actor=actor,
+        action="medical_cost.record",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(row, ["member", "year", "total", "reimbursed", "note"]),
+    )
+    return row
+
+
+@dataclass
+class ActivityInput:
+    """A health activity at a place."""
+
+    region_code: str
+    kind: str  # ActivityKind
+    held_on: Any
+    organiser: str
+    people_served: Any
+    note: str = ""
+
+
+@transaction.atomic
+def activity_record(*, actor, activity: ActivityInput) -> Activity:
+    """Record a health activity (a clinic day, a free clinic, a health-bus visit) at a
+    township, village or group of the actor's places, with the people it served."""
+    require(actor, Capability.RECORD_HEALTH)
+    region = visible_place(actor, str(activity.region_code or "").strip())
+    if region is None or region.level < RegionLevel.TOWNSHIP:
+        raise DomainError(
+            _("Choose a township, village or group among your places."),
+            code="bad_place",
+            field="region_code",
+        )
+    row = Activity(region=region, recorded_at=timezone.now(), recorded_by=actor)
+    values.assign(row, activity, ["kind", "held_on", "organiser", "people_served", "note"])
+    row.save()
+    audit.record(
+        actor=actor,
+        action="health_activity.record",
+        obj=row,
+        region_code=row.region_id,
+        after=audit.snapshot(
+            row, ["region", "kind", "held_on", "organiser", "people_served", "note"]
+        ),
+    )
+    return row
+
+
+def health_follow_household(household_id: int, region_code: str) -> None:
+    """A household moved (the registry's audited move, in its transaction): its members'
+    contracts, check-ups, illnesses, follow-ups and costs are read at its new place."""
+    for model in (DoctorContract, CheckUp, Condition, MedicalCost):
+        model.objects.filter(member__household_id=household_id).update(region_id=region_code)
+    FollowUp.objects.filter(condition__member__household_id=household_id).update(
+        region_id=region_code
+    )
+
+
+def health_follow_member(member_id: int, region_code: str) -> None:
+    """A member joined a household at another place (a move, split or merge, in the
+    registry's transaction): their health records are read at the new place."""
+    for model in (DoctorContract, CheckUp, Condition, MedicalCost):
+        model.objects.filter(member_id=member_id).update(region_id=region_code)
+    FollowUp.objects.filter(condition__member_id=member_id).update(region_id=region_code)
