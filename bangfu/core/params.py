@@ -1,14 +1,14 @@
 """Query parameters and the ids in addresses, parsed in one place.
 
 Pages and the API take the same few kinds of parameter: a month (``?month=2026-11``), a range
-of months (``?from=&to=``), a place (``?place=``), a record's id, a page number, a choice
-(``?format=xlsx``) and search text. Each is read here, once. A value a person can correct
-raises ``BadParameter``: 400, on a page through the shared layout (``core.views.bad_request``)
-and in the API as ``{"code": "bad_parameter", "message", "field"}``. Where a person expects a
-default (no month: this month; a page number past the end: the last page) they get it. Either
-way no raw value reaches the database or the date arithmetic, where one answered 500 (a month
-in year 9999 has no next month; NUL is not storable text on PostgreSQL) or held a CPU for
-minutes (a range from year 1).
+of months (``?from=&to=``), a day (``?day=``), a year (``?year=``), a place (``?place=``), a
+record's id, a page number, a choice (``?format=xlsx``) and search text. Each is read here,
+once. A value a person can correct raises ``BadParameter``: 400, on a page through the shared
+layout (``core.views.bad_request``) and in the API as ``{"code": "bad_parameter", "message",
+"field"}``. Where a person expects a default (no month: this month; a page number past the
+end: the last page) they get it. Either way no raw value reaches the database or the date
+arithmetic, where one answered 500 (a month in year 9999 has no next month; NUL is not
+storable text on PostgreSQL) or held a CPU for minutes (a range from year 1).
 
 An id in an address that no record can have (0, 20 digits) answers 404 exactly like a missing
 record: ``<id:…>`` in ``urls.py`` and ``Id`` for django-ninja (paths, queries, bodies).
@@ -29,6 +29,7 @@ from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, WithJsonSchema
 
+from . import values
 from .errors import DomainError, OutOfScope
 from .regions import GROUP_CODE_LENGTH, NATIONAL_CODE_LENGTH
 
@@ -79,6 +80,36 @@ def download(query: Mapping[str, str], *formats: str) -> str:
 def flag(raw: str | None, *, field: str) -> bool:
     """``1`` on, ``0`` or nothing off."""
     return choice(raw, field=field, choices=("0", "1"), default="0") == "1"
+
+
+# -- days and years ----------------------------------------------------------------------------
+
+FIRST_YEAR = 2014  # 建档立卡: no record of the programme is older
+DAY = values.Day(datetime.date(FIRST_YEAR, 1, 1), ahead=366)
+
+
+def day(raw: str | None, *, field: str = "day") -> datetime.date | None:
+    """A day from 2014 to a year ahead, or None for none given."""
+    try:
+        return DAY.clean(raw, label=_("Day"), field=field)
+    except DomainError as refusal:
+        raise BadParameter(refusal.message, field=field) from None
+
+
+def year(raw: str | None, *, field: str = "year") -> int | None:
+    """A year from 2014 to this one, or None for none given."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    this_year = timezone.localdate().year
+    found = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
+    if found is None or not FIRST_YEAR <= found <= this_year:
+        raise BadParameter(
+            _("Enter a year from %(first)d to %(last)d.")
+            % {"first": FIRST_YEAR, "last": this_year},
+            field=field,
+        )
+    return found
 
 
 # -- months ----------------------------------------------------------------------------------

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .capabilities import Capability, require
 from .codes import KINDS, CodeKind
+from .errors import DomainError
 from .models import CODE_VALUE, AuditEntry, Code, DataIssue, Policy, Region
 from .policies import Effective, PolicyKey, effective_policies
 from .regions import RegionLevel, ancestor_codes, code_range
@@ -20,6 +22,22 @@ from .scoping import get_visible_or_404, scope_q
 def may_be_code(text: str) -> bool:
     """Whether ``text`` could be an entry's code at all; what cannot is looked up nowhere."""
     return len(text) <= CODE_VALUE.max_length and text.isprintable()
+
+
+def chosen_code(
+    kind: str, raw: object, refusal: str | Promise, *, field: str, code: str = "bad_code"
+) -> Code:
+    """The entry of the code list ``kind`` that ``raw`` names and that may be chosen now; a
+    value that names none is refused with ``refusal`` on ``field``."""
+    text = str(raw or "").strip()
+    found = (
+        Code.objects.filter(kind=kind, value=text, retired=False).first()
+        if may_be_code(text)
+        else None
+    )
+    if found is None:
+        raise DomainError(refusal, code=code, field=field)
+    return found
 
 
 def code_choices(kind: str) -> list[tuple[str, str]]:

@@ -17,7 +17,6 @@ from bangfu.core.selectors import region_for, top_places
 
 from . import selectors, services
 from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
-from .params import day_param, year_param
 from .services import MOST_FINDINGS
 
 router = Router(tags=["health"])
@@ -291,7 +290,7 @@ def uncontracted_list(request, place: str = "", day: str = ""):
     under ``place`` (default: all the caller's places), in register order."""
     code = params.place(place)
     within = region_for(request.auth, code) if code else None
-    on = day_param(day) or timezone.localdate()
+    on = params.day(day) or timezone.localdate()
     return params.Mapped(
         selectors.uncontracted(request.auth, on, within),
         lambda m: {
@@ -313,7 +312,7 @@ def checkup_rate(request, place: str = "", year: str = ""):
     if region is None:
         raise OutOfScope()
     figure = selectors.checkup_rate(
-        request.auth, region, year_param(year) or timezone.localdate().year
+        request.auth, region, params.year(year) or timezone.localdate().year
     )
     return {
         "region_code": figure.region.code,
@@ -369,7 +368,7 @@ def follow_ups_overdue(request, place: str = "", day: str = ""):
     ``place`` (default: all the caller's places), the longest overdue first."""
     code = params.place(place)
     within = region_for(request.auth, code) if code else None
-    on = day_param(day) or timezone.localdate()
+    on = params.day(day) or timezone.localdate()
     return params.Mapped(
         selectors.overdue_follow_ups(request.auth, on, within),
         lambda c: {

@@ -18,7 +18,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.core.models import Code
 from bangfu.core.regions import RegionLevel
-from bangfu.core.selectors import may_be_code, visible_place
+from bangfu.core.selectors import chosen_code, may_be_code, visible_place
 from bangfu.registry.models import Member
 
 from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
@@ -66,18 +66,6 @@ def _member(actor, member_id: int) -> Member:
     return member
 
 
-def _code(kind: str, raw: Any, field: str, label: str) -> Code:
-    text = str(raw or "").strip()
-    code = (
-        Code.objects.filter(kind=kind, value=text, retired=False).first()
-        if may_be_code(text)
-        else None
-    )
-    if code is None:
-        raise DomainError(_("Choose %(label)s.") % {"label": label}, code="bad_code", field=field)
-    return code
-
-
 def _findings(chosen: list[Any]) -> list[Code]:
     wanted = {str(value).strip() for value in chosen if str(value).strip()}
     if len(wanted) > MOST_FINDINGS:
@@ -107,7 +95,12 @@ def contract_sign(*, actor, member_id: int, contract: ContractInput) -> DoctorCo
     row = DoctorContract(
         member=member,
         region_id=member.household.region_id,
-        package=_code("doctor_package", contract.package, "package", _("the service package")),
+        package=chosen_code(
+            "doctor_package",
+            contract.package,
+            _("Choose %(label)s.") % {"label": _("the service package")},
+            field="package",
+        ),
         recorded_at=timezone.now(),
         recorded_by=actor,
     )
@@ -196,7 +189,12 @@ def condition_record(*, actor, member_id: int, condition: ConditionInput) -> Con
     row = Condition(
         member=member,
         region_id=member.household.region_id,
-        illness=_code("illness", condition.illness, "illness", _("the illness")),
+        illness=chosen_code(
+            "illness",
+            condition.illness,
+            _("Choose %(label)s.") % {"label": _("the illness")},
+            field="illness",
+        ),
         recorded_at=timezone.now(),
         recorded_by=actor,
     )

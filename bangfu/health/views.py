@@ -23,7 +23,6 @@ from .forms import (
     CostForm,
     FollowUpForm,
 )
-from .params import day_param, year_param
 
 
 def _sign(actor, person, data):
@@ -134,7 +133,7 @@ def uncontracted(request):
     default), under a place; paged, or the whole list as .xlsx."""
     code = params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
-    day = day_param(request.GET.get("day")) or timezone.localdate()
+    day = params.day(request.GET.get("day")) or timezone.localdate()
     members = selectors.uncontracted(request.user, day, within)
     if params.download(request.GET, "xlsx"):
         header = [_("Place"), _("Household number"), _("Name"), _("Relation")]
@@ -163,7 +162,7 @@ def checkup_rate(request):
     rule left out, each with the reason."""
     code = params.place(request.GET.get("place"))
     today = timezone.localdate()
-    year = year_param(request.GET.get("year")) or today.year
+    year = params.year(request.GET.get("year")) or today.year
     region = region_for(request.user, code) if code else top_places(request.user).first()
     if region is None:
         raise Http404
@@ -184,7 +183,7 @@ def follow_ups_overdue(request):
     done, under a place, the longest overdue first; paged, or the whole list as .xlsx."""
     code = params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
-    day = day_param(request.GET.get("day")) or timezone.localdate()
+    day = params.day(request.GET.get("day")) or timezone.localdate()
     if params.download(request.GET, "xlsx"):
         header = [_("Place"), _("Household number"), _("Name"), _("Illness"), _("Due")]
         rows = (

@@ -20,8 +20,7 @@ from PIL import Image
 from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
-from bangfu.core.models import Code
-from bangfu.core.selectors import may_be_code
+from bangfu.core.selectors import chosen_code
 from bangfu.pairing.models import Helper, Pairing
 from bangfu.registry.models import Household
 from bangfu.visits import photos
@@ -77,20 +76,6 @@ def _household(actor, household_id: int) -> Household:
     return household
 
 
-def _kind(value: str) -> Code:
-    text = str(value or "").strip()
-    code = (
-        Code.objects.filter(kind="plan_measure", value=text, retired=False).first()
-        if may_be_code(text)
-        else None
-    )
-    if code is None:
-        raise DomainError(
-            _("Choose the kind of measure from the list."), code="bad_kind", field="kind"
-        )
-    return code
-
-
 def _checked(data: MeasureInput, household: Household) -> dict[str, Any]:
     fields = {name: values.clean(Measure, name, getattr(data, name)) for name in MEASURE_FIELDS}
     if fields["due_on"] < fields["starts_on"]:
@@ -134,7 +119,13 @@ def measure_add(*, actor, household_id: int, measure: MeasureInput) -> Measure:
     record = Measure(
         household=household,
         region_id=household.region_id,
-        kind=_kind(measure.kind),
+        kind=chosen_code(
+            "plan_measure",
+            measure.kind,
+            _("Choose the kind of measure from the list."),
+            field="kind",
+            code="bad_kind",
+        ),
         recorded_at=timezone.now(),
         recorded_by=actor,
         **_checked(measure, household),
@@ -160,7 +151,13 @@ def measure_update(*, actor, measure_id: int, measure: MeasureInput) -> Measure:
     _may_write(actor, record.household_id)
     household = _household(actor, record.household_id)
     before = _state(record)
-    record.kind = _kind(measure.kind)
+    record.kind = chosen_code(
+        "plan_measure",
+        measure.kind,
+        _("Choose the kind of measure from the list."),
+        field="kind",
+        code="bad_kind",
+    )
     for name, value in _checked(measure, household).items():
         setattr(record, name, value)
     record.save()

@@ -28,9 +28,8 @@ from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.codes import TEAM_LEADER
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
-from bangfu.core.models import Code
 from bangfu.core.policies import LEAVE_APPROVERS, NAME_SEPARATOR, effective_policies
-from bangfu.core.selectors import may_be_code
+from bangfu.core.selectors import chosen_code
 from bangfu.core.services import retried_on_conflict
 
 from .. import rollups
@@ -83,18 +82,6 @@ def approval_chain(
 
 
 # -- the writes ------------------------------------------------------------------------------
-
-
-def _code(kind: str, raw: Any, field: str, label: str) -> Code:
-    text = str(raw or "").strip()
-    code = (
-        Code.objects.filter(kind=kind, value=text, retired=False).first()
-        if may_be_code(text)
-        else None
-    )
-    if code is None:
-        raise DomainError(_("Choose %(label)s.") % {"label": label}, code="bad_code", field=field)
-    return code
 
 
 def _lock_member(member_id: int) -> TeamMember:
@@ -226,7 +213,12 @@ def leave_request(*, actor, leave: LeaveInput) -> LeaveRequest:
             key: rule.value
             for key, rule in effective_policies(member.region_id, LEAVE_RULES, today).items()
         }
-        kind = _code("leave_kind", leave.kind, "kind", _("the kind of leave"))
+        kind = chosen_code(
+            "leave_kind",
+            leave.kind,
+            _("Choose %(label)s.") % {"label": _("the kind of leave")},
+            field="kind",
+        )
         first = values.clean(LeaveRequest, "first_day", leave.first_day)
         last = values.clean(LeaveRequest, "last_day", leave.last_day)
         reason = values.clean(LeaveRequest, "reason", leave.reason)

@@ -17,10 +17,10 @@ from bangfu.accounts.selectors import manageable_users
 from bangfu.core import audit, idnumbers, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import Clash, DomainError, OutOfScope
-from bangfu.core.models import Code, Region
+from bangfu.core.models import Region
 from bangfu.core.protection import lookup_hash, seal
 from bangfu.core.regions import RegionLevel
-from bangfu.core.selectors import may_be_code, visible_place
+from bangfu.core.selectors import chosen_code, visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
 from bangfu.pairing.models import Unit
 from bangfu.visits.rollups import month_of
@@ -175,18 +175,6 @@ def _follow_team(team: Team) -> None:
     MeetingTask.objects.filter(meeting__team=team).update(region=team.region)
 
 
-def _role(raw: str) -> Code:
-    text = str(raw or "").strip()
-    role = (
-        Code.objects.filter(kind="team_role", value=text, retired=False).first()
-        if may_be_code(text)
-        else None
-    )
-    if role is None:
-        raise DomainError(_("Choose the member's role on the team."), code="bad_role", field="role")
-    return role
-
-
 def _login(actor, user_id: int | None):
     if user_id is None:
         return None
@@ -244,7 +232,13 @@ def _apply_member(actor, member: TeamMember, data: MemberInput) -> None:
     _refuse_second_team(actor, member, digest)
     if member.id_number_hash != digest:
         member.id_number_hash, member.id_number_sealed = digest, seal(person.value)
-    member.role = _role(data.role)
+    member.role = chosen_code(
+        "team_role",
+        data.role,
+        _("Choose the member's role on the team."),
+        field="role",
+        code="bad_role",
+    )
     member.unit = _unit(actor, data.unit_id)
 
 

@@ -20,6 +20,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.params import possible_id
 from bangfu.core.regions import RegionLevel, code_range
+from bangfu.core.selectors import chosen_code
 from bangfu.core.services import retried_on_conflict
 from bangfu.visits.models import VisitMonth
 from bangfu.visits.rollups import month_of
@@ -34,7 +35,6 @@ from ..models import (
 )
 from ..residence_rules import residence_rules
 from ..selectors.residence import last_of, month_rows, residence_of
-from .leave import _code
 
 MOST_TASKS = 20  # decisions of one meeting
 MOST_ATTENDEES = 50
@@ -345,7 +345,12 @@ def discipline_record(*, actor, member_id: int, record: DisciplineInput) -> Disc
         row = DisciplineRecord(
             member=member,
             region_id=member.region_id,
-            kind=_code("discipline_kind", record.kind, "kind", _("the kind of record")),
+            kind=chosen_code(
+                "discipline_kind",
+                record.kind,
+                _("Choose %(label)s.") % {"label": _("the kind of record")},
+                field="kind",
+            ),
             recorded_at=timezone.now(),
             recorded_by=actor,
         )
