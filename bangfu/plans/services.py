@@ -23,6 +23,7 @@ from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.selectors import chosen_code
 from bangfu.pairing.models import Helper, Pairing
 from bangfu.registry.models import Household
+from bangfu.registry.services import household_locked
 from bangfu.visits import photos
 
 from .models import Acknowledgement, Effect, Measure, MeasureStatus
@@ -58,22 +59,14 @@ def _may_write(actor, household_id: int) -> None:
 
 
 def _household(actor, household_id: int) -> Household:
-    household = (
-        Household.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .filter(pk=household_id)
-        .first()
-    )
-    if household is None:
-        raise OutOfScope()
-    if household.closed_on is not None:
-        raise DomainError(
+    return household_locked(
+        actor,
+        household_id,
+        lambda household: (
             _("Household %(number)s was merged into another; plan for it there.")
-            % {"number": household.number},
-            code="household_closed",
-            field="household",
-        )
-    return household
+            % {"number": household.number}
+        ),
+    )
 
 
 def _checked(data: MeasureInput, household: Household) -> dict[str, Any]:

@@ -6,7 +6,7 @@ the field it is about.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -454,8 +454,11 @@ def household_register(
     return record
 
 
-def _editable_household(actor, household_id: int) -> Household:
-    require(actor, Capability.EDIT_REGISTRY)
+def household_locked(actor, household_id: int, closed: Callable[[Household], str]) -> Household:
+    """The household of that id within the actor's places, its row locked (the writes about
+    one household wait for each other on it), for any app that writes about a household. A
+    household merged into another is refused with ``closed(household)``: where to go instead.
+    One outside the actor's places is missing (404)."""
     household = (
         Household.objects.visible_to(actor)
         .select_related("merged_into")
@@ -466,13 +469,20 @@ def _editable_household(actor, household_id: int) -> Household:
     if household is None:
         raise OutOfScope()
     if household.closed_on:
-        raise DomainError(
-            _("Household %(number)s was merged into %(into)s; make changes there.")
-            % {"number": household.number, "into": household.merged_into},
-            code="household_closed",
-            field="household",
-        )
+        raise DomainError(closed(household), code="household_closed", field="household")
     return household
+
+
+def _editable_household(actor, household_id: int) -> Household:
+    require(actor, Capability.EDIT_REGISTRY)
+    return household_locked(
+        actor,
+        household_id,
+        lambda household: (
+            _("Household %(number)s was merged into %(into)s; make changes there.")
+            % {"number": household.number, "into": household.merged_into}
+        ),
+    )
 
 
 @retried_on_conflict

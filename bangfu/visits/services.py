@@ -28,6 +28,7 @@ from bangfu.core.models import Code
 from bangfu.core.selectors import may_be_code
 from bangfu.pairing.models import Helper, Pairing
 from bangfu.registry.models import Household
+from bangfu.registry.services import household_locked
 
 from . import flags, photos, reminders, rollups, selectors
 from .models import Problem, ReminderSent, Visit, VisitFlag, VisitKind, VisitMonth, VisitPhoto
@@ -165,22 +166,14 @@ def _visit_helper(actor, helper_id: int | None, household: Household, day: datet
 
 def _household_locked(actor, household_id: int) -> Household:
     # Locking the household serialises the writes of one household's roll-up rows.
-    household = (
-        Household.objects.visible_to(actor)
-        .select_for_update(of=("self",))
-        .filter(pk=household_id)
-        .first()
-    )
-    if household is None:
-        raise OutOfScope()
-    if household.closed_on is not None:
-        raise DomainError(
+    return household_locked(
+        actor,
+        household_id,
+        lambda household: (
             _("Household %(number)s was merged into another; log the visit there.")
-            % {"number": household.number},
-            code="household_closed",
-            field="household",
-        )
-    return household
+            % {"number": household.number}
+        ),
+    )
 
 
 def _paired_on(household: Household, day: datetime.date):
