@@ -236,29 +236,38 @@ class CheckupRate:
 
     @property
     def definition(self) -> str:
-        return _(
-            "Check-up rate = members with at least one check-up from %(first)s to %(last)s ÷ "
-            "members of registered households under %(place)s on %(last)s, less those the "
-            "rule leaves out (away for work, by work status, where the place's rule says so)."
-        ) % {
-            "first": datetime.date(self.year, 1, 1).isoformat(),
-            "last": self.day.isoformat(),
-            "place": self.region.name,
-        }
+        return checkup_definition(self.region.name, self.day)
 
 
-def _excluded_by_rule(region_code: str, day: datetime.date) -> frozenset[str]:
+def checkup_definition(place: str, day: datetime.date) -> str:
+    """The check-up rate's definition for a place and the day it is counted on, in words: on
+    the check-up rate's page and on the dashboard."""
+    return _(
+        "Check-up rate = members with at least one check-up from %(first)s to %(last)s ÷ "
+        "members of registered households under %(place)s on %(last)s, less those the "
+        "rule leaves out (away for work, by work status, where the place's rule says so)."
+    ) % {
+        "first": datetime.date(day.year, 1, 1).isoformat(),
+        "last": day.isoformat(),
+        "place": place,
+    }
+
+
+def excluded_statuses(region_code: str, day: datetime.date) -> frozenset[str]:
+    """The work statuses the check-up rate leaves out at a place on a day (none where its
+    rule counts those away for work): the rule as in force there that day."""
     if not policy_for(region_code, "health.checkup_excludes_away_for_work", day):
         return frozenset()
     return frozenset(policy_for(region_code, "health.away_for_work_statuses", day))
 
 
-def checkup_rate(user, region: Region, year: int) -> CheckupRate:
+def checkup_rate(user, region: Region, year: int, day: datetime.date | None = None) -> CheckupRate:
     """The check-up rate of ``region`` (one of the user's places) for ``year``: members of
-    registered households on the rate's day (``rate_day``) — not left, in a household not
-    closed — less those whose work status the rule at their household's place names as away
-    for work; of them, those with a check-up in the year up to that day."""
-    day = rate_day(year)
+    registered households on the rate's day (``rate_day``, or ``day`` of that year, as the
+    dashboard judges a period on its last day) — not left, in a household not closed — less
+    those whose work status the rule at their household's place names as away for work; of
+    them, those with a check-up in the year up to that day."""
+    day = day or rate_day(year)
     checked_in_year = Exists(
         CheckUp.objects.filter(
             member=OuterRef("pk"), held_on__gte=datetime.date(year, 1, 1), held_on__lte=day
@@ -277,7 +286,7 @@ def checkup_rate(user, region: Region, year: int) -> CheckupRate:
     for member in members.iterator(chunk_size=2000):
         place = member.household.region_id
         if place not in rules:
-            rules[place] = _excluded_by_rule(place, day)
+            rules[place] = excluded_statuses(place, day)
         status = member.work_status.strip()
         if status and status in rules[place]:
             excluded.append(
@@ -287,3 +296,56 @@ def checkup_rate(user, region: Region, year: int) -> CheckupRate:
         counted += 1
         checked += member.checked
     return CheckupRate(region, year, day, counted, checked, excluded)
+
+
+def members_ill(user, day: datetime.date, within: Region | None = None) -> QuerySet[Member]:
+    """Members in the registry on ``day`` under the user's places (or ``within``) with a
+    chronic or serious illness diagnosed by then (患慢性病、大病人员)."""
+    return (
+        Member.objects.visible_to(user, within=within)
+        .filter(_present_on(day))
+        .filter(Exists(Condition.objects.filter(member=OuterRef("pk"), diagnosed_on__lte=day)))
+    )
+
+
+def members_present(user, day: datetime.date, within: Region | None = None) -> QuerySet[Member]:
+    """Members in the registry on ``day`` under the user's places (or ``within``): those the
+    signing rate counts (the members without a valid contract are ``uncontracted``)."""
+    return Member.objects.visible_to(user, within=within).filter(_present_on(day))
+
+
+def follow_ups_done(
+    user, first: datetime.date, last: datetime.date, within: Region | None = None
+) -> QuerySet[FollowUp]:
+    """Follow-ups (随访) held from ``first`` to ``last`` under the user's places."""
+    return FollowUp.objects.visible_to(user, within=within).filter(
+        held_on__gte=first, held_on__lte=last
+    )
+
+
+def follow_ups_due(
+    user, first: datetime.date, last: datetime.date, within: Region | None = None
+) -> int:
+    """Follow-ups falling due from ``first`` to ``last`` under the user's places: each
+    illness's first on the day it was diagnosed, then each follow-up's next due day (as in
+    ``with_due``)."""
+    first_due = Condition.objects.visible_to(user, within=within).filter(
+        diagnosed_on__gte=first, diagnosed_on__lte=last
+    )
+    next_due = FollowUp.objects.visible_to(user, within=within).filter(
+        next_due__gte=first, next_due__lte=last
+    )
+    return first_due.count() + next_due.count()
+
+
+def follow_ups_overdue_now(
+    user, day: datetime.date, within: Region | None = None
+) -> QuerySet[Condition]:
+    """Illnesses of members in the registry now whose follow-up, as the follow-ups stand
+    now, was due before ``day``: on today, the list ``overdue_follow_ups`` gives; on an
+    earlier day, what the dashboard counts from the place roll-ups (which keep the present,
+    as for meeting tasks overdue)."""
+    today = timezone.localdate()
+    return with_due(Condition.objects.visible_to(user, within=within)).filter(
+        _present_on(today, "member__"), Q(due__lt=day)
+    )

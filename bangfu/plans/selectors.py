@@ -4,7 +4,7 @@ reader's places answers 404 as a missing one."""
 import base64
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bangfu.core.capabilities import Capability
@@ -13,7 +13,9 @@ from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Pairing
 from bangfu.registry.models import AnnualIncome, Household
 
-from .models import OPEN_STATUSES, Acknowledgement, Effect, Measure
+from .models import OPEN_STATUSES, Acknowledgement, Effect, Measure, MeasureStatus
+
+DROPPED = MeasureStatus.DROPPED
 
 
 def may_write(user, household: Household) -> bool:
@@ -44,6 +46,22 @@ def measure_for(user, measure_id: int) -> Measure:
 def overdue_q(today: datetime.date) -> Q:
     """A measure past due and neither done nor dropped (逾期)."""
     return Q(due_on__lt=today, status__in=OPEN_STATUSES)
+
+
+def on_plans(user, within: Region | None = None) -> QuerySet[Measure]:
+    """The measures on the plans under a place that count in its figures: all but those
+    given up (``dropped``), which stay on the plan but are no measure taken."""
+    return Measure.objects.visible_to(user, within).exclude(status=DROPPED)
+
+
+def households_with_plan(user, within: Region | None = None) -> QuerySet[Household]:
+    """Open households under a place with at least one measure that is not dropped (有帮扶
+    计划的户)."""
+    return (
+        Household.objects.visible_to(user, within)
+        .filter(closed_on=None)
+        .filter(Exists(Measure.objects.filter(household=OuterRef("pk")).exclude(status=DROPPED)))
+    )
 
 
 def overdue_measures(user, within: Region | None = None) -> QuerySet[Measure]:

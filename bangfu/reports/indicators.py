@@ -20,7 +20,7 @@ class Indicator:
     unit: str | Promise
     counts: str | Promise  # the records it is counted from
     flow: bool = False  # counted over the period (visits…) rather than as it stands (households…)
-    block: str = ""  # the dashboard's block of figures it stands in ("" the first; "teams")
+    block: str = ""  # the dashboard's block of figures it stands in ("" the first; see BLOCKS)
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -265,11 +265,179 @@ INDICATORS: dict[str, Indicator] = {
             _("meeting tasks"),
             block="teams",
         ),
+        # Health assistance (健康帮扶): members as they stand on the day judged (the period's
+        # last day, or today while it runs), follow-ups and activities over the period. The
+        # same definitions as the health pages' (``health.selectors``), counted from the place
+        # roll-ups.
+        Indicator(
+            "signing_rate",
+            _("Family-doctor signing rate"),
+            _(
+                "Of the members in the registry on the day judged (not left, in a household "
+                "not closed), the share with a family-doctor contract valid that day (signed "
+                "on or before it, valid until it or later); a renewal continues the contract."
+            ),
+            _("members with a valid contract ÷ members in the registry"),
+            "%",
+            _("members and their family-doctor contracts"),
+            block="health",
+        ),
+        Indicator(
+            "unsigned",
+            _("Members without a family doctor"),
+            _(
+                "Members in the registry on the day judged with no contract valid that day: "
+                "the list of members without a valid contract names them."
+            ),
+            _("members in the registry − members with a valid contract"),
+            _("people"),
+            _("members and their family-doctor contracts"),
+            block="health",
+        ),
+        Indicator(
+            "checkup_rate",
+            _("Check-up rate"),
+            _(
+                "Of the members of registered households on the day judged, less those the "
+                "check-up rules of their household's place leave out that day (where "
+                "health.checkup_excludes_away_for_work is yes, those whose work status is one "
+                "of health.away_for_work_statuses), the share with at least one check-up from "
+                "1 January of that year to that day. The check-up rate's page names every "
+                "member left out, so that the figure can be counted again by hand."
+            ),
+            _("members counted with a check-up this year ÷ members counted"),
+            "%",
+            _("members, their work status, check-ups and each place's rules"),
+            block="health",
+        ),
+        Indicator(
+            "checked",
+            _("Members checked up"),
+            _(
+                "Members the check-up rate counts who had a check-up from 1 January of the "
+                "judged day's year to that day."
+            ),
+            _("count of members counted with a check-up this year"),
+            _("people"),
+            _("members and their check-ups"),
+            block="health",
+        ),
+        Indicator(
+            "members_ill",
+            _("Members with chronic or serious illness"),
+            _(
+                "Members in the registry on the day judged with a chronic or serious illness "
+                "diagnosed by then (each member once, whatever their illnesses)."
+            ),
+            _("count of members in the registry with an illness diagnosed by the day"),
+            _("people"),
+            _("members and their illnesses"),
+            block="health",
+        ),
+        Indicator(
+            "follow_ups_done",
+            _("Follow-ups done"),
+            _("Follow-up visits (随访) to members with an illness held in the period."),
+            _("count of follow-ups held in the period"),
+            _("visits (人次)"),
+            _("follow-ups, through the month roll-ups"),
+            flow=True,
+            block="health",
+        ),
+        Indicator(
+            "follow_ups_due",
+            _("Follow-ups due"),
+            _(
+                "Follow-ups falling due in the period: an illness's first on the day it was "
+                "diagnosed, then each follow-up's next due day."
+            ),
+            _("count of due days in the period"),
+            _("visits (人次)"),
+            _("illnesses and follow-ups, through the month roll-ups"),
+            flow=True,
+            block="health",
+        ),
+        Indicator(
+            "follow_ups_overdue",
+            _("Follow-ups overdue"),
+            _(
+                "Illnesses of members in the registry whose follow-up was due before the day "
+                "judged and has not been done (counted from the follow-ups held now): due on "
+                "the latest follow-up's next due day, or, never followed up, on the day of "
+                "diagnosis."
+            ),
+            _("count of illnesses with due day < day judged"),
+            _("illnesses"),
+            _("illnesses and follow-ups"),
+            block="health",
+        ),
+        Indicator(
+            "health_activities",
+            _("Health activities"),
+            _("Clinic days, free clinics (义诊) and health-bus visits held in the period."),
+            _("count of health activities held in the period"),
+            _("activities"),
+            _("health activities, through the month roll-ups"),
+            flow=True,
+            block="health",
+        ),
+        Indicator(
+            "people_served",
+            _("People served by health activities"),
+            _("People the health activities of the period served, as their organisers gave."),
+            _("sum of people served"),
+            _("people (人次)"),
+            _("health activities, through the month roll-ups"),
+            flow=True,
+            block="health",
+        ),
+        # Household plans (一户一策): as they stand, measures overdue on the day judged.
+        Indicator(
+            "households_with_plan",
+            _("Households with a plan"),
+            _(
+                "Open households under the place with at least one measure on their plan "
+                "(measures dropped aside)."
+            ),
+            _("count of open households with a measure not dropped"),
+            _("households"),
+            _("households and their measures"),
+            block="plans",
+        ),
+        Indicator(
+            "measures",
+            _("Measures on the plans"),
+            _(
+                "Measures (帮扶措施) on the plans of households under the place, planned, under "
+                "way or done (dropped ones aside); by kind in the table below."
+            ),
+            _("count of measures not dropped"),
+            _("measures"),
+            _("measures"),
+            block="plans",
+        ),
+        Indicator(
+            "measures_overdue",
+            _("Measures overdue"),
+            _(
+                "Measures planned or under way whose due day is before the day judged "
+                "(counted from the measures as they stand now)."
+            ),
+            _("count of open measures with due day < day judged"),
+            _("measures"),
+            _("measures"),
+            block="plans",
+        ),
     ]
 }
 
 # The dashboard's blocks of figures, in order: key → title.
-BLOCKS = {"": _("Households and visits"), "teams": _("Resident work teams")}
+BLOCKS = {
+    "": _("Households and visits"),
+    "teams": _("Resident work teams"),
+    "health": _("Health assistance"),
+    "plans": _("Household plans"),
+}
 
 
 def keys_of(block: str) -> list[str]:

@@ -41,6 +41,23 @@ class PlaceStock(models.Model):
     teams_by_term = models.JSONField(default=dict)
     members_by_term = models.JSONField(default=dict)
     open_tasks = models.JSONField(default=dict)
+    # Health (健康帮扶), as timelines the day judged is read against: a map of day (ISO; ""
+    # before any day) → members coming in (+) or going out (−), the count on a day being the
+    # sum of the keys up to it. Members in the registry (out on the day they left or their
+    # household closed), by the rule place of the check-up rules and work status; members
+    # with a valid family-doctor contract; each year's members checked up (in on their first
+    # check-up of the year); members with an illness (in on its diagnosis); and the illnesses
+    # of members in the registry now by the day their follow-up is due.
+    health_present = models.JSONField(default=dict)
+    health_signed = models.JSONField(default=dict)
+    health_checked = models.JSONField(default=dict)  # year → rule place → status → timeline
+    health_ill = models.JSONField(default=dict)
+    follow_ups_open = models.JSONField(default=dict)  # due day → illnesses
+    # Household plans (一户一策): open households with a measure that is not dropped; such
+    # measures by kind (code id → measures); measures open by due day.
+    planned_households = models.PositiveIntegerField(default=0)
+    measures_by_kind = models.JSONField(default=dict)
+    open_measures = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -73,6 +90,11 @@ class PlaceMonth(models.Model):
     residence = models.JSONField(default=dict)
     leave_days = models.PositiveIntegerField(default=0)  # days of approved leave
     meetings = models.PositiveIntegerField(default=0)  # team meetings held
+    # Health: follow-ups held, follow-ups falling due (an illness's first on its diagnosis,
+    # then each follow-up's next due day), and health activities: kind → {"n", "served"}.
+    follow_ups_done = models.PositiveIntegerField(default=0)
+    follow_ups_due = models.PositiveIntegerField(default=0)
+    activities = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()

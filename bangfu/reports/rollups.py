@@ -36,8 +36,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from bangfu.core.inserts import insert_rows
 from bangfu.core.models import AuditEntry, AuditHead, Policy, Region
 from bangfu.core.regions import ancestor_codes, code_range
+from bangfu.health import rollups as health_rollups
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
+from bangfu.plans import rollups as plan_rollups
 from bangfu.registry.models import Household
 from bangfu.teams.models import Meeting, MeetingTask, MemberMonth, Team, TeamMember
 from bangfu.teams.residence_rules import KEYS as TEAM_RULES
@@ -49,10 +51,26 @@ from .models import PlaceHelper, PlaceMonth, PlaceStock, RollupHead
 
 Row = TypeVar("Row", PlaceStock, PlaceMonth)
 
-# Writes that change a figure; the place of any other entry (a member's phone number, a
-# unit, a helper's details or leaving, a reminder sent) needs no new figures. Helpers are
+# Writes that change a figure; the place of any other entry (a unit, a helper's details or
+# leaving, a reminder sent, a medical cost, a plan's effect or acknowledgement) needs no new
+# figures. A member's write (work status, leaving, a move) changes the health figures. Helpers are
 # counted by their pairings (a helper cannot leave while paired), so ``helper.`` is not here.
-CHANGING = ("household.", "pairing.", "visit.", "problem.", "policy.", "team.", "team_member.")
+CHANGING = (
+    "household.",
+    "pairing.",
+    "visit.",
+    "problem.",
+    "policy.",
+    "team.",
+    "team_member.",
+    "member.",
+    "doctor_contract.",
+    "checkup.",
+    "condition.",
+    "follow_up.",
+    "health_activity.",
+    "measure.",
+)
 # Every write of the teams app changes a figure (check-ins, the register, leave, meetings,
 # tasks), whatever its action's name: read by the kind of record its entry names.
 TEAMS_RECORDS = "teams."
@@ -61,7 +79,8 @@ TEAMS_RECORDS = "teams."
 # and its tasks) changes its place's standing: everything is counted again.
 TEAM_DAYS = ("day", "checked_at", "first_day", "last_day", "returned_on")
 TEAM_MONTHLY = ("teams.checkin", "teams.registerentry", "teams.leaverequest", "teams.leavedecision")
-NO_FIGURES = ["visit.photo_add"]  # a photo changes no figure
+# A photo, or ID numbers shown to someone, changes no figure.
+NO_FIGURES = ["visit.photo_add", "member.id_numbers_revealed"]
 VISIT_ACTIONS = ("visit.", "problem.")
 VISIT_DAYS = ("visited_at", "found_on", "solved_on")  # what dates a visit's or problem's months
 # Past this many places to compute, computing everything costs less than finding the rest.
@@ -135,6 +154,13 @@ def rule_places() -> set[str]:
 def team_rule_places() -> set[str]:
     """The places that set a residence rule of the teams (``teams.residence_rules.KEYS``)."""
     return set(Policy.objects.filter(key__in=TEAM_RULES).values_list("region_id", flat=True))
+
+
+def health_rule_places() -> set[str]:
+    """The places that set a rule of the check-up rate (``health.rollups.RULES``)."""
+    return set(
+        Policy.objects.filter(key__in=health_rollups.RULES).values_list("region_id", flat=True)
+    )
 
 
 def rule_place(code: str, ruled: set[str]) -> str:
@@ -223,7 +249,21 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
             if covered:
                 merge(row(code).scheduled, {rule_place(code, ruled): covered})
     _own_team_stock(codes, row)
+    health_ruled = health_rule_places()
+    for code, name, part in (
+        *health_rollups.own_stock(codes, lambda code: rule_place(code, health_ruled)),
+        *plan_rollups.own_stock(codes),
+    ):
+        _add_part(row(code), name, part)
     return rows
+
+
+def _add_part(target: PlaceStock | PlaceMonth, name: str, part) -> None:
+    """Add an app's part of a figure (a count or a map of counts) into a row."""
+    if isinstance(part, dict):
+        merge(getattr(target, name), part)
+    else:
+        setattr(target, name, getattr(target, name) + part)
 
 
 def term_key(start: datetime.date, end: datetime.date | None) -> str:
@@ -442,6 +482,8 @@ def _own_months(
             if met:
                 merge(target.fixed_days_met, {place: met})
     _own_team_months(codes, months, row)
+    for code, month, name, part in health_rollups.own_months(codes, months):
+        _add_part(row(code, month), name, part)
     return rows
 
 
@@ -729,6 +771,7 @@ def _changed_places(after: int, up_to: int) -> Changes:
     )
     changed: Changes = {}
     by_household: dict[int, list[set[datetime.date] | None]] = {}
+    moved_from: set[str] = set()  # numbers of the households members moved out of
 
     def mark(code: str, months: set[datetime.date] | None) -> None:
         known = changed.get(code, set())
@@ -742,7 +785,8 @@ def _changed_places(after: int, up_to: int) -> Changes:
     ):
         states = [state for state in (before, after_state) if isinstance(state, dict)]
         if action.startswith("policy."):
-            if any(state.get("key") in (*RULES, *TEAM_RULES) for state in states):
+            ruling = (*RULES, *TEAM_RULES, *health_rollups.RULES)
+            if any(state.get("key") in ruling for state in states):
                 region = Region.objects.filter(code=code).values_list("level", flat=True).first()
                 if region is not None:
                     lo, hi = code_range(code, region)
@@ -758,6 +802,10 @@ def _changed_places(after: int, up_to: int) -> Changes:
         else:
             months = None
         mark(code, months)
+        if action == "member.move":
+            moved_from.update(
+                state["household"] for state in states if isinstance(state.get("household"), str)
+            )
         for state in states:
             # A household or a team moved to another place leaves figures behind at the old.
             moved = action.startswith("household.") or kind == "teams.team"
@@ -771,6 +819,10 @@ def _changed_places(after: int, up_to: int) -> Changes:
     ):
         for months in by_household[household_id]:
             mark(code, months)
+    for code in Household.objects.filter(number__in=sorted(moved_from)).values_list(
+        "region_id", flat=True
+    ):
+        mark(code, None)
     changed.pop("", None)
     return changed
 

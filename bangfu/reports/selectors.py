@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bangfu.accounts.selectors import account_policy
 from bangfu.core.errors import OutOfScope
@@ -23,8 +24,11 @@ from bangfu.core.models import Code, Region
 from bangfu.core.params import add_months, months_between, months_from
 from bangfu.core.policies import policy_for
 from bangfu.core.selectors import outermost, places_listed, top_places
+from bangfu.health import selectors as health
+from bangfu.health.models import Activity, ActivityKind
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import Coverage, coverage, paired_households
+from bangfu.plans import selectors as plans
 from bangfu.registry.models import Household, HouseholdStatus
 from bangfu.teams import rollups as team_rollups
 from bangfu.teams.models import DayStatus, Meeting, MeetingTask, Team, TeamMember
@@ -179,6 +183,7 @@ class Figures:
     # trend): a period of n months costs n look-ups a rule place, not 3n.
     schedules: Schedules = field(default_factory=Schedules)
     residence: AllResidenceRules = field(default_factory=AllResidenceRules)
+    checkup_rules: "CheckupRules" = field(default_factory=lambda: CheckupRules())
 
     @cached_property
     def _rolled(self) -> Rolled:
@@ -232,7 +237,24 @@ class Figures:
             "behind": last.behind,
             **_flows(self.months),
             **team_values(self._rolled, self.period, self.residence),
+            **health_values(self._rolled, self.period, self.checkup_rules),
+            **plan_values(self._rolled, self.period),
         }
+
+    @cached_property
+    def measures_by_kind(self) -> list[tuple[str, int]]:
+        return self._by_code("measures_by_kind", "plan_measure")
+
+    @cached_property
+    def activities(self) -> dict[str, dict[str, int]]:
+        """The period's health activities by kind: {kind: {"n", "served"}}, every kind."""
+        return activities_of(self._rolled, self.period)
+
+    @property
+    def checkup_definition(self) -> str:
+        """The check-up rate's definition for the place and the day judged, in words."""
+        place = self.within.name if self.within else _("all my places")
+        return health.checkup_definition(str(place), self.period.end)
 
     def rows(self) -> list[tuple[Any, Any]]:
         """(indicator, value) in the registry's order."""
@@ -331,6 +353,90 @@ def team_values(rolled: Rolled, period: Period, rules: AllResidenceRules) -> dic
     }
 
 
+# ---------------------------------------------------------------------------------------------
+# Health and household plans: timelines of the place roll-ups read on the day judged
+
+
+class CheckupRules:
+    """The work statuses the check-up rate leaves out at a rule place on a day
+    (``health.selectors.excluded_statuses``), looked up once a page."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, datetime.date], frozenset[str]] = {}
+
+    def __call__(self, place: str, day: datetime.date) -> frozenset[str]:
+        if (place, day) not in self.found:
+            self.found[place, day] = health.excluded_statuses(place, day)
+        return self.found[place, day]
+
+
+def on_day(timeline: dict[str, int], day: datetime.date) -> int:
+    """A timeline's count on ``day``: its members in (+) and out (−) up to that day."""
+    return sum(n for key, n in timeline.items() if key <= day.isoformat())
+
+
+def activities_of(rolled: Rolled, period: Period) -> dict[str, dict[str, int]]:
+    found = {kind: {"n": 0, "served": 0} for kind in ActivityKind.values}
+    for month in period.months:
+        held = rolled.month(month).activities
+        for kind, counts in held.items():
+            for name, n in counts.items():
+                found.setdefault(kind, {"n": 0, "served": 0})[name] += n
+    return found
+
+
+def health_values(rolled: Rolled, period: Period, rules: CheckupRules) -> dict[str, Any]:
+    """The health indicators from roll-up rows added up: members as they stand on the
+    period's last day (today while it runs), the check-up rate of that day's year against
+    each rule place's rules of that day, follow-ups and activities over its months."""
+    on, stock = period.end, rolled.stock
+    present = counted = 0
+    for place, statuses in stock.health_present.items():
+        left_out = rules(place, on)
+        for status, timeline in statuses.items():
+            n = on_day(timeline, on)
+            present += n
+            counted += 0 if status and status in left_out else n
+    checked = 0
+    for place, statuses in stock.health_checked.get(str(on.year), {}).items():
+        left_out = rules(place, on)
+        checked += sum(
+            on_day(timeline, on)
+            for status, timeline in statuses.items()
+            if not (status and status in left_out)
+        )
+    signed = on_day(stock.health_signed, on)
+    months = [rolled.month(month) for month in period.months]
+    activities = activities_of(rolled, period).values()
+    return {
+        "signing_rate": signed / present if present else None,
+        "unsigned": present - signed,
+        "checkup_rate": checked / counted if counted else None,
+        "checked": checked,
+        "members_ill": on_day(stock.health_ill, on),
+        "follow_ups_done": sum(row.follow_ups_done for row in months),
+        "follow_ups_due": sum(row.follow_ups_due for row in months),
+        "follow_ups_overdue": sum(
+            n for due, n in stock.follow_ups_open.items() if due < on.isoformat()
+        ),
+        "health_activities": sum(counts["n"] for counts in activities),
+        "people_served": sum(counts["served"] for counts in activities),
+    }
+
+
+def plan_values(rolled: Rolled, period: Period) -> dict[str, Any]:
+    """The household plans' indicators: as they stand, measures overdue on the day judged
+    (``plans.selectors.overdue_q`` of that day)."""
+    on, stock = period.end, rolled.stock
+    return {
+        "households_with_plan": stock.planned_households,
+        "measures": sum(stock.measures_by_kind.values()),
+        "measures_overdue": sum(
+            n for due, n in stock.open_measures.items() if due < on.isoformat()
+        ),
+    }
+
+
 @dataclass
 class PlaceRow:
     """One sub-place's line in the drill-down table."""
@@ -341,6 +447,7 @@ class PlaceRow:
     last: visits.Compliance = field(default_factory=visits.Compliance)
     flows: dict[str, Any] = field(default_factory=dict)
     teams: dict[str, Any] = field(default_factory=dict)  # the teams' indicators
+    health: dict[str, Any] = field(default_factory=dict)  # health and plans' indicators
 
     @property
     def compliance(self) -> float | None:
@@ -357,6 +464,7 @@ def place_rows(
     rolled = _rolled(user, places, period.months)
     schedules = schedules or Schedules()
     residence = AllResidenceRules()
+    checkup_rules = CheckupRules()
     rows = []
     for place in places:
         mine = rolled[place.code]
@@ -369,6 +477,10 @@ def place_rows(
                 last=parts[-1],
                 flows=_flows(parts),
                 teams=team_values(mine, period, residence),
+                health={
+                    **health_values(mine, period, checkup_rules),
+                    **plan_values(mine, period),
+                },
             )
         )
     return rows
@@ -491,6 +603,42 @@ def source_figures(user, within: Region | None, period: Period) -> dict[str, Any
         "goods_value": totals["goods_value"] or Decimal(0),
         "money_value": totals["money_value"] or Decimal(0),
         **teams_from_records(user, within, period),
+        **health_from_records(user, within, period),
+    }
+
+
+def health_from_records(user, within: Region | None, period: Period) -> dict[str, Any]:
+    """The health and plans' indicators counted from the records by the health and plans
+    selectors (the check-up rate member by member, as its page counts it), with no roll-up
+    of any kind."""
+    on = period.end
+    following = next_month(period.last)
+    last_day = following - datetime.timedelta(days=1)
+    places = [within] if within else outermost(list(top_places(user)))
+    rates = [health.checkup_rate(user, place, on.year, on) for place in places]
+    counted, checked = sum(r.counted for r in rates), sum(r.checked for r in rates)
+    present = health.members_present(user, on, within).count()
+    activities = (
+        Activity.objects.visible_to(user, within)
+        .filter(held_on__gte=period.first, held_on__lt=following)
+        .aggregate(n=Count("pk"), served=Sum("people_served"))
+    )
+    return {
+        "signing_rate": (present - health.uncontracted(user, on, within).count()) / present
+        if present
+        else None,
+        "unsigned": health.uncontracted(user, on, within).count(),
+        "checkup_rate": checked / counted if counted else None,
+        "checked": checked,
+        "members_ill": health.members_ill(user, on, within).count(),
+        "follow_ups_done": health.follow_ups_done(user, period.first, last_day, within).count(),
+        "follow_ups_due": health.follow_ups_due(user, period.first, last_day, within),
+        "follow_ups_overdue": health.follow_ups_overdue_now(user, on, within).count(),
+        "health_activities": activities["n"],
+        "people_served": activities["served"] or 0,
+        "households_with_plan": plans.households_with_plan(user, within).count(),
+        "measures": plans.on_plans(user, within).count(),
+        "measures_overdue": plans.on_plans(user, within).filter(plans.overdue_q(on)).count(),
     }
 
 

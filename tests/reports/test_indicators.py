@@ -110,6 +110,21 @@ def test_the_indicators_of_the_county_in_october(district, county_admin):
         "leave_days": 0,
         "meetings": 0,
         "tasks_overdue": 0,
+        # no health record or plan yet (tests/reports/test_health_figures.py has them): five
+        # members (one a household), none with a family doctor, none checked up
+        "signing_rate": 0.0,
+        "unsigned": 5,
+        "checkup_rate": 0.0,
+        "checked": 0,
+        "members_ill": 0,
+        "follow_ups_done": 0,
+        "follow_ups_due": 0,
+        "follow_ups_overdue": 0,
+        "health_activities": 0,
+        "people_served": 0,
+        "households_with_plan": 0,
+        "measures": 0,
+        "measures_overdue": 0,
     }
 
 

@@ -28,7 +28,8 @@ def test_the_dashboard_drills_down_to_the_village(district, county_admin, signed
     village = client.get("/reports/?place=611103002201&month=2026-10").content.decode()
     assert "/households/?region_code=611103002201" in village
     # Every figure carries its definition, one tap away.
-    assert village.count('<details class="card tile">') == 23  # 10 of them the teams'
+    # 10 of them the teams', 10 the health's and 3 the household plans'.
+    assert village.count('<details class="card tile">') == 36
 
 
 def test_every_table_downloads(district, county_admin, signed_in):  # noqa: F811
