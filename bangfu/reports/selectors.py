@@ -251,6 +251,11 @@ class Figures:
         return activities_of(self._rolled, self.period)
 
     @property
+    def members_signed(self) -> int:
+        """Members with a valid family-doctor contract on the day judged."""
+        return on_day(self._rolled.stock.health_signed, self.period.end)
+
+    @property
     def checkup_definition(self) -> str:
         """The check-up rate's definition for the place and the day judged, in words."""
         place = self.within.name if self.within else _("all my places")
@@ -260,11 +265,11 @@ class Figures:
         """(indicator, value) in the registry's order."""
         return [(INDICATORS[key], self.values[key]) for key in INDICATORS]
 
-    def blocks(self) -> list[tuple[Any, list[tuple[Any, Any]]]]:
-        """The dashboard's blocks (households and visits; resident work teams), each with
-        its (indicator, value) in the registry's order."""
+    def blocks(self) -> list[tuple[str, Any, list[tuple[Any, Any]]]]:
+        """The dashboard's blocks (households and visits, resident work teams, health,
+        household plans): key, title and each (indicator, value) in the registry's order."""
         return [
-            (title, [(i, value) for i, value in self.rows() if i.block == block])
+            (block, title, [(i, value) for i, value in self.rows() if i.block == block])
             for block, title in BLOCKS.items()
         ]
 

@@ -130,11 +130,18 @@ def reported(request):
     within, period = _place_and_period(request)
     download = params.download(request.GET, "docx")
     figures = selectors.Figures(request.user, within, period)
+    values = figures.values
     context = {
         "within": within,
         "period": period,
-        "values": figures.values,
+        "values": values,
         "indicators": INDICATORS,
+        # Health and plans: members signed, activities by kind, measures by kind in words.
+        "signed": figures.members_signed,
+        "activities": figures.activities,
+        "measure_kinds": _(", ").join(
+            _("%(kind)s %(n)s") % {"kind": label, "n": n} for label, n in figures.measures_by_kind
+        ),
     }
     text = render_to_string("reports/reported.txt", context, request=request).strip()
     if download == "docx":

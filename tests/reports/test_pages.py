@@ -56,7 +56,7 @@ def test_figures_as_reported_read_like_a_report(district, county_admin, signed_i
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "钓台街道" in text and "7" in text
-    assert len(document.tables[0].rows) == 23
+    assert len(document.tables[0].rows) == 36
 
 
 def test_another_county_sees_none_of_it(district, other_county_admin, signed_in):  # noqa: F811
