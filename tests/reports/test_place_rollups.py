@@ -17,15 +17,24 @@ from hypothesis import strategies as st
 
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.models import Region
+from bangfu.core.services import policy_set
+from bangfu.health.models import Condition
+from bangfu.health.services import ActivityInput, activity_record
 from bangfu.pairing import services as pairing
 from bangfu.pairing.models import Pairing
+from bangfu.plans import services as plans
+from bangfu.plans.models import Measure
 from bangfu.registry import services as registry
+from bangfu.registry.models import Member
 from bangfu.reports import rollups, selectors
 from bangfu.reports.models import PlaceHelper, PlaceMonth, PlaceStock
 from bangfu.teams import services as teams
 from bangfu.teams.models import TeamMember
 from bangfu.visits import selectors as visit_selectors
 from bangfu.visits import services as visits
+from tests.health.world import checkup, condition, contract, follow_up
+from tests.plans.conftest import add as plan_add
+from tests.plans.conftest import measure_input
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams import days
 from tests.teams.conftest import member_input as team_member_input
@@ -61,7 +70,30 @@ team_operation = st.one_of(
     st.tuples(st.just("team_move"), st.sampled_from(VILLAGES)),
     st.tuples(st.just("team_rule"), st.sampled_from(TEAM_RULES)),
 )
+health_day = st.dates(D(2026, 1, 1), D(2026, 11, 20))
+health_operation = st.one_of(
+    st.tuples(st.just("health_contract"), household, health_day, st.integers(0, 400)),
+    st.tuples(st.just("health_checkup"), household, health_day),
+    st.tuples(
+        st.just("health_condition"), household, st.sampled_from(["chronic", "serious"]), health_day
+    ),
+    st.tuples(st.just("health_follow_up"), household, health_day, st.integers(1, 200)),
+    st.tuples(st.just("health_activity"), st.sampled_from(VILLAGES), health_day),
+    st.tuples(st.just("health_member"), household, st.sampled_from(["", "外出务工", "务农"])),
+    st.tuples(st.just("health_leave"), household, health_day),
+    st.tuples(st.just("health_rule"), st.booleans(), st.sampled_from(VILLAGES)),
+    st.tuples(
+        st.just("plan_measure"),
+        household,
+        st.sampled_from(["1", "2"]),
+        st.dates(D(2026, 3, 1), D(2027, 3, 1)),
+        st.sampled_from(["planned", "under_way", "done", "dropped"]),
+    ),
+    st.tuples(st.just("plan_status"), household, st.sampled_from(["under_way", "done", "dropped"])),
+)
 operation = st.one_of(
+    health_operation,
+    health_operation,
     team_operation,
     team_operation,
     visit_operation,
@@ -119,10 +151,70 @@ def apply_team(admin, team, unit, step, serial) -> None:
         set_rule(admin, key, value, code="611103002000")
 
 
+def apply_health(admin, homes, step, serial) -> None:
+    """A write of the health or plans app, or of a member (joining with a work status,
+    leaving), on one of the households (or a village, or a check-up rule)."""
+    name = step[0]
+    if name == "health_activity":
+        activity_record(
+            actor=admin, activity=ActivityInput(step[1], "free_clinic", step[2], "卫生院", 30)
+        )
+        return
+    if name == "health_rule":
+        policy_set(
+            actor=admin,
+            region_code=step[2],
+            key="health.checkup_excludes_away_for_work",
+            value=step[1],
+            valid_from=D(2026, 1, 1) + datetime.timedelta(days=serial),
+        )
+        return
+    home = homes[step[1]]
+    members = list(Member.objects.filter(household=home, left_on=None).order_by("pk"))
+    member = members[-1]
+    if name == "health_contract":
+        contract(admin, member, step[2], step[2] + datetime.timedelta(days=step[3]))
+    elif name == "health_checkup":
+        checkup(admin, member, step[2])
+    elif name == "health_condition":
+        condition(admin, member, "1", step[2], step[3])
+    elif name == "health_follow_up":
+        ill = Condition.objects.filter(member__household=home).order_by("-pk").first()
+        if ill is not None:
+            follow_up(admin, ill, step[2], "home", step[2] + datetime.timedelta(days=step[3]))
+    elif name == "health_member":
+        registry.member_add(
+            actor=admin,
+            household_id=home.pk,
+            member=member_input(
+                name="新成员",
+                id_number=id_number("19950101", f"{serial % 1000:03d}"),
+                relation="03",
+                work_status=step[2],
+            ),
+        )
+    elif name == "health_leave" and not member.is_head:
+        registry.member_leave(actor=admin, member_id=member.pk, left_on=step[2], reason="出嫁")
+    elif name == "plan_measure":
+        plan_add(admin, home, kind=step[2], due_on=step[3], status=step[4])
+    elif name == "plan_status":
+        measure = Measure.objects.filter(household=home).order_by("pk").first()
+        if measure is not None:
+            plans.measure_update(
+                actor=admin,
+                measure_id=measure.pk,
+                measure=measure_input(kind=measure.kind.value, status=step[2]),
+            )
+
+
 def apply(admin, helper, homes, step, other=None, team=None, unit=None, serial=0) -> None:
     """One write (or a read that catches the roll-ups up); a refused one changes nothing.
     ``other`` is a second helper, paired beside the first (not as main helper)."""
     name = step[0]
+    if name.startswith(("health_", "plan_")):
+        with contextlib.suppress(DomainError, NotPermitted, OutOfScope):
+            apply_health(admin, homes, step, serial)
+        return
     if name.startswith("team_"):
         # A term already ended, a day before the term: refused, nothing written.
         with contextlib.suppress(DomainError, NotPermitted, OutOfScope):
