@@ -1,6 +1,7 @@
-"""The demo district's health assistance: a family-doctor contract for most members, signed
+"""The demo district's health assistance: a family-doctor contract for most members (every
+household's head among them, so every household has one: 一户一签约), signed
 early in 2025 for a year and renewed for most of them (so some have lapsed and are listed
-as without a family doctor); this year's check-ups for most members, with findings of
+as without a family doctor); this year's check-ups for most members (every head), with findings of
 hypertension and diabetes in the proportions of a rural district; chronic and serious
 illnesses of older members followed up each quarter, a few of them overdue, with last
 year's costs of the serious ones; free clinics, health-bus visits and clinic days. The
@@ -68,7 +69,9 @@ def make_health(*, actor, seed: int, today: datetime.date) -> dict[str, int]:
     }
     for member in members:
         clinic, centre = _institutions(member)
-        if rng.random() < 0.92:
+        # Every household's head signs and has this year's check-up (一户一签约): each
+        # household has a family doctor and a check-up in the past year (issue 15's demo).
+        if rng.random() < 0.92 or member.is_head:
             signed = FIRST_SIGNING + datetime.timedelta(days=rng.randrange(60))
             doctor, package = rng.choice(doctors), rng.choice(["1", "1", "2", "3"])
             signings = [signed]
@@ -89,7 +92,7 @@ def make_health(*, actor, seed: int, today: datetime.date) -> dict[str, int]:
                     ),
                 )
                 made["contracts"] += 1
-        if rng.random() < 0.88:
+        if rng.random() < 0.88 or member.is_head:
             first = today.replace(month=1, day=1)
             held = first + datetime.timedelta(days=rng.randrange((today - first).days + 1))
             findings = [

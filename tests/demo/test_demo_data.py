@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from bangfu.accounts.models import User
@@ -109,6 +112,20 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     late = overdue_follow_ups(admin, timezone.localdate()).count()
     assert 0 < late < Condition.objects.count()
     assert MedicalCost.objects.count() == Condition.objects.filter(kind="serious").count() > 0
+    # Every household (issue 15's demo): a member under contract, a check-up in the past year,
+    # a plan; the dashboard's health figures are those the health selectors count.
+    open_households = Household.objects.filter(closed_on=None)
+    year_ago = timezone.localdate() - datetime.timedelta(days=365)
+    assert not open_households.exclude(members__doctor_contracts__isnull=False).exists()
+    assert not open_households.exclude(members__checkups__held_on__gte=year_ago).exists()
+    assert values["signing_rate"] > 0.7 and values["members_ill"] > 0
+    assert values["households_with_plan"] == open_households.count()
+    # Figures as reported: seed 000's health line, from the district's own records.
+    client = Client()
+    client.force_login(admin)
+    reported = client.get("/reports/reported/?place=611103000000").content.decode()
+    assert "签约家庭医生" in reported and "体检率为" in reported and "累计随访" in reported
+    assert "义诊" in reported and "健康巴士" in reported and "一户一策" in reported
     kinds = set(Activity.objects.values_list("kind", flat=True))
     assert kinds == {"free_clinic", "health_bus", "clinic_day"} or timezone.localdate().month < 9
     output = capsys.readouterr().out
