@@ -134,17 +134,19 @@ def _stock_of(codes: list[str], rule_place: Callable[[str], str]) -> Iterator[Pa
         code, _status, end = members[member_id]
         found.span(code, "health_ill", (), first, end)
     # Illnesses of members in the registry now (no one leaves on a day ahead), by due day.
-    for code, due, n in (
-        with_due(
-            Condition.objects.filter(
-                **of_members, member__left_on=None, member__household__closed_on=None
-            )
+    # (``due`` is ``with_due``'s annotation, which the type checker's plugin cannot see.)
+    conditions: Any = with_due(
+        Condition.objects.filter(
+            **of_members, member__left_on=None, member__household__closed_on=None
         )
-        .filter(due__isnull=False)
+    )
+    due_days = (
+        conditions.filter(due__isnull=False)
         .values_list("member__household__region_id", "due")
         .annotate(n=Count("pk"))
         .order_by()
-    ):
+    )
+    for code, due, n in due_days:
         found.counts[code, "follow_ups_open", (), due.isoformat()] += n
     yield from found.parts()
 
