@@ -299,9 +299,10 @@ INDICATORS: dict[str, Indicator] = {
             _("Check-up rate"),
             _(
                 "Of the members of registered households on the day judged, less those the "
-                "check-up rules of their household's place leave out that day (where "
-                "health.checkup_excludes_away_for_work is yes, those whose work status is one "
-                "of health.away_for_work_statuses), the share with at least one check-up from "
+                "check-up rules of their household's place leave out that day (where the rule "
+                "“Members away for work are left out of the check-up rate” says yes, those "
+                "whose work status is one of the rule “Work statuses that mean away for "
+                "work”), the share with at least one check-up from "
                 "1 January of that year to that day. The check-up rate's page names every "
                 "member left out, so that the figure can be counted again by hand."
             ),
