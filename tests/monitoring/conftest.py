@@ -21,6 +21,7 @@ from tests.visits.conftest import households, set_rule, unit, wang  # noqa: F401
 
 TODAY = datetime.date(2026, 11, 30)
 D = datetime.date
+START = D(2026, 9, 24)  # a Thursday, the day before Mid-Autumn
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def commitment_photo() -> bytes:
     return out.getvalue()
 
 
-def raise_alert(actor, household, raised_on=D(2026, 9, 24), summary="家中主要劳动力因病住院"):
+def raise_alert(actor, household, raised_on=START, summary="家中主要劳动力因病住院"):
     return services.alert_raise(
         actor=actor,
         household_id=household.pk,
@@ -71,7 +72,7 @@ def raise_alert(actor, household, raised_on=D(2026, 9, 24), summary="家中主�
     )
 
 
-def start_identification(actor, household, on=D(2026, 9, 24)):
+def start_identification(actor, household, on=START):
     """An alert raised and closed on ``on`` with an identification started: the procedure."""
     alert = raise_alert(actor, household, raised_on=on)
     closed = services.alert_close(
