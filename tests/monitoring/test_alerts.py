@@ -12,8 +12,10 @@ from bangfu.monitoring.services import AlertInput, ClosingInput
 
 from .conftest import D, raise_alert
 
+CLOSED_ON = D(2026, 9, 30)
 
-def close(actor, alert, outcome, closed_on=D(2026, 9, 30), reason=""):
+
+def close(actor, alert, outcome, closed_on=CLOSED_ON, reason=""):
     return services.alert_close(
         actor=actor,
         alert_id=alert.pk,

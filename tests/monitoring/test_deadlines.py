@@ -57,9 +57,7 @@ def test_the_rule_in_force_on_the_start_day_counts(today, county_admin, househol
     assert procedure.due_on == D(2026, 10, 14)
 
 
-@pytest.mark.parametrize(
-    ("working", "until"), [(False, D(2026, 10, 4)), (True, D(2026, 10, 12))]
-)
+@pytest.mark.parametrize(("working", "until"), [(False, D(2026, 10, 4)), (True, D(2026, 10, 12))])
 def test_the_public_notice_runs_its_days_and_the_township_waits(
     today, county_admin, households, working, until
 ):
