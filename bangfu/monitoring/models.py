@@ -214,7 +214,7 @@ class Procedure(models.Model):
 
 class StepOutcome(models.TextChoices):
     PASSED = "passed", _("Passed")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", _("Not passed")
 
 
 STEP_RULES = values.Rules(

@@ -395,13 +395,13 @@ def step_record(
     wanted = spec.step(str(step.step or ""))
     stored = ""
     if wanted is not None and wanted.photo and step.outcome == StepOutcome.PASSED:
+        _checked_step(actor, procedure, step)  # refuse before the slow photo work
         if not photo:
             raise DomainError(
                 _("Take a photo of the signed commitment (承诺授权书)."),
                 code="no_photo",
                 field="image",
             )
-        _checked_step(actor, procedure, step)  # refuse before the slow photo work
         prepared = photos.prepare(photo, photo_name)
         stored = default_storage.save(
             timezone.localdate().strftime("monitoring/%Y/%m/") + f"{procedure.pk}-{step.step}.jpg",

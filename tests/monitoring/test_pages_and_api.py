@@ -209,3 +209,18 @@ def test_api_refusals_name_the_field(today, client, county_admin, households, bo
     assert answer.status_code == 400
     assert answer.json()["field"] in ("step", "reason", "done_on")
     assert Alert.objects.get().state == AlertState.IDENTIFYING
+
+
+def test_a_step_already_recorded_by_someone_else_is_refused_in_words(
+    today, signed_in, county_admin, households
+):
+    """Two people open the same form: the second sends the step the first recorded."""
+    procedure = start_identification(county_admin, households[0])
+    step(county_admin, procedure, "application", D(2026, 9, 24))
+    response = signed_in(county_admin).post(
+        reverse("monitoring:step_record", args=[procedure.pk]),
+        {"step": "application", "outcome": "passed", "done_on": "2026-09-24"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "须按顺序办理" in body
