@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "bangfu.teams",
     "bangfu.health",
     "bangfu.plans",
+    "bangfu.monitoring",
     "bangfu.reports",
     "bangfu.exchange",
     "bangfu.api",

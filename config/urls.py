@@ -14,6 +14,7 @@ urlpatterns = [
     path("teams/", include("bangfu.teams.urls")),
     path("health/", include("bangfu.health.urls")),
     path("plans/", include("bangfu.plans.urls")),
+    path("monitoring/", include("bangfu.monitoring.urls")),
     path("reports/", include("bangfu.reports.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/", api.urls),

@@ -15,6 +15,7 @@ LAYERS = [
     "teams",
     "health",
     "plans",
+    "monitoring",
     "reports",
     "exchange",
     "api",

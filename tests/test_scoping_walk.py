@@ -35,6 +35,12 @@ from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
 from tests.health.world import health_world
+from tests.monitoring.world import (
+    monitoring_api_probes,
+    monitoring_page_probes,
+    monitoring_world,
+)
+from tests.monitoring.world import snapshot as monitoring_snapshot
 from tests.plans.plan_world import plan_world, plans_api_probes, plans_page_probes
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.attendance import county_a_attendance
@@ -426,6 +432,7 @@ PAGE_PROBES = {
     ),
     # plans
     **plans_page_probes(Probe, _a_household),
+    **monitoring_page_probes(Probe, _a_household),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -698,6 +705,7 @@ API_PROBES = {
     ),
     # plans
     **plans_api_probes(Probe, _a_household),
+    **monitoring_api_probes(Probe, _a_household),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -909,6 +917,7 @@ def county_a(county_admin, township_staff):
         # plans
         **plan_world(county_admin, household),
         **health_world(county_admin),
+        **monitoring_world(county_admin, household),
     }
 
 
@@ -957,6 +966,7 @@ def snapshot_state():
         list(Measure.objects.values_list("pk", "content", "status", "due_on")),
         list(Effect.objects.values_list("pk", "year", "summary")),
         Acknowledgement.objects.count(),
+        monitoring_snapshot(),
     )
 
 

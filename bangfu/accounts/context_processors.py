@@ -20,6 +20,7 @@ NAVIGATION = [
     (_("Leave"), "teams:leave_mine", READS),
     (_("Work teams"), "teams:team_list", READS),
     (_("Health assistance"), "health:checkup_rate", READS),
+    (_("Monitoring alerts"), "monitoring:alerts", READS),
     (_("Excel import"), "exchange:import_list", Capability.EDIT_REGISTRY),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),
     (_("Audit log"), "core:audit_log", Capability.VIEW_AUDIT),

@@ -48,6 +48,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_HEALTH,
             Capability.RECORD_PLANS,
             Capability.MANAGE_PLANS,
+            Capability.HANDLE_ALERTS,
+            Capability.MONITORING_HOME,
+            Capability.MONITORING_VILLAGE,
+            Capability.MONITORING_TOWNSHIP,
+            Capability.MONITORING_COUNTY,
         }
     ),
     Role.TOWNSHIP_STAFF: frozenset(
@@ -59,12 +64,24 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVIEW_VISITS,
             Capability.VIEW_FLAGS,
             Capability.RECORD_HEALTH,
+            Capability.HANDLE_ALERTS,
+            Capability.MONITORING_HOME,
+            Capability.MONITORING_TOWNSHIP,
         }
     ),
     Role.WORK_TEAM: frozenset(
-        {Capability.EDIT_REGISTRY, Capability.ENTER_VISITS, Capability.RECORD_HEALTH}
+        {
+            Capability.EDIT_REGISTRY,
+            Capability.ENTER_VISITS,
+            Capability.RECORD_HEALTH,
+            Capability.HANDLE_ALERTS,
+            Capability.MONITORING_HOME,
+            Capability.MONITORING_VILLAGE,
+        }
     ),
-    Role.PAIR_HELPER: frozenset({Capability.RECORD_PLANS}),
+    Role.PAIR_HELPER: frozenset(
+        {Capability.RECORD_PLANS, Capability.HANDLE_ALERTS, Capability.MONITORING_HOME}
+    ),
     Role.INSPECTOR: frozenset(
         {Capability.VIEW_AUDIT, Capability.REVIEW_VISITS, Capability.VIEW_FLAGS}
     ),

@@ -15,6 +15,7 @@ from bangfu.accounts.api import router as accounts_router
 from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
 from bangfu.health.api import router as health_router
+from bangfu.monitoring.api import router as monitoring_router
 from bangfu.pairing.api import router as pairing_router
 from bangfu.plans.api import router as plans_router
 from bangfu.registry.api import router as registry_router
@@ -55,6 +56,7 @@ api.add_router("/", check_ins_router)
 api.add_router("/", teams_admin_router)
 api.add_router("/", health_router)
 api.add_router("/", plans_router)
+api.add_router("/", monitoring_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

@@ -274,6 +274,11 @@ ACTIONS: dict[str, Promise] = {
     "measure.update": gettext_lazy("Changed a measure of a household's plan"),
     "effect.record": gettext_lazy("Recorded a plan's effect for a year"),
     "acknowledgement.add": gettext_lazy("Recorded a household's acknowledgement of its plan"),
+    # monitoring
+    "alert.raise": gettext_lazy("Raised an alert about a household"),
+    "alert.close": gettext_lazy("Closed an alert with its outcome"),
+    "procedure.start": gettext_lazy("Started a monitoring procedure"),
+    "procedure.step": gettext_lazy("Recorded a step of a monitoring procedure"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
@@ -331,6 +336,9 @@ OBJECT_TYPES: dict[str, Promise] = {
     "plans.measure": gettext_lazy("Plan measure"),
     "plans.effect": gettext_lazy("Plan effect"),
     "plans.acknowledgement": gettext_lazy("Plan acknowledgement"),
+    "monitoring.alert": gettext_lazy("Monitoring alert"),
+    "monitoring.procedure": gettext_lazy("Monitoring procedure"),
+    "monitoring.step": gettext_lazy("Step of a monitoring procedure"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
     "reports.placehelper": gettext_lazy("Helper serving a place"),

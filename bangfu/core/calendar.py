@@ -203,3 +203,33 @@ def fixed_days_in_month(
         if moved not in result:
             result[moved] = FixedDay(moved, moved_from=day, holiday=holiday)
     return MonthOfFixedDays(sorted(result.values(), key=lambda fixed: fixed.day))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The day a period of ``days`` ends, and whether it was counted in working days."""
+
+    day: datetime.date
+    in_working_days: bool
+
+
+def deadline(start: datetime.date, days: int, *, working_days: bool) -> Deadline:
+    """The day ``days`` days after ``start`` (``start`` itself not counted): calendar days, or
+    working days (public holidays and weekends skipped, make-up working days counted) when
+    ``working_days`` says so — the way offices count "within 15 (working) days".
+
+    Where the installed calendar does not cover a year the period crosses, the period is
+    counted in calendar days and says so (``in_working_days`` False): that day is never later
+    than the working-day one, so a deadline is not lost while the package waits for its
+    December update, and a page shows how it was counted instead of guessing holidays."""
+    if working_days:
+        day, counted = start, 0
+        try:
+            while counted < days:
+                day += datetime.timedelta(days=1)
+                if is_working_day(day):
+                    counted += 1
+            return Deadline(day, True)
+        except CalendarNotCovered:
+            pass
+    return Deadline(start + datetime.timedelta(days=days), False)

@@ -29,6 +29,16 @@ class Capability(StrEnum):
     # the county office manages every plan in its places.
     RECORD_PLANS = "record_plans"
     MANAGE_PLANS = "manage_plans"
+    # Monitoring (防止返贫动态监测): raise an alert by screening and close it with an outcome;
+    # then the steps of a procedure, each by the level that does it — at the household
+    # (application, home check), the village (review and public notice), the township
+    # (review) and the county (decision). A pair helper holds the first two for the
+    # households paired with them only.
+    HANDLE_ALERTS = "handle_alerts"
+    MONITORING_HOME = "monitoring_home"
+    MONITORING_VILLAGE = "monitoring_village"
+    MONITORING_TOWNSHIP = "monitoring_township"
+    MONITORING_COUNTY = "monitoring_county"
 
 
 def require(actor, capability: Capability) -> None:

@@ -416,6 +416,47 @@ REGISTRY: dict[str, PolicyKey] = {
             ["外出务工", "省外务工", "县外务工"],
             names(12),
         ),
+        # monitoring (防止返贫动态监测和帮扶)
+        PolicyKey(
+            "monitoring.verify_days",
+            _("Days to verify an alert"),
+            _(
+                "An alert about a household (预警) is to be verified (核实) and closed within "
+                "this many days of being raised; later ones are listed as overdue."
+            ),
+            7,
+            integer(1, 90),
+        ),
+        PolicyKey(
+            "monitoring.identify_days",
+            _("Days to identify a monitored household"),
+            _(
+                "An identification (识别), from the application to the county's decision, is to "
+                "be done within this many days; later ones are listed as late."
+            ),
+            15,
+            integer(1, 180),
+        ),
+        PolicyKey(
+            "monitoring.notice_days",
+            _("Days of the village's public notice"),
+            _(
+                "The village posts its review of a household (公示) for this many days; the "
+                "township reviews once the notice is over."
+            ),
+            5,
+            integer(1, 30),
+        ),
+        PolicyKey(
+            "monitoring.count_working_days",
+            _("Monitoring deadlines count working days"),
+            _(
+                "是: the days to verify, to identify and of the notice are working days (public "
+                "holidays skipped, make-up working days counted); 否: calendar days."
+            ),
+            False,
+            yes_or_no,
+        ),
     ]
 }
 

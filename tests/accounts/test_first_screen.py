@@ -25,6 +25,7 @@ READER = [
     "teams:leave_mine",
     "teams:team_list",
     "health:checkup_rate",
+    "monitoring:alerts",
 ]
 OFFERED = {
     "county_admin": READER

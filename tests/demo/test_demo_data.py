@@ -13,6 +13,8 @@ from bangfu.core.models import Region
 from bangfu.demo.households import DistrictMaker
 from bangfu.health.models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 from bangfu.health.selectors import checkup_rate, overdue_follow_ups, uncontracted
+from bangfu.monitoring.models import Alert, AlertState, Procedure
+from bangfu.monitoring.selectors import AlertFilters, alerts
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
 from bangfu.plans.models import Acknowledgement, Effect, Measure, MeasureStatus
@@ -128,6 +130,13 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     assert "义诊" in reported and "健康巴士" in reported and "一户一策" in reported
     kinds = set(Activity.objects.values_list("kind", flat=True))
     assert kinds == {"free_clinic", "health_bus", "clinic_day"} or timezone.localdate().month < 9
+    # Monitoring: alerts in every state, one identification in progress, one decided.
+    assert set(Alert.objects.values_list("state", flat=True)) == set(AlertState.values)
+    assert alerts(admin, filters=AlertFilters(overdue=True)).exists()
+    assert Procedure.objects.filter(state="running", next_step="township_review").count() == 1
+    decided = Procedure.objects.get(state="passed")
+    assert decided.household.status == "monitored"
+    assert Alert.objects.filter(state="open", helper__user__username="helper_wang").exists()
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")

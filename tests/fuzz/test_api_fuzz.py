@@ -55,6 +55,7 @@ from tests.fuzz.harness import (
     printable,
 )
 from tests.health.world import health_aims
+from tests.monitoring.world import monitoring_aims
 from tests.plans.plan_world import plans_aims
 from tests.registry.conftest import first_status, household_input, member_input
 from tests.teams.leave_world import teams_aims
@@ -507,6 +508,7 @@ def test_api_answers_every_request_without_server_error_within_the_bound(
     aim_for.update(teams_aims(county_a, Aim))
     aim_for.update(plans_aims(county_a, Aim))
     aim_for.update(health_aims(county_a, Aim))
+    aim_for.update(monitoring_aims(county_a, Aim))
     requests, findings = fuzzing, fuzzing.findings
     reader = Client(raise_request_exception=False)  # a 500 is a finding, not a crash
     reader.force_login(county_admin)

@@ -19,6 +19,7 @@ from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
 from bangfu.demo.health import make_health
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
+from bangfu.demo.monitoring import make_monitoring
 from bangfu.demo.pairings import make_pairings
 from bangfu.demo.plans import make_plans
 from bangfu.demo.teams import make_teams
@@ -106,6 +107,9 @@ class Command(BaseCommand):
                 helper_login=people["helper_wang"],
             )
             health = make_health(actor=admin, seed=seed, today=timezone.localdate())
+            alerts = make_monitoring(
+                actor=admin, today=timezone.localdate(), helper_login=people["helper_wang"]
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -123,4 +127,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Household plans (一户一策): %(measures)d measures.") % {"measures": measures}
+        )
+        self.stdout.write(
+            _("Monitoring: %(alerts)d alerts, one identification in progress.") % {"alerts": alerts}
         )

@@ -1,0 +1,243 @@
+"""Monitoring over the API: alerts (list, read, raise by screening, close) and procedures
+(read, record the awaited step — the application's with the photo of the signed
+commitment — and list those late)."""
+
+import datetime
+
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from bangfu.core import params
+from bangfu.core.params import Id
+from bangfu.core.schemas import schema_from
+from bangfu.core.selectors import region_for
+from bangfu.registry.selectors import household_for
+
+from . import selectors, services
+from .models import Alert, Procedure, Step
+
+router = Router(tags=["monitoring"])
+
+AlertIn = schema_from(services.AlertInput, "AlertIn", rules_of=Alert)
+ClosingIn = schema_from(services.ClosingInput, "ClosingIn", rules_of=Alert)
+StepIn = schema_from(services.StepInput, "StepIn", rules_of=Step)
+
+
+class AlertOut(Schema):
+    id: int
+    household_id: int
+    member_id: int | None
+    region_code: str
+    township_code: str
+    helper_id: int | None
+    source: str
+    rule_code: str
+    fired_by: list[dict]
+    summary: str
+    raised_on: datetime.date
+    due_on: datetime.date
+    days_counted: str
+    state: str
+    overdue: bool
+    closed_on: datetime.date | None
+    close_reason: str
+    procedure_id: int | None
+
+
+class StepOut(Schema):
+    step: str
+    label: str
+    who: str
+    done: bool
+    outcome: str
+    done_on: datetime.date | None
+    done_by: str
+    reason: str
+    note: str
+    notice_from: datetime.date | None
+    notice_until: datetime.date | None
+
+
+class ProcedureOut(Schema):
+    id: int
+    household_id: int
+    kind: str
+    state: str
+    started_on: datetime.date
+    due_on: datetime.date
+    days_counted: str
+    late: bool
+    next_step: str
+    ended_on: datetime.date | None
+    monitoring_type: str
+    risk_types: list[str]
+    steps: list[StepOut]
+
+
+class AlertFiltersIn(Schema):
+    place: str = ""
+    state: str = ""
+    overdue: str = ""
+
+
+class LateFiltersIn(Schema):
+    place: str = ""
+
+
+def _alert(alert: Alert) -> dict:
+    return {
+        "id": alert.pk,
+        "household_id": alert.household_id,
+        "member_id": alert.member_id,
+        "region_code": alert.region_id,
+        "township_code": alert.township_id,
+        "helper_id": alert.helper_id,
+        "source": alert.source,
+        "rule_code": alert.rule_code,
+        "fired_by": alert.fired_by,
+        "summary": alert.summary,
+        "raised_on": alert.raised_on,
+        "due_on": alert.due_on,
+        "days_counted": alert.days_counted,
+        "state": alert.state,
+        "overdue": alert.is_overdue(timezone.localdate()),
+        "closed_on": alert.closed_on,
+        "close_reason": alert.close_reason,
+        "procedure_id": alert.procedure_id,
+    }
+
+
+def _procedure(procedure: Procedure) -> dict:
+    return {
+        "id": procedure.pk,
+        "household_id": procedure.household_id,
+        "kind": procedure.kind,
+        "state": procedure.state,
+        "started_on": procedure.started_on,
+        "due_on": procedure.due_on,
+        "days_counted": procedure.days_counted,
+        "late": procedure.is_late(timezone.localdate()),
+        "next_step": procedure.next_step,
+        "ended_on": procedure.ended_on,
+        "monitoring_type": procedure.monitoring_type.value if procedure.monitoring_type else "",
+        "risk_types": [code.value for code in procedure.risk_types.order_by("value")],
+        "steps": [
+            {
+                "step": row.spec.key,
+                "label": str(row.spec.label),
+                "who": str(row.spec.who),
+                "done": row.record is not None,
+                "outcome": row.record.outcome if row.record else "",
+                "done_on": row.record.done_on if row.record else None,
+                "done_by": row.record.done_by.get_username() if row.record else "",
+                "reason": row.record.reason if row.record else "",
+                "note": row.record.note if row.record else "",
+                "notice_from": row.record.notice_from if row.record else None,
+                "notice_until": row.record.notice_until if row.record else None,
+            }
+            for row in selectors.steps_of(procedure)
+        ],
+    }
+
+
+@router.get("/monitoring/alerts", response=list[AlertOut], operation_id="alerts_list")
+@paginate(params.Pages, page_size=50)
+def alerts_list(request, filters: Query[AlertFiltersIn]):
+    """Alerts under ``place`` (or all the caller's places), by ``state`` (open, not_at_risk,
+    identifying), ``overdue=1`` for those open past their deadline only."""
+    code = params.place(filters.place)
+    within = region_for(request.auth, code) if code else None
+    chosen = selectors.AlertFilters.read(filters.state, filters.overdue)
+    return params.Mapped(selectors.alerts(request.auth, within, chosen), _alert)
+
+
+@router.get("/monitoring/alerts/{alert_id}", response=AlertOut, operation_id="alert_detail")
+def alert_detail(request, alert_id: Id):
+    return _alert(selectors.alert_for(request.auth, alert_id))
+
+
+@router.post(
+    "/households/{household_id}/alerts", response={201: AlertOut}, operation_id="alert_raise"
+)
+def alert_raise(request, household_id: Id, payload: AlertIn):  # type: ignore[valid-type]
+    """A cadre's screening (排查) raises an alert about the household."""
+    household = household_for(request.auth, household_id)
+    alert = services.alert_raise(
+        actor=request.auth,
+        household_id=household.pk,
+        alert=services.AlertInput(**payload.dict()),
+    )
+    return Status(201, _alert(selectors.alert_for(request.auth, alert.pk)))
+
+
+@router.post("/monitoring/alerts/{alert_id}/close", response=AlertOut, operation_id="alert_close")
+def alert_close(request, alert_id: Id, payload: ClosingIn):  # type: ignore[valid-type]
+    """Close an alert: ``not_at_risk`` (with the ``reason``) or ``identifying``."""
+    alert = selectors.alert_for(request.auth, alert_id)
+    services.alert_close(
+        actor=request.auth, alert_id=alert.pk, closing=services.ClosingInput(**payload.dict())
+    )
+    return _alert(selectors.alert_for(request.auth, alert.pk))
+
+
+@router.get(
+    "/monitoring/procedures/late", response=list[ProcedureOut], operation_id="procedures_late"
+)
+@paginate(params.Pages, page_size=50)
+def procedures_late(request, filters: Query[LateFiltersIn]):
+    """Procedures still running past their deadline, under ``place`` or all the caller's."""
+    code = params.place(filters.place)
+    within = region_for(request.auth, code) if code else None
+    return params.Mapped(selectors.late_procedures(request.auth, within), _procedure)
+
+
+@router.get(
+    "/monitoring/procedures/{procedure_id}",
+    response=ProcedureOut,
+    operation_id="procedure_detail",
+)
+def procedure_detail(request, procedure_id: Id):
+    return _procedure(selectors.procedure_for(request.auth, procedure_id))
+
+
+@router.post(
+    "/monitoring/procedures/{procedure_id}/steps",
+    response=ProcedureOut,
+    operation_id="procedure_step",
+)
+def procedure_step(request, procedure_id: Id, payload: StepIn):  # type: ignore[valid-type]
+    """Record the awaited step: ``step`` its key, ``outcome`` passed or refused (with the
+    ``reason``); the village review gives ``notice_from``, the county's decision
+    ``monitoring_type`` and ``risk_types``. The application's step comes with its photo
+    through ``…/application``."""
+    procedure = selectors.procedure_for(request.auth, procedure_id)
+    services.step_record(
+        actor=request.auth, procedure_id=procedure.pk, step=services.StepInput(**payload.dict())
+    )
+    return _procedure(selectors.procedure_for(request.auth, procedure.pk))
+
+
+@router.post(
+    "/monitoring/procedures/{procedure_id}/application",
+    response=ProcedureOut,
+    operation_id="procedure_application",
+)
+def procedure_application(
+    request,
+    procedure_id: Id,
+    image: File[UploadedFile],
+    done_on: Form[datetime.date | None] = None,
+    note: Form[str] = "",
+):
+    """The application with the photo of the signed commitment (承诺授权书), multipart."""
+    procedure = selectors.procedure_for(request.auth, procedure_id)
+    services.step_record(
+        actor=request.auth,
+        procedure_id=procedure.pk,
+        step=services.StepInput(step="application", done_on=done_on, note=note),
+        photo=image.read(),
+        photo_name=image.name or "",
+    )
+    return _procedure(selectors.procedure_for(request.auth, procedure.pk))

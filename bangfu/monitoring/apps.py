@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "bangfu.monitoring"
+    label = "monitoring"
+    verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from bangfu.core.home import HomePanel
+        from bangfu.core.home import register as on_home
+        from bangfu.core.place_links import PlaceLink
+        from bangfu.core.place_links import register as on_place_page
+        from bangfu.registry.moves import follow
+        from bangfu.registry.sections import HouseholdSection, register
+
+        from . import selectors, services
+
+        follow(services.monitoring_follow_household)
+        register(
+            HouseholdSection(
+                "monitoring", "monitoring/household_section.html", selectors.household_section
+            )
+        )
+        # Before the helper's households (order 10): open alerts are what to do first.
+        on_home(HomePanel("my_alerts", "monitoring/home.html", selectors.helper_alerts, order=5))
+        on_place_page(
+            PlaceLink(
+                "alerts", _("Monitoring alerts"), "monitoring:place_alerts", lambda u, r: True
+            )
+        )

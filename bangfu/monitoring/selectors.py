@@ -1,0 +1,192 @@
+"""Reads of monitoring: every list starts from ``visible_to``; a record outside the reader's
+places answers 404 as a missing one."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from bangfu.core import params
+from bangfu.core.capabilities import Capability
+from bangfu.core.models import Region
+from bangfu.core.scoping import get_visible_or_404
+from bangfu.pairing.models import Pairing
+from bangfu.registry.models import Household
+from bangfu.registry.selectors import household_names
+
+from . import engine
+from .models import Alert, AlertState, Procedure, ProcedureState, Step
+from .services import may_act, township_code
+
+ALERT_FIELDS = ("household", "member", "region", "township", "helper", "procedure")
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """An alert still open after the day it was to be verified by (逾期未核实)."""
+    return Q(state=AlertState.OPEN, due_on__lt=today)
+
+
+def late_q(today: datetime.date) -> Q:
+    """A procedure still running after the day it was to be done by (超期)."""
+    return Q(state=ProcedureState.RUNNING, due_on__lt=today)
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    """A list's filters, read by ``core.params`` (a state not of the list is refused there)."""
+
+    state: str = ""  # one of AlertState, or "" for all
+    overdue: bool = False
+
+    @classmethod
+    def read(cls, state: str | None, overdue: str | None) -> "AlertFilters":
+        return cls(
+            params.choice(state, field="state", choices=AlertState.values),
+            params.flag(overdue, field="overdue"),
+        )
+
+
+def alerts(user, within: Region | None = None, filters: AlertFilters = AlertFilters()):
+    """Alerts under a place (or all the user's places): open ones by their deadline first,
+    then the closed ones, newest first."""
+    rows = Alert.objects.visible_to(user, within).select_related(*ALERT_FIELDS)
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.overdue:
+        rows = rows.filter(overdue_q(timezone.localdate()))
+    return rows.order_by("-state", "due_on", "-raised_on", "pk")
+
+
+def alert_for(user, alert_id: int) -> Alert:
+    return get_visible_or_404(Alert.objects.select_related(*ALERT_FIELDS), user, pk=alert_id)
+
+
+def procedure_for(user, procedure_id: int) -> Procedure:
+    return get_visible_or_404(
+        Procedure.objects.select_related("household", "region", "monitoring_type"),
+        user,
+        pk=procedure_id,
+    )
+
+
+def step_for(user, step_id: int) -> Step:
+    return get_visible_or_404(Step.objects.all(), user, pk=step_id)
+
+
+def late_procedures(user, within: Region | None = None) -> QuerySet[Procedure]:
+    """Procedures still running past their deadline, the longest late first: with the step
+    awaited, which says who is late."""
+    return (
+        Procedure.objects.visible_to(user, within)
+        .filter(late_q(timezone.localdate()))
+        .select_related("household", "region")
+        .order_by("due_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class StepRow:
+    spec: engine.StepSpec
+    record: Step | None
+    awaited: bool
+
+
+def awaited_step(procedure: Procedure) -> engine.StepSpec | None:
+    return engine.spec_of(procedure).step(procedure.next_step)
+
+
+def steps_of(procedure: Procedure) -> list[StepRow]:
+    """Each step of the procedure's kind in order, with its record if done."""
+    done = {s.step: s for s in procedure.steps.select_related("done_by")}
+    return [
+        StepRow(spec, done.get(spec.key), spec.key == procedure.next_step)
+        for spec in engine.spec_of(procedure).steps
+    ]
+
+
+def may_do(user, procedure: Procedure, spec: engine.StepSpec | None) -> bool:
+    """Whether ``user`` may record the awaited step (as the services decide)."""
+    return spec is not None and may_act(
+        user, procedure.household_id, spec.capability, by_paired_helper=spec.by_paired_helper
+    )
+
+
+def procedure_page(user, procedure: Procedure) -> dict:
+    today = timezone.localdate()
+    awaited = awaited_step(procedure)
+    return {
+        "procedure": procedure,
+        "spec": engine.spec_of(procedure),
+        "steps": steps_of(procedure),
+        "awaited": awaited,
+        "may_do": may_do(user, procedure, awaited),
+        "late": procedure.is_late(today),
+        "notice": notice_step(procedure),
+        "risk_types": list(procedure.risk_types.all()),
+        "alerts": list(procedure.alerts.order_by("raised_on", "pk")),
+    }
+
+
+def notice_step(procedure: Procedure) -> Step | None:
+    """The village review's step that posted the public notice (公示), if it did."""
+    return procedure.steps.exclude(notice_until=None).select_related("done_by").first()
+
+
+def may_handle(user, household: Household) -> bool:
+    return may_act(user, household.pk, Capability.HANDLE_ALERTS)
+
+
+def household_section(user, household: Household) -> dict:
+    """The household page's monitoring section (see ``registry.sections``): its open alerts
+    and its running (or latest) procedure."""
+    today = timezone.localdate()
+    procedure = Procedure.objects.filter(household=household).order_by("-started_on", "-pk").first()
+    open_alerts = list(
+        Alert.objects.filter(household=household, state=AlertState.OPEN)
+        .select_related("member", "helper")
+        .order_by("due_on", "pk")
+    )
+    return {
+        "household": household,
+        "alerts": [(a, a.is_overdue(today)) for a in open_alerts],
+        "procedure": procedure,
+        "awaited": awaited_step(procedure) if procedure else None,
+        "late": procedure.is_late(today) if procedure else False,
+        "may_handle": may_handle(user, household),
+    }
+
+
+def helper_alerts(user) -> dict | None:
+    """A pair helper's home, first: the open alerts of the households paired with them now,
+    by their deadline; None for anyone else."""
+    if not user.is_pair_helper():
+        return None
+    mine = Pairing.objects.filter(helper__user=user, ended_on=None).values("household_id")
+    today = timezone.localdate()
+    rows = list(
+        Alert.objects.visible_to(user)
+        .filter(household_id__in=mine, state=AlertState.OPEN)
+        .select_related("household", "region", "member")
+        .order_by("due_on", "pk")[:20]
+    )
+    return {"alerts": [(a, a.is_overdue(today)) for a in rows], "today": today}
+
+
+def notice_of(procedure: Procedure, step: Step) -> dict:
+    """What the village's public notice (公示) prints: the household by its head and place,
+    its size, what the checks found, the notice's days and where to object. No ID number:
+    the notice hangs on the village's wall."""
+    household = procedure.household
+    members = household.members.filter(left_on=None)
+    home_check = procedure.steps.filter(step="home_check").first()
+    return {
+        "procedure": procedure,
+        "step": step,
+        "household": household,
+        "name": household_names([household])[household.pk],
+        "size": members.count(),
+        "found": [a.summary for a in procedure.alerts.order_by("raised_on", "pk")],
+        "home_check": home_check,
+        "township": Region.objects.filter(pk=township_code(procedure.region_id)).first(),
+    }

@@ -1,0 +1,207 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.core import params
+from bangfu.core.capabilities import Capability
+from bangfu.core.errors import NotPermitted
+from bangfu.core.forms import attempt
+from bangfu.core.selectors import place_filter_choices, region_for
+from bangfu.registry.selectors import household_for
+
+from . import selectors, services
+from .forms import ClosingForm, ScreeningForm, StepForm
+from .models import AlertState
+
+
+@login_required
+def alert_list(request, code=None):
+    """Alerts under a place (预警): the place in the address (a place page's link) or chosen
+    in the filter; by state, or only the overdue ones."""
+    code = code or params.place(request.GET.get("place"))
+    within = region_for(request.user, code) if code else None
+    filters = selectors.AlertFilters.read(request.GET.get("state"), request.GET.get("overdue"))
+    page = Paginator(selectors.alerts(request.user, within, filters), 50).get_page(
+        params.page_number(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "monitoring/alert_list.html",
+        {
+            "within": within,
+            "places": place_filter_choices(request.user, code),
+            "filters": filters,
+            "states": AlertState.choices,
+            "page": page,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _alert_page(request, alert, form, status=200):
+    return render(
+        request,
+        "monitoring/alert.html",
+        {
+            "alert": alert,
+            "form": form,
+            "overdue": alert.is_overdue(timezone.localdate()),
+            "may_close": alert.state == AlertState.OPEN
+            and services.may_act(request.user, alert.household_id, Capability.HANDLE_ALERTS),
+        },
+        status=status,
+    )
+
+
+@login_required
+def alert_detail(request, alert_id):
+    alert = selectors.alert_for(request.user, alert_id)
+    form = ClosingForm(initial={"closed_on": timezone.localdate()})
+    return _alert_page(request, alert, form)
+
+
+@login_required
+def alert_close(request, alert_id):
+    alert = selectors.alert_for(request.user, alert_id)
+    if request.method != "POST":
+        return redirect("monitoring:alert", alert_id=alert.pk)
+    form = ClosingForm(request.POST)
+
+    def close():
+        return services.alert_close(
+            actor=request.user,
+            alert_id=alert.pk,
+            closing=services.ClosingInput(**form.cleaned_data),
+        )
+
+    done = attempt(form, close)
+    if done:
+        messages.success(request, _("The alert is closed."))
+        if done.result.procedure_id:
+            return redirect("monitoring:procedure", procedure_id=done.result.procedure_id)
+        return redirect("monitoring:alert", alert_id=alert.pk)
+    return _alert_page(request, selectors.alert_for(request.user, alert.pk), form, status=400)
+
+
+@login_required
+def screen(request, household_id):
+    """A cadre's screening (排查) of a household: what was found raises an alert."""
+    household = household_for(request.user, household_id)
+    if not selectors.may_handle(request.user, household):
+        raise NotPermitted()
+    members = [(m.pk, m.name) for m in household.members.filter(left_on=None).order_by("pk")]
+    form = ScreeningForm(
+        request.POST or None, members=members, initial={"raised_on": timezone.localdate()}
+    )
+
+    def raise_alert():
+        return services.alert_raise(
+            actor=request.user,
+            household_id=household.pk,
+            alert=services.AlertInput(**form.cleaned_data),
+        )
+
+    done = request.method == "POST" and attempt(form, raise_alert)
+    if done:
+        messages.success(request, _("The alert is raised and sent to the helper and township."))
+        return redirect("monitoring:alert", alert_id=done.result.pk)
+    return render(
+        request,
+        "monitoring/screen.html",
+        {"form": form, "household": household},
+        status=400 if form.errors else 200,
+    )
+
+
+def _procedure_page(request, procedure, form=None, status=200):
+    context = selectors.procedure_page(request.user, procedure)
+    if form is None and context["may_do"]:
+        form = StepForm(
+            spec=context["awaited"],
+            initial={
+                "step": context["awaited"].key,
+                "outcome": "passed",
+                "done_on": timezone.localdate(),
+                "notice_from": timezone.localdate(),
+            },
+        )
+    return render(request, "monitoring/procedure.html", {**context, "form": form}, status=status)
+
+
+@login_required
+def procedure_detail(request, procedure_id):
+    return _procedure_page(request, selectors.procedure_for(request.user, procedure_id))
+
+
+@login_required
+def step_record(request, procedure_id):
+    """The awaited step's form posts here (the home check is done on a phone in the village)."""
+    procedure = selectors.procedure_for(request.user, procedure_id)
+    if request.method != "POST":
+        return redirect("monitoring:procedure", procedure_id=procedure.pk)
+    awaited = selectors.awaited_step(procedure)
+    if not selectors.may_do(request.user, procedure, awaited):
+        raise NotPermitted()
+    form = StepForm(request.POST, request.FILES, spec=awaited)
+
+    def record():
+        data = dict(form.cleaned_data)
+        upload = data.pop("image", None)
+        return services.step_record(
+            actor=request.user,
+            procedure_id=procedure.pk,
+            step=services.StepInput(**data),
+            photo=upload.read() if upload else None,
+            photo_name=upload.name if upload else "",
+        )
+
+    if attempt(form, record):
+        messages.success(request, _("The step is recorded."))
+        return redirect("monitoring:procedure", procedure_id=procedure.pk)
+    return _procedure_page(
+        request, selectors.procedure_for(request.user, procedure.pk), form, status=400
+    )
+
+
+@login_required
+def procedures_late(request):
+    """Procedures past their deadline under a place, with the step (and so the level) awaited."""
+    code = params.place(request.GET.get("place"))
+    within = region_for(request.user, code) if code else None
+    page = Paginator(selectors.late_procedures(request.user, within), 50).get_page(
+        params.page_number(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "monitoring/late.html",
+        {
+            "within": within,
+            "places": place_filter_choices(request.user, code),
+            "page": page,
+            "rows": [(p, selectors.awaited_step(p)) for p in page],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def notice(request, procedure_id):
+    """The village's public notice (公示) of a household's identification, printed from the
+    records (A4, the page's print style)."""
+    procedure = selectors.procedure_for(request.user, procedure_id)
+    step = selectors.notice_step(procedure)
+    if step is None:
+        raise Http404()
+    return render(request, "monitoring/notice.html", selectors.notice_of(procedure, step))
+
+
+@login_required
+def step_image(request, step_id):
+    step = selectors.step_for(request.user, step_id)
+    if not step.image:
+        raise Http404()
+    return FileResponse(step.image.open("rb"), content_type="image/jpeg")
