@@ -36,7 +36,8 @@ TARGET_MIB = 1024
 
 def write_file(path: Path, rows: int) -> int:
     """One check-up a head, in the order of the members' table (the bureau's own order
-    has nothing to do with ours): ID numbers are unsealed here, for the file only."""
+    has nothing to do with ours), and past the last head a second round a day later, until
+    there are ``rows``: ID numbers are unsealed here, for the file only."""
     import xlsxwriter
 
     from bangfu.core.protection import unseal
@@ -45,26 +46,28 @@ def write_file(path: Path, rows: int) -> int:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("体检名单")
     sheet.write_row(0, 0, HEADER)
-    written = 0
+    written, rounds = 0, 0
     heads = Member.objects.filter(is_head=True).values_list("name", "id_number_sealed")
-    for name, sealed in heads.order_by("pk").iterator(chunk_size=5000):
-        if written == rows:
-            break
-        written += 1
-        day = datetime.date(2026, 1, 5) + datetime.timedelta(days=written % 300)
-        sheet.write_row(
-            written,
-            0,
-            [
+    while written < rows:
+        for index, (name, sealed) in enumerate(heads.order_by("pk").iterator(chunk_size=5000)):
+            if written == rows:
+                break
+            written += 1
+            day = datetime.date(2026, 1, 5) + datetime.timedelta(days=index % 280 + rounds)
+            sheet.write_row(
                 written,
-                name,
-                unseal(sealed),
-                day.isoformat(),
-                f"第{written % 97 + 1}乡镇卫生院",
-                "未见明显异常" if written % 3 else "血压偏高，建议复查",
-                FINDINGS[written % len(FINDINGS)],
-            ],
-        )
+                0,
+                [
+                    written,
+                    name,
+                    unseal(sealed),
+                    day.isoformat(),
+                    f"第{written % 97 + 1}乡镇卫生院",
+                    "未见明显异常" if written % 3 else "血压偏高，建议复查",
+                    FINDINGS[written % len(FINDINGS)],
+                ],
+            )
+        rounds += 1
     book.close()
     return written
 
@@ -155,7 +158,7 @@ def main() -> None:
     else:
         print(f"building {args.households:,} households in {var_dir} …")
         build(args.households, random.Random(1))
-    path = Path(var_dir) / "体检名单.xlsx"
+    path = Path(var_dir) / f"体检名单-{args.rows}.xlsx"
     started = time.perf_counter()
     rows = write_file(path, args.rows)
     size = path.stat().st_size / 2**20
