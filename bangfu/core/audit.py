@@ -269,6 +269,10 @@ ACTIONS: dict[str, Promise] = {
     "follow_up.record": gettext_lazy("Recorded a health follow-up"),
     "medical_cost.record": gettext_lazy("Recorded large medical costs"),
     "health_activity.record": gettext_lazy("Recorded a health activity"),
+    # the health bureau's sheets: a row of a record on file that says something else
+    "doctor_contract.update": gettext_lazy("Changed a family-doctor contract from a sheet"),
+    "checkup.update": gettext_lazy("Changed a health check-up from a sheet"),
+    "follow_up.update": gettext_lazy("Changed a health follow-up from a sheet"),
     # plans
     "measure.add": gettext_lazy("Added a measure to a household's plan"),
     "measure.update": gettext_lazy("Changed a measure of a household's plan"),

@@ -15,7 +15,10 @@ class UploadForm(forms.Form):
             ".xlsx, .xls or .csv. Households: as the national system exports them, or the "
             "template. Pairings: 户编号 (or 户主身份证号码), 帮扶干部手机号, "
             "是否主要帮扶人, 结对日期. Work teams: 派出单位, 所驻村, 队伍名称, 姓名, 身份证号, "
-            "队内职务, 手机号, 派驻时间, 任期截止."
+            "队内职务, 手机号, 派驻时间, 任期截止. The health bureau's sheets, each person "
+            "by 身份证号: contracts 家庭医生, 签约机构, 服务包, 签约日期, 有效期至; check-ups "
+            "体检日期, 体检机构, 体检结论, 异常发现; follow-ups 疾病名称, 随访日期, 随访医生, "
+            "随访方式, 随访情况, 下次随访日期."
         ),
     )
 

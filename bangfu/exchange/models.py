@@ -30,6 +30,10 @@ class ImportKind(models.TextChoices):
     HOUSEHOLDS = "households", _("Households and members")
     PAIRINGS = "pairings", _("Pairings of helpers and households")
     TEAMS = "teams", _("Resident work teams and their members")
+    # The health bureau's sheets (卫健局), keyed by ID number (``keyed``).
+    CONTRACTS = "contracts", _("Family-doctor contracts (health bureau)")
+    CHECKUPS = "checkups", _("Health check-ups (health bureau)")
+    FOLLOW_UPS = "follow_ups", _("Follow-ups of illnesses (health bureau)")
 
 
 class ImportJob(Job):

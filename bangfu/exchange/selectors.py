@@ -119,6 +119,7 @@ def job_line(job: ImportJob | ExportJob) -> JobLine:
 IMPORT_STEPS = {
     "reading": _("Reading rows"),
     "checking": _("Checking households"),
+    "matching": _("Matching rows to members and checking them"),
     "writing": _("Writing, in one transaction"),
 }
 EXPORT_STEPS = {"writing": _("Writing the file")}

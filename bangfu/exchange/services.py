@@ -31,10 +31,12 @@ from bangfu.core.tables import write_table
 from bangfu.registry import selectors as registry_selectors
 from bangfu.registry.bulk import ImportRefused, households_check, households_import, summarise
 
-from . import households, masking, selectors, sheets, writing
+from . import health as health_sheets
+from . import households, keyed, masking, selectors, sheets, writing
 from . import pairings as pairing_sheet
 from . import teams as team_sheet
 from .columns import BY_KEY, COLUMNS
+from .keyed import KeyedSheet
 from .models import ExportJob, HeaderSynonym, ImportJob, ImportKind, ImportProblem
 from .rosters import Roster
 
@@ -42,6 +44,9 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.HOUSEHOLDS: Capability.EDIT_REGISTRY,
     ImportKind.PAIRINGS: Capability.MANAGE_PAIRING,
     ImportKind.TEAMS: Capability.MANAGE_TEAMS,
+    ImportKind.CONTRACTS: Capability.RECORD_HEALTH,
+    ImportKind.CHECKUPS: Capability.RECORD_HEALTH,
+    ImportKind.FOLLOW_UPS: Capability.RECORD_HEALTH,
 }
 UPLOADS = "imports"
 EXPORTS = "exports"
@@ -316,6 +321,11 @@ def _roster(job: ImportJob, roster: Roster, *, commit: bool) -> ImportJob:
         **roster.counts(result),
         "problems": len(problems),
     }
+    return _ended(job, summary, problems, commit=commit)
+
+
+def _ended(job: ImportJob, summary: dict, problems: list, *, commit: bool) -> ImportJob:
+    """A roster's or a keyed sheet's job, refused, checked or (committed) done and audited."""
     if problems:
         _finish(job, JobState.REFUSED, summary, problems)
     elif commit:
@@ -324,7 +334,7 @@ def _roster(job: ImportJob, roster: Roster, *, commit: bool) -> ImportJob:
             job.save(update_fields=["committed"])
             _finish(job, JobState.DONE, summary, [])
             audit.record(
-                actor=actor,
+                actor=job.owner,
                 action="import.commit",
                 obj=job,
                 after={"file": job.file_name, **summary},
@@ -334,6 +344,59 @@ def _roster(job: ImportJob, roster: Roster, *, commit: bool) -> ImportJob:
     return job
 
 
+KEYED: dict[str, KeyedSheet] = {
+    ImportKind.CONTRACTS: health_sheets.CONTRACTS,
+    ImportKind.CHECKUPS: health_sheets.CHECKUPS,
+    ImportKind.FOLLOW_UPS: health_sheets.FOLLOW_UPS,
+}
+
+
+def _keyed(job: ImportJob, sheet: KeyedSheet, report, *, commit: bool) -> ImportJob:
+    """Another department's sheet keyed by ID number (``keyed``), read as a stream a batch
+    at a time: checked, or checked and written in one transaction, all or nothing."""
+    actor = job.owner
+    require(actor, sheet.capability)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, phase="writing" if commit else "matching"
+    )
+    codes = selectors.code_index()
+
+    def checked() -> keyed.KeyedResult:
+        return keyed.run(sheet, Path(job.path), actor=actor, codes=codes, progress=report)
+
+    def written() -> keyed.KeyedResult:
+        try:
+            with transaction.atomic():
+                result = keyed.run(
+                    sheet,
+                    Path(job.path),
+                    actor=actor,
+                    codes=codes,
+                    source=job.file_name,
+                    progress=report,
+                )
+                if result.problems:
+                    raise keyed.KeyedRefused(result)  # rolls back what was written
+        except keyed.KeyedRefused as refusal:
+            return refusal.result
+        return result
+
+    try:
+        result = _against_others(job, written if commit else checked, commit=commit)
+    except sheets.UnreadableFile as error:
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
+        return job
+    if result is None:
+        return job
+    counts = result.counts
+    summary = {
+        "rows": result.rows,
+        "records": {key: counts[key] for key in ("new", "changed", "unchanged")},
+        "problems": len(result.problems),
+    }
+    return _ended(job, summary, result.problems, commit=commit)
+
+
 @_no_cyclic_collection()
 def import_check(*, job_id: int, progress=None) -> ImportJob:
     """Read and check the file; record the preview and every problem. Writes no household."""
@@ -341,6 +404,8 @@ def import_check(*, job_id: int, progress=None) -> ImportJob:
     with translation.override(job.language):
         if job.kind in ROSTERS:
             return _roster(job, ROSTERS[job.kind], commit=False)
+        if job.kind in KEYED:
+            return _keyed(job, KEYED[job.kind], progress or _reporter(job), commit=False)
         return _check_households(job, progress or _reporter(job))
 
 
@@ -393,6 +458,8 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
             raise DomainError(_("This file was imported already."), code="committed")
         if job.kind in ROSTERS:
             return _roster(job, ROSTERS[job.kind], commit=True)
+        if job.kind in KEYED:
+            return _keyed(job, KEYED[job.kind], progress or _file_reporter(job), commit=True)
         # The job's row is written by the transaction that writes the households, so nobody
         # would see progress recorded there until the end: it goes to a file beside the upload.
         return _commit_households(job, progress or _file_reporter(job))
@@ -464,7 +531,8 @@ def import_error_sheet(*, actor, job_id: int, full_ids: bool = False) -> Path:
         hide = None
 
     target = stored_path(UPLOADS, ".errors.xlsx")
-    synonyms = ROSTERS[job.kind].synonyms() if job.kind in ROSTERS else selectors.synonym_map()
+    sheet = ROSTERS.get(job.kind) or KEYED.get(job.kind)
+    synonyms = sheet.synonyms() if sheet is not None else selectors.synonym_map()
     with translation.override(job.language):
         try:
             writing.error_sheet(

@@ -63,6 +63,11 @@ class DoctorContract(models.Model):
                 condition=Q(valid_until__gte=models.F("signed_on")),
                 name="doctor_contract_runs_after_signing",
             ),
+            # The natural key: a renewal is signed on another day; the bureau's sheet
+            # updates the contract of its day (``bulk``).
+            models.UniqueConstraint(
+                fields=["member", "signed_on"], name="one_contract_per_member_day"
+            ),
         ]
         indexes = [
             models.Index(fields=["member", "valid_until"], name="contract_member_until"),
@@ -113,9 +118,14 @@ class CheckUp(models.Model):
     class Meta:
         verbose_name = _("health check-up")
         verbose_name_plural = _("health check-ups")
-        constraints = CHECKUP_RULES.checks("checkup")
+        constraints = [
+            *CHECKUP_RULES.checks("checkup"),
+            # The natural key: nobody is checked up twice in a day (``bulk``).
+            models.UniqueConstraint(
+                fields=["member", "held_on"], name="one_checkup_per_member_day"
+            ),
+        ]
         indexes = [
-            models.Index(fields=["member", "held_on"], name="checkup_member_day"),
             models.Index(fields=["region", "held_on"], name="checkup_place_day"),
         ]
 
@@ -213,8 +223,11 @@ class FollowUp(models.Model):
                 condition=Q(next_due=None) | Q(next_due__gt=models.F("held_on")),
                 name="follow_up_next_due_after_it",
             ),
+            # The natural key: an illness is followed up once a day (``bulk``).
+            models.UniqueConstraint(
+                fields=["condition", "held_on"], name="one_follow_up_per_illness_day"
+            ),
         ]
-        indexes = [models.Index(fields=["condition", "held_on"], name="follow_up_condition_day")]
 
     def __str__(self) -> str:
         return f"{self.condition} @ {self.held_on:%Y-%m-%d}"

@@ -2,8 +2,11 @@
 recorded. Keyword-only, one transaction each, audited with the member's place.
 
 Those who record are the offices and village teams of the member's place
-(``RECORD_HEALTH``); the health bureau's sheets (issue 15, item 5) are to come through the
-exchange pipeline into these same functions.
+(``RECORD_HEALTH``); the health bureau's sheets come through the exchange pipeline into
+``bulk`` (the same rules, many rows at once). Each record has a natural key (a contract:
+member and day signed; a check-up: member and day; a follow-up: illness and day), held by a
+unique constraint: a second record of a key is refused here with what to do, and a sheet's
+row of that key updates the record.
 """
 
 from dataclasses import dataclass, field
@@ -83,7 +86,10 @@ def _findings(chosen: list[Any]) -> list[Code]:
     return sorted(codes, key=lambda code: (code.sort_order, code.value))
 
 
+# What the audit log records of each kind of record; the bureau's sheets record the same.
 CONTRACT_FIELDS = ["member", "doctor", "institution", "package", "signed_on", "valid_until"]
+CHECKUP_FIELDS = ["member", "held_on", "institution", "summary"]
+FOLLOW_UP_FIELDS = ["condition", "held_on", "by", "kind", "findings", "next_due"]
 
 
 @transaction.atomic
@@ -110,6 +116,16 @@ def contract_sign(*, actor, member_id: int, contract: ContractInput) -> DoctorCo
             _("A contract runs until a day on or after it was signed."),
             code="bad_valid_until",
             field="valid_until",
+        )
+    if member.doctor_contracts.filter(signed_on=row.signed_on).exists():
+        raise DomainError(
+            _(
+                "%(name)s already has a contract signed on %(day)s; a renewal is signed on "
+                "another day."
+            )
+            % {"name": member.name, "day": row.signed_on.isoformat()},
+            code="duplicate",
+            field="signed_on",
         )
     latest = member.doctor_contracts.order_by("-signed_on").first()
     if latest is not None and row.signed_on < latest.signed_on:
@@ -149,10 +165,17 @@ def checkup_record(*, actor, member_id: int, checkup: CheckUpInput) -> CheckUp:
             code="before_birth",
             field="held_on",
         )
+    if member.checkups.filter(held_on=row.held_on).exists():
+        raise DomainError(
+            _("%(name)s already has a check-up on %(day)s; look at it on the member's page.")
+            % {"name": member.name, "day": row.held_on.isoformat()},
+            code="duplicate",
+            field="held_on",
+        )
     findings = _findings(checkup.findings)
     row.save()
     row.findings.set(findings)
-    after = audit.snapshot(row, ["member", "held_on", "institution", "summary"])
+    after = audit.snapshot(row, CHECKUP_FIELDS)
     after["findings"] = [code.value for code in findings]
     audit.record(
         actor=actor, action="checkup.record", obj=row, region_code=row.region_id, after=after
@@ -249,13 +272,20 @@ def follow_up_record(*, actor, condition_id: int, follow_up: FollowUpInput) -> F
         raise DomainError(
             _("The next follow-up is due after this one."), code="bad_next_due", field="next_due"
         )
+    if condition.follow_ups.filter(held_on=row.held_on).exists():
+        raise DomainError(
+            _("This illness was already followed up on %(day)s; look at it on the member's page.")
+            % {"day": row.held_on.isoformat()},
+            code="duplicate",
+            field="held_on",
+        )
     row.save()
     audit.record(
         actor=actor,
         action="follow_up.record",
         obj=row,
         region_code=row.region_id,
-        after=audit.snapshot(row, ["condition", "held_on", "by", "kind", "findings", "next_due"]),
+        after=audit.snapshot(row, FOLLOW_UP_FIELDS),
     )
     return row
 

@@ -30,7 +30,7 @@ from bangfu.core.selectors import is_place_code
 
 from . import moves
 from .models import HOUSEHOLD_DETAILS, Household, Member, StatusChange
-from .selectors import member_details
+from .selectors import MemberRef, member_details
 from .services import (
     HouseholdInput,
     Lookups,
@@ -51,6 +51,25 @@ Progress = Callable[[int, int], None]
 class Outcome:
     NEW, CHANGED, UNCHANGED, REFUSED = "new", "changed", "unchanged", "refused"
     ALL = (NEW, CHANGED, UNCHANGED, REFUSED)
+
+
+@dataclass(slots=True)
+class MatchedRow:
+    """A row of another department's sheet (部门数据), matched to its member by ID number
+    (``selectors.members_by_id_hash``): what a domain app's bulk service takes. ``given``:
+    the sheet's columns; a record on file keeps what no column gives."""
+
+    member: MemberRef
+    data: Any
+    given: frozenset[str]
+
+
+class RowVerdict(NamedTuple):
+    """What a domain app's bulk service says of a matched row: its outcome and, refused,
+    why (the field, the reason)."""
+
+    outcome: str
+    problems: list[tuple[str, str]]
 
 
 @dataclass(slots=True)
