@@ -310,3 +310,28 @@ def test_the_upload_page_offers_the_three_sheets(client, county_admin, health, t
         assert page.status_code == 200
         text = page.content.decode()
         assert "1" in text and ("Import these records" in text or "导入这些记录" in text)
+
+
+def test_imported_check_ups_reach_the_place_roll_ups(county_admin, health, tmp_path):
+    """The import writes through no service, but audits each record with its place, so the
+    dashboard's figures (kept roll-ups) count it as the records do."""
+    from bangfu.core.models import Region
+    from bangfu.reports import selectors as figures
+
+    november = figures.Period(D(2026, 11, 1), D(2026, 11, 1))
+    county = Region.objects.get(code="611103000000")
+
+    def checked() -> tuple[int, int]:
+        kept = figures.Figures(county_admin, county, november).values["checked"]
+        counted = figures.source_figures(county_admin, county, november)["checked"]
+        return kept, counted
+
+    kept, counted = checked()
+    assert kept == counted
+    path = xlsx(
+        tmp_path / "体检.xlsx",
+        [CHECKUP_HEADER, [1, "马小红", HONG, "2026-05-06", "钓台街道卫生院", "", "正常"]],
+    )
+    job = run(county_admin, path, ImportKind.CHECKUPS, commit=True)
+    assert job.state == JobState.DONE, problems(job)
+    assert checked() == (kept + 1, counted + 1)
