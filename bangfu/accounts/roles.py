@@ -64,7 +64,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.WORK_TEAM: frozenset(
         {Capability.EDIT_REGISTRY, Capability.ENTER_VISITS, Capability.RECORD_HEALTH}
     ),
-    Role.PAIR_HELPER: frozenset({Capability.RECORD_PLANS}),
+    Role.PAIR_HELPER: frozenset({Capability.RECORD_PLANS, Capability.RECORD_FOLLOW_UPS}),
     Role.INSPECTOR: frozenset(
         {Capability.VIEW_AUDIT, Capability.REVIEW_VISITS, Capability.VIEW_FLAGS}
     ),
