@@ -331,13 +331,14 @@ def follow_up_phone(user) -> list[dict]:
         .order_by("-member__is_head", "member_id", "diagnosed_on", "pk")
     )
     for condition in rows:
+        due = condition.due  # type: ignore[attr-defined]  # annotated by with_due
         illnesses[condition.member.household_id].append(
             {
                 "id": condition.pk,
                 "member": condition.member.name,
                 "illness": condition.illness.label,
-                "due": condition.due,
-                "overdue": condition.due is not None and condition.due < today,
+                "due": due,
+                "overdue": due is not None and due < today,
             }
         )
     return [

@@ -129,7 +129,7 @@ def test_the_helpers_member_page_offers_the_follow_up_only(health, paired, helpe
     client.force_login(helper_wang)
     member = health["health_member"]
     page = client.get(reverse("health:member", args=[member.pk])).content.decode()
-    assert 'action="/health/members/%d/follow-ups/"' % member.pk in page
+    assert f'action="/health/members/{member.pk}/follow-ups/"' in page
     assert "/contracts/" not in page and "/costs/" not in page
     assert f"/health/follow-ups/new/?household={member.household_id}" in page
     posted = client.post(
@@ -156,7 +156,9 @@ def test_the_household_and_home_pages_lead_to_the_phone_page(health, paired, hel
     assert 'id="helper-follow-ups"' in home and "/health/follow-ups/new/" in home
 
 
-def test_the_phone_page_lists_the_helpers_illnesses_and_is_kept(health, paired, helper_wang, client):
+def test_the_phone_page_lists_the_helpers_illnesses_and_is_kept(
+    health, paired, helper_wang, client
+):
     client.force_login(helper_wang)
     response = client.get(reverse("health:follow_up_phone"))
     page = response.content.decode()
