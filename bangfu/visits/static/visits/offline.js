@@ -62,8 +62,9 @@
         channel.port1.onmessage = (event) => (event.data && event.data.kept ? resolve() : reject());
         registration.active.postMessage({ keep: pages }, [channel.port2]);
       }))
-      .then(() => Promise.all(others.map((other) =>
-        navigator.serviceWorker.register(other, { scope: scopeOf(other) }).then(active))))
+      // One after another, as pages are kept: no more requests at once than a person makes.
+      .then(() => others.reduce((done, other) => done.then(() =>
+        navigator.serviceWorker.register(other, { scope: scopeOf(other) }).then(active)), Promise.resolve()))
       .then(() => { state.dataset.offlineReady = "true"; })
       .catch(() => { /* the page still works while it stays open */ });
   }
