@@ -487,6 +487,7 @@ PAGE_PROBES = {
     "health:uncontracted": Probe(),
     "health:checkup_rate": Probe(),
     "health:follow_ups_overdue": Probe(),
+    "health:follow_up_phone": Probe(),
     "health:activities": Probe(
         methods=("get", "post"),
         data={
@@ -738,7 +739,12 @@ API_PROBES = {
         lambda w: {"condition_id": w["hypertension"].pk},
         {"condition_id": 10**9},
         ("post",),
-        {"held_on": "2026-11-01", "by": "入侵医生", "kind": "home"},
+        {
+            "held_on": "2026-11-01",
+            "by": "入侵医生",
+            "kind": "home",
+            "client_id": "00000000-0000-4000-8000-000000000015",
+        },
     ),
     "follow_ups_overdue": Probe(),
     "medical_cost_record": Probe(

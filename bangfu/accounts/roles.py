@@ -80,7 +80,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.PAIR_HELPER: frozenset(
-        {Capability.RECORD_PLANS, Capability.HANDLE_ALERTS, Capability.MONITORING_HOME}
+        {
+            Capability.RECORD_PLANS,
+            Capability.RECORD_FOLLOW_UPS,
+            Capability.HANDLE_ALERTS,
+            Capability.MONITORING_HOME,
+        }
     ),
     Role.INSPECTOR: frozenset(
         {Capability.VIEW_AUDIT, Capability.REVIEW_VISITS, Capability.VIEW_FLAGS}

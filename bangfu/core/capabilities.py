@@ -24,7 +24,10 @@ class Capability(StrEnum):
     VIEW_FLAGS = "view_flags"  # read the truthfulness flags (read-only: leaders too)
     RESOLVE_DATA_ISSUES = "resolve_data_issues"  # clashes across places, values set aside
     MANAGE_TEAMS = "manage_teams"  # resident work teams, their members, the register by hand
-    RECORD_HEALTH = "record_health"  # family-doctor contracts, check-ups
+    RECORD_HEALTH = "record_health"  # family-doctor contracts, check-ups, follow-ups
+    # Follow-ups (随访) of the members of the households paired with the helper now; the
+    # offices and teams record them for every household of their places (RECORD_HEALTH).
+    RECORD_FOLLOW_UPS = "record_follow_ups"
     # Household plans (一户一策): a helper records those of the households paired with them;
     # the county office manages every plan in its places.
     RECORD_PLANS = "record_plans"

@@ -2,6 +2,7 @@
 the members without a valid contract on a day, and the check-up rate with its definition."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
@@ -68,6 +69,11 @@ class ConditionIn(Schema):
 
 
 class FollowUpIn(Schema):
+    client_id: uuid.UUID | None = Field(
+        None,
+        description="an id the phone made for this follow-up: a second send of it answers "
+        "with the first (200) rather than recording it twice",
+    )
     held_on: datetime.date = documented(FollowUp, "held_on")
     by: str = documented(FollowUp, "by")
     kind: str = documented(FollowUp, "kind")
@@ -78,6 +84,7 @@ class FollowUpIn(Schema):
 class FollowUpOut(Schema):
     id: int
     condition_id: int
+    client_id: uuid.UUID | None
     held_on: datetime.date
     by: str
     kind: str
@@ -206,6 +213,7 @@ def _follow_up(row) -> dict:
     return {
         "id": row.pk,
         "condition_id": row.condition_id,
+        "client_id": row.client_id,
         "held_on": row.held_on,
         "by": row.by,
         "kind": row.kind,
@@ -346,17 +354,25 @@ def condition_record(request, member_id: Id, payload: ConditionIn):
 
 @router.post(
     "/health/conditions/{condition_id}/follow-ups",
-    response={201: FollowUpOut},
+    response={200: FollowUpOut, 201: FollowUpOut},
     operation_id="follow_up_record",
 )
 def follow_up_record(request, condition_id: Id, payload: FollowUpIn):
-    """Record a follow-up (随访) of an illness, with when the next one is due."""
-    row = services.follow_up_record(
-        actor=request.auth,
-        condition_id=condition_id,
-        follow_up=services.FollowUpInput(**payload.dict()),
+    """Record a follow-up (随访) of an illness, with when the next one is due. A phone sends
+    the id it made (``client_id``): sent again, it answers 200 with the follow-up recorded
+    the first time."""
+    data = payload.dict()
+    client_id = data.pop("client_id")
+    follow_up = services.FollowUpInput(**data)
+    if client_id is None:
+        row = services.follow_up_record(
+            actor=request.auth, condition_id=condition_id, follow_up=follow_up
+        )
+        return Status(201, _follow_up(row))
+    row, created = services.follow_up_sent(
+        actor=request.auth, client_id=client_id, condition_id=condition_id, follow_up=follow_up
     )
-    return Status(201, _follow_up(row))
+    return Status(201 if created else 200, _follow_up(row))
 
 
 @router.get(

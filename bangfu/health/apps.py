@@ -8,8 +8,11 @@ class HealthConfig(AppConfig):
     verbose_name = _("Health assistance")
 
     def ready(self) -> None:
+        from bangfu.core.home import HomePanel
+        from bangfu.core.home import register as on_home
         from bangfu.registry.moves import follow, follow_member
         from bangfu.registry.sections import HouseholdSection, register
+        from bangfu.visits import offline
 
         from . import selectors, services
 
@@ -20,4 +23,10 @@ class HealthConfig(AppConfig):
         # The household page shows each member's contract and latest check-up.
         register(
             HouseholdSection("health", "health/household_section.html", selectors.household_section)
+        )
+        # A pair helper's first screen leads to the follow-ups of their households.
+        on_home(HomePanel("helper_follow_ups", "health/home.html", selectors.helper_home, order=20))
+        # A pair helper's phone keeps the follow-up page with their other pages.
+        offline.register(
+            offline.PhonePages("health", "health:service_worker", selectors.phone_pages)
         )

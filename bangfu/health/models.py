@@ -199,6 +199,9 @@ class FollowUp(models.Model):
     condition = models.ForeignKey(
         Condition, verbose_name=_("illness"), on_delete=models.PROTECT, related_name="follow_ups"
     )
+    # The id a helper's phone made for it (随访 recorded offline and sent later): a second send
+    # answers with the first. Follow-ups entered on an office's page or from a sheet have none.
+    client_id = models.UUIDField(_("follow-up id made on the phone"), unique=True, null=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     held_on = models.DateField(_("followed up on"))
     by = models.CharField(_("followed up by"), max_length=50)

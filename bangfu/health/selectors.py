@@ -25,6 +25,7 @@ from django.db.models import (
     Subquery,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,9 @@ from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Region
 from bangfu.core.policies import policy_for
 from bangfu.core.scoping import get_visible_or_404
+from bangfu.pairing.selectors import is_paired_now, may_act_for, my_households
 from bangfu.registry.models import Household, Member
+from bangfu.registry.selectors import household_names
 
 from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 
@@ -137,6 +140,25 @@ def may_record(user) -> bool:
     return user.has_capability(Capability.RECORD_HEALTH)
 
 
+def may_follow_up(user, household_id: int) -> bool:
+    """Whether ``user`` may record follow-ups (随访) of this household's members, as the
+    services decide: those who record health, and the household's pair helper now."""
+    return may_act_for(
+        user, household_id, anywhere=Capability.RECORD_HEALTH, own=Capability.RECORD_FOLLOW_UPS
+    )
+
+
+MEMBER_FORMS = ("contract", "checkup", "condition", "follow_up", "cost")
+
+
+def forms_offered(user, household_id: int) -> tuple[str, ...]:
+    """The forms of a member's page offered to ``user``: every one to those who record
+    health, the follow-up's to the household's pair helper, none to anyone else."""
+    if may_record(user):
+        return MEMBER_FORMS
+    return ("follow_up",) if may_follow_up(user, household_id) else ()
+
+
 def _present_on(day: datetime.date, prefix: str = "") -> Q:
     """Members in the registry on ``day``: not left by then, in a household not closed."""
     return (Q(**{f"{prefix}left_on": None}) | Q(**{f"{prefix}left_on__gt": day})) & (
@@ -181,7 +203,9 @@ def household_section(user, household: Household) -> dict:
         }
         for member in members
     ]
-    return {"household": household, "rows": rows}
+    # The household's pair helper records follow-ups on the phone page (it works offline).
+    phone = is_paired_now(user, household.pk) and user.has_capability(Capability.RECORD_FOLLOW_UPS)
+    return {"household": household, "rows": rows, "phone": phone}
 
 
 def uncontracted(user, day: datetime.date, within: Region | None = None) -> QuerySet[Member]:
@@ -349,3 +373,57 @@ def follow_ups_overdue_now(
     return with_due(Condition.objects.visible_to(user, within=within)).filter(
         _present_on(today, "member__"), Q(due__lt=day)
     )
+def follow_up_phone(user) -> list[dict]:
+    """What a pair helper's follow-up page keeps for working offline (随访, on the phone): the
+    households paired with them now, each with its members' illnesses under management and
+    when each is due, in the helper's order of households."""
+    households = [pairing.household for pairing in my_households(user)]
+    names = household_names(households)
+    today = timezone.localdate()
+    illnesses: dict[int, list[dict]] = {household.pk: [] for household in households}
+    rows = (
+        with_due(
+            Condition.objects.visible_to(user).filter(
+                member__household__in=households, member__left_on=None
+            )
+        )
+        .select_related("member", "illness")
+        .order_by("-member__is_head", "member_id", "diagnosed_on", "pk")
+    )
+    for condition in rows:
+        due = condition.due  # type: ignore[attr-defined]  # annotated by with_due
+        illnesses[condition.member.household_id].append(
+            {
+                "id": condition.pk,
+                "member": condition.member.name,
+                "illness": condition.illness.label,
+                "due": due,
+                "overdue": due is not None and due < today,
+            }
+        )
+    return [
+        {
+            "id": household.pk,
+            "label": names[household.pk].label if household.pk in names else household.number,
+            "illnesses": illnesses[household.pk],
+        }
+        for household in households
+    ]
+
+
+def phone_pages(user) -> list[str]:
+    """The health page a pair helper's phone keeps (``visits.offline``): the follow-up page."""
+    return [reverse("health:follow_up_phone")] if user.is_pair_helper() else []
+
+
+def helper_home(user) -> dict | None:
+    """A pair helper's home panel of follow-ups (随访): their households' illnesses under
+    management and how many are overdue, with the way to the phone page; None for anyone
+    else."""
+    if not (user.is_pair_helper() and user.has_capability(Capability.RECORD_FOLLOW_UPS)):
+        return None
+    illnesses = [i for household in follow_up_phone(user) for i in household["illnesses"]]
+    return {
+        "illnesses": len(illnesses),
+        "overdue": sum(1 for illness in illnesses if illness["overdue"]),
+    }

@@ -2,17 +2,19 @@
 recorded. Keyword-only, one transaction each, audited with the member's place.
 
 Those who record are the offices and village teams of the member's place
-(``RECORD_HEALTH``); the health bureau's sheets come through the exchange pipeline into
+(``RECORD_HEALTH``), and pair helpers the follow-ups of their own households
+(``RECORD_FOLLOW_UPS``); the health bureau's sheets come through the exchange pipeline into
 ``bulk`` (the same rules, many rows at once). Each record has a natural key (a contract:
 member and day signed; a check-up: member and day; a follow-up: illness and day), held by a
 unique constraint: a second record of a key is refused here with what to do, and a sheet's
 row of that key updates the record.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,8 @@ from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.core.models import Code
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import chosen_code, may_be_code, visible_place
+from bangfu.core.services import sent_before
+from bangfu.pairing.selectors import require_for_household
 from bangfu.registry.models import Member
 
 from .models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
@@ -241,10 +245,16 @@ def condition_record(*, actor, member_id: int, condition: ConditionInput) -> Con
 
 
 @transaction.atomic
-def follow_up_record(*, actor, condition_id: int, follow_up: FollowUpInput) -> FollowUp:
+def follow_up_record(
+    *, actor, condition_id: int, follow_up: FollowUpInput, client_id: uuid.UUID | None = None
+) -> FollowUp:
     """Record a follow-up (随访) of an illness: when, by whom, how, what was found, and when
-    the next one is due (none: no more follow-ups are planned)."""
-    require(actor, Capability.RECORD_HEALTH)
+    the next one is due (none: no more follow-ups are planned).
+
+    The offices and teams record them for every member of their places (``RECORD_HEALTH``),
+    a pair helper for the members of the households paired with them now
+    (``RECORD_FOLLOW_UPS``), as plans are written. ``client_id`` is the id a phone made for
+    it (see ``follow_up_sent``)."""
     condition = (
         Condition.objects.visible_to(actor)
         .select_for_update(of=("self",))
@@ -253,9 +263,16 @@ def follow_up_record(*, actor, condition_id: int, follow_up: FollowUpInput) -> F
     )
     if condition is None:
         raise OutOfScope()
-    _member(actor, condition.member_id)
+    member = _member(actor, condition.member_id)
+    require_for_household(
+        actor,
+        member.household_id,
+        anywhere=Capability.RECORD_HEALTH,
+        own=Capability.RECORD_FOLLOW_UPS,
+    )
     row = FollowUp(
         condition=condition,
+        client_id=client_id,
         region_id=condition.region_id,
         recorded_at=timezone.now(),
         recorded_by=actor,
@@ -285,9 +302,41 @@ def follow_up_record(*, actor, condition_id: int, follow_up: FollowUpInput) -> F
         action="follow_up.record",
         obj=row,
         region_code=row.region_id,
-        after=audit.snapshot(row, FOLLOW_UP_FIELDS),
+        after=audit.snapshot(row, [*FOLLOW_UP_FIELDS, "client_id"]),
     )
     return row
+
+
+def _follow_up_before(actor, client_id: uuid.UUID) -> FollowUp | None:
+    return sent_before(
+        FollowUp,
+        actor,
+        client_id,
+        _("This follow-up id was used by someone else; reload the page and record it again."),
+    )
+
+
+def follow_up_sent(
+    *, actor, client_id: uuid.UUID, condition_id: int, follow_up: FollowUpInput
+) -> tuple[FollowUp, bool]:
+    """A follow-up made on a phone, perhaps offline, with the id the phone made for it:
+    answers (follow-up, True), or (the one already recorded, False) when this id came before
+    (a resend after a lost answer, two sends at once), so that a queue sent twice records
+    once."""
+    earlier = _follow_up_before(actor, client_id)
+    if earlier is not None:
+        return earlier, False
+    try:
+        row = follow_up_record(
+            actor=actor, condition_id=condition_id, follow_up=follow_up, client_id=client_id
+        )
+    except IntegrityError:
+        # The same id sent twice at once: the other request recorded it first.
+        earlier = _follow_up_before(actor, client_id)
+        if earlier is None:
+            raise
+        return earlier, False
+    return row, True
 
 
 @dataclass

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from bangfu.visits.views import service_worker
+
 from . import views
 
 app_name = "health"
@@ -15,4 +17,7 @@ urlpatterns = [
     path("checkup-rate/", views.checkup_rate, name="checkup_rate"),
     path("activities/", views.activities, name="activities"),
     path("follow-ups/overdue/", views.follow_ups_overdue, name="follow_ups_overdue"),
+    path("follow-ups/new/", views.follow_up_phone, name="follow_up_phone"),
+    # The phone's service worker, served here so that its scope holds the follow-up page.
+    path("sw.js", service_worker, name="service_worker"),
 ]

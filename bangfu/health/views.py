@@ -7,12 +7,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bangfu.core import params
+from bangfu.core.errors import NotPermitted
 from bangfu.core.forms import attempt
 from bangfu.core.selectors import place_filter_choices, region_for, top_places
 from bangfu.core.tables import xlsx_response
+from bangfu.pairing.selectors import is_paired_now
+from bangfu.visits.offline import helper_offline, kept_offline
+from bangfu.visits.selectors import own_helper
 
 from . import selectors, services
 from .forms import (
@@ -23,6 +28,9 @@ from .forms import (
     CostForm,
     FollowUpForm,
 )
+from .models import FollowUpKind
+
+FOLLOW_UPS_QUEUE = "bangfu-follow-ups"  # the phone's IndexedDB database of follow-ups unsent
 
 
 def _sign(actor, person, data):
@@ -69,16 +77,21 @@ _RECORDS = {
 
 
 def _member_page(request, person, which: str | None = None):
-    """The member's page; ``which`` names the form posted (bound to the request)."""
+    """The member's page; ``which`` names the form posted (bound to the request). Those who
+    record health get every form; the household's pair helper the follow-up's only."""
     conditions = selectors.conditions_of(person)
     data = request.POST if which else None
-    forms = {
-        "contract": ContractForm(data if which == "contract" else None),
-        "checkup": CheckUpForm(data if which == "checkup" else None),
-        "condition": ConditionForm(data if which == "condition" else None),
-        "follow_up": FollowUpForm(data if which == "follow_up" else None, conditions=conditions),
-        "cost": CostForm(data if which == "cost" else None),
+    makers = {
+        "contract": lambda bound: ContractForm(bound),
+        "checkup": lambda bound: CheckUpForm(bound),
+        "condition": lambda bound: ConditionForm(bound),
+        "follow_up": lambda bound: FollowUpForm(bound, conditions=conditions),
+        "cost": lambda bound: CostForm(bound),
     }
+    offered = selectors.forms_offered(request.user, person.household_id)
+    if which and which not in offered:
+        raise NotPermitted()
+    forms = {name: makers[name](data if which == name else None) for name in offered}
     if which:
         form = forms[which]
         action, done = _RECORDS[which]
@@ -95,7 +108,8 @@ def _member_page(request, person, which: str | None = None):
             "today": timezone.localdate(),
             "conditions": conditions,
             "costs": selectors.costs_of(person),
-            "forms": forms if selectors.may_record(request.user) else None,
+            "forms": forms,
+            "phone": is_paired_now(request.user, person.household_id),
         },
         status=400 if which else 200,
     )
@@ -125,6 +139,38 @@ checkup_record = _posting("checkup")
 condition_record = _posting("condition")
 follow_up_record = _posting("follow_up")
 cost_record = _posting("cost")
+
+
+def _phone_offline(user) -> dict:
+    return helper_offline(
+        user,
+        worker="health:service_worker",
+        queue=FOLLOW_UPS_QUEUE,
+        waiting=_("Follow-ups waiting on this phone:"),
+    )
+
+
+@login_required
+@never_cache
+def follow_up_phone(request):
+    """A pair helper's phone page for follow-ups (随访) of their households' members: saved
+    on the phone first with an id made there, sent when there is a network; it keeps
+    working offline. ``?household=`` chooses the household's first illness (read by the
+    page's script: one copy serves every household)."""
+    helper = own_helper(request.user)
+    return kept_offline(
+        render(
+            request,
+            "health/follow_up_phone.html",
+            {
+                "households": selectors.follow_up_phone(request.user),
+                "kinds": FollowUpKind.choices,
+                "by": helper.name if helper else str(request.user),
+                "queue": FOLLOW_UPS_QUEUE,
+                "offline": _phone_offline(request.user),
+            },
+        )
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bangfu.core.capabilities import Capability
+from bangfu.core.errors import NotPermitted
 from bangfu.core.models import Region
 from bangfu.core.policies import policy_for
 from bangfu.core.scoping import get_visible_or_404
@@ -77,6 +78,31 @@ def my_households(user) -> QuerySet[Pairing]:
         .select_related("household__region")
         .order_by("household__region_id", "household__number")
     )
+
+
+def is_paired_now(user, household_id: int) -> bool:
+    """Whether ``user`` is a helper paired with the household now (帮扶干部 of this 帮扶户)."""
+    return Pairing.objects.filter(
+        household_id=household_id, helper__user_id=user.pk, ended_on=None
+    ).exists()
+
+
+def may_act_for(user, household_id: int, *, anywhere: Capability, own: Capability) -> bool:
+    """A right of the shape "the office for every household of its places, a helper for the
+    households paired with them now": ``anywhere`` for the first, ``own`` for the second.
+    Household plans and follow-ups (随访) are written so; the household's place is checked
+    by the caller, as for any record."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.has_capability(anywhere):
+        return True
+    return user.has_capability(own) and is_paired_now(user, household_id)
+
+
+def require_for_household(actor, household_id: int, *, anywhere: Capability, own: Capability):
+    """``may_act_for`` for a service: refuses (403) whoever may not."""
+    if not may_act_for(actor, household_id, anywhere=anywhere, own=own):
+        raise NotPermitted()
 
 
 def units_of(user) -> QuerySet[Unit]:

@@ -12,6 +12,7 @@ class PlansConfig(AppConfig):
         from bangfu.core.place_links import register as on_place_page
         from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection, register
+        from bangfu.visits import offline
 
         from . import selectors, services
 
@@ -25,3 +26,5 @@ class PlansConfig(AppConfig):
         register(
             HouseholdSection("plans", "plans/household_section.html", selectors.household_section)
         )
+        # A pair helper's phone keeps each of their households' acknowledgement pages.
+        offline.register(offline.PhonePages("plans", "plans:service_worker", selectors.phone_pages))

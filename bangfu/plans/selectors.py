@@ -5,12 +5,14 @@ import base64
 import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Pairing
+from bangfu.pairing.selectors import may_act_for, my_households
 from bangfu.registry.models import AnnualIncome, Household
 
 from .models import OPEN_STATUSES, Acknowledgement, Effect, Measure, MeasureStatus
@@ -20,10 +22,8 @@ DROPPED = MeasureStatus.DROPPED
 
 def may_write(user, household: Household) -> bool:
     """Whether ``user`` may change this household's plan (as the services decide)."""
-    if user.has_capability(Capability.MANAGE_PLANS):
-        return True
-    return user.has_capability(Capability.RECORD_PLANS) and (
-        Pairing.objects.filter(household=household, helper__user=user, ended_on=None).exists()
+    return may_act_for(
+        user, household.pk, anywhere=Capability.MANAGE_PLANS, own=Capability.RECORD_PLANS
     )
 
 
@@ -166,3 +166,11 @@ def handbook_plan(household: Household) -> dict:
         "acknowledgement": acknowledgement,
         "signature": image_data_uri(acknowledgement) if acknowledgement else "",
     }
+
+
+def phone_pages(user) -> list[str]:
+    """The plans pages a pair helper's phone keeps (``visits.offline``): the acknowledgement
+    page of each household paired with them now, so that a household signs offline."""
+    return [
+        reverse("plans:acknowledge", args=[pairing.household_id]) for pairing in my_households(user)
+    ]

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from bangfu.core import audit, values
-from bangfu.core.capabilities import Capability, require
-from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
+from bangfu.core.capabilities import Capability
+from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.core.selectors import chosen_code
-from bangfu.pairing.models import Helper, Pairing
+from bangfu.pairing.models import Helper
+from bangfu.pairing.selectors import require_for_household
 from bangfu.registry.models import Household
 from bangfu.registry.services import household_locked
 from bangfu.visits import photos
@@ -49,13 +50,9 @@ MEASURE_FIELDS = ("content", "amount", "starts_on", "due_on", "status")
 def _may_write(actor, household_id: int) -> None:
     """The county office writes any plan in its places; a helper, those of the households
     paired with them now."""
-    if actor.has_capability(Capability.MANAGE_PLANS):
-        return
-    require(actor, Capability.RECORD_PLANS)
-    if not Pairing.objects.filter(
-        household_id=household_id, helper__user=actor, ended_on=None
-    ).exists():
-        raise NotPermitted()
+    require_for_household(
+        actor, household_id, anywhere=Capability.MANAGE_PLANS, own=Capability.RECORD_PLANS
+    )
 
 
 def _household(actor, household_id: int) -> Household:

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from bangfu.visits.views import service_worker
+
 from . import views
 
 app_name = "plans"
@@ -11,6 +13,8 @@ urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
     path("places/<place:code>/overdue/", views.overdue, name="place_overdue"),
     path("households/<id:household_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+    # The phone's service worker, served here so that its scope holds the acknowledge pages.
+    path("sw.js", service_worker, name="service_worker"),
     path(
         "acknowledgements/<id:acknowledgement_id>/image/",
         views.acknowledgement_image,

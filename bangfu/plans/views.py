@@ -8,15 +8,29 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from bangfu.core import params
 from bangfu.core.errors import DomainError, NotPermitted
 from bangfu.core.forms import attempt
 from bangfu.core.selectors import place_filter_choices, region_for
+from bangfu.pairing.selectors import is_paired_now
 from bangfu.registry.selectors import household_for
+from bangfu.visits.offline import helper_offline, kept_offline
 
 from . import selectors, services
 from .forms import AcknowledgementForm, EffectForm, MeasureForm
+
+ACKNOWLEDGEMENTS_QUEUE = "bangfu-acknowledgements"  # the phone's IndexedDB database unsent
+
+
+def _offline(user) -> dict:
+    return helper_offline(
+        user,
+        worker="plans:service_worker",
+        queue=ACKNOWLEDGEMENTS_QUEUE,
+        waiting=_("Acknowledgements waiting on this phone:"),
+    )
 
 
 def _writable(request, household):
@@ -142,9 +156,11 @@ def overdue(request, code=None):
 
 
 @login_required
+@never_cache
 def acknowledge(request, household_id):
     """The household signs its plan on the helper's phone (户主签字确认): on the screen, or
-    on paper photographed."""
+    on paper photographed. The page's script saves it on the phone and sends it to the API
+    (offline too); without the script the form posts here."""
     household = household_for(request.user, household_id)
     _writable(request, household)
     form = AcknowledgementForm(
@@ -178,12 +194,22 @@ def acknowledge(request, household_id):
     if request.method == "POST" and attempt(form, add):
         messages.success(request, _("The household's acknowledgement is recorded."))
         return redirect("plans:plan", household_id=household.pk)
-    return render(
+    # The household's own helper's phone keeps the page for signing offline; an office's
+    # view of it is not kept.
+    own = is_paired_now(request.user, household.pk)
+    response = render(
         request,
         "plans/acknowledge.html",
-        {"form": form, "household": household, "measures": selectors.measures_of(household)},
+        {
+            "form": form,
+            "household": household,
+            "measures": selectors.measures_of(household),
+            "queue": ACKNOWLEDGEMENTS_QUEUE,
+            "offline": _offline(request.user) if own else None,
+        },
         status=400 if form.errors else 200,
     )
+    return kept_offline(response) if own and not form.errors else response
 
 
 @login_required

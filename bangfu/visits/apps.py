@@ -13,7 +13,7 @@ class VisitsConfig(AppConfig):
         from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection, register
 
-        from . import selectors, services
+        from . import offline, selectors, services
 
         follow(services.visits_follow_household)
 
@@ -21,3 +21,7 @@ class VisitsConfig(AppConfig):
             HouseholdSection("visits", "visits/household_section.html", selectors.household_section)
         )
         on_home(HomePanel("my_households", "visits/home.html", selectors.helper_home, order=10))
+        # A helper's phone keeps their households, the capture page and their month.
+        offline.register(
+            offline.PhonePages("visits", "visits:service_worker", selectors.phone_pages)
+        )

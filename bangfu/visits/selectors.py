@@ -27,6 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from bangfu.core.capabilities import Capability, require
@@ -634,6 +635,16 @@ def helper_calendar(user, helper: Helper, month: datetime.date) -> list[DayOfMon
 def is_own(user, helper: Helper) -> bool:
     """The helper is the one signed in."""
     return user.is_authenticated and helper.user_id == user.pk
+
+
+def phone_pages(user) -> list[str]:
+    """The visits pages a helper's phone keeps (``visits.offline``): their households, the
+    capture page, and their month (for anyone else on the capture page, the first two)."""
+    pages = [reverse("visits:mine"), reverse("visits:capture")]
+    helper = own_helper(user)
+    if helper is not None:
+        pages.append(reverse("visits:helper_month", args=[helper.pk]))
+    return pages
 
 
 def own_helper(user) -> Helper | None:

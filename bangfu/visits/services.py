@@ -26,6 +26,7 @@ from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.geo import distance_m
 from bangfu.core.models import Code
 from bangfu.core.selectors import may_be_code
+from bangfu.core.services import sent_before
 from bangfu.pairing.models import Helper, Pairing
 from bangfu.registry.models import Household
 from bangfu.registry.services import household_locked
@@ -271,14 +272,12 @@ def visit_record(
 
 
 def _earlier(actor, client_id: uuid.UUID) -> Visit | None:
-    visit = Visit.objects.filter(client_id=client_id).first()
-    if visit is not None and visit.recorded_by_id != actor.pk:
-        raise DomainError(
-            _("This visit id was used by someone else; reload the page and log it again."),
-            code="client_id_taken",
-            field="client_id",
-        )
-    return visit
+    return sent_before(
+        Visit,
+        actor,
+        client_id,
+        _("This visit id was used by someone else; reload the page and log it again."),
+    )
 
 
 def may_correct(actor, visit: Visit) -> bool:

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,12 +24,10 @@ from bangfu.registry.selectors import household_for
 
 from . import selectors, services
 from .forms import DeleteForm, SolveForm, VisitForm
+from .offline import helper_offline, kept_offline
 from .schedule import month_schedule
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "visits" / "sw.js"
-# The header that tells the service worker a page may be kept on the phone for working
-# offline: a helper's own pages only, never what an office PC shows of others.
-KEEP_OFFLINE = "Bangfu-Offline"
 
 
 def _month(request) -> datetime.date:
@@ -42,31 +39,12 @@ def _within(request):
     return code, region_for(request.user, code) if code else None
 
 
-def offline_state(keep: list[str], worker: str, queue: str, waiting) -> dict:
-    """What a page the phone keeps says, opened offline: when it was made, the person's other
-    pages to keep with it, the service worker that keeps them, and the phone's queue whose
-    waiting items it counts (``visits/offline_state.html``)."""
-    return {
-        "as_of": timezone.localtime(),
-        "keep": keep,
-        "worker": worker,
-        "queue": queue,
-        "waiting": waiting,
-    }
-
-
-def kept_offline(response: HttpResponse) -> HttpResponse:
-    """Marks a page as one the phone may keep (a person's own pages only)."""
-    response[KEEP_OFFLINE] = "keep"
-    return response
-
-
-def _offline(helper) -> dict:
-    keep = [reverse("visits:mine"), reverse("visits:capture")]
-    if helper is not None:
-        keep.append(reverse("visits:helper_month", args=[helper.pk]))
-    return offline_state(
-        keep, reverse("visits:service_worker"), "bangfu-visits", _("Visits waiting on this phone:")
+def _offline(user) -> dict:
+    return helper_offline(
+        user,
+        worker="visits:service_worker",
+        queue="bangfu-visits",
+        waiting=_("Visits waiting on this phone:"),
     )
 
 
@@ -76,7 +54,7 @@ def mine(request):
     behind, what is due before the next fixed day. The phone keeps it for offline use."""
     month = selectors.my_month(request.user)
     return kept_offline(
-        render(request, "visits/mine.html", {"month": month, "offline": _offline(month.helper)})
+        render(request, "visits/mine.html", {"month": month, "offline": _offline(request.user)})
     )
 
 
@@ -92,7 +70,7 @@ def capture(request):
                 "households": selectors.capture_households(request.user),
                 "services": [(c.value, c.label) for c in selectors.visit_services()],
                 "chosen": params.optional_id(request.GET.get("household")) or "",
-                "offline": _offline(selectors.own_helper(request.user)),
+                "offline": _offline(request.user),
             },
         )
     )
@@ -332,7 +310,7 @@ def helper_month(request, helper_id):
             "made": sum(len(day.visits) for day in days),
             "week": [month + datetime.timedelta(days=i - month.weekday()) for i in range(7)],
             "lead": range(month.weekday()),
-            "offline": _offline(helper) if own else None,
+            "offline": _offline(request.user) if own else None,
         },
     )
     return kept_offline(response) if own else response

@@ -159,7 +159,9 @@ def test_a_visit_waiting_on_a_shared_phone_is_sent_only_under_its_own_login(
     # 李帮扶 logs a visit of their own: the send that records it passes over 王哲铭's.
     log_visit(page, households[0], "李帮扶在线记录")
     # A locator's own wait, not wait_for_function: polling a predicate evals in the page,
-    # which the Content-Security-Policy refuses (and the fixture reports).
+    # which the Content-Security-Policy refuses (and the fixture reports). The card first:
+    # the list holds one item also before 李帮扶's is drawn into it.
+    page.wait_for_selector("#done-message:has-text('走访已记录')")
     expect(page.locator("#queue li")).to_have_count(1)
     assert visits() == [(households[0].pk, "李帮扶在线记录")]
     assert "另一个账号" in page.inner_text("#queue li")

@@ -27,6 +27,7 @@ Activities: a free clinic in 马家寨村 on 2026-10-15 (86 served), a health-bu
 """
 
 import datetime
+import uuid
 
 from bangfu.core.services import policy_set
 from bangfu.health.services import (
@@ -226,6 +227,7 @@ def health_aims(world, aim) -> dict:
             {"condition_id": world["hypertension"].pk},
             {},
             {
+                "client_id": str(uuid.UUID(int=3 * 10**6 + n)),
                 "held_on": today.isoformat(),
                 "by": "张医生",
                 "kind": "home",

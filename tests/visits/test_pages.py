@@ -119,8 +119,14 @@ def test_the_helpers_pages_say_how_old_they_are_and_are_kept_offline(helper_wang
         assert response["Bangfu-Offline"] == "keep" and "no-store" in response["Cache-Control"]
         state = page[page.index('id="offline-state"') :]
         assert 'data-copy="live"' in state.split(">")[0] and "hidden" in state.split(">")[0]
-        keep = f'data-keep="/visits/mine/ /visits/capture/ /visits/helpers/{wang.pk}/month/"'
+        # With them the helper's follow-up page, whose worker (scope /health/) is registered
+        # too, so that it opens offline (no household yet: no acknowledgement page).
+        keep = (
+            f'data-keep="/visits/mine/ /visits/capture/ /visits/helpers/{wang.pk}/month/'
+            ' /health/follow-ups/new/"'
+        )
         assert keep in state.split(">")[0]
+        assert 'data-workers="/health/sw.js"' in state.split(">")[0]
         assert "离线" in state and "数据截至" in state and "本机待上传走访" in state
         assert "/static/visits/offline.js" in page and "/static/visits/queue.js" in page
 

@@ -25,7 +25,7 @@ from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.geo import distance_m
-from bangfu.core.services import retried_on_conflict
+from bangfu.core.services import retried_on_conflict, sent_before
 from bangfu.visits import photos
 from bangfu.visits.services import with_position
 
@@ -119,14 +119,12 @@ def _distance(check_in: CheckIn, member: TeamMember) -> int | None:
 
 
 def _earlier(actor, client_id: uuid.UUID) -> CheckIn | None:
-    check_in = CheckIn.objects.filter(client_id=client_id).first()
-    if check_in is not None and check_in.recorded_by_id != actor.pk:
-        raise DomainError(
-            _("This check-in id was used by someone else; reload the page and check in again."),
-            code="client_id_taken",
-            field="client_id",
-        )
-    return check_in
+    return sent_before(
+        CheckIn,
+        actor,
+        client_id,
+        _("This check-in id was used by someone else; reload the page and check in again."),
+    )
 
 
 def check_in_record(

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from bangfu.core import params
 from bangfu.core.forms import attempt
-from bangfu.visits.views import flags_page, kept_offline, offline_state
+from bangfu.visits.offline import kept_offline, offline_state
+from bangfu.visits.views import flags_page
 
 from .. import services
 from ..forms.checkins import RegisterForm

@@ -1,5 +1,6 @@
-/* bangfu: a person's own pages on a phone (a helper's households, capture page and month; a
-   team member's check-in page and month).
+/* bangfu: a person's own pages on a phone (a helper's households, capture page and month,
+   follow-up page and households' acknowledgement pages; a team member's check-in page and
+   month).
 
    Online, the page asks the service worker to keep a copy of itself and of the helper's
    other pages (each with its static files), so that they open without a network. A copy served offline
@@ -35,18 +36,35 @@
     state.dataset.counted = "true";
   }
 
+  const scopeOf = (worker) => worker.replace(/[^/]*$/, "");
+
+  // A worker of another scope (a helper's pages lie under /visits/, /health/, /plans/):
+  // registered from here, so that its pages, kept below, open offline though never opened
+  // online since; settled once it is active.
+  function active(registration) {
+    if (registration.active) return Promise.resolve();
+    const coming = registration.installing || registration.waiting;
+    return new Promise((resolve) => {
+      coming.addEventListener("statechange", () => { if (coming.state === "activated") resolve(); });
+    });
+  }
+
   function keep() {
     if (saved || !("serviceWorker" in navigator) || !window.caches) return;
     const worker = state.dataset.worker;
+    const others = (state.dataset.workers || "").split(" ").filter(Boolean);
     // This page too: it was fetched before the worker was there to keep it.
     const pages = [location.pathname + location.search, ...state.dataset.keep.split(" ").filter(Boolean)];
-    navigator.serviceWorker.register(worker, { scope: worker.replace(/[^/]*$/, "") })
+    navigator.serviceWorker.register(worker, { scope: scopeOf(worker) })
       .then(() => navigator.serviceWorker.ready)
       .then((registration) => new Promise((resolve, reject) => {
         const channel = new MessageChannel();
         channel.port1.onmessage = (event) => (event.data && event.data.kept ? resolve() : reject());
         registration.active.postMessage({ keep: pages }, [channel.port2]);
       }))
+      // One after another, as pages are kept: no more requests at once than a person makes.
+      .then(() => others.reduce((done, other) => done.then(() =>
+        navigator.serviceWorker.register(other, { scope: scopeOf(other) }).then(active)), Promise.resolve()))
       .then(() => { state.dataset.offlineReady = "true"; })
       .catch(() => { /* the page still works while it stays open */ });
   }

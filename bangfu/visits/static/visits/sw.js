@@ -1,6 +1,8 @@
 /* bangfu: keeps a person's own pages working without a network — a helper's capture page,
-   "my households" and month (served from /visits/sw.js, scope /visits/), a team member's
-   check-in page and month (the same file served from /teams/sw.js, scope /teams/).
+   "my households" and month (served from /visits/sw.js, scope /visits/), follow-up page
+   (/health/sw.js) and households' acknowledgement pages (/plans/sw.js), a team member's
+   check-in page and month (the same file served from /teams/sw.js, scope /teams/). The
+   workers of all scopes share one cache: any of them may keep a page another serves.
 
    Such a page is fetched from the network first; when the server marks it as one a phone may
    keep (the Bangfu-Offline header: only a helper's own pages), its copy replaces the last one.
@@ -16,10 +18,11 @@ const CACHE = "bangfu-offline-v2";
 const PAGES = [
   /^\/visits\/capture\/$/, /^\/visits\/mine\/$/, /^\/visits\/helpers\/\d+\/month\/$/,
   /^\/teams\/check-in\/$/, /^\/teams\/members\/\d+\/month\/$/,
+  /^\/health\/follow-ups\/new\/$/, /^\/plans\/households\/\d+\/acknowledge\/$/,
 ];
 const KEEP = "Bangfu-Offline";
 // Pages kept as one copy whatever their query (they read it themselves).
-const ONE_COPY = ["/visits/capture/", "/teams/check-in/"];
+const ONE_COPY = ["/visits/capture/", "/teams/check-in/", "/health/follow-ups/new/"];
 // A copy younger than this is not fetched again when another page asks for it to be kept.
 const FRESH_MS = 10 * 60 * 1000;
 
