@@ -373,6 +373,8 @@ def follow_ups_overdue_now(
     return with_due(Condition.objects.visible_to(user, within=within)).filter(
         _present_on(today, "member__"), Q(due__lt=day)
     )
+
+
 def follow_up_phone(user) -> list[dict]:
     """What a pair helper's follow-up page keeps for working offline (随访, on the phone): the
     households paired with them now, each with its members' illnesses under management and
