@@ -80,10 +80,12 @@ def test_a_helper_records_nothing_else_of_health(health, paired, helper_wang):
 
 def test_the_offices_keep_their_right(health, paired, county_admin):
     # the county office records follow-ups of a household paired with a helper, and of one
-    # paired with nobody (康西村's)
+    # paired with nobody (康西村's); 李四's diabetes was followed up on the 30th already
     diabetes = health["health_members"]["李四"].conditions.get()
     for condition in (health["hypertension"], diabetes):
-        row = follow_up_record(actor=county_admin, condition_id=condition.pk, follow_up=visit())
+        row = follow_up_record(
+            actor=county_admin, condition_id=condition.pk, follow_up=visit(held_on=D(2026, 11, 27))
+        )
         assert row.recorded_by == county_admin
 
 
