@@ -98,10 +98,13 @@ def test_my_households_and_my_month_open_offline_with_the_queue(
     page.click("#offline-state [data-reload]")
     page.wait_for_load_state()
     assert not page.locator("#offline-state").is_visible()
-    # The queued visit is sent once the capture page runs again with a network.
+    # The queued visit is sent once the capture page runs again with a network. Chromium's
+    # offline emulation now and then lets through the send the page tried while offline (the
+    # page, gone to the next page, never saw its answer); the resend of that id is then
+    # answered 200 with the visit already recorded. Either way there is one visit, below.
     with page.expect_response("**/api/visits") as sent:
         page.goto(live_server.url + "/visits/capture/")
-    assert sent.value.status == 201
+    assert sent.value.status in (201, 200)
     page.wait_for_selector("#queue li", state="detached")
     close_old_connections()
     assert sorted(Visit.objects.values_list("household_id", flat=True)) == [
