@@ -606,6 +606,21 @@ def percentile(times: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+def agreed(keys: list[str], from_rollups: dict, from_rows: dict) -> bool:
+    """Prints whether the roll-ups' figures are the rows' (each figure, and those that
+    differ) and answers it."""
+    differences = [
+        f"{key}: roll-ups {from_rollups.get(key)!r}, rows {from_rows[key]!r}"
+        for key in keys
+        if from_rollups.get(key) != from_rows[key]
+    ]
+    print(f"  figures agree ({len(keys)} keys): {'NO' if differences else 'yes'}")
+    print("    " + ", ".join(f"{key} {from_rows[key]}" for key in keys))
+    for line in differences:
+        print(f"    differs: {line}")
+    return not differences
+
+
 def timed(work: Callable[[], object], repeat: int, budget: float) -> list[float]:
     """Milliseconds of ``repeat`` runs after one warm-up (the caller may have warmed up);
     past ``budget`` seconds, stop once MIN_RUNS are in."""
@@ -719,17 +734,8 @@ def measure(args: argparse.Namespace, meta: dict) -> list[tuple[str, bool]]:
             source_ms = timed(source, args.repeat, args.budget)
             print(f"  Figures(...).values{'':<19}{show(values_ms, args.repeat)}")
             print(f"  source_figures (the records){'':<10}{show(source_ms, args.repeat)}")
-            differences = [
-                f"{name}: roll-ups {from_rollups[name]!r}, rows {from_rows[name]!r}"
-                for name in from_rows
-                if from_rollups[name] != from_rows[name]
-            ]
-            shown = ", ".join(f"{name} {from_rows[name]}" for name in from_rows)
-            same = "yes" if not differences and from_rollups.keys() == from_rows.keys() else "NO"
-            print(f"  figures agree ({len(from_rows)} keys): {same}")
-            print(f"    {shown}")
-            for line in differences:
-                print(f"    differs: {line}")
+            same = agreed(list(from_rows), from_rollups, from_rows)
+            same = "yes" if same and from_rollups.keys() == from_rows.keys() else "NO"
             p50 = percentile(page_ms, 0.5)
             source_p50 = percentile(source_ms, 0.5)
             to_page = source_p50 / p50

@@ -31,7 +31,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard import build_people, build_registry, insert, last_months, percentile, show, timed
+from dashboard import (
+    agreed,
+    build_people,
+    build_registry,
+    insert,
+    last_months,
+    percentile,
+    show,
+    timed,
+)
 from province import PROVINCE, build_places, setup_django
 
 TARGET_P50_MS = 100
@@ -327,21 +336,13 @@ def measure(args: argparse.Namespace, meta: dict) -> list[tuple[str, bool]]:
         print(f"{scope + ' dashboard page (every block)':<44}{show(page_ms, args.repeat)}")
         print(f"  Figures(...).values (roll-ups){'':<14}{show(values_ms, args.repeat)}")
         print(f"  health_from_records (the rows, once){'':<8}{source_ms[0]:9,.0f}")
-        differences = [
-            f"{key}: roll-ups {from_rollups[key]!r}, rows {from_rows[key]!r}"
-            for key in keys
-            if from_rollups[key] != from_rows[key]
-        ]
-        print(f"  figures agree ({len(keys)} keys): {'yes' if not differences else 'NO'}")
-        print("    " + ", ".join(f"{key} {from_rows[key]}" for key in keys))
-        for line in differences:
-            print(f"    differs: {line}")
+        same = agreed(keys, from_rollups, from_rows)
         ratio = source_ms[0] / percentile(values_ms, 0.5)
         print(f"  ratio rows / roll-ups (Figures.values): {ratio:8.1f}×")
         p50 = percentile(page_ms, 0.5)
         verdicts += [
             (f"{scope} page p50 < {TARGET_P50_MS} ms: {p50:,.0f} ms", p50 < TARGET_P50_MS),
-            (f"{scope} health figures agree with the rows ({ratio:.0f}×)", not differences),
+            (f"{scope} health figures agree with the rows ({ratio:.0f}×)", same),
         ]
     return verdicts
 

@@ -46,7 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard import build_people, insert, last_months, percentile, show, timed, utc_offset
+from dashboard import agreed, build_people, insert, last_months, percentile, show, timed, utc_offset
 from province import DB_NAME, PROVINCE, build_places, setup_django
 
 TARGET_P50_MS = 100
@@ -445,16 +445,7 @@ def measure(args: argparse.Namespace, meta: dict) -> list[tuple[str, bool]]:
         print(f"  Figures(...).values (roll-ups){'':<14}{show(values_ms, args.repeat)}")
         print(f"  teams_from_records (the rows){'':<15}{show(source_ms, max(3, args.repeat // 2))}")
         keys = keys_of("teams")
-        differences = [
-            f"{key}: roll-ups {from_rollups[key]!r}, rows {from_rows[key]!r}"
-            for key in keys
-            if from_rollups[key] != from_rows[key]
-        ]
-        same = not differences
-        print(f"  figures agree ({len(keys)} keys): {'yes' if same else 'NO'}")
-        print("    " + ", ".join(f"{key} {from_rows[key]}" for key in keys))
-        for line in differences:
-            print(f"    differs: {line}")
+        same = agreed(keys, from_rollups, from_rows)
         p50 = percentile(page_ms, 0.5)
         ratio = percentile(source_ms, 0.5) / percentile(values_ms, 0.5)
         print(f"  ratio rows / roll-ups (Figures.values): {ratio:8.1f}×")
