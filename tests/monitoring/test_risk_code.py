@@ -113,3 +113,11 @@ def test_each_code_has_a_word_besides_its_colour(code):
 
     with translation.override("zh-hans"):
         assert str(code.label) in {"红", "黄", "绿"}
+
+
+def test_the_helpers_list_of_households_shows_each_code(today, signed_in, helper_wang, households):
+    raise_alert(helper_wang, households[0], raised_on=D(2026, 9, 24))
+    page = signed_in(helper_wang).get("/visits/mine/").content.decode()
+    line = page.split(f'data-household="{households[0].pk}"')[1].split("</li>")[0]
+    assert 'class="risk-code risk-red"' in line and ">红<" in line
+    assert page.count('class="risk-code risk-green"') == 2
