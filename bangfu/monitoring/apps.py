@@ -12,6 +12,8 @@ class MonitoringConfig(AppConfig):
         from bangfu.core.home import register as on_home
         from bangfu.core.place_links import PlaceLink
         from bangfu.core.place_links import register as on_place_page
+        from bangfu.registry.columns import ListColumn
+        from bangfu.registry.columns import register as on_household_list
         from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection, register
 
@@ -21,6 +23,15 @@ class MonitoringConfig(AppConfig):
         register(
             HouseholdSection(
                 "monitoring", "monitoring/household_section.html", selectors.household_section
+            )
+        )
+        on_household_list(
+            ListColumn(
+                "risk_code",
+                _("Risk code (三色码)"),
+                "monitoring/risk_code.html",
+                selectors.risk_codes,
+                stylesheet="monitoring/risk_code.css",
             )
         )
         # Before the helper's households (order 10): open alerts are what to do first.

@@ -2,17 +2,21 @@
 places answers 404 as a missing one."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bangfu.core import params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Pairing
-from bangfu.registry.models import Household
+from bangfu.registry.models import Household, HouseholdStatus
 from bangfu.registry.selectors import household_names
 
 from . import engine
@@ -30,6 +34,58 @@ def overdue_q(today: datetime.date) -> Q:
 def late_q(today: datetime.date) -> Q:
     """A procedure still running after the day it was to be done by (超期)."""
     return Q(state=ProcedureState.RUNNING, due_on__lt=today)
+
+
+class RiskCode(models.TextChoices):
+    """The household at a glance (三色码): derived from its alerts, procedures and status,
+    never set by hand. The word goes with the colour, never the colour alone."""
+
+    RED = "red", _("Red")
+    YELLOW = "yellow", _("Yellow")
+    GREEN = "green", _("Green")
+
+
+# Shown under the code: the rule in words, as ``with_risk_code`` computes it.
+RISK_CODE_DEFINITION = _(
+    "Red: an alert not verified by its deadline, or a procedure past its deadline. "
+    "Yellow: an open alert, a running procedure, or a monitored household whose risk is "
+    "not cleared. Green: none of these."
+)
+
+
+# The annotated rows are typed loosely: the stubs know no ``risk_code`` on Household.
+def with_risk_code(households: QuerySet[Household], today: datetime.date) -> QuerySet[Any]:
+    """``households`` annotated with ``risk_code`` (三色码, ``RiskCode``): red when something
+    is past its deadline (an alert overdue for verification, ``overdue_q``; a procedure late,
+    ``late_q``), yellow when something is open (an alert, a running procedure, or the household
+    monitored and its risk not cleared), green otherwise. One query for any number of
+    households: EXISTS subqueries on the (household, state) indexes, not a read per household.
+    The deadlines are the policies the alerts and procedures were given; the code adds none."""
+    alerts = Alert.objects.filter(household=OuterRef("pk"), state=AlertState.OPEN)
+    running = Procedure.objects.filter(household=OuterRef("pk"), state=ProcedureState.RUNNING)
+    return households.annotate(
+        risk_code=Case(
+            When(
+                Exists(alerts.filter(overdue_q(today))) | Exists(running.filter(late_q(today))),
+                then=Value(RiskCode.RED.value),
+            ),
+            When(
+                Exists(alerts) | Exists(running) | Q(status=HouseholdStatus.MONITORED),
+                then=Value(RiskCode.YELLOW.value),
+            ),
+            default=Value(RiskCode.GREEN.value),
+            output_field=models.CharField(),
+        )
+    )
+
+
+def risk_codes(user, households: Sequence[Household]) -> dict[int, RiskCode]:
+    """The risk code of each of ``households`` (already read within the user's places), in one
+    query: the household list's column (``registry.columns``)."""
+    rows = with_risk_code(
+        Household.objects.filter(pk__in=[h.pk for h in households]), timezone.localdate()
+    ).values_list("pk", "risk_code")
+    return {pk: RiskCode(code) for pk, code in rows}
 
 
 @dataclass(frozen=True)
@@ -154,6 +210,8 @@ def household_section(user, household: Household) -> dict:
         "awaited": awaited_step(procedure) if procedure else None,
         "late": procedure.is_late(today) if procedure else False,
         "may_handle": may_handle(user, household),
+        "risk_code": risk_codes(user, [household])[household.pk],
+        "risk_code_definition": RISK_CODE_DEFINITION,
     }
 
 

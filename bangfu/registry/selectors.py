@@ -17,6 +17,7 @@ from bangfu.core.protection import lookup_hash, unseal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404, scope_q
 
+from .columns import cells_for
 from .models import (
     HOUSEHOLD_DETAILS,
     MEMBER_DETAILS,
@@ -172,13 +173,15 @@ def household_page(
     """A page of the list; no filters (they could not be read) is an empty page.
 
     Each household on it carries ``head_name`` and ``place_name`` (the village, or village and
-    group), read for the page's rows in one query (``household_names``)."""
+    group), read for the page's rows in one query (``household_names``), and the cells of the
+    columns other apps add (``registry.columns``)."""
     rows = households(user, filters) if filters else Household.objects.none()
     shown = Paginator(rows, per_page).get_page(page)
     names = household_names(shown)
     for household in shown:
         household.head_name = names[household.pk].head
         household.place_name = names[household.pk].place
+    cells_for(user, list(shown))
     return shown
 
 

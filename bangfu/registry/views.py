@@ -10,6 +10,7 @@ from bangfu.core.errors import DomainError
 from bangfu.core.forms import Done, attempt, show_refusal
 
 from . import selectors, services
+from .columns import columns
 from .forms import (
     HeadForm,
     HouseholdFilterForm,
@@ -42,7 +43,7 @@ def household_list(request):
     return render(
         request,
         "registry/household_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode(), "columns": columns()},
         status=200 if chosen else 400,
     )
 

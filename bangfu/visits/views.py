@@ -20,6 +20,7 @@ from bangfu.core.scoping import public
 from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.core.tables import xlsx_response
 from bangfu.pairing.selectors import pairings_of
+from bangfu.registry.columns import cells_for, columns
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
@@ -53,8 +54,14 @@ def mine(request):
     """A helper's households this month (我的帮扶户): visits against the minimum, who is
     behind, what is due before the next fixed day. The phone keeps it for offline use."""
     month = selectors.my_month(request.user)
+    # What other apps add to a household's line (the risk code 三色码), for the page at once.
+    cells_for(request.user, [entry.household for entry in month.households])
     return kept_offline(
-        render(request, "visits/mine.html", {"month": month, "offline": _offline(request.user)})
+        render(
+            request,
+            "visits/mine.html",
+            {"month": month, "offline": _offline(request.user), "columns": columns()},
+        )
     )
 
 
