@@ -31,7 +31,6 @@ class MonitoringConfig(AppConfig):
                 _("Risk code (三色码)"),
                 "monitoring/risk_code.html",
                 selectors.risk_codes,
-                stylesheet="monitoring/risk_code.css",
             )
         )
         # Before the helper's households (order 10): open alerts are what to do first.

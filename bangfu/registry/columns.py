@@ -17,7 +17,6 @@ class ListColumn:
     template: str  # the cell's content, given ``value``
     # (user, the page's households) → {household id: value}, in a constant number of queries
     values: Callable[[Any, Sequence[Any]], dict[int, Any]]
-    stylesheet: str = ""  # a static path the cell's classes need, linked once by the page
 
 
 COLUMNS: dict[str, ListColumn] = {}

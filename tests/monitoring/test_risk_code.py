@@ -77,7 +77,7 @@ def test_the_household_page_shows_the_word_and_the_rule(today, signed_in, county
     assert 'class="risk-code risk-red"' in page and ">红<" in page
     assert "三色码" in page
     assert "红：" in page  # the definition under the code
-    assert "monitoring/risk_code.css" in page and "style=" not in page
+    assert "style=" not in page
 
 
 def test_the_list_shows_each_households_code_in_a_constant_number_of_queries(
