@@ -512,7 +512,7 @@ def _refuse_a_flood(phone: str, address_hash: str, village: str) -> None:
     hour_ago = now - datetime.timedelta(hours=1)
     recent = SelfReport.objects.filter(address_hash=address_hash, reported_at__gt=hour_ago)
     if recent.count() >= rules["monitoring.self_report_per_address_hour"].value:
-        first = recent.order_by("reported_at").values_list("reported_at", flat=True).first()
+        first = recent.order_by("reported_at").values_list("reported_at", flat=True)[0]
         again = timezone.localtime(first + datetime.timedelta(hours=1))
         raise TooMany(
             _("Too many reports from this network in the last hour. Try again after %(time)s.")
