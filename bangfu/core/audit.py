@@ -121,7 +121,8 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
     # Microseconds are dropped so the timestamp hashes the same after any database round trip.
     at = timezone.now().replace(microsecond=0)
     actor_id = getattr(actor, "pk", None)
-    actor_name = actor.get_username() if actor is not None else "system"
+    # No actor: the system's own work; an anonymous visitor (a public page): "anonymous".
+    actor_name = "system" if actor is None else (actor.get_username() or "anonymous")
     entries, seq, prev_hash = [], head.last_seq, head.last_hash or GENESIS
     for change in changes:
         seq += 1
@@ -281,6 +282,7 @@ ACTIONS: dict[str, Promise] = {
     # monitoring
     "alert.raise": gettext_lazy("Raised an alert about a household"),
     "alert.close": gettext_lazy("Closed an alert with its outcome"),
+    "self_report.submit": gettext_lazy("Received a self-report from the public page"),
     "procedure.start": gettext_lazy("Started a monitoring procedure"),
     "procedure.step": gettext_lazy("Recorded a step of a monitoring procedure"),
     # reports, exchange
@@ -343,6 +345,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "monitoring.alert": gettext_lazy("Monitoring alert"),
     "monitoring.procedure": gettext_lazy("Monitoring procedure"),
     "monitoring.step": gettext_lazy("Step of a monitoring procedure"),
+    "monitoring.selfreport": gettext_lazy("Self-report of hardship"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
     "reports.placehelper": gettext_lazy("Helper serving a place"),

@@ -448,6 +448,27 @@ REGISTRY: dict[str, PolicyKey] = {
             integer(1, 30),
         ),
         PolicyKey(
+            "monitoring.self_report_per_phone_day",
+            _("Self-reports a day from one phone number"),
+            _(
+                "The public self-report page (农户自主申报) takes at most this many reports a "
+                "calendar day from one phone number; more are refused and nothing is stored."
+            ),
+            3,
+            integer(1, 50),
+        ),
+        PolicyKey(
+            "monitoring.self_report_per_address_hour",
+            _("Self-reports an hour from one network address"),
+            _(
+                "The public self-report page takes at most this many reports within an hour "
+                "from one network address (a shared village computer sends several); more are "
+                "refused and nothing is stored."
+            ),
+            10,
+            integer(1, 500),
+        ),
+        PolicyKey(
             "monitoring.count_working_days",
             _("Monitoring deadlines count working days"),
             _(

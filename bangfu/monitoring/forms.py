@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.selectors import code_choices
 
-from .models import Alert, AlertState, Step, StepOutcome
+from .models import Alert, AlertState, SelfReport, Step, StepOutcome
 
 
 class ScreeningForm(RuledForm):
@@ -83,3 +83,29 @@ class StepForm(RuledForm):
             del self.fields["monitoring_type"], self.fields["risk_types"]
         if not spec.photo:
             del self.fields["image"]
+
+
+class SelfReportForm(RuledForm):
+    """The public self-report page (农户自主申报): who, a phone to call back, the village and
+    what happened."""
+
+    rules_of = SelfReport
+
+    name = forms.CharField(label=_("Name of the person who needs help"), required=False)
+    phone = forms.CharField(
+        label=_("Phone to call back"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    village = forms.ChoiceField(label=_("Village"), required=False)
+    # Checked by the service (a retired or unknown code refused with its message there).
+    kind = forms.CharField(label=_("Kind of hardship"), required=False, widget=forms.Select)
+    what_happened = forms.CharField(label=_("What happened"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [("", _("Choose your village")), *villages]
+        self.fields["kind"].widget.choices = [
+            ("", _("Not sure / other")),
+            *code_choices("risk_type"),
+        ]

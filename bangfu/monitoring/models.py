@@ -265,3 +265,71 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure_id} {self.step}"
+
+
+class SelfReportState(models.TextChoices):
+    OPEN = "open", _("Awaiting the township")
+    ALERT_RAISED = "alert_raised", _("Alert raised about a household")
+    NOT_AT_RISK = "not_at_risk", _("Closed: not at risk")
+
+
+SELF_REPORT_RULES = values.Rules(
+    name=values.Text(50),
+    phone=values.Phone(20),
+    what_happened=values.Text(1000, lines=True),
+    reported_on=MONITORING_DAY,
+    state=values.Choice(SelfReportState),
+    receipt=values.Text(16),
+)
+
+
+class SelfReport(models.Model):
+    """A villager's own report of hardship (农户自主申报, "一键报贫"), sent from the public phone
+    page without signing in, by the person or someone on their behalf. It names a village, not
+    a household (the person may not be matched to one): the village's township reads it in
+    its list and calls back, then raises an alert about the household it concerns, or closes
+    it as not at risk. The receipt number (回执号) is what the person quotes on the phone."""
+
+    receipt = models.CharField(_("receipt number"), max_length=16, unique=True, null=True)
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20)
+    region = models.ForeignKey(
+        Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    township = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    kind = code_field("risk_type", _("what kind of hardship"), null=True, blank=True)
+    what_happened = models.TextField(_("what happened"))
+    reported_on = models.DateField(_("reported on"))
+    reported_at = models.DateTimeField(_("recorded at"))
+    # The sender's address, keyed (``protection.lookup_hash``): enough to count a flood,
+    # never an address to show.
+    address_hash = models.CharField(max_length=64)
+    state = models.CharField(
+        _("state"), max_length=12, choices=SelfReportState.choices, default=SelfReportState.OPEN
+    )
+    alert = models.ForeignKey(
+        Alert, on_delete=models.PROTECT, null=True, blank=True, related_name="self_reports"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = SELF_REPORT_RULES
+
+    class Meta:
+        verbose_name = _("self-report")
+        verbose_name_plural = _("self-reports")
+        constraints = [
+            *SELF_REPORT_RULES.checks("self_report"),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(phone="") & ~Q(what_happened=""),
+                name="self_report_filled",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "state", "reported_on"], name="self_report_place"),
+            models.Index(fields=["phone", "reported_on"], name="self_report_phone_day"),
+            models.Index(fields=["address_hash", "reported_at"], name="self_report_address"),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt or str(self.pk)

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core import params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
+from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Pairing
 from bangfu.registry.models import Household, HouseholdStatus
 from bangfu.registry.selectors import household_names
 
 from . import engine
-from .models import Alert, AlertState, Procedure, ProcedureState, Step
+from .models import Alert, AlertState, Procedure, ProcedureState, SelfReport, Step
 from .services import may_act, township_code
 
 ALERT_FIELDS = ("household", "member", "region", "township", "helper", "procedure")
@@ -248,3 +249,25 @@ def notice_of(procedure: Procedure, step: Step) -> dict:
         "home_check": home_check,
         "township": Region.objects.filter(pk=township_code(procedure.region_id)).first(),
     }
+
+
+def villages_to_report_from() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The villages the system holds, grouped "county · township" for the public page's one
+    select (works without script): the place tree county → township → village."""
+    rows = Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent__parent")
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for village in rows.order_by("code"):
+        township = village.parent
+        county = township.parent if township else None
+        label = " · ".join(p.name for p in (county, township) if p is not None)
+        groups.setdefault(label, []).append((village.code, village.name))
+    return list(groups.items())
+
+
+def self_reports(user, state: str = "") -> QuerySet[SelfReport]:
+    """Self-reports from the villages of the user's places (a township's officers see their
+    township's), open ones first, newest first."""
+    rows = SelfReport.objects.visible_to(user).select_related("region", "kind")
+    if state:
+        rows = rows.filter(state=state)
+    return rows.order_by("-state", "-reported_at", "-pk")

@@ -20,8 +20,11 @@ from bangfu.core import audit, values
 from bangfu.core.calendar import Deadline, deadline
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
+from bangfu.core.models import Region
 from bangfu.core.policies import effective_policies
+from bangfu.core.protection import lookup_hash
 from bangfu.core.regions import RegionLevel, own_prefix
+from bangfu.core.selectors import chosen_code
 from bangfu.pairing.models import Pairing
 from bangfu.registry.models import Household, Member
 from bangfu.registry.services import household_locked
@@ -36,6 +39,7 @@ from .models import (
     Procedure,
     ProcedureKind,
     ProcedureState,
+    SelfReport,
     Step,
     StepOutcome,
 )
@@ -371,8 +375,9 @@ def _checked_step(actor, procedure: Procedure, data: StepInput) -> tuple[engine.
         notice_from = _day(
             Step, "notice_from", data.notice_from or done_on, not_before=done_on, what=_("review")
         )
-        until = days_until(procedure.region_id, notice_from - datetime.timedelta(days=1),
-                           "monitoring.notice_days")  # fmt: skip
+        until = days_until(
+            procedure.region_id, notice_from - datetime.timedelta(days=1), "monitoring.notice_days"
+        )
         cleaned |= {"notice_from": notice_from, "notice_until": until.day}
     return step, cleaned
 
@@ -462,3 +467,116 @@ def monitoring_follow_household(household_id: int, region_code: str) -> None:
     )
     Procedure.objects.filter(household_id=household_id).update(region_id=region_code)
     Step.objects.filter(procedure__household_id=household_id).update(region_id=region_code)
+
+
+@dataclass
+class SelfReportInput:
+    """What the public self-report page (农户自主申报) takes: who, how to call back, the
+    village, what happened (and, if chosen, its kind from the risk types)."""
+
+    name: str
+    phone: str
+    village: str  # the village's code
+    what_happened: str
+    kind: str = ""  # a risk type's code, or none
+
+
+class TooMany(DomainError):
+    """A flood refused (HTTP 429): nothing is stored."""
+
+
+def receipt_for(pk: int) -> str:
+    """A self-report's receipt number (回执号): ten digits keyed on the record's id with the
+    installation's lookup key, so that it is neither sequential nor guessable from another,
+    yet the same for the same id and key (tests predict it with this function)."""
+    digits = f"{int(lookup_hash(f'self-report:{pk}')[:16], 16) % 10**10:010d}"
+    return f"{digits[:5]}-{digits[5:]}"
+
+
+def _refuse_a_flood(phone: str, address_hash: str, village: str) -> None:
+    now, today = timezone.now(), timezone.localdate()
+    rules = effective_policies(
+        village,
+        ["monitoring.self_report_per_phone_day", "monitoring.self_report_per_address_hour"],
+        today,
+    )
+    if (
+        SelfReport.objects.filter(phone=phone, reported_on=today).count()
+        >= rules["monitoring.self_report_per_phone_day"].value
+    ):
+        raise TooMany(
+            _("This phone number has sent as many reports as a day allows. Try again tomorrow."),
+            code="too_many_from_phone",
+            field="phone",
+        )
+    hour_ago = now - datetime.timedelta(hours=1)
+    recent = SelfReport.objects.filter(address_hash=address_hash, reported_at__gt=hour_ago)
+    if recent.count() >= rules["monitoring.self_report_per_address_hour"].value:
+        first = recent.order_by("reported_at").values_list("reported_at", flat=True)[0]
+        again = timezone.localtime(first + datetime.timedelta(hours=1))
+        raise TooMany(
+            _("Too many reports from this network in the last hour. Try again after %(time)s.")
+            % {"time": again.strftime("%H:%M")},
+            code="too_many_from_address",
+        )
+
+
+@transaction.atomic
+def self_report_submit(*, actor, report: SelfReportInput, address: str) -> SelfReport:
+    """Store a self-report from the public page (no sign-in: ``actor`` is the anonymous
+    visitor) for the village's township, and give its receipt number. A flood — more than the
+    rules allow from one phone number a day or one address an hour — is refused and stores
+    nothing."""
+    village = Region.objects.filter(
+        code=str(report.village or "").strip()[:15], level=RegionLevel.VILLAGE
+    ).first()
+    if village is None:
+        raise DomainError(
+            _("Choose your village from the list."), code="bad_village", field="village"
+        )
+    phone = values.clean(SelfReport, "phone", report.phone)
+    digits = sum(c.isdigit() for c in phone)
+    if not 7 <= digits <= 15:
+        raise DomainError(
+            _("Phone: enter the 11 digits of a mobile number, or a landline with its area code."),
+            code="bad_phone",
+            field="phone",
+        )
+    fields = {
+        "name": values.clean(SelfReport, "name", report.name),
+        "what_happened": values.clean(SelfReport, "what_happened", report.what_happened),
+    }
+    for name, message in (
+        ("name", _("Name: say who needs help.")),
+        ("what_happened", _("What happened: say what the hardship is.")),
+    ):
+        if not fields[name]:
+            raise DomainError(message, code="required", field=name)
+    kind = None
+    if report.kind:
+        kind = chosen_code(
+            "risk_type", report.kind, _("Choose a kind from the list, or none."), field="kind"
+        )
+    address_hash = lookup_hash(f"address:{address}")
+    _refuse_a_flood(phone, address_hash, village.code)
+    record = SelfReport.objects.create(
+        phone=phone,
+        region=village,
+        township_id=township_code(village.code),
+        kind=kind,
+        reported_on=timezone.localdate(),
+        reported_at=timezone.now(),
+        address_hash=address_hash,
+        **fields,
+    )
+    record.receipt = receipt_for(record.pk)
+    record.save(update_fields=["receipt"])
+    audit.record(
+        actor=actor,
+        action="self_report.submit",
+        obj=record,
+        region_code=record.region_id,
+        # Not the name, phone or text: the log keeps no one's story.
+        after=audit.snapshot(record, ["receipt", "region", "kind", "reported_on", "state"]),
+    )
+    return record

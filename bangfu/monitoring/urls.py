@@ -13,5 +13,7 @@ urlpatterns = [
     path("procedures/<id:procedure_id>/", views.procedure_detail, name="procedure"),
     path("procedures/<id:procedure_id>/step/", views.step_record, name="step_record"),
     path("procedures/<id:procedure_id>/notice/", views.notice, name="notice"),
+    path("report/", views.self_report, name="self_report"),
+    path("self-reports/", views.self_report_list, name="self_reports"),
     path("steps/<id:step_id>/image/", views.step_image, name="step_image"),
 ]

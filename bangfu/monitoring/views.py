@@ -8,14 +8,15 @@ from django.utils.translation import gettext as _
 
 from bangfu.core import params
 from bangfu.core.capabilities import Capability
-from bangfu.core.errors import NotPermitted
-from bangfu.core.forms import attempt
+from bangfu.core.errors import DomainError, NotPermitted
+from bangfu.core.forms import attempt, show_refusal
+from bangfu.core.scoping import public
 from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
-from .forms import ClosingForm, ScreeningForm, StepForm
-from .models import AlertState
+from .forms import ClosingForm, ScreeningForm, SelfReportForm, StepForm
+from .models import AlertState, SelfReportState
 
 
 @login_required
@@ -205,3 +206,48 @@ def step_image(request, step_id):
     if not step.image:
         raise Http404()
     return FileResponse(step.image.open("rb"), content_type="image/jpeg")
+
+
+@public
+def self_report(request):
+    """The public self-report page (农户自主申报): no sign-in. The answer shows only the
+    receipt number, never what was stored; a flood is refused with 429."""
+    form = SelfReportForm(request.POST or None, villages=selectors.villages_to_report_from())
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                record = services.self_report_submit(
+                    actor=request.user,
+                    report=services.SelfReportInput(**form.cleaned_data),
+                    address=request.META.get("REMOTE_ADDR", ""),
+                )
+            except services.TooMany as refusal:
+                return render(
+                    request,
+                    "monitoring/self_report_refused.html",
+                    {"message": refusal.message},
+                    status=429,
+                )
+            except DomainError as refusal:
+                show_refusal(form, refusal)
+            else:
+                return render(
+                    request, "monitoring/self_report_received.html", {"receipt": record.receipt}
+                )
+        status = 400
+    return render(request, "monitoring/self_report.html", {"form": form}, status=status)
+
+
+@login_required
+def self_report_list(request):
+    """The self-reports from the villages of the user's places (the township's list)."""
+    state = params.choice(request.GET.get("state"), field="state", choices=SelfReportState.values)
+    page = Paginator(selectors.self_reports(request.user, state), 50).get_page(
+        params.page_number(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "monitoring/self_report_list.html",
+        {"page": page, "states": SelfReportState.choices, "state": state},
+    )

@@ -71,6 +71,16 @@ def monitoring_world(county_admin, household) -> dict:
     procedure = identification(county_admin, _household(county_admin, 1), STARTED)
     through_the_village(county_admin, procedure, STARTED)
     waiting = identification(county_admin, _household(county_admin, 2), STARTED)
+    services.self_report_submit(
+        actor=None,
+        report=services.SelfReportInput(
+            name="马家寨村申报人",
+            phone="13900000001",
+            village="611103002201",
+            what_happened="马家寨村：突发重病",
+        ),
+        address="10.9.9.9",
+    )
     return {
         "alert": alert,
         "procedure": procedure,
@@ -97,6 +107,7 @@ def monitoring_page_probes(probe, a_household) -> dict:
             {"summary": "入侵", "raised_on": "2026-10-08"},
         ),
         "monitoring:late": probe(),
+        "monitoring:self_reports": probe(),
         "monitoring:procedure": probe(a_procedure, {"procedure_id": 10**9}),
         "monitoring:step_record": probe(a_procedure, {"procedure_id": 10**9}, ("post",), STEP_FORM),
         "monitoring:notice": probe(a_procedure, {"procedure_id": 10**9}),
