@@ -113,3 +113,27 @@ def test_csrf_still_applies(world, today):
     guarded = Client(enforce_csrf_checks=True)
     assert guarded.post(reverse("monitoring:self_report"), REPORT).status_code == 403
     assert not SelfReport.objects.exists()
+
+
+def test_hostile_values_in_every_field_are_refused_or_stored_clean(world, today):
+    """The public page is outside the form fuzz's walk (it answers everyone, so the walk's
+    intruder has nothing to be refused); the same hostile values go into each of its fields
+    here, each from its own address and phone so that no flood rule answers first."""
+    from bangfu.core import values
+    from tests.fuzz.harness import HOSTILE_NUMBER_TEXT, HOSTILE_TEXT
+
+    client = Client(raise_request_exception=False)
+    tried = 0
+    for field in REPORT:
+        for hostile in [*HOSTILE_TEXT, *HOSTILE_NUMBER_TEXT]:
+            tried += 1
+            data = {**REPORT, field: hostile}
+            if field != "phone":
+                data["phone"] = f"139{tried:08d}"
+            response = send(client, data, address=f"10.{tried // 250}.{tried % 250}.9")
+            assert response.status_code in (200, 400), (field, hostile, response.status_code)
+    stored = SelfReport.objects.all()
+    assert stored.exists()  # hostile words in what happened are still a report
+    for report in stored:
+        for name in ("name", "phone", "what_happened"):
+            assert values.clean(SelfReport, name, getattr(report, name)) == getattr(report, name)
