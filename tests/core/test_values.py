@@ -172,6 +172,7 @@ def test_every_text_column_people_write_has_a_rule():
         "prefix",
         "phash",
         "photo_hash",  # a check-in photo's difference hash, as phash
+        "address_hash",  # a self-report's client address, keyed-hashed for the flood rule
         "password",
         "first_name",
         "last_name",
