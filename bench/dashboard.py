@@ -621,6 +621,42 @@ def agreed(keys: list[str], from_rollups: dict, from_rows: dict) -> bool:
     return not differences
 
 
+class Reader:
+    """A user holding the province or a county, signed in, with the dashboard's address for
+    the place and month: what the app benchmarks time their pages and figures for."""
+
+    def __init__(self, scope: str, username: str, code: str, month: str):
+        from django.test import Client
+
+        from bangfu.accounts.models import User
+        from bangfu.core.models import Region
+
+        self.scope, self.code = scope, code
+        self.user = User.objects.get(username=username)
+        self.within = Region.objects.get(code=code)
+        self.client = Client()
+        self.client.force_login(self.user)
+        self.url = f"/reports/?place={code}&month={month}"
+
+    def page(self, url: str = "") -> None:
+        url = url or self.url
+        response = self.client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+
+
+def readers(meta: dict, province: str) -> tuple[str, object, list[Reader]]:
+    """The last month built (``meta["months"]``), its period, and the province's and the
+    county's readers (``meta["county"]``)."""
+    from bangfu.core import params
+    from bangfu.reports.selectors import Period
+
+    last = meta["months"][-1][:7]
+    month = params.month(last)
+    cases = (("province", "province", province), ("county", "county", meta["county"]))
+    return last, Period(month, month), [Reader(*case, last) for case in cases]
+
+
 def timed(work: Callable[[], object], repeat: int, budget: float) -> list[float]:
     """Milliseconds of ``repeat`` runs after one warm-up (the caller may have warmed up);
     past ``budget`` seconds, stop once MIN_RUNS are in."""

@@ -38,6 +38,7 @@ from dashboard import (
     insert,
     last_months,
     percentile,
+    readers,
     show,
     timed,
 )
@@ -292,38 +293,20 @@ def build(args: argparse.Namespace, var_dir: Path) -> dict:
 
 
 def measure(args: argparse.Namespace, meta: dict) -> list[tuple[str, bool]]:
-    from django.test import Client
-
-    from bangfu.accounts.models import User
-    from bangfu.core import params
-    from bangfu.core.models import Region
     from bangfu.reports.indicators import keys_of
-    from bangfu.reports.selectors import Figures, Period, health_from_records
+    from bangfu.reports.selectors import Figures, health_from_records
 
-    last = meta["months"][-1][:7]
-    month = params.month(last)
-    period = Period(month, month)
+    last, period, cases = readers(meta, PROVINCE)
     keys = keys_of("health") + keys_of("plans")
     verdicts: list[tuple[str, bool]] = []
     print(f"\ntimes in ms over {args.repeat} runs after one warm-up: p50, p95 (month {last})")
-    for scope, username, code in (
-        ("province", "province", PROVINCE),
-        ("county", "county", meta["county"]),
-    ):
-        user = User.objects.get(username=username)
-        within = Region.objects.get(code=code)
-        client = Client()
-        client.force_login(user)
-        url = f"/reports/?place={code}&month={last}"
+    for reader in cases:
+        scope, page = reader.scope, reader.page
 
-        def page(url=url, client=client) -> None:
-            if client.get(url).status_code != 200:
-                raise RuntimeError(f"{url} failed")
-
-        def values(user=user, within=within) -> dict:
+        def values(user=reader.user, within=reader.within) -> dict:
             return Figures(user, within, period).values
 
-        def source(user=user, within=within) -> dict:
+        def source(user=reader.user, within=reader.within) -> dict:
             return health_from_records(user, within, period)
 
         page()

@@ -46,7 +46,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard import agreed, build_people, insert, last_months, percentile, show, timed, utc_offset
+from dashboard import (
+    agreed,
+    build_people,
+    insert,
+    last_months,
+    percentile,
+    readers,
+    show,
+    timed,
+    utc_offset,
+)
 from province import DB_NAME, PROVINCE, build_places, setup_django
 
 TARGET_P50_MS = 100
@@ -392,44 +402,25 @@ def build(args: argparse.Namespace, var_dir: Path) -> dict:
 
 
 def measure(args: argparse.Namespace, meta: dict) -> list[tuple[str, bool]]:
-    from django.test import Client
-
-    from bangfu.accounts.models import User
-    from bangfu.core import params
-    from bangfu.core.models import Region
     from bangfu.reports.indicators import keys_of
-    from bangfu.reports.selectors import Figures, Period, teams_from_records
+    from bangfu.reports.selectors import Figures, teams_from_records
 
-    last = meta["months"][-1][:7]
-    month = params.month(last)
-    period = Period(month, month)
+    last, period, cases = readers(meta, PROVINCE)
     verdicts: list[tuple[str, bool]] = []
     print(f"\ntimes in ms over {args.repeat} runs after one warm-up: p50, p95 (month {last})")
     print(f"{'case':<44}{'p50':>9}{'p95':>9}")
-    for scope, username, code in (
-        ("province", "province", PROVINCE),
-        ("county", "county", meta["county"]),
-    ):
-        user = User.objects.get(username=username)
-        within = Region.objects.get(code=code)
-        client = Client()
-        client.force_login(user)
-        url = f"/reports/?place={code}&month={last}"
+    for reader in cases:
+        scope, page = reader.scope, reader.page
         # The residence page (驻村天数): the teams under the place, 50 a page, short ones counted.
-        residence_url = f"/teams/residence/?place={code}&month={last}"
+        residence_url = f"/teams/residence/?place={reader.code}&month={last}"
 
-        def page(url=url, client=client) -> None:
-            response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
+        def residence_page(url=residence_url, page=page) -> None:
+            page(url)
 
-        def residence_page(url=residence_url, client=client) -> None:
-            page(url, client)
-
-        def values(user=user, within=within) -> dict:
+        def values(user=reader.user, within=reader.within) -> dict:
             return Figures(user, within, period).values
 
-        def source(user=user, within=within) -> dict:
+        def source(user=reader.user, within=reader.within) -> dict:
             return teams_from_records(user, within, period)
 
         page()
