@@ -76,7 +76,7 @@ def test_my_households_and_my_month_open_offline_with_the_queue(
     page.wait_for_selector("#step-done:not([hidden])")
     # The card says what became of the save once the send it tried has ended (with more
     # service workers on the phone, that can come after the card shows).
-    page.wait_for_function("document.querySelector('#done-message').textContent !== ''")
+    page.wait_for_selector("#done-message[data-outcome]")
     assert page.inner_text("#done-message") == "已保存在本机，有网络时自动上传。"
     assert page.locator("#queue li").inner_text().startswith("马建国家 · 马家寨村")
 
