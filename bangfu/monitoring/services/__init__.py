@@ -1,0 +1,37 @@
+"""Writes for monitoring (防止返贫动态监测): one function per use case, one transaction,
+audited with the household's place. The writes are many, so they are a package, one module per
+part of the work: ``alerts`` (raised and closed), ``procedures`` (started, their steps
+recorded), ``self_reports`` (the public page), and ``common`` (deadlines, who may act), all
+named here.
+
+Who: ``HANDLE_ALERTS`` raises an alert by screening and closes alerts; each step of a
+procedure needs its level's capability (``engine``). A pair helper (whose role reads no
+places' lists) does so only for the households paired with them now.
+"""
+
+from .alerts import AlertInput, ClosingInput, alert_close, alert_raise
+from .common import days_until, may_act, paired_now, township_code
+from .procedures import StepInput, monitoring_follow_household, step_record
+from .self_reports import SelfReportInput, TooMany, receipt_for, self_report_submit
+
+__all__ = [
+    # alerts
+    "AlertInput",
+    "ClosingInput",
+    "alert_close",
+    "alert_raise",
+    # deadlines and who may act
+    "days_until",
+    "may_act",
+    "paired_now",
+    "township_code",
+    # procedures
+    "StepInput",
+    "monitoring_follow_household",
+    "step_record",
+    # self-reports
+    "SelfReportInput",
+    "TooMany",
+    "receipt_for",
+    "self_report_submit",
+]

@@ -1,0 +1,230 @@
+"""Procedures (识别, …): started, and their steps recorded in the order the engine declares."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bangfu.core import audit, values
+from bangfu.core.errors import DomainError, OutOfScope
+from bangfu.registry.models import Household
+from bangfu.visits import photos
+
+from .. import engine
+from ..models import (
+    Alert,
+    AlertState,
+    Procedure,
+    ProcedureState,
+    Step,
+    StepOutcome,
+)
+from .common import (
+    checked_day,
+    counted,
+    days_until,
+    locked_household,
+    require_for,
+    township_code,
+)
+
+
+@dataclass
+class StepInput:
+    """One step of a procedure, as the page, the API and tests give it."""
+
+    step: str  # the step's key (engine: application, home_check, …)
+    outcome: str = StepOutcome.PASSED
+    done_on: datetime.date | None = None  # None: today
+    reason: str = ""  # why, when refused
+    note: str = ""
+    notice_from: datetime.date | None = None  # the village review: the notice's first day
+    monitoring_type: str = ""  # the decision: the code of the monitoring type
+    risk_types: list[str] = field(default_factory=list)  # … and of the risk types
+
+
+def start_procedure(actor, household: Household, kind: str, started_on: datetime.date) -> Procedure:
+    """The household's running procedure of this kind, or a new one from ``started_on``."""
+    running = Procedure.objects.filter(
+        household=household, kind=kind, state=ProcedureState.RUNNING
+    ).first()
+    if running is not None:
+        return running
+    spec = engine.KINDS[kind]
+    refusal = spec.may_start(household)
+    if refusal:
+        raise DomainError(refusal, code="may_not_start", field="outcome")
+    due = days_until(household.region_id, started_on, spec.days_policy)
+    procedure = Procedure.objects.create(
+        household=household,
+        region_id=household.region_id,
+        kind=kind,
+        next_step=spec.steps[0].key,
+        started_on=started_on,
+        due_on=due.day,
+        days_counted=counted(due),
+        started_at=timezone.now(),
+        started_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="procedure.start",
+        obj=procedure,
+        region_code=procedure.region_id,
+        after=audit.snapshot(procedure),
+    )
+    return procedure
+
+
+def _checked_step(actor, procedure: Procedure, data: StepInput) -> tuple[engine.StepSpec, dict]:
+    """The step's spec and its cleaned values, or the refusal: steps in order only, each by
+    the level that may do it, on a day after the one before (and after the notice)."""
+    spec = engine.spec_of(procedure)
+    step = spec.step(str(data.step or ""))
+    if step is None:
+        raise DomainError(_("Unknown step."), code="bad_step", field="step")
+    require_for(
+        actor, procedure.household_id, step.capability, by_paired_helper=step.by_paired_helper
+    )
+    if procedure.state != ProcedureState.RUNNING:
+        raise DomainError(
+            _("This procedure ended on %(day)s.") % {"day": procedure.ended_on},
+            code="procedure_ended",
+            field="step",
+        )
+    if step.key != procedure.next_step:
+        awaited = spec.step(procedure.next_step)
+        raise DomainError(
+            _("Steps go in order: “%(awaited)s” comes first.")
+            % {"awaited": awaited.label if awaited else procedure.next_step},
+            code="out_of_order",
+            field="step",
+        )
+    outcome = values.clean(Step, "outcome", data.outcome)
+    reason = values.clean(Step, "reason", data.reason)
+    if outcome == StepOutcome.REFUSED and not reason:
+        raise DomainError(_("Say why the step is refused."), code="no_reason", field="reason")
+    last = procedure.steps.order_by("-done_on", "-pk").first()
+    done_on = checked_day(
+        Step,
+        "done_on",
+        data.done_on,
+        not_before=last.done_on if last else procedure.started_on,
+        what=_("the step before") if last else _("the procedure's start"),
+    )
+    if step.after_notice:
+        notice = procedure.steps.exclude(notice_until=None).first()
+        if notice and done_on <= notice.notice_until:
+            raise DomainError(
+                _("The public notice runs until %(day)s; review after it.")
+                % {"day": notice.notice_until.isoformat()},
+                code="notice_running",
+                field="done_on",
+            )
+    cleaned = {
+        "step": step.key,
+        "outcome": outcome,
+        "reason": reason,
+        "note": values.clean(Step, "note", data.note),
+        "done_on": done_on,
+    }
+    if step.notice and outcome == StepOutcome.PASSED:
+        notice_from = checked_day(
+            Step, "notice_from", data.notice_from or done_on, not_before=done_on, what=_("review")
+        )
+        until = days_until(
+            procedure.region_id, notice_from - datetime.timedelta(days=1), "monitoring.notice_days"
+        )
+        cleaned |= {"notice_from": notice_from, "notice_until": until.day}
+    return step, cleaned
+
+
+def step_record(
+    *,
+    actor,
+    procedure_id: int,
+    step: StepInput,
+    photo: bytes | None = None,
+    photo_name: str = "",
+) -> Step:
+    """Record the awaited step of a procedure: who, when, the outcome (and why, if refused).
+    A refused step ends the procedure; the last step passed does what the kind says (the
+    identification's county decision makes the household monitored)."""
+    procedure = Procedure.objects.visible_to(actor).filter(pk=procedure_id).first()
+    if procedure is None:
+        raise OutOfScope()
+    spec = engine.spec_of(procedure)
+    wanted = spec.step(str(step.step or ""))
+    stored = ""
+    if wanted is not None and wanted.photo and step.outcome == StepOutcome.PASSED:
+        _checked_step(actor, procedure, step)  # refuse before the slow photo work
+        if not photo:
+            raise DomainError(
+                _("Take a photo of the signed commitment (承诺授权书)."),
+                code="no_photo",
+                field="image",
+            )
+        prepared = photos.prepare(photo, photo_name)
+        stored = default_storage.save(
+            timezone.localdate().strftime("monitoring/%Y/%m/") + f"{procedure.pk}-{step.step}.jpg",
+            ContentFile(prepared.content),
+        )
+    try:
+        return _step_record(actor, procedure.pk, step, stored)
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
+
+
+@transaction.atomic
+def _step_record(actor, procedure_id: int, data: StepInput, stored: str) -> Step:
+    procedure = Procedure.objects.visible_to(actor).get(pk=procedure_id)
+    locked_household(actor, procedure.household_id)  # the household's row: one writer at a time
+    procedure = Procedure.objects.select_for_update().get(pk=procedure_id)
+    spec, cleaned = _checked_step(actor, procedure, data)
+    before = audit.snapshot(procedure)
+    record = Step.objects.create(
+        procedure=procedure,
+        region_id=procedure.region_id,
+        done_by=actor,
+        recorded_at=timezone.now(),
+        image=stored,
+        **cleaned,
+    )
+    following = engine.spec_of(procedure).after(spec.key)
+    if cleaned["outcome"] == StepOutcome.REFUSED:
+        procedure.state, procedure.next_step = ProcedureState.REFUSED, ""
+        procedure.ended_on = record.done_on
+    elif following is None:
+        data.done_on = record.done_on
+        engine.spec_of(procedure).on_passed(actor, procedure, data)
+        procedure.state, procedure.next_step = ProcedureState.PASSED, ""
+        procedure.ended_on = record.done_on
+    else:
+        procedure.next_step = following.key
+    procedure.save()
+    audit.record(
+        actor=actor,
+        action="procedure.step",
+        obj=record,
+        region_code=record.region_id,
+        before={"procedure": before},
+        after={**audit.snapshot(record), "procedure": audit.snapshot(procedure)},
+    )
+    return record
+
+
+def monitoring_follow_household(household_id: int, region_code: str) -> None:
+    """A household moved (the registry's audited move, in its transaction): its alerts and
+    procedures are read at its new place; an open alert goes to the new township."""
+    Alert.objects.filter(household_id=household_id).update(region_id=region_code)
+    Alert.objects.filter(household_id=household_id, state=AlertState.OPEN).update(
+        township_id=township_code(region_code)
+    )
+    Procedure.objects.filter(household_id=household_id).update(region_id=region_code)
+    Step.objects.filter(procedure__household_id=household_id).update(region_id=region_code)
