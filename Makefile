@@ -32,9 +32,13 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py bangfu/*/services/*.py bangfu/*/selectors/*.py) bangfu/registry/bulk.py bangfu/core/inserts.py bangfu/reports/rollups.py
 
+# Two workers or more share the tests (each with its own test database); a worker that runs
+# out of tests takes some of another's, so the long fuzz shards do not leave one waiting.
+PYTEST := $(PY) -m pytest --numprocesses=auto --maxprocesses=4 --dist=worksteal
+
 test: lint
-	$(PY) -m pytest
-	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
+	$(PYTEST)
+	$(PY) scripts/with_postgres.py -- $(PYTEST)
 
 # After adding or changing marked strings: update the Chinese catalogue, translate, recompile.
 messages: setup

@@ -2,11 +2,11 @@
 
 Months far away (``month=9999-12``), ranges of centuries (``from=0001-01&to=2026-01``),
 place codes that are no place, page numbers past any page, formats nobody offers: each page
-answers without a 5xx and within ``BOUND_S`` (a request still running at the bound is cut
-off and reported with where it was). Each page gets (1) each parameter alone at its
-extremes and the ranges the issue saw (a sweep), then (2) hypothesis examples combining
-several parameters. The API's query parameters are fuzzed with its operations in
-``test_api_fuzz.py``.
+answers without a 5xx and within ``BOUND_S`` CPU seconds and ``WALL_BOUND_S`` (a request
+still running at the bound is cut off and reported with where it was). Each page gets (1)
+each parameter alone at its extremes and the ranges the issue saw (a sweep), then (2)
+hypothesis examples combining several parameters. The API's query parameters are fuzzed
+with its operations in ``test_api_fuzz.py``.
 
 Find the pages that read parameters with ``grep -rn "request.GET" bangfu``; a page that
 starts reading one belongs in ``QUERY_PAGES``.
