@@ -52,7 +52,7 @@ class StepInput:
     monitoring_type: str = ""  # the decision: the code of the monitoring type
     risk_types: list[str] = field(default_factory=list)  # … and of the risk types
     # A clearing's or exit's home check: the income check (收入核查) it takes.
-    per_capita_income: Decimal | None = None
+    per_capita: Decimal | None = None
     food_and_clothing: bool | None = None  # 两不愁 attested (None: not asked)
 
 
@@ -178,7 +178,7 @@ def _checked_step(
     extra: dict[str, Any] = {}
     if step.assesses and outcome == StepOutcome.PASSED:
         extra["income"] = cleaned_income_check(
-            per_capita=data.per_capita_income,
+            per_capita=data.per_capita,
             assessed_on=done_on,
             food_and_clothing=data.food_and_clothing,
         )
