@@ -2,26 +2,34 @@
 record it — alerts raised by screening in every state (open, some of them overdue; verified
 not at risk; identification started), one identification in progress (awaiting the
 township's review after the village's notice) and one decided, which made its household a
-monitored household. ``helper_wang``'s households come first, so that their open alerts
-stand at the top of the helper's home page.
+monitored household; one household identified ten months ago whose risk was cleared (风险消除)
+after seven months of income checks above the line, through its whole procedure; and one
+exit verification (脱贫退出) in progress, awaiting the village's review. ``helper_wang``'s
+households come first, so that their open alerts stand at the top of the helper's home page.
 """
 
 import datetime
 import io
+from decimal import Decimal
 
 from PIL import Image, ImageDraw
 
+from bangfu.monitoring import engine
 from bangfu.monitoring.services import (
     AlertInput,
     ClosingInput,
+    IncomeCheckInput,
+    StartInput,
     StepInput,
     alert_close,
     alert_raise,
+    income_check_record,
+    procedure_start,
     step_record,
 )
 from bangfu.pairing.models import Pairing
 from bangfu.registry.models import Household, HouseholdStatus
-from bangfu.registry.services import TRANSITIONS
+from bangfu.registry.services import TRANSITIONS, StatusInput, household_status_change
 
 FOUND = [
     "排查发现：户主突发脑梗住院，自付医疗费用约3.5万元",
@@ -134,4 +142,109 @@ def make_monitoring(*, actor, today: datetime.date, helper_login) -> int:
             ("county_decision", today - days(23), {"monitoring_type": "2", "risk_types": ["2"]}),
         ],
     )
+    _cleared(actor, today, [next(households) for _ in range(20)], alert, steps)
+    _exit_in_progress(actor, today, steps)
     return raised
+
+
+def _passes_but_income(spec: engine.ProcedureSpec, household: Household, day) -> bool:
+    """Every item but those the demo's own records settle (income, 两不愁, alerts) passes:
+    the household's registry and health records allow the procedure."""
+    settled = {"income_stable", "exit_income", "food_and_clothing", "no_open_alert"}
+    return all(r.finding.passed for r in spec.checked(household, day) if r.item.key not in settled)
+
+
+def _income(actor, household, on, amount, food=None):
+    income_check_record(
+        actor=actor,
+        household_id=household.pk,
+        check=IncomeCheckInput(per_capita=Decimal(amount), assessed_on=on, food_and_clothing=food),
+    )
+
+
+CLEARED_HOME = {"food_and_clothing": True, "note": "大病保险报销后自付不足3000元，务工收入稳定"}
+
+
+def _cleared(actor, today, candidates, alert, steps) -> None:
+    """Identified ten months ago (a serious illness), income checked above the line for seven
+    months, its risk cleared last month through the whole procedure."""
+    days = datetime.timedelta
+    household = next(
+        (h for h in candidates if _passes_but_income(engine.RISK_CLEARING, h, today)), None
+    )
+    if household is None:
+        return
+    found = alert(household, today - days(310), "排查发现：户主患慢性肾病，年自付医疗费用约2万元")
+    procedure = alert_close(
+        actor=actor,
+        alert_id=found.pk,
+        closing=ClosingInput(outcome="identifying", closed_on=today - days(309)),
+    ).procedure
+    steps(
+        procedure,
+        [
+            ("application", today - days(308), {}),
+            ("home_check", today - days(306), {"note": "自付医疗费用较高，人均收入低于监测线"}),
+            ("village_review", today - days(305), {"notice_from": today - days(305)}),
+            ("township_review", today - days(295), {}),
+            ("county_decision", today - days(294), {"monitoring_type": "2", "risk_types": ["1"]}),
+        ],
+    )
+    for back, amount in ((280, 5200), (250, 7100), (160, 7600), (40, 8100)):
+        _income(actor, household, today - days(back), amount)
+    clearing = procedure_start(
+        actor=actor,
+        household_id=household.pk,
+        start=StartInput(kind="risk_clearing", started_on=today - days(35)),
+    )
+    steps(
+        clearing,
+        [
+            ("home_check", today - days(35), {**CLEARED_HOME, "per_capita": Decimal(8300)}),
+            ("village_review", today - days(34), {"notice_from": today - days(33)}),
+            ("township_review", today - days(25), {}),
+            ("county_decision", today - days(24), {}),
+        ],
+    )
+
+
+def _exit_in_progress(actor, today, steps) -> None:
+    """A household that relapsed into poverty after a hailstorm last spring (the district's
+    registered households are all out since 2020), whose exit the village proposed a week ago:
+    home checked, awaiting the village's review."""
+    days = datetime.timedelta
+    rows = Household.objects.filter(closed_on=None, procedures__isnull=True).order_by("pk")[:200]
+    household = next(
+        (
+            h
+            for h in rows
+            if HouseholdStatus.RELAPSED in TRANSITIONS[h.status]
+            and _passes_but_income(engine.EXIT, h, today)
+        ),
+        None,
+    )
+    if household is None:
+        return
+    household_status_change(
+        actor=actor,
+        household_id=household.pk,
+        change=StatusInput(
+            status=HouseholdStatus.RELAPSED,
+            effective_on=today - days(240),
+            reason="冰雹致果园绝收，人均收入低于当年标准",
+        ),
+    )
+    household.refresh_from_db()
+    _income(actor, household, today - days(9), 4800, food=True)
+    proposed = procedure_start(
+        actor=actor,
+        household_id=household.pk,
+        start=StartInput(kind="exit", started_on=today - days(8)),
+    )
+    steps(
+        proposed,
+        [
+            ("home_check", today - days(7), {"per_capita": Decimal(4900), "food_and_clothing": True,
+                                             "note": "种养殖收入稳定，住房饮水安全"}),
+        ],
+    )  # fmt: skip

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.calendar import months_later
@@ -295,7 +295,11 @@ def compulsory_education(household: Household, day: datetime.date) -> Finding:
     if not out:
         return Finding(
             True,
-            gettext("%(count)d members of school age (%(low)d–%(high)d), all in school.")
+            ngettext(
+                "%(count)d member of school age (%(low)d–%(high)d), in school.",
+                "%(count)d members of school age (%(low)d–%(high)d), all in school.",
+                len(of_age),
+            )
             % {**ages, "count": len(of_age)},
             records,
         )
