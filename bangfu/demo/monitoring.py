@@ -10,6 +10,7 @@ households come first, so that their open alerts stand at the top of the helper'
 
 import datetime
 import io
+import itertools
 from decimal import Decimal
 
 from PIL import Image, ImageDraw
@@ -125,24 +126,32 @@ def make_monitoring(*, actor, today: datetime.date, helper_login) -> int:
             ("village_review", today - days(3), {"notice_from": today - days(3)}),
         ],
     )
+
+    def identify(household, back: int, found: str, home_note: str, risk: str) -> None:
+        """An alert raised ``back`` days ago and the identification it started, decided 17
+        days later: the household is monitored."""
+        raised = alert(household, today - days(back), found)
+        procedure = alert_close(
+            actor=actor,
+            alert_id=raised.pk,
+            closing=ClosingInput(outcome="identifying", closed_on=today - days(back - 1)),
+        ).procedure
+        notice = today - days(back - 6)
+        steps(
+            procedure,
+            [
+                ("application", today - days(back - 2), {}),
+                ("home_check", today - days(back - 4), {"note": home_note}),
+                ("village_review", notice, {"notice_from": notice}),
+                ("township_review", today - days(back - 16), {}),
+                ("county_decision", today - days(back - 17),
+                 {"monitoring_type": "2", "risk_types": [risk]}),
+            ],
+        )  # fmt: skip
+
     # Identification decided: the household is monitored.
-    decided = alert(next(households), today - days(40), FOUND[3])
-    procedure = alert_close(
-        actor=actor,
-        alert_id=decided.pk,
-        closing=ClosingInput(outcome="identifying", closed_on=today - days(39)),
-    ).procedure
-    steps(
-        procedure,
-        [
-            ("application", today - days(38), {}),
-            ("home_check", today - days(36), {"note": "学费每年约6000元，家庭人均收入接近监测线"}),
-            ("village_review", today - days(34), {"notice_from": today - days(34)}),
-            ("township_review", today - days(24), {}),
-            ("county_decision", today - days(23), {"monitoring_type": "2", "risk_types": ["2"]}),
-        ],
-    )
-    _cleared(actor, today, [next(households) for _ in range(20)], alert, steps)
+    identify(next(households), 40, FOUND[3], "学费每年约6000元，家庭人均收入接近监测线", "2")
+    _cleared(actor, today, list(itertools.islice(households, 20)), identify, steps)
     _exit_in_progress(actor, today, steps)
     return raised
 
@@ -165,7 +174,7 @@ def _income(actor, household, on, amount, food=None):
 CLEARED_HOME = {"food_and_clothing": True, "note": "大病保险报销后自付不足3000元，务工收入稳定"}
 
 
-def _cleared(actor, today, candidates, alert, steps) -> None:
+def _cleared(actor, today, candidates, identify, steps) -> None:
     """Identified ten months ago (a serious illness), income checked above the line for seven
     months, its risk cleared last month through the whole procedure."""
     days = datetime.timedelta
@@ -174,21 +183,12 @@ def _cleared(actor, today, candidates, alert, steps) -> None:
     )
     if household is None:
         return
-    found = alert(household, today - days(310), "排查发现：户主患慢性肾病，年自付医疗费用约2万元")
-    procedure = alert_close(
-        actor=actor,
-        alert_id=found.pk,
-        closing=ClosingInput(outcome="identifying", closed_on=today - days(309)),
-    ).procedure
-    steps(
-        procedure,
-        [
-            ("application", today - days(308), {}),
-            ("home_check", today - days(306), {"note": "自付医疗费用较高，人均收入低于监测线"}),
-            ("village_review", today - days(305), {"notice_from": today - days(305)}),
-            ("township_review", today - days(295), {}),
-            ("county_decision", today - days(294), {"monitoring_type": "2", "risk_types": ["1"]}),
-        ],
+    identify(
+        household,
+        310,
+        "排查发现：户主患慢性肾病，年自付医疗费用约2万元",
+        "自付医疗费用较高，人均收入低于监测线",
+        "1",
     )
     for back, amount in ((280, 5200), (250, 7100), (160, 7600), (40, 8100)):
         _income(actor, household, today - days(back), amount)
