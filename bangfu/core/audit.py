@@ -285,6 +285,7 @@ ACTIONS: dict[str, Promise] = {
     "self_report.submit": gettext_lazy("Received a self-report from the public page"),
     "procedure.start": gettext_lazy("Started a monitoring procedure"),
     "procedure.step": gettext_lazy("Recorded a step of a monitoring procedure"),
+    "income_check.record": gettext_lazy("Recorded an income check of a household"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
@@ -345,6 +346,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "monitoring.alert": gettext_lazy("Monitoring alert"),
     "monitoring.procedure": gettext_lazy("Monitoring procedure"),
     "monitoring.step": gettext_lazy("Step of a monitoring procedure"),
+    "monitoring.incomecheck": gettext_lazy("Income check of a household"),
     "monitoring.selfreport": gettext_lazy("Self-report of hardship"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),

@@ -233,3 +233,11 @@ def deadline(start: datetime.date, days: int, *, working_days: bool) -> Deadline
         except CalendarNotCovered:
             pass
     return Deadline(start + datetime.timedelta(days=days), False)
+
+
+def months_later(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months later; a day the month lacks is its last
+    (31 August + 6 months is 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -469,6 +469,86 @@ REGISTRY: dict[str, PolicyKey] = {
             integer(1, 500),
         ),
         PolicyKey(
+            "monitoring.income_line",
+            _("Per-capita yearly income line of monitoring (监测收入线)"),
+            _(
+                "A household whose per-capita yearly income is not above this many yuan is at "
+                "risk (6,000 in 2021; since 2022 each province sets its own each year); risk "
+                "clearing needs income checks above it for the stable months."
+            ),
+            6000,
+            integer(0, 100000),
+        ),
+        PolicyKey(
+            "monitoring.stable_months",
+            _("Months of stable income before the risk is cleared"),
+            _(
+                "Risk clearing (风险消除) needs income checks (收入核查) above the monitoring "
+                "line without a break from a first check to one at least this many calendar "
+                "months later."
+            ),
+            6,
+            integer(1, 36),
+        ),
+        PolicyKey(
+            "monitoring.exit_income_line",
+            _("Per-capita yearly income line of exit from poverty (贫困线)"),
+            _(
+                "Exit verification (脱贫退出) needs the latest income check above this many yuan "
+                "a person a year: 4,000 in 2020, the national standard (2,300 at 2010 prices) "
+                "at that year's prices."
+            ),
+            4000,
+            integer(0, 100000),
+        ),
+        PolicyKey(
+            "monitoring.clearing_medical_cost",
+            _("Out-of-pocket medical costs that keep a risk open"),
+            _(
+                "Risk clearing needs every member's medical costs paid out of pocket (total less "
+                "what was reimbursed) in this year and the last at most this many yuan a year."
+            ),
+            10000,
+            integer(0, 10000000),
+        ),
+        PolicyKey(
+            "monitoring.school_age_from",
+            _("Compulsory school age from"),
+            _(
+                "Members from this age (in full years) up to the age below are of compulsory "
+                "school age: clearing and exit need them in school."
+            ),
+            6,
+            integer(3, 20),
+        ),
+        PolicyKey(
+            "monitoring.school_age_until",
+            _("Compulsory school age until"),
+            _("Members up to this age (in full years, included) are of compulsory school age."),
+            15,
+            integer(3, 20),
+        ),
+        PolicyKey(
+            "monitoring.clearing_days",
+            _("Days to clear a household's risk"),
+            _(
+                "A risk clearing (风险消除), from its start to the county's decision, is to be "
+                "done within this many days; later ones are listed as late."
+            ),
+            30,
+            integer(1, 180),
+        ),
+        PolicyKey(
+            "monitoring.exit_days",
+            _("Days to verify a household's exit"),
+            _(
+                "An exit verification (脱贫退出), from its start to the county's decision, is to "
+                "be done within this many days; later ones are listed as late."
+            ),
+            30,
+            integer(1, 180),
+        ),
+        PolicyKey(
             "monitoring.count_working_days",
             _("Monitoring deadlines count working days"),
             _(

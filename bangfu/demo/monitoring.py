@@ -2,26 +2,35 @@
 record it — alerts raised by screening in every state (open, some of them overdue; verified
 not at risk; identification started), one identification in progress (awaiting the
 township's review after the village's notice) and one decided, which made its household a
-monitored household. ``helper_wang``'s households come first, so that their open alerts
-stand at the top of the helper's home page.
+monitored household; one household identified ten months ago whose risk was cleared (风险消除)
+after seven months of income checks above the line, through its whole procedure; and one
+exit verification (脱贫退出) in progress, awaiting the village's review. ``helper_wang``'s
+households come first, so that their open alerts stand at the top of the helper's home page.
 """
 
 import datetime
 import io
+import itertools
+from decimal import Decimal
 
 from PIL import Image, ImageDraw
 
+from bangfu.monitoring import engine
 from bangfu.monitoring.services import (
     AlertInput,
     ClosingInput,
+    IncomeCheckInput,
+    StartInput,
     StepInput,
     alert_close,
     alert_raise,
+    income_check_record,
+    procedure_start,
     step_record,
 )
 from bangfu.pairing.models import Pairing
 from bangfu.registry.models import Household, HouseholdStatus
-from bangfu.registry.services import TRANSITIONS
+from bangfu.registry.services import TRANSITIONS, StatusInput, household_status_change
 
 FOUND = [
     "排查发现：户主突发脑梗住院，自付医疗费用约3.5万元",
@@ -117,21 +126,125 @@ def make_monitoring(*, actor, today: datetime.date, helper_login) -> int:
             ("village_review", today - days(3), {"notice_from": today - days(3)}),
         ],
     )
+
+    def identify(household, back: int, found: str, home_note: str, risk: str) -> None:
+        """An alert raised ``back`` days ago and the identification it started, decided 17
+        days later: the household is monitored."""
+        raised = alert(household, today - days(back), found)
+        procedure = alert_close(
+            actor=actor,
+            alert_id=raised.pk,
+            closing=ClosingInput(outcome="identifying", closed_on=today - days(back - 1)),
+        ).procedure
+        notice = today - days(back - 6)
+        steps(
+            procedure,
+            [
+                ("application", today - days(back - 2), {}),
+                ("home_check", today - days(back - 4), {"note": home_note}),
+                ("village_review", notice, {"notice_from": notice}),
+                ("township_review", today - days(back - 16), {}),
+                ("county_decision", today - days(back - 17),
+                 {"monitoring_type": "2", "risk_types": [risk]}),
+            ],
+        )  # fmt: skip
+
     # Identification decided: the household is monitored.
-    decided = alert(next(households), today - days(40), FOUND[3])
-    procedure = alert_close(
+    identify(next(households), 40, FOUND[3], "学费每年约6000元，家庭人均收入接近监测线", "2")
+    _cleared(actor, today, list(itertools.islice(households, 20)), identify, steps)
+    _exit_in_progress(actor, today, steps)
+    return raised
+
+
+def _passes_but_income(spec: engine.ProcedureSpec, household: Household, day) -> bool:
+    """Every item but those the demo's own records settle (income, 两不愁, alerts) passes:
+    the household's registry and health records allow the procedure."""
+    settled = {"income_stable", "exit_income", "food_and_clothing", "no_open_alert"}
+    return all(r.finding.passed for r in spec.checked(household, day) if r.item.key not in settled)
+
+
+def _income(actor, household, on, amount, food=None):
+    income_check_record(
         actor=actor,
-        alert_id=decided.pk,
-        closing=ClosingInput(outcome="identifying", closed_on=today - days(39)),
-    ).procedure
+        household_id=household.pk,
+        check=IncomeCheckInput(per_capita=Decimal(amount), assessed_on=on, food_and_clothing=food),
+    )
+
+
+CLEARED_HOME = {"food_and_clothing": True, "note": "大病保险报销后自付不足3000元，务工收入稳定"}
+
+
+def _cleared(actor, today, candidates, identify, steps) -> None:
+    """Identified ten months ago (a serious illness), income checked above the line for seven
+    months, its risk cleared last month through the whole procedure."""
+    days = datetime.timedelta
+    household = next(
+        (h for h in candidates if _passes_but_income(engine.RISK_CLEARING, h, today)), None
+    )
+    if household is None:
+        return
+    identify(
+        household,
+        310,
+        "排查发现：户主患慢性肾病，年自付医疗费用约2万元",
+        "自付医疗费用较高，人均收入低于监测线",
+        "1",
+    )
+    for back, amount in ((280, 5200), (250, 7100), (160, 7600), (40, 8100)):
+        _income(actor, household, today - days(back), amount)
+    clearing = procedure_start(
+        actor=actor,
+        household_id=household.pk,
+        start=StartInput(kind="risk_clearing", started_on=today - days(35)),
+    )
     steps(
-        procedure,
+        clearing,
         [
-            ("application", today - days(38), {}),
-            ("home_check", today - days(36), {"note": "学费每年约6000元，家庭人均收入接近监测线"}),
-            ("village_review", today - days(34), {"notice_from": today - days(34)}),
-            ("township_review", today - days(24), {}),
-            ("county_decision", today - days(23), {"monitoring_type": "2", "risk_types": ["2"]}),
+            ("home_check", today - days(35), {**CLEARED_HOME, "per_capita": Decimal(8300)}),
+            ("village_review", today - days(34), {"notice_from": today - days(33)}),
+            ("township_review", today - days(25), {}),
+            ("county_decision", today - days(24), {}),
         ],
     )
-    return raised
+
+
+def _exit_in_progress(actor, today, steps) -> None:
+    """A household that relapsed into poverty after a hailstorm last spring (the district's
+    registered households are all out since 2020), whose exit the village proposed a week ago:
+    home checked, awaiting the village's review."""
+    days = datetime.timedelta
+    rows = Household.objects.filter(closed_on=None, procedures__isnull=True).order_by("pk")[:200]
+    household = next(
+        (
+            h
+            for h in rows
+            if HouseholdStatus.RELAPSED in TRANSITIONS[h.status]
+            and _passes_but_income(engine.EXIT, h, today)
+        ),
+        None,
+    )
+    if household is None:
+        return
+    household_status_change(
+        actor=actor,
+        household_id=household.pk,
+        change=StatusInput(
+            status=HouseholdStatus.RELAPSED,
+            effective_on=today - days(240),
+            reason="冰雹致果园绝收，人均收入低于当年标准",
+        ),
+    )
+    household.refresh_from_db()
+    _income(actor, household, today - days(9), 4800, food=True)
+    proposed = procedure_start(
+        actor=actor,
+        household_id=household.pk,
+        start=StartInput(kind="exit", started_on=today - days(8)),
+    )
+    steps(
+        proposed,
+        [
+            ("home_check", today - days(7), {"per_capita": Decimal(4900), "food_and_clothing": True,
+                                             "note": "种养殖收入稳定，住房饮水安全"}),
+        ],
+    )  # fmt: skip

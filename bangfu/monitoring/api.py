@@ -16,13 +16,15 @@ from bangfu.core.selectors import region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
-from .models import Alert, Procedure, Step
+from .models import Alert, IncomeCheck, Procedure, Step
 
 router = Router(tags=["monitoring"])
 
 AlertIn = schema_from(services.AlertInput, "AlertIn", rules_of=Alert)
 ClosingIn = schema_from(services.ClosingInput, "ClosingIn", rules_of=Alert)
 StepIn = schema_from(services.StepInput, "StepIn", rules_of=Step)
+StartIn = schema_from(services.StartInput, "StartIn", rules_of=Procedure)
+IncomeCheckIn = schema_from(services.IncomeCheckInput, "IncomeCheckIn", rules_of=IncomeCheck)
 
 
 class AlertOut(Schema):
@@ -60,6 +62,14 @@ class StepOut(Schema):
     notice_until: datetime.date | None
 
 
+class ChecklistItemOut(Schema):
+    item: str
+    label: str
+    definition: str
+    passed: bool
+    evidence: str
+
+
 class ProcedureOut(Schema):
     id: int
     household_id: int
@@ -73,7 +83,23 @@ class ProcedureOut(Schema):
     ended_on: datetime.date | None
     monitoring_type: str
     risk_types: list[str]
+    checked_on: datetime.date | None
+    checklist: list[ChecklistItemOut]
     steps: list[StepOut]
+
+
+class IncomeCheckOut(Schema):
+    id: int
+    household_id: int
+    assessed_on: datetime.date
+    per_capita: str
+    food_and_clothing: bool | None
+    note: str
+    step_id: int | None
+
+
+class ChecklistIn(Schema):
+    kind: str = "risk_clearing"
 
 
 class AlertFiltersIn(Schema):
@@ -109,6 +135,31 @@ def _alert(alert: Alert) -> dict:
     }
 
 
+def _checklist(rows: list[selectors.ChecklistRow]) -> list[dict]:
+    return [
+        {
+            "item": row.item.key,
+            "label": str(row.item.label),
+            "definition": str(row.item.definition),
+            "passed": row.passed,
+            "evidence": row.evidence,
+        }
+        for row in rows
+    ]
+
+
+def _income_check(check: IncomeCheck) -> dict:
+    return {
+        "id": check.pk,
+        "household_id": check.household_id,
+        "assessed_on": check.assessed_on,
+        "per_capita": str(check.per_capita),
+        "food_and_clothing": check.food_and_clothing,
+        "note": check.note,
+        "step_id": check.step_id,
+    }
+
+
 def _procedure(procedure: Procedure) -> dict:
     return {
         "id": procedure.pk,
@@ -123,6 +174,8 @@ def _procedure(procedure: Procedure) -> dict:
         "ended_on": procedure.ended_on,
         "monitoring_type": procedure.monitoring_type.value if procedure.monitoring_type else "",
         "risk_types": [code.value for code in procedure.risk_types.order_by("value")],
+        "checked_on": procedure.checked_on,
+        "checklist": _checklist(selectors.checklist_stored(procedure)),
         "steps": [
             {
                 "step": row.spec.key,
@@ -241,3 +294,49 @@ def procedure_application(
         photo_name=image.name or "",
     )
     return _procedure(selectors.procedure_for(request.auth, procedure.pk))
+
+
+@router.get(
+    "/households/{household_id}/checklist",
+    response=list[ChecklistItemOut],
+    operation_id="checklist_read",
+)
+def checklist_read(request, household_id: Id, filters: Query[ChecklistIn]):
+    """The checklist of ``kind`` (``risk_clearing`` or ``exit``) for the household today:
+    each item's result and evidence, as a start would find it."""
+    household = household_for(request.auth, household_id)
+    spec = services.startable(filters.kind)
+    return _checklist(selectors.checklist_now(spec, household, timezone.localdate()))
+
+
+@router.post(
+    "/households/{household_id}/procedures",
+    response={201: ProcedureOut},
+    operation_id="procedure_start",
+)
+def procedure_start(request, household_id: Id, payload: StartIn):  # type: ignore[valid-type]
+    """Start the household's risk clearing (``kind`` ``risk_clearing``) or exit verification
+    (``exit``) on ``started_on``: refused (400, ``checklist_failed``) while an item of its
+    checklist fails, naming each and its evidence."""
+    household = household_for(request.auth, household_id)
+    procedure = services.procedure_start(
+        actor=request.auth, household_id=household.pk, start=services.StartInput(**payload.dict())
+    )
+    return Status(201, _procedure(selectors.procedure_for(request.auth, procedure.pk)))
+
+
+@router.post(
+    "/households/{household_id}/income-checks",
+    response={201: IncomeCheckOut},
+    operation_id="income_check_record",
+)
+def income_check_record(request, household_id: Id, payload: IncomeCheckIn):  # type: ignore[valid-type]
+    """Record an income check (收入核查): ``per_capita`` yuan a person a year found on
+    ``assessed_on``, and ``food_and_clothing`` (两不愁) when asked."""
+    household = household_for(request.auth, household_id)
+    check = services.income_check_record(
+        actor=request.auth,
+        household_id=household.pk,
+        check=services.IncomeCheckInput(**payload.dict()),
+    )
+    return Status(201, _income_check(check))

@@ -1,10 +1,36 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import values
 from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.selectors import code_choices
 
-from .models import Alert, AlertState, SelfReport, Step, StepOutcome
+from .models import Alert, AlertState, IncomeCheck, Procedure, SelfReport, Step, StepOutcome
+
+# 两不愁 as asked at an income check: not asked, secure, or not secure.
+FOOD_AND_CLOTHING_CHOICES = [
+    ("unknown", _("Not asked")),
+    ("true", _("Yes: enough food and clothing")),
+    ("false", _("No")),
+]
+
+
+def _income_fields(form) -> None:
+    """An income check's fields (收入核查), on its own form or a home check's."""
+    form.fields["per_capita"] = forms.DecimalField(
+        label=_("Per-capita yearly income (yuan)"),
+        decimal_places=2,
+        required=False,
+        help_text=_("What the household earns a person a year, as found at home."),
+    )
+    form.fields["food_and_clothing"] = forms.NullBooleanField(
+        label=_("Food and clothing secure (两不愁)"),
+        required=False,
+        widget=forms.Select(choices=FOOD_AND_CLOTHING_CHOICES),
+    )
+    form.fields["per_capita"].widget.attrs.update(
+        values.html_attrs(IncomeCheck, "per_capita") | {"inputmode": "decimal"}
+    )
 
 
 class ScreeningForm(RuledForm):
@@ -83,6 +109,30 @@ class StepForm(RuledForm):
             del self.fields["monitoring_type"], self.fields["risk_types"]
         if not spec.photo:
             del self.fields["image"]
+        if spec.assesses:
+            _income_fields(self)
+
+
+class StartForm(RuledForm):
+    """Start a household's risk clearing or exit verification from its page."""
+
+    rules_of = Procedure
+
+    started_on = forms.DateField(label=_("Start on"), widget=DATE_INPUT)
+
+
+class IncomeCheckForm(RuledForm):
+    """An income check (收入核查) of a household, entered after a visit."""
+
+    rules_of = IncomeCheck
+
+    assessed_on = forms.DateField(label=_("Checked on"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _income_fields(self)
+        self.order_fields(["assessed_on", "per_capita", "food_and_clothing", "note"])
 
 
 class SelfReportForm(RuledForm):

@@ -6,6 +6,7 @@ in the registry's transaction (``services.monitoring_follow_household``), as vis
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -137,6 +138,8 @@ class Alert(models.Model):
 
 class ProcedureKind(models.TextChoices):
     IDENTIFICATION = "identification", _("Identification")
+    RISK_CLEARING = "risk_clearing", _("Risk clearing")
+    EXIT = "exit", _("Exit verification")
 
 
 class ProcedureState(models.TextChoices):
@@ -152,6 +155,7 @@ PROCEDURE_RULES = values.Rules(
     ended_on=MONITORING_DAY,
     days_counted=values.Choice(Counting),
     next_step=values.Text(20),
+    checked_on=MONITORING_DAY,
 )
 
 
@@ -181,6 +185,11 @@ class Procedure(models.Model):
     risk_types = models.ManyToManyField(
         Code, verbose_name=_("risk types"), related_name="+", blank=True
     )
+    # Risk clearing and exit: the checklist as last checked (at the start, then at the
+    # county's decision), each item's key, result, evidence in words and the records read —
+    # kept because the registry's fields it read (housing, water, schooling) hold no history.
+    checklist = models.JSONField(_("checklist"), default=list, blank=True)
+    checked_on = models.DateField(_("checklist checked on"), null=True, blank=True)
     started_at = models.DateTimeField()
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -265,6 +274,60 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure_id} {self.step}"
+
+
+INCOME_CHECK_RULES = values.Rules(
+    assessed_on=MONITORING_DAY,
+    per_capita=values.Number(Decimal(0), Decimal("9999999.99")),
+    food_and_clothing=values.Flag(),
+    note=values.Text(300, lines=True),
+)
+
+
+class IncomeCheck(models.Model):
+    """An income check (收入核查): the household's per-capita yearly income as estimated on a
+    day — at a procedure's home check (入户核实, then ``step`` is that step) or entered from the
+    household page after a visit — with, when asked, whether food and clothing are secure
+    (两不愁). The registry's ``AnnualIncome`` is a year's account and has no day; risk
+    clearing's six months of stable income are read from these dated checks."""
+
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="income_checks",
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    assessed_on = models.DateField(_("checked on"))
+    per_capita = models.DecimalField(
+        _("per-capita yearly income (yuan)"), max_digits=9, decimal_places=2
+    )
+    # None: not asked at this check.
+    food_and_clothing = models.BooleanField(
+        _("food and clothing secure (两不愁)"), null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    step = models.OneToOneField(
+        Step, on_delete=models.PROTECT, null=True, blank=True, related_name="income_check"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = INCOME_CHECK_RULES
+
+    class Meta:
+        verbose_name = _("income check")
+        verbose_name_plural = _("income checks")
+        constraints = INCOME_CHECK_RULES.checks("income_check")
+        indexes = [models.Index(fields=["household", "assessed_on"], name="income_check_day")]
+        ordering = ["assessed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.assessed_on}"
 
 
 class SelfReportState(models.TextChoices):

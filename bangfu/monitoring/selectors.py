@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,16 @@ from bangfu.registry.models import Household, HouseholdStatus
 from bangfu.registry.selectors import household_names
 
 from . import engine
-from .models import Alert, AlertState, Procedure, ProcedureState, SelfReport, Step
-from .services import may_act, township_code
+from .models import (
+    Alert,
+    AlertState,
+    IncomeCheck,
+    Procedure,
+    ProcedureState,
+    SelfReport,
+    Step,
+)
+from .services import may_act, may_start, township_code
 
 ALERT_FIELDS = ("household", "member", "region", "township", "helper", "procedure")
 
@@ -155,7 +164,7 @@ def awaited_step(procedure: Procedure) -> engine.StepSpec | None:
 
 def steps_of(procedure: Procedure) -> list[StepRow]:
     """Each step of the procedure's kind in order, with its record if done."""
-    done = {s.step: s for s in procedure.steps.select_related("done_by")}
+    done = {s.step: s for s in procedure.steps.select_related("done_by", "income_check")}
     return [
         StepRow(spec, done.get(spec.key), spec.key == procedure.next_step)
         for spec in engine.spec_of(procedure).steps
@@ -169,10 +178,43 @@ def may_do(user, procedure: Procedure, spec: engine.StepSpec | None) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class ChecklistRow:
+    """One checklist item as a page shows it: its label and definition, and its result."""
+
+    item: engine.ChecklistItem
+    passed: bool
+    evidence: str
+
+
+def checklist_now(spec: engine.ProcedureSpec, household: Household, day: datetime.date):
+    """Each item of the kind's checklist for the household on the day, evaluated now."""
+    return [
+        ChecklistRow(r.item, r.finding.passed, r.finding.evidence)
+        for r in spec.checked(household, day)
+    ]
+
+
+def checklist_stored(procedure: Procedure) -> list[ChecklistRow]:
+    """The checklist as the procedure last checked it (at its start, then the decision)."""
+    return [
+        ChecklistRow(item, bool(row.get("passed")), str(row.get("evidence", "")))
+        for item, row in engine.checked_items(engine.spec_of(procedure), procedure.checklist)
+    ]
+
+
 def procedure_page(user, procedure: Procedure) -> dict:
     today = timezone.localdate()
     awaited = awaited_step(procedure)
+    spec = engine.spec_of(procedure)
+    running = procedure.state == ProcedureState.RUNNING
     return {
+        "checklist": checklist_stored(procedure),
+        # While it runs, the list as it stands today: what the county's decision will find.
+        "checklist_today": checklist_now(spec, procedure.household, today)
+        if running and spec.checklist
+        else [],
+        "today": today,
         "procedure": procedure,
         "spec": engine.spec_of(procedure),
         "steps": steps_of(procedure),
@@ -211,9 +253,53 @@ def household_section(user, household: Household) -> dict:
         "awaited": awaited_step(procedure) if procedure else None,
         "late": procedure.is_late(today) if procedure else False,
         "may_handle": may_handle(user, household),
+        "may_check_income": may_act(user, household.pk, Capability.MONITORING_HOME),
+        "may_start": startable_for(user, household),
         "risk_code": risk_codes(user, [household])[household.pk],
         "risk_code_definition": RISK_CODE_DEFINITION,
     }
+
+
+# The page that starts each kind the household page may start.
+START_ROUTES = {"risk_clearing": "monitoring:start_clearing", "exit": "monitoring:start_exit"}
+
+
+def startable_for(user, household: Household) -> list[tuple[engine.ProcedureSpec, str]]:
+    """The kinds the user may start from the household's page now, with their start page:
+    their capability, and the household's status allows it (the checklist is shown on the
+    start page, not judged here)."""
+    return [
+        (spec, reverse(START_ROUTES[spec.kind], args=[household.pk]))
+        for spec in engine.STARTABLE
+        if spec.may_start(household) is None and may_start(user, household.pk, spec)
+    ]
+
+
+def start_page(user, household: Household, spec: engine.ProcedureSpec) -> dict:
+    """What the start page shows before starting: each item's result and evidence today,
+    whether the household's status allows it, and a running procedure of the kind."""
+    today = timezone.localdate()
+    checklist = checklist_now(spec, household, today)
+    return {
+        "household": household,
+        "spec": spec,
+        "checklist": checklist,
+        "all_pass": all(row.passed for row in checklist),
+        "status_refusal": spec.may_start(household),
+        "running": Procedure.objects.filter(
+            household=household, state=ProcedureState.RUNNING
+        ).first(),
+        "may_start": may_start(user, household.pk, spec),
+        "today": today,
+    }
+
+
+def income_checks_of(household: Household) -> QuerySet[IncomeCheck]:
+    """The household's income checks (收入核查), newest first (read within the reader's places:
+    the household was)."""
+    return household.income_checks.select_related("recorded_by", "step").order_by(
+        "-assessed_on", "-pk"
+    )
 
 
 def helper_alerts(user) -> dict | None:
@@ -239,14 +325,20 @@ def notice_of(procedure: Procedure, step: Step) -> dict:
     household = procedure.household
     members = household.members.filter(left_on=None)
     home_check = procedure.steps.filter(step="home_check").first()
+    spec = engine.spec_of(procedure)
+    name = household_names([household])[household.pk]
     return {
         "procedure": procedure,
+        "heading": str(spec.notice_heading) % {"place": name.place},
+        "proposal": str(spec.notice_proposal) % {"review": step.done_on.isoformat()},
+        "checklist": checklist_stored(procedure),
         "step": step,
         "household": household,
-        "name": household_names([household])[household.pk],
+        "name": name,
         "size": members.count(),
         "found": [a.summary for a in procedure.alerts.order_by("raised_on", "pk")],
         "home_check": home_check,
+        "income_check": IncomeCheck.objects.filter(step=home_check).first() if home_check else None,
         "township": Region.objects.filter(pk=township_code(procedure.region_id)).first(),
     }
 

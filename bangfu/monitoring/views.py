@@ -15,7 +15,14 @@ from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
-from .forms import ClosingForm, ScreeningForm, SelfReportForm, StepForm
+from .forms import (
+    ClosingForm,
+    IncomeCheckForm,
+    ScreeningForm,
+    SelfReportForm,
+    StartForm,
+    StepForm,
+)
 from .models import AlertState, SelfReportState
 
 
@@ -165,6 +172,69 @@ def step_record(request, procedure_id):
         return redirect("monitoring:procedure", procedure_id=procedure.pk)
     return _procedure_page(
         request, selectors.procedure_for(request.user, procedure.pk), form, status=400
+    )
+
+
+@login_required
+def procedure_start(request, household_id, kind):
+    """Start a household's risk clearing (风险消除) or exit verification (脱贫退出): the page
+    shows each checklist item's result and evidence today; starting is refused while one
+    fails (the service names it)."""
+    household = household_for(request.user, household_id)
+    spec = services.startable(kind)
+    form = StartForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    if request.method == "POST":
+        if not services.may_start(request.user, household.pk, spec):
+            raise NotPermitted()
+
+        def start():
+            return services.procedure_start(
+                actor=request.user,
+                household_id=household.pk,
+                start=services.StartInput(kind=spec.kind, **form.cleaned_data),
+            )
+
+        done = attempt(form, start)
+        if done:
+            messages.success(request, _("The procedure is started."))
+            return redirect("monitoring:procedure", procedure_id=done.result.pk)
+    context = selectors.start_page(request.user, household, spec)
+    return render(
+        request,
+        "monitoring/start.html",
+        {**context, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def income_checks(request, household_id):
+    """A household's income checks (收入核查), and the form to record one after a visit."""
+    household = household_for(request.user, household_id)
+    may_record = services.may_act(request.user, household.pk, Capability.MONITORING_HOME)
+    form = IncomeCheckForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    if request.method == "POST":
+        if not may_record:
+            raise NotPermitted()
+
+        def record():
+            return services.income_check_record(
+                actor=request.user,
+                household_id=household.pk,
+                check=services.IncomeCheckInput(**form.cleaned_data),
+            )
+
+        if attempt(form, record):
+            messages.success(request, _("The income check is recorded."))
+            return redirect("monitoring:income_checks", household_id=household.pk)
+    page = Paginator(selectors.income_checks_of(household), 50).get_page(
+        params.page_number(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "monitoring/income_checks.html",
+        {"household": household, "page": page, "form": form if may_record else None},
+        status=400 if form.errors else 200,
     )
 
 

@@ -130,12 +130,24 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     assert "义诊" in reported and "健康巴士" in reported and "一户一策" in reported
     kinds = set(Activity.objects.values_list("kind", flat=True))
     assert kinds == {"free_clinic", "health_bus", "clinic_day"} or timezone.localdate().month < 9
-    # Monitoring: alerts in every state, one identification in progress, one decided.
+    # Monitoring: alerts in every state, one identification in progress, one decided…
     assert set(Alert.objects.values_list("state", flat=True)) == set(AlertState.values)
     assert alerts(admin, filters=AlertFilters(overdue=True)).exists()
     assert Procedure.objects.filter(state="running", next_step="township_review").count() == 1
-    decided = Procedure.objects.get(state="passed")
-    assert decided.household.status == "monitored"
+    decided = Procedure.objects.get(
+        state="passed", kind="identification", household__status="monitored"
+    )
+    assert decided.household.monitoring_type is not None
+    # …one household cleared through its whole procedure, its history kept; an exit under way.
+    cleared = Procedure.objects.get(kind="risk_clearing")
+    assert (cleared.state, cleared.household.status) == ("passed", "risk_cleared")
+    assert cleared.steps.count() == 4 and all(row["passed"] for row in cleared.checklist)
+    assert list(cleared.household.history.values_list("status", flat=True))[-2:] == [
+        "monitored",
+        "risk_cleared",
+    ]
+    under_way = Procedure.objects.get(kind="exit")
+    assert (under_way.state, under_way.next_step) == ("running", "village_review")
     assert Alert.objects.filter(state="open", helper__user__username="helper_wang").exists()
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output

@@ -4,7 +4,11 @@
 - on 6111030022018801 (马家寨村), an identification started on 2026-10-08 from an alert,
   its application (with the photo), home check and village review (notice from 10-09) done,
   awaiting the township's review: late from 2026-10-24 (15 calendar days);
-- on 6111030022018802, an identification awaiting its application.
+- on 6111030022018802, an identification awaiting its application;
+- 6111030022018803 monitored since 2025-12-01 with income checks above the line on
+  2026-03-01 and 09-01 (its risk clearing may start), 6111030022018804 not yet out with an
+  income check of 4,800 attesting food and clothing (its exit may start), and an income check
+  of the walk's household.
 """
 
 import datetime
@@ -18,6 +22,7 @@ from bangfu.registry.services import household_register
 from tests.fuzz.harness import fresh_id_number
 from tests.registry.conftest import first_status, household_input, member_input
 
+from .clearing import income, make_monitored
 from .conftest import commitment_photo
 
 D = datetime.date
@@ -26,6 +31,8 @@ PHOTO = commitment_photo()
 ALERT_JSON = {"summary": "马家寨村排查：因病支出较大", "raised_on": "2026-10-08", "member_id": None}
 CLOSE_FORM = {"outcome": "not_at_risk", "closed_on": "2026-10-09", "reason": "入侵"}
 STEP_FORM = {"step": "township_review", "outcome": "passed", "done_on": "2026-10-26"}
+START_FORM = {"kind": "risk_clearing", "started_on": "2026-10-08"}
+INCOME_FORM = {"per_capita": "8000", "assessed_on": "2026-10-08", "food_and_clothing": True}
 
 
 def _household(actor, n: int):
@@ -81,7 +88,15 @@ def monitoring_world(county_admin, household) -> dict:
         ),
         address="10.9.9.9",
     )
+    clearable = make_monitored(county_admin, _household(county_admin, 3))
+    income(county_admin, clearable, D(2026, 3, 1), 8000)
+    income(county_admin, clearable, D(2026, 9, 1), 8000)
+    exit_ready = _household(county_admin, 4)
+    income(county_admin, exit_ready, STARTED, 4800, food=True)
     return {
+        "clearable": clearable,
+        "exit_ready": exit_ready,
+        "income_check": income(county_admin, household, STARTED, 8000, food=True),
         "alert": alert,
         "procedure": procedure,
         "procedure_waiting": waiting,
@@ -111,6 +126,22 @@ def monitoring_page_probes(probe, a_household) -> dict:
         "monitoring:procedure": probe(a_procedure, {"procedure_id": 10**9}),
         "monitoring:step_record": probe(a_procedure, {"procedure_id": 10**9}, ("post",), STEP_FORM),
         "monitoring:notice": probe(a_procedure, {"procedure_id": 10**9}),
+        # Households whose checklists pass: the form as it stands is accepted once.
+        "monitoring:start_clearing": probe(
+            lambda w: {"household_id": w["clearable"].pk},
+            {"household_id": 10**9},
+            ("get", "post"),
+            {"started_on": "2026-10-08"},
+        ),
+        "monitoring:start_exit": probe(
+            lambda w: {"household_id": w["exit_ready"].pk},
+            {"household_id": 10**9},
+            ("get", "post"),
+            {"started_on": "2026-10-08"},
+        ),
+        "monitoring:income_checks": probe(
+            a_household, {"household_id": 10**9}, ("get", "post"), INCOME_FORM
+        ),
         "monitoring:step_image": probe(
             lambda w: {"step_id": w["commitment_step"].pk}, {"step_id": 10**9}
         ),
@@ -127,6 +158,9 @@ def monitoring_api_probes(probe, a_household) -> dict:
         "alert_raise": probe(a_household, {"household_id": 10**9}, ("post",), ALERT_JSON),
         "alert_close": probe(an_alert, {"alert_id": 10**9}, ("post",), CLOSE_FORM),
         "procedures_late": probe(),
+        "checklist_read": probe(a_household, {"household_id": 10**9}),
+        "procedure_start": probe(a_household, {"household_id": 10**9}, ("post",), START_FORM),
+        "income_check_record": probe(a_household, {"household_id": 10**9}, ("post",), INCOME_FORM),
         "procedure_detail": probe(a_procedure, {"procedure_id": 10**9}),
         "procedure_step": probe(a_procedure, {"procedure_id": 10**9}, ("post",), STEP_FORM),
         "procedure_application": probe(
@@ -141,9 +175,10 @@ def monitoring_api_probes(probe, a_household) -> dict:
 
 def snapshot():
     """What the walk compares before and after another county's requests."""
-    from bangfu.monitoring.models import Alert, Step
+    from bangfu.monitoring.models import Alert, IncomeCheck, Step
 
     return (
+        IncomeCheck.objects.count(),
         list(Alert.objects.values_list("pk", "state", "summary")),
         list(Procedure.objects.values_list("pk", "state", "next_step")),
         Step.objects.count(),
@@ -202,8 +237,29 @@ def monitoring_aims(world, aim) -> dict:
             {"outcome": "not_at_risk", "closed_on": "2026-10-09", "reason": "核实无风险"},
         )
 
+    def clearable(n):
+        """A monitored household whose clearing checklist passes today, to start one."""
+        today = timezone.localdate()
+        household = make_monitored(
+            actor, _household(actor, next(counter)), on=today - datetime.timedelta(days=400)
+        )
+        income(actor, household, today - datetime.timedelta(days=300), 8000)
+        income(actor, household, today - datetime.timedelta(days=30), 8000)
+        return aim(
+            {"household_id": household.pk},
+            {},
+            {"kind": "risk_clearing", "started_on": today.isoformat()},
+        )
+
     household = {"household_id": world["household"].pk}
     return {
+        "checklist_read": lambda n: aim(household, {"kind": "exit"}, None),
+        "procedure_start": clearable,
+        "income_check_record": lambda n: aim(
+            household,
+            {},
+            {"per_capita": "8000.50", "assessed_on": STARTED.isoformat(), "note": "马家寨村"},
+        ),
         "alerts_list": lambda n: aim({}, {"place": "611103002201", "state": "open"}, None),
         "alert_detail": lambda n: aim({"alert_id": world["alert"].pk}, {}, None),
         "alert_raise": lambda n: aim(household, {}, dict(ALERT_JSON)),

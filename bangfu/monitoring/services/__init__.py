@@ -1,8 +1,9 @@
 """Writes for monitoring (防止返贫动态监测): one function per use case, one transaction,
 audited with the household's place. The writes are many, so they are a package, one module per
 part of the work: ``alerts`` (raised and closed), ``procedures`` (started, their steps
-recorded), ``self_reports`` (the public page), and ``common`` (deadlines, who may act), all
-named here.
+recorded), ``clearing`` (risk clearing and exit started from the household page),
+``income_checks`` (收入核查, which their checklists read), ``self_reports`` (the public page),
+and ``common`` (deadlines, who may act), all named here.
 
 Who: ``HANDLE_ALERTS`` raises an alert by screening and closes alerts; each step of a
 procedure needs its level's capability (``engine``). A pair helper (whose role reads no
@@ -10,7 +11,9 @@ places' lists) does so only for the households paired with them now.
 """
 
 from .alerts import AlertInput, ClosingInput, alert_close, alert_raise
+from .clearing import StartInput, may_start, procedure_start, startable
 from .common import days_until, may_act, paired_now, township_code
+from .income_checks import IncomeCheckInput, income_check_record
 from .procedures import StepInput, monitoring_follow_household, step_record
 from .self_reports import SelfReportInput, TooMany, receipt_for, self_report_submit
 
@@ -20,6 +23,14 @@ __all__ = [
     "ClosingInput",
     "alert_close",
     "alert_raise",
+    # risk clearing and exit
+    "StartInput",
+    "may_start",
+    "procedure_start",
+    "startable",
+    # income checks
+    "IncomeCheckInput",
+    "income_check_record",
     # deadlines and who may act
     "days_until",
     "may_act",

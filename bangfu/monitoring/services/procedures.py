@@ -1,7 +1,11 @@
-"""Procedures (识别, …): started, and their steps recorded in the order the engine declares."""
+"""Procedures (识别, 风险消除, 脱贫退出): started, and their steps recorded in the order the
+engine declares; a kind with a checklist is refused while an item fails, at its start and
+again at its last step."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,6 +22,7 @@ from .. import engine
 from ..models import (
     Alert,
     AlertState,
+    IncomeCheck,
     Procedure,
     ProcedureState,
     Step,
@@ -31,6 +36,7 @@ from .common import (
     require_for,
     township_code,
 )
+from .income_checks import cleaned_income_check, income_check_create
 
 
 @dataclass
@@ -45,19 +51,42 @@ class StepInput:
     notice_from: datetime.date | None = None  # the village review: the notice's first day
     monitoring_type: str = ""  # the decision: the code of the monitoring type
     risk_types: list[str] = field(default_factory=list)  # … and of the risk types
+    # A clearing's or exit's home check: the income check (收入核查) it takes.
+    per_capita: Decimal | None = None
+    food_and_clothing: bool | None = None  # 两不愁 attested (None: not asked)
+
+
+def checklist_refused(spec: engine.ProcedureSpec, household: Household, day: datetime.date):
+    """The kind's checklist for the household on the day, as stored on the procedure; refused
+    (naming each failing item and its evidence) while an item fails."""
+    results = spec.checked(household, day)
+    refused = engine.refusal(results)
+    if refused:
+        raise DomainError(refused, code="checklist_failed", field="outcome")
+    return [r.as_json() for r in results]
 
 
 def start_procedure(actor, household: Household, kind: str, started_on: datetime.date) -> Procedure:
-    """The household's running procedure of this kind, or a new one from ``started_on``."""
-    running = Procedure.objects.filter(
-        household=household, kind=kind, state=ProcedureState.RUNNING
-    ).first()
-    if running is not None:
-        return running
+    """The household's running procedure of this kind, or a new one from ``started_on``. A
+    household runs one procedure at a time: another kind running is refused, as is a household
+    the kind may not start for, or one whose checklist fails on ``started_on``."""
+    running = Procedure.objects.filter(household=household, state=ProcedureState.RUNNING)
+    same = running.filter(kind=kind).first()
+    if same is not None:
+        return same
+    other = running.first()
+    if other is not None:
+        raise DomainError(
+            _("%(kind)s no. %(id)s is running for this household; it ends first.")
+            % {"kind": other.get_kind_display(), "id": other.pk},
+            code="procedure_running",
+            field="outcome",
+        )
     spec = engine.KINDS[kind]
     refusal = spec.may_start(household)
     if refusal:
         raise DomainError(refusal, code="may_not_start", field="outcome")
+    checklist = checklist_refused(spec, household, started_on) if spec.checklist else []
     due = days_until(household.region_id, started_on, spec.days_policy)
     procedure = Procedure.objects.create(
         household=household,
@@ -69,6 +98,8 @@ def start_procedure(actor, household: Household, kind: str, started_on: datetime
         days_counted=counted(due),
         started_at=timezone.now(),
         started_by=actor,
+        checklist=checklist,
+        checked_on=started_on if spec.checklist else None,
     )
     audit.record(
         actor=actor,
@@ -80,9 +111,13 @@ def start_procedure(actor, household: Household, kind: str, started_on: datetime
     return procedure
 
 
-def _checked_step(actor, procedure: Procedure, data: StepInput) -> tuple[engine.StepSpec, dict]:
-    """The step's spec and its cleaned values, or the refusal: steps in order only, each by
-    the level that may do it, on a day after the one before (and after the notice)."""
+def _checked_step(
+    actor, procedure: Procedure, data: StepInput
+) -> tuple[engine.StepSpec, dict, dict[str, Any]]:
+    """The step's spec, its cleaned values and what else it records (``income``: the home
+    check's income check; ``checklist``: the last step's), or the refusal: steps in order
+    only, each by the level that may do it, on a day after the one before (and after the
+    notice); a kind's last step passed only while its checklist passes on the step's day."""
     spec = engine.spec_of(procedure)
     step = spec.step(str(data.step or ""))
     if step is None:
@@ -140,7 +175,17 @@ def _checked_step(actor, procedure: Procedure, data: StepInput) -> tuple[engine.
             procedure.region_id, notice_from - datetime.timedelta(days=1), "monitoring.notice_days"
         )
         cleaned |= {"notice_from": notice_from, "notice_until": until.day}
-    return step, cleaned
+    extra: dict[str, Any] = {}
+    if step.assesses and outcome == StepOutcome.PASSED:
+        extra["income"] = cleaned_income_check(
+            per_capita=data.per_capita,
+            assessed_on=done_on,
+            food_and_clothing=data.food_and_clothing,
+        )
+    if spec.checklist and outcome == StepOutcome.PASSED and spec.after(step.key) is None:
+        # The data may have changed since the start: checked again on the decision's day.
+        extra["checklist"] = checklist_refused(spec, procedure.household, done_on)
+    return step, cleaned, extra
 
 
 def step_record(
@@ -186,7 +231,7 @@ def _step_record(actor, procedure_id: int, data: StepInput, stored: str) -> Step
     procedure = Procedure.objects.visible_to(actor).get(pk=procedure_id)
     locked_household(actor, procedure.household_id)  # the household's row: one writer at a time
     procedure = Procedure.objects.select_for_update().get(pk=procedure_id)
-    spec, cleaned = _checked_step(actor, procedure, data)
+    spec, cleaned, extra = _checked_step(actor, procedure, data)
     before = audit.snapshot(procedure)
     record = Step.objects.create(
         procedure=procedure,
@@ -196,6 +241,10 @@ def _step_record(actor, procedure_id: int, data: StepInput, stored: str) -> Step
         image=stored,
         **cleaned,
     )
+    if "income" in extra:
+        income_check_create(actor, procedure.household, extra["income"], step=record)
+    if "checklist" in extra:
+        procedure.checklist, procedure.checked_on = extra["checklist"], record.done_on
     following = engine.spec_of(procedure).after(spec.key)
     if cleaned["outcome"] == StepOutcome.REFUSED:
         procedure.state, procedure.next_step = ProcedureState.REFUSED, ""
@@ -228,3 +277,4 @@ def monitoring_follow_household(household_id: int, region_code: str) -> None:
     )
     Procedure.objects.filter(household_id=household_id).update(region_id=region_code)
     Step.objects.filter(procedure__household_id=household_id).update(region_id=region_code)
+    IncomeCheck.objects.filter(household_id=household_id).update(region_id=region_code)
