@@ -1,7 +1,8 @@
 """Writes for monitoring (防止返贫动态监测): one function per use case, one transaction,
 audited with the household's place. The writes are many, so they are a package, one module per
 part of the work: ``alerts`` (raised and closed), ``procedures`` (started, their steps
-recorded), ``self_reports`` (the public page), and ``common`` (deadlines, who may act), all
+recorded), ``self_reports`` (the public page), ``rule_runs`` (the early-warning rules over
+departments' data), ``department_data`` (their records, in bulk), and ``common`` (deadlines, who may act), all
 named here.
 
 Who: ``HANDLE_ALERTS`` raises an alert by screening and closes alerts; each step of a
@@ -12,6 +13,7 @@ places' lists) does so only for the households paired with them now.
 from .alerts import AlertInput, ClosingInput, alert_close, alert_raise
 from .common import days_until, may_act, paired_now, township_code
 from .procedures import StepInput, monitoring_follow_household, step_record
+from .rule_runs import found_by_rules, rules_run
 from .self_reports import SelfReportInput, TooMany, receipt_for, self_report_submit
 
 __all__ = [
@@ -29,6 +31,9 @@ __all__ = [
     "StepInput",
     "monitoring_follow_household",
     "step_record",
+    # the early-warning rules' run
+    "found_by_rules",
+    "rules_run",
     # self-reports
     "SelfReportInput",
     "TooMany",
