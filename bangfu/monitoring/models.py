@@ -542,3 +542,6 @@ class FiredRecord(models.Model):
             )
         ]
         indexes = [models.Index(fields=["run", "alert"], name="fired_by_run")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} {self.object_type} {self.object_id}"

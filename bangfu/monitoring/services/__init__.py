@@ -2,8 +2,8 @@
 audited with the household's place. The writes are many, so they are a package, one module per
 part of the work: ``alerts`` (raised and closed), ``procedures`` (started, their steps
 recorded), ``self_reports`` (the public page), ``rule_runs`` (the early-warning rules over
-departments' data), ``department_data`` (their records, in bulk), and ``common`` (deadlines, who may act), all
-named here.
+departments' data), ``department_data`` (their records, in bulk), and ``common`` (deadlines,
+who may act), all named here.
 
 Who: ``HANDLE_ALERTS`` raises an alert by screening and closes alerts; each step of a
 procedure needs its level's capability (``engine``). A pair helper (whose role reads no
