@@ -18,6 +18,7 @@ from .. import engine
 from ..models import (
     Alert,
     AlertState,
+    MemberEvent,
     Procedure,
     ProcedureState,
     Step,
@@ -228,3 +229,4 @@ def monitoring_follow_household(household_id: int, region_code: str) -> None:
     )
     Procedure.objects.filter(household_id=household_id).update(region_id=region_code)
     Step.objects.filter(procedure__household_id=household_id).update(region_id=region_code)
+    MemberEvent.objects.filter(household_id=household_id).update(region_id=region_code)
