@@ -472,9 +472,9 @@ REGISTRY: dict[str, PolicyKey] = {
             "monitoring.income_line",
             _("Per-capita yearly income line of monitoring (监测收入线)"),
             _(
-                "A household whose per-capita yearly income is not above this many yuan is at "
-                "risk (6,000 in 2021; since 2022 each province sets its own each year); risk "
-                "clearing needs income checks above it for the stable months."
+                "A household whose per-capita yearly net income is below this many yuan is at "
+                "risk (防止返贫监测线: 6,000 in 2021; since 2022 each province sets its own each "
+                "year); risk clearing needs income checks above it for the stable months."
             ),
             6000,
             integer(0, 100000),
@@ -557,6 +557,131 @@ REGISTRY: dict[str, PolicyKey] = {
             ),
             False,
             yes_or_no,
+        ),
+        # The early-warning rules (预警规则) on departments' data: each rule a switch, whose
+        # help is the rule's one definition (``monitoring.rules`` shows it), and its numbers.
+        PolicyKey(
+            "monitoring.income_drop_share",
+            _("Income fall that raises an alert (percent)"),
+            _(
+                "A household whose per-capita net income fell by more than this percentage "
+                "from the year before is at risk."
+            ),
+            30,
+            integer(1, 100),
+        ),
+        PolicyKey(
+            "monitoring.medical_cost_threshold",
+            _("Medical costs paid by a household that raise an alert (yuan a year)"),
+            _(
+                "A household whose members paid more than this much of their medical costs "
+                "themselves in a year (what insurance and assistance did not reimburse) is at "
+                "risk."
+            ),
+            10000,
+            integer(0, 10_000_000),
+        ),
+        PolicyKey(
+            "monitoring.medical_cost_share",
+            _("Medical costs as a share of income that raise an alert (percent)"),
+            _(
+                "A household whose members paid more than this percentage of the household's "
+                "net income of the year in medical costs themselves is at risk."
+            ),
+            50,
+            integer(1, 1000),
+        ),
+        PolicyKey(
+            "monitoring.lookback_days",
+            _("Days a department's record raises alerts"),
+            _(
+                "A new disability certificate, a pupil out of school, housing classed unsafe or "
+                "a job lost raises an alert when its day lies within this many days before the "
+                "rules run."
+            ),
+            90,
+            integer(1, 730),
+        ),
+        PolicyKey(
+            "monitoring.disaster_days",
+            _("Days a disaster raises alerts"),
+            _(
+                "A disaster in a household's village or township raises an alert when its day "
+                "lies within this many days before the rules run."
+            ),
+            30,
+            integer(1, 365),
+        ),
+        *(
+            PolicyKey(f"monitoring.rule_{code}", label, definition, True, yes_or_no)
+            for code, label, definition in (
+                (
+                    "income_low",
+                    _("Rule: income below the line"),
+                    _(
+                        "Fires when the household's per-capita net income of its latest year "
+                        "on record is below the monitoring income line."
+                    ),
+                ),
+                (
+                    "income_drop",
+                    _("Rule: income fell"),
+                    _(
+                        "Fires when the household's per-capita net income of its latest year "
+                        "fell by more than the set percentage from the year before."
+                    ),
+                ),
+                (
+                    "medical_cost",
+                    _("Rule: large medical costs"),
+                    _(
+                        "Fires when what the household's members paid themselves for medical "
+                        "care in this year or the last (total less reimbursed, from the medical "
+                        "insurance bureau's records) is above the set amount, or above the set "
+                        "percentage of the household's net income of that year."
+                    ),
+                ),
+                (
+                    "disability",
+                    _("Rule: new disability"),
+                    _(
+                        "Fires when a member was issued a disability certificate within the set "
+                        "days before the run."
+                    ),
+                ),
+                (
+                    "out_of_school",
+                    _("Rule: child out of school"),
+                    _(
+                        "Fires when a member of compulsory-school age (6 to 15 on the day of "
+                        "the run) was reported out of school within the set days before the run."
+                    ),
+                ),
+                (
+                    "unsafe_housing",
+                    _("Rule: housing unsafe"),
+                    _(
+                        "Fires when the household's housing was classed unsafe (grade C or D) "
+                        "within the set days before the run."
+                    ),
+                ),
+                (
+                    "disaster",
+                    _("Rule: disaster in the place"),
+                    _(
+                        "Fires for every household of a village or township where a disaster "
+                        "was recorded within the set days before the run."
+                    ),
+                ),
+                (
+                    "job_loss",
+                    _("Rule: main earner lost a job"),
+                    _(
+                        "Fires when a member able to work (ordinary or skilled labour) lost a "
+                        "job within the set days before the run."
+                    ),
+                ),
+            )
         ),
     ]
 }

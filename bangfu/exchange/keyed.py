@@ -65,6 +65,9 @@ class KeyedSheet:
     apply: Callable[..., list[RowVerdict]]
     # Where the service's refusals point: its field → the sheet's column key.
     field_columns: Mapping[str, str] = field(default_factory=dict)
+    # What runs once the commit's transaction is over, given the households written (the
+    # early-warning rules over them, for the departments' sheets of monitoring).
+    then: Callable[[set[int]], Any] | None = None
 
     def synonyms(self) -> dict[str, str]:
         return {
@@ -83,6 +86,7 @@ class KeyedResult:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Outcome.ALL, 0))
     problems: list[RowProblem] = field(default_factory=list)
     headers: dict[str, sheets.Header] = field(default_factory=dict)
+    households: set[int] = field(default_factory=set)  # of the rows written
 
 
 class KeyedRefused(Exception):
@@ -219,6 +223,8 @@ class _Run:
         verdicts = self.sheet.apply(
             actor=self.actor, rows=matched, source=self.source if writing else None
         )
+        if writing:
+            self.result.households.update(row.member.household_id for row in matched)
         for read, verdict in zip(reads, verdicts, strict=True):
             self.result.counts[verdict.outcome] += 1
             for field_name, reason in verdict.problems:

@@ -34,6 +34,16 @@ class ImportKind(models.TextChoices):
     CONTRACTS = "contracts", _("Family-doctor contracts (health bureau)")
     CHECKUPS = "checkups", _("Health check-ups (health bureau)")
     FOLLOW_UPS = "follow_ups", _("Follow-ups of illnesses (health bureau)")
+    # Departments' data for the early-warning rules (部门数据, ``exchange.monitoring``).
+    MEDICAL_COSTS = "med_costs", _("Medical costs per person and year (medical insurance)")
+    ASSISTANCE = (
+        "assistance",
+        _("Minimum living allowance and extreme-poverty support (civil affairs)"),
+    )
+    OUT_OF_SCHOOL = "no_school", _("Pupils out of school (education)")
+    DISABILITY = "disability", _("New disability certificates (disabled persons' federation)")
+    UNSAFE_HOUSING = "housing", _("Housing classed unsafe (housing and construction)")
+    JOB_LOSS = "job_loss", _("Jobs lost (human resources and social security)")
 
 
 class ImportJob(Job):

@@ -33,6 +33,7 @@ from bangfu.registry.bulk import ImportRefused, households_check, households_imp
 
 from . import health as health_sheets
 from . import households, keyed, masking, selectors, sheets, writing
+from . import monitoring as monitoring_sheets
 from . import pairings as pairing_sheet
 from . import teams as team_sheet
 from .columns import BY_KEY, COLUMNS
@@ -47,6 +48,7 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.CONTRACTS: Capability.RECORD_HEALTH,
     ImportKind.CHECKUPS: Capability.RECORD_HEALTH,
     ImportKind.FOLLOW_UPS: Capability.RECORD_HEALTH,
+    **{kind: sheet.capability for kind, sheet in monitoring_sheets.SHEETS.items()},
 }
 UPLOADS = "imports"
 EXPORTS = "exports"
@@ -348,6 +350,7 @@ KEYED: dict[str, KeyedSheet] = {
     ImportKind.CONTRACTS: health_sheets.CONTRACTS,
     ImportKind.CHECKUPS: health_sheets.CHECKUPS,
     ImportKind.FOLLOW_UPS: health_sheets.FOLLOW_UPS,
+    **monitoring_sheets.SHEETS,
 }
 
 
@@ -394,7 +397,10 @@ def _keyed(job: ImportJob, sheet: KeyedSheet, report, *, commit: bool) -> Import
         "records": {key: counts[key] for key in ("new", "changed", "unchanged")},
         "problems": len(result.problems),
     }
-    return _ended(job, summary, result.problems, commit=commit)
+    ended = _ended(job, summary, result.problems, commit=commit)
+    if commit and not result.problems and sheet.then is not None:
+        sheet.then(result.households)
+    return ended
 
 
 @_no_cyclic_collection()

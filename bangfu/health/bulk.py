@@ -39,10 +39,11 @@ from bangfu.core.inserts import insert_rows
 from bangfu.core.models import Code
 from bangfu.registry.bulk import CHUNK, MatchedRow, Outcome, RowVerdict
 
-from .models import CheckUp, Condition, DoctorContract, FollowUp
+from .models import CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 from .services import (
     CHECKUP_FIELDS,
     CONTRACT_FIELDS,
+    COST_FIELDS,
     FOLLOW_UP_FIELDS,
     MOST_FINDINGS,
     CheckUpInput,
@@ -71,7 +72,7 @@ class _Working:
 
 
 @dataclass(frozen=True)
-class _Kind:
+class Kind:
     model: type[models.Model]
     owner: str  # the field the natural key starts with: member or condition
     day: str  # the day that ends it
@@ -79,9 +80,14 @@ class _Kind:
     audited: list[str]  # what the audit entries show, as the service records it
     new_action: str
     update_action: str
+    # A kind kept in a table of several (another app's: monitoring's members' records): the
+    # columns that single it out, which a new record takes too.
+    where: dict[str, Any] = field(default_factory=dict)
+    # What else a new record takes from its row (its household, say).
+    also: Callable[[MatchedRow], dict[str, Any]] = lambda row: {}
 
 
-CONTRACTS = _Kind(
+CONTRACTS = Kind(
     DoctorContract,
     "member",
     "signed_on",
@@ -90,7 +96,7 @@ CONTRACTS = _Kind(
     "doctor_contract.sign",
     "doctor_contract.update",
 )
-CHECKUPS = _Kind(
+CHECKUPS = Kind(
     CheckUp,
     "member",
     "held_on",
@@ -99,7 +105,7 @@ CHECKUPS = _Kind(
     "checkup.record",
     "checkup.update",
 )
-FOLLOW_UPS = _Kind(
+FOLLOW_UPS = Kind(
     FollowUp,
     "condition",
     "held_on",
@@ -107,6 +113,17 @@ FOLLOW_UPS = _Kind(
     FOLLOW_UP_FIELDS,
     "follow_up.record",
     "follow_up.update",
+)
+
+
+COSTS = Kind(
+    MedicalCost,
+    "member",
+    "year",
+    ("year", "total", "reimbursed", "note"),
+    COST_FIELDS,
+    "medical_cost.record",
+    "medical_cost.update",
 )
 
 
@@ -120,7 +137,7 @@ def _copy(original: models.Model) -> Any:
     )
 
 
-def _state(kind: _Kind, record: Any, findings: Iterable[Code] | None) -> dict[str, Any]:
+def _state(kind: Kind, record: Any, findings: Iterable[Code] | None) -> dict[str, Any]:
     state = audit.snapshot(record, kind.audited)
     if findings is not None:
         state["findings"] = [code.value for code in findings]
@@ -136,8 +153,8 @@ def _code(codes: dict[str, Code], value: str, kept: int | None, refusal: str, na
     return code
 
 
-def _apply(
-    kind: _Kind,
+def apply(
+    kind: Kind,
     *,
     actor,
     rows: list[MatchedRow],
@@ -157,7 +174,7 @@ def _apply(
     manager = kind.model._default_manager
     for start in range(0, len(owners), CHUNK):
         chunk = owners[start : start + CHUNK]
-        for record in manager.filter(**{f"{kind.owner}_id__in": chunk}).order_by():
+        for record in manager.filter(**{f"{kind.owner}_id__in": chunk}, **kind.where).order_by():
             on_file[(getattr(record, f"{kind.owner}_id"), getattr(record, kind.day))] = record
     had: dict[int, list[Code]] = defaultdict(list)
     if findings and on_file:
@@ -180,6 +197,8 @@ def _apply(
         if existing is None:
             record = kind.model(
                 **{f"{kind.owner}_id": owner},
+                **kind.where,
+                **kind.also(row),
                 region_id=region,
                 recorded_at=now,
                 recorded_by=actor,
@@ -218,7 +237,7 @@ def _reason_of(row: MatchedRow) -> str:
     ) % {"name": row.member.name}
 
 
-def _write(kind: _Kind, actor, working: list[_Working], source: str, *, findings: bool) -> None:
+def _write(kind: Kind, actor, working: list[_Working], source: str, *, findings: bool) -> None:
     new = [w for w in working if w.outcome == Outcome.NEW]
     changed = [w for w in working if w.outcome == Outcome.CHANGED]
     label = kind.model._meta.label_lower
@@ -259,7 +278,7 @@ def _write(kind: _Kind, actor, working: list[_Working], source: str, *, findings
     )
 
 
-def _member_owner(row: MatchedRow) -> tuple[int | None, str]:
+def member_owner(row: MatchedRow) -> tuple[int | None, str]:
     if not row.member.in_registry:
         return None, "id_number"
     return row.member.pk, row.member.region_id
@@ -289,8 +308,8 @@ def contracts_apply(
                 field="valid_until",
             )
 
-    return _apply(
-        CONTRACTS, actor=actor, rows=rows, source=source, owner_of=_member_owner, check=check
+    return apply(
+        CONTRACTS, actor=actor, rows=rows, source=source, owner_of=member_owner, check=check
     )
 
 
@@ -329,12 +348,12 @@ def checkups_apply(*, actor, rows: list[MatchedRow], source: str | None = None) 
                 chosen.append(code)
             work.findings = sorted(chosen, key=lambda code: (code.sort_order, code.value))
 
-    return _apply(
+    return apply(
         CHECKUPS,
         actor=actor,
         rows=rows,
         source=source,
-        owner_of=_member_owner,
+        owner_of=member_owner,
         check=check,
         findings=True,
     )
@@ -390,4 +409,19 @@ def follow_ups_apply(
                 field="next_due",
             )
 
-    return _apply(FOLLOW_UPS, actor=actor, rows=rows, source=source, owner_of=owner_of, check=check)
+    return apply(FOLLOW_UPS, actor=actor, rows=rows, source=source, owner_of=owner_of, check=check)
+
+
+def costs_apply(*, actor, rows: list[MatchedRow], source: str | None = None) -> list[RowVerdict]:
+    """The medical insurance bureau's costs per person and year (医保): checked, and with
+    ``source`` written; a year on record is updated (``medical_cost.update``)."""
+
+    def check(row: MatchedRow, work: _Working) -> None:
+        if work.record.reimbursed > work.record.total:
+            raise DomainError(
+                _("What was reimbursed cannot exceed the total."),
+                code="reimbursed_over_total",
+                field="reimbursed",
+            )
+
+    return apply(COSTS, actor=actor, rows=rows, source=source, owner_of=member_owner, check=check)

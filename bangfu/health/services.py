@@ -93,6 +93,7 @@ def _findings(chosen: list[Any]) -> list[Code]:
 # What the audit log records of each kind of record; the bureau's sheets record the same.
 CONTRACT_FIELDS = ["member", "doctor", "institution", "package", "signed_on", "valid_until"]
 CHECKUP_FIELDS = ["member", "held_on", "institution", "summary"]
+COST_FIELDS = ["member", "year", "total", "reimbursed", "note"]
 FOLLOW_UP_FIELDS = ["condition", "held_on", "by", "kind", "findings", "next_due"]
 
 
@@ -374,7 +375,7 @@ def medical_cost_record(*, actor, member_id: int, cost: CostInput) -> MedicalCos
         action="medical_cost.record",
         obj=row,
         region_code=row.region_id,
-        after=audit.snapshot(row, ["member", "year", "total", "reimbursed", "note"]),
+        after=audit.snapshot(row, COST_FIELDS),
     )
     return row
 

@@ -396,3 +396,215 @@ class SelfReport(models.Model):
 
     def __str__(self) -> str:
         return self.receipt or str(self.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Departments' data (部门数据) and the early-warning rules' runs (预警规则)
+
+
+class EventKind(models.TextChoices):
+    """What a department's record about a member says; each kind comes from one department
+    (``DEPARTMENT_OF``). Medical costs (医保) are ``health.MedicalCost``; disasters, about a
+    place, are ``Disaster``."""
+
+    ASSISTANCE = "assistance", _("Minimum living allowance or extreme-poverty support")
+    OUT_OF_SCHOOL = "out_of_school", _("Pupil out of school")
+    DISABILITY = "disability", _("New disability certificate")
+    UNSAFE_HOUSING = "unsafe_housing", _("Housing classed unsafe")
+    JOB_LOSS = "job_loss", _("Job lost")
+
+
+class Department(models.TextChoices):
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs (民政)")
+    EDUCATION = "education", _("Education (教育)")
+    DISABLED = "disabled", _("Disabled persons' federation (残联)")
+    HOUSING = "housing", _("Housing and construction (住建)")
+    HUMAN_RESOURCES = "human_resources", _("Human resources and social security (人社)")
+
+
+DEPARTMENT_OF = {
+    EventKind.ASSISTANCE: Department.CIVIL_AFFAIRS,
+    EventKind.OUT_OF_SCHOOL: Department.EDUCATION,
+    EventKind.DISABILITY: Department.DISABLED,
+    EventKind.UNSAFE_HOUSING: Department.HOUSING,
+    EventKind.JOB_LOSS: Department.HUMAN_RESOURCES,
+}
+
+EVENT_RULES = values.Rules(
+    kind=values.Choice(EventKind),
+    day=values.Day(datetime.date(2000, 1, 1)),
+    until=values.Day(datetime.date(2000, 1, 1), ahead=3660),
+    grade=values.Text(20),
+    detail=values.Text(200),
+    source=values.Text(200),
+)
+
+
+class MemberEvent(models.Model):
+    """A department's record about a member (部门数据): 民政's 低保/特困 entry (``grade`` the
+    kind of support, ``day`` in, ``until`` out), 教育's pupil out of school (``detail`` the
+    reason), 残联's new disability certificate (``grade``, ``day`` issued), 住建's housing
+    classed unsafe (``grade`` C or D, ``day`` classed; about the member's household), 人社's
+    job lost (``day``). One table with typed columns, so that a rule reads one kind by index
+    over millions of rows. ``household`` and ``region`` are the member's household's, copied
+    when imported and moved with the household."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    day = models.DateField(_("day"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    grade = models.CharField(_("grade or kind"), max_length=20, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    source = models.CharField(_("file"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("logged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = EVENT_RULES
+
+    class Meta:
+        verbose_name = _("department record")
+        verbose_name_plural = _("department records")
+        constraints = [
+            *EVENT_RULES.checks("member_event"),
+            # The natural key: a sheet given again updates its rows.
+            models.UniqueConstraint(fields=["member", "kind", "day"], name="one_event_a_day"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "day"], name="member_event_kind_day"),
+            models.Index(fields=["household"], name="member_event_household"),
+            models.Index(fields=["region", "kind"], name="member_event_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.member_id} {self.day}"
+
+    @property
+    def department(self) -> str:
+        return DEPARTMENT_OF[EventKind(self.kind)]
+
+
+class DisasterKind(models.TextChoices):
+    FLOOD = "flood", _("Flood")
+    DROUGHT = "drought", _("Drought")
+    HAIL = "hail", _("Hail or frost")
+    GEOLOGICAL = "geological", _("Landslide or mudslide")
+    EARTHQUAKE = "earthquake", _("Earthquake")
+    PEST = "pest", _("Crop pests or livestock disease")
+    OTHER = "other", _("Other disaster")
+
+
+class Severity(models.IntegerChoices):
+    ORDINARY = 1, _("Ordinary (一般)")
+    LARGE = 2, _("Large (较大)")
+    MAJOR = 3, _("Major (重大)")
+    EXTREME = 4, _("Extremely serious (特别重大)")
+
+
+DISASTER_RULES = values.Rules(
+    kind=values.Choice(DisasterKind),
+    day=values.Day(datetime.date(2000, 1, 1)),
+    severity=values.Whole(1, 4),
+    note=values.Text(200),
+    source=values.Text(200),
+)
+
+
+class Disaster(models.Model):
+    """A disaster in a village or township on a day (应急/农业部门): not about one member, so
+    every household of the place is touched. ``region_end`` is the end of the place's range
+    of codes (``core.regions.code_range``), so that a rule joins households to disasters by
+    an indexed range."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("village or township"), on_delete=models.PROTECT, related_name="+"
+    )
+    region_end = models.CharField(max_length=15)
+    kind = models.CharField(_("kind"), max_length=12, choices=DisasterKind.choices)
+    day = models.DateField(_("day"))
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    source = models.CharField(_("file"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("logged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+    value_rules = DISASTER_RULES
+
+    class Meta:
+        verbose_name = _("disaster")
+        verbose_name_plural = _("disasters")
+        constraints = [
+            *DISASTER_RULES.checks("disaster"),
+            models.UniqueConstraint(fields=["region", "kind", "day"], name="one_disaster_a_day"),
+        ]
+        indexes = [models.Index(fields=["day"], name="disaster_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.region_id} {self.day}"
+
+
+class RuleRun(models.Model):
+    """One run of the early-warning rules (预警规则运行): nightly over everything, after an
+    import over the households it touched, or by the command over a place. Not regional:
+    a county's page shows, of a run, only the alerts raised in its places."""
+
+    class Trigger(models.TextChoices):
+        NIGHTLY = "nightly", _("Nightly run")
+        IMPORT = "import", _("After an import")
+        COMMAND = "command", _("Run by hand")
+
+    trigger = models.CharField(_("run"), max_length=10, choices=Trigger.choices)
+    on = models.DateField(_("judged on"))
+    place = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, related_name="+")
+    started_at = models.DateTimeField(_("started at"))
+    seconds = models.FloatField(_("seconds"), default=0)
+    households = models.PositiveIntegerField(_("households alerted"), default=0)
+    alerts = models.PositiveIntegerField(_("alerts raised"), default=0)
+    by_rule = models.JSONField(default=dict)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rule run")
+        verbose_name_plural = _("rule runs")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} {self.on}"
+
+
+class FiredRecord(models.Model):
+    """A record that fired a rule (触发记录), kept beside the alert's ``fired_by`` so that a
+    run finds by index what fired before and raises nothing twice for it."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="fired_records")
+    run = models.ForeignKey(RuleRun, on_delete=models.PROTECT, related_name="fired")
+    # A disaster fires for every household of its place: the household is part of the key.
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    rule_code = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("record that fired a rule")
+        verbose_name_plural = _("records that fired rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_code", "object_type", "object_id", "household"],
+                name="fired_once_a_rule",
+            )
+        ]
+        indexes = [models.Index(fields=["run", "alert"], name="fired_by_run")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} {self.object_type} {self.object_id}"

@@ -336,6 +336,7 @@ class MemberRef:
     region_id: str
     birth_date: datetime.date
     in_registry: bool  # not left, household not closed
+    household_id: int = 0
 
 
 MATCHED_AT_ONCE = 500  # digests an IN (...) list: well under SQLite's bound parameters
@@ -359,9 +360,12 @@ def members_by_id_hash(user, digests: Iterable[str]) -> dict[str, MemberRef]:
                 "birth_date",
                 "left_on",
                 "household__closed_on",
+                "household_id",
             )
             .order_by()
         )
-        for digest, pk, name, region, born, left, closed in rows:
-            found[digest] = MemberRef(pk, name, region, born, left is None and closed is None)
+        for digest, pk, name, region, born, left, closed, household in rows:
+            found[digest] = MemberRef(
+                pk, name, region, born, left is None and closed is None, household
+            )
     return found

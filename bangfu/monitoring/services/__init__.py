@@ -3,7 +3,8 @@ audited with the household's place. The writes are many, so they are a package, 
 part of the work: ``alerts`` (raised and closed), ``procedures`` (started, their steps
 recorded), ``clearing`` (risk clearing and exit started from the household page),
 ``income_checks`` (收入核查, which their checklists read), ``self_reports`` (the public page),
-and ``common`` (deadlines, who may act), all named here.
+``rule_runs`` (the early-warning rules over departments' data), ``department_data`` (their
+records, in bulk), and ``common`` (deadlines, who may act), all named here.
 
 Who: ``HANDLE_ALERTS`` raises an alert by screening and closes alerts; each step of a
 procedure needs its level's capability (``engine``). A pair helper (whose role reads no
@@ -15,6 +16,7 @@ from .clearing import StartInput, may_start, procedure_start, startable
 from .common import days_until, may_act, paired_now, township_code
 from .income_checks import IncomeCheckInput, income_check_record
 from .procedures import StepInput, monitoring_follow_household, step_record
+from .rule_runs import found_by_rules, rules_run
 from .self_reports import SelfReportInput, TooMany, receipt_for, self_report_submit
 
 __all__ = [
@@ -40,6 +42,9 @@ __all__ = [
     "StepInput",
     "monitoring_follow_household",
     "step_record",
+    # the early-warning rules' run
+    "found_by_rules",
+    "rules_run",
     # self-reports
     "SelfReportInput",
     "TooMany",

@@ -23,6 +23,7 @@ from ..models import (
     Alert,
     AlertState,
     IncomeCheck,
+    MemberEvent,
     Procedure,
     ProcedureState,
     Step,
@@ -278,3 +279,4 @@ def monitoring_follow_household(household_id: int, region_code: str) -> None:
     Procedure.objects.filter(household_id=household_id).update(region_id=region_code)
     Step.objects.filter(procedure__household_id=household_id).update(region_id=region_code)
     IncomeCheck.objects.filter(household_id=household_id).update(region_id=region_code)
+    MemberEvent.objects.filter(household_id=household_id).update(region_id=region_code)
