@@ -15,5 +15,8 @@ urlpatterns = [
     path("procedures/<id:procedure_id>/notice/", views.notice, name="notice"),
     path("report/", views.self_report, name="self_report"),
     path("self-reports/", views.self_report_list, name="self_reports"),
+    path("self-reports/<id:report_id>/", views.self_report_detail, name="self_report_detail"),
+    path("self-reports/<id:report_id>/alert/", views.self_report_alert, name="self_report_alert"),
+    path("self-reports/<id:report_id>/close/", views.self_report_close, name="self_report_close"),
     path("steps/<id:step_id>/image/", views.step_image, name="step_image"),
 ]

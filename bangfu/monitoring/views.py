@@ -15,7 +15,14 @@ from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
-from .forms import ClosingForm, ScreeningForm, SelfReportForm, StepForm
+from .forms import (
+    ClosingForm,
+    ReportAlertForm,
+    ReportClosingForm,
+    ScreeningForm,
+    SelfReportForm,
+    StepForm,
+)
 from .models import AlertState, SelfReportState
 
 
@@ -241,13 +248,99 @@ def self_report(request):
 
 @login_required
 def self_report_list(request):
-    """The self-reports from the villages of the user's places (the township's list)."""
+    """The self-reports from the villages of the user's places (the township's list); a
+    receipt number (回执号) a caller quotes finds theirs."""
     state = params.choice(request.GET.get("state"), field="state", choices=SelfReportState.values)
-    page = Paginator(selectors.self_reports(request.user, state), 50).get_page(
+    receipt = request.GET.get("receipt", "")
+    page = Paginator(selectors.self_reports(request.user, state, receipt), 50).get_page(
         params.page_number(request.GET.get("page"))
     )
     return render(
         request,
         "monitoring/self_report_list.html",
-        {"page": page, "states": SelfReportState.choices, "state": state},
+        {"page": page, "states": SelfReportState.choices, "state": state, "receipt": receipt},
     )
+
+
+def _report_page(request, report, alert_form=None, closing_form=None, status=200):
+    """A self-report with, while open and for the township, the households of its village to
+    choose from (``?q=``: the head's name or the number) and the two answers."""
+    search = request.GET.get("q", "")
+    candidates = selectors.report_households(request.user, report, search)
+    may_handle = selectors.may_handle_report(request.user, report)
+    today = timezone.localdate()
+    if may_handle and alert_form is None:
+        alert_form = ReportAlertForm(
+            households=[(h.pk, f"{name.label} · {h.number}") for h, name in candidates],
+            initial={"summary": report.what_happened[:500], "raised_on": today},
+        )
+    if may_handle and closing_form is None:
+        closing_form = ReportClosingForm(initial={"closed_on": today})
+    return render(
+        request,
+        "monitoring/self_report_detail.html",
+        {
+            "report": report,
+            "search": search,
+            "candidates": candidates,
+            "may_handle": may_handle,
+            "alert_form": alert_form if may_handle else None,
+            "closing_form": closing_form if may_handle else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def self_report_detail(request, report_id):
+    return _report_page(request, selectors.self_report_for(request.user, report_id))
+
+
+@login_required
+def self_report_alert(request, report_id):
+    """Answer a self-report with an alert about the household it concerns."""
+    report = selectors.self_report_for(request.user, report_id)
+    if request.method != "POST":
+        return redirect("monitoring:self_report_detail", report_id=report.pk)
+    if not selectors.may_handle_report(request.user, report):
+        raise NotPermitted()
+    # The choice is checked by the service (a household of the report's village, seen by
+    # the user), so the form takes any id the search may have offered.
+    chosen = request.POST.get("household_id", "")
+    form = ReportAlertForm(request.POST, households=[(chosen, chosen)])
+
+    def raise_alert():
+        return services.self_report_raise_alert(
+            actor=request.user,
+            report_id=report.pk,
+            alert=services.ReportAlertInput(**form.cleaned_data),
+        )
+
+    done = attempt(form, raise_alert)
+    if done:
+        messages.success(request, _("The alert is raised and sent to the helper and township."))
+        return redirect("monitoring:alert", alert_id=done.result.alert_id)
+    return _report_page(request, report, alert_form=form, status=400)
+
+
+@login_required
+def self_report_close(request, report_id):
+    """Close a self-report as not at risk, with the reason."""
+    report = selectors.self_report_for(request.user, report_id)
+    if request.method != "POST":
+        return redirect("monitoring:self_report_detail", report_id=report.pk)
+    if not selectors.may_handle_report(request.user, report):
+        raise NotPermitted()
+    form = ReportClosingForm(request.POST)
+
+    def close():
+        return services.self_report_close(
+            actor=request.user,
+            report_id=report.pk,
+            closing=services.ReportClosingInput(**form.cleaned_data),
+        )
+
+    if attempt(form, close):
+        messages.success(request, _("The self-report is closed: not at risk."))
+        return redirect("monitoring:self_report_detail", report_id=report.pk)
+    return _report_page(request, report, closing_form=form, status=400)

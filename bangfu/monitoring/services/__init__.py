@@ -1,7 +1,8 @@
 """Writes for monitoring (防止返贫动态监测): one function per use case, one transaction,
 audited with the household's place. The writes are many, so they are a package, one module per
 part of the work: ``alerts`` (raised and closed), ``procedures`` (started, their steps
-recorded), ``self_reports`` (the public page), and ``common`` (deadlines, who may act), all
+recorded), ``self_reports`` (the public page), ``self_report_handling`` (the township's answer to a
+report: an alert or not at risk), and ``common`` (deadlines, who may act), all
 named here.
 
 Who: ``HANDLE_ALERTS`` raises an alert by screening and closes alerts; each step of a
@@ -11,7 +12,13 @@ places' lists) does so only for the households paired with them now.
 
 from .alerts import AlertInput, ClosingInput, alert_close, alert_raise
 from .common import days_until, may_act, paired_now, township_code
-from .procedures import StepInput, monitoring_follow_household, step_record
+from .procedures import StepInput, monitoring_follow_household, step_record, step_sent
+from .self_report_handling import (
+    ReportAlertInput,
+    ReportClosingInput,
+    self_report_close,
+    self_report_raise_alert,
+)
 from .self_reports import SelfReportInput, TooMany, receipt_for, self_report_submit
 
 __all__ = [
@@ -29,7 +36,12 @@ __all__ = [
     "StepInput",
     "monitoring_follow_household",
     "step_record",
+    "step_sent",
     # self-reports
+    "ReportAlertInput",
+    "ReportClosingInput",
+    "self_report_close",
+    "self_report_raise_alert",
     "SelfReportInput",
     "TooMany",
     "receipt_for",
