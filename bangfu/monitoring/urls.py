@@ -13,6 +13,7 @@ urlpatterns = [
     path("procedures/<id:procedure_id>/", views.procedure_detail, name="procedure"),
     path("procedures/<id:procedure_id>/step/", views.step_record, name="step_record"),
     path("procedures/<id:procedure_id>/notice/", views.notice, name="notice"),
+    path("procedures/<id:procedure_id>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("report/", views.self_report, name="self_report"),
     path("self-reports/", views.self_report_list, name="self_reports"),
     path("self-reports/<id:report_id>/", views.self_report_detail, name="self_report_detail"),

@@ -3,13 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bangfu.core import params
 from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError, NotPermitted
 from bangfu.core.forms import attempt, show_refusal
+from bangfu.core.pdf import pdf_from_html, pdf_response
 from bangfu.core.scoping import public
 from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
@@ -205,6 +208,25 @@ def notice(request, procedure_id):
     if step is None:
         raise Http404()
     return render(request, "monitoring/notice.html", selectors.notice_of(procedure, step))
+
+
+@login_required
+def notice_pdf(request, procedure_id):
+    """The public notice (公示) as an A4 PDF, to print and post in the village: the page's
+    words rendered by WeasyPrint, as reports render the household handbook."""
+    procedure = selectors.procedure_for(request.user, procedure_id)
+    step = selectors.notice_step(procedure)
+    if step is None:
+        raise Http404()
+    html = render_to_string(
+        "monitoring/notice_pdf.html",
+        {**selectors.notice_of(procedure, step), "language": get_language()},
+        request=request,
+    )
+    number = procedure.household.number
+    return pdf_response(
+        pdf_from_html(html), f"{_('Public notice')}-{number}.pdf", f"notice-{number}"
+    )
 
 
 @login_required

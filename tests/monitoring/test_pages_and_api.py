@@ -119,6 +119,29 @@ def test_the_notice_prints_from_the_records(today, signed_in, county_admin, hous
     assert "曾佳轩" in body and "2026-09-30" in body and "2026-10-04" in body
     assert "住院自付4.2万元" in body
     assert "611103197001010" not in body  # no ID number on the wall
+    assert reverse("monitoring:notice_pdf", args=[procedure.pk]) in body
+
+
+def test_the_notice_as_a_pdf_says_what_the_page_says(today, signed_in, county_admin, households):
+    from tests.reports.test_handbook import page_texts
+
+    procedure = start_identification(county_admin, households[0])
+    step(county_admin, procedure, "application", D(2026, 9, 24))
+    step(county_admin, procedure, "home_check", D(2026, 9, 28), note="住院自付4.2万元")
+    client = signed_in(county_admin)
+    url = reverse("monitoring:notice_pdf", args=[procedure.pk])
+    assert client.get(url).status_code == 404  # no notice before the village's review
+    step(county_admin, procedure, "village_review", D(2026, 9, 29), notice_from=D(2026, 9, 30))
+    procedure_page = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
+    assert url in procedure_page.content.decode()
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="notice-{households[0].number}.pdf"' in response["Content-Disposition"]
+    pages = page_texts(response.content)
+    text = "".join(pages).replace(" ", "")
+    assert len(pages) == 1
+    assert "曾佳轩" in text and "2026-09-30" in text and "2026-10-04" in text
+    assert "住院自付4.2万元" in text and "611103197001010" not in text
 
 
 def test_lists_page_and_filter(today, signed_in, county_admin, households):

@@ -25,6 +25,8 @@ STARTED = D(2026, 10, 8)
 PHOTO = commitment_photo()
 ALERT_JSON = {"summary": "马家寨村排查：因病支出较大", "raised_on": "2026-10-08", "member_id": None}
 CLOSE_FORM = {"outcome": "not_at_risk", "closed_on": "2026-10-09", "reason": "入侵"}
+REPORT_ALERT_FORM = {"household_id": 1, "summary": "入侵", "raised_on": "2026-10-09"}
+REPORT_CLOSE_FORM = {"reason": "入侵", "closed_on": "2026-10-09"}
 STEP_FORM = {"step": "township_review", "outcome": "passed", "done_on": "2026-10-26"}
 
 
@@ -62,6 +64,20 @@ def through_the_village(actor, procedure: Procedure, day: datetime.date) -> None
         )
 
 
+def self_report(n: int):
+    """A self-report from 马家寨村, from its own phone and address (no flood)."""
+    return services.self_report_submit(
+        actor=None,
+        report=services.SelfReportInput(
+            name="马家寨村申报人",
+            phone=f"1390000{n:04d}",
+            village="611103002201",
+            what_happened="马家寨村：突发重病",
+        ),
+        address=f"10.9.{n // 250}.{n % 250}",
+    )
+
+
 def monitoring_world(county_admin, household) -> dict:
     alert = services.alert_raise(
         actor=county_admin,
@@ -71,17 +87,9 @@ def monitoring_world(county_admin, household) -> dict:
     procedure = identification(county_admin, _household(county_admin, 1), STARTED)
     through_the_village(county_admin, procedure, STARTED)
     waiting = identification(county_admin, _household(county_admin, 2), STARTED)
-    services.self_report_submit(
-        actor=None,
-        report=services.SelfReportInput(
-            name="马家寨村申报人",
-            phone="13900000001",
-            village="611103002201",
-            what_happened="马家寨村：突发重病",
-        ),
-        address="10.9.9.9",
-    )
+    report = self_report(1)
     return {
+        "self_report": report,
         "alert": alert,
         "procedure": procedure,
         "procedure_waiting": waiting,
@@ -93,6 +101,7 @@ def monitoring_page_probes(probe, a_household) -> dict:
     """The monitoring routes for the walk's PAGE_PROBES (``probe`` is its ``Probe``)."""
     an_alert = lambda w: {"alert_id": w["alert"].pk}  # noqa: E731
     a_procedure = lambda w: {"procedure_id": w["procedure"].pk}  # noqa: E731
+    a_report = lambda w: {"report_id": w["self_report"].pk}  # noqa: E731
     return {
         "monitoring:alerts": probe(),
         "monitoring:place_alerts": probe(
@@ -108,9 +117,17 @@ def monitoring_page_probes(probe, a_household) -> dict:
         ),
         "monitoring:late": probe(),
         "monitoring:self_reports": probe(),
+        "monitoring:self_report_detail": probe(a_report, {"report_id": 10**9}),
+        "monitoring:self_report_alert": probe(
+            a_report, {"report_id": 10**9}, ("post",), REPORT_ALERT_FORM
+        ),
+        "monitoring:self_report_close": probe(
+            a_report, {"report_id": 10**9}, ("post",), REPORT_CLOSE_FORM
+        ),
         "monitoring:procedure": probe(a_procedure, {"procedure_id": 10**9}),
         "monitoring:step_record": probe(a_procedure, {"procedure_id": 10**9}, ("post",), STEP_FORM),
         "monitoring:notice": probe(a_procedure, {"procedure_id": 10**9}),
+        "monitoring:notice_pdf": probe(a_procedure, {"procedure_id": 10**9}),
         "monitoring:step_image": probe(
             lambda w: {"step_id": w["commitment_step"].pk}, {"step_id": 10**9}
         ),
@@ -121,8 +138,15 @@ def monitoring_api_probes(probe, a_household) -> dict:
     """The monitoring operations for the walk's API_PROBES."""
     an_alert = lambda w: {"alert_id": w["alert"].pk}  # noqa: E731
     a_procedure = lambda w: {"procedure_id": w["procedure"].pk}  # noqa: E731
+    a_report = lambda w: {"report_id": w["self_report"].pk}  # noqa: E731
     return {
         "alerts_list": probe(),
+        "self_reports_list": probe(),
+        "self_report_detail": probe(a_report, {"report_id": 10**9}),
+        "self_report_raise_alert": probe(
+            a_report, {"report_id": 10**9}, ("post",), REPORT_ALERT_FORM
+        ),
+        "self_report_close": probe(a_report, {"report_id": 10**9}, ("post",), REPORT_CLOSE_FORM),
         "alert_detail": probe(an_alert, {"alert_id": 10**9}),
         "alert_raise": probe(a_household, {"household_id": 10**9}, ("post",), ALERT_JSON),
         "alert_close": probe(an_alert, {"alert_id": 10**9}, ("post",), CLOSE_FORM),
@@ -141,10 +165,11 @@ def monitoring_api_probes(probe, a_household) -> dict:
 
 def snapshot():
     """What the walk compares before and after another county's requests."""
-    from bangfu.monitoring.models import Alert, Step
+    from bangfu.monitoring.models import Alert, SelfReport, Step
 
     return (
         list(Alert.objects.values_list("pk", "state", "summary")),
+        list(SelfReport.objects.values_list("pk", "state", "alert_id")),
         list(Procedure.objects.values_list("pk", "state", "next_step")),
         Step.objects.count(),
     )
@@ -202,8 +227,22 @@ def monitoring_aims(world, aim) -> dict:
             {"outcome": "not_at_risk", "closed_on": "2026-10-09", "reason": "核实无风险"},
         )
 
+    def open_report(n):
+        return self_report(100 + n).pk
+
+    def report_alert(n):
+        body = {"household_id": world["household"].pk, "summary": "回访属实", "raised_on": None}
+        return aim({"report_id": open_report(n)}, {}, body)
+
+    def report_close(n):
+        return aim({"report_id": open_report(n)}, {}, {"reason": "回访：无风险", "closed_on": None})
+
     household = {"household_id": world["household"].pk}
     return {
+        "self_reports_list": lambda n: aim({}, {"state": "open", "receipt": ""}, None),
+        "self_report_detail": lambda n: aim({"report_id": world["self_report"].pk}, {}, None),
+        "self_report_raise_alert": report_alert,
+        "self_report_close": report_close,
         "alerts_list": lambda n: aim({}, {"place": "611103002201", "state": "open"}, None),
         "alert_detail": lambda n: aim({"alert_id": world["alert"].pk}, {}, None),
         "alert_raise": lambda n: aim(household, {}, dict(ALERT_JSON)),
