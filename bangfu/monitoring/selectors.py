@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -326,3 +327,27 @@ def report_households(user, report: SelfReport, search: str) -> list[tuple[House
     rows = list(households(user, filters)[:REPORT_CANDIDATES])
     names = household_names(rows)
     return [(household, names[household.pk]) for household in rows]
+
+
+def phone_pages(user) -> list[str]:
+    """The monitoring pages a pair helper's phone keeps (``visits.offline``): the open alerts
+    and running procedures of the households paired with them now, so that the home check
+    is recorded at the household without a network."""
+    if not user.is_pair_helper():
+        return []
+    mine = Pairing.objects.filter(helper__user=user, ended_on=None).values("household_id")
+    alerts = Alert.objects.filter(household_id__in=mine, state=AlertState.OPEN)
+    running = Procedure.objects.filter(household_id__in=mine, state=ProcedureState.RUNNING)
+    return [
+        *(reverse("monitoring:alert", args=[pk]) for pk in alerts.values_list("pk", flat=True)),
+        *(
+            reverse("monitoring:procedure", args=[pk])
+            for pk in running.values_list("pk", flat=True)
+        ),
+    ]
+
+
+def kept_on_phone(user, household_id: int) -> bool:
+    """Whether a page of this household is one of the user's own phone pages (their paired
+    household's): kept for offline use; an office's view of it is not."""
+    return user.is_pair_helper() and may_act(user, household_id, Capability.HANDLE_ALERTS)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from bangfu.visits.views import service_worker
+
 from . import views
 
 app_name = "monitoring"
@@ -20,4 +22,7 @@ urlpatterns = [
     path("self-reports/<id:report_id>/alert/", views.self_report_alert, name="self_report_alert"),
     path("self-reports/<id:report_id>/close/", views.self_report_close, name="self_report_close"),
     path("steps/<id:step_id>/image/", views.step_image, name="step_image"),
+    # The phone's service worker, served here so that its scope holds the alert and
+    # procedure pages a helper uses at the household.
+    path("sw.js", service_worker, name="service_worker"),
 ]

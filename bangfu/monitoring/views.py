@@ -16,6 +16,7 @@ from bangfu.core.pdf import pdf_from_html, pdf_response
 from bangfu.core.scoping import public
 from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
+from bangfu.visits.offline import helper_offline, kept_offline
 
 from . import selectors, services
 from .forms import (
@@ -27,6 +28,24 @@ from .forms import (
     StepForm,
 )
 from .models import AlertState, SelfReportState
+
+STEPS_QUEUE = "bangfu-steps"  # the phone's IndexedDB database of steps not yet sent
+
+
+def _phone(request, household_id: int, render_page):
+    """A page of a helper's own household: kept on the phone for working offline, with the
+    offline line counting the steps waiting; an office's view is neither."""
+    own = selectors.kept_on_phone(request.user, household_id)
+    offline = None
+    if own:
+        offline = helper_offline(
+            request.user,
+            worker="monitoring:service_worker",
+            queue=STEPS_QUEUE,
+            waiting=_("Steps waiting on this phone:"),
+        )
+    response = render_page({"offline": offline, "queue": STEPS_QUEUE})
+    return kept_offline(response) if own and response.status_code == 200 else response
 
 
 @login_required
@@ -54,17 +73,22 @@ def alert_list(request, code=None):
 
 
 def _alert_page(request, alert, form, status=200):
-    return render(
+    return _phone(
         request,
-        "monitoring/alert.html",
-        {
-            "alert": alert,
-            "form": form,
-            "overdue": alert.is_overdue(timezone.localdate()),
-            "may_close": alert.state == AlertState.OPEN
-            and services.may_act(request.user, alert.household_id, Capability.HANDLE_ALERTS),
-        },
-        status=status,
+        alert.household_id,
+        lambda phone: render(
+            request,
+            "monitoring/alert.html",
+            {
+                **phone,
+                "alert": alert,
+                "form": form,
+                "overdue": alert.is_overdue(timezone.localdate()),
+                "may_close": alert.state == AlertState.OPEN
+                and services.may_act(request.user, alert.household_id, Capability.HANDLE_ALERTS),
+            },
+            status=status,
+        ),
     )
 
 
@@ -140,7 +164,19 @@ def _procedure_page(request, procedure, form=None, status=200):
                 "notice_from": timezone.localdate(),
             },
         )
-    return render(request, "monitoring/procedure.html", {**context, "form": form}, status=status)
+    # Queued on the phone: a step the helper records at the household without a photo (the
+    # home check); the application's photo is posted with the form.
+    queued = context["may_do"] and not context["awaited"].photo
+    return _phone(
+        request,
+        procedure.household_id,
+        lambda phone: render(
+            request,
+            "monitoring/procedure.html",
+            {**context, **phone, "form": form, "queued": queued and phone["offline"]},
+            status=status,
+        ),
+    )
 
 
 @login_required

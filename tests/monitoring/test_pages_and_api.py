@@ -247,3 +247,24 @@ def test_a_step_already_recorded_by_someone_else_is_refused_in_words(
     assert response.status_code == 400
     body = response.content.decode()
     assert "须按顺序办理" in body
+
+
+def test_the_helpers_alert_and_procedure_pages_are_kept_on_the_phone(
+    today, client, county_admin, helper_wang, households
+):
+    procedure = start_identification(county_admin, households[0], on=D(2026, 11, 27))
+    step(helper_wang, procedure, "application", D(2026, 11, 27))
+    alert = raise_alert(county_admin, households[1], raised_on=D(2026, 11, 27))
+    client.force_login(helper_wang)
+    page = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
+    assert page["Bangfu-Offline"] == "keep"
+    body = page.content.decode()
+    assert 'id="phone-step"' in body and "monitoring/step.js" in body
+    assert 'data-worker="/monitoring/sw.js"' in body and 'data-queue="bangfu-steps"' in body
+    kept = reverse("monitoring:alert", args=[alert.pk])
+    assert kept in body  # the helper's other pages are kept with it
+    assert client.get(kept)["Bangfu-Offline"] == "keep"
+    assert client.get("/monitoring/sw.js").status_code == 200
+    client.force_login(county_admin)  # an office's view is not kept
+    office = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
+    assert "Bangfu-Offline" not in office and 'id="phone-step"' not in office.content.decode()
