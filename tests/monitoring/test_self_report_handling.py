@@ -14,8 +14,7 @@ from bangfu.monitoring import selectors, services
 from bangfu.monitoring.models import AlertSource, AlertState, SelfReportState
 from bangfu.monitoring.services import ReportAlertInput, ReportClosingInput
 from bangfu.registry.services import household_register
-from tests.registry.conftest import first_status, household_input, member_input
-from tests.registry.conftest import id_number
+from tests.registry.conftest import first_status, household_input, id_number, member_input
 
 from .conftest import TODAY, D, start_identification, step
 
