@@ -364,8 +364,8 @@ def self_report_alert(request, report_id):
         raise NotPermitted()
     # The choice is checked by the service (a household of the report's village, seen by
     # the user), so the form takes any id the search may have offered.
-    chosen = request.POST.get("household_id", "")
-    form = ReportAlertForm(request.POST, households=[(chosen, chosen)])
+    chosen = params.possible_id(request.POST.get("household_id", ""))
+    form = ReportAlertForm(request.POST, households=[(chosen, chosen)] if chosen else [])
 
     def raise_alert():
         return services.self_report_raise_alert(

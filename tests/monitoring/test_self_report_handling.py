@@ -113,6 +113,13 @@ def test_a_household_outside_the_report_village_is_refused(report, diaotai_staff
     with pytest.raises(DomainError) as refused:
         raise_from(diaotai_staff, report, elsewhere)
     assert refused.value.code == "household_not_of_village" and "马家寨村" in refused.value.message
+    for impossible in (0, -1, 2**63, 10**30):  # no record has such an id
+        with pytest.raises(DomainError):
+            services.self_report_raise_alert(
+                actor=diaotai_staff,
+                report_id=report.pk,
+                alert=ReportAlertInput(household_id=impossible, summary="x"),
+            )
     report.refresh_from_db()
     assert report.state == SelfReportState.OPEN and not report.alert
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bangfu.core import audit, values
+from bangfu.core import audit, params, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.registry.models import Household
@@ -81,7 +81,7 @@ def self_report_raise_alert(*, actor, report_id: int, alert: ReportAlertInput) -
     report = _open_report(actor, report_id)
     household = (
         Household.objects.visible_to(actor, report.region)
-        .filter(pk=alert.household_id, closed_on=None)
+        .filter(pk=params.possible_id(alert.household_id), closed_on=None)
         .first()
     )
     if household is None:
