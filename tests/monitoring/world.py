@@ -65,8 +65,11 @@ def through_the_village(actor, procedure: Procedure, day: datetime.date) -> None
 
 
 def self_report(n: int):
-    """A self-report from 马家寨村, from its own phone and address (no flood)."""
-    return services.self_report_submit(
+    """A self-report from 马家寨村, from its own phone and address (no flood), dated the
+    world's first day, so that any day the walk and the fuzz answer it on comes after."""
+    from bangfu.monitoring.models import SelfReport
+
+    report = services.self_report_submit(
         actor=None,
         report=services.SelfReportInput(
             name="马家寨村申报人",
@@ -76,6 +79,9 @@ def self_report(n: int):
         ),
         address=f"10.9.{n // 250}.{n % 250}",
     )
+    SelfReport.objects.filter(pk=report.pk).update(reported_on=STARTED)
+    report.reported_on = STARTED
+    return report
 
 
 def monitoring_world(county_admin, household) -> dict:
@@ -87,9 +93,11 @@ def monitoring_world(county_admin, household) -> dict:
     procedure = identification(county_admin, _household(county_admin, 1), STARTED)
     through_the_village(county_admin, procedure, STARTED)
     waiting = identification(county_admin, _household(county_admin, 2), STARTED)
-    report = self_report(1)
     return {
-        "self_report": report,
+        # One report to raise an alert from, one to close: a form fuzzed posts its valid
+        # form first, and a report answered once takes no other answer.
+        "self_report": self_report(1),
+        "self_report_to_close": self_report(2),
         "alert": alert,
         "procedure": procedure,
         "procedure_waiting": waiting,
@@ -102,6 +110,7 @@ def monitoring_page_probes(probe, a_household) -> dict:
     an_alert = lambda w: {"alert_id": w["alert"].pk}  # noqa: E731
     a_procedure = lambda w: {"procedure_id": w["procedure"].pk}  # noqa: E731
     a_report = lambda w: {"report_id": w["self_report"].pk}  # noqa: E731
+    to_close = lambda w: {"report_id": w["self_report_to_close"].pk}  # noqa: E731
     return {
         "monitoring:alerts": probe(),
         "monitoring:place_alerts": probe(
@@ -122,7 +131,7 @@ def monitoring_page_probes(probe, a_household) -> dict:
             a_report, {"report_id": 10**9}, ("post",), REPORT_ALERT_FORM
         ),
         "monitoring:self_report_close": probe(
-            a_report, {"report_id": 10**9}, ("post",), REPORT_CLOSE_FORM
+            to_close, {"report_id": 10**9}, ("post",), REPORT_CLOSE_FORM
         ),
         "monitoring:procedure": probe(a_procedure, {"procedure_id": 10**9}),
         "monitoring:step_record": probe(a_procedure, {"procedure_id": 10**9}, ("post",), STEP_FORM),
@@ -139,6 +148,7 @@ def monitoring_api_probes(probe, a_household) -> dict:
     an_alert = lambda w: {"alert_id": w["alert"].pk}  # noqa: E731
     a_procedure = lambda w: {"procedure_id": w["procedure"].pk}  # noqa: E731
     a_report = lambda w: {"report_id": w["self_report"].pk}  # noqa: E731
+    to_close = lambda w: {"report_id": w["self_report_to_close"].pk}  # noqa: E731
     return {
         "alerts_list": probe(),
         "self_reports_list": probe(),
@@ -146,7 +156,7 @@ def monitoring_api_probes(probe, a_household) -> dict:
         "self_report_raise_alert": probe(
             a_report, {"report_id": 10**9}, ("post",), REPORT_ALERT_FORM
         ),
-        "self_report_close": probe(a_report, {"report_id": 10**9}, ("post",), REPORT_CLOSE_FORM),
+        "self_report_close": probe(to_close, {"report_id": 10**9}, ("post",), REPORT_CLOSE_FORM),
         "alert_detail": probe(an_alert, {"alert_id": 10**9}),
         "alert_raise": probe(a_household, {"household_id": 10**9}, ("post",), ALERT_JSON),
         "alert_close": probe(an_alert, {"alert_id": 10**9}, ("post",), CLOSE_FORM),
