@@ -283,6 +283,8 @@ ACTIONS: dict[str, Promise] = {
     "alert.raise": gettext_lazy("Raised an alert about a household"),
     "alert.close": gettext_lazy("Closed an alert with its outcome"),
     "self_report.submit": gettext_lazy("Received a self-report from the public page"),
+    "self_report.raise_alert": gettext_lazy("Raised an alert from a self-report"),
+    "self_report.close": gettext_lazy("Closed a self-report: not at risk"),
     "procedure.start": gettext_lazy("Started a monitoring procedure"),
     "procedure.step": gettext_lazy("Recorded a step of a monitoring procedure"),
     "income_check.record": gettext_lazy("Recorded an income check of a household"),

@@ -60,12 +60,15 @@ def retried_on_conflict(service: Service) -> Service:
     return run  # type: ignore[return-value]
 
 
-def sent_before(model: Any, actor, client_id: Any, taken: str) -> Any:
+def sent_before(
+    model: Any, actor, client_id: Any, taken: str, *, by: str = "recorded_by_id"
+) -> Any:
     """The record an id made on a phone (``client_id``) already made, or None: an item sent
     twice (its answer lost on a weak signal, a retry) answers with what the first send
-    recorded. An id held by a record someone else made is refused with ``taken``."""
+    recorded. An id held by a record someone else made (its field ``by``) is refused with
+    ``taken``."""
     earlier = model.objects.filter(client_id=client_id).first()
-    if earlier is not None and earlier.recorded_by_id != actor.pk:
+    if earlier is not None and getattr(earlier, by) != actor.pk:
         raise DomainError(taken, code="client_id_taken", field="client_id")
     return earlier
 

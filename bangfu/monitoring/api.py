@@ -3,9 +3,10 @@
 commitment — and list those late)."""
 
 import datetime
+import uuid
 
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -16,7 +17,7 @@ from bangfu.core.selectors import region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
-from .models import Alert, IncomeCheck, Procedure, Step
+from .models import Alert, IncomeCheck, Procedure, SelfReport, SelfReportState, Step
 
 router = Router(tags=["monitoring"])
 
@@ -25,6 +26,37 @@ ClosingIn = schema_from(services.ClosingInput, "ClosingIn", rules_of=Alert)
 StepIn = schema_from(services.StepInput, "StepIn", rules_of=Step)
 StartIn = schema_from(services.StartInput, "StartIn", rules_of=Procedure)
 IncomeCheckIn = schema_from(services.IncomeCheckInput, "IncomeCheckIn", rules_of=IncomeCheck)
+ReportAlertIn = schema_from(services.ReportAlertInput, "ReportAlertIn", rules_of=Alert)
+ReportClosingIn = schema_from(services.ReportClosingInput, "ReportClosingIn", rules_of=SelfReport)
+
+
+class PhoneStepIn(StepIn):  # type: ignore[valid-type,misc]
+    client_id: uuid.UUID | None = Field(
+        None,
+        description="an id the phone made for this step (the home check, recorded at the "
+        "household, perhaps offline): a second send of it answers with the procedure as the "
+        "first left it, rather than recording it twice",
+    )
+
+
+class SelfReportOut(Schema):
+    id: int
+    receipt: str
+    name: str
+    phone: str
+    village_code: str
+    kind: str
+    what_happened: str
+    reported_on: datetime.date
+    state: str
+    handled_on: datetime.date | None
+    close_reason: str
+    alert_id: int | None
+
+
+class SelfReportFiltersIn(Schema):
+    state: str = ""
+    receipt: str = ""
 
 
 class AlertOut(Schema):
@@ -160,6 +192,23 @@ def _income_check(check: IncomeCheck) -> dict:
     }
 
 
+def _self_report(report: SelfReport) -> dict:
+    return {
+        "id": report.pk,
+        "receipt": report.receipt or "",
+        "name": report.name,
+        "phone": report.phone,
+        "village_code": report.region_id,
+        "kind": report.kind.value if report.kind else "",
+        "what_happened": report.what_happened,
+        "reported_on": report.reported_on,
+        "state": report.state,
+        "handled_on": report.handled_on,
+        "close_reason": report.close_reason,
+        "alert_id": report.alert_id,
+    }
+
+
 def _procedure(procedure: Procedure) -> dict:
     return {
         "id": procedure.pk,
@@ -260,15 +309,22 @@ def procedure_detail(request, procedure_id: Id):
     response=ProcedureOut,
     operation_id="procedure_step",
 )
-def procedure_step(request, procedure_id: Id, payload: StepIn):  # type: ignore[valid-type]
+def procedure_step(request, procedure_id: Id, payload: PhoneStepIn):
     """Record the awaited step: ``step`` its key, ``outcome`` passed or refused (with the
     ``reason``); the village review gives ``notice_from``, the county's decision
     ``monitoring_type`` and ``risk_types``. The application's step comes with its photo
-    through ``…/application``."""
+    through ``…/application``. A phone sends the id it made (``client_id``): sent again, it
+    answers 200 with the procedure, the step recorded once."""
     procedure = selectors.procedure_for(request.auth, procedure_id)
-    services.step_record(
-        actor=request.auth, procedure_id=procedure.pk, step=services.StepInput(**payload.dict())
-    )
+    data = payload.dict()
+    client_id = data.pop("client_id")
+    step = services.StepInput(**data)
+    if client_id is None:
+        services.step_record(actor=request.auth, procedure_id=procedure.pk, step=step)
+    else:
+        services.step_sent(
+            actor=request.auth, client_id=client_id, procedure_id=procedure.pk, step=step
+        )
     return _procedure(selectors.procedure_for(request.auth, procedure.pk))
 
 
@@ -340,3 +396,55 @@ def income_check_record(request, household_id: Id, payload: IncomeCheckIn):  # t
         check=services.IncomeCheckInput(**payload.dict()),
     )
     return Status(201, _income_check(check))
+
+
+@router.get(
+    "/monitoring/self-reports", response=list[SelfReportOut], operation_id="self_reports_list"
+)
+@paginate(params.Pages, page_size=50)
+def self_reports_list(request, filters: Query[SelfReportFiltersIn]):
+    """Self-reports from the villages of the caller's places, open ones first; ``receipt``
+    finds the one a caller quotes (回执号), ``state`` (open, alert_raised, not_at_risk)."""
+    state = params.choice(filters.state, field="state", choices=SelfReportState.values)
+    rows = selectors.self_reports(request.auth, state, filters.receipt)
+    return params.Mapped(rows, _self_report)
+
+
+@router.get(
+    "/monitoring/self-reports/{report_id}",
+    response=SelfReportOut,
+    operation_id="self_report_detail",
+)
+def self_report_detail(request, report_id: Id):
+    return _self_report(selectors.self_report_for(request.auth, report_id))
+
+
+@router.post(
+    "/monitoring/self-reports/{report_id}/alert",
+    response={201: SelfReportOut},
+    operation_id="self_report_raise_alert",
+)
+def self_report_raise_alert(request, report_id: Id, payload: ReportAlertIn):  # type: ignore[valid-type]
+    """Answer a self-report with an alert (``source=self_report``) about ``household_id``, a
+    household of the report's village."""
+    report = selectors.self_report_for(request.auth, report_id)
+    services.self_report_raise_alert(
+        actor=request.auth, report_id=report.pk, alert=services.ReportAlertInput(**payload.dict())
+    )
+    return Status(201, _self_report(selectors.self_report_for(request.auth, report.pk)))
+
+
+@router.post(
+    "/monitoring/self-reports/{report_id}/close",
+    response=SelfReportOut,
+    operation_id="self_report_close",
+)
+def self_report_close(request, report_id: Id, payload: ReportClosingIn):  # type: ignore[valid-type]
+    """Close a self-report as not at risk, with the ``reason``."""
+    report = selectors.self_report_for(request.auth, report_id)
+    services.self_report_close(
+        actor=request.auth,
+        report_id=report.pk,
+        closing=services.ReportClosingInput(**payload.dict()),
+    )
+    return _self_report(selectors.self_report_for(request.auth, report.pk))

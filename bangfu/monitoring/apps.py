@@ -16,6 +16,7 @@ class MonitoringConfig(AppConfig):
         from bangfu.registry.columns import register as on_household_list
         from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection, register
+        from bangfu.visits import offline
 
         from . import selectors, services
 
@@ -35,6 +36,11 @@ class MonitoringConfig(AppConfig):
         )
         # Before the helper's households (order 10): open alerts are what to do first.
         on_home(HomePanel("my_alerts", "monitoring/home.html", selectors.helper_alerts, order=5))
+        # A helper's phone keeps their households' open alerts and running procedures: the
+        # home check is done at the household, often without a network.
+        offline.register(
+            offline.PhonePages("monitoring", "monitoring:service_worker", selectors.phone_pages)
+        )
         on_place_page(
             PlaceLink(
                 "alerts", _("Monitoring alerts"), "monitoring:place_alerts", lambda u, r: True

@@ -159,3 +159,33 @@ class SelfReportForm(RuledForm):
             ("", _("Not sure / other")),
             *code_choices("risk_type"),
         ]
+
+
+class ReportAlertForm(RuledForm):
+    """A self-report answered with an alert about the household it concerns."""
+
+    rules_of = Alert
+
+    household_id = forms.TypedChoiceField(
+        label=_("The household it concerns"), coerce=int, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        label=_("What the call-back found"),
+        widget=forms.Textarea,
+        help_text=_("Goes to the household's helper with the alert."),
+    )
+    raised_on = forms.DateField(label=_("Called back on"), widget=DATE_INPUT)
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household_id"].choices = households
+
+
+class ReportClosingForm(RuledForm):
+    """A self-report closed as not at risk, with the reason."""
+
+    rules_of = SelfReport
+    rule_names = {"reason": "close_reason", "closed_on": "handled_on"}
+
+    reason = forms.CharField(label=_("Why not at risk"), widget=forms.Textarea)
+    closed_on = forms.DateField(label=_("Called back on"), widget=DATE_INPUT)

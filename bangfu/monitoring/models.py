@@ -255,6 +255,9 @@ class Step(models.Model):
     image = models.FileField(upload_to="monitoring/%Y/%m/", blank=True)
     notice_from = models.DateField(_("notice from"), null=True, blank=True)
     notice_until = models.DateField(_("notice until"), null=True, blank=True)
+    # The id a phone made for a step recorded at the household (the home check, offline):
+    # sent again, the first record answers (``core.services.sent_before``).
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -343,6 +346,8 @@ SELF_REPORT_RULES = values.Rules(
     reported_on=MONITORING_DAY,
     state=values.Choice(SelfReportState),
     receipt=values.Text(16),
+    handled_on=MONITORING_DAY,
+    close_reason=values.Text(300, lines=True),
 )
 
 
@@ -373,6 +378,14 @@ class SelfReport(models.Model):
     alert = models.ForeignKey(
         Alert, on_delete=models.PROTECT, null=True, blank=True, related_name="self_reports"
     )
+    # How the township handled it after calling back: the day, who, and for "not at risk"
+    # the reason (``services.self_report_raise_alert``, ``self_report_close``).
+    handled_on = models.DateField(_("handled on"), null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    close_reason = models.TextField(_("reason"), blank=True)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -386,6 +399,20 @@ class SelfReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(name="") & ~Q(phone="") & ~Q(what_happened=""),
                 name="self_report_filled",
+            ),
+            # Handled means a day; an alert raised names the alert; not at risk says why.
+            models.CheckConstraint(
+                condition=Q(state=SelfReportState.OPEN, handled_on=None, alert=None)
+                | Q(
+                    state=SelfReportState.ALERT_RAISED,
+                    handled_on__isnull=False,
+                    alert__isnull=False,
+                )
+                | (
+                    Q(state=SelfReportState.NOT_AT_RISK, handled_on__isnull=False, alert=None)
+                    & ~Q(close_reason="")
+                ),
+                name="self_report_handled",
             ),
         ]
         indexes = [

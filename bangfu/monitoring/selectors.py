@@ -19,7 +19,7 @@ from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Pairing
 from bangfu.registry.models import Household, HouseholdStatus
-from bangfu.registry.selectors import household_names
+from bangfu.registry.selectors import HouseholdFilters, household_names, households
 
 from . import engine
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     Procedure,
     ProcedureState,
     SelfReport,
+    SelfReportState,
     Step,
 )
 from .services import may_act, may_start, township_code
@@ -356,10 +357,81 @@ def villages_to_report_from() -> list[tuple[str, list[tuple[str, str]]]]:
     return list(groups.items())
 
 
-def self_reports(user, state: str = "") -> QuerySet[SelfReport]:
+def self_reports(user, state: str = "", receipt: str = "") -> QuerySet[SelfReport]:
     """Self-reports from the villages of the user's places (a township's officers see their
-    township's), open ones first, newest first."""
+    township's), open ones first, newest first; with ``receipt``, the one of that number."""
     rows = SelfReport.objects.visible_to(user).select_related("region", "kind")
     if state:
         rows = rows.filter(state=state)
+    if params.text(receipt, field="receipt", most=32):
+        found = self_report_by_receipt(user, receipt)
+        rows = rows.filter(pk=found.pk if found else None)
     return rows.order_by("-state", "-reported_at", "-pk")
+
+
+def self_report_for(user, report_id: int) -> SelfReport:
+    return get_visible_or_404(
+        SelfReport.objects.select_related("region", "kind", "alert", "handled_by"),
+        user,
+        pk=report_id,
+    )
+
+
+def self_report_by_receipt(user, receipt: str) -> SelfReport | None:
+    """The report with this receipt number (回执号) within the user's places, for answering a
+    caller who quotes it; spaces and dashes typed around the digits do not matter."""
+    digits = "".join(c for c in str(receipt or "") if c.isdigit())
+    if not 6 <= len(digits) <= 15:
+        return None
+    return SelfReport.objects.visible_to(user).filter(receipt=f"{digits[:5]}-{digits[5:]}").first()
+
+
+def may_handle_report(user, report: SelfReport) -> bool:
+    """Whether ``user`` may answer a self-report (the township's, or the county office's)."""
+    return (
+        report.state == SelfReportState.OPEN
+        and user.is_authenticated
+        and user.has_capability(Capability.MONITORING_TOWNSHIP)
+    )
+
+
+REPORT_CANDIDATES = 20  # households offered at once: the search narrows them
+
+
+def report_households(user, report: SelfReport, search: str) -> list[tuple[Household, Any]]:
+    """The households of the report's village the user sees, to choose the one it concerns:
+    by the head's (or a member's) name, or by the household number's first digits; each with
+    how its helper knows it (``household_names``)."""
+    search = params.text(search, field="q", most=50).strip()
+    filters = HouseholdFilters(region_code=report.region_id)
+    if search.isdigit():
+        filters = HouseholdFilters(region_code=report.region_id, number=search)
+    elif search:
+        filters = HouseholdFilters(region_code=report.region_id, name=search)
+    rows = list(households(user, filters)[:REPORT_CANDIDATES])
+    names = household_names(rows)
+    return [(household, names[household.pk]) for household in rows]
+
+
+def phone_pages(user) -> list[str]:
+    """The monitoring pages a pair helper's phone keeps (``visits.offline``): the open alerts
+    and running procedures of the households paired with them now, so that the home check
+    is recorded at the household without a network."""
+    if not user.is_pair_helper():
+        return []
+    mine = Pairing.objects.filter(helper__user=user, ended_on=None).values("household_id")
+    alerts = Alert.objects.filter(household_id__in=mine, state=AlertState.OPEN)
+    running = Procedure.objects.filter(household_id__in=mine, state=ProcedureState.RUNNING)
+    return [
+        *(reverse("monitoring:alert", args=[pk]) for pk in alerts.values_list("pk", flat=True)),
+        *(
+            reverse("monitoring:procedure", args=[pk])
+            for pk in running.values_list("pk", flat=True)
+        ),
+    ]
+
+
+def kept_on_phone(user, household_id: int) -> bool:
+    """Whether a page of this household is one of the user's own phone pages (their paired
+    household's): kept for offline use; an office's view of it is not."""
+    return user.is_pair_helper() and may_act(user, household_id, Capability.HANDLE_ALERTS)

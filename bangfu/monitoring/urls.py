@@ -1,5 +1,7 @@
 from django.urls import path
 
+from bangfu.visits.views import service_worker
+
 from . import views
 
 app_name = "monitoring"
@@ -26,7 +28,14 @@ urlpatterns = [
     path("procedures/<id:procedure_id>/", views.procedure_detail, name="procedure"),
     path("procedures/<id:procedure_id>/step/", views.step_record, name="step_record"),
     path("procedures/<id:procedure_id>/notice/", views.notice, name="notice"),
+    path("procedures/<id:procedure_id>/notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("report/", views.self_report, name="self_report"),
     path("self-reports/", views.self_report_list, name="self_reports"),
+    path("self-reports/<id:report_id>/", views.self_report_detail, name="self_report_detail"),
+    path("self-reports/<id:report_id>/alert/", views.self_report_alert, name="self_report_alert"),
+    path("self-reports/<id:report_id>/close/", views.self_report_close, name="self_report_close"),
     path("steps/<id:step_id>/image/", views.step_image, name="step_image"),
+    # The phone's service worker, served here so that its scope holds the alert and
+    # procedure pages a helper uses at the household.
+    path("sw.js", service_worker, name="service_worker"),
 ]

@@ -3,27 +3,51 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bangfu.core import params
 from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError, NotPermitted
 from bangfu.core.forms import attempt, show_refusal
+from bangfu.core.pdf import pdf_from_html, pdf_response
 from bangfu.core.scoping import public
 from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.registry.selectors import household_for
+from bangfu.visits.offline import helper_offline, kept_offline
 
 from . import selectors, services
 from .forms import (
     ClosingForm,
     IncomeCheckForm,
+    ReportAlertForm,
+    ReportClosingForm,
     ScreeningForm,
     SelfReportForm,
     StartForm,
     StepForm,
 )
 from .models import AlertState, SelfReportState
+
+STEPS_QUEUE = "bangfu-steps"  # the phone's IndexedDB database of steps not yet sent
+
+
+def _phone(request, household_id: int, render_page):
+    """A page of a helper's own household: kept on the phone for working offline, with the
+    offline line counting the steps waiting; an office's view is neither."""
+    own = selectors.kept_on_phone(request.user, household_id)
+    offline = None
+    if own:
+        offline = helper_offline(
+            request.user,
+            worker="monitoring:service_worker",
+            queue=STEPS_QUEUE,
+            waiting=_("Steps waiting on this phone:"),
+        )
+    response = render_page({"offline": offline, "queue": STEPS_QUEUE})
+    return kept_offline(response) if own and response.status_code == 200 else response
 
 
 @login_required
@@ -51,17 +75,22 @@ def alert_list(request, code=None):
 
 
 def _alert_page(request, alert, form, status=200):
-    return render(
+    return _phone(
         request,
-        "monitoring/alert.html",
-        {
-            "alert": alert,
-            "form": form,
-            "overdue": alert.is_overdue(timezone.localdate()),
-            "may_close": alert.state == AlertState.OPEN
-            and services.may_act(request.user, alert.household_id, Capability.HANDLE_ALERTS),
-        },
-        status=status,
+        alert.household_id,
+        lambda phone: render(
+            request,
+            "monitoring/alert.html",
+            {
+                **phone,
+                "alert": alert,
+                "form": form,
+                "overdue": alert.is_overdue(timezone.localdate()),
+                "may_close": alert.state == AlertState.OPEN
+                and services.may_act(request.user, alert.household_id, Capability.HANDLE_ALERTS),
+            },
+            status=status,
+        ),
     )
 
 
@@ -137,7 +166,19 @@ def _procedure_page(request, procedure, form=None, status=200):
                 "notice_from": timezone.localdate(),
             },
         )
-    return render(request, "monitoring/procedure.html", {**context, "form": form}, status=status)
+    # Queued on the phone: a step the helper records at the household without a photo (the
+    # home check); the application's photo is posted with the form.
+    queued = context["may_do"] and not context["awaited"].photo
+    return _phone(
+        request,
+        procedure.household_id,
+        lambda phone: render(
+            request,
+            "monitoring/procedure.html",
+            {**context, **phone, "form": form, "queued": queued and phone["offline"]},
+            status=status,
+        ),
+    )
 
 
 @login_required
@@ -271,6 +312,25 @@ def notice(request, procedure_id):
 
 
 @login_required
+def notice_pdf(request, procedure_id):
+    """The public notice (公示) as an A4 PDF, to print and post in the village: the page's
+    words rendered by WeasyPrint, as reports render the household handbook."""
+    procedure = selectors.procedure_for(request.user, procedure_id)
+    step = selectors.notice_step(procedure)
+    if step is None:
+        raise Http404()
+    html = render_to_string(
+        "monitoring/notice_pdf.html",
+        {**selectors.notice_of(procedure, step), "language": get_language()},
+        request=request,
+    )
+    number = procedure.household.number
+    return pdf_response(
+        pdf_from_html(html), f"{_('Public notice')}-{number}.pdf", f"notice-{number}"
+    )
+
+
+@login_required
 def step_image(request, step_id):
     step = selectors.step_for(request.user, step_id)
     if not step.image:
@@ -311,13 +371,99 @@ def self_report(request):
 
 @login_required
 def self_report_list(request):
-    """The self-reports from the villages of the user's places (the township's list)."""
+    """The self-reports from the villages of the user's places (the township's list); a
+    receipt number (回执号) a caller quotes finds theirs."""
     state = params.choice(request.GET.get("state"), field="state", choices=SelfReportState.values)
-    page = Paginator(selectors.self_reports(request.user, state), 50).get_page(
+    receipt = request.GET.get("receipt", "")
+    page = Paginator(selectors.self_reports(request.user, state, receipt), 50).get_page(
         params.page_number(request.GET.get("page"))
     )
     return render(
         request,
         "monitoring/self_report_list.html",
-        {"page": page, "states": SelfReportState.choices, "state": state},
+        {"page": page, "states": SelfReportState.choices, "state": state, "receipt": receipt},
     )
+
+
+def _report_page(request, report, alert_form=None, closing_form=None, status=200):
+    """A self-report with, while open and for the township, the households of its village to
+    choose from (``?q=``: the head's name or the number) and the two answers."""
+    search = request.GET.get("q", "")
+    candidates = selectors.report_households(request.user, report, search)
+    may_handle = selectors.may_handle_report(request.user, report)
+    today = timezone.localdate()
+    if may_handle and alert_form is None:
+        alert_form = ReportAlertForm(
+            households=[(h.pk, f"{name.label} · {h.number}") for h, name in candidates],
+            initial={"summary": report.what_happened[:500], "raised_on": today},
+        )
+    if may_handle and closing_form is None:
+        closing_form = ReportClosingForm(initial={"closed_on": today})
+    return render(
+        request,
+        "monitoring/self_report_detail.html",
+        {
+            "report": report,
+            "search": search,
+            "candidates": candidates,
+            "may_handle": may_handle,
+            "alert_form": alert_form if may_handle else None,
+            "closing_form": closing_form if may_handle else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def self_report_detail(request, report_id):
+    return _report_page(request, selectors.self_report_for(request.user, report_id))
+
+
+@login_required
+def self_report_alert(request, report_id):
+    """Answer a self-report with an alert about the household it concerns."""
+    report = selectors.self_report_for(request.user, report_id)
+    if request.method != "POST":
+        return redirect("monitoring:self_report_detail", report_id=report.pk)
+    if not selectors.may_handle_report(request.user, report):
+        raise NotPermitted()
+    # The choice is checked by the service (a household of the report's village, seen by
+    # the user), so the form takes any id the search may have offered.
+    chosen = params.possible_id(request.POST.get("household_id", ""))
+    form = ReportAlertForm(request.POST, households=[(chosen, chosen)] if chosen else [])
+
+    def raise_alert():
+        return services.self_report_raise_alert(
+            actor=request.user,
+            report_id=report.pk,
+            alert=services.ReportAlertInput(**form.cleaned_data),
+        )
+
+    done = attempt(form, raise_alert)
+    if done:
+        messages.success(request, _("The alert is raised and sent to the helper and township."))
+        return redirect("monitoring:alert", alert_id=done.result.alert_id)
+    return _report_page(request, report, alert_form=form, status=400)
+
+
+@login_required
+def self_report_close(request, report_id):
+    """Close a self-report as not at risk, with the reason."""
+    report = selectors.self_report_for(request.user, report_id)
+    if request.method != "POST":
+        return redirect("monitoring:self_report_detail", report_id=report.pk)
+    if not selectors.may_handle_report(request.user, report):
+        raise NotPermitted()
+    form = ReportClosingForm(request.POST)
+
+    def close():
+        return services.self_report_close(
+            actor=request.user,
+            report_id=report.pk,
+            closing=services.ReportClosingInput(**form.cleaned_data),
+        )
+
+    if attempt(form, close):
+        messages.success(request, _("The self-report is closed: not at risk."))
+        return redirect("monitoring:self_report_detail", report_id=report.pk)
+    return _report_page(request, report, closing_form=form, status=400)

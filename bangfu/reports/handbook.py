@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.core.errors import DomainError
 from bangfu.core.models import Region
+from bangfu.core.pdf import pdf_from_html
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import trail_of
 from bangfu.pairing.models import Pairing, Responsibility
@@ -155,10 +156,6 @@ def handbook_page(
 def render_handbook(user, households: Iterable[Household], *, full_ids: bool = False) -> bytes:
     """The handbooks of ``households`` (already reached through a scoped selector) as one A4
     PDF, each household starting on a new page, in the active language."""
-    # Imported here: WeasyPrint loads Pango and its fonts, which no other page needs.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     places = _PlaceCache(user)
     pages = [handbook_page(user, h, places, full_ids=full_ids) for h in households]
     html = render_to_string(
@@ -169,6 +166,5 @@ def render_handbook(user, households: Iterable[Household], *, full_ids: bool = F
             "language": get_language(),
         },
     )
-    # The handbook is self-contained: no protocol but ``data:`` (the signatures, inlined) is
-    # allowed, so nothing typed into a record can make the server fetch a URL or read a file.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+    # Self-contained: the signatures are inlined as ``data:``, the only protocol allowed.
+    return pdf_from_html(html)

@@ -1,5 +1,4 @@
 from pathlib import Path
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from bangfu.core import params
 from bangfu.core.errors import DomainError
 from bangfu.core.models import JobState
+from bangfu.core.pdf import pdf_response
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import place_filter_choices, region_for, trail_of
 from bangfu.core.tables import xlsx_response
@@ -176,15 +176,7 @@ def _wants_full_ids(request) -> bool:
 def _pdf_response(pdf: bytes, name: str, ascii_name: str) -> HttpResponse:
     """A PDF download named ``帮扶手册-<name>.pdf`` (RFC 5987 for the Chinese), with a plain
     ASCII name first for clients that read only that."""
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"{_('Household handbook')}-{name}.pdf"
-    # A number is typed by people: whatever is not plain ASCII would break the quoted name.
-    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in ascii_name)
-    response["Content-Disposition"] = (
-        f'attachment; filename="handbook-{plain}.pdf"; '
-        f"filename*=utf-8''{quote(filename, safe='')}"
-    )
-    return response
+    return pdf_response(pdf, f"{_('Household handbook')}-{name}.pdf", f"handbook-{ascii_name}")
 
 
 @login_required

@@ -18,7 +18,10 @@ from tests.test_pages import PEOPLE, rendered_pages
 
 ROOT = Path(settings.BASE_DIR)
 # WeasyPrint lays this one out into a PDF; no browser ever receives it as a page.
-NOT_A_PAGE = {ROOT / "bangfu/reports/templates/reports/handbook.html"}
+NOT_A_PAGE = {
+    ROOT / "bangfu/reports/templates/reports/handbook.html",
+    ROOT / "bangfu/monitoring/templates/monitoring/notice_pdf.html",
+}
 TEMPLATES = sorted(
     p
     for p in [*ROOT.glob("templates/**/*.html"), *ROOT.glob("bangfu/*/templates/**/*.html")]

@@ -119,6 +119,29 @@ def test_the_notice_prints_from_the_records(today, signed_in, county_admin, hous
     assert "曾佳轩" in body and "2026-09-30" in body and "2026-10-04" in body
     assert "住院自付4.2万元" in body
     assert "611103197001010" not in body  # no ID number on the wall
+    assert reverse("monitoring:notice_pdf", args=[procedure.pk]) in body
+
+
+def test_the_notice_as_a_pdf_says_what_the_page_says(today, signed_in, county_admin, households):
+    from tests.reports.test_handbook import page_texts
+
+    procedure = start_identification(county_admin, households[0])
+    step(county_admin, procedure, "application", D(2026, 9, 24))
+    step(county_admin, procedure, "home_check", D(2026, 9, 28), note="住院自付4.2万元")
+    client = signed_in(county_admin)
+    url = reverse("monitoring:notice_pdf", args=[procedure.pk])
+    assert client.get(url).status_code == 404  # no notice before the village's review
+    step(county_admin, procedure, "village_review", D(2026, 9, 29), notice_from=D(2026, 9, 30))
+    procedure_page = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
+    assert url in procedure_page.content.decode()
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="notice-{households[0].number}.pdf"' in response["Content-Disposition"]
+    pages = page_texts(response.content)
+    text = "".join(pages).replace(" ", "")
+    assert len(pages) == 1
+    assert "曾佳轩" in text and "2026-09-30" in text and "2026-10-04" in text
+    assert "住院自付4.2万元" in text and "611103197001010" not in text
 
 
 def test_lists_page_and_filter(today, signed_in, county_admin, households):
@@ -224,3 +247,24 @@ def test_a_step_already_recorded_by_someone_else_is_refused_in_words(
     assert response.status_code == 400
     body = response.content.decode()
     assert "须按顺序办理" in body
+
+
+def test_the_helpers_alert_and_procedure_pages_are_kept_on_the_phone(
+    today, client, county_admin, helper_wang, households
+):
+    procedure = start_identification(county_admin, households[0], on=D(2026, 11, 27))
+    step(helper_wang, procedure, "application", D(2026, 11, 27))
+    alert = raise_alert(county_admin, households[1], raised_on=D(2026, 11, 27))
+    client.force_login(helper_wang)
+    page = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
+    assert page["Bangfu-Offline"] == "keep"
+    body = page.content.decode()
+    assert 'id="phone-step"' in body and "monitoring/step.js" in body
+    assert 'data-worker="/monitoring/sw.js"' in body and 'data-queue="bangfu-steps"' in body
+    kept = reverse("monitoring:alert", args=[alert.pk])
+    assert kept in body  # the helper's other pages are kept with it
+    assert client.get(kept)["Bangfu-Offline"] == "keep"
+    assert client.get("/monitoring/sw.js").status_code == 200
+    client.force_login(county_admin)  # an office's view is not kept
+    office = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
+    assert "Bangfu-Offline" not in office and 'id="phone-step"' not in office.content.decode()

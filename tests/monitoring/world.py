@@ -30,6 +30,8 @@ STARTED = D(2026, 10, 8)
 PHOTO = commitment_photo()
 ALERT_JSON = {"summary": "马家寨村排查：因病支出较大", "raised_on": "2026-10-08", "member_id": None}
 CLOSE_FORM = {"outcome": "not_at_risk", "closed_on": "2026-10-09", "reason": "入侵"}
+REPORT_ALERT_FORM = {"household_id": 1, "summary": "入侵", "raised_on": "2026-10-09"}
+REPORT_CLOSE_FORM = {"reason": "入侵", "closed_on": "2026-10-09"}
 STEP_FORM = {"step": "township_review", "outcome": "passed", "done_on": "2026-10-26"}
 START_FORM = {"kind": "risk_clearing", "started_on": "2026-10-08"}
 INCOME_FORM = {"per_capita": "8000", "assessed_on": "2026-10-08", "food_and_clothing": True}
@@ -69,6 +71,26 @@ def through_the_village(actor, procedure: Procedure, day: datetime.date) -> None
         )
 
 
+def self_report(n: int):
+    """A self-report from 马家寨村, from its own phone and address (no flood), dated the
+    world's first day, so that any day the walk and the fuzz answer it on comes after."""
+    from bangfu.monitoring.models import SelfReport
+
+    report = services.self_report_submit(
+        actor=None,
+        report=services.SelfReportInput(
+            name="马家寨村申报人",
+            phone=f"1390000{n:04d}",
+            village="611103002201",
+            what_happened="马家寨村：突发重病",
+        ),
+        address=f"10.9.{n // 250}.{n % 250}",
+    )
+    SelfReport.objects.filter(pk=report.pk).update(reported_on=STARTED)
+    report.reported_on = STARTED
+    return report
+
+
 def monitoring_world(county_admin, household) -> dict:
     alert = services.alert_raise(
         actor=county_admin,
@@ -78,16 +100,6 @@ def monitoring_world(county_admin, household) -> dict:
     procedure = identification(county_admin, _household(county_admin, 1), STARTED)
     through_the_village(county_admin, procedure, STARTED)
     waiting = identification(county_admin, _household(county_admin, 2), STARTED)
-    services.self_report_submit(
-        actor=None,
-        report=services.SelfReportInput(
-            name="马家寨村申报人",
-            phone="13900000001",
-            village="611103002201",
-            what_happened="马家寨村：突发重病",
-        ),
-        address="10.9.9.9",
-    )
     clearable = make_monitored(county_admin, _household(county_admin, 3))
     income(county_admin, clearable, D(2026, 3, 1), 8000)
     income(county_admin, clearable, D(2026, 9, 1), 8000)
@@ -97,6 +109,10 @@ def monitoring_world(county_admin, household) -> dict:
         "clearable": clearable,
         "exit_ready": exit_ready,
         "income_check": income(county_admin, household, STARTED, 8000, food=True),
+        # One report to raise an alert from, one to close: a form fuzzed posts its valid
+        # form first, and a report answered once takes no other answer.
+        "self_report": self_report(1),
+        "self_report_to_close": self_report(2),
         "alert": alert,
         "procedure": procedure,
         "procedure_waiting": waiting,
@@ -108,6 +124,8 @@ def monitoring_page_probes(probe, a_household) -> dict:
     """The monitoring routes for the walk's PAGE_PROBES (``probe`` is its ``Probe``)."""
     an_alert = lambda w: {"alert_id": w["alert"].pk}  # noqa: E731
     a_procedure = lambda w: {"procedure_id": w["procedure"].pk}  # noqa: E731
+    a_report = lambda w: {"report_id": w["self_report"].pk}  # noqa: E731
+    to_close = lambda w: {"report_id": w["self_report_to_close"].pk}  # noqa: E731
     return {
         "monitoring:alerts": probe(),
         "monitoring:place_alerts": probe(
@@ -123,6 +141,13 @@ def monitoring_page_probes(probe, a_household) -> dict:
         ),
         "monitoring:late": probe(),
         "monitoring:self_reports": probe(),
+        "monitoring:self_report_detail": probe(a_report, {"report_id": 10**9}),
+        "monitoring:self_report_alert": probe(
+            a_report, {"report_id": 10**9}, ("post",), REPORT_ALERT_FORM
+        ),
+        "monitoring:self_report_close": probe(
+            to_close, {"report_id": 10**9}, ("post",), REPORT_CLOSE_FORM
+        ),
         "monitoring:procedure": probe(a_procedure, {"procedure_id": 10**9}),
         "monitoring:step_record": probe(a_procedure, {"procedure_id": 10**9}, ("post",), STEP_FORM),
         "monitoring:notice": probe(a_procedure, {"procedure_id": 10**9}),
@@ -142,6 +167,7 @@ def monitoring_page_probes(probe, a_household) -> dict:
         "monitoring:income_checks": probe(
             a_household, {"household_id": 10**9}, ("get", "post"), INCOME_FORM
         ),
+        "monitoring:notice_pdf": probe(a_procedure, {"procedure_id": 10**9}),
         "monitoring:step_image": probe(
             lambda w: {"step_id": w["commitment_step"].pk}, {"step_id": 10**9}
         ),
@@ -152,8 +178,16 @@ def monitoring_api_probes(probe, a_household) -> dict:
     """The monitoring operations for the walk's API_PROBES."""
     an_alert = lambda w: {"alert_id": w["alert"].pk}  # noqa: E731
     a_procedure = lambda w: {"procedure_id": w["procedure"].pk}  # noqa: E731
+    a_report = lambda w: {"report_id": w["self_report"].pk}  # noqa: E731
+    to_close = lambda w: {"report_id": w["self_report_to_close"].pk}  # noqa: E731
     return {
         "alerts_list": probe(),
+        "self_reports_list": probe(),
+        "self_report_detail": probe(a_report, {"report_id": 10**9}),
+        "self_report_raise_alert": probe(
+            a_report, {"report_id": 10**9}, ("post",), REPORT_ALERT_FORM
+        ),
+        "self_report_close": probe(to_close, {"report_id": 10**9}, ("post",), REPORT_CLOSE_FORM),
         "alert_detail": probe(an_alert, {"alert_id": 10**9}),
         "alert_raise": probe(a_household, {"household_id": 10**9}, ("post",), ALERT_JSON),
         "alert_close": probe(an_alert, {"alert_id": 10**9}, ("post",), CLOSE_FORM),
@@ -175,11 +209,12 @@ def monitoring_api_probes(probe, a_household) -> dict:
 
 def snapshot():
     """What the walk compares before and after another county's requests."""
-    from bangfu.monitoring.models import Alert, IncomeCheck, Step
+    from bangfu.monitoring.models import Alert, IncomeCheck, SelfReport, Step
 
     return (
         IncomeCheck.objects.count(),
         list(Alert.objects.values_list("pk", "state", "summary")),
+        list(SelfReport.objects.values_list("pk", "state", "alert_id")),
         list(Procedure.objects.values_list("pk", "state", "next_step")),
         Step.objects.count(),
     )
@@ -251,6 +286,16 @@ def monitoring_aims(world, aim) -> dict:
             {"kind": "risk_clearing", "started_on": today.isoformat()},
         )
 
+    def open_report(n):
+        return self_report(100 + n).pk
+
+    def report_alert(n):
+        body = {"household_id": world["household"].pk, "summary": "回访属实", "raised_on": None}
+        return aim({"report_id": open_report(n)}, {}, body)
+
+    def report_close(n):
+        return aim({"report_id": open_report(n)}, {}, {"reason": "回访：无风险", "closed_on": None})
+
     household = {"household_id": world["household"].pk}
     return {
         "checklist_read": lambda n: aim(household, {"kind": "exit"}, None),
@@ -260,6 +305,10 @@ def monitoring_aims(world, aim) -> dict:
             {},
             {"per_capita": "8000.50", "assessed_on": STARTED.isoformat(), "note": "马家寨村"},
         ),
+        "self_reports_list": lambda n: aim({}, {"state": "open", "receipt": ""}, None),
+        "self_report_detail": lambda n: aim({"report_id": world["self_report"].pk}, {}, None),
+        "self_report_raise_alert": report_alert,
+        "self_report_close": report_close,
         "alerts_list": lambda n: aim({}, {"place": "611103002201", "state": "open"}, None),
         "alert_detail": lambda n: aim({"alert_id": world["alert"].pk}, {}, None),
         "alert_raise": lambda n: aim(household, {}, dict(ALERT_JSON)),

@@ -4,7 +4,8 @@ part of the work: ``alerts`` (raised and closed), ``procedures`` (started, their
 recorded), ``clearing`` (risk clearing and exit started from the household page),
 ``income_checks`` (收入核查, which their checklists read), ``self_reports`` (the public page),
 ``rule_runs`` (the early-warning rules over departments' data), ``department_data`` (their
-records, in bulk), and ``common`` (deadlines, who may act), all named here.
+records, in bulk), ``self_report_handling`` (the township's answer to a report: an alert or
+not at risk), and ``common`` (deadlines, who may act), all named here.
 
 Who: ``HANDLE_ALERTS`` raises an alert by screening and closes alerts; each step of a
 procedure needs its level's capability (``engine``). A pair helper (whose role reads no
@@ -15,8 +16,14 @@ from .alerts import AlertInput, ClosingInput, alert_close, alert_raise
 from .clearing import StartInput, may_start, procedure_start, startable
 from .common import days_until, may_act, paired_now, township_code
 from .income_checks import IncomeCheckInput, income_check_record
-from .procedures import StepInput, monitoring_follow_household, step_record
+from .procedures import StepInput, monitoring_follow_household, step_record, step_sent
 from .rule_runs import found_by_rules, rules_run
+from .self_report_handling import (
+    ReportAlertInput,
+    ReportClosingInput,
+    self_report_close,
+    self_report_raise_alert,
+)
 from .self_reports import SelfReportInput, TooMany, receipt_for, self_report_submit
 
 __all__ = [
@@ -42,10 +49,15 @@ __all__ = [
     "StepInput",
     "monitoring_follow_household",
     "step_record",
+    "step_sent",
     # the early-warning rules' run
     "found_by_rules",
     "rules_run",
     # self-reports
+    "ReportAlertInput",
+    "ReportClosingInput",
+    "self_report_close",
+    "self_report_raise_alert",
     "SelfReportInput",
     "TooMany",
     "receipt_for",

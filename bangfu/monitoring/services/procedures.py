@@ -3,18 +3,20 @@ engine declares; a kind with a checklist is refused while an item fails, at its 
 again at its last step."""
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core import audit, values
 from bangfu.core.errors import DomainError, OutOfScope
+from bangfu.core.services import sent_before
 from bangfu.registry.models import Household
 from bangfu.visits import photos
 
@@ -196,6 +198,7 @@ def step_record(
     step: StepInput,
     photo: bytes | None = None,
     photo_name: str = "",
+    client_id: uuid.UUID | None = None,
 ) -> Step:
     """Record the awaited step of a procedure: who, when, the outcome (and why, if refused).
     A refused step ends the procedure; the last step passed does what the kind says (the
@@ -220,7 +223,7 @@ def step_record(
             ContentFile(prepared.content),
         )
     try:
-        return _step_record(actor, procedure.pk, step, stored)
+        return _step_record(actor, procedure.pk, step, stored, client_id)
     except BaseException:
         if stored:
             default_storage.delete(stored)
@@ -228,7 +231,9 @@ def step_record(
 
 
 @transaction.atomic
-def _step_record(actor, procedure_id: int, data: StepInput, stored: str) -> Step:
+def _step_record(
+    actor, procedure_id: int, data: StepInput, stored: str, client_id: uuid.UUID | None
+) -> Step:
     procedure = Procedure.objects.visible_to(actor).get(pk=procedure_id)
     locked_household(actor, procedure.household_id)  # the household's row: one writer at a time
     procedure = Procedure.objects.select_for_update().get(pk=procedure_id)
@@ -240,6 +245,7 @@ def _step_record(actor, procedure_id: int, data: StepInput, stored: str) -> Step
         done_by=actor,
         recorded_at=timezone.now(),
         image=stored,
+        client_id=client_id,
         **cleaned,
     )
     if "income" in extra:
@@ -267,6 +273,52 @@ def _step_record(actor, procedure_id: int, data: StepInput, stored: str) -> Step
         after={**audit.snapshot(record), "procedure": audit.snapshot(procedure)},
     )
     return record
+
+
+def _step_before(actor, client_id: uuid.UUID) -> Step | None:
+    return sent_before(
+        Step,
+        actor,
+        client_id,
+        _("This step's id was used by someone else; reload the page and record it again."),
+        by="done_by_id",
+    )
+
+
+def step_sent(
+    *,
+    actor,
+    client_id: uuid.UUID,
+    procedure_id: int,
+    step: StepInput,
+    photo: bytes | None = None,
+    photo_name: str = "",
+) -> tuple[Step, bool]:
+    """A step recorded on a phone at the household, perhaps offline (the home check), with
+    the id the phone made for it: answers (step, True), or (the one already recorded, False)
+    when this id came before (a resend after a lost answer), so that a queue sent twice
+    records once."""
+    earlier = _step_before(actor, client_id)
+    if earlier is not None:
+        return earlier, False
+    try:
+        return (
+            step_record(
+                actor=actor,
+                procedure_id=procedure_id,
+                step=step,
+                photo=photo,
+                photo_name=photo_name,
+                client_id=client_id,
+            ),
+            True,
+        )
+    except IntegrityError:
+        # The same id sent twice at once: the other request recorded it first.
+        earlier = _step_before(actor, client_id)
+        if earlier is None:
+            raise
+        return earlier, False
 
 
 def monitoring_follow_household(household_id: int, region_code: str) -> None:

@@ -1,6 +1,7 @@
 /* bangfu: keeps a person's own pages working without a network — a helper's capture page,
    "my households" and month (served from /visits/sw.js, scope /visits/), follow-up page
-   (/health/sw.js) and households' acknowledgement pages (/plans/sw.js), a team member's
+   (/health/sw.js), households' acknowledgement pages (/plans/sw.js), their households' open
+   alerts and running monitoring procedures (/monitoring/sw.js), a team member's
    check-in page and month (the same file served from /teams/sw.js, scope /teams/). The
    workers of all scopes share one cache: any of them may keep a page another serves.
 
@@ -19,6 +20,7 @@ const PAGES = [
   /^\/visits\/capture\/$/, /^\/visits\/mine\/$/, /^\/visits\/helpers\/\d+\/month\/$/,
   /^\/teams\/check-in\/$/, /^\/teams\/members\/\d+\/month\/$/,
   /^\/health\/follow-ups\/new\/$/, /^\/plans\/households\/\d+\/acknowledge\/$/,
+  /^\/monitoring\/alerts\/\d+\/$/, /^\/monitoring\/procedures\/\d+\/$/,
 ];
 const KEEP = "Bangfu-Offline";
 // Pages kept as one copy whatever their query (they read it themselves).
