@@ -14,10 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core import params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
+from bangfu.core.policies import by_place
 from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Pairing
-from bangfu.registry.models import Household, HouseholdStatus
+from bangfu.pairing.selectors import has_helper_now
+from bangfu.plans.models import Measure, MeasureStatus
+from bangfu.registry.models import Household, HouseholdStatus, Member
 from bangfu.registry.selectors import household_names
 
 from . import engine
@@ -46,11 +49,141 @@ class RiskCode(models.TextChoices):
     GREEN = "green", _("Green")
 
 
+# ---------------------------------------------------------------------------------------------
+# Assistance (帮扶): the rule that a monitored household able to work has a developmental
+# measure, written once here for every list, page, figure and the risk code.
+
+ASSISTANCE_RULES = ["monitoring.able_to_work_labour", "monitoring.developmental_measure_kinds"]
+# A household being monitored, or cleared of its risk but still tracked (its records kept).
+TRACKED = (HouseholdStatus.MONITORED, HouseholdStatus.RISK_CLEARED)
+
+
+def _codes(values: list[int]) -> list[str]:
+    return [str(value) for value in values]
+
+
+def _able(rules: dict, household: str) -> Q:
+    members = Member.objects.filter(
+        household=OuterRef(household),
+        left_on=None,
+        labour__value__in=_codes(rules["monitoring.able_to_work_labour"]),
+    )
+    return Q(Exists(members))
+
+
+def _developmental(rules: dict, household: str) -> Q:
+    measures = Measure.objects.filter(
+        household=OuterRef(household),
+        kind__value__in=_codes(rules["monitoring.developmental_measure_kinds"]),
+    ).exclude(status=MeasureStatus.DROPPED)
+    return Q(Exists(measures))
+
+
+def able_to_work_q(on: datetime.date, household: str = "pk") -> Q:
+    """The household (the outer row's ``household`` column) has a member, not left, whose
+    labour ability (劳动能力) is one the rule ``monitoring.able_to_work_labour`` at its place
+    counts as able to work (有劳动能力)."""
+    return by_place(ASSISTANCE_RULES, "region_id", on, lambda rules: _able(rules, household))
+
+
+def developmental_q(on: datetime.date, household: str = "pk") -> Q:
+    """The household has a developmental measure (开发式帮扶措施) on its plan: of a kind the
+    rule ``monitoring.developmental_measure_kinds`` at its place names (产业, 就业 by default),
+    planned, under way or done (a dropped one is no measure taken)."""
+    return by_place(
+        ASSISTANCE_RULES, "region_id", on, lambda rules: _developmental(rules, household)
+    )
+
+
+def lacks_developmental_q(on: datetime.date) -> Q:
+    """A monitored household able to work with no developmental measure: the rule of
+    assistance broken (有劳动能力的监测户无开发式帮扶措施)."""
+    return Q(status=HouseholdStatus.MONITORED) & by_place(
+        ASSISTANCE_RULES,
+        "region_id",
+        on,
+        lambda rules: _able(rules, "pk") & ~_developmental(rules, "pk"),
+    )
+
+
+def lacks_assistance_q(on: datetime.date) -> Q:
+    """A monitored household lacking a developmental measure it needs, or with no helper
+    paired now (未落实帮扶)."""
+    return lacks_developmental_q(on) | Q(status=HouseholdStatus.MONITORED) & ~Q(has_helper_now())
+
+
+def social_security_q(on: datetime.date) -> Q:
+    """A monitored household with no member able to work, tracked under social security
+    (兜底保障): it stays tracked once its risk is cleared."""
+    return Q(status__in=TRACKED) & ~able_to_work_q(on)
+
+
+def with_assistance(households: QuerySet[Household], today: datetime.date) -> QuerySet[Any]:
+    """``households`` annotated with ``able`` (a member able to work), ``developmental`` (a
+    developmental measure) and ``helped`` (a helper paired now), by the rules above."""
+
+    def flag(condition: Q) -> Case:
+        return Case(When(condition, then=Value(True)), default=Value(False))
+
+    return households.annotate(
+        able=flag(able_to_work_q(today)),
+        developmental=flag(developmental_q(today)),
+        helped=has_helper_now(),
+    )
+
+
+class AssistanceList(models.TextChoices):
+    """The lists of assistance (帮扶落实) a township or county reads."""
+
+    LACKING = "lacking", _("Monitored households lacking assistance")
+    SOCIAL_SECURITY = "social_security", _("Tracked under social security (兜底)")
+
+
+def assistance_list(
+    user, which: str, within: Region | None = None, today: datetime.date | None = None
+) -> QuerySet[Household]:
+    """Open households under a place on one of the assistance lists, in register order, each
+    annotated with ``developmental`` and ``helped`` (whether it has a helper now), so that
+    the list says what is missing."""
+    today = today or timezone.localdate()
+    rule = (
+        lacks_assistance_q(today) if which == AssistanceList.LACKING else social_security_q(today)
+    )
+    return (
+        with_assistance(
+            Household.objects.visible_to(user, within).filter(closed_on=None).filter(rule), today
+        )
+        .select_related("region")
+        .order_by("region_id", "number", "pk")
+    )
+
+
+def assistance_of(household: Household, today: datetime.date) -> dict:
+    """The household page's words on its assistance: whether it is able to work, has a
+    developmental measure and a helper, and what is missing."""
+    row = (
+        with_assistance(Household.objects.filter(pk=household.pk), today)
+        .values("able", "developmental", "helped")
+        .get()
+    )
+    tracked = household.status in TRACKED
+    return {
+        **row,
+        "tracked": tracked,
+        "needs_developmental": household.status == HouseholdStatus.MONITORED
+        and row["able"]
+        and not row["developmental"],
+        "needs_helper": household.status == HouseholdStatus.MONITORED and not row["helped"],
+        "social_security": tracked and not row["able"],
+    }
+
+
 # Shown under the code: the rule in words, as ``with_risk_code`` computes it.
 RISK_CODE_DEFINITION = _(
-    "Red: an alert not verified by its deadline, or a procedure past its deadline. "
-    "Yellow: an open alert, a running procedure, or a monitored household whose risk is "
-    "not cleared. Green: none of these."
+    "Red: an alert not verified by its deadline, a procedure past its deadline, or a "
+    "monitored household able to work without a developmental measure (industry or "
+    "employment, as the rules say). Yellow: an open alert, a running procedure, or a "
+    "monitored household whose risk is not cleared. Green: none of these."
 )
 
 
@@ -58,16 +191,20 @@ RISK_CODE_DEFINITION = _(
 def with_risk_code(households: QuerySet[Household], today: datetime.date) -> QuerySet[Any]:
     """``households`` annotated with ``risk_code`` (三色码, ``RiskCode``): red when something
     is past its deadline (an alert overdue for verification, ``overdue_q``; a procedure late,
-    ``late_q``), yellow when something is open (an alert, a running procedure, or the household
-    monitored and its risk not cleared), green otherwise. One query for any number of
-    households: EXISTS subqueries on the (household, state) indexes, not a read per household.
-    The deadlines are the policies the alerts and procedures were given; the code adds none."""
+    ``late_q``) or the household is monitored, able to work and without a developmental
+    measure (``lacks_developmental_q``); yellow when something is open (an alert, a running
+    procedure, or the household monitored and its risk not cleared), green otherwise. One
+    query for any number of households: EXISTS subqueries on the (household, state) indexes,
+    not a read per household. The deadlines are the policies the alerts and procedures were
+    given, the labour and measure kinds the rules of assistance; the code adds none."""
     alerts = Alert.objects.filter(household=OuterRef("pk"), state=AlertState.OPEN)
     running = Procedure.objects.filter(household=OuterRef("pk"), state=ProcedureState.RUNNING)
     return households.annotate(
         risk_code=Case(
             When(
-                Exists(alerts.filter(overdue_q(today))) | Exists(running.filter(late_q(today))),
+                Exists(alerts.filter(overdue_q(today)))
+                | Exists(running.filter(late_q(today)))
+                | lacks_developmental_q(today),
                 then=Value(RiskCode.RED.value),
             ),
             When(
@@ -213,6 +350,7 @@ def household_section(user, household: Household) -> dict:
         "may_handle": may_handle(user, household),
         "risk_code": risk_codes(user, [household])[household.pk],
         "risk_code_definition": RISK_CODE_DEFINITION,
+        "assistance": assistance_of(household, today),
     }
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from bangfu.monitoring import services
 from bangfu.monitoring.models import Procedure, ProcedureState
 from bangfu.monitoring.services import AlertInput, ClosingInput, StepInput
-from bangfu.registry.services import household_register
+from bangfu.registry.services import StatusInput, household_register, household_status_change
 from tests.fuzz.harness import fresh_id_number
 from tests.registry.conftest import first_status, household_input, member_input
 
@@ -71,6 +71,14 @@ def monitoring_world(county_admin, household) -> dict:
     procedure = identification(county_admin, _household(county_admin, 1), STARTED)
     through_the_village(county_admin, procedure, STARTED)
     waiting = identification(county_admin, _household(county_admin, 2), STARTED)
+    # A monitored household able to work with no measure: on the assistance list, red.
+    household_status_change(
+        actor=county_admin,
+        household_id=_household(county_admin, 3).pk,
+        change=StatusInput(
+            "monitored", STARTED, "马家寨村：因病", monitoring_type="1", risk_types=["1"]
+        ),
+    )
     services.self_report_submit(
         actor=None,
         report=services.SelfReportInput(
@@ -107,6 +115,10 @@ def monitoring_page_probes(probe, a_household) -> dict:
             {"summary": "入侵", "raised_on": "2026-10-08"},
         ),
         "monitoring:late": probe(),
+        "monitoring:assistance": probe(),
+        "monitoring:place_assistance": probe(
+            lambda w: {"code": "611103002201"}, {"code": "619999999999"}
+        ),
         "monitoring:self_reports": probe(),
         "monitoring:procedure": probe(a_procedure, {"procedure_id": 10**9}),
         "monitoring:step_record": probe(a_procedure, {"procedure_id": 10**9}, ("post",), STEP_FORM),
