@@ -7,15 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bangfu.core.models import Code
 from bangfu.monitoring import selectors
 from bangfu.monitoring.selectors import RiskCode
-from bangfu.registry.models import Household
+from bangfu.plans.services import MeasureInput, measure_add, measure_update
+from bangfu.registry.models import Household, Member
 from bangfu.registry.services import StatusInput, household_status_change
 from tests.registry.test_pages import _registered
-
-from bangfu.core.models import Code
-from bangfu.plans.services import MeasureInput, measure_add, measure_update
-from bangfu.registry.models import Member
 from tests.visits.conftest import set_rule
 
 from .conftest import TODAY, D, raise_alert, start_identification
