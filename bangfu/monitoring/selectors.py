@@ -217,6 +217,57 @@ def with_risk_code(households: QuerySet[Household], today: datetime.date) -> Que
     )
 
 
+def households_of_code(households: QuerySet[Household], code: str) -> QuerySet[Any]:
+    """Those of ``households`` whose risk code today is ``code`` (the household list's
+    ``?risk=``, checked there against ``RiskCode``)."""
+    return with_risk_code(households, timezone.localdate()).filter(risk_code=code)
+
+
+@dataclass(frozen=True)
+class PlaceRisk:
+    """A place under the one shown, with its open households by risk code."""
+
+    place: Region
+    counts: dict[str, int]
+
+    def links(self) -> list[tuple[RiskCode, int]]:
+        return [(code, self.counts.get(code.value, 0)) for code in RiskCode]
+
+
+def risk_by_place(user, region: Region) -> dict | None:
+    """The place page's section (the map-free place view): each place directly under
+    ``region`` with its open households by risk code (三色码), each count leading to the
+    household list of that place and code. One query: households grouped by the code's
+    leading digits of the level below; None for a place with nothing under it."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from bangfu.core.regions import OWN_DIGITS
+
+    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("code"))
+    if not children:
+        return None
+    digits = OWN_DIGITS[RegionLevel(children[0].level)]
+    rows = (
+        with_risk_code(
+            Household.objects.visible_to(user, region).filter(closed_on=None),
+            timezone.localdate(),
+        )
+        .annotate(child=Substr("region_id", 1, digits))
+        .values_list("child", "risk_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for child, code, n in rows:
+        counts.setdefault(child.ljust(len(children[0].code), "0"), {})[code] = n
+    return {
+        "region": region,
+        "rows": [PlaceRisk(child, counts.get(child.code, {})) for child in children],
+        "definition": RISK_CODE_DEFINITION,
+    }
+
+
 def risk_codes(user, households: Sequence[Household]) -> dict[int, RiskCode]:
     """The risk code of each of ``households`` (already read within the user's places), in one
     query: the household list's column (``registry.columns``)."""

@@ -115,3 +115,24 @@ def test_a_rule_set_on_a_township_holds_under_it_only(planted, county_admin):
     set_rule(county_admin, "monitoring.developmental_measure_kinds", "1", "611103002201")
     assert listed(county_admin, "lacking") == [planted[1].number, planted[2].number]
     assert AssistanceList("lacking").label
+
+
+def test_the_place_page_counts_households_by_risk_code_for_each_place_under_it(
+    planted, signed_in, county_admin, other_county_admin
+):
+    # In 马家寨村: households[0] yellow (assisted), [1] red (no developmental measure),
+    # [2] yellow (no member able to work; its missing helper is a list's, not the code's).
+    client = signed_in(county_admin)
+    page = client.get("/places/611103002000/").content.decode()
+    section = page.split('id="risk-by-place"')[1].split("</section>")[0]
+    row = section.split("马家寨村")[1].split("</tr>")[0]
+    assert 'region_code=611103002201&amp;risk=red">1<' in row
+    assert 'region_code=611103002201&amp;risk=yellow">2<' in row
+    assert 'region_code=611103002201&amp;risk=green">0<' in row
+    listed = client.get("/households/?region_code=611103002201&risk=red").content.decode()
+    assert "马建国" in listed and "曾佳轩" not in listed and "李秀英" not in listed
+    assert client.get("/households/?risk=purple").status_code == 400
+    api = client.get("/api/households?risk=yellow").json()
+    assert sorted(h["number"] for h in api["items"]) == [planted[0].number, planted[2].number]
+    other = signed_in(other_county_admin).get("/households/?risk=red").content.decode()
+    assert "马建国" not in other
