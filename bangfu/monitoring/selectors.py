@@ -24,7 +24,15 @@ from bangfu.registry.models import Household, HouseholdStatus, Member
 from bangfu.registry.selectors import household_names
 
 from . import engine
-from .models import Alert, AlertState, Procedure, ProcedureState, SelfReport, Step
+from .models import (
+    Alert,
+    AlertState,
+    Procedure,
+    ProcedureKind,
+    ProcedureState,
+    SelfReport,
+    Step,
+)
 from .services import may_act, township_code
 
 ALERT_FIELDS = ("household", "member", "region", "township", "helper", "procedure")
@@ -460,3 +468,99 @@ def self_reports(user, state: str = "") -> QuerySet[SelfReport]:
     if state:
         rows = rows.filter(state=state)
     return rows.order_by("-state", "-reported_at", "-pk")
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures (指标), counted from the records: the definitions that ``reports`` keeps in its
+# place roll-ups (``monitoring.rollups``) and checks against.
+
+# The kinds of procedure whose passing clears a household's risk or verifies its exit
+# (``ProcedureKind`` members once the engine declares them); counted by kind, so they appear
+# in the figures as soon as such procedures pass.
+CLEARING_KIND = "risk_clearing"
+EXIT_KIND = "exit"
+
+
+def median(days: dict[int, int]) -> float | None:
+    """The median of a histogram (value → how many), None when it is empty."""
+    n = sum(days.values())
+    if not n:
+        return None
+    ordered = sorted(days.items())
+
+    def nth(k: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen > k:
+                return value
+        return ordered[-1][0]
+
+    return (nth((n - 1) // 2) + nth(n // 2)) / 2
+
+
+def decision_days(
+    user, within: Region | None, first: datetime.date, last: datetime.date
+) -> dict[int, int]:
+    """Days from the first alert (or the start, without one) to the county's decision, of the
+    identifications decided from ``first`` to ``last``: days → identifications."""
+    from django.db.models import Min
+
+    found: dict[int, int] = {}
+    for ended, alerted, started in (
+        Procedure.objects.visible_to(user, within)
+        .filter(
+            kind=ProcedureKind.IDENTIFICATION,
+            state=ProcedureState.PASSED,
+            ended_on__gte=first,
+            ended_on__lte=last,
+        )
+        .annotate(first_alert=Min("alerts__raised_on"))
+        .values_list("ended_on", "first_alert", "started_on")
+    ):
+        days = (ended - (alerted or started)).days
+        found[days] = found.get(days, 0) + 1
+    return found
+
+
+def figures_from_records(
+    user, within: Region | None, first: datetime.date, last: datetime.date, on: datetime.date
+) -> dict[str, Any]:
+    """The monitoring indicators under a place, counted from the records: flows from
+    ``first`` to ``last``, open and overdue judged on ``on``, the rule of assistance as in
+    force today (as the roll-ups hold it)."""
+    today = timezone.localdate()
+    alerts = Alert.objects.visible_to(user, within)
+    closed = alerts.exclude(state=AlertState.OPEN).filter(closed_on__gte=first, closed_on__lte=last)
+    verified = closed.count()
+    on_time = closed.filter(closed_on__lte=models.F("due_on")).count()
+    passed = Procedure.objects.visible_to(user, within).filter(
+        state=ProcedureState.PASSED, ended_on__gte=first, ended_on__lte=last
+    )
+    households = Household.objects.visible_to(user, within).filter(closed_on=None)
+    monitored = households.filter(status=HouseholdStatus.MONITORED)
+    able = monitored.filter(able_to_work_q(today)).count()
+    developing = monitored.filter(able_to_work_q(today) & developmental_q(today)).count()
+    cleared = households.filter(status=HouseholdStatus.RISK_CLEARED).count()
+    days = decision_days(user, within, first, last)
+    decided = sum(days.values())
+    return {
+        "alerts_raised": alerts.filter(raised_on__gte=first, raised_on__lte=last).count(),
+        "alerts_verified": verified,
+        "alerts_on_time": on_time,
+        "alerts_on_time_rate": on_time / verified if verified else None,
+        "alerts_open": alerts.filter(state=AlertState.OPEN).count(),
+        "alerts_overdue": alerts.filter(overdue_q(on)).count(),
+        "households_identified": passed.filter(kind=ProcedureKind.IDENTIFICATION).count(),
+        "decision_days_average": sum(d * n for d, n in days.items()) / decided if decided else None,
+        "decision_days_median": median(days),
+        "monitored_able": able,
+        "monitored_developing": developing,
+        "developing_share": developing / able if able else None,
+        "social_security": households.filter(social_security_q(today)).count(),
+        "risk_cleared": passed.filter(kind=CLEARING_KIND).count(),
+        "clearing_rate": cleared / (cleared + monitored.count())
+        if cleared + monitored.count()
+        else None,
+        "exits_verified": passed.filter(kind=EXIT_KIND).count(),
+    }
