@@ -464,7 +464,7 @@ INDICATORS: dict[str, Indicator] = {
             _("Alerts verified on time"),
             _(
                 "Of the alerts closed in the period, those closed on or before the day they "
-                "were to be verified by (monitoring.verify_days)."
+                "were to be verified by (the rule “Days to verify an alert”)."
             ),
             _("count of alerts closed in the period with closing day ≤ day due"),
             _("alerts"),
@@ -545,7 +545,7 @@ INDICATORS: dict[str, Indicator] = {
             _("Monitored households able to work"),
             _(
                 "Monitored households with a member (not left) whose labour ability the rule "
-                "monitoring.able_to_work_labour counts as able to work."
+                "“Labour abilities that count as able to work” counts as able to work."
             ),
             _("count of monitored households with a member able to work"),
             _("households"),
@@ -557,9 +557,9 @@ INDICATORS: dict[str, Indicator] = {
             _("…with a developmental measure"),
             _(
                 "Of the monitored households able to work, those with a developmental measure "
-                "on their plan (kinds in monitoring.developmental_measure_kinds: 产业, 就业 by "
-                "default; dropped measures aside); the rest are on the list of households "
-                "lacking assistance."
+                "on their plan (of the kinds the rule “Kinds of measure that are developmental” "
+                "names: 产业, 就业 by default; dropped measures aside); the rest are on the list "
+                "of households lacking assistance."
             ),
             _("count of those with a developmental measure"),
             _("households"),

@@ -179,7 +179,8 @@ def test_a_rule_set_later_reaches_the_figures(planted, county_admin):
 def test_the_dashboard_shows_the_block_and_its_tables(planted, signed_in, county_admin):
     page = signed_in(county_admin).get("/reports/?month=2026-11").content.decode()
     assert "防止返贫监测" in page
-    assert str(INDICATORS["alerts_on_time_rate"].definition) in page or "按期核实" in page
+    assert "预警按期核实率" in page and "帮扶未落实的监测户" in page
+    assert set(keys_of("monitoring")) <= set(INDICATORS)
     assert "medical_costs" in page and "边缘易致贫户" in page
 
 
