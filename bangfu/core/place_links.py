@@ -1,4 +1,5 @@
-"""Links that the apps above the kernel add to a place's page (a village's four teams…).
+"""Links and sections that the apps above the kernel add to a place's page (a village's four
+teams…, the households by risk code of each place under it).
 
 The kernel may not import those apps; each registers, when Django starts
 (``AppConfig.ready``), a link: its label, the URL name it leads to (which takes the place's
@@ -35,3 +36,24 @@ def links_for(user, region) -> list[tuple[Any, str]]:
         for link in LINKS.values()
         if link.applies(user, region)
     ]
+
+
+@dataclass(frozen=True)
+class PlaceSection:
+    key: str
+    template: str  # given ``section``, what ``context`` answered
+    # (user, region) → the template's context, or None when the section is not shown
+    context: Callable[[Any, Any], Any]
+
+
+SECTIONS: dict[str, PlaceSection] = {}
+
+
+def register_section(section: PlaceSection) -> None:
+    SECTIONS[section.key] = section
+
+
+def sections_for(user, region) -> list[tuple[str, Any]]:
+    """(template, context) of every registered section shown for the place."""
+    found = [(s.template, s.context(user, region)) for s in SECTIONS.values()]
+    return [(template, context) for template, context in found if context is not None]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .calendar import FixedDays
 from .errors import DomainError
-from .regions import ancestor_codes
+from .regions import ancestor_codes, code_range
 
 
 class Kind:
@@ -549,6 +549,28 @@ REGISTRY: dict[str, PolicyKey] = {
             integer(1, 180),
         ),
         PolicyKey(
+            "monitoring.able_to_work_labour",
+            _("Labour abilities that count as able to work"),
+            _(
+                "A monitored household with a member (not left) whose labour ability (劳动能力, "
+                "the code list's codes) is one of these is able to work: it needs a "
+                "developmental measure; one with none is tracked under social security (兜底)."
+            ),
+            [1, 2, 3],
+            whole_numbers(20, 1, 99),
+        ),
+        PolicyKey(
+            "monitoring.developmental_measure_kinds",
+            _("Kinds of measure that are developmental"),
+            _(
+                "The kinds of plan measure (帮扶措施, the code list's codes) that count as "
+                "developmental (开发式帮扶: 1 产业, 2 就业); a monitored household able to work "
+                "without one (dropped measures aside) is red."
+            ),
+            [1, 2],
+            whole_numbers(20, 1, 99),
+        ),
+        PolicyKey(
             "monitoring.count_working_days",
             _("Monitoring deadlines count working days"),
             _(
@@ -765,6 +787,50 @@ def _in_force(rows, specs: list[PolicyKey], on: datetime.date) -> dict[str, Effe
     return {
         spec.key: found.get(spec.key, Effective(spec, spec.default, None, None)) for spec in specs
     }
+
+
+def by_place(keys: list[str], field: str, on: datetime.date, build: Callable[[dict], Any]) -> Any:
+    """A query condition on records under places whose rules differ: ``build`` turns the
+    values of ``keys`` in force on ``on`` (a dict key → value) into a condition, and the
+    answer holds, for the records whose ``field`` (a place code) lies under each place that
+    sets one of the keys, that place's condition (the deepest such place wins), and the
+    defaults' elsewhere. Rules are set on few places, so this is a few range conditions in
+    one query, whatever the number of records."""
+    from django.db.models import Q
+
+    from .models import Region
+
+    specs = [spec_for(key) for key in keys]
+    rows = list(_values_set(None, specs, until=on))
+    levels = dict(
+        Region.objects.filter(code__in={row["region_id"] for row in rows}).values_list(
+            "code", "level"
+        )
+    )
+
+    def under(code: str) -> Q:
+        lo, hi = code_range(code, levels[code])
+        return Q(**{f"{field}__gte": lo, f"{field}__lt": hi})
+
+    def values_at(code: str | None) -> dict:
+        above = set(ancestor_codes(code)) if code else set()
+        mine = [row for row in rows if row["region_id"] in above]
+        return {key: found.value for key, found in _in_force(mine, specs, on).items()}
+
+    def inside(code: str, above: str) -> bool:
+        lo, hi = code_range(above, levels[above])
+        return code != above and lo <= code < hi
+
+    condition = build(values_at(None))
+    for code in levels:
+        condition &= ~under(code)
+    for code in levels:
+        here = under(code) & build(values_at(code))
+        for deeper in levels:
+            if inside(deeper, code):
+                here &= ~under(deeper)
+        condition |= here
+    return condition
 
 
 def effective_policy(region_code: str, key: str, on: datetime.date | None = None) -> Effective:

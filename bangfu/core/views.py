@@ -12,7 +12,7 @@ from . import params, selectors, services
 from .errors import DomainError
 from .forms import CodeAddForm, CodeUpdateForm, DataIssueResolveForm, RuleForm, attempt
 from .home import panels_for as home_panels
-from .place_links import links_for
+from .place_links import links_for, sections_for
 from .scoping import public
 from .tables import xlsx_response
 
@@ -64,6 +64,7 @@ def place_detail(request, code):
             "trail": selectors.trail_of(request.user, region),
             "children": selectors.children_of(request.user, region),
             "links": links_for(request.user, region),
+            "sections": sections_for(request.user, region),
         },
     )
 

@@ -10,7 +10,7 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         from bangfu.core.home import HomePanel
         from bangfu.core.home import register as on_home
-        from bangfu.core.place_links import PlaceLink
+        from bangfu.core.place_links import PlaceLink, PlaceSection, register_section
         from bangfu.core.place_links import register as on_place_page
         from bangfu.registry.columns import ListColumn
         from bangfu.registry.columns import register as on_household_list
@@ -32,6 +32,8 @@ class MonitoringConfig(AppConfig):
                 _("Risk code (三色码)"),
                 "monitoring/risk_code.html",
                 selectors.risk_codes,
+                choices=selectors.RiskCode.choices,
+                narrow=selectors.households_of_code,
             )
         )
         # Before the helper's households (order 10): open alerts are what to do first.
@@ -45,4 +47,15 @@ class MonitoringConfig(AppConfig):
             PlaceLink(
                 "alerts", _("Monitoring alerts"), "monitoring:place_alerts", lambda u, r: True
             )
+        )
+        on_place_page(
+            PlaceLink(
+                "assistance",
+                _("Monitored households lacking assistance"),
+                "monitoring:place_assistance",
+                lambda u, r: True,
+            )
+        )
+        register_section(
+            PlaceSection("risk_codes", "monitoring/place_risk.html", selectors.risk_by_place)
         )

@@ -84,9 +84,6 @@ class Checked:
 INCOME_CHECK = "monitoring.incomecheck"
 MEMBER = "registry.member"
 HOUSEHOLD = "registry.household"
-# Labour ability (劳动能力) codes of a person who cannot work: 丧失劳动力, 无劳动力. The
-# national code list's values, which an edit of the list relabels but does not renumber.
-NO_LABOUR = frozenset({"4", "5"})
 OUT_OF_SCHOOL = "0"  # schooling (在校生状况): 非在校生
 
 
@@ -354,10 +351,12 @@ def safe_water(household: Household, day: datetime.date) -> Finding:
 
 
 def labour_capacity(household: Household, day: datetime.date) -> Finding:
-    """A household without labour capacity (no member able to work) is tracked under social
-    security (兜底) and stays tracked: its risk is not marked cleared."""
+    """A household without labour capacity (no member able to work, as the rule of
+    assistance ``monitoring.able_to_work_labour`` counts it) is tracked under social security
+    (兜底) and stays tracked: its risk is not marked cleared."""
     present = _present(household, day)
-    able = [m for m in present if m.labour.value not in NO_LABOUR]
+    able_codes = {str(code) for code in _rule(household, "monitoring.able_to_work_labour", day)}
+    able = [m for m in present if m.labour.value in able_codes]
     records = tuple((MEMBER, m.pk) for m in present)
     if able:
         return Finding(

@@ -15,10 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from bangfu.core import params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
+from bangfu.core.policies import by_place
 from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Pairing
-from bangfu.registry.models import Household, HouseholdStatus
+from bangfu.pairing.selectors import has_helper_now
+from bangfu.plans.models import Measure, MeasureStatus
+from bangfu.registry.models import Household, HouseholdStatus, Member
 from bangfu.registry.selectors import HouseholdFilters, household_names, households
 
 from . import engine
@@ -27,6 +30,7 @@ from .models import (
     AlertState,
     IncomeCheck,
     Procedure,
+    ProcedureKind,
     ProcedureState,
     SelfReport,
     SelfReportState,
@@ -56,11 +60,141 @@ class RiskCode(models.TextChoices):
     GREEN = "green", _("Green")
 
 
+# ---------------------------------------------------------------------------------------------
+# Assistance (帮扶): the rule that a monitored household able to work has a developmental
+# measure, written once here for every list, page, figure and the risk code.
+
+ASSISTANCE_RULES = ["monitoring.able_to_work_labour", "monitoring.developmental_measure_kinds"]
+# A household being monitored, or cleared of its risk but still tracked (its records kept).
+TRACKED = (HouseholdStatus.MONITORED, HouseholdStatus.RISK_CLEARED)
+
+
+def _codes(values: list[int]) -> list[str]:
+    return [str(value) for value in values]
+
+
+def _able(rules: dict, household: str) -> Q:
+    members = Member.objects.filter(
+        household=OuterRef(household),
+        left_on=None,
+        labour__value__in=_codes(rules["monitoring.able_to_work_labour"]),
+    )
+    return Q(Exists(members))
+
+
+def _developmental(rules: dict, household: str) -> Q:
+    measures = Measure.objects.filter(
+        household=OuterRef(household),
+        kind__value__in=_codes(rules["monitoring.developmental_measure_kinds"]),
+    ).exclude(status=MeasureStatus.DROPPED)
+    return Q(Exists(measures))
+
+
+def able_to_work_q(on: datetime.date, household: str = "pk") -> Q:
+    """The household (the outer row's ``household`` column) has a member, not left, whose
+    labour ability (劳动能力) is one the rule ``monitoring.able_to_work_labour`` at its place
+    counts as able to work (有劳动能力)."""
+    return by_place(ASSISTANCE_RULES, "region_id", on, lambda rules: _able(rules, household))
+
+
+def developmental_q(on: datetime.date, household: str = "pk") -> Q:
+    """The household has a developmental measure (开发式帮扶措施) on its plan: of a kind the
+    rule ``monitoring.developmental_measure_kinds`` at its place names (产业, 就业 by default),
+    planned, under way or done (a dropped one is no measure taken)."""
+    return by_place(
+        ASSISTANCE_RULES, "region_id", on, lambda rules: _developmental(rules, household)
+    )
+
+
+def lacks_developmental_q(on: datetime.date) -> Q:
+    """A monitored household able to work with no developmental measure: the rule of
+    assistance broken (有劳动能力的监测户无开发式帮扶措施)."""
+    return Q(status=HouseholdStatus.MONITORED) & by_place(
+        ASSISTANCE_RULES,
+        "region_id",
+        on,
+        lambda rules: _able(rules, "pk") & ~_developmental(rules, "pk"),
+    )
+
+
+def lacks_assistance_q(on: datetime.date) -> Q:
+    """A monitored household lacking a developmental measure it needs, or with no helper
+    paired now (未落实帮扶)."""
+    return lacks_developmental_q(on) | Q(status=HouseholdStatus.MONITORED) & ~Q(has_helper_now())
+
+
+def social_security_q(on: datetime.date) -> Q:
+    """A monitored household with no member able to work, tracked under social security
+    (兜底保障): it stays tracked once its risk is cleared."""
+    return Q(status__in=TRACKED) & ~able_to_work_q(on)
+
+
+def with_assistance(households: QuerySet[Household], today: datetime.date) -> QuerySet[Any]:
+    """``households`` annotated with ``able`` (a member able to work), ``developmental`` (a
+    developmental measure) and ``helped`` (a helper paired now), by the rules above."""
+
+    def flag(condition: Q) -> Case:
+        return Case(When(condition, then=Value(True)), default=Value(False))
+
+    return households.annotate(
+        able=flag(able_to_work_q(today)),
+        developmental=flag(developmental_q(today)),
+        helped=has_helper_now(),
+    )
+
+
+class AssistanceList(models.TextChoices):
+    """The lists of assistance (帮扶落实) a township or county reads."""
+
+    LACKING = "lacking", _("Monitored households lacking assistance")
+    SOCIAL_SECURITY = "social_security", _("Tracked under social security (兜底)")
+
+
+def assistance_list(
+    user, which: str, within: Region | None = None, today: datetime.date | None = None
+) -> QuerySet[Household]:
+    """Open households under a place on one of the assistance lists, in register order, each
+    annotated with ``developmental`` and ``helped`` (whether it has a helper now), so that
+    the list says what is missing."""
+    today = today or timezone.localdate()
+    rule = (
+        lacks_assistance_q(today) if which == AssistanceList.LACKING else social_security_q(today)
+    )
+    return (
+        with_assistance(
+            Household.objects.visible_to(user, within).filter(closed_on=None).filter(rule), today
+        )
+        .select_related("region")
+        .order_by("region_id", "number", "pk")
+    )
+
+
+def assistance_of(household: Household, today: datetime.date) -> dict:
+    """The household page's words on its assistance: whether it is able to work, has a
+    developmental measure and a helper, and what is missing."""
+    row = (
+        with_assistance(Household.objects.filter(pk=household.pk), today)
+        .values("able", "developmental", "helped")
+        .get()
+    )
+    tracked = household.status in TRACKED
+    return {
+        **row,
+        "tracked": tracked,
+        "needs_developmental": household.status == HouseholdStatus.MONITORED
+        and row["able"]
+        and not row["developmental"],
+        "needs_helper": household.status == HouseholdStatus.MONITORED and not row["helped"],
+        "social_security": tracked and not row["able"],
+    }
+
+
 # Shown under the code: the rule in words, as ``with_risk_code`` computes it.
 RISK_CODE_DEFINITION = _(
-    "Red: an alert not verified by its deadline, or a procedure past its deadline. "
-    "Yellow: an open alert, a running procedure, or a monitored household whose risk is "
-    "not cleared. Green: none of these."
+    "Red: an alert not verified by its deadline, a procedure past its deadline, or a "
+    "monitored household able to work without a developmental measure (industry or "
+    "employment, as the rules say). Yellow: an open alert, a running procedure, or a "
+    "monitored household whose risk is not cleared. Green: none of these."
 )
 
 
@@ -68,16 +202,20 @@ RISK_CODE_DEFINITION = _(
 def with_risk_code(households: QuerySet[Household], today: datetime.date) -> QuerySet[Any]:
     """``households`` annotated with ``risk_code`` (三色码, ``RiskCode``): red when something
     is past its deadline (an alert overdue for verification, ``overdue_q``; a procedure late,
-    ``late_q``), yellow when something is open (an alert, a running procedure, or the household
-    monitored and its risk not cleared), green otherwise. One query for any number of
-    households: EXISTS subqueries on the (household, state) indexes, not a read per household.
-    The deadlines are the policies the alerts and procedures were given; the code adds none."""
+    ``late_q``) or the household is monitored, able to work and without a developmental
+    measure (``lacks_developmental_q``); yellow when something is open (an alert, a running
+    procedure, or the household monitored and its risk not cleared), green otherwise. One
+    query for any number of households: EXISTS subqueries on the (household, state) indexes,
+    not a read per household. The deadlines are the policies the alerts and procedures were
+    given, the labour and measure kinds the rules of assistance; the code adds none."""
     alerts = Alert.objects.filter(household=OuterRef("pk"), state=AlertState.OPEN)
     running = Procedure.objects.filter(household=OuterRef("pk"), state=ProcedureState.RUNNING)
     return households.annotate(
         risk_code=Case(
             When(
-                Exists(alerts.filter(overdue_q(today))) | Exists(running.filter(late_q(today))),
+                Exists(alerts.filter(overdue_q(today)))
+                | Exists(running.filter(late_q(today)))
+                | lacks_developmental_q(today),
                 then=Value(RiskCode.RED.value),
             ),
             When(
@@ -88,6 +226,57 @@ def with_risk_code(households: QuerySet[Household], today: datetime.date) -> Que
             output_field=models.CharField(),
         )
     )
+
+
+def households_of_code(households: QuerySet[Household], code: str) -> QuerySet[Any]:
+    """Those of ``households`` whose risk code today is ``code`` (the household list's
+    ``?risk=``, checked there against ``RiskCode``)."""
+    return with_risk_code(households, timezone.localdate()).filter(risk_code=code)
+
+
+@dataclass(frozen=True)
+class PlaceRisk:
+    """A place under the one shown, with its open households by risk code."""
+
+    place: Region
+    counts: dict[str, int]
+
+    def links(self) -> list[tuple[RiskCode, int]]:
+        return [(code, self.counts.get(code.value, 0)) for code in RiskCode]
+
+
+def risk_by_place(user, region: Region) -> dict | None:
+    """The place page's section (the map-free place view): each place directly under
+    ``region`` with its open households by risk code (三色码), each count leading to the
+    household list of that place and code. One query: households grouped by the code's
+    leading digits of the level below; None for a place with nothing under it."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from bangfu.core.regions import OWN_DIGITS
+
+    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("code"))
+    if not children:
+        return None
+    digits = OWN_DIGITS[RegionLevel(children[0].level)]
+    rows = (
+        with_risk_code(
+            Household.objects.visible_to(user, region).filter(closed_on=None),
+            timezone.localdate(),
+        )
+        .annotate(child=Substr("region_id", 1, digits))
+        .values_list("child", "risk_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for child, code, n in rows:
+        counts.setdefault(child.ljust(len(children[0].code), "0"), {})[code] = n
+    return {
+        "region": region,
+        "rows": [PlaceRisk(child, counts.get(child.code, {})) for child in children],
+        "definition": RISK_CODE_DEFINITION,
+    }
 
 
 def risk_codes(user, households: Sequence[Household]) -> dict[int, RiskCode]:
@@ -258,6 +447,7 @@ def household_section(user, household: Household) -> dict:
         "may_start": startable_for(user, household),
         "risk_code": risk_codes(user, [household])[household.pk],
         "risk_code_definition": RISK_CODE_DEFINITION,
+        "assistance": assistance_of(household, today),
     }
 
 
@@ -435,3 +625,93 @@ def kept_on_phone(user, household_id: int) -> bool:
     """Whether a page of this household is one of the user's own phone pages (their paired
     household's): kept for offline use; an office's view of it is not."""
     return user.is_pair_helper() and may_act(user, household_id, Capability.HANDLE_ALERTS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures (指标), counted from the records: the definitions that ``reports`` keeps in its
+# place roll-ups (``monitoring.rollups``) and checks against.
+
+
+def median(days: dict[int, int]) -> float | None:
+    """The median of a histogram (value → how many), None when it is empty."""
+    n = sum(days.values())
+    if not n:
+        return None
+    ordered = sorted(days.items())
+
+    def nth(k: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen > k:
+                return value
+        return ordered[-1][0]
+
+    return (nth((n - 1) // 2) + nth(n // 2)) / 2
+
+
+def decision_days(
+    user, within: Region | None, first: datetime.date, last: datetime.date
+) -> dict[int, int]:
+    """Days from the first alert (or the start, without one) to the county's decision, of the
+    identifications decided from ``first`` to ``last``: days → identifications."""
+    from django.db.models import Min
+
+    found: dict[int, int] = {}
+    for ended, alerted, started in (
+        Procedure.objects.visible_to(user, within)
+        .filter(
+            kind=ProcedureKind.IDENTIFICATION,
+            state=ProcedureState.PASSED,
+            ended_on__gte=first,
+            ended_on__lte=last,
+        )
+        .annotate(first_alert=Min("alerts__raised_on"))
+        .values_list("ended_on", "first_alert", "started_on")
+    ):
+        days = (ended - (alerted or started)).days
+        found[days] = found.get(days, 0) + 1
+    return found
+
+
+def figures_from_records(
+    user, within: Region | None, first: datetime.date, last: datetime.date, on: datetime.date
+) -> dict[str, Any]:
+    """The monitoring indicators under a place, counted from the records: flows from
+    ``first`` to ``last``, open and overdue judged on ``on``, the rule of assistance as in
+    force today (as the roll-ups hold it)."""
+    today = timezone.localdate()
+    alerts = Alert.objects.visible_to(user, within)
+    closed = alerts.exclude(state=AlertState.OPEN).filter(closed_on__gte=first, closed_on__lte=last)
+    verified = closed.count()
+    on_time = closed.filter(closed_on__lte=models.F("due_on")).count()
+    passed = Procedure.objects.visible_to(user, within).filter(
+        state=ProcedureState.PASSED, ended_on__gte=first, ended_on__lte=last
+    )
+    households = Household.objects.visible_to(user, within).filter(closed_on=None)
+    monitored = households.filter(status=HouseholdStatus.MONITORED)
+    able = monitored.filter(able_to_work_q(today)).count()
+    developing = monitored.filter(able_to_work_q(today) & developmental_q(today)).count()
+    cleared = households.filter(status=HouseholdStatus.RISK_CLEARED).count()
+    days = decision_days(user, within, first, last)
+    decided = sum(days.values())
+    return {
+        "alerts_raised": alerts.filter(raised_on__gte=first, raised_on__lte=last).count(),
+        "alerts_verified": verified,
+        "alerts_on_time": on_time,
+        "alerts_on_time_rate": on_time / verified if verified else None,
+        "alerts_open": alerts.filter(state=AlertState.OPEN).count(),
+        "alerts_overdue": alerts.filter(overdue_q(on)).count(),
+        "households_identified": passed.filter(kind=ProcedureKind.IDENTIFICATION).count(),
+        "decision_days_average": sum(d * n for d, n in days.items()) / decided if decided else None,
+        "decision_days_median": median(days),
+        "monitored_able": able,
+        "monitored_developing": developing,
+        "developing_share": developing / able if able else None,
+        "social_security": households.filter(social_security_q(today)).count(),
+        "risk_cleared": passed.filter(kind=ProcedureKind.RISK_CLEARING).count(),
+        "clearing_rate": cleared / (cleared + monitored.count())
+        if cleared + monitored.count()
+        else None,
+        "exits_verified": passed.filter(kind=ProcedureKind.EXIT).count(),
+    }

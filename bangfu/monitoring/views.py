@@ -15,7 +15,8 @@ from bangfu.core.forms import attempt, show_refusal
 from bangfu.core.pdf import pdf_from_html, pdf_response
 from bangfu.core.scoping import public
 from bangfu.core.selectors import place_filter_choices, region_for
-from bangfu.registry.selectors import household_for
+from bangfu.core.tables import xlsx_response
+from bangfu.registry.selectors import household_for, household_names
 from bangfu.visits.offline import helper_offline, kept_offline
 
 from . import selectors, services
@@ -57,9 +58,42 @@ def alert_list(request, code=None):
     code = code or params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
     filters = selectors.AlertFilters.read(request.GET.get("state"), request.GET.get("overdue"))
-    page = Paginator(selectors.alerts(request.user, within, filters), 50).get_page(
-        params.page_number(request.GET.get("page"))
-    )
+    rows = selectors.alerts(request.user, within, filters)
+    today = timezone.localdate()
+    if params.download(request.GET, "xlsx"):
+        return xlsx_response(
+            f"{_('Monitoring alerts')}-{today:%Y-%m-%d}",
+            [
+                _("Place"),
+                _("Household number"),
+                _("Source"),
+                _("Rule"),
+                _("What was found"),
+                _("Raised on"),
+                _("To be verified by"),
+                _("State"),
+                _("Overdue"),
+                _("Closed on"),
+                _("Helper"),
+            ],
+            (
+                [
+                    a.region.name,
+                    a.household.number,
+                    a.get_source_display(),
+                    a.rule_code,
+                    a.summary,
+                    a.raised_on,
+                    a.due_on,
+                    a.get_state_display(),
+                    _("yes") if a.is_overdue(today) else "",
+                    a.closed_on,
+                    a.helper.name if a.helper else "",
+                ]
+                for a in rows.iterator(chunk_size=2000)
+            ),
+        )
+    page = Paginator(rows, 50).get_page(params.page_number(request.GET.get("page")))
     return render(
         request,
         "monitoring/alert_list.html",
@@ -284,9 +318,33 @@ def procedures_late(request):
     """Procedures past their deadline under a place, with the step (and so the level) awaited."""
     code = params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
-    page = Paginator(selectors.late_procedures(request.user, within), 50).get_page(
-        params.page_number(request.GET.get("page"))
-    )
+    rows = selectors.late_procedures(request.user, within)
+    today = timezone.localdate()
+    if params.download(request.GET, "xlsx"):
+        return xlsx_response(
+            f"{_('Late procedures')}-{today:%Y-%m-%d}",
+            [
+                _("Place"),
+                _("Household number"),
+                _("Kind"),
+                _("Started on"),
+                _("To be done by"),
+                _("Step awaited"),
+                _("Who is late"),
+            ],
+            (
+                [
+                    p.region.name,
+                    p.household.number,
+                    p.get_kind_display(),
+                    p.started_on,
+                    p.due_on,
+                    *((str(a.label), str(a.who)) if (a := selectors.awaited_step(p)) else ("", "")),
+                ]
+                for p in rows.iterator(chunk_size=2000)
+            ),
+        )
+    page = Paginator(rows, 50).get_page(params.page_number(request.GET.get("page")))
     return render(
         request,
         "monitoring/late.html",
@@ -296,6 +354,61 @@ def procedures_late(request):
             "page": page,
             "rows": [(p, selectors.awaited_step(p)) for p in page],
             "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def assistance(request, code=None):
+    """Monitored households lacking assistance (a developmental measure they need, or a
+    helper), or tracked under social security (兜底) (``?list=``), under a place; paged, or
+    as .xlsx."""
+    which = params.choice(
+        request.GET.get("list"),
+        field="list",
+        choices=selectors.AssistanceList.values,
+        default=selectors.AssistanceList.LACKING,
+    )
+    code = code or params.place(request.GET.get("place"))
+    within = region_for(request.user, code) if code else None
+    today = timezone.localdate()
+    rows = selectors.assistance_list(request.user, which, within, today)
+    title = selectors.AssistanceList(which).label
+    if params.download(request.GET, "xlsx"):
+        return xlsx_response(
+            f"{title}-{today:%Y-%m-%d}",
+            [
+                _("Place"),
+                _("Household number"),
+                _("Status"),
+                _("Able to work"),
+                _("Developmental measure"),
+                _("Helper now"),
+            ],
+            (
+                [
+                    h.region.name,
+                    h.number,
+                    h.get_status_display(),
+                    _("yes") if h.able else _("no"),
+                    _("yes") if h.developmental else _("no"),
+                    _("yes") if h.helped else _("no"),
+                ]
+                for h in rows.iterator(chunk_size=2000)
+            ),
+        )
+    page = Paginator(rows, 50).get_page(params.page_number(request.GET.get("page")))
+    return render(
+        request,
+        "monitoring/assistance.html",
+        {
+            "which": which,
+            "title": title,
+            "lists": selectors.AssistanceList.choices,
+            "within": within,
+            "places": place_filter_choices(request.user, code),
+            "page": page,
+            "rows": [(h, names[h.pk]) for h in page] if (names := household_names(page)) else [],
         },
     )
 

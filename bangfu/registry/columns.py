@@ -17,6 +17,10 @@ class ListColumn:
     template: str  # the cell's content, given ``value``
     # (user, the page's households) → {household id: value}, in a constant number of queries
     values: Callable[[Any, Sequence[Any]], dict[int, Any]]
+    # The list may be narrowed by the column's value (``HouseholdFilters.risk`` for the risk
+    # code): the values offered (value, label) and (households, value) → those with it.
+    choices: Sequence[tuple[str, Any]] = ()
+    narrow: Callable[[Any, str], Any] | None = None
 
 
 COLUMNS: dict[str, ListColumn] = {}
@@ -38,3 +42,9 @@ def cells_for(user, households: Sequence[Any]) -> None:
         household.extra_cells = [
             (column.template, values.get(household.pk)) for column, values in found
         ]
+
+
+def filter_by(key: str) -> ListColumn | None:
+    """The registered column whose value the list may be narrowed by, if one is."""
+    column = COLUMNS.get(key)
+    return column if column is not None and column.narrow is not None else None

@@ -6,6 +6,7 @@ from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import code_choices, place_filter_choices, places_down_to
 
+from .columns import filter_by
 from .models import (
     AnnualIncome,
     DangerGrade,
@@ -16,7 +17,7 @@ from .models import (
     StatusChange,
     Toilet,
 )
-from .selectors import SORTS, HouseholdFilters
+from .selectors import RISK_COLUMN, SORTS, HouseholdFilters
 from .services import HouseholdInput, IncomeInput, MemberInput, Relocation, StatusInput
 
 
@@ -69,6 +70,7 @@ class HouseholdFilterForm(CodeListForm):
     main_cause = CodeField("poverty_cause", label=_("Main cause"), required=False)
     attribute = CodeField("household_attribute", label=_("Attribute"), required=False)
     monitoring_type = CodeField("monitoring_type", label=_("Monitoring type"), required=False)
+    risk = forms.ChoiceField(label=_("Risk code (三色码)"), required=False, choices=[("", "—")])
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(s, s) for s in SORTS])
 
     def __init__(self, *args, user, **kwargs):
@@ -77,6 +79,11 @@ class HouseholdFilterForm(CodeListForm):
         self.fields["region_code"].choices = [("", _("All my places"))] + place_filter_choices(
             user, selected
         )
+        risk = filter_by(RISK_COLUMN)
+        if risk is None:
+            del self.fields["risk"]
+        else:
+            self.fields["risk"].choices = [("", "—"), *risk.choices]
         self.fields["sort"].choices = [
             ("place", _("Place, then household number")),
             ("number", _("Household number")),

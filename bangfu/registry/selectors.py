@@ -17,7 +17,7 @@ from bangfu.core.protection import lookup_hash, unseal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404, scope_q
 
-from .columns import cells_for
+from .columns import cells_for, filter_by
 from .models import (
     HOUSEHOLD_DETAILS,
     MEMBER_DETAILS,
@@ -79,6 +79,8 @@ class HouseholdFilters:
     main_cause: str = ""
     attribute: str = ""
     monitoring_type: str = ""
+    # The risk code (三色码) of the column monitoring registers (``registry.columns``).
+    risk: str = ""
     sort: str = "place"
 
     def __post_init__(self) -> None:
@@ -93,8 +95,14 @@ class HouseholdFilters:
         for name in ("main_cause", "attribute", "monitoring_type"):
             params.text(getattr(self, name), field=name, most=_longest(Code, "value"))
         params.choice(self.sort, field="sort", choices=SORTS)
+        if self.risk:
+            risk = filter_by(RISK_COLUMN)
+            params.choice(
+                self.risk, field="risk", choices=[v for v, _label in risk.choices] if risk else []
+            )
 
 
+RISK_COLUMN = "risk_code"  # the column (registered by monitoring) that ``risk`` narrows by
 ID_NUMBER_TYPED = 32  # 18 characters, with the spaces and dashes people type between groups
 
 
@@ -135,6 +143,8 @@ def households(user, filters: HouseholdFilters) -> QuerySet[Household]:
             rows = rows.filter(**{f"{name}_id": code.pk if code else None})
     # Member searches select households by id: a correlated subquery per household would run
     # a million times at province scale.
+    if filters.risk and (risk := filter_by(RISK_COLUMN)) and risk.narrow:
+        rows = risk.narrow(rows, filters.risk)
     if filters.name:
         named = Member.objects.filter(
             left_on=None, name__contains=filters.name.strip()

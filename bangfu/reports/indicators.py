@@ -429,6 +429,202 @@ INDICATORS: dict[str, Indicator] = {
             _("measures"),
             block="plans",
         ),
+        # Relapse-prevention monitoring (防止返贫监测): alerts and procedures over the period
+        # (dated by the day each record names), what stands open or is overdue on the day
+        # judged, and the rule of assistance as it stands (``monitoring.selectors``).
+        Indicator(
+            "alerts_raised",
+            _("Alerts raised"),
+            _(
+                "Alerts (预警) raised about households under the place in the period, from "
+                "departments' data by rule, self-reports and cadres' screening; by source and "
+                "by rule in the table below."
+            ),
+            _("count of alerts whose day raised is in the period"),
+            _("alerts"),
+            _("alerts"),
+            flow=True,
+            block="monitoring",
+        ),
+        Indicator(
+            "alerts_verified",
+            _("Alerts verified"),
+            _(
+                "Alerts closed in the period with an outcome (not at risk, or identification "
+                "started)."
+            ),
+            _("count of alerts whose closing day is in the period"),
+            _("alerts"),
+            _("alerts"),
+            flow=True,
+            block="monitoring",
+        ),
+        Indicator(
+            "alerts_on_time",
+            _("Alerts verified on time"),
+            _(
+                "Of the alerts closed in the period, those closed on or before the day they "
+                "were to be verified by (the rule “Days to verify an alert”)."
+            ),
+            _("count of alerts closed in the period with closing day ≤ day due"),
+            _("alerts"),
+            _("alerts"),
+            flow=True,
+            block="monitoring",
+        ),
+        Indicator(
+            "alerts_on_time_rate",
+            _("Alerts verified on time (rate)"),
+            _("The share of the alerts closed in the period that were closed on time."),
+            _("alerts verified on time ÷ alerts verified"),
+            "%",
+            _("alerts"),
+            flow=True,
+            block="monitoring",
+        ),
+        Indicator(
+            "alerts_open",
+            _("Alerts awaiting verification"),
+            _("Alerts under the place open now."),
+            _("count of open alerts"),
+            _("alerts"),
+            _("alerts"),
+            block="monitoring",
+        ),
+        Indicator(
+            "alerts_overdue",
+            _("Alerts overdue"),
+            _(
+                "Alerts open now whose day to be verified by is before the day judged (counted "
+                "from the alerts as they stand now)."
+            ),
+            _("count of open alerts with day due < day judged"),
+            _("alerts"),
+            _("alerts"),
+            block="monitoring",
+        ),
+        Indicator(
+            "households_identified",
+            _("Households identified"),
+            _(
+                "Households that the county decided in the period to be monitored households "
+                "(an identification passed); by monitoring type and by risk type in the "
+                "tables below (a household may have several risk types)."
+            ),
+            _("count of identifications passed with decision day in the period"),
+            _("households"),
+            _("identification procedures"),
+            flow=True,
+            block="monitoring",
+        ),
+        Indicator(
+            "decision_days_average",
+            _("Days from alert to decision (average)"),
+            _(
+                "For the identifications decided in the period: calendar days from the first "
+                "alert that led to it (or its start, without one) to the county's decision."
+            ),
+            _("sum of days ÷ identifications decided in the period"),
+            _("days"),
+            _("identification procedures and their alerts"),
+            flow=True,
+            block="monitoring",
+        ),
+        Indicator(
+            "decision_days_median",
+            _("Days from alert to decision (median)"),
+            _("The middle of the same days: half the decisions took no longer."),
+            _("median of the days from alert to decision"),
+            _("days"),
+            _("identification procedures and their alerts"),
+            flow=True,
+            block="monitoring",
+        ),
+        Indicator(
+            "monitored_able",
+            _("Monitored households able to work"),
+            _(
+                "Monitored households with a member (not left) whose labour ability the rule "
+                "“Labour abilities that count as able to work” counts as able to work."
+            ),
+            _("count of monitored households with a member able to work"),
+            _("households"),
+            _("households, members"),
+            block="monitoring",
+        ),
+        Indicator(
+            "monitored_developing",
+            _("…with a developmental measure"),
+            _(
+                "Of the monitored households able to work, those with a developmental measure "
+                "on their plan (of the kinds the rule “Kinds of measure that are developmental” "
+                "names: 产业, 就业 by default; dropped measures aside); the rest are on the list "
+                "of households lacking assistance."
+            ),
+            _("count of those with a developmental measure"),
+            _("households"),
+            _("households, members and measures"),
+            block="monitoring",
+        ),
+        Indicator(
+            "developing_share",
+            _("Developmental measures in place"),
+            _("The share of monitored households able to work that have a developmental measure."),
+            _("with a developmental measure ÷ monitored households able to work"),
+            "%",
+            _("households, members and measures"),
+            block="monitoring",
+        ),
+        Indicator(
+            "social_security",
+            _("Tracked under social security"),
+            _(
+                "Monitored households, and households whose risk is cleared, with no member "
+                "able to work: tracked under social security (兜底), they stay tracked."
+            ),
+            _("count of monitored or risk-cleared households with no member able to work"),
+            _("households"),
+            _("households, members"),
+            block="monitoring",
+        ),
+        Indicator(
+            "risk_cleared",
+            _("Risk cleared"),
+            _(
+                "Households whose risk was cleared (风险消除) in the period: risk-clearing "
+                "procedures passed, dated by the county's decision."
+            ),
+            _("count of risk-clearing procedures passed in the period"),
+            _("households"),
+            _("risk-clearing procedures"),
+            flow=True,
+            block="monitoring",
+        ),
+        Indicator(
+            "clearing_rate",
+            _("Risk clearing rate"),
+            _(
+                "Of the households monitored now or whose risk is cleared, the share whose "
+                "risk is cleared (风险消除率), by their status now."
+            ),
+            _("households risk cleared ÷ (monitored + risk cleared)"),
+            "%",
+            _("household records and their status history"),
+            block="monitoring",
+        ),
+        Indicator(
+            "exits_verified",
+            _("Exits verified"),
+            _(
+                "Registered households whose exit from poverty (脱贫退出) was verified in the "
+                "period: exit-verification procedures passed, dated by the county's decision."
+            ),
+            _("count of exit-verification procedures passed in the period"),
+            _("households"),
+            _("exit-verification procedures"),
+            flow=True,
+            block="monitoring",
+        ),
     ]
 }
 
@@ -438,6 +634,7 @@ BLOCKS = {
     "teams": _("Resident work teams"),
     "health": _("Health assistance"),
     "plans": _("Household plans"),
+    "monitoring": _("Relapse-prevention monitoring (防止返贫监测)"),
 }
 
 

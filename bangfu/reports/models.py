@@ -58,6 +58,11 @@ class PlaceStock(models.Model):
     planned_households = models.PositiveIntegerField(default=0)
     measures_by_kind = models.JSONField(default=dict)
     open_measures = models.JSONField(default=dict)
+    # Monitoring (防止返贫监测), as it stands: monitored households able to work ("able"), of
+    # them with a developmental measure ("developing"), tracked households with no member
+    # able to work ("social_security"), open alerts by due day ("alerts_open": ISO day → n).
+    # See ``monitoring.rollups``.
+    monitoring = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -95,6 +100,10 @@ class PlaceMonth(models.Model):
     follow_ups_done = models.PositiveIntegerField(default=0)
     follow_ups_due = models.PositiveIntegerField(default=0)
     activities = models.JSONField(default=dict)
+    # Monitoring in the month: alerts raised by source and by rule, verified and on time,
+    # procedures passed by kind, households identified by type and risk type, days from the
+    # first alert to the decision (``monitoring.rollups``).
+    monitoring = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()

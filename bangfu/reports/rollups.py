@@ -37,6 +37,8 @@ from bangfu.core.inserts import insert_rows
 from bangfu.core.models import AuditEntry, AuditHead, Policy, Region
 from bangfu.core.regions import ancestor_codes, code_range
 from bangfu.health import rollups as health_rollups
+from bangfu.monitoring import rollups as monitoring_rollups
+from bangfu.monitoring.selectors import ASSISTANCE_RULES
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
 from bangfu.plans import rollups as plan_rollups
@@ -70,6 +72,8 @@ CHANGING = (
     "follow_up.",
     "health_activity.",
     "measure.",
+    "alert.",
+    "procedure.",
 )
 # Every write of the teams app changes a figure (check-ins, the register, leave, meetings,
 # tasks), whatever its action's name: read by the kind of record its entry names.
@@ -253,6 +257,7 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
     for code, name, part in (
         *health_rollups.own_stock(codes, lambda code: rule_place(code, health_ruled)),
         *plan_rollups.own_stock(codes),
+        *monitoring_rollups.own_stock(codes),
     ):
         _add_part(row(code), name, part)
     return rows
@@ -482,7 +487,10 @@ def _own_months(
             if met:
                 merge(target.fixed_days_met, {place: met})
     _own_team_months(codes, months, row)
-    for code, month, name, part in health_rollups.own_months(codes, months):
+    for code, month, name, part in (
+        *health_rollups.own_months(codes, months),
+        *monitoring_rollups.own_months(codes, months),
+    ):
         _add_part(row(code, month), name, part)
     return rows
 
@@ -785,7 +793,7 @@ def _changed_places(after: int, up_to: int) -> Changes:
     ):
         states = [state for state in (before, after_state) if isinstance(state, dict)]
         if action.startswith("policy."):
-            ruling = (*RULES, *TEAM_RULES, *health_rollups.RULES)
+            ruling = (*RULES, *TEAM_RULES, *health_rollups.RULES, *ASSISTANCE_RULES)
             if any(state.get("key") in ruling for state in states):
                 region = Region.objects.filter(code=code).values_list("level", flat=True).first()
                 if region is not None:

@@ -7,6 +7,7 @@ the same from the records themselves, for the tests and the benchmark that check
 agree.
 """
 
+import copy
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from bangfu.core.policies import policy_for
 from bangfu.core.selectors import outermost, places_listed, top_places
 from bangfu.health import selectors as health
 from bangfu.health.models import Activity, ActivityKind
+from bangfu.monitoring import selectors as monitoring
+from bangfu.monitoring.models import AlertSource, ProcedureKind
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import Coverage, coverage, paired_households
 from bangfu.plans import selectors as plans
@@ -239,7 +242,30 @@ class Figures:
             **team_values(self._rolled, self.period, self.residence),
             **health_values(self._rolled, self.period, self.checkup_rules),
             **plan_values(self._rolled, self.period),
+            **monitoring_values(self._rolled, self.period),
         }
+
+    @cached_property
+    def monitoring_tables(self) -> dict[str, list[tuple[str, int]]]:
+        """The monitoring block's tables: the period's alerts by source and by rule, and the
+        households identified by monitoring type and by risk type."""
+        flows = monitoring_flows(self._rolled, self.period)
+        sources = flows.get("raised", {})
+        return {
+            "by_source": [
+                (str(label), sources[value])
+                for value, label in AlertSource.choices
+                if value in sources
+            ],
+            "by_rule": sorted(flows.get("by_rule", {}).items()),
+            "by_type": self._coded(flows.get("identified_type", {}), "monitoring_type"),
+            "by_risk": self._coded(flows.get("identified_risk", {}), "risk_type"),
+        }
+
+    def _coded(self, counts: dict[str, int], kind: str) -> list[tuple[str, int]]:
+        codes = Code.objects.filter(pk__in=[int(pk) for pk in counts], kind=kind)
+        ordered = sorted(codes, key=lambda code: (code.sort_order, code.value))
+        return [(code.label, counts[str(code.pk)]) for code in ordered]
 
     @cached_property
     def measures_by_kind(self) -> list[tuple[str, int]]:
@@ -442,6 +468,50 @@ def plan_values(rolled: Rolled, period: Period) -> dict[str, Any]:
     }
 
 
+def monitoring_flows(rolled: Rolled, period: Period) -> dict[str, Any]:
+    """The monitoring maps of the period's months added up."""
+    total: dict[str, Any] = {}
+    for month in period.months:
+        rollups.merge(total, copy.deepcopy(rolled.month(month).monitoring))
+    return total
+
+
+def monitoring_values(rolled: Rolled, period: Period) -> dict[str, Any]:
+    """The monitoring indicators from roll-up rows added up: flows over the period's months,
+    alerts overdue on the day judged, the rule of assistance as it stands
+    (``monitoring.selectors.figures_from_records`` counts the same from the records)."""
+    on, stock = period.end, rolled.stock.monitoring
+    flows = monitoring_flows(rolled, period)
+    verified, on_time = flows.get("verified", 0), flows.get("on_time", 0)
+    days = {int(d): n for d, n in flows.get("decision_days", {}).items()}
+    decided = sum(days.values())
+    able, developing = stock.get("able", 0), stock.get("developing", 0)
+    statuses = rolled.stock.by_status
+    monitored = statuses.get(HouseholdStatus.MONITORED, 0)
+    cleared = statuses.get(HouseholdStatus.RISK_CLEARED, 0)
+    passed = flows.get("passed", {})
+    return {
+        "alerts_raised": sum(flows.get("raised", {}).values()),
+        "alerts_verified": verified,
+        "alerts_on_time": on_time,
+        "alerts_on_time_rate": on_time / verified if verified else None,
+        "alerts_open": sum(stock.get("alerts_open", {}).values()),
+        "alerts_overdue": sum(
+            n for due, n in stock.get("alerts_open", {}).items() if due < on.isoformat()
+        ),
+        "households_identified": passed.get(ProcedureKind.IDENTIFICATION, 0),
+        "decision_days_average": sum(d * n for d, n in days.items()) / decided if decided else None,
+        "decision_days_median": monitoring.median(days),
+        "monitored_able": able,
+        "monitored_developing": developing,
+        "developing_share": developing / able if able else None,
+        "social_security": stock.get("social_security", 0),
+        "risk_cleared": passed.get(ProcedureKind.RISK_CLEARING, 0),
+        "clearing_rate": cleared / (cleared + monitored) if cleared + monitored else None,
+        "exits_verified": passed.get(ProcedureKind.EXIT, 0),
+    }
+
+
 @dataclass
 class PlaceRow:
     """One sub-place's line in the drill-down table."""
@@ -485,6 +555,7 @@ def place_rows(
                 health={
                     **health_values(mine, period, checkup_rules),
                     **plan_values(mine, period),
+                    **monitoring_values(mine, period),
                 },
             )
         )
@@ -609,6 +680,13 @@ def source_figures(user, within: Region | None, period: Period) -> dict[str, Any
         "money_value": totals["money_value"] or Decimal(0),
         **teams_from_records(user, within, period),
         **health_from_records(user, within, period),
+        **monitoring.figures_from_records(
+            user,
+            within,
+            period.first,
+            next_month(period.last) - datetime.timedelta(days=1),
+            period.end,
+        ),
     }
 
 

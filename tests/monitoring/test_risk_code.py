@@ -7,11 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bangfu.core.models import Code
 from bangfu.monitoring import selectors
 from bangfu.monitoring.selectors import RiskCode
-from bangfu.registry.models import Household
+from bangfu.plans.services import MeasureInput, measure_add, measure_update
+from bangfu.registry.models import Household, Member
 from bangfu.registry.services import StatusInput, household_status_change
 from tests.registry.test_pages import _registered
+from tests.visits.conftest import set_rule
 
 from .conftest import TODAY, D, raise_alert, start_identification
 from .test_alerts import close
@@ -51,6 +54,8 @@ def test_a_late_procedure_is_red_one_within_its_days_yellow(today, county_admin,
 def test_a_monitored_household_is_yellow_one_whose_risk_is_cleared_green(
     today, county_admin, households
 ):
+    # Its member is able to work (弱劳动力或半劳动力): with an industry measure, not red.
+    measure(county_admin, households[0], "1")
     monitored(county_admin, households[0])
     monitored(county_admin, households[1])
     household_status_change(
@@ -60,6 +65,66 @@ def test_a_monitored_household_is_yellow_one_whose_risk_is_cleared_green(
     )
     assert code_of(households[0]) == RiskCode.YELLOW
     assert code_of(households[1]) == RiskCode.GREEN
+
+
+def measure(actor, household, kind, status="planned"):
+    return measure_add(
+        actor=actor,
+        household_id=household.pk,
+        measure=MeasureInput(
+            kind=kind,
+            content="发展养殖",
+            starts_on=D(2026, 6, 1),
+            due_on=D(2026, 12, 31),
+            responsible_name="农业站",
+            status=status,
+        ),
+    )
+
+
+def test_a_monitored_household_able_to_work_without_a_developmental_measure_is_red(
+    today, county_admin, households
+):
+    for household in households:
+        monitored(county_admin, household)
+    measure(county_admin, households[0], "2")  # 就业帮扶: developmental
+    measure(county_admin, households[1], "4")  # 健康帮扶: not developmental
+    dropped = measure(county_admin, households[2], "1")  # 产业帮扶, then given up
+    measure_update(
+        actor=county_admin,
+        measure_id=dropped.pk,
+        measure=MeasureInput(
+            kind="1",
+            content="发展养殖",
+            starts_on=D(2026, 6, 1),
+            due_on=D(2026, 12, 31),
+            responsible_name="农业站",
+            status="dropped",
+        ),
+    )
+    assert code_of(households[0]) == RiskCode.YELLOW
+    assert code_of(households[1]) == RiskCode.RED
+    assert code_of(households[2]) == RiskCode.RED
+
+
+def test_a_household_with_no_member_able_to_work_needs_no_developmental_measure(
+    today, county_admin, households
+):
+    Member.objects.filter(household=households[0]).update(
+        labour=Code.objects.get(kind="labour", value="5")  # 无劳动力
+    )
+    monitored(county_admin, households[0])
+    assert code_of(households[0]) == RiskCode.YELLOW
+
+
+def test_the_county_may_count_public_welfare_posts_as_developmental(
+    today, county_admin, households
+):
+    monitored(county_admin, households[0])
+    measure(county_admin, households[0], "9")  # 生态公益岗位
+    assert code_of(households[0]) == RiskCode.RED
+    set_rule(county_admin, "monitoring.developmental_measure_kinds", "1、2、9")
+    assert code_of(households[0]) == RiskCode.YELLOW
 
 
 def test_nothing_open_is_green_even_after_an_overdue_alert_was_closed(

@@ -140,6 +140,10 @@ def monitoring_page_probes(probe, a_household) -> dict:
             {"summary": "入侵", "raised_on": "2026-10-08"},
         ),
         "monitoring:late": probe(),
+        "monitoring:assistance": probe(),
+        "monitoring:place_assistance": probe(
+            lambda w: {"code": "611103002201"}, {"code": "619999999999"}
+        ),
         "monitoring:self_reports": probe(),
         "monitoring:self_report_detail": probe(a_report, {"report_id": 10**9}),
         "monitoring:self_report_alert": probe(

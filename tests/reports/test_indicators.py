@@ -125,6 +125,24 @@ def test_the_indicators_of_the_county_in_october(district, county_admin):
         "households_with_plan": 0,
         "measures": 0,
         "measures_overdue": 0,
+        # no alert or procedure (tests/reports/test_monitoring_figures.py has them); the
+        # monitored household, able to work, has no developmental measure
+        "alerts_raised": 0,
+        "alerts_verified": 0,
+        "alerts_on_time": 0,
+        "alerts_on_time_rate": None,
+        "alerts_open": 0,
+        "alerts_overdue": 0,
+        "households_identified": 0,
+        "decision_days_average": None,
+        "decision_days_median": None,
+        "monitored_able": 1,
+        "monitored_developing": 0,
+        "developing_share": 0.0,
+        "social_security": 0,
+        "risk_cleared": 0,
+        "clearing_rate": 0.0,
+        "exits_verified": 0,
     }
 
 

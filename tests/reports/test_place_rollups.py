@@ -20,6 +20,8 @@ from bangfu.core.models import Region
 from bangfu.core.services import policy_set
 from bangfu.health.models import Condition
 from bangfu.health.services import ActivityInput, activity_record
+from bangfu.monitoring import services as monitoring
+from bangfu.monitoring.models import Alert, Procedure
 from bangfu.pairing import services as pairing
 from bangfu.pairing.models import Pairing
 from bangfu.plans import services as plans
@@ -33,6 +35,7 @@ from bangfu.teams.models import TeamMember
 from bangfu.visits import selectors as visit_selectors
 from bangfu.visits import services as visits
 from tests.health.world import checkup, condition, contract, follow_up
+from tests.monitoring.conftest import step as monitoring_step
 from tests.plans.conftest import add as plan_add
 from tests.plans.conftest import measure_input
 from tests.registry.conftest import first_status, household_input, id_number, member_input
@@ -91,7 +94,37 @@ health_operation = st.one_of(
     ),
     st.tuples(st.just("plan_status"), household, st.sampled_from(["under_way", "done", "dropped"])),
 )
+monitoring_day = st.dates(D(2026, 9, 1), D(2026, 11, 20))
+monitoring_operation = st.one_of(
+    st.tuples(st.just("monitoring_alert"), household, monitoring_day, st.booleans()),
+    st.tuples(
+        st.just("monitoring_close"),
+        household,
+        st.sampled_from(["not_at_risk", "identifying"]),
+        st.integers(0, 20),
+    ),
+    st.tuples(st.just("monitoring_decide"), household, st.integers(0, 15)),
+    st.tuples(
+        st.just("monitoring_rule"),
+        st.sampled_from(
+            [
+                ("monitoring.able_to_work_labour", "1、2"),
+                ("monitoring.developmental_measure_kinds", "1、9"),
+            ]
+        ),
+        st.sampled_from(VILLAGES),
+    ),
+    st.tuples(st.just("monitoring_member"), household, st.sampled_from(["1", "5"])),
+    st.tuples(
+        st.just("plan_measure"),
+        household,
+        st.just("9"),
+        st.just(D(2026, 12, 1)),
+        st.just("planned"),
+    ),
+)
 operation = st.one_of(
+    monitoring_operation,
     health_operation,
     health_operation,
     team_operation,
@@ -207,10 +240,87 @@ def apply_health(admin, homes, step, serial) -> None:
             )
 
 
+def apply_monitoring(admin, homes, step, serial) -> None:
+    """A write of monitoring (an alert raised by screening or by a rule, closed, a running
+    identification taken to the county's decision), a rule of assistance set on a village,
+    or a member able or not to work joining a household."""
+    name = step[0]
+    if name == "monitoring_rule":
+        (key, value), village = step[1], step[2]
+        policy_set(
+            actor=admin,
+            region_code=village,
+            key=key,
+            value=value,
+            valid_from=D(2026, 1, 1) + datetime.timedelta(days=serial),
+        )
+        return
+    home = homes[step[1]]
+    if name == "monitoring_alert":
+        by_rule = (
+            {
+                "source": "rule",
+                "rule_code": "medical_costs",
+                "fired_by": [{"type": "health.medicalcost", "id": 1}],
+            }
+            if step[3]
+            else {}
+        )
+        monitoring.alert_raise(
+            actor=admin,
+            household_id=home.pk,
+            alert=monitoring.AlertInput(summary="排查发现", raised_on=step[2]),
+            **by_rule,
+        )
+    elif name == "monitoring_close":
+        alert = Alert.objects.filter(household=home, state="open").order_by("pk").first()
+        if alert is not None:
+            monitoring.alert_close(
+                actor=admin,
+                alert_id=alert.pk,
+                closing=monitoring.ClosingInput(
+                    outcome=step[2],
+                    closed_on=alert.raised_on + datetime.timedelta(days=step[3]),
+                    reason="收入稳定",
+                ),
+            )
+    elif name == "monitoring_decide":
+        procedure = Procedure.objects.filter(household=home, state="running").first()
+        if procedure is not None:
+            day = procedure.started_on
+            for key in ("application", "home_check", "village_review"):
+                monitoring_step(admin, procedure, key, day, notice_from=day)
+            day += datetime.timedelta(days=6)
+            monitoring_step(admin, procedure, "township_review", day)
+            monitoring_step(
+                admin,
+                procedure,
+                "county_decision",
+                day + datetime.timedelta(days=step[2]),
+                monitoring_type="2",
+                risk_types=["1", "7"],
+            )
+    elif name == "monitoring_member":
+        registry.member_add(
+            actor=admin,
+            household_id=home.pk,
+            member=member_input(
+                name="新成员",
+                id_number=id_number("19950101", f"{serial % 1000:03d}"),
+                relation="03",
+                labour=step[2],
+            ),
+        )
+
+
 def apply(admin, helper, homes, step, other=None, team=None, unit=None, serial=0) -> None:
     """One write (or a read that catches the roll-ups up); a refused one changes nothing.
     ``other`` is a second helper, paired beside the first (not as main helper)."""
     name = step[0]
+    if name.startswith("monitoring_"):
+        with contextlib.suppress(DomainError, NotPermitted, OutOfScope):
+            apply_monitoring(admin, homes, step, serial)
+        return
     if name.startswith(("health_", "plan_")):
         with contextlib.suppress(DomainError, NotPermitted, OutOfScope):
             apply_health(admin, homes, step, serial)
