@@ -183,6 +183,7 @@ def test_every_text_column_people_write_has_a_rule():
         # A data issue is written by the services and migrations, never typed.
         "region_code",
         "other_region_code",
+        "region_end",  # a disaster's place's code range's end, derived from its place
         "object_type",
         "object_id",
         "field",

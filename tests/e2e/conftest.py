@@ -5,9 +5,12 @@ Outside CI a missing Chromium skips these tests with a banner at the end of the 
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path("/usr/bin/chromium")
 # This machine has no outside network: without these flags Chromium keeps trying to reach
@@ -22,6 +25,34 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 MISSING = f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time. On SQLite the tests' database is in
+    memory and every request thread shares the test's one connection: two requests at once
+    (a phone page's send while its service worker fetches the pages it keeps) collide on it
+    ("cannot start a transaction within a transaction") and the page waits in vain. Browsers
+    still open several connections; only the application's work is taken in turn, its body
+    read before the next begins (a streamed body may read the database too)."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def in_turn(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    body = b"".join(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+            return [body]
+
+        super().set_app(in_turn)
+
+
+LiveServerThread.server_class = OneRequestAtATime
+
 _skipped_for_browser = []
 
 

@@ -6,8 +6,9 @@ of the signed commitment and — with the network cut — the home check (入户
 the phone and reaches the server once when the network is back; the village's work team
 reviews and posts the notice (公示), the township reviews after the notice, the county
 decides with a type and risk types; the household page then shows the household monitored,
-its risk code yellow. The server's day is frozen (``on_day``): the notice ends before the
-township's day. Every page runs under the Content-Security-Policy (a refusal fails)."""
+its risk code red until its plan holds a developmental measure (the rule of assistance). The
+server's day is frozen (``on_day``): the notice ends before the township's day. Every page
+runs under the Content-Security-Policy (a refusal fails)."""
 
 import datetime
 
@@ -165,9 +166,10 @@ def test_a_self_report_becomes_an_alert_verified_at_home_and_decided(
     with county.expect_navigation():
         county.click("#step-form button[type=submit]")
 
-    # The household is monitored, its risk code yellow.
+    # The household is monitored; its risk code is red until its plan holds a developmental
+    # measure, as the rule of assistance asks of a household able to work.
     county.goto(base + reverse("registry:household_detail", args=[household.pk]))
-    assert county.locator(".risk-code.risk-yellow").first.is_visible()
+    assert county.locator(".risk-code.risk-red").first.is_visible()
     close_old_connections()
     household.refresh_from_db()
     assert household.status == HouseholdStatus.MONITORED
