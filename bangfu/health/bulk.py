@@ -85,6 +85,8 @@ class Kind:
     where: dict[str, Any] = field(default_factory=dict)
     # What else a new record takes from its row (its household, say).
     also: Callable[[MatchedRow], dict[str, Any]] = lambda row: {}
+    # The model keeps the name of the file a record last came from (its ``source``).
+    keeps_source: bool = False
 
 
 CONTRACTS = Kind(
@@ -241,10 +243,15 @@ def _write(kind: Kind, actor, working: list[_Working], source: str, *, findings:
     new = [w for w in working if w.outcome == Outcome.NEW]
     changed = [w for w in working if w.outcome == Outcome.CHANGED]
     label = kind.model._meta.label_lower
+    updated = list(kind.fields)
+    if kind.keeps_source:
+        for w in (*new, *changed):
+            w.record.source = source
+        updated.append("source")
     insert_rows(kind.model, [w.record for w in new], returning=True)
     if changed:
         kind.model._default_manager.bulk_update(
-            [w.record for w in changed], list(kind.fields), batch_size=500
+            [w.record for w in changed], updated, batch_size=500
         )
     if findings:
         Through = CheckUp.findings.through

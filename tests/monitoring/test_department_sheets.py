@@ -52,3 +52,20 @@ def test_unmatched_rows_are_named_alike_and_nothing_is_written(
     [(row, column, _value, reason)] = problems(job)
     assert (row, column) == (3, "身份证号")
     assert not MemberEvent.objects.exists() and not Alert.objects.exists()
+
+
+def test_a_departments_record_keeps_the_file_it_last_came_from(
+    today,
+    county_admin,
+    health,  # noqa: F811
+    tmp_path,
+):
+    header = ["姓名", "身份证号", "发证日期", "残疾等级"]
+    first = xlsx(tmp_path / "残联11月.xlsx", [header, ["马建国", MA, "2026-11-01", "二级"]])
+    job = run(county_admin, first, ImportKind.DISABILITY, commit=True)
+    assert job.state == JobState.DONE, problems(job)
+    assert MemberEvent.objects.get().source == "残联11月.xlsx"
+    again = xlsx(tmp_path / "残联更正.xlsx", [header, ["马建国", MA, "2026-11-01", "一级"]])
+    job = run(county_admin, again, ImportKind.DISABILITY, commit=True)
+    assert job.state == JobState.DONE, problems(job)
+    assert MemberEvent.objects.get().source == "残联更正.xlsx"

@@ -43,6 +43,7 @@ def _kind(kind: str) -> bulk.Kind:
         "member_event.update",
         where={"kind": kind},
         also=lambda row: {"household_id": row.member.household_id},
+        keeps_source=True,
     )
 
 
