@@ -1,5 +1,5 @@
-"""The emergency management or agriculture bureau's sheet of disasters (灾情, 应急管理局、农业农村局),
-a roster whose rows ``monitoring.services.disasters_import`` takes.
+"""The emergency management or agriculture bureau's sheet of disasters (灾情,
+应急管理局、农业农村局), a roster whose rows ``monitoring.services.disasters_import`` takes.
 
 A row is a disaster in a village or a township on a day: the place by its 12-digit code
 (行政区划代码) or by its township's and village's names (乡镇, 村; a township alone means the

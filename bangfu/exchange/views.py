@@ -46,7 +46,17 @@ def import_list(request):
     return render(
         request,
         "exchange/import_list.html",
-        {"form": form, "jobs": selectors.imports_of(request.user)[:20]},
+        {
+            "form": form,
+            "jobs": selectors.imports_of(request.user)[:20],
+            # Blank sheets of the other kinds this person may import.
+            "templates": [
+                (kind, label)
+                for kind, label in ImportKind.choices
+                if kind != ImportKind.HOUSEHOLDS
+                and request.user.has_capability(services.NEEDED[kind])
+            ],
+        },
         status=400 if form.errors else 200,
     )
 

@@ -7,6 +7,8 @@ for those of a neighbouring village, nor for a disaster older than monitoring.di
 import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bangfu.core.models import AuditEntry, JobState
 from bangfu.exchange.models import ImportKind
@@ -147,3 +149,30 @@ def test_the_template_is_a_sheet_the_import_reads(
     assert job.state == JobState.CHECKED, problems(job)
     bad = client.get(reverse("exchange:import_template"), {"kind": "nothing"})
     assert bad.status_code == 400
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), max_size=30),
+    st.text(alphabet="\x01\u200b洪涝一般Ⅰ级马家寨村钓台街道6111030022010-/ .", max_size=20),
+    st.integers(min_value=-(10**16), max_value=10**16),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["1", "4", "5", "0", "洪涝", "2026-02-30", "99999999", "611103002201"]),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=st.lists(st.lists(CELLS, min_size=7, max_size=7), min_size=1, max_size=3))
+def test_hostile_cells_are_refused_with_a_message_never_stored_never_an_error(
+    today, county_admin, households, tmp_path, rows
+):
+    """Whatever a workbook's cells hold, the check and the commit end checked, refused (each
+    problem with its reason) or done: never a failed job, and nothing stored against the
+    table's rules (the CHECK constraints would make the commit fail)."""
+    header = ["乡镇", "村", "行政区划代码", "灾害种类", "发生日期", "灾害等级", "备注"]
+    path = xlsx(tmp_path / "灾情.xlsx", [header, *rows])
+    job = run(county_admin, path, ImportKind.DISASTERS, commit=True)
+    assert job.state in (JobState.REFUSED, JobState.DONE), (job.state, job.message)
+    assert all(reason for *_rest, reason in problems(job))
+    for disaster in Disaster.objects.all():
+        assert 1 <= disaster.severity <= 4 and disaster.day <= TODAY
