@@ -18,7 +18,8 @@ class UploadForm(forms.Form):
             "队内职务, 手机号, 派驻时间, 任期截止. The health bureau's sheets, each person "
             "by 身份证号: contracts 家庭医生, 签约机构, 服务包, 签约日期, 有效期至; check-ups "
             "体检日期, 体检机构, 体检结论, 异常发现; follow-ups 疾病名称, 随访日期, 随访医生, "
-            "随访方式, 随访情况, 下次随访日期."
+            "随访方式, 随访情况, 下次随访日期. Disasters (emergency management, "
+            "agriculture): 行政区划代码 or 乡镇 and 村, 灾害种类, 发生日期, 灾害等级 (1–4), 备注."
         ),
     )
 

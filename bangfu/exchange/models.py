@@ -44,6 +44,8 @@ class ImportKind(models.TextChoices):
     DISABILITY = "disability", _("New disability certificates (disabled persons' federation)")
     UNSAFE_HOUSING = "housing", _("Housing classed unsafe (housing and construction)")
     JOB_LOSS = "job_loss", _("Jobs lost (human resources and social security)")
+    # Not about members: disasters by place and day (灾情), a roster (``exchange.disasters``).
+    DISASTERS = "disasters", _("Disasters by place and day (emergency management, agriculture)")
 
 
 class ImportJob(Job):

@@ -20,7 +20,7 @@ from .keyed import KeyedSheet
 from .models import ImportKind
 
 
-def _rules_over(households: set[int]) -> None:
+def rules_over(households: set[int]) -> None:
     """The early-warning rules over the households a sheet wrote, as the system."""
     if households:
         rules_run(on=timezone.localdate(), households=households, trigger=RuleRun.Trigger.IMPORT)
@@ -51,7 +51,7 @@ COSTS = KeyedSheet(
     natural_key=lambda member, row: (member, row.year),
     repeated=gettext_lazy("this person's costs of the same year"),
     apply=costs_apply,
-    then=_rules_over,
+    then=rules_over,
 )
 
 
@@ -77,7 +77,7 @@ def _events(kind: str, day: tuple, extra: dict, required: tuple, no_header, repe
         natural_key=lambda member, row: day_key(member, row.day),
         repeated=repeated,
         apply=events_apply(kind),
-        then=_rules_over,
+        then=rules_over,
     )
 
 

@@ -54,6 +54,9 @@ class Roster:
     # no column of its own points at ``fallback`` (none: the refusal names no column).
     field_columns: Mapping[str, str] = field(default_factory=dict)
     fallback: str = ""
+    # What runs once the commit's transaction is over, given the service's result (the
+    # early-warning rules over the places a disasters sheet wrote).
+    then: Callable[[Any], Any] | None = None
 
     def synonyms(self) -> dict[str, str]:
         return {

@@ -31,6 +31,7 @@ from bangfu.core.tables import write_table
 from bangfu.registry import selectors as registry_selectors
 from bangfu.registry.bulk import ImportRefused, households_check, households_import, summarise
 
+from . import disasters as disaster_sheet
 from . import health as health_sheets
 from . import households, keyed, masking, selectors, sheets, writing
 from . import monitoring as monitoring_sheets
@@ -48,6 +49,7 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.CONTRACTS: Capability.RECORD_HEALTH,
     ImportKind.CHECKUPS: Capability.RECORD_HEALTH,
     ImportKind.FOLLOW_UPS: Capability.RECORD_HEALTH,
+    ImportKind.DISASTERS: disaster_sheet.ROSTER.capability,
     **{kind: sheet.capability for kind, sheet in monitoring_sheets.SHEETS.items()},
 }
 UPLOADS = "imports"
@@ -287,6 +289,7 @@ def _against_others(job: ImportJob, write: Callable[[], _T], *, commit: bool) ->
 ROSTERS: dict[str, Roster] = {
     ImportKind.PAIRINGS: pairing_sheet.ROSTER,
     ImportKind.TEAMS: team_sheet.ROSTER,
+    ImportKind.DISASTERS: disaster_sheet.ROSTER,
 }
 
 
@@ -323,7 +326,10 @@ def _roster(job: ImportJob, roster: Roster, *, commit: bool) -> ImportJob:
         **roster.counts(result),
         "problems": len(problems),
     }
-    return _ended(job, summary, problems, commit=commit)
+    ended = _ended(job, summary, problems, commit=commit)
+    if commit and not problems and roster.then is not None:
+        roster.then(result)
+    return ended
 
 
 def _ended(job: ImportJob, summary: dict, problems: list, *, commit: bool) -> ImportJob:
@@ -516,6 +522,12 @@ def _commit_households(job: ImportJob, report) -> ImportJob:
     return job
 
 
+def sheet_of(kind: str) -> Roster | KeyedSheet | None:
+    """The declaration of a kind of sheet other than the households' (its columns and
+    synonyms), for its template and its error sheet."""
+    return ROSTERS.get(kind) or KEYED.get(kind)
+
+
 def import_error_sheet(*, actor, job_id: int, full_ids: bool = False) -> Path:
     """The uploaded file with an error column added (to fix and upload again); for a file
     that cannot be read, a sheet that says so. ID numbers and bank accounts are masked by
@@ -537,7 +549,7 @@ def import_error_sheet(*, actor, job_id: int, full_ids: bool = False) -> Path:
         hide = None
 
     target = stored_path(UPLOADS, ".errors.xlsx")
-    sheet = ROSTERS.get(job.kind) or KEYED.get(job.kind)
+    sheet = sheet_of(job.kind)
     synonyms = sheet.synonyms() if sheet is not None else selectors.synonym_map()
     with translation.override(job.language):
         try:

@@ -20,6 +20,7 @@ from bangfu.registry.selectors import HouseholdFilters
 
 from . import selectors, services, tasks, writing
 from .forms import ExportForm, SynonymForm, UploadForm
+from .models import ImportKind
 
 PROBLEMS_SHOWN = 500
 
@@ -45,7 +46,17 @@ def import_list(request):
     return render(
         request,
         "exchange/import_list.html",
-        {"form": form, "jobs": selectors.imports_of(request.user)[:20]},
+        {
+            "form": form,
+            "jobs": selectors.imports_of(request.user)[:20],
+            # Blank sheets of the other kinds this person may import.
+            "templates": [
+                (kind, label)
+                for kind, label in ImportKind.choices
+                if kind != ImportKind.HOUSEHOLDS
+                and request.user.has_capability(services.NEEDED[kind])
+            ],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -90,11 +101,27 @@ def import_errors(request, job_id):
 
 @login_required
 def import_template(request):
-    require(request.user, Capability.EDIT_REGISTRY)
+    """A blank sheet to fill in: the households' (``?kind=`` absent), or another kind's."""
+    kind = params.choice(
+        request.GET.get("kind"),
+        field="kind",
+        choices=ImportKind.values,
+        default=ImportKind.HOUSEHOLDS,
+    )
+    require(request.user, services.NEEDED[kind])
     handle = io.BytesIO()  # a few kilobytes
-    writing.template(handle, selectors.code_labels())
+    if kind == ImportKind.HOUSEHOLDS:
+        writing.template(handle, selectors.code_labels())
+        name = f"{_('household import template')}.xlsx"
+    else:
+        sheet = services.sheet_of(kind)
+        assert sheet is not None  # every kind but the households is declared
+        title = str(ImportKind(kind).label)
+        writing.sheet_template(
+            handle, title=title, columns=dict(sheet.columns), required=sheet.required
+        )
+        name = f"{title} - {_('template')}.xlsx"
     handle.seek(0)
-    name = f"{_('household import template')}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
 
 

@@ -209,6 +209,34 @@ def template(target: Path | BinaryIO, code_values: dict[str, list[str]]) -> None
     book.close()
 
 
+def sheet_template(
+    target: BinaryIO,
+    *,
+    title: str,
+    columns: dict[str, tuple[str, tuple[str, ...]]],
+    required: Iterable[str],
+) -> None:
+    """A blank sheet of a roster or a department's sheet: its header (required columns
+    marked *, as in the household template; the reader takes the name without the mark
+    too) and a notes sheet with the other names each column is read under."""
+    needed = set(required)
+    book = xlsxwriter.Workbook(target)
+    sheet = book.add_worksheet(title[:31])
+    notes = book.add_worksheet(_("Notes"))
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    text = book.add_format({"num_format": "@"})
+    for position, (key, (header, _others)) in enumerate(columns.items()):
+        sheet.write_string(0, position, ("*" if key in needed else "") + header, bold)
+        sheet.set_column(position, position, 14, text)
+    sheet.freeze_panes(1, 0)
+    notes.write_row(0, 0, [_("Column"), _("Required"), _("Also read as")], bold)
+    notes.set_column(0, 0, 28)
+    notes.set_column(2, 2, 80)
+    for row, (key, (header, others)) in enumerate(columns.items(), start=1):
+        notes.write_row(row, 0, [header, _("yes") if key in needed else "", "、".join(others)])
+    book.close()
+
+
 def _choices(column: Column, code_values: dict[str, list[str]]) -> list[str]:
     if column.code_kind:
         return code_values.get(column.code_kind, [])

@@ -276,6 +276,9 @@ class MedicalCost(models.Model):
                 condition=Q(reimbursed__lte=models.F("total")),
                 name="medical_cost_reimbursed_within_total",
             ),
+            # The natural key (the bulk import's too): a member's costs of a year are one
+            # record, which a second sheet of the year updates.
+            models.UniqueConstraint(fields=["member", "year"], name="one_medical_cost_a_year"),
         ]
         indexes = [models.Index(fields=["region", "year"], name="medical_cost_place_year")]
 

@@ -24,7 +24,7 @@ from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.core.models import Code
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import chosen_code, may_be_code, visible_place
-from bangfu.core.services import sent_before
+from bangfu.core.services import retried_on_conflict, sent_before
 from bangfu.pairing.selectors import require_for_household
 from bangfu.registry.models import Member
 
@@ -350,10 +350,12 @@ class CostInput:
     note: str = ""
 
 
+@retried_on_conflict
 @transaction.atomic
 def medical_cost_record(*, actor, member_id: int, cost: CostInput) -> MedicalCost:
     """Record a member's large medical costs of a year (大额医疗费用) and what was
-    reimbursed of them."""
+    reimbursed of them: one record a member and year (the medical insurance bureau's sheet
+    updates it)."""
     require(actor, Capability.RECORD_HEALTH)
     member = _member(actor, member_id)
     row = MedicalCost(
@@ -368,6 +370,16 @@ def medical_cost_record(*, actor, member_id: int, cost: CostInput) -> MedicalCos
             _("What was reimbursed cannot exceed the total."),
             code="reimbursed_over_total",
             field="reimbursed",
+        )
+    if member.medical_costs.filter(year=row.year).exists():
+        raise DomainError(
+            _(
+                "%(name)s's medical costs of %(year)d are on record already; a year's costs "
+                "are one record, corrected by the medical insurance bureau's sheet."
+            )
+            % {"name": member.name, "year": row.year},
+            code="duplicate",
+            field="year",
         )
     row.save()
     audit.record(
@@ -429,9 +441,9 @@ def health_follow_household(household_id: int, region_code: str) -> None:
     )
 
 
-def health_follow_member(member_id: int, region_code: str) -> None:
-    """A member joined a household at another place (a move, split or merge, in the
-    registry's transaction): their health records are read at the new place."""
+def health_follow_member(member_id: int, household_id: int, region_code: str) -> None:
+    """A member joined another household (a move, split or merge, in the registry's
+    transaction): their health records are read at its place."""
     for model in (DoctorContract, CheckUp, Condition, MedicalCost):
         model.objects.filter(member_id=member_id).update(region_id=region_code)
     FollowUp.objects.filter(condition__member_id=member_id).update(region_id=region_code)

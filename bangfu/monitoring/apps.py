@@ -14,13 +14,14 @@ class MonitoringConfig(AppConfig):
         from bangfu.core.place_links import register as on_place_page
         from bangfu.registry.columns import ListColumn
         from bangfu.registry.columns import register as on_household_list
-        from bangfu.registry.moves import follow
+        from bangfu.registry.moves import follow, follow_member
         from bangfu.registry.sections import HouseholdSection, register
         from bangfu.visits import offline
 
         from . import selectors, services
 
         follow(services.monitoring_follow_household)
+        follow_member(services.monitoring_follow_member)
         register(
             HouseholdSection(
                 "monitoring", "monitoring/household_section.html", selectors.household_section

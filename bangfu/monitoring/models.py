@@ -474,7 +474,7 @@ class MemberEvent(models.Model):
     classed unsafe (``grade`` C or D, ``day`` classed; about the member's household), 人社's
     job lost (``day``). One table with typed columns, so that a rule reads one kind by index
     over millions of rows. ``household`` and ``region`` are the member's household's, copied
-    when imported and moved with the household."""
+    when imported, moved with the household and with the member to another household."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")

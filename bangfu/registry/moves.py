@@ -24,9 +24,9 @@ def household_moved(household_id: int, region_code: str) -> None:
         move(household_id, region_code)
 
 
-# Records of one person (health records…) follow the person to another household: a move,
-# a split or a merge that takes them to another place.
-MemberFollower = Callable[[int, str], None]  # (member id, their new household's place code)
+# Records of one person (health records, departments' records…) follow the person to another
+# household: a move, a split or a merge.
+MemberFollower = Callable[[int, int, str], None]  # (member id, new household id, its place)
 MEMBER_FOLLOWERS: list[MemberFollower] = []
 
 
@@ -35,8 +35,8 @@ def follow_member(move: MemberFollower) -> None:
         MEMBER_FOLLOWERS.append(move)
 
 
-def member_moved(member_id: int, region_code: str) -> None:
-    """Called by the registry's services, inside their transaction, when a member joins a
-    household at another place."""
+def member_moved(member_id: int, household_id: int, region_code: str) -> None:
+    """Called by the registry's services, inside their transaction (audited there), when a
+    member joins another household, at its place or another."""
     for move in MEMBER_FOLLOWERS:
-        move(member_id, region_code)
+        move(member_id, household_id, region_code)

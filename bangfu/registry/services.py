@@ -643,8 +643,7 @@ def _relocate(
     member.is_head = member.relation.value == HEAD_OF_HOUSEHOLD
     _refuse_second_head(member)
     member.save(update_fields=["household", "relation", "is_head"])
-    if target.region_id != source.region_id:
-        moves.member_moved(member.pk, target.region_id)
+    moves.member_moved(member.pk, target.pk, target.region_id)
     return MemberMove.objects.create(
         member=member,
         kind=kind,

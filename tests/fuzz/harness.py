@@ -656,6 +656,7 @@ def pages_of_place(
         reverse("visits:flags"),
         reverse("visits:fixed_days", kwargs={"code": place}),
         reverse("exchange:import_list"),
+        reverse("exchange:import_template") + "?kind=disasters",
     ]
     for household_id in household_ids:
         urls.append(reverse("registry:household_detail", kwargs={"household_id": household_id}))

@@ -360,7 +360,7 @@ def test_large_medical_costs(health, county_admin, client):
     assert "75.0%" in page
     api = client.post(
         f"/api/health/members/{member.pk}/costs",
-        {"year": 2026, "total": "1000", "reimbursed": "900"},
+        {"year": 2024, "total": "1000", "reimbursed": "900"},  # 2026 and 2025 are on record
         content_type="application/json",
     )
     assert api.status_code == 201 and api.json()["reimbursed_share"] == "90.0"
@@ -408,6 +408,43 @@ def test_health_activities(health, county_admin, township_staff, client):
         ("clinic_day", 15),
         ("health_bus", 40),
     ]
+
+
+def test_a_members_costs_of_a_year_are_one_record(health, county_admin, client):
+    """The natural key of the medical insurance bureau's sheet, held by the database too: a
+    second record of the year is refused on the page and in the API, never a server error."""
+    from django.db import IntegrityError, transaction
+
+    from bangfu.health.models import MedicalCost
+    from bangfu.health.services import CostInput, medical_cost_record
+
+    wife = health["health_members"]["王秀英"]  # her 2026 costs are on record
+    with pytest.raises(DomainError) as refused:
+        medical_cost_record(
+            actor=county_admin,
+            member_id=wife.pk,
+            cost=CostInput(year=2026, total="100", reimbursed="0"),
+        )
+    assert (refused.value.field, refused.value.code) == ("year", "duplicate")
+    client.force_login(county_admin)
+    api = client.post(
+        f"/api/health/members/{wife.pk}/costs",
+        {"year": 2026, "total": "1000", "reimbursed": "900"},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["field"] == "year"
+    cost = health["medical_cost"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MedicalCost.objects.create(
+            member=wife,
+            region_id=cost.region_id,
+            year=2026,
+            total=1,
+            reimbursed=0,
+            recorded_at=cost.recorded_at,
+            recorded_by=county_admin,
+        )
+    assert MedicalCost.objects.filter(member=wife, year=2026).count() == 1
 
 
 def test_records_follow_a_member_who_joins_a_household_elsewhere(health, county_admin):

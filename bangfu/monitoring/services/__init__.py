@@ -4,7 +4,8 @@ part of the work: ``alerts`` (raised and closed), ``procedures`` (started, their
 recorded), ``clearing`` (risk clearing and exit started from the household page),
 ``income_checks`` (收入核查, which their checklists read), ``self_reports`` (the public page),
 ``rule_runs`` (the early-warning rules over departments' data), ``department_data`` (their
-records, in bulk), ``self_report_handling`` (the township's answer to a report: an alert or
+records, in bulk), ``disasters`` (the emergency office's disasters by place, a roster),
+``self_report_handling`` (the township's answer to a report: an alert or
 not at risk), and ``common`` (deadlines, who may act), all named here.
 
 Who: ``HANDLE_ALERTS`` raises an alert by screening and closes alerts; each step of a
@@ -15,6 +16,8 @@ places' lists) does so only for the households paired with them now.
 from .alerts import AlertInput, ClosingInput, alert_close, alert_raise
 from .clearing import StartInput, may_start, procedure_start, startable
 from .common import days_until, may_act, paired_now, township_code
+from .department_data import monitoring_follow_member
+from .disasters import DisasterRow, DisastersImport, disasters_import, households_of_places
 from .income_checks import IncomeCheckInput, income_check_record
 from .procedures import StepInput, monitoring_follow_household, step_record, step_sent
 from .rule_runs import found_by_rules, rules_run
@@ -37,6 +40,13 @@ __all__ = [
     "may_start",
     "procedure_start",
     "startable",
+    # departments' records
+    "monitoring_follow_member",
+    # disasters by place
+    "DisasterRow",
+    "DisastersImport",
+    "disasters_import",
+    "households_of_places",
     # income checks
     "IncomeCheckInput",
     "income_check_record",

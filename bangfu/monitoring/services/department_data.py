@@ -95,3 +95,12 @@ def events_apply(kind: str):
 
 def day_key(member: int, day: datetime.date) -> int:
     return member << 20 | day.toordinal()
+
+
+def monitoring_follow_member(member_id: int, household_id: int, region_code: str) -> None:
+    """A member joined another household (the registry's move, split or merge, audited
+    there, in its transaction): the departments' records about them go with them, so that a
+    rule fires for the household they live in now and its place reads them."""
+    MemberEvent.objects.filter(member_id=member_id).update(
+        household_id=household_id, region_id=region_code
+    )
