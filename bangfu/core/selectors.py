@@ -1,5 +1,6 @@
 """Reads of the kernel shared by pages and the API: places, their rules, the audit log."""
 
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -187,13 +188,17 @@ class RuleAtPlace:
         return self.spec.show(self.spec.default)
 
 
-def rules_at(user, region: Region) -> list[RuleAtPlace]:
-    """Every rule with the value in force at ``region`` today and the values set on it."""
-    in_force = effective_policies(region.code)
+def rules_at(
+    user, region: Region, *, keys: list[str] | None = None, on: datetime.date | None = None
+) -> list[RuleAtPlace]:
+    """Every rule (or those of ``keys``, in their order) with the value in force at ``region``
+    on ``on`` (default today) and the values set on it."""
+    in_force = effective_policies(region.code, keys, on)
     set_here: dict[str, list[SetHere]] = {}
-    for policy in (
-        Policy.objects.visible_to(user).filter(region=region).order_by("key", "valid_from")
-    ):
+    policies = Policy.objects.visible_to(user).filter(region=region)
+    if keys is not None:
+        policies = policies.filter(key__in=keys)
+    for policy in policies.order_by("key", "valid_from"):
         if policy.key in in_force:
             shown = in_force[policy.key].spec.show(policy.value)
             set_here.setdefault(policy.key, []).append(SetHere(policy, shown))

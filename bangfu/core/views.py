@@ -13,6 +13,7 @@ from .errors import DomainError
 from .forms import CodeAddForm, CodeUpdateForm, DataIssueResolveForm, RuleForm, attempt
 from .home import panels_for as home_panels
 from .place_links import links_for, sections_for
+from .policies import REGISTRY
 from .scoping import public
 from .tables import xlsx_response
 
@@ -72,7 +73,11 @@ def place_detail(request, code):
 @login_required
 def place_rules(request, code):
     region = selectors.region_for(request.user, code)
-    form = RuleForm(request.POST or None, initial={"valid_from": timezone.localdate()})
+    # ``?key=``: the rule to set preselected (the monitoring rules page links each number here).
+    chosen = params.choice(request.GET.get("key"), field="key", choices=REGISTRY)
+    form = RuleForm(
+        request.POST or None, initial={"valid_from": timezone.localdate(), "key": chosen}
+    )
 
     def set_rule():
         return services.policy_set(

@@ -1,9 +1,12 @@
-"""Monitoring over the API: alerts (list, read, raise by screening, close) and procedures
+"""Monitoring over the API: alerts (list, read, raise by screening, close), procedures
 (read, record the awaited step — the application's with the photo of the signed
-commitment — and list those late)."""
+commitment — and list those late), and the early-warning rules at a place and their runs
+(read)."""
 
 import datetime
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -11,13 +14,14 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from bangfu.core import params
+from bangfu.core.errors import NotPermitted
 from bangfu.core.params import Id
 from bangfu.core.schemas import schema_from
 from bangfu.core.selectors import region_for
 from bangfu.registry.selectors import household_for
 
 from . import selectors, services
-from .models import Alert, IncomeCheck, Procedure, SelfReport, SelfReportState, Step
+from .models import Alert, IncomeCheck, Procedure, RuleRun, SelfReport, SelfReportState, Step
 
 router = Router(tags=["monitoring"])
 
@@ -138,6 +142,44 @@ class AlertFiltersIn(Schema):
     place: str = ""
     state: str = ""
     overdue: str = ""
+    rule: str = ""
+    run: str = ""
+
+
+class PolicyAtOut(Schema):
+    key: str
+    label: str
+    value: Any
+    shown: str
+    set_on: str | None = Field(description="the place whose value holds (None: the default)")
+    valid_from: datetime.date | None
+
+
+class AlertRuleOut(Schema):
+    code: str
+    name: str
+    definition: str
+    fed_by: str
+    on: bool
+    switch: PolicyAtOut
+    parameters: list[PolicyAtOut]
+
+
+class AlertRulesIn(Schema):
+    place: str = ""
+    on: str = ""
+
+
+class RuleRunOut(Schema):
+    id: int
+    trigger: str
+    on: datetime.date
+    place_code: str | None
+    started_at: datetime.datetime
+    seconds: float
+    alerts: int = Field(description="alerts it raised in the caller's places")
+    households: int = Field(description="households alerted in the caller's places")
+    by_rule: dict[str, int] = Field(description="alerts in the caller's places by rule code")
 
 
 class LateFiltersIn(Schema):
@@ -248,10 +290,11 @@ def _procedure(procedure: Procedure) -> dict:
 @paginate(params.Pages, page_size=50)
 def alerts_list(request, filters: Query[AlertFiltersIn]):
     """Alerts under ``place`` (or all the caller's places), by ``state`` (open, not_at_risk,
-    identifying), ``overdue=1`` for those open past their deadline only."""
+    identifying), ``overdue=1`` for those open past their deadline only, ``rule`` (an
+    early-warning rule's code), ``run`` (the id of the rules' run that raised them)."""
     code = params.place(filters.place)
     within = region_for(request.auth, code) if code else None
-    chosen = selectors.AlertFilters.read(filters.state, filters.overdue)
+    chosen = selectors.AlertFilters.read(filters.state, filters.overdue, filters.rule, filters.run)
     return params.Mapped(selectors.alerts(request.auth, within, chosen), _alert)
 
 
@@ -448,3 +491,77 @@ def self_report_close(request, report_id: Id, payload: ReportClosingIn):  # type
         closing=services.ReportClosingInput(**payload.dict()),
     )
     return _self_report(selectors.self_report_for(request.auth, report.pk))
+
+
+def _policy_at(row) -> dict:
+    return {
+        "key": row.spec.key,
+        "label": str(row.spec.label),
+        "value": row.effective.value,
+        "shown": row.shown,
+        "set_on": row.effective.region_code,
+        "valid_from": row.effective.valid_from,
+    }
+
+
+@router.get("/monitoring/rules", response=list[AlertRuleOut], operation_id="alert_rules_list")
+@paginate(params.Pages, page_size=50)
+def alert_rules_list(request, filters: Query[AlertRulesIn]):
+    """The early-warning rules (预警规则) at ``place`` (default: the caller's highest place) on
+    ``on`` (default today): each switched on or not, with its numbers in force there and the
+    place that set each (None: the default). Set them as policies (``/api/places/{code}/rules``
+    where the caller may edit policies)."""
+    code = params.place(filters.place)
+    region = region_for(request.auth, code) if code else selectors.viewer_place(request.auth)
+    if region is None:
+        raise NotPermitted()
+    on = params.day(filters.on, field="on")
+    return [
+        {
+            "code": row.rule.code,
+            "name": str(row.rule.name),
+            "definition": str(row.rule.definition),
+            "fed_by": str(row.rule.fed_by),
+            "on": row.on,
+            "switch": _policy_at(row.switch),
+            "parameters": [_policy_at(p) for p in row.parameters],
+        }
+        for row in selectors.alert_rules_at(request.auth, region, on)
+    ]
+
+
+def _rule_run(pair: tuple[RuleRun, selectors.RunCounts]) -> dict:
+    run, counts = pair
+    return {
+        "id": run.pk,
+        "trigger": run.trigger,
+        "on": run.on,
+        "place_code": run.place_id,
+        "started_at": run.started_at,
+        "seconds": run.seconds,
+        "alerts": counts.alerts,
+        "households": counts.households,
+        "by_rule": counts.by_rule,
+    }
+
+
+@dataclass(frozen=True)
+class _RunsPage(params.Mapped[dict]):
+    """Runs with what each raised in the caller's places, counted for the page asked only."""
+
+    user: Any = None
+
+    def __getitem__(self, part: slice) -> list[dict]:
+        runs = list(self.rows[part])
+        counts = selectors.run_counts(self.user, runs)
+        return [self.each((run, counts[run.pk])) for run in runs]
+
+
+@router.get("/monitoring/rule-runs", response=list[RuleRunOut], operation_id="rule_runs_list")
+@paginate(params.Pages, page_size=50)
+def rule_runs_list(request):
+    """The runs of the early-warning rules the caller may read of, newest first (``trigger``
+    nightly, import or command; ``place_code`` None: everything, or an import's households),
+    each with the alerts it raised in the caller's places (not its totals over its scope);
+    ``alerts_list?run=`` lists them."""
+    return _RunsPage(selectors.rule_runs(request.auth), _rule_run, request.auth)

@@ -57,6 +57,14 @@ class MonitoringConfig(AppConfig):
                 lambda u, r: True,
             )
         )
+        on_place_page(
+            PlaceLink(
+                "alert_rules",
+                _("Early-warning rules"),
+                "monitoring:place_rules",
+                lambda u, r: True,
+            )
+        )
         register_section(
             PlaceSection("risk_codes", "monitoring/place_risk.html", selectors.risk_by_place)
         )

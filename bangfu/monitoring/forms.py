@@ -189,3 +189,13 @@ class ReportClosingForm(RuledForm):
 
     reason = forms.CharField(label=_("Why not at risk"), widget=forms.Textarea)
     closed_on = forms.DateField(label=_("Called back on"), widget=DATE_INPUT)
+
+
+class RuleRunForm(forms.Form):
+    """The county office runs the early-warning rules over a place of theirs, today."""
+
+    place = forms.ChoiceField(label=_("Run the rules over"))
+
+    def __init__(self, *args, places: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = places

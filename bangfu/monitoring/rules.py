@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bangfu.core.models import Code
 from bangfu.core.policies import REGISTRY
@@ -41,7 +42,12 @@ COST, EVENT, DISASTER = _table(MedicalCost), _table(MemberEvent), _table(Disaste
 ALERT, FIRED = _table(Alert), _table(FiredRecord)
 NET = "({a}.wages + {a}.business + {a}.transfers + {a}.property_income - {a}.costs)"
 LATEST_YEAR = f"(SELECT MAX(y.year) FROM {AI} y WHERE y.household_id = h.id)"
-SCHOOL_AGES = (6, 15)  # compulsory schooling (义务教育): 6 to 15 years old
+SCHOOL_AGES = (6, 15)
+# The income rules read the households' yearly accounts in the registry (entered by the village
+# or imported with the household sheet), not a department's sheet.
+INCOMES = gettext_lazy(
+    "The households' yearly income accounts (registry)"
+)  # compulsory schooling (义务教育): 6 to 15 years old
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,9 @@ class Rule:
     query: Callable[[str, dict[str, Any]], tuple[str, list[Any]]]
     found: Callable[[Any, Any, Any], str]  # (amount, year, day) → what was found, in words
     other_type: str = ""  # the kind of the second record named, if any
+    # The data it reads, by the department that gives it (the rules page names it): the
+    # import sheet's own words where a sheet feeds it.
+    fed_by: str | Promise = ""
 
     @property
     def switch(self) -> str:
@@ -177,6 +186,7 @@ RULES: dict[str, Rule] = {
                 _("Per-capita net income of %(year)s was %(amount)s yuan, below the line.")
                 % {"year": year, "amount": _yuan(amount)}
             ),
+            fed_by=INCOMES,
         ),
         Rule(
             "income_drop",
@@ -191,6 +201,7 @@ RULES: dict[str, Rule] = {
                 % {"year": year, "amount": _yuan(amount)}
             ),
             other_type="registry.annualincome",
+            fed_by=INCOMES,
         ),
         Rule(
             "medical_cost",
@@ -201,6 +212,7 @@ RULES: dict[str, Rule] = {
                 _("The members paid %(amount)s yuan of medical costs themselves in %(year)s.")
                 % {"year": year, "amount": _yuan(amount)}
             ),
+            fed_by=gettext_lazy("Medical costs per person and year (medical insurance)"),
         ),
         Rule(
             "disability",
@@ -210,6 +222,7 @@ RULES: dict[str, Rule] = {
             lambda amount, year, day: (
                 _("A disability certificate was issued on %(day)s.") % {"day": day}
             ),
+            fed_by=gettext_lazy("New disability certificates (disabled persons' federation)"),
         ),
         Rule(
             "out_of_school",
@@ -224,6 +237,7 @@ RULES: dict[str, Rule] = {
                 _("A child of compulsory-school age was reported out of school on %(day)s.")
                 % {"day": day}
             ),
+            fed_by=gettext_lazy("Pupils out of school (education)"),
         ),
         Rule(
             "unsafe_housing",
@@ -233,6 +247,7 @@ RULES: dict[str, Rule] = {
             lambda amount, year, day: (
                 _("The housing was classed unsafe on %(day)s.") % {"day": day}
             ),
+            fed_by=gettext_lazy("Housing classed unsafe (housing and construction)"),
         ),
         Rule(
             "disaster",
@@ -240,6 +255,7 @@ RULES: dict[str, Rule] = {
             ("monitoring.disaster_days",),
             _disaster,
             lambda amount, year, day: _("A disaster struck the place on %(day)s.") % {"day": day},
+            fed_by=gettext_lazy("Disasters by place and day (emergency management, agriculture)"),
         ),
         Rule(
             "job_loss",
@@ -253,6 +269,7 @@ RULES: dict[str, Rule] = {
             lambda amount, year, day: (
                 _("A member able to work lost a job on %(day)s.") % {"day": day}
             ),
+            fed_by=gettext_lazy("Jobs lost (human resources and social security)"),
         ),
     ]
 }

@@ -3,11 +3,11 @@ places answers 404 as a missing one."""
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,22 +16,26 @@ from bangfu.core import params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
 from bangfu.core.policies import by_place
-from bangfu.core.regions import RegionLevel
-from bangfu.core.scoping import get_visible_or_404
+from bangfu.core.regions import RegionLevel, ancestor_codes
+from bangfu.core.scoping import get_visible_or_404, scope_q
+from bangfu.core.selectors import RuleAtPlace, children_of, top_places
+from bangfu.core.selectors import rules_at as policies_at
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import has_helper_now
 from bangfu.plans.models import Measure, MeasureStatus
 from bangfu.registry.models import Household, HouseholdStatus, Member
 from bangfu.registry.selectors import HouseholdFilters, household_names, households
 
-from . import engine
+from . import engine, rules
 from .models import (
     Alert,
     AlertState,
+    FiredRecord,
     IncomeCheck,
     Procedure,
     ProcedureKind,
     ProcedureState,
+    RuleRun,
     SelfReport,
     SelfReportState,
     Step,
@@ -294,12 +298,25 @@ class AlertFilters:
 
     state: str = ""  # one of AlertState, or "" for all
     overdue: bool = False
+    rule: str = ""  # an early-warning rule's code (``rules.RULES``), or "" for any source
+    run: int | None = None  # the rules' run that raised them (``RuleRun``)
 
     @classmethod
-    def read(cls, state: str | None, overdue: str | None) -> "AlertFilters":
+    def read(
+        cls,
+        state: str | None,
+        overdue: str | None,
+        rule: str | None = None,
+        run: str | None = None,
+    ) -> "AlertFilters":
+        run_id = params.possible_id((run or "").strip())
+        if (run or "").strip() and run_id is None:
+            raise params.BadParameter(str(_("Give a run by its number.")), field="run")
         return cls(
             params.choice(state, field="state", choices=AlertState.values),
             params.flag(overdue, field="overdue"),
+            params.choice(rule, field="rule", choices=rules.RULES),
+            run_id,
         )
 
 
@@ -311,6 +328,12 @@ def alerts(user, within: Region | None = None, filters: AlertFilters = AlertFilt
         rows = rows.filter(state=filters.state)
     if filters.overdue:
         rows = rows.filter(overdue_q(timezone.localdate()))
+    if filters.rule:
+        rows = rows.filter(rule_code=filters.rule)
+    if filters.run is not None:
+        # The records that fired an alert all name the run that raised it.
+        fired = FiredRecord.objects.filter(alert=OuterRef("pk"), run_id=filters.run)
+        rows = rows.filter(Exists(fired))
     return rows.order_by("-state", "due_on", "-raised_on", "pk")
 
 
@@ -715,3 +738,116 @@ def figures_from_records(
         else None,
         "exits_verified": passed.filter(kind=ProcedureKind.EXIT).count(),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The early-warning rules (预警规则) at a place, and their runs (预警规则运行).
+
+
+@dataclass(frozen=True)
+class RuleAt:
+    """An early-warning rule at a place on a day: its switch and its numbers, each the policy
+    in force there with where it comes from (the policies are the rules' data)."""
+
+    rule: rules.Rule
+    switch: RuleAtPlace
+    parameters: list[RuleAtPlace]
+
+    @property
+    def on(self) -> bool:
+        return bool(self.switch.effective.value)
+
+    @property
+    def all_policies(self) -> list[RuleAtPlace]:
+        """The switch, then the numbers: every policy the rule reads."""
+        return [self.switch, *self.parameters]
+
+
+def alert_rules_at(user, region: Region, on: datetime.date | None = None) -> list[RuleAt]:
+    """Each early-warning rule at ``region`` on ``on`` (default today), in one read of the
+    policies."""
+    at = {
+        row.spec.key: row for row in policies_at(user, region, keys=rules.parameter_keys(), on=on)
+    }
+    return [
+        RuleAt(rule, at[rule.switch], [at[key] for key in rule.parameters])
+        for rule in rules.RULES.values()
+    ]
+
+
+def rule_choices() -> list[tuple[str, Any]]:
+    """The early-warning rules by code and name, for a filter."""
+    return [(code, rule.name) for code, rule in rules.RULES.items()]
+
+
+def viewer_place(user) -> Region | None:
+    """The place a page shows when none is named: the highest the user holds."""
+    return top_places(user).order_by("level", "code").first()
+
+
+def rule_runs(user) -> QuerySet[RuleRun]:
+    """The runs a user may read of, newest first: over everything (nightly, or the households
+    an import wrote), over a place above theirs, or within their places. A run over another
+    county is not theirs to know of. A run is not regional; what it raised in the user's
+    places is counted through their alerts (``run_counts``)."""
+    above = {code for place, _level in user.held_places() for code in ancestor_codes(place)}
+    return (
+        RuleRun.objects.filter(Q(place=None) | Q(place_id__in=above) | scope_q(user, "place_id"))
+        .select_related("place", "started_by")
+        .order_by("-started_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    """What a run raised in a user's places: alerts, households, alerts by rule code."""
+
+    alerts: int = 0
+    households: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+    def rules(self) -> list[tuple[rules.Rule, int]]:
+        return [
+            (rule, self.by_rule[code]) for code, rule in rules.RULES.items() if code in self.by_rule
+        ]
+
+
+def run_counts(user, runs: Sequence[RuleRun]) -> dict[int, RunCounts]:
+    """Of each run, what it raised in the user's places, counted through the alerts they see
+    (two queries for a page of runs). The run's own totals (``RuleRun.alerts``, ``by_rule``)
+    are over its whole scope, which a township's reader may not see."""
+    raised = Alert.objects.visible_to(user).filter(fired_records__run__in=[r.pk for r in runs])
+    by_rule: dict[int, dict[str, int]] = {}
+    for run, code, n in (
+        raised.values_list("fired_records__run", "rule_code")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    ):
+        by_rule.setdefault(run, {})[code] = n
+    households = dict(
+        raised.values_list("fired_records__run")
+        .annotate(n=Count("household", distinct=True))
+        .order_by()
+    )
+    return {
+        run.pk: RunCounts(
+            sum(by_rule.get(run.pk, {}).values()),
+            households.get(run.pk, 0),
+            by_rule.get(run.pk, {}),
+        )
+        for run in runs
+    }
+
+
+def rule_run_for(user, run_id: int) -> RuleRun | None:
+    return rule_runs(user).filter(pk=run_id).first()
+
+
+def rule_run_places(user) -> list[tuple[str, str]]:
+    """The places a county office may run the rules over: theirs and those directly under."""
+    listed = []
+    for top in top_places(user).order_by("code"):
+        listed += [(top.code, top.name)] + [
+            (child.code, f"{top.name} · {child.name}") for child in children_of(user, top)
+        ]
+    return listed

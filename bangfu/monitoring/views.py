@@ -25,12 +25,13 @@ from .forms import (
     IncomeCheckForm,
     ReportAlertForm,
     ReportClosingForm,
+    RuleRunForm,
     ScreeningForm,
     SelfReportForm,
     StartForm,
     StepForm,
 )
-from .models import AlertState, SelfReportState
+from .models import AlertState, RuleRun, SelfReportState
 
 STEPS_QUEUE = "bangfu-steps"  # the phone's IndexedDB database of steps not yet sent
 
@@ -57,7 +58,12 @@ def alert_list(request, code=None):
     in the filter; by state, or only the overdue ones."""
     code = code or params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
-    filters = selectors.AlertFilters.read(request.GET.get("state"), request.GET.get("overdue"))
+    filters = selectors.AlertFilters.read(
+        request.GET.get("state"),
+        request.GET.get("overdue"),
+        request.GET.get("rule"),
+        request.GET.get("run"),
+    )
     rows = selectors.alerts(request.user, within, filters)
     today = timezone.localdate()
     if params.download(request.GET, "xlsx"):
@@ -102,6 +108,8 @@ def alert_list(request, code=None):
             "places": place_filter_choices(request.user, code),
             "filters": filters,
             "states": AlertState.choices,
+            "rules": selectors.rule_choices(),
+            "run": selectors.rule_run_for(request.user, filters.run) if filters.run else None,
             "page": page,
             "today": timezone.localdate(),
         },
@@ -580,3 +588,77 @@ def self_report_close(request, report_id):
         messages.success(request, _("The self-report is closed: not at risk."))
         return redirect("monitoring:self_report_detail", report_id=report.pk)
     return _report_page(request, report, closing_form=form, status=400)
+
+
+@login_required
+def rules(request, code=None):
+    """The early-warning rules (预警规则) at a place today — the viewer's own unless one is
+    named: each rule's definition, whether it is on there, its numbers in force and where
+    they come from (each a policy, set on the policies page), and the data that feeds it."""
+    code = code or params.place(request.GET.get("place"))
+    region = region_for(request.user, code) if code else selectors.viewer_place(request.user)
+    if region is None:
+        raise NotPermitted()
+    return render(
+        request,
+        "monitoring/rules.html",
+        {
+            "region": region,
+            "rules": selectors.alert_rules_at(request.user, region),
+            "places": place_filter_choices(request.user, region.code),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _runs_page(request, form=None, status=200):
+    runs = selectors.rule_runs(request.user)
+    page = Paginator(runs, 20).get_page(params.page_number(request.GET.get("page")))
+    counts = selectors.run_counts(request.user, list(page))
+    if form is None and request.user.has_capability(Capability.MONITORING_COUNTY):
+        form = RuleRunForm(places=selectors.rule_run_places(request.user))
+    return render(
+        request,
+        "monitoring/rule_runs.html",
+        {
+            "page": page,
+            "rows": [(run, counts[run.pk]) for run in page],
+            "form": form,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def rule_runs(request):
+    """The last runs of the early-warning rules (预警规则运行): when, why, over what, and what
+    each raised in the reader's places, by rule, each count leading to those alerts."""
+    return _runs_page(request)
+
+
+@login_required
+def rule_run_start(request):
+    """The county office runs the rules today over a place of theirs (POST)."""
+    if request.method != "POST":
+        return redirect("monitoring:rule_runs")
+    if not request.user.has_capability(Capability.MONITORING_COUNTY):
+        raise NotPermitted()
+    form = RuleRunForm(request.POST, places=selectors.rule_run_places(request.user))
+    done = attempt(
+        form,
+        lambda: services.rules_run(
+            on=timezone.localdate(),
+            actor=request.user,
+            place=form.cleaned_data["place"],
+            trigger=RuleRun.Trigger.COMMAND,
+        ),
+    )
+    if done:
+        messages.success(
+            request,
+            _("The rules ran: %(alerts)s alerts raised for %(households)s households.")
+            % {"alerts": done.result.alerts, "households": done.result.households},
+        )
+        return redirect("monitoring:rule_runs")
+    return _runs_page(request, form, status=400)

@@ -61,6 +61,10 @@ QUERY_PAGES = {
     "reports:handbook_place": ["full"],
     "teams:team_list": ["place", "state", "page", "format"],
     "teams:attendance": ["month", "format"],
+    "monitoring:alerts": ["place", "state", "overdue", "rule", "run", "page", "format"],
+    "monitoring:rules": ["place"],
+    "monitoring:rule_runs": ["page"],
+    "core:place_rules": ["key", "format"],
 }
 
 MONTHS = [

@@ -103,6 +103,8 @@ def monitoring_world(county_admin, household) -> dict:
     clearable = make_monitored(county_admin, _household(county_admin, 3))
     income(county_admin, clearable, D(2026, 3, 1), 8000)
     income(county_admin, clearable, D(2026, 9, 1), 8000)
+    # A run of the rules over county A: its place is no other county's to see.
+    services.rules_run(on=STARTED, actor=county_admin, place="611103000000")
     exit_ready = _household(county_admin, 4)
     income(county_admin, exit_ready, STARTED, 4800, food=True)
     return {
@@ -144,6 +146,13 @@ def monitoring_page_probes(probe, a_household) -> dict:
         "monitoring:place_assistance": probe(
             lambda w: {"code": "611103002201"}, {"code": "619999999999"}
         ),
+        "monitoring:rules": probe(),
+        "monitoring:place_rules": probe(
+            lambda w: {"code": "611103002201"}, {"code": "619999999999"}
+        ),
+        "monitoring:rule_runs": probe(),
+        # Another county's place is no choice of the form: refused (400), nothing run.
+        "monitoring:rule_run_start": probe(methods=("post",), data={"place": "611103000000"}),
         "monitoring:self_reports": probe(),
         "monitoring:self_report_detail": probe(a_report, {"report_id": 10**9}),
         "monitoring:self_report_alert": probe(
@@ -186,6 +195,8 @@ def monitoring_api_probes(probe, a_household) -> dict:
     to_close = lambda w: {"report_id": w["self_report_to_close"].pk}  # noqa: E731
     return {
         "alerts_list": probe(),
+        "alert_rules_list": probe(),
+        "rule_runs_list": probe(),
         "self_reports_list": probe(),
         "self_report_detail": probe(a_report, {"report_id": 10**9}),
         "self_report_raise_alert": probe(
@@ -313,7 +324,11 @@ def monitoring_aims(world, aim) -> dict:
         "self_report_detail": lambda n: aim({"report_id": world["self_report"].pk}, {}, None),
         "self_report_raise_alert": report_alert,
         "self_report_close": report_close,
-        "alerts_list": lambda n: aim({}, {"place": "611103002201", "state": "open"}, None),
+        "alerts_list": lambda n: aim(
+            {}, {"place": "611103002201", "state": "open", "rule": "income_low", "run": ""}, None
+        ),
+        "alert_rules_list": lambda n: aim({}, {"place": "611103002201", "on": "2026-10-08"}, None),
+        "rule_runs_list": lambda n: aim({}, {}, None),
         "alert_detail": lambda n: aim({"alert_id": world["alert"].pk}, {}, None),
         "alert_raise": lambda n: aim(household, {}, dict(ALERT_JSON)),
         "alert_close": open_alert,
