@@ -13,8 +13,24 @@ from bangfu.core.models import Region
 from bangfu.demo.households import DistrictMaker
 from bangfu.health.models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 from bangfu.health.selectors import checkup_rate, overdue_follow_ups, uncontracted
-from bangfu.monitoring.models import Alert, AlertState, Procedure
-from bangfu.monitoring.selectors import AlertFilters, alerts
+from bangfu.monitoring.models import (
+    Alert,
+    AlertState,
+    MemberEvent,
+    Procedure,
+    RuleRun,
+    SelfReport,
+    SelfReportState,
+)
+from bangfu.monitoring.selectors import (
+    AlertFilters,
+    AssistanceList,
+    alerts,
+    assistance_list,
+    helper_alerts,
+    with_risk_code,
+)
+from bangfu.monitoring.services import found_by_rules
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
 from bangfu.plans.models import Acknowledgement, Effect, Measure, MeasureStatus
@@ -113,7 +129,9 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     assert FollowUp.objects.count() > 2 * Condition.objects.count() > 0
     late = overdue_follow_ups(admin, timezone.localdate()).count()
     assert 0 < late < Condition.objects.count()
-    assert MedicalCost.objects.count() == Condition.objects.filter(kind="serious").count() > 0
+    # Last year's costs of each serious illness, and 医保's row of this year's (the rules').
+    serious = Condition.objects.filter(kind="serious").count()
+    assert MedicalCost.objects.count() == serious + 1 and serious > 0
     # Every household (issue 15's demo): a member under contract, a check-up in the past year,
     # a plan; the dashboard's health figures are those the health selectors count.
     open_households = Household.objects.filter(closed_on=None)
@@ -149,6 +167,45 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     under_way = Procedure.objects.get(kind="exit")
     assert (under_way.state, under_way.next_step) == ("running", "village_review")
     assert Alert.objects.filter(state="open", helper__user__username="helper_wang").exists()
+    # Departments' data and the rules: the nightly run raised alerts naming their rule and the
+    # records that fired them, some on the helper's home, some verified; one started the
+    # identification in progress. Nothing is left for the next night to find.
+    [run] = RuleRun.objects.all()
+    ruled = Alert.objects.filter(source="rule")
+    assert run.trigger == "nightly" and run.alerts == ruled.count()
+    assert {"medical_cost", "job_loss", "unsafe_housing", "disability"} <= set(
+        ruled.values_list("rule_code", flat=True)
+    )
+    for alert in ruled:
+        fired = list(alert.fired_records.order_by("pk").values_list("object_type", "object_id"))
+        assert fired and [(r["type"], r["id"]) for r in alert.fired_by] == fired
+    assert MemberEvent.objects.values("kind").distinct().count() == 5
+    assert set(ruled.values_list("state", flat=True)) == set(AlertState.values)
+    assert ruled.get(state="not_at_risk").close_reason
+    assert ruled.get(state="identifying").procedure.next_step == "township_review"
+    helper = User.objects.get(username="helper_wang")
+    home = helper_alerts(helper)["alerts"]
+    assert {"job_loss", "medical_cost"} <= {alert.rule_code for alert, _late in home}
+    assert found_by_rules(on=timezone.localdate()) == {}
+    # Self-reports, one in each state, the answered one an alert of the village's household.
+    reports = SelfReport.objects.all()
+    assert sorted(reports.values_list("state", flat=True)) == sorted(SelfReportState.values)
+    answered = reports.get(state="alert_raised")
+    assert answered.alert.source == "self_report"
+    assert answered.alert.household.region.code.startswith(answered.region_id)
+    # The rule of assistance: one monitored household able to work without a developmental
+    # measure, red; the others have one; households without labour tracked under 兜底.
+    lacking = [
+        h
+        for h in assistance_list(admin, AssistanceList.LACKING, None, timezone.localdate())
+        if h.able and not h.developmental
+    ]
+    assert len(lacking) == 1
+    red = with_risk_code(Household.objects.filter(pk=lacking[0].pk), timezone.localdate())
+    assert red.get().risk_code == "red"
+    tracked = assistance_list(admin, AssistanceList.SOCIAL_SECURITY, None, timezone.localdate())
+    assert tracked.filter(status="monitored", measures__kind__value="8").exists()
+    assert Procedure.objects.filter(kind="identification", state="running").count() == 1
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")

@@ -108,7 +108,10 @@ class Command(BaseCommand):
             )
             health = make_health(actor=admin, seed=seed, today=timezone.localdate())
             alerts = make_monitoring(
-                actor=admin, today=timezone.localdate(), helper_login=people["helper_wang"]
+                actor=admin,
+                today=timezone.localdate(),
+                helper_login=people["helper_wang"],
+                township_login=people["township_staff"],
             )
         self.stdout.write(
             _(
