@@ -240,3 +240,17 @@ def test_the_task_runs_the_rules(today, county_admin, households, place):
 
     event(head(households[0]), EventKind.DISABILITY, D(2026, 11, 1))
     assert run_alert_rules.enqueue(place).return_value == 1
+
+
+def test_the_run_gives_back_the_connections_settings(today, county_admin, households):
+    """The run sets SQLite's page cache for itself only: a worker's connection lives on."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's settings")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        run()
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
