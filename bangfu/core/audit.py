@@ -176,7 +176,7 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
         insert_lists(AuditEntry, rows)
         head.last_seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["last_seq", "last_hash"])
-    return [AuditEntry(*row) for row in rows]
+    return [AuditEntry(*row) for row in rows]  # type: ignore[misc]  # positional: the columns
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Inserting many rows at once, for the bulk services (imports, audit entries of imports)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connection, models
@@ -44,7 +44,7 @@ def _insert(
     return keys
 
 
-def _adapter(field: models.Field):
+def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     """What turns a field's Python value into the driver's: the driver adapts str, int, bool,
     Decimal and date itself (Django registers the SQLite adapters); datetimes and JSON go
     through the database's own adaptation (None stays NULL)."""
@@ -57,12 +57,12 @@ def _adapter(field: models.Field):
     return None
 
 
-def _same_as_last(adapt):
+def _same_as_last(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``adapt``, not redone for the very value of the row before: a bulk write stamps its
     rows with one moment."""
     last: list[Any] = [object(), None]
 
-    def adapted(value):
+    def adapted(value: Any) -> Any:
         if value is not last[0]:
             last[:] = [value, adapt(value)]
         return last[1]
