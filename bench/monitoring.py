@@ -333,14 +333,14 @@ def measure(var_dir: str) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB, as a worker might set
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     found = services.found_by_rules(on=ON)
-    queries = time.perf_counter() - started
+    queries, queries_cpu = time.perf_counter() - started, time.process_time() - cpu
     from_queries = set(found)
     del found
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     run = services.rules_run(on=ON, trigger=RuleRun.Trigger.NIGHTLY)
-    nightly = time.perf_counter() - started
+    nightly, nightly_cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_run = peak_mib()  # before DuckDB's copy of the tables takes its memory
     engine = set(Alert.objects.values_list("household_id", "rule_code").iterator(chunk_size=20000))
     assert engine == from_queries, "the run raised other alerts than its queries found"
@@ -366,9 +366,9 @@ def measure(var_dir: str) -> None:
                 )
             ),
         )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         answer = duck.execute(sql).fetchall()
-        duck_s = time.perf_counter() - started
+        duck_s, duck_cpu = time.perf_counter() - started, time.process_time() - cpu
     duck_set = set(answer)
     same = duck_set == engine
     missing, extra = sorted(engine - duck_set)[:5], sorted(duck_set - engine)[:5]
@@ -378,6 +378,7 @@ def measure(var_dir: str) -> None:
                 "queries": queries,
                 "nightly": nightly,
                 "duckdb": duck_s,
+                "cpu": [queries_cpu, nightly_cpu, duck_cpu],
                 "alerts": run.alerts,
                 "households_alerted": run.households,
                 "by_rule": run.by_rule,
@@ -430,12 +431,19 @@ def main() -> int:
     if not result["same"]:
         print(f"  only ours: {result['only_engine']}; only DuckDB's: {result['only_duckdb']}")
     duck = result["duckdb"]
-    for label, seconds in (
-        ("the rules' queries (services.found_by_rules)", result["queries"]),
-        ("the nightly run (services.rules_run: queries, alerts, audit)", result["nightly"]),
-        ("DuckDB, the same rules as one query (the query only)", duck),
+    # CPU seconds beside the wall clock's: the machines are shared, and a busy neighbour
+    # lengthens the wall clock's (DuckDB's CPU counts both its threads).
+    for label, seconds, cpu in zip(
+        (
+            "the rules' queries (services.found_by_rules)",
+            "the nightly run (services.rules_run: queries, alerts, audit)",
+            "DuckDB, the same rules as one query (the query only)",
+        ),
+        (result["queries"], result["nightly"], duck),
+        result["cpu"],
+        strict=True,
     ):
-        print(f"{label:64} {seconds:8.1f} s")
+        print(f"{label:64} {seconds:8.1f} s  (CPU {cpu:.1f} s)")
     for label, seconds in (("queries", result["queries"]), ("nightly run", result["nightly"])):
         ratio = seconds / duck
         verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"

@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .inserts import insert_rows
+from .inserts import insert_lists
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -32,12 +32,21 @@ GENESIS = "0" * 64
 
 _ENCODER = DjangoJSONEncoder()
 _NATIVE = (str, int, float, bool, type(None))
+_EXACT = frozenset(_NATIVE)
 
 
 def normalise(data: Any) -> Any:
     """``data`` as the database will hand it back, so that hashes survive a round trip:
     what ``json.loads(json.dumps(data, cls=DjangoJSONEncoder))`` gives, without writing and
     reading the text (an import records hundreds of thousands of states)."""
+    # The common case first, by exact type (a str enum member goes the longer way below).
+    kind = type(data)
+    if kind in _EXACT:
+        return data
+    if kind is dict and all(type(key) is str for key in data):
+        return {
+            key: value if type(value) in _EXACT else normalise(value) for key, value in data.items()
+        }
     if isinstance(data, _NATIVE):
         return data
     if isinstance(data, dict):
@@ -60,21 +69,38 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
     )
 
 
+def snapshot_row(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """``snapshot`` of a record held as its values by attribute name (``household_id``; as
+    ``inserts.full_rows`` gives them, with its key), not as an instance; not yet normalised
+    (``record_many`` normalises what it records)."""
+    return {f.name: values[f.attname] for f in model._meta.concrete_fields}
+
+
 def _digest(entry: AuditEntry) -> str:
+    return _chain_hash([getattr(entry, name) for name in _CHAINED])
+
+
+# What an entry's hash covers, in this order: every column but the hash itself.
+_CHAINED = [
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "region_code",
+    "before",
+    "after",
+    "prev_hash",
+]
+
+
+def _chain_hash(values: list[Any]) -> str:
+    """The hash of an entry's ``_CHAINED`` values (``at`` an aware datetime)."""
+    seq, at, *rest = values
     payload = json.dumps(
-        [
-            entry.seq,
-            entry.at.astimezone(datetime.UTC).isoformat(),
-            entry.actor_id,
-            entry.actor_name,
-            entry.action,
-            entry.object_type,
-            entry.object_id,
-            entry.region_code,
-            entry.before,
-            entry.after,
-            entry.prev_hash,
-        ],
+        [seq, at.astimezone(datetime.UTC).isoformat(), *rest],
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
@@ -123,29 +149,34 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
     actor_id = getattr(actor, "pk", None)
     # No actor: the system's own work; an anonymous visitor (a public page): "anonymous".
     actor_name = "system" if actor is None else (actor.get_username() or "anonymous")
-    entries, seq, prev_hash = [], head.last_seq, head.last_hash or GENESIS
+    rows: list[list[Any]] = []
+    seq, prev_hash = head.last_seq, head.last_hash or GENESIS
     for change in changes:
         seq += 1
-        entry = AuditEntry(
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=change.action,
-            object_type=change.object_type,
-            object_id=change.object_id,
-            region_code=change.region_code or "",
-            before=normalise(change.before),
-            after=normalise(change.after),
-            prev_hash=prev_hash,
-        )
-        entry.hash = prev_hash = _digest(entry)
-        entries.append(entry)
-    if entries:
-        insert_rows(AuditEntry, entries)
+        # The columns in the model's order (``_CHAINED``, then the hash), as plain values:
+        # an import or a first rule run appends hundreds of thousands, and making a model
+        # instance of each to insert it was a large part of their time.
+        row = [
+            seq,
+            at,
+            actor_id,
+            actor_name,
+            change.action,
+            change.object_type,
+            change.object_id,
+            change.region_code or "",
+            normalise(change.before),
+            normalise(change.after),
+            prev_hash,
+        ]
+        prev_hash = _chain_hash(row)
+        row.append(prev_hash)
+        rows.append(row)
+    if rows:
+        insert_lists(AuditEntry, rows)
         head.last_seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["last_seq", "last_hash"])
-    return entries
+    return [AuditEntry(*row) for row in rows]  # type: ignore[misc]  # positional: the columns
 
 
 @dataclass(frozen=True)

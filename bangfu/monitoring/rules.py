@@ -150,6 +150,9 @@ def _event(kind: str, extra: str = "", extra_params: Callable[[dict], list] = la
             f" JOIN {PLACES} p ON p.region_id = h.region_id"
             f" JOIN {M} m ON m.id = e.member_id"
             f" WHERE e.kind = %s AND e.day > p.since_events AND e.day <= %s"
+            # Implied by the place's own first day; stated so that the index on (kind, day)
+            # reads the window only, not every record of the kind ever sent.
+            f" AND e.day > (SELECT MIN(since_events) FROM {PLACES})"
             f" AND {scope} AND p.on_{kind} = 1 AND m.left_on IS NULL{extra}{guard}",
             [kind, run["on"], *extra_params(run), *params],
         )
@@ -165,6 +168,7 @@ def _disaster(scope: str, run: dict[str, Any]) -> tuple[str, list[Any]]:
         f" AND h.region_id < d.region_end"
         f" JOIN {PLACES} p ON p.region_id = h.region_id"
         f" WHERE d.day > p.since_disaster AND d.day <= %s AND {scope}"
+        f" AND d.day > (SELECT MIN(since_disaster) FROM {PLACES})"
         f" AND p.on_disaster = 1{guard}",
         [run["on"], *params],
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from bangfu.core import audit
 from bangfu.core.models import AuditEntry
 from bangfu.health.services import CostInput, medical_cost_record
 from bangfu.monitoring import services
@@ -76,6 +77,11 @@ def test_income_below_the_line_fires_and_at_the_line_does_not(today, county_admi
     assert "5999.00" in alert.summary
     assert result.by_rule["income_low"] == 1
     assert AuditEntry.objects.filter(action="alert.raise").count() == result.alerts
+    # Raised as plain rows, audited with the record as a page's raise would snapshot it.
+    entry = AuditEntry.objects.get(action="alert.raise")
+    assert entry.object_id == str(alert.pk) and entry.region_code == alert.region_id
+    assert entry.after == audit.snapshot(alert)
+    assert audit.verify_chain()[1] is None
 
 
 def test_the_line_is_the_places_policy(today, county_admin, households):
@@ -234,3 +240,17 @@ def test_the_task_runs_the_rules(today, county_admin, households, place):
 
     event(head(households[0]), EventKind.DISABILITY, D(2026, 11, 1))
     assert run_alert_rules.enqueue(place).return_value == 1
+
+
+def test_the_run_gives_back_the_connections_settings(today, county_admin, households):
+    """The run sets SQLite's page cache for itself only: a worker's connection lives on."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's settings")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        run()
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
