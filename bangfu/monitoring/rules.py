@@ -41,7 +41,7 @@ H, M, AI = _table(Household), _table(Member), _table(AnnualIncome)
 COST, EVENT, DISASTER = _table(MedicalCost), _table(MemberEvent), _table(Disaster)
 ALERT, FIRED = _table(Alert), _table(FiredRecord)
 NET = "({a}.wages + {a}.business + {a}.transfers + {a}.property_income - {a}.costs)"
-LATEST_YEAR = f"(SELECT MAX(y.year) FROM {AI} y WHERE y.household_id = h.id)"
+LATEST_YEAR = f"(SELECT MAX(y.year) FROM {AI} y WHERE y.household_id = a.household_id)"
 SCHOOL_AGES = (6, 15)
 # The income rules read the households' yearly accounts in the registry (entered by the village
 # or imported with the household sheet), not a department's sheet.
@@ -89,14 +89,26 @@ def _guards(code: str, object_type: str, record: str) -> tuple[str, list[Any]]:
     )
 
 
+def _incomes_first(run: dict[str, Any]) -> str:
+    """How the income rules join the households to the incomes: over everything, the
+    incomes come first (``CROSS JOIN`` fixes SQLite's order; PostgreSQL plans it as any
+    join), so that the least any place asks (``MIN``/``MAX`` over ``PLACES``, implied by each
+    place's own) leaves out most rows before a household is looked up; over a place or the
+    households an import wrote, the planner chooses (the households in scope first)."""
+    return "CROSS JOIN" if run.get("everything") else ","
+
+
 def _income_low(scope: str, run: dict[str, Any]) -> tuple[str, list[Any]]:
     guard, params = _guards("income_low", "registry.annualincome", "a.id")
     net = NET.format(a="a")
+    join = _incomes_first(run)
     return (
         f"SELECT h.id, NULL, a.id, NULL, {net} / a.household_size, a.year, NULL"
-        f" FROM {H} h JOIN {PLACES} p ON p.region_id = h.region_id"
-        f" JOIN {AI} a ON a.household_id = h.id AND a.year = {LATEST_YEAR}"
-        f" WHERE {scope} AND p.on_income_low = 1 AND a.household_size > 0"
+        f" FROM {AI} a {join} {H} h {join} {PLACES} p"
+        f" WHERE h.id = a.household_id AND p.region_id = h.region_id"
+        f" AND a.household_size > 0"
+        f" AND {net} < (SELECT MAX(income_line) FROM {PLACES}) * a.household_size"
+        f" AND a.year = {LATEST_YEAR} AND {scope} AND p.on_income_low = 1"
         f" AND {net} < p.income_line * a.household_size{guard}",
         params,
     )
@@ -105,13 +117,16 @@ def _income_low(scope: str, run: dict[str, Any]) -> tuple[str, list[Any]]:
 def _income_drop(scope: str, run: dict[str, Any]) -> tuple[str, list[Any]]:
     guard, params = _guards("income_drop", "registry.annualincome", "a.id")
     now, before = NET.format(a="a"), NET.format(a="b")
+    join = _incomes_first(run)
     return (
         f"SELECT h.id, NULL, a.id, b.id, {now} / a.household_size, a.year, NULL"
-        f" FROM {H} h JOIN {PLACES} p ON p.region_id = h.region_id"
-        f" JOIN {AI} a ON a.household_id = h.id AND a.year = {LATEST_YEAR}"
-        f" JOIN {AI} b ON b.household_id = h.id AND b.year = a.year - 1"
-        f" WHERE {scope} AND p.on_income_drop = 1 AND a.household_size > 0"
-        f" AND b.household_size > 0"
+        f" FROM {AI} a {join} {AI} b {join} {H} h {join} {PLACES} p"
+        f" WHERE b.household_id = a.household_id AND b.year = a.year - 1"
+        f" AND h.id = a.household_id AND p.region_id = h.region_id"
+        f" AND a.household_size > 0 AND b.household_size > 0"
+        f" AND {now} * b.household_size * 100"
+        f" < {before} * a.household_size * (100 - (SELECT MIN(drop_share) FROM {PLACES}))"
+        f" AND a.year = {LATEST_YEAR} AND {scope} AND p.on_income_drop = 1"
         f" AND {now} * b.household_size * 100"
         f" < {before} * a.household_size * (100 - p.drop_share){guard}",
         params,
@@ -126,7 +141,8 @@ def _medical_cost(scope: str, run: dict[str, Any]) -> tuple[str, list[Any]]:
     return (
         f"WITH g AS (SELECT m.household_id AS household_id, c.year AS year,"
         f" SUM(c.total - c.reimbursed) AS paid"
-        f" FROM {COST} c JOIN {M} m ON m.id = c.member_id WHERE c.year >= %s"
+        # The costs first (a member looked up by key), not every member's costs sought.
+        f" FROM {COST} c CROSS JOIN {M} m WHERE m.id = c.member_id AND c.year >= %s"
         f" GROUP BY m.household_id, c.year)"
         f" SELECT h.id, NULL, c.id, NULL, g.paid, g.year, NULL"
         f" FROM g JOIN {H} h ON h.id = g.household_id"

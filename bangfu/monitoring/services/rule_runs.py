@@ -61,6 +61,8 @@ def _create_temporary(cursor, households: list[int] | None) -> None:
         f"{switches}, income_line integer NOT NULL, drop_share integer NOT NULL, "
         f"medical_threshold integer NOT NULL, medical_share integer NOT NULL, "
         f"since_events date NOT NULL, since_disaster date NOT NULL)"
+        # SQLite: the rows in the key's b-tree, one search a place rather than two.
+        f"{' WITHOUT ROWID' if connection.vendor == 'sqlite' else ''}"
     )
     if households is not None:
         cursor.execute(f"CREATE TEMPORARY TABLE {rules.SCOPE} (household_id bigint PRIMARY KEY)")
@@ -150,6 +152,7 @@ def found_by_rules(
     run["on"] = connection.ops.adapt_datefield_value(on)
     run["born_after"] = connection.ops.adapt_datefield_value(run["born_after"])
     run["born_by"] = connection.ops.adapt_datefield_value(run["born_by"])
+    run["everything"] = place is None and chosen is None
     found: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     with _run_settings(), connection.cursor() as cursor:
         _create_temporary(cursor, chosen)
