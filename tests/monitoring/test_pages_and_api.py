@@ -2,6 +2,7 @@
 next step's form) and the API operations."""
 
 import io
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -268,3 +269,33 @@ def test_the_helpers_alert_and_procedure_pages_are_kept_on_the_phone(
     client.force_login(county_admin)  # an office's view is not kept
     office = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
     assert "Bangfu-Offline" not in office and 'id="phone-step"' not in office.content.decode()
+
+
+def test_a_closing_sent_twice_from_the_phone_closes_once_and_a_late_one_is_refused(
+    today, client, county_admin, helper_wang, households
+):
+    alert = raise_alert(county_admin, households[0], raised_on=D(2026, 11, 27))
+    client.force_login(helper_wang)
+    body = {"outcome": "identifying", "closed_on": "2026-11-28", "client_id": str(uuid.UUID(int=9))}
+    url = f"/api/monitoring/alerts/{alert.pk}/close"
+    answers = [client.post(url, body, content_type="application/json") for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200], answers[1].content
+    assert answers[0].json() == answers[1].json()
+    assert answers[1].json()["state"] == "identifying"
+    assert Procedure.objects.count() == 1
+    # Another alert closed at the office while the phone waited for a network.
+    late = raise_alert(county_admin, households[1], raised_on=D(2026, 11, 27))
+    client.force_login(county_admin)
+    client.post(
+        f"/api/monitoring/alerts/{late.pk}/close",
+        {"outcome": "not_at_risk", "closed_on": "2026-11-28", "reason": "核实无风险"},
+        content_type="application/json",
+    )
+    client.force_login(helper_wang)
+    refused = client.post(
+        f"/api/monitoring/alerts/{late.pk}/close",
+        {**body, "client_id": str(uuid.UUID(int=10))},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "alert_closed"
+    assert "2026-11-28" in refused.json()["message"]
