@@ -260,15 +260,24 @@ def test_the_helpers_alert_and_procedure_pages_are_kept_on_the_phone(
     page = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
     assert page["Bangfu-Offline"] == "keep"
     body = page.content.decode()
-    assert 'id="phone-step"' in body and "monitoring/step.js" in body
+    assert 'id="phone-step"' in body and "monitoring/phone_form.js" in body
     assert 'data-worker="/monitoring/sw.js"' in body and 'data-queue="bangfu-steps"' in body
     kept = reverse("monitoring:alert", args=[alert.pk])
     assert kept in body  # the helper's other pages are kept with it
-    assert client.get(kept)["Bangfu-Offline"] == "keep"
+    alert_page = client.get(kept)
+    assert alert_page["Bangfu-Offline"] == "keep"
+    # The closing too is queued on the phone, then sent to the API with its id.
+    body = alert_page.content.decode()
+    assert (
+        'id="phone-close"' in body and f'data-api="/api/monitoring/alerts/{alert.pk}/close"' in body
+    )
+    assert 'id="close-form"' in body and "monitoring/phone_form.js" in body
     assert client.get("/monitoring/sw.js").status_code == 200
     client.force_login(county_admin)  # an office's view is not kept
     office = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
     assert "Bangfu-Offline" not in office and 'id="phone-step"' not in office.content.decode()
+    office_alert = client.get(kept).content.decode()
+    assert 'id="close-form"' in office_alert and 'id="phone-close"' not in office_alert
 
 
 def test_a_closing_sent_twice_from_the_phone_closes_once_and_a_late_one_is_refused(
