@@ -61,16 +61,44 @@ def retried_on_conflict(service: Service) -> Service:
 
 
 def sent_before(
-    model: Any, actor, client_id: Any, taken: str, *, by: str = "recorded_by_id"
+    model: Any,
+    actor,
+    client_id: Any,
+    taken: str,
+    *,
+    by: str = "recorded_by_id",
+    key: str = "client_id",
 ) -> Any:
-    """The record an id made on a phone (``client_id``) already made, or None: an item sent
-    twice (its answer lost on a weak signal, a retry) answers with what the first send
-    recorded. An id held by a record someone else made (its field ``by``) is refused with
-    ``taken``."""
-    earlier = model.objects.filter(client_id=client_id).first()
+    """The record an id made on a phone (``client_id``, held in the field ``key``) already
+    made, or None: an item sent twice (its answer lost on a weak signal, a retry) answers with
+    what the first send recorded. An id held by a record someone else made (its field ``by``)
+    is refused with ``taken``."""
+    earlier = model.objects.filter(**{key: client_id}).first()
     if earlier is not None and getattr(earlier, by) != actor.pk:
         raise DomainError(taken, code="client_id_taken", field="client_id")
     return earlier
+
+
+Sent = TypeVar("Sent")
+
+
+def sent_once(earlier: Callable[[], Sent | None], record: Callable[[], Sent]) -> tuple[Sent, bool]:
+    """Something made on a phone, recorded once however often it is sent: (what the first
+    send recorded, False) when ``earlier()`` (a ``sent_before``) finds it, else (``record()``,
+    True). Two sends of one id at once: the second waits on the first's lock, then is refused
+    — by the unique id, or by the write's own checks now that the first changed what they
+    read (an alert closed, a step no longer awaited) —; when the first's record is found then,
+    it answers with it rather than with the refusal."""
+    found = earlier()
+    if found is not None:
+        return found, False
+    try:
+        return record(), True
+    except (IntegrityError, DomainError):
+        found = earlier()
+        if found is None:
+            raise
+        return found, False
 
 
 @dataclass(frozen=True)

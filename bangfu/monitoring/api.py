@@ -43,6 +43,15 @@ class PhoneStepIn(StepIn):  # type: ignore[valid-type,misc]
     )
 
 
+class PhoneClosingIn(ClosingIn):  # type: ignore[valid-type,misc]
+    client_id: uuid.UUID | None = Field(
+        None,
+        description="an id the phone made for this closing (done at the household, perhaps "
+        "offline): a second send of it answers with the alert as the first closed it, rather "
+        "than refusing it as closed",
+    )
+
+
 class SelfReportOut(Schema):
     id: int
     receipt: str
@@ -318,12 +327,20 @@ def alert_raise(request, household_id: Id, payload: AlertIn):  # type: ignore[va
 
 
 @router.post("/monitoring/alerts/{alert_id}/close", response=AlertOut, operation_id="alert_close")
-def alert_close(request, alert_id: Id, payload: ClosingIn):  # type: ignore[valid-type]
-    """Close an alert: ``not_at_risk`` (with the ``reason``) or ``identifying``."""
+def alert_close(request, alert_id: Id, payload: PhoneClosingIn):
+    """Close an alert: ``not_at_risk`` (with the ``reason``) or ``identifying``. A phone
+    sends the id it made (``client_id``): sent again, it answers 200 with the alert as the
+    first send closed it; an alert closed meanwhile by someone else is refused (400)."""
     alert = selectors.alert_for(request.auth, alert_id)
-    services.alert_close(
-        actor=request.auth, alert_id=alert.pk, closing=services.ClosingInput(**payload.dict())
-    )
+    data = payload.dict()
+    client_id = data.pop("client_id")
+    closing = services.ClosingInput(**data)
+    if client_id is None:
+        services.alert_close(actor=request.auth, alert_id=alert.pk, closing=closing)
+    else:
+        services.alert_close_sent(
+            actor=request.auth, client_id=client_id, alert_id=alert.pk, closing=closing
+        )
     return _alert(selectors.alert_for(request.auth, alert.pk))
 
 

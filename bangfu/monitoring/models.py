@@ -107,6 +107,9 @@ class Alert(models.Model):
     procedure = models.ForeignKey(
         "Procedure", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
     )
+    # The id a phone made for the closing, done at the household (offline too): sent again,
+    # the first closing answers (``core.services.sent_before``).
+    closed_client_id = models.UUIDField(null=True, blank=True, unique=True)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()

@@ -33,7 +33,9 @@ from .forms import (
 )
 from .models import AlertState, RuleRun, SelfReportState
 
-STEPS_QUEUE = "bangfu-steps"  # the phone's IndexedDB database of steps not yet sent
+# The phone's IndexedDB database of the steps and alerts' closings not yet sent (its name is
+# the steps', which came first: a phone keeps what waits there).
+STEPS_QUEUE = "bangfu-steps"
 
 
 def _phone(request, household_id: int, render_page):
@@ -46,7 +48,7 @@ def _phone(request, household_id: int, render_page):
             request.user,
             worker="monitoring:service_worker",
             queue=STEPS_QUEUE,
-            waiting=_("Steps waiting on this phone:"),
+            waiting=_("Steps and closings waiting on this phone:"),
         )
     response = render_page({"offline": offline, "queue": STEPS_QUEUE})
     return kept_offline(response) if own and response.status_code == 200 else response
@@ -117,6 +119,9 @@ def alert_list(request, code=None):
 
 
 def _alert_page(request, alert, form, status=200):
+    may_close = alert.state == AlertState.OPEN and services.may_act(
+        request.user, alert.household_id, Capability.HANDLE_ALERTS
+    )
     return _phone(
         request,
         alert.household_id,
@@ -128,8 +133,9 @@ def _alert_page(request, alert, form, status=200):
                 "alert": alert,
                 "form": form,
                 "overdue": alert.is_overdue(timezone.localdate()),
-                "may_close": alert.state == AlertState.OPEN
-                and services.may_act(request.user, alert.household_id, Capability.HANDLE_ALERTS),
+                "may_close": may_close,
+                # Closed at the household on the helper's phone: queued there, sent once.
+                "queued": may_close and phone["offline"],
             },
             status=status,
         ),

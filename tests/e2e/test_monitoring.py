@@ -16,9 +16,15 @@ import pytest
 from django.db import close_old_connections
 from django.urls import reverse
 
+from bangfu.core.models import AuditEntry
 from bangfu.monitoring.models import Alert, AlertSource, SelfReport, Step
 from bangfu.registry.models import HouseholdStatus
-from tests.monitoring.conftest import commitment_photo, diaotai_staff, village_team  # noqa: F401
+from tests.monitoring.conftest import (  # noqa: F401 — fixtures
+    commitment_photo,
+    diaotai_staff,
+    raise_alert,
+    village_team,
+)
 from tests.teams.conftest import on_day  # noqa: F401 — a fixture
 from tests.visits.conftest import households, unit, wang  # noqa: F401 — fixtures
 
@@ -175,3 +181,46 @@ def test_a_self_report_becomes_an_alert_verified_at_home_and_decided(
     assert household.status == HouseholdStatus.MONITORED
     assert household.monitoring_type.value == "3"
     assert Step.objects.filter(procedure_id=procedure_id).count() == 5
+
+
+def test_an_alert_closed_offline_at_the_household_is_sent_once(
+    live_server,
+    on_day,  # noqa: F811
+    county_admin,
+    helper_wang,
+    households,  # noqa: F811
+    wang,  # noqa: F811
+    phone_page,
+    password,
+):
+    """The helper closes an alert not at risk with the network cut: the closing waits on the
+    phone, then reaches the server once when the network is back."""
+    on_day(REVIEWED)
+    base = live_server.url
+    alert = raise_alert(county_admin, households[0], raised_on=REVIEWED)
+    page = phone_page
+    sign_in(page, base, "helper_wang", password)
+    page.goto(base + reverse("monitoring:alert", args=[alert.pk]))
+    page.wait_for_selector('#offline-state[data-offline-ready="true"]', state="attached")
+    page.context.set_offline(True)
+    assert page.reload().from_service_worker
+    page.check("input[name=outcome][value=not_at_risk]")
+    page.fill("#id_reason", "入户核实：已获大病保险报销，自付不足2000元")
+    page.click("#close-form button[type=submit]")
+    page.wait_for_selector("#done-message[data-outcome=queued]")
+    page.wait_for_selector("#offline-state [data-waiting]:has-text('1')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    close_old_connections()
+    assert Alert.objects.get(pk=alert.pk).state == "open"
+    page.context.set_offline(False)
+    page.wait_for_selector("#done-message[data-outcome=recorded]")
+    page.wait_for_selector("#queue li", state="detached")
+    close_old_connections()
+    closed = Alert.objects.get(pk=alert.pk)
+    assert (closed.state, closed.closed_by_id, closed.procedure_id) == (
+        "not_at_risk",
+        helper_wang.pk,
+        None,
+    )
+    assert closed.closed_client_id and closed.close_reason.startswith("入户核实")
+    assert AuditEntry.objects.filter(action="alert.close").count() == 1

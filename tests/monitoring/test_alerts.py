@@ -1,6 +1,8 @@
 """Alerts: raised by screening or by a rule (naming its records), assigned to the helper and
 the township, closed with an outcome, listed when overdue, and seen only in their places."""
 
+import uuid
+
 import pytest
 from django.http import Http404
 
@@ -190,3 +192,64 @@ def test_alerts_move_with_their_household(today, county_admin, households):
     )
     alert.refresh_from_db()
     assert (alert.region_id, alert.township_id) == ("611103001201", "611103001000")
+
+
+# Closing at the household on a phone, perhaps offline (an id made on the phone).
+
+PHONE_ID = uuid.UUID(int=16)
+
+
+def close_sent(actor, alert, outcome, reason="", client_id=PHONE_ID):
+    return services.alert_close_sent(
+        actor=actor,
+        client_id=client_id,
+        alert_id=alert.pk,
+        closing=ClosingInput(outcome=outcome, closed_on=CLOSED_ON, reason=reason),
+    )
+
+
+def test_a_closing_sent_twice_answers_with_the_first(today, helper_wang, households):
+    alert = raise_alert(helper_wang, households[0])
+    closed, new = close_sent(helper_wang, alert, "identifying")
+    assert new and closed.closed_client_id == PHONE_ID and closed.procedure_id
+    # The answer was lost on a weak signal; the phone sends again, even with other words.
+    again, new = close_sent(helper_wang, alert, "not_at_risk", reason="x")
+    assert not new
+    assert (again.pk, again.state, again.procedure_id) == (
+        alert.pk,
+        "identifying",
+        closed.procedure_id,
+    )
+    assert Procedure.objects.count() == 1
+    assert AuditEntry.objects.filter(action="alert.close").count() == 1
+
+
+def test_a_closing_id_another_person_used_is_refused(today, county_admin, helper_wang, households):
+    first = raise_alert(helper_wang, households[0])
+    close_sent(helper_wang, first, "not_at_risk", reason="已获大病保险报销")
+    second = raise_alert(county_admin, households[0])
+    with pytest.raises(DomainError) as refused:
+        close_sent(county_admin, second, "not_at_risk", reason="核实无风险")
+    assert (refused.value.code, refused.value.field) == ("client_id_taken", "client_id")
+    second.refresh_from_db()
+    assert second.state == "open"
+
+
+def test_an_alert_closed_meanwhile_refuses_the_phones_closing_saying_by_whom(
+    today, county_admin, helper_wang, households
+):
+    """The helper closed it offline at the household; the office closed it before the phone
+    found a network: the phone's closing is refused with words it keeps in its queue."""
+    alert = raise_alert(helper_wang, households[0])
+    close(county_admin, alert, "not_at_risk", reason="已获大病保险报销")
+    with pytest.raises(DomainError) as refused:
+        close_sent(helper_wang, alert, "identifying")
+    assert refused.value.code == "alert_closed"
+    assert "2026-09-30" in str(refused.value) and str(county_admin) in str(refused.value)
+    alert.refresh_from_db()
+    assert (alert.state, alert.closed_by_id, alert.closed_client_id) == (
+        "not_at_risk",
+        county_admin.pk,
+        None,
+    )
+    assert not Procedure.objects.exists()

@@ -2,6 +2,7 @@
 next step's form) and the API operations."""
 
 import io
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -259,12 +260,51 @@ def test_the_helpers_alert_and_procedure_pages_are_kept_on_the_phone(
     page = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
     assert page["Bangfu-Offline"] == "keep"
     body = page.content.decode()
-    assert 'id="phone-step"' in body and "monitoring/step.js" in body
+    assert 'id="phone-step"' in body and "monitoring/phone_form.js" in body
     assert 'data-worker="/monitoring/sw.js"' in body and 'data-queue="bangfu-steps"' in body
     kept = reverse("monitoring:alert", args=[alert.pk])
     assert kept in body  # the helper's other pages are kept with it
-    assert client.get(kept)["Bangfu-Offline"] == "keep"
+    alert_page = client.get(kept)
+    assert alert_page["Bangfu-Offline"] == "keep"
+    # The closing too is queued on the phone, then sent to the API with its id.
+    body = alert_page.content.decode()
+    assert (
+        'id="phone-close"' in body and f'data-api="/api/monitoring/alerts/{alert.pk}/close"' in body
+    )
+    assert 'id="close-form"' in body and "monitoring/phone_form.js" in body
     assert client.get("/monitoring/sw.js").status_code == 200
     client.force_login(county_admin)  # an office's view is not kept
     office = client.get(reverse("monitoring:procedure", args=[procedure.pk]))
     assert "Bangfu-Offline" not in office and 'id="phone-step"' not in office.content.decode()
+    office_alert = client.get(kept).content.decode()
+    assert 'id="close-form"' in office_alert and 'id="phone-close"' not in office_alert
+
+
+def test_a_closing_sent_twice_from_the_phone_closes_once_and_a_late_one_is_refused(
+    today, client, county_admin, helper_wang, households
+):
+    alert = raise_alert(county_admin, households[0], raised_on=D(2026, 11, 27))
+    client.force_login(helper_wang)
+    body = {"outcome": "identifying", "closed_on": "2026-11-28", "client_id": str(uuid.UUID(int=9))}
+    url = f"/api/monitoring/alerts/{alert.pk}/close"
+    answers = [client.post(url, body, content_type="application/json") for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200], answers[1].content
+    assert answers[0].json() == answers[1].json()
+    assert answers[1].json()["state"] == "identifying"
+    assert Procedure.objects.count() == 1
+    # Another alert closed at the office while the phone waited for a network.
+    late = raise_alert(county_admin, households[1], raised_on=D(2026, 11, 27))
+    client.force_login(county_admin)
+    client.post(
+        f"/api/monitoring/alerts/{late.pk}/close",
+        {"outcome": "not_at_risk", "closed_on": "2026-11-28", "reason": "核实无风险"},
+        content_type="application/json",
+    )
+    client.force_login(helper_wang)
+    refused = client.post(
+        f"/api/monitoring/alerts/{late.pk}/close",
+        {**body, "client_id": str(uuid.UUID(int=10))},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "alert_closed"
+    assert "2026-11-28" in refused.json()["message"]

@@ -12,6 +12,7 @@
 """
 
 import datetime
+import uuid
 
 from django.utils import timezone
 
@@ -284,7 +285,13 @@ def monitoring_aims(world, aim) -> dict:
         return aim(
             {"alert_id": alert.pk},
             {},
-            {"outcome": "not_at_risk", "closed_on": "2026-10-09", "reason": "核实无风险"},
+            {
+                "outcome": "not_at_risk",
+                "closed_on": "2026-10-09",
+                "reason": "核实无风险",
+                # closed on a phone: an id made there, one a request
+                "client_id": str(uuid.UUID(int=3 * 10**6 + n)),
+            },
         )
 
     def clearable(n):

@@ -13,7 +13,7 @@ procedure needs its level's capability (``engine``). A pair helper (whose role r
 places' lists) does so only for the households paired with them now.
 """
 
-from .alerts import AlertInput, ClosingInput, alert_close, alert_raise
+from .alerts import AlertInput, ClosingInput, alert_close, alert_close_sent, alert_raise
 from .clearing import StartInput, may_start, procedure_start, startable
 from .common import days_until, may_act, paired_now, township_code
 from .department_data import monitoring_follow_member
@@ -34,6 +34,7 @@ __all__ = [
     "AlertInput",
     "ClosingInput",
     "alert_close",
+    "alert_close_sent",
     "alert_raise",
     # risk clearing and exit
     "StartInput",

@@ -1,6 +1,7 @@
 """Alerts (预警): raised by screening or a rule, closed with the verification's outcome."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError, OutOfScope
+from bangfu.core.services import sent_before, sent_once
 from bangfu.registry.models import Member
 
 from ..models import (
@@ -133,9 +135,12 @@ def alert_raise(
 
 
 @transaction.atomic
-def alert_close(*, actor, alert_id: int, closing: ClosingInput) -> Alert:
+def alert_close(
+    *, actor, alert_id: int, closing: ClosingInput, client_id: uuid.UUID | None = None
+) -> Alert:
     """Close an alert with the outcome of its verification (核实): not at risk, with the
-    reason; or an identification started (识别), which the household's running one joins."""
+    reason; or an identification started (识别), which the household's running one joins.
+    ``client_id``: the id a phone made for the closing (``alert_close_sent``)."""
     alert = Alert.objects.visible_to(actor).filter(pk=alert_id).first()
     if alert is None:
         raise OutOfScope()
@@ -143,8 +148,18 @@ def alert_close(*, actor, alert_id: int, closing: ClosingInput) -> Alert:
     household = locked_household(actor, alert.household_id)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.state != AlertState.OPEN:
+        # Often the helper's closing made offline, sent after someone closed it at the office:
+        # the phone keeps it with these words, so they say who closed it and how.
         raise DomainError(
-            _("This alert was closed on %(day)s.") % {"day": alert.closed_on},
+            _(
+                "This alert was already closed on %(day)s by %(who)s: %(outcome)s. "
+                "Nothing was changed; remove this closing from the phone."
+            )
+            % {
+                "day": alert.closed_on,
+                "who": alert.closed_by or _("the system"),
+                "outcome": alert.get_state_display(),
+            },
             code="alert_closed",
             field="outcome",
         )
@@ -169,6 +184,7 @@ def alert_close(*, actor, alert_id: int, closing: ClosingInput) -> Alert:
             actor, household, ProcedureKind.IDENTIFICATION, alert.closed_on
         )
     alert.state, alert.closed_at, alert.closed_by = outcome, timezone.now(), actor
+    alert.closed_client_id = client_id
     alert.save()
     audit.record(
         actor=actor,
@@ -179,3 +195,24 @@ def alert_close(*, actor, alert_id: int, closing: ClosingInput) -> Alert:
         after=audit.snapshot(alert),
     )
     return alert
+
+
+def alert_close_sent(
+    *, actor, client_id: uuid.UUID, alert_id: int, closing: ClosingInput
+) -> tuple[Alert, bool]:
+    """An alert closed on a phone at the household, perhaps offline, with the id the phone
+    made for the closing: answers (alert, True), or (the alert as the first send closed it,
+    False) when this id came before (a resend after a lost answer), so that a closing sent
+    twice closes once and starts at most one identification. An id another person used is
+    refused; an alert closed meanwhile by someone else is refused saying by whom and how."""
+    return sent_once(
+        lambda: sent_before(
+            Alert,
+            actor,
+            client_id,
+            _("This closing's id was used by someone else; reload the alert and close it again."),
+            by="closed_by_id",
+            key="closed_client_id",
+        ),
+        lambda: alert_close(actor=actor, alert_id=alert_id, closing=closing, client_id=client_id),
+    )

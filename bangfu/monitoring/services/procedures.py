@@ -10,13 +10,13 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core import audit, values
 from bangfu.core.errors import DomainError, OutOfScope
-from bangfu.core.services import sent_before
+from bangfu.core.services import sent_before, sent_once
 from bangfu.registry.models import Household
 from bangfu.visits import photos
 
@@ -298,27 +298,17 @@ def step_sent(
     the id the phone made for it: answers (step, True), or (the one already recorded, False)
     when this id came before (a resend after a lost answer), so that a queue sent twice
     records once."""
-    earlier = _step_before(actor, client_id)
-    if earlier is not None:
-        return earlier, False
-    try:
-        return (
-            step_record(
-                actor=actor,
-                procedure_id=procedure_id,
-                step=step,
-                photo=photo,
-                photo_name=photo_name,
-                client_id=client_id,
-            ),
-            True,
-        )
-    except IntegrityError:
-        # The same id sent twice at once: the other request recorded it first.
-        earlier = _step_before(actor, client_id)
-        if earlier is None:
-            raise
-        return earlier, False
+    return sent_once(
+        lambda: _step_before(actor, client_id),
+        lambda: step_record(
+            actor=actor,
+            procedure_id=procedure_id,
+            step=step,
+            photo=photo,
+            photo_name=photo_name,
+            client_id=client_id,
+        ),
+    )
 
 
 def monitoring_follow_household(household_id: int, region_code: str) -> None:
