@@ -35,6 +35,29 @@ class OneRequestAtATime(ThreadedWSGIServer):
     still open several connections; only the application's work is taken in turn, its body
     read before the next begins (a streamed body may read the database too)."""
 
+    # Connections accepted and not yet closed, across the live server's threads: a test's
+    # teardown empties the database, and must not begin while a request the browser sent
+    # just before its context closed (a service worker keeping pages) is still reading it.
+    _in_flight = 0
+    _idle = threading.Condition()
+
+    def process_request(self, request, client_address):
+        with OneRequestAtATime._idle:
+            OneRequestAtATime._in_flight += 1
+        super().process_request(request, client_address)
+
+    def close_request(self, request):
+        super().close_request(request)
+        with OneRequestAtATime._idle:
+            OneRequestAtATime._in_flight -= 1
+            OneRequestAtATime._idle.notify_all()
+
+    @classmethod
+    def wait_until_idle(cls, timeout: float = 30) -> None:
+        with cls._idle:
+            if not cls._idle.wait_for(lambda: cls._in_flight == 0, timeout):
+                raise AssertionError(f"the live server still holds {cls._in_flight} connection(s)")
+
     def set_app(self, application):
         lock = threading.Lock()
 
@@ -52,6 +75,20 @@ class OneRequestAtATime(ThreadedWSGIServer):
 
 
 LiveServerThread.server_class = OneRequestAtATime
+
+
+@pytest.fixture(autouse=True)
+def answered_before_the_database_empties(request):
+    """Set up after the test's database and before its browser contexts, so torn down after
+    every context has closed and before the database is emptied: waits until the live
+    server has answered all it was sent."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    OneRequestAtATime.wait_until_idle()
+
 
 _skipped_for_browser = []
 
