@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "bangfu.health",
     "bangfu.plans",
     "bangfu.monitoring",
+    "bangfu.checks",
     "bangfu.reports",
     "bangfu.exchange",
     "bangfu.api",

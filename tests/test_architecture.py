@@ -16,6 +16,7 @@ LAYERS = [
     "health",
     "plans",
     "monitoring",
+    "checks",
     "reports",
     "exchange",
     "api",

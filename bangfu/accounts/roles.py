@@ -53,6 +53,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MONITORING_VILLAGE,
             Capability.MONITORING_TOWNSHIP,
             Capability.MONITORING_COUNTY,
+            Capability.IMPORT_NATIONAL_DATA,
+            Capability.CHECK_HANDBOOKS,
+            Capability.RECEIVE_CHECK_REPORTS,
         }
     ),
     Role.TOWNSHIP_STAFF: frozenset(
@@ -67,6 +70,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.HANDLE_ALERTS,
             Capability.MONITORING_HOME,
             Capability.MONITORING_TOWNSHIP,
+            Capability.CHECK_HANDBOOKS,
+            Capability.RECEIVE_CHECK_REPORTS,
         }
     ),
     Role.WORK_TEAM: frozenset(
@@ -77,6 +82,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.HANDLE_ALERTS,
             Capability.MONITORING_HOME,
             Capability.MONITORING_VILLAGE,
+            Capability.CHECK_HANDBOOKS,
         }
     ),
     Role.PAIR_HELPER: frozenset(

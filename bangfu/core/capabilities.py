@@ -42,6 +42,13 @@ class Capability(StrEnum):
     MONITORING_VILLAGE = "monitoring_village"
     MONITORING_TOWNSHIP = "monitoring_township"
     MONITORING_COUNTY = "monitoring_county"
+    # The monthly check against the national system (账实相符): the county imports its
+    # snapshots and the problem lists sent from above; villages (and townships for them)
+    # classify and close the differences and submit the month's self-check report, which
+    # the township receives and follows up.
+    IMPORT_NATIONAL_DATA = "import_national_data"
+    CHECK_HANDBOOKS = "check_handbooks"
+    RECEIVE_CHECK_REPORTS = "receive_check_reports"
 
 
 def require(actor, capability: Capability) -> None:

@@ -705,6 +705,18 @@ REGISTRY: dict[str, PolicyKey] = {
                 ),
             )
         ),
+        # The monthly check of the handbook against the national system (账实相符)
+        PolicyKey(
+            "checks.report_due",
+            _("Working days before the month's end that the self-check report is due"),
+            _(
+                "A village's self-check report (自查报告) of a month is due on the month's "
+                "last working day (0), or this many working days before it; public holidays "
+                "are skipped and make-up working days count. Later reports are listed as late."
+            ),
+            0,
+            integer(0, 15),
+        ),
     ]
 }
 
