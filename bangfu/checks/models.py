@@ -59,6 +59,93 @@ class Snapshot(models.Model):
         return f"{self.region_id} {self.month:%Y-%m}"
 
 
+class SnapshotHousehold(models.Model):
+    """A household as the national system's export gives it: its own columns, cleaned the
+    way the exchange pipeline cleans an import (``exchange.columns``), in the registry's
+    terms — codes as the code list's values, several codes sorted and joined by commas."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=30)
+    # The place's code as resolved from the export's code or names; empty when neither
+    # names a place of the county (the names as written are then in ``place_written``).
+    region_code = models.CharField(max_length=15, blank=True)
+    place_written = models.CharField(max_length=200, blank=True)
+    attribute = models.CharField(max_length=20, blank=True)
+    standard = models.CharField(max_length=20, blank=True)
+    main_cause = models.CharField(max_length=20, blank=True)
+    other_causes = models.CharField(max_length=200, blank=True)
+    year_identified = models.PositiveSmallIntegerField(null=True)
+    planned_exit_year = models.PositiveSmallIntegerField(null=True)
+    status = models.CharField(max_length=24, blank=True)
+    monitoring_type = models.CharField(max_length=20, blank=True)
+    risk_types = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    bank_name = models.CharField(max_length=60, blank=True)
+    land_area_mu = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    housing_area = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    housing_structure = models.CharField(max_length=40, blank=True)
+    danger_grade = models.CharField(max_length=1, blank=True)
+    water_difficulty = models.BooleanField(null=True)
+    water_safe = models.BooleanField(null=True)
+    has_power = models.BooleanField(null=True)
+    toilet = models.CharField(max_length=10, blank=True)
+    road_distance_km = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    # 人均纯收入 of ``income_year``, as the national form gives it.
+    per_capita_income = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    income_year = models.PositiveSmallIntegerField(null=True)
+    # The columns whose cells could not be read (their keys): not compared, listed on
+    # the import instead, so a damaged cell is never taken for a difference.
+    unreadable = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "number"], name="snapshot_household_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SnapshotMember(models.Model):
+    """A member as the national system's export gives it, keyed by the keyed hash of the ID
+    number (as the registry keys its members); the number itself is not kept, only its
+    masked form to show (``core.idnumbers``)."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    household_number = models.CharField(max_length=30)
+    id_number_hash = models.CharField(max_length=64)
+    id_number_masked = models.CharField(max_length=18, blank=True)
+    name = models.CharField(max_length=50, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_date = models.DateField(null=True)
+    relation = models.CharField(max_length=20, blank=True)
+    ethnicity = models.CharField(max_length=20, blank=True)
+    education = models.CharField(max_length=20, blank=True)
+    schooling = models.CharField(max_length=20, blank=True)
+    health = models.CharField(max_length=20, blank=True)
+    disability = models.CharField(max_length=20, blank=True)
+    labour = models.CharField(max_length=20, blank=True)
+    work_status = models.CharField(max_length=40, blank=True)
+    dibao = models.BooleanField(null=True)
+    medical_insurance = models.BooleanField(null=True)
+    pension_insurance = models.BooleanField(null=True)
+    unreadable = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "id_number_hash"], name="snapshot_member_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["snapshot", "household_number"], name="snapshot_member_household")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DifferenceKind(models.TextChoices):
     VALUE = "value", _("Values differ")
     ONLY_SYSTEM = "only_system", _("Only in the national system")

@@ -392,6 +392,8 @@ OBJECT_TYPES: dict[str, Promise] = {
     "monitoring.rulerun": gettext_lazy("Run of the early-warning rules"),
     "monitoring.firedrecord": gettext_lazy("Record that fired a rule"),
     "checks.snapshot": gettext_lazy("National system snapshot"),
+    "checks.snapshothousehold": gettext_lazy("Household in a national system snapshot"),
+    "checks.snapshotmember": gettext_lazy("Member in a national system snapshot"),
     "checks.difference": gettext_lazy("Difference from the national system"),
     "checks.problemlist": gettext_lazy("Problem data list"),
     "checks.selfcheckreport": gettext_lazy("Self-check report"),
