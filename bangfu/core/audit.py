@@ -325,6 +325,10 @@ ACTIONS: dict[str, Promise] = {
     "disaster.record": gettext_lazy("Recorded a disaster"),
     "disaster.update": gettext_lazy("Changed a disaster's record"),
     "medical_cost.update": gettext_lazy("Changed large medical costs"),
+    # checks
+    "snapshot.compare": gettext_lazy("Compared a national system snapshot with the records"),
+    "difference.find": gettext_lazy("Found a difference from the national system"),
+    "difference.fix": gettext_lazy("Closed a difference: the records and the system now agree"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

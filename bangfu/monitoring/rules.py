@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from bangfu.core.models import Code
 from bangfu.core.policies import REGISTRY
 from bangfu.health.models import MedicalCost
-from bangfu.registry.models import AnnualIncome, Household, Member
+from bangfu.registry.models import NET_INCOME_SQL, AnnualIncome, Household, Member
 
 from .models import Alert, Disaster, EventKind, FiredRecord, MemberEvent
 
@@ -40,7 +40,7 @@ def _table(model) -> str:
 H, M, AI = _table(Household), _table(Member), _table(AnnualIncome)
 COST, EVENT, DISASTER = _table(MedicalCost), _table(MemberEvent), _table(Disaster)
 ALERT, FIRED = _table(Alert), _table(FiredRecord)
-NET = "({a}.wages + {a}.business + {a}.transfers + {a}.property_income - {a}.costs)"
+NET = NET_INCOME_SQL
 LATEST_YEAR = f"(SELECT MAX(y.year) FROM {AI} y WHERE y.household_id = a.household_id)"
 SCHOOL_AGES = (6, 15)
 # The income rules read the households' yearly accounts in the registry (entered by the village

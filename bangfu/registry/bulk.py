@@ -28,7 +28,7 @@ from bangfu.core.models import Code, Region
 from bangfu.core.protection import lookup_hash, unseal
 from bangfu.core.selectors import is_place_code
 
-from . import moves
+from . import edits, moves
 from .models import HOUSEHOLD_DETAILS, Household, Member, StatusChange
 from .selectors import MemberRef, member_details
 from .services import (
@@ -382,6 +382,7 @@ def _in_chunks(
     seen_ids: dict[str, str] = {}
     results: list[Verdict] = []
     refused = False
+    written: list[int] = []
     for start in range(0, len(incoming), HOUSEHOLDS_AT_ONCE):
         chunk = incoming[start : start + HOUSEHOLDS_AT_ONCE]
         lookups = LoadedLookups(actor, chunk)
@@ -396,6 +397,11 @@ def _in_chunks(
             for household, result in pairs:
                 if result.outcome == Outcome.CHANGED:
                     _write_changed(actor, household, result, write)
+            written += [
+                c.record.pk
+                for c in checked
+                if c.record is not None and c.outcome in (Outcome.NEW, Outcome.CHANGED)
+            ]
         # Of a chunk only the verdicts stay: the records it built go with it.
         results += [
             Verdict(c.outcome, c.problems, c.new_members, c.changed_members, c.unchanged_members)
@@ -403,6 +409,9 @@ def _in_chunks(
         ]
         if progress:
             progress(len(results), len(incoming))
+    if write is not None and not refused:
+        # Once for the whole file: what watches the households' edits reads them together.
+        edits.households_edited(written)
     return results
 
 

@@ -371,6 +371,11 @@ class AnnualIncome(models.Model):
         return (self.net / self.household_size).quantize(Decimal("0.01"))
 
 
+# ``AnnualIncome.net`` in SQL over a table alias (``{a}``), for the set-based queries that
+# read incomes (monitoring's rules, the monthly check): the one sum, written once.
+NET_INCOME_SQL = "({a}.wages + {a}.business + {a}.transfers + {a}.property_income - {a}.costs)"
+
+
 MEMBER_MOVE_RULES = values.Rules(effective_on=CHANGE_DAY, reason=REASON)
 
 

@@ -24,7 +24,7 @@ from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import may_be_code, visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
 
-from . import moves
+from . import edits, moves
 from .models import (
     BANK_ACCOUNT,
     HOUSEHOLD_DETAILS,
@@ -451,6 +451,7 @@ def household_register(
                 "members": [_member_state(m) for m in record.members.order_by("pk")],
             },
         )
+        edits.households_edited([record.pk])
     return record
 
 
@@ -503,6 +504,7 @@ def household_update(*, actor, household_id: int, household: HouseholdInput) -> 
             before=before,
             after=_household_state(record),
         )
+        edits.households_edited([record.pk])
     return record
 
 
@@ -523,6 +525,7 @@ def household_status_change(*, actor, household_id: int, change: StatusInput) ->
             after={**_household_state(record), "effective_on": change.effective_on,
                    "reason": entry.reason},
         )  # fmt: skip
+        edits.households_edited([record.pk])
     return entry
 
 
@@ -542,6 +545,7 @@ def member_add(*, actor, household_id: int, member: MemberInput) -> Member:
             region_code=household.region_id,
             after=_member_state(record),
         )
+        edits.households_edited([household.pk])
     return record
 
 
@@ -565,6 +569,7 @@ def member_update(*, actor, member_id: int, member: MemberInput) -> Member:
             before=before,
             after=_member_state(record),
         )
+        edits.households_edited([household.pk])
     return record
 
 
@@ -623,6 +628,7 @@ def income_record(*, actor, household_id: int, income: IncomeInput) -> AnnualInc
             before=before,
             after=audit.snapshot(record),
         )
+        edits.households_edited([household.pk])
     return record
 
 
@@ -710,6 +716,7 @@ def member_move(
             before={"household": source.number},
             after={"household": target.number, "relation": relation, "reason": reason},
         )
+        edits.households_edited([source.pk, target.pk])
     return move
 
 
@@ -763,6 +770,7 @@ def household_split(
                 "members": sorted(m.pk for m in members),
             },
         )
+        edits.households_edited([source.pk, record.pk])
     return record
 
 
@@ -814,6 +822,7 @@ def household_merge(
                 "reason": reason,
             },
         )
+        edits.households_edited([source.pk, target.pk])
     return target
 
 
@@ -857,4 +866,5 @@ def member_leave(*, actor, member_id: int, left_on, reason: str) -> Member:
             before=before,
             after={**_member_state(member), "left_on": left_on, "left_reason": reason},
         )
+        edits.households_edited([household.pk])
     return member
