@@ -238,9 +238,7 @@ def test_every_planted_difference_is_found_once_where_it_is(district, county_adm
             members.remove(m)
     expected.add((only_records, "", "household", "only_handbook", "", only_records))
     households.append(SnapshotHouseholdRow(number="611103002201009999", region_code=VILLAGES[2]))
-    expected.add(
-        ("611103002201009999", "", "household", "only_system", "611103002201009999", "")
-    )
+    expected.add(("611103002201009999", "", "household", "only_system", "611103002201009999", ""))
     place["611103002201009999"] = VILLAGES[2]
 
     # The same rows in another order: order never makes a difference.
@@ -279,9 +277,7 @@ def test_every_planted_difference_is_found_once_where_it_is(district, county_adm
     assert verify_chain()[1] is None
 
 
-def test_the_next_snapshot_closes_what_now_agrees_and_raises_nothing_twice(
-    district, county_admin
-):
+def test_the_next_snapshot_closes_what_now_agrees_and_raises_nothing_twice(district, county_admin):
     households, members = copy_of_records()
     households[0].address = "系统里的地址"
     households[1].phone = "13800000000"
@@ -314,7 +310,9 @@ def test_a_difference_closed_by_hand_comes_back_only_with_other_values(district,
 
 def test_a_registry_edit_closes_what_now_agrees(district, county_admin):
     households, members = copy_of_records()
-    households[0].housing_structure = "框架" if households[0].housing_structure != "框架" else "砖混"
+    households[0].housing_structure = (
+        "框架" if households[0].housing_structure != "框架" else "砖混"
+    )
     households[1].address = "系统里的地址"
     snapshot_compare(snapshot_id=stored(MAY, households, members, by=county_admin).pk)
     first = Household.objects.get(number=households[0].number)
@@ -342,8 +340,6 @@ def test_a_registry_edit_closes_what_now_agrees(district, county_admin):
     assert households_recheck(household_ids=[first.pk]) == 0
 
 
-def test_a_recheck_without_open_differences_is_one_query(
-    district, django_assert_num_queries
-):
+def test_a_recheck_without_open_differences_is_one_query(district, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert households_recheck(household_ids=[h.pk for h in district]) == 0
