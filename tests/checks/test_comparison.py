@@ -26,7 +26,7 @@ from bangfu.checks.rows import SnapshotHouseholdRow, SnapshotMemberRow
 from bangfu.checks.services import households_recheck, snapshot_compare
 from bangfu.core import idnumbers
 from bangfu.core.audit import verify_chain
-from bangfu.core.models import AuditEntry
+from bangfu.core.models import AuditEntry, Code
 from bangfu.core.protection import lookup_hash, unseal
 from bangfu.demo.households import make_households
 from bangfu.registry import services as registry
@@ -146,11 +146,9 @@ def stored(month, households, members, *, by) -> Snapshot:
     return snapshot
 
 
-def found() -> set[tuple]:
-    return {
-        (d.household_number, d.member_name, d.field, d.kind, d.system_value, d.handbook_value)
-        for d in Difference.objects.filter(state=DifferenceState.OPEN)
-    }
+def label(kind: str, value: str) -> str:
+    """A code as a difference shows it: its label, then its code."""
+    return f"{Code.objects.get(kind=kind, value=value).label}（{value}）"
 
 
 def test_a_copy_of_the_records_differs_in_nothing(district, county_admin):
@@ -181,11 +179,17 @@ def test_every_planted_difference_is_found_once_where_it_is(district, county_adm
     two = of(numbers[0])[1] if len(of(numbers[0])) > 1 else of(numbers[4])[1]
     relation = two.relation
     two.relation = "05" if relation != "05" else "06"
-    expected.add((two.household_number, two.name, "relation", "value", "?", "?"))
+    expected.add(
+        (two.household_number, two.name, "relation", "value",
+         label("relation", two.relation), label("relation", relation))
+    )  # fmt: skip
     # The main cause and the other causes.
     h = by_number[numbers[1]]
-    h.main_cause = "5" if h.main_cause != "5" else "6"
-    expected.add((numbers[1], "", "main_cause", "value", "?", "?"))
+    cause, h.main_cause = h.main_cause, "5" if h.main_cause != "5" else "6"
+    expected.add(
+        (numbers[1], "", "main_cause", "value", label("poverty_cause", h.main_cause),
+         label("poverty_cause", cause))
+    )  # fmt: skip
     h.other_causes = "" if h.other_causes else "3"
     expected.add((numbers[1], "", "other_causes", "value", "?", "?"))
     # The income: 100 yuan a person more in the system.
@@ -227,7 +231,7 @@ def test_every_planted_difference_is_found_once_where_it_is(district, county_adm
     expected.add((numbers[7], gone.name, "member", "only_handbook", "", "?"))
     # A member the system holds in another household of the county.
     moved = of(numbers[4])[-1]
-    registry_number, moved.household_number = numbers[4], numbers[8]
+    moved.household_number = numbers[8]
     expected.add((numbers[4], moved.name, "number", "value", numbers[8], numbers[4]))
     member_place[moved.name] = place[numbers[4]]
     # A household only in the records; one only in the system, at a group of the county.
