@@ -12,7 +12,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from bangfu.checks.models import (
     Difference,
@@ -31,10 +30,12 @@ from bangfu.core.protection import lookup_hash, unseal
 from bangfu.demo.households import make_households
 from bangfu.registry import services as registry
 from bangfu.registry.models import AnnualIncome, Household, HouseholdStatus, Member, StatusChange
+from tests.teams.conftest import on_day  # noqa: F401 (a fixture)
 
 COUNTY = "611103000000"
 VILLAGES = ["611103001201", "611103002201", "611103002201001"]
 MAY, JUNE = datetime.date(2026, 5, 1), datetime.date(2026, 6, 1)
+COMPARED_ON = datetime.date(2026, 7, 6)  # a Monday after June's export came
 
 
 @pytest.fixture
@@ -281,7 +282,12 @@ def test_every_planted_difference_is_found_once_where_it_is(district, county_adm
     assert verify_chain()[1] is None
 
 
-def test_the_next_snapshot_closes_what_now_agrees_and_raises_nothing_twice(district, county_admin):
+def test_the_next_snapshot_closes_what_now_agrees_and_raises_nothing_twice(
+    district,
+    county_admin,
+    on_day,  # noqa: F811
+):
+    today = on_day(COMPARED_ON)
     households, members = copy_of_records()
     households[0].address = "系统里的地址"
     households[1].phone = "13800000000"
@@ -294,7 +300,7 @@ def test_the_next_snapshot_closes_what_now_agrees_and_raises_nothing_twice(distr
     assert (result.opened, result.fixed, result.still_open) == (0, 1, 1)
     fixed = Difference.objects.get(field="address")
     assert fixed.state == DifferenceState.FIXED
-    assert fixed.closed_by_snapshot == june and fixed.closed_on == timezone.localdate()
+    assert fixed.closed_by_snapshot == june and fixed.closed_on == today
     assert Difference.objects.get(field="phone").snapshot.month == MAY  # kept, not raised again
     assert AuditEntry.objects.filter(action="difference.fix").count() == 1
 
@@ -312,7 +318,8 @@ def test_a_difference_closed_by_hand_comes_back_only_with_other_values(district,
     assert Difference.objects.get(state=DifferenceState.OPEN).system_value == "又一个地址"
 
 
-def test_a_registry_edit_closes_what_now_agrees(district, county_admin):
+def test_a_registry_edit_closes_what_now_agrees(district, county_admin, on_day):  # noqa: F811
+    today = on_day(COMPARED_ON)
     households, members = copy_of_records()
     households[0].housing_structure = (
         "框架" if households[0].housing_structure != "框架" else "砖混"
@@ -338,7 +345,7 @@ def test_a_registry_edit_closes_what_now_agrees(district, county_admin):
     registry.household_update(actor=county_admin, household_id=first.pk, household=data)
     fixed = Difference.objects.get(field="housing_structure")
     assert fixed.state == DifferenceState.FIXED and fixed.closed_by_snapshot is None
-    assert fixed.closed_on == timezone.localdate()
+    assert fixed.closed_on == today
     assert Difference.objects.get(field="address").state == DifferenceState.OPEN
     # An edit of a household with no open difference costs one query and closes nothing.
     assert households_recheck(household_ids=[first.pk]) == 0
