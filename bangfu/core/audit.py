@@ -325,6 +325,10 @@ ACTIONS: dict[str, Promise] = {
     "disaster.record": gettext_lazy("Recorded a disaster"),
     "disaster.update": gettext_lazy("Changed a disaster's record"),
     "medical_cost.update": gettext_lazy("Changed large medical costs"),
+    # checks: differences and problem lists
+    "difference.classify": gettext_lazy("Classified a difference from the national system"),
+    "difference.close": gettext_lazy("Closed a difference from the national system by hand"),
+    "problem_list.import": gettext_lazy("Imported a problem data list"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
