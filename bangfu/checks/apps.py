@@ -6,3 +6,25 @@ class ChecksConfig(AppConfig):
     name = "bangfu.checks"
     label = "checks"
     verbose_name = _("Handbook checks")
+
+    def ready(self) -> None:
+        from bangfu.core.place_links import PlaceLink
+        from bangfu.core.place_links import register as on_place_page
+        from bangfu.registry.sections import HouseholdSection
+        from bangfu.registry.sections import register as on_household_page
+
+        from .selectors import differences
+
+        on_household_page(
+            HouseholdSection(
+                "checks", "checks/household_section.html", differences.household_section
+            )
+        )
+        on_place_page(
+            PlaceLink(
+                "differences",
+                _("Differences from the national system"),
+                "checks:place_differences",
+                lambda u, r: True,
+            )
+        )

@@ -119,3 +119,126 @@ def test_another_village_difference_is_not_found_and_others_may_not_work(
     open_one.refresh_from_db()
     assert open_one.state == DifferenceState.OPEN
     assert Difference.objects.count() == 1
+
+
+# --- pages and API ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def several(county_admin, majiazhai, shiqiao):
+    source = snapshot(county_admin)
+    return {
+        "phone": difference(majiazhai, source),
+        "name": difference(
+            majiazhai,
+            source,
+            field="name",
+            field_name="姓名",
+            member_name="马建国",
+            system_value="马健国",
+            handbook_value="马建国",
+            classification="system",
+        ),
+        "fixed": difference(majiazhai, source, field="address", state=DifferenceState.FIXED),
+        "shiqiao": difference(shiqiao, source, field_name="联系电话"),
+    }
+
+
+def test_the_list_filters_within_the_readers_places_and_downloads(
+    checks_today, client, majiazhai_team, county_admin, several
+):
+    client.force_login(majiazhai_team)
+    page = client.get("/checks/differences/")
+    assert page.status_code == 200
+    shown = [d.pk for d in page.context["page"]]
+    # 石桥村's is not 马家寨村's team's; the open ones first, the household's own fields
+    # before its members'.
+    assert shown == [several["phone"].pk, several["name"].pk, several["fixed"].pk]
+    for query, expected in [
+        ("state=open", {"name", "phone"}),
+        ("classification=none", {"phone", "fixed"}),
+        ("classification=system", {"name"}),
+        ("field=姓名", {"name"}),
+        ("field=phone", {"phone"}),
+        ("kind=problem", set()),
+        (f"snapshot={several['phone'].snapshot_id}", {"name", "phone", "fixed"}),
+        ("problem_list=999", set()),
+    ]:
+        page = client.get(f"/checks/differences/?{query}")
+        assert {k for k, d in several.items() if d in page.context["page"]} == expected, query
+    for bad in ("state=shut", "classification=x", "kind=x", "snapshot=abc", "field=" + "x" * 61):
+        assert client.get(f"/checks/differences/?{bad}").status_code == 400, bad
+    sheet = client.get("/checks/differences/?format=xlsx&state=open")
+    assert sheet.status_code == 200 and sheet["Content-Type"].startswith("application/vnd")
+    client.force_login(county_admin)
+    place = client.get("/checks/places/611103001201/differences/")
+    assert [d.pk for d in place.context["page"]] == [several["shiqiao"].pk]
+    assert (
+        "/checks/places/611103001201/differences/"
+        in client.get("/places/611103001201/").content.decode()
+    )
+
+
+def test_the_page_classifies_and_closes_and_refuses_with_the_form(
+    checks_today, client, majiazhai_team, several
+):
+    client.force_login(majiazhai_team)
+    d = several["phone"]
+    page = client.get(f"/checks/differences/{d.pk}/")
+    assert page.status_code == 200 and page.context["may_work"]
+    body = page.content.decode()
+    assert "13800000000" in body and "13900000000" in body
+    assert f"/households/{d.household_id}/" in body
+    done = client.post(f"/checks/differences/{d.pk}/classify/", {"classification": "handbook"})
+    assert done.status_code == 302
+    refused = client.post(f"/checks/differences/{d.pk}/close/", {"reason": "  "})
+    assert refused.status_code == 400
+    done = client.post(f"/checks/differences/{d.pk}/close/", {"reason": "已入户核实，手册已改"})
+    assert done.status_code == 302
+    d.refresh_from_db()
+    assert (d.classification, d.state) == ("handbook", "closed")
+    closed = client.get(f"/checks/differences/{d.pk}/")
+    assert not closed.context["may_work"] and "已入户核实" in closed.content.decode()
+    # The household page lists its open differences only.
+    household = client.get(f"/households/{d.household_id}/").content.decode()
+    assert f"/checks/differences/{several['name'].pk}/" in household
+    assert f"/checks/differences/{d.pk}/" not in household
+
+
+def test_another_village_answers_404_on_pages_and_api(checks_today, client, shiqiao_team, several):
+    client.force_login(shiqiao_team)
+    pk = several["phone"].pk
+    for address in (
+        f"/checks/differences/{pk}/",
+        f"/api/checks/differences/{pk}",
+    ):
+        assert client.get(address).status_code == 404
+    assert client.post(f"/checks/differences/{pk}/close/", {"reason": "x"}).status_code == 404
+    answer = client.post(
+        f"/api/checks/differences/{pk}/classify",
+        {"classification": "system"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 404
+    several["phone"].refresh_from_db()
+    assert several["phone"].classification == ""
+
+
+def test_the_api_lists_reads_classifies_and_closes(checks_today, client, diaotai_staff, several):
+    client.force_login(diaotai_staff)
+    listed = client.get("/api/checks/differences?state=open&place=611103002201").json()
+    assert {item["id"] for item in listed["items"]} == {several["phone"].pk, several["name"].pk}
+    assert client.get("/api/checks/differences?classification=x").status_code == 400
+    pk = several["phone"].pk
+    post = lambda path, body: client.post(  # noqa: E731
+        f"/api/checks/differences/{pk}/{path}", body, content_type="application/json"
+    )
+    refused = post("classify", {"classification": "maybe"})
+    assert refused.status_code == 400 and refused.json()["field"] == "classification"
+    assert post("classify", {"classification": "accepted"}).json()["classification"] == "accepted"
+    refused = post("close", {"reason": ""})
+    assert refused.status_code == 400 and refused.json()["field"] == "reason"
+    closed = post("close", {"reason": "已知滞后，下月系统更新"}).json()
+    assert (closed["state"], closed["closed_on"]) == ("closed", TODAY.isoformat())
+    assert post("close", {"reason": "再次"}).json()["code"] == "difference_not_open"
+    assert client.get("/api/checks/problem-lists").json()["items"] == []
