@@ -88,3 +88,98 @@ def diaotai_staff(world):
     return UserFactory(
         username="dt_checks", full_name="吴干事", places=["611103002000"], roles=["township_staff"]
     )
+
+
+# --- the route walk and the fuzz ----------------------------------------------------------
+
+CLASSIFY = {"classification": "system"}
+CLOSE = {"reason": "入侵"}
+
+
+def differences_world(actor, household: Household) -> dict:
+    """County A's differences for the walk: an open one of the walk's household from
+    October's snapshot, and one from a problem list."""
+    from bangfu.checks.models import ProblemList
+
+    source = snapshot(actor, datetime.date(2026, 10, 1))
+    listed = ProblemList.objects.create(
+        region_id=COUNTY,
+        file_name="马家寨村问题数据清单.xlsx",
+        received_on=datetime.date(2026, 10, 8),
+        imported_by=actor,
+    )
+    from_list = difference(
+        household,
+        source,
+        snapshot=None,
+        problem_list=listed,
+        kind=DifferenceKind.PROBLEM,
+        field="household",
+        field_name="户信息",
+        problem="马家寨村：户主变更未更新",
+    )
+    return {"difference": difference(household, source), "listed_difference": from_list}
+
+
+def differences_page_probes(probe) -> dict:
+    a_difference = lambda w: {"difference_id": w["difference"].pk}  # noqa: E731
+    missing = {"difference_id": 10**9}
+    return {
+        "checks:differences": probe(),
+        "checks:place_differences": probe(
+            lambda w: {"code": "611103002201"}, {"code": "619999999999"}
+        ),
+        "checks:difference": probe(a_difference, missing),
+        "checks:difference_classify": probe(a_difference, missing, ("get", "post"), CLASSIFY),
+        "checks:difference_close": probe(a_difference, missing, ("get", "post"), CLOSE),
+        "checks:problem_lists": probe(),
+    }
+
+
+def differences_api_probes(probe) -> dict:
+    a_difference = lambda w: {"difference_id": w["difference"].pk}  # noqa: E731
+    missing = {"difference_id": 10**9}
+    return {
+        "differences_list": probe(),
+        "difference_detail": probe(a_difference, missing),
+        "difference_classify": probe(a_difference, missing, ("post",), CLASSIFY),
+        "difference_close": probe(a_difference, missing, ("post",), CLOSE),
+        "problem_lists_list": probe(),
+    }
+
+
+def differences_snapshot():
+    """What the walk compares before and after another county's requests."""
+    return list(Difference.objects.order_by("pk").values_list("pk", "classification", "state"))
+
+
+def differences_aims(world, aim) -> dict:
+    """For each operation, a valid request aimed at ``world``'s records; a closing takes a
+    fresh open difference each time (a closed one is refused)."""
+    first = world["difference"]
+
+    def fresh(n):
+        made = difference(first.household, first.snapshot, field=f"field_{n}")
+        return aim({"difference_id": made.pk}, {}, {"reason": "已核实，系统滞后"})
+
+    return {
+        "differences_list": lambda n: aim(
+            {},
+            {
+                "place": "611103002201",
+                "state": "open",
+                "classification": "none",
+                "kind": "value",
+                "field": "phone",
+                "snapshot": str(first.snapshot_id),
+                "problem_list": "",
+            },
+            None,
+        ),
+        "difference_detail": lambda n: aim({"difference_id": first.pk}, {}, None),
+        "difference_classify": lambda n: aim(
+            {"difference_id": first.pk}, {}, {"classification": "home_check"}
+        ),
+        "difference_close": fresh,
+        "problem_lists_list": lambda n: aim({}, {}, None),
+    }
