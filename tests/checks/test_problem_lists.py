@@ -142,3 +142,16 @@ def test_only_the_county_imports_a_list(checks_today, township_staff, tmp_path):
 )
 def test_the_day_received_is_read_from_the_file_name(checks_today, name, day):
     assert received_on_of(name) == day
+
+
+def test_the_blank_sheet_names_the_columns_and_the_job_page_counts(
+    checks_today, client, county_admin, majiazhai, tmp_path
+):
+    client.force_login(county_admin)
+    blank = client.get("/excel/template.xlsx?kind=problems")
+    assert blank.status_code == 200
+    rows = [[majiazhai.number, "", "联系电话", "电话与系统不一致"]] * 2
+    path = xlsx(tmp_path / "问题清单.xlsx", [["户编号", "证件号码", "问题字段", "问题描述"], *rows])
+    job = run(county_admin, path, ImportKind.PROBLEM_LIST, commit=False)
+    page = client.get(f"/excel/imports/{job.pk}/").content.decode()
+    assert "导入此问题清单" in page and "重复行" in page
