@@ -8,10 +8,28 @@ class ChecksConfig(AppConfig):
     verbose_name = _("Handbook checks")
 
     def ready(self) -> None:
+        from bangfu.core.place_links import PlaceLink
+        from bangfu.core.place_links import register as on_place_page
         from bangfu.registry.edits import watch
+        from bangfu.registry.sections import HouseholdSection
+        from bangfu.registry.sections import register as on_household_page
 
+        from .selectors import differences
         from .services import comparison
 
         # A registry edit may make the records agree with the national system: the open
         # differences of the households edited are compared again and closed if they do.
         watch(comparison.households_edited)
+        on_household_page(
+            HouseholdSection(
+                "checks", "checks/household_section.html", differences.household_section
+            )
+        )
+        on_place_page(
+            PlaceLink(
+                "differences",
+                _("Differences from the national system"),
+                "checks:place_differences",
+                lambda u, r: True,
+            )
+        )

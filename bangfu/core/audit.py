@@ -329,6 +329,10 @@ ACTIONS: dict[str, Promise] = {
     "snapshot.compare": gettext_lazy("Compared a national system snapshot with the records"),
     "difference.find": gettext_lazy("Found a difference from the national system"),
     "difference.fix": gettext_lazy("Closed a difference: the records and the system now agree"),
+    # checks: differences and problem lists
+    "difference.classify": gettext_lazy("Classified a difference from the national system"),
+    "difference.close": gettext_lazy("Closed a difference from the national system by hand"),
+    "problem_list.import": gettext_lazy("Imported a problem data list"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

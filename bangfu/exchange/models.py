@@ -46,6 +46,9 @@ class ImportKind(models.TextChoices):
     JOB_LOSS = "job_loss", _("Jobs lost (human resources and social security)")
     # Not about members: disasters by place and day (灾情), a roster (``exchange.disasters``).
     DISASTERS = "disasters", _("Disasters by place and day (emergency management, agriculture)")
+    # A problem data list from above (问题数据清单), into the monthly check's differences
+    # (``exchange.problem_lists``, a roster).
+    PROBLEM_LIST = "problems", _("Problem data list from above (for the monthly check)")
 
 
 class ImportJob(Job):

@@ -36,6 +36,7 @@ from . import health as health_sheets
 from . import households, keyed, masking, selectors, sheets, writing
 from . import monitoring as monitoring_sheets
 from . import pairings as pairing_sheet
+from . import problem_lists as problem_list_sheet
 from . import teams as team_sheet
 from .columns import BY_KEY, COLUMNS
 from .keyed import KeyedSheet
@@ -50,6 +51,7 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.CHECKUPS: Capability.RECORD_HEALTH,
     ImportKind.FOLLOW_UPS: Capability.RECORD_HEALTH,
     ImportKind.DISASTERS: disaster_sheet.ROSTER.capability,
+    ImportKind.PROBLEM_LIST: problem_list_sheet.ROSTER.capability,
     **{kind: sheet.capability for kind, sheet in monitoring_sheets.SHEETS.items()},
 }
 UPLOADS = "imports"
@@ -290,6 +292,7 @@ ROSTERS: dict[str, Roster] = {
     ImportKind.PAIRINGS: pairing_sheet.ROSTER,
     ImportKind.TEAMS: team_sheet.ROSTER,
     ImportKind.DISASTERS: disaster_sheet.ROSTER,
+    ImportKind.PROBLEM_LIST: problem_list_sheet.ROSTER,
 }
 
 

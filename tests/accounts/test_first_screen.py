@@ -30,13 +30,14 @@ READER = [
 OFFERED = {
     "county_admin": READER
     + [
+        "checks:differences",
         "exchange:import_list",
         "accounts:user_list",
         "core:audit_log",
         "core:data_issues",
         "core:code_lists",
     ],
-    "township_staff": READER + ["exchange:import_list"],
+    "township_staff": READER + ["checks:differences", "exchange:import_list"],
     "helper_wang": ["core:home", "visits:mine", "visits:capture"],
     "inspector": READER + ["core:audit_log"],
     "leader": READER,

@@ -64,6 +64,18 @@ QUERY_PAGES = {
     "monitoring:alerts": ["place", "state", "overdue", "rule", "run", "page", "format"],
     "monitoring:rules": ["place"],
     "monitoring:rule_runs": ["page"],
+    "checks:differences": [
+        "place",
+        "state",
+        "classification",
+        "kind",
+        "field",
+        "snapshot",
+        "problem_list",
+        "page",
+        "format",
+    ],
+    "checks:problem_lists": ["page"],
     "core:place_rules": ["key", "format"],
 }
 

@@ -1,5 +1,26 @@
-"""The monthly check's services, one module a part of the work."""
+"""Writes of the monthly check (账实相符、账账相符): one function per use case, one
+transaction, audited with the place. One module per part of the work, all named here:
+``comparison`` (a snapshot against the records, and again after a registry edit),
+``differences`` (classified and closed by hand) and ``problem_lists`` (问题数据清单 from
+above, into differences of kind ``PROBLEM``).
+"""
 
 from .comparison import CompareResult, households_recheck, snapshot_compare
+from .differences import difference_classify, difference_close, may_work
+from .problem_lists import ProblemListImport, ProblemRow, problem_list_store, received_on_of
 
-__all__ = ["CompareResult", "households_recheck", "snapshot_compare"]
+__all__ = [
+    # comparison
+    "CompareResult",
+    "households_recheck",
+    "snapshot_compare",
+    # differences
+    "difference_classify",
+    "difference_close",
+    "may_work",
+    # problem lists
+    "ProblemListImport",
+    "ProblemRow",
+    "problem_list_store",
+    "received_on_of",
+]

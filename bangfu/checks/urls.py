@@ -1,0 +1,25 @@
+from django.urls import path
+
+from .views import differences
+
+app_name = "checks"
+urlpatterns = [
+    path("differences/", differences.difference_list, name="differences"),
+    path(
+        "places/<place:code>/differences/",
+        differences.difference_list,
+        name="place_differences",
+    ),
+    path("differences/<id:difference_id>/", differences.difference_detail, name="difference"),
+    path(
+        "differences/<id:difference_id>/classify/",
+        differences.difference_classify,
+        name="difference_classify",
+    ),
+    path(
+        "differences/<id:difference_id>/close/",
+        differences.difference_close,
+        name="difference_close",
+    ),
+    path("problem-lists/", differences.problem_lists, name="problem_lists"),
+]
