@@ -325,6 +325,9 @@ ACTIONS: dict[str, Promise] = {
     "disaster.record": gettext_lazy("Recorded a disaster"),
     "disaster.update": gettext_lazy("Changed a disaster's record"),
     "medical_cost.update": gettext_lazy("Changed large medical costs"),
+    # checks
+    "snapshot.store": gettext_lazy("Stored a national system snapshot"),
+    "snapshot.replace": gettext_lazy("Replaced a national system snapshot with another export"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

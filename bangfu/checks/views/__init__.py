@@ -1,0 +1,1 @@
+"""The monthly check's pages, one module per part of the work (``snapshots``)."""
