@@ -64,6 +64,7 @@ QUERY_PAGES = {
     "monitoring:alerts": ["place", "state", "overdue", "rule", "run", "page", "format"],
     "monitoring:rules": ["place"],
     "monitoring:rule_runs": ["page"],
+    "checks:snapshots": ["place", "page", "format"],
     "core:place_rules": ["key", "format"],
 }
 
