@@ -342,7 +342,7 @@ def test_one_snapshot_a_month_replaced_while_untouched(county_admin, registered,
     )
     third = kept(county_admin, xlsx(tmp_path / "九月三导.xlsx", rows))
     assert third.state == JobState.REFUSED
-    assert "九月重导.xlsx" in third.message and "classified" in third.message
+    assert "九月重导.xlsx" in third.message and "已分类" in third.message
     assert Snapshot.objects.get(month=MONTH).file_name == "九月重导.xlsx"
 
 
