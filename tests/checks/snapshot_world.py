@@ -60,3 +60,8 @@ def snapshot_api_probes(Probe) -> dict:
 
 def snapshot_state():
     return list(Snapshot.objects.values_list("pk", "file_name", "households", "members"))
+
+
+def snapshot_aims(aim) -> dict:
+    """For the API fuzz: a valid request of each snapshot operation (none takes a body)."""
+    return {"snapshots_list": lambda n: aim({}, {"place": "611103000000"}, None)}
