@@ -40,6 +40,12 @@ from tests.checks.difference_world import (
     differences_snapshot,
     differences_world,
 )
+from tests.checks.snapshot_world import (
+    snapshot_api_probes,
+    snapshot_page_probes,
+    snapshot_world,
+)
+from tests.checks.snapshot_world import snapshot_state as checks_snapshot_state
 from tests.health.world import health_world
 from tests.monitoring.world import (
     monitoring_api_probes,
@@ -440,6 +446,7 @@ PAGE_PROBES = {
     **plans_page_probes(Probe, _a_household),
     **monitoring_page_probes(Probe, _a_household),
     **differences_page_probes(Probe),
+    **snapshot_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -715,6 +722,7 @@ API_PROBES = {
     **plans_api_probes(Probe, _a_household),
     **monitoring_api_probes(Probe, _a_household),
     **differences_api_probes(Probe),
+    **snapshot_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -933,6 +941,7 @@ def county_a(county_admin, township_staff):
         **health_world(county_admin),
         **monitoring_world(county_admin, household),
         **differences_world(county_admin, household),
+        **snapshot_world(county_admin),
     }
 
 
@@ -983,6 +992,7 @@ def snapshot_state():
         Acknowledgement.objects.count(),
         monitoring_snapshot(),
         differences_snapshot(),
+        checks_snapshot_state(),
     )
 
 

@@ -12,7 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from bangfu.accounts.api import router as accounts_router
-from bangfu.checks.api import router as checks_router
+from bangfu.checks.api.differences import router as differences_router
+from bangfu.checks.api.snapshots import router as snapshots_router
 from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
 from bangfu.health.api import router as health_router
@@ -58,7 +59,8 @@ api.add_router("/", teams_admin_router)
 api.add_router("/", health_router)
 api.add_router("/", plans_router)
 api.add_router("/", monitoring_router)
-api.add_router("/", checks_router)
+api.add_router("/", snapshots_router)
+api.add_router("/", differences_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

@@ -11,6 +11,7 @@ or for a household only the national system holds, the place the export gives.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,54 @@ from bangfu.registry.models import Household, Member
 
 # The national system's exports worth checking began with the 2014 registration.
 CHECK_DAY = values.Day(datetime.date(2014, 1, 1))
+# Years as the national forms give them (识别年度, 收入年度…): bounded by the column, not by
+# today, since an export is read as it is.
+FORM_YEAR = values.Whole(1900, 2100)
+CODE = values.Text(20)  # a code list's value; several are joined by commas in a Text(200)
+
+SNAPSHOT_RULES = values.Rules(month=CHECK_DAY, file_name=values.Text(200))
+
+# What the snapshot's rows may hold: the parser reads a cell that breaks one of these as
+# unreadable (kept empty, listed), and the store refuses a row that breaks one.
+SNAPSHOT_HOUSEHOLD_RULES = values.Rules(
+    number=values.Text(30),
+    place_written=values.Text(200),
+    attribute=CODE,
+    standard=CODE,
+    main_cause=CODE,
+    other_causes=values.Text(200),
+    year_identified=FORM_YEAR,
+    planned_exit_year=FORM_YEAR,
+    status=values.Text(24),
+    monitoring_type=CODE,
+    risk_types=values.Text(200),
+    address=values.Text(200),
+    phone=values.Text(20),
+    bank_name=values.Text(60),
+    land_area_mu=values.Number(Decimal(0), Decimal("99999.99")),
+    housing_area=values.Number(Decimal(0), Decimal("9999.99")),
+    housing_structure=values.Text(40),
+    danger_grade=values.Text(1),
+    toilet=values.Text(10),
+    road_distance_km=values.Number(Decimal(0), Decimal("999.99")),
+    per_capita_income=values.Number(Decimal("-9999999999.99"), Decimal("9999999999.99")),
+    income_year=FORM_YEAR,
+)
+SNAPSHOT_MEMBER_RULES = values.Rules(
+    household_number=values.Text(30),
+    id_number_masked=values.Text(18),
+    name=values.Text(50),
+    sex=values.Text(1),
+    birth_date=values.Day(ahead=None),
+    relation=CODE,
+    ethnicity=CODE,
+    education=CODE,
+    schooling=CODE,
+    health=CODE,
+    disability=values.Text(20),
+    labour=CODE,
+    work_status=values.Text(40),
+)
 
 
 class Snapshot(models.Model):
@@ -45,6 +94,7 @@ class Snapshot(models.Model):
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
+    value_rules = SNAPSHOT_RULES
 
     class Meta:
         verbose_name = _("national system snapshot")
@@ -53,6 +103,7 @@ class Snapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "month"], name="one_snapshot_a_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="snapshot_month_first_day"),
+            *SNAPSHOT_RULES.checks("snapshot"),
         ]
 
     def __str__(self) -> str:
@@ -66,8 +117,9 @@ class SnapshotHousehold(models.Model):
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
     number = models.CharField(max_length=30)
-    # The place's code as resolved from the export's code or names; empty when neither
-    # names a place of the county (the names as written are then in ``place_written``).
+    # The village's or group's code as resolved from the export's code or names (a row
+    # whose place is none of the county's is not kept); ``place_written`` is the place as
+    # the export writes it (its code, or its names), to show.
     region_code = models.CharField(max_length=15, blank=True)
     place_written = models.CharField(max_length=200, blank=True)
     attribute = models.CharField(max_length=20, blank=True)
@@ -98,9 +150,12 @@ class SnapshotHousehold(models.Model):
     # the import instead, so a damaged cell is never taken for a difference.
     unreadable = models.JSONField(default=list, blank=True)
 
+    value_rules = SNAPSHOT_HOUSEHOLD_RULES
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "number"], name="snapshot_household_once")
+            models.UniqueConstraint(fields=["snapshot", "number"], name="snapshot_household_once"),
+            *SNAPSHOT_HOUSEHOLD_RULES.checks("snapshot_household"),
         ]
 
     def __str__(self) -> str:
@@ -132,11 +187,14 @@ class SnapshotMember(models.Model):
     pension_insurance = models.BooleanField(null=True)
     unreadable = models.JSONField(default=list, blank=True)
 
+    value_rules = SNAPSHOT_MEMBER_RULES
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["snapshot", "id_number_hash"], name="snapshot_member_once"
-            )
+            ),
+            *SNAPSHOT_MEMBER_RULES.checks("snapshot_member"),
         ]
         indexes = [
             models.Index(fields=["snapshot", "household_number"], name="snapshot_member_household")

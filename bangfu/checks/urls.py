@@ -1,9 +1,11 @@
 from django.urls import path
 
-from .views import differences
+from .views import differences, snapshots
 
 app_name = "checks"
 urlpatterns = [
+    path("snapshots/", snapshots.snapshot_list, name="snapshots"),
+    path("snapshots/<id:snapshot_id>/", snapshots.snapshot_detail, name="snapshot"),
     path("differences/", differences.difference_list, name="differences"),
     path(
         "places/<place:code>/differences/",

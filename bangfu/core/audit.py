@@ -333,6 +333,8 @@ ACTIONS: dict[str, Promise] = {
     "difference.classify": gettext_lazy("Classified a difference from the national system"),
     "difference.close": gettext_lazy("Closed a difference from the national system by hand"),
     "problem_list.import": gettext_lazy("Imported a problem data list"),
+    "snapshot.store": gettext_lazy("Stored a national system snapshot"),
+    "snapshot.replace": gettext_lazy("Replaced a national system snapshot with another export"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

@@ -1,13 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.core import params
+
 from .columns import COLUMNS
 from .models import ImportKind
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("What the sheet holds"), choices=ImportKind.choices, initial=ImportKind.HOUSEHOLDS
+        label=_("What the sheet holds"),
+        # The national system's export has its own page, where its county and month are chosen.
+        choices=[(k, label) for k, label in ImportKind.choices if k != ImportKind.NATIONAL],
+        initial=ImportKind.HOUSEHOLDS,
     )
     file = forms.FileField(
         label=_("Sheet"),
@@ -33,3 +38,33 @@ class ExportForm(forms.Form):
 class SynonymForm(forms.Form):
     column = forms.ChoiceField(label=_("Column"), choices=[(c.key, c.header) for c in COLUMNS])
     synonym = forms.CharField(label=_("Name in the sheet"), max_length=100)
+
+
+class SnapshotUploadForm(forms.Form):
+    """The national system's export of one county's month (国家系统导出)."""
+
+    region_code = forms.ChoiceField(label=_("County"))
+    month = forms.CharField(
+        label=_("Month"),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        help_text=_("The month the export shows, from 2014-01 to this month."),
+    )
+    file = forms.FileField(
+        label=_("Export"),
+        help_text=_(
+            ".xlsx, .xls or .csv, as the national system exports households and members: one "
+            "row a person, with 户编号, 证件号码 and the place (行政区划代码, or 乡镇 and 行政村); "
+            "人均纯收入 and 收入年度 are read too. Rows of another county are not kept."
+        ),
+    )
+
+    def __init__(self, *args, counties: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = counties  # type: ignore[attr-defined]
+        self.fields["month"].initial = f"{params.this_month():%Y-%m}"
+
+    def clean_month(self):
+        try:
+            return params.month(self.cleaned_data["month"], field="month")
+        except params.BadParameter as refusal:
+            raise forms.ValidationError(str(refusal.message)) from None

@@ -11,7 +11,7 @@ import datetime
 import itertools
 import pickle
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,7 @@ class PlaceIndex:
         return candidates[0]
 
 
-def _located(
+def located(
     sheet: str,
     row: int,
     header: sheets.Header,
@@ -288,13 +288,19 @@ def _raw(row: sheets.Row, header: sheets.Header, key: str) -> Any:
     return row.values[position] if position is not None and position < len(row.values) else None
 
 
-def _cleaned(
-    row: sheets.Row, header: sheets.Header, codes: CodeIndex, problems: list[RowProblem]
+def clean_row(
+    row: sheets.Row,
+    header: sheets.Header,
+    codes: CodeIndex,
+    problems: list[RowProblem],
+    columns: Mapping[str, Column] = BY_KEY,
 ) -> tuple[dict[str, Any], set[str]]:
+    """The row's cells cleaned by their ``columns`` (codes as the code list's values), and
+    the keys of the cells that could not be read, each listed in ``problems``."""
     values: dict[str, Any] = {}
     failed: set[str] = set()
     for key, position in header.positions.items():
-        column = BY_KEY[key]
+        column = columns[key]
         raw = row.values[position] if position < len(row.values) else None
         try:
             value = column.clean(raw)
@@ -305,7 +311,7 @@ def _cleaned(
                     else codes.value(column.code_kind, value)
                 )
         except cleaning.CellError as error:
-            problems.append(_located(row.sheet, row.number, header, column, raw, str(error)))
+            problems.append(located(row.sheet, row.number, header, column, raw, str(error)))
             failed.add(key)
             continue
         values[key] = value
@@ -420,12 +426,12 @@ def _read_row(
     groups: dict[str, _Group],
     parsed: Parsed,
 ) -> None:
-    values, failed = _cleaned(row, header, codes, parsed.problems)
+    values, failed = clean_row(row, header, codes, parsed.problems)
     number = values.get("number", "")
     if not number:
         if "number" in values:
             parsed.problems.append(
-                _located(
+                located(
                     row.sheet,
                     row.number,
                     header,
@@ -442,27 +448,16 @@ def _read_row(
         group = groups[number] = _Group(own, (row.sheet, row.number), written)
         group.values["_given"] = header.given
     else:
-        for key in OWN & values.keys():
-            mine, theirs = values[key], group.values.get(key)
-            if not _blank(mine) and not _blank(theirs) and mine != theirs:
-                parsed.problems.append(
-                    _located(
-                        row.sheet,
-                        row.number,
-                        header,
-                        BY_KEY[key],
-                        _raw(row, header, key),
-                        _(
-                            "Row %(row)d of the same household says “%(other)s”; a "
-                            "household's columns must agree on all its rows (or be left empty)."
-                        )
-                        % {"row": group.location[1], "other": group.written.get(key, theirs)},
-                        quoted=group.written.get(key, theirs),
-                    )
-                )
-            elif _blank(theirs) and not _blank(mine):
-                group.values[key] = mine
-                group.written[key] = _raw(row, header, key)
+        agree(
+            group.values,
+            group.written,
+            group.location[1],
+            values,
+            OWN,
+            row,
+            header,
+            parsed.problems,
+        )
     group.members.append(
         MemberInput(
             name=values.get("name", ""),
@@ -481,6 +476,47 @@ def _read_row(
     group.member_rows.append((row.sheet, row.number))
 
 
+def agree(
+    kept: dict[str, Any],
+    written: dict[str, Any],
+    first_row: int,
+    values: dict[str, Any],
+    own: Set[str],
+    row: sheets.Row,
+    header: sheets.Header,
+    problems: list[RowProblem],
+    columns: Mapping[str, Column] = BY_KEY,
+) -> set[str]:
+    """A later row of a household against what its rows before gave for the household's
+    own columns (``own``; ``kept``, as ``written`` in the file, from ``first_row``): a value
+    left empty before is taken from this row; one that says something else is a problem on
+    this row. Answers the keys where the rows disagree."""
+    disagreeing = set()
+    for key in own & values.keys():
+        mine, theirs = values[key], kept.get(key)
+        if not _blank(mine) and not _blank(theirs) and mine != theirs:
+            problems.append(
+                located(
+                    row.sheet,
+                    row.number,
+                    header,
+                    columns[key],
+                    _raw(row, header, key),
+                    _(
+                        "Row %(row)d of the same household says “%(other)s”; a "
+                        "household's columns must agree on all its rows (or be left empty)."
+                    )
+                    % {"row": first_row, "other": written.get(key, theirs)},
+                    quoted=written.get(key, theirs),
+                )
+            )
+            disagreeing.add(key)
+        elif _blank(theirs) and not _blank(mine):
+            kept[key] = mine
+            written[key] = _raw(row, header, key)
+    return disagreeing
+
+
 def _household(group: _Group, places: PlaceIndex, reason: str, parsed: Parsed) -> None:
     first = group.values
     sheet, row = group.location
@@ -489,9 +525,7 @@ def _household(group: _Group, places: PlaceIndex, reason: str, parsed: Parsed) -
         region_code = places.code(first)
     except cleaning.CellError as error:
         key = "region_code" if first.get("region_code") else "village"
-        parsed.problems.append(
-            _located(sheet, row, header, BY_KEY[key], first.get(key), str(error))
-        )
+        parsed.problems.append(located(sheet, row, header, BY_KEY[key], first.get(key), str(error)))
         return
     household = HouseholdInput(
         number=first["number"],
@@ -540,4 +574,4 @@ def locate(parsed: Parsed, index: int, problem: Problem) -> RowProblem:
     if column is None:
         return RowProblem(sheet, row, "", "", str(problem.message))
     value = getattr(source, key, None) if key != "status" else incoming.status.status
-    return _located(sheet, row, header, column, value, str(problem.message), echo=True)
+    return located(sheet, row, header, column, value, str(problem.message), echo=True)

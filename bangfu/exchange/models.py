@@ -46,6 +46,12 @@ class ImportKind(models.TextChoices):
     JOB_LOSS = "job_loss", _("Jobs lost (human resources and social security)")
     # Not about members: disasters by place and day (灾情), a roster (``exchange.disasters``).
     DISASTERS = "disasters", _("Disasters by place and day (emergency management, agriculture)")
+    # The national system's own export, kept as a dated snapshot for the monthly check
+    # (``exchange.snapshots``, ``checks``), never written into the registry.
+    NATIONAL = (
+        "national",
+        _("National system export (households and members), for the monthly check"),
+    )
     # A problem data list from above (问题数据清单), into the monthly check's differences
     # (``exchange.problem_lists``, a roster).
     PROBLEM_LIST = "problems", _("Problem data list from above (for the monthly check)")
@@ -62,6 +68,9 @@ class ImportJob(Job):
     )
     file_name = models.CharField(_("file"), max_length=200)
     summary = models.JSONField(default=dict)
+    # What the person chose on upload beside the file: a snapshot's county and month
+    # (``{"region_code": "611103000000", "month": "2026-10-01"}``).
+    options = models.JSONField(default=dict, blank=True)
     committed = models.BooleanField(default=False)
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Reads for imports and exports, shared by pages, tasks and the command line."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -9,8 +9,11 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.checks.models import Snapshot
+from bangfu.core import idnumbers
 from bangfu.core.errors import OutOfScope
-from bangfu.core.models import Code, JobState
+from bangfu.core.models import Code, JobState, Region
+from bangfu.core.policies import policy_for
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import places_down_to
 from bangfu.registry import selectors as registry_selectors
@@ -18,19 +21,23 @@ from bangfu.registry.models import Household, HouseholdStatus, Member, StatusCha
 from bangfu.registry.selectors import HouseholdFilters
 
 from . import sheets
-from .columns import COLUMNS
+from .columns import COLUMNS, Column
 from .households import CodeIndex, PlaceIndex
 from .models import ExportJob, HeaderSynonym, ImportJob, ImportProblem
 
 
-def synonym_map() -> dict[str, str]:
-    """Every name a header may have (compared with ``sheets.header_key``) → column key."""
+def synonym_map(columns: Iterable[Column] = COLUMNS) -> dict[str, str]:
+    """Every name a header of ``columns`` may have (compared with ``sheets.header_key``) →
+    column key: built in, or added by an administrator."""
     names = {}
-    for column in COLUMNS:
+    keys = set()
+    for column in columns:
+        keys.add(column.key)
         for name in (column.header, *column.synonyms):
             names[sheets.header_key(name)] = column.key
     for synonym in HeaderSynonym.objects.all():
-        names.setdefault(sheets.header_key(synonym.synonym), synonym.column)
+        if synonym.column in keys:
+            names.setdefault(sheets.header_key(synonym.synonym), synonym.column)
     return names
 
 
@@ -50,8 +57,44 @@ def code_labels() -> dict[str, list[str]]:
     return labels
 
 
-def place_index(user) -> PlaceIndex:
-    return PlaceIndex(places_down_to(user, RegionLevel.GROUP))
+def place_index(user, within: str = "") -> PlaceIndex:
+    """The user's villages and groups (those of the county ``within`` only, if given)."""
+    places = places_down_to(user, RegionLevel.GROUP)
+    if within:
+        places = [place for place in places if place[0].startswith(within[:6])]
+    return PlaceIndex(places)
+
+
+def id_mask_at(region_code: str) -> Callable[[str], str]:
+    """How an ID number is shown at a place, by its rule (``privacy.id_shown_head``, ``_tail``):
+    a snapshot keeps its members' numbers only so."""
+    head = policy_for(region_code, "privacy.id_shown_head")
+    tail = policy_for(region_code, "privacy.id_shown_tail")
+    return lambda number: idnumbers.mask(number, head, tail)
+
+
+def snapshot_counties(user) -> list[tuple[str, str]]:
+    """The counties the user holds or holds places above: those a snapshot may be of."""
+    return [
+        (code, name)
+        for code, name, level in places_down_to(user, RegionLevel.COUNTY)
+        if level == RegionLevel.COUNTY
+    ]
+
+
+def snapshot_county_of(job: ImportJob) -> Region:
+    return Region.objects.get(code=job.options["region_code"])
+
+
+def snapshot_replaced(job: ImportJob) -> str:
+    """The file of the snapshot on file for the job's county and month, which storing the
+    job would replace; "" when there is none."""
+    return (
+        Snapshot.objects.filter(region_id=job.options["region_code"], month=job.options["month"])
+        .values_list("file_name", flat=True)
+        .first()
+        or ""
+    )
 
 
 def place_names(user) -> dict[str, str]:
@@ -121,6 +164,7 @@ IMPORT_STEPS = {
     "checking": _("Checking households"),
     "matching": _("Matching rows to members and checking them"),
     "writing": _("Writing, in one transaction"),
+    "comparing": _("Comparing with the records"),
 }
 EXPORT_STEPS = {"writing": _("Writing the file")}
 

@@ -8,6 +8,7 @@ what the file says then, checked against the registry as it is then.
 """
 
 import contextlib
+import datetime
 import gc
 import json
 import logging
@@ -20,6 +21,12 @@ from django.db import DatabaseError, IntegrityError, OperationalError, connectio
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from bangfu.checks.services import (
+    snapshot_compare,
+    snapshot_county,
+    snapshot_month,
+    snapshot_store,
+)
 from bangfu.core import audit
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
@@ -33,7 +40,7 @@ from bangfu.registry.bulk import ImportRefused, households_check, households_imp
 
 from . import disasters as disaster_sheet
 from . import health as health_sheets
-from . import households, keyed, masking, selectors, sheets, writing
+from . import households, keyed, masking, selectors, sheets, snapshots, writing
 from . import monitoring as monitoring_sheets
 from . import pairings as pairing_sheet
 from . import problem_lists as problem_list_sheet
@@ -53,7 +60,11 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.DISASTERS: disaster_sheet.ROSTER.capability,
     ImportKind.PROBLEM_LIST: problem_list_sheet.ROSTER.capability,
     **{kind: sheet.capability for kind, sheet in monitoring_sheets.SHEETS.items()},
+    ImportKind.NATIONAL: Capability.IMPORT_NATIONAL_DATA,
 }
+# Kinds uploaded with more than the file (a snapshot's county and month): each through its
+# own service, which checks what was chosen.
+CHOSEN_ON_UPLOAD = frozenset({ImportKind.NATIONAL})
 UPLOADS = "imports"
 EXPORTS = "exports"
 COMMIT_ATTEMPTS = 3  # a commit that met another import's writes is checked and tried again
@@ -71,6 +82,33 @@ def _language() -> str:
 def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSEHOLDS) -> ImportJob:
     """Keep an uploaded sheet and queue its check (导入第一步)."""
     require(actor, NEEDED[kind])
+    if kind in CHOSEN_ON_UPLOAD:
+        raise DomainError(
+            _("Upload the national system's export on its own page, choosing county and month."),
+            code="bad_kind",
+            field="kind",
+        )
+    return _upload(actor=actor, file_name=file_name, chunks=chunks, kind=kind, options={})
+
+
+def snapshot_upload(
+    *, actor, region_code: str, month: datetime.date, file_name: str, chunks
+) -> ImportJob:
+    """Keep the national system's export of a county's month and queue its check (导入国家
+    系统数据): read as a snapshot for the monthly check, never into the registry."""
+    require(actor, Capability.IMPORT_NATIONAL_DATA)
+    county = snapshot_county(actor, region_code)
+    first_day = snapshot_month(month)
+    return _upload(
+        actor=actor,
+        file_name=file_name,
+        chunks=chunks,
+        kind=ImportKind.NATIONAL,
+        options={"region_code": county.code, "month": first_day.isoformat()},
+    )
+
+
+def _upload(*, actor, file_name: str, chunks, kind: str, options: dict) -> ImportJob:
     longest = ImportJob._meta.get_field("file_name").max_length or 0
     if len(file_name) > longest or any(char < " " or char == "\x7f" for char in file_name):
         raise DomainError(
@@ -96,10 +134,18 @@ def import_upload(*, actor, file_name: str, chunks, kind: str = ImportKind.HOUSE
             target.write(chunk)
     with transaction.atomic():
         job = ImportJob.objects.create(
-            owner=actor, kind=kind, file_name=file_name, path=str(path), language=_language()
+            owner=actor,
+            kind=kind,
+            file_name=file_name,
+            path=str(path),
+            language=_language(),
+            options=options,
         )
         audit.record(
-            actor=actor, action="import.upload", obj=job, after={"file": file_name, "kind": kind}
+            actor=actor,
+            action="import.upload",
+            obj=job,
+            after={"file": file_name, "kind": kind, **options},
         )
     return job
 
@@ -421,7 +467,91 @@ def import_check(*, job_id: int, progress=None) -> ImportJob:
             return _roster(job, ROSTERS[job.kind], commit=False)
         if job.kind in KEYED:
             return _keyed(job, KEYED[job.kind], progress or _reporter(job), commit=False)
+        if job.kind == ImportKind.NATIONAL:
+            return _snapshot(job, progress or _reporter(job), commit=False)
         return _check_households(job, progress or _reporter(job))
+
+
+def _parse_snapshot(job: ImportJob, report) -> snapshots.ParsedSnapshot:
+    """The export read as the chosen county's snapshot; read once, at the check, and kept
+    beside the upload for the commit (as the households' are)."""
+    kept = _parsed_path(job)
+    if kept.exists():
+        return snapshots.ParsedSnapshot.load(kept)
+    county = selectors.snapshot_county_of(job)
+    parsed = snapshots.parse(
+        Path(job.path),
+        county=(county.code, county.name),
+        synonyms=selectors.synonym_map(snapshots.SNAPSHOT_COLUMNS),
+        codes=selectors.code_index(),
+        places=selectors.place_index(job.owner, within=county.code),
+        mask=selectors.id_mask_at(county.code),
+        progress=report,
+    )
+    parsed.save(kept)
+    return parsed
+
+
+def _snapshot(job: ImportJob, report, *, commit: bool) -> ImportJob:
+    """The national system's export of a county's month: checked (the preview: households,
+    members, cells unreadable, rows not kept, and the month's snapshot it would replace),
+    or stored as the month's snapshot. Problems of cells and rows do not refuse it: they
+    are listed with the snapshot; only a file with nothing of the county is refused."""
+    actor = job.owner
+    require(actor, Capability.IMPORT_NATIONAL_DATA)
+    phase = "writing" if commit else "reading"
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, phase=phase)
+    try:
+        parsed = _parse_snapshot(job, report)
+    except sheets.UnreadableFile as error:
+        _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
+        return job
+    summary: dict = {**parsed.summary(), "replaces": selectors.snapshot_replaced(job)}
+    if parsed.refusal:
+        _finish(job, JobState.REFUSED, summary, parsed.problems, parsed.refusal)
+        return job
+    if not commit:
+        _finish(job, JobState.CHECKED, summary, parsed.problems)
+        return job
+    report("writing", 0, len(parsed.households))
+
+    def store():
+        return snapshot_store(
+            actor=actor,
+            region_code=job.options["region_code"],
+            month=datetime.date.fromisoformat(job.options["month"]),
+            file_name=job.file_name,
+            households=parsed.households,
+            members=parsed.members,
+        )
+
+    try:
+        # Two exports of the same month stored at once: the second, tried again, replaces
+        # the first as a later upload would.
+        snapshot = _against_others(job, store, commit=True)
+    except DomainError as refusal:
+        _finish(job, JobState.REFUSED, summary, parsed.problems, refusal.message)
+        return job
+    if snapshot is None:
+        return job
+    # Compared at once, in its own transaction: the stored month stands even if the
+    # comparison fails, and can be compared again.
+    report("comparing", 0, len(parsed.households))
+    compared = snapshot_compare(snapshot_id=snapshot.pk)
+    summary["snapshot"] = snapshot.pk
+    summary["compared"] = {
+        "opened": compared.opened,
+        "fixed": compared.fixed,
+        "still_open": compared.still_open,
+    }
+    with transaction.atomic():
+        job.committed = True
+        job.save(update_fields=["committed"])
+        _finish(job, JobState.DONE, summary, parsed.problems)
+        audit.record(
+            actor=actor, action="import.commit", obj=job, after={"file": job.file_name, **summary}
+        )
+    return job
 
 
 def _check_households(job: ImportJob, report) -> ImportJob:
@@ -475,6 +605,8 @@ def import_commit(*, job_id: int, progress=None) -> ImportJob:
             return _roster(job, ROSTERS[job.kind], commit=True)
         if job.kind in KEYED:
             return _keyed(job, KEYED[job.kind], progress or _file_reporter(job), commit=True)
+        if job.kind == ImportKind.NATIONAL:
+            return _snapshot(job, progress or _file_reporter(job), commit=True)
         # The job's row is written by the transaction that writes the households, so nobody
         # would see progress recorded there until the end: it goes to a file beside the upload.
         return _commit_households(job, progress or _file_reporter(job))
@@ -553,7 +685,12 @@ def import_error_sheet(*, actor, job_id: int, full_ids: bool = False) -> Path:
 
     target = stored_path(UPLOADS, ".errors.xlsx")
     sheet = sheet_of(job.kind)
-    synonyms = sheet.synonyms() if sheet is not None else selectors.synonym_map()
+    if sheet is not None:
+        synonyms = sheet.synonyms()
+    elif job.kind == ImportKind.NATIONAL:
+        synonyms = selectors.synonym_map(snapshots.SNAPSHOT_COLUMNS)
+    else:
+        synonyms = selectors.synonym_map()
     with translation.override(job.language):
         try:
             writing.error_sheet(

@@ -5,6 +5,7 @@ from . import views
 app_name = "exchange"
 urlpatterns = [
     path("imports/", views.import_list, name="import_list"),
+    path("imports/national/", views.snapshot_upload, name="snapshot_upload"),
     path("imports/<id:job_id>/", views.import_detail, name="import_detail"),
     path("imports/<id:job_id>/commit/", views.import_commit, name="import_commit"),
     path("imports/<id:job_id>/errors.xlsx", views.import_errors, name="import_errors"),

@@ -19,10 +19,12 @@ from bangfu.registry.forms import HouseholdFilterForm
 from bangfu.registry.selectors import HouseholdFilters
 
 from . import selectors, services, tasks, writing
-from .forms import ExportForm, SynonymForm, UploadForm
+from .forms import ExportForm, SnapshotUploadForm, SynonymForm, UploadForm
 from .models import ImportKind
 
 PROBLEMS_SHOWN = 500
+# Kinds with a blank sheet to fill in: the national system's export is made by that system.
+TEMPLATE_KINDS = [kind for kind in ImportKind.values if kind != ImportKind.NATIONAL]
 
 
 @login_required
@@ -53,9 +55,46 @@ def import_list(request):
             "templates": [
                 (kind, label)
                 for kind, label in ImportKind.choices
-                if kind != ImportKind.HOUSEHOLDS
+                if kind in TEMPLATE_KINDS
+                and kind != ImportKind.HOUSEHOLDS
                 and request.user.has_capability(services.NEEDED[kind])
             ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def snapshot_upload(request):
+    """Upload the national system's export of a county's month (国家系统导出), checked in
+    the background and kept as the month's snapshot for the monthly check on request."""
+    require(request.user, Capability.IMPORT_NATIONAL_DATA)
+    form = SnapshotUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        counties=selectors.snapshot_counties(request.user),
+    )
+
+    def upload():
+        file = form.cleaned_data["file"]
+        return services.snapshot_upload(
+            actor=request.user,
+            region_code=form.cleaned_data["region_code"],
+            month=form.cleaned_data["month"],
+            file_name=file.name,
+            chunks=file.chunks(),
+        )
+
+    if request.method == "POST" and (done := attempt(form, upload)):
+        job = done.result
+        tasks.check_import.enqueue(job.pk)
+        return redirect("exchange:import_detail", job_id=job.pk)
+    return render(
+        request,
+        "exchange/snapshot_upload.html",
+        {
+            "form": form,
+            "jobs": selectors.imports_of(request.user).filter(kind=ImportKind.NATIONAL)[:20],
         },
         status=400 if form.errors else 200,
     )
@@ -105,7 +144,7 @@ def import_template(request):
     kind = params.choice(
         request.GET.get("kind"),
         field="kind",
-        choices=ImportKind.values,
+        choices=TEMPLATE_KINDS,
         default=ImportKind.HOUSEHOLDS,
     )
     require(request.user, services.NEEDED[kind])

@@ -76,6 +76,7 @@ QUERY_PAGES = {
         "format",
     ],
     "checks:problem_lists": ["page"],
+    "checks:snapshots": ["place", "page", "format"],
     "core:place_rules": ["key", "format"],
 }
 

@@ -1,3 +1,8 @@
-"""Reads of the monthly check: every list starts from ``visible_to``; a record outside the
-reader's places answers 404 as a missing one. One module per part of the work:
-``differences`` (the differences, problem lists, the household page's section)."""
+"""Reads of the monthly check, shared by pages and the API: every list starts from
+``visible_to``; a record outside the reader's places answers 404 as a missing one. One
+module per part of the work: ``snapshots`` (the months stored) and ``differences`` (the
+differences, problem lists, the household page's section)."""
+
+from .snapshots import snapshot_for, snapshots
+
+__all__ = ["snapshot_for", "snapshots"]

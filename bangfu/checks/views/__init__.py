@@ -1,2 +1,2 @@
-"""Pages of the monthly check, one module per part of the work (``differences``: the
-differences, their handling and the problem lists)."""
+"""Pages of the monthly check, one module per part of the work: ``snapshots`` (the months
+stored) and ``differences`` (the differences, their handling and the problem lists)."""

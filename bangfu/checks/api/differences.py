@@ -11,9 +11,9 @@ from bangfu.core.params import Id
 from bangfu.core.schemas import documented
 from bangfu.core.selectors import region_for
 
-from . import services
-from .models import Difference, ProblemList
-from .selectors import differences as selectors
+from .. import services
+from ..models import Difference, ProblemList
+from ..selectors import differences as selectors
 
 router = Router(tags=["checks"])
 

@@ -1,0 +1,1 @@
+"""The monthly check over the API, one module (and router) per part of the work."""
