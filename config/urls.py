@@ -15,6 +15,7 @@ urlpatterns = [
     path("health/", include("bangfu.health.urls")),
     path("plans/", include("bangfu.plans.urls")),
     path("monitoring/", include("bangfu.monitoring.urls")),
+    path("checks/", include("bangfu.checks.urls")),
     path("reports/", include("bangfu.reports.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/", api.urls),

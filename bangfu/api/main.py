@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from bangfu.accounts.api import router as accounts_router
+from bangfu.checks.api.reports import router as check_reports_router
 from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
 from bangfu.health.api import router as health_router
@@ -57,6 +58,7 @@ api.add_router("/", teams_admin_router)
 api.add_router("/", health_router)
 api.add_router("/", plans_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", check_reports_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

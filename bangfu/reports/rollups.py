@@ -34,7 +34,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from bangfu.core.inserts import insert_rows
-from bangfu.core.models import AuditEntry, AuditHead, Policy, Region
+from bangfu.core.models import AuditEntry, AuditHead, Region
+from bangfu.core.policies import places_setting, rule_place
 from bangfu.core.regions import ancestor_codes, code_range
 from bangfu.health import rollups as health_rollups
 from bangfu.monitoring import rollups as monitoring_rollups
@@ -152,27 +153,17 @@ def _empty(row: PlaceStock | PlaceMonth) -> bool:
 
 
 def rule_places() -> set[str]:
-    return set(Policy.objects.filter(key__in=RULES).values_list("region_id", flat=True))
+    return places_setting(list(RULES))
 
 
 def team_rule_places() -> set[str]:
     """The places that set a residence rule of the teams (``teams.residence_rules.KEYS``)."""
-    return set(Policy.objects.filter(key__in=TEAM_RULES).values_list("region_id", flat=True))
+    return places_setting(list(TEAM_RULES))
 
 
 def health_rule_places() -> set[str]:
     """The places that set a rule of the check-up rate (``health.rollups.RULES``)."""
-    return set(
-        Policy.objects.filter(key__in=health_rollups.RULES).values_list("region_id", flat=True)
-    )
-
-
-def rule_place(code: str, ruled: set[str]) -> str:
-    """The nearest place at or above ``code`` that sets a visit rule (or its province, where
-    the defaults hold): nothing between it and ``code`` sets one, so its rules are those of
-    every household under it, in every month."""
-    chain = ancestor_codes(code)
-    return next((c for c in reversed(chain) if c in ruled), chain[0])
+    return places_setting(list(health_rollups.RULES))
 
 
 # ---------------------------------------------------------------------------------------------

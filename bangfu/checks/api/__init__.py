@@ -1,0 +1,1 @@
+"""The monthly check over the API, one module per part: ``reports`` (self-check reports)."""

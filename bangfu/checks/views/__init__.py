@@ -1,0 +1,1 @@
+"""Pages of the monthly check, one module per part: ``reports`` (self-check reports)."""
