@@ -34,6 +34,12 @@ from bangfu.teams.services import MemberInput, TeamInput, member_add, team_creat
 from bangfu.visits.models import Problem, Visit, VisitPhoto
 from bangfu.visits.services import visit_photo_add
 from conftest import COUNTY_A_MARKERS, PEOPLE
+from tests.checks.reports_world import (
+    check_world,
+    report_api_probes,
+    report_page_probes,
+    reports_state,
+)
 from tests.health.world import health_world
 from tests.monitoring.world import (
     monitoring_api_probes,
@@ -433,6 +439,7 @@ PAGE_PROBES = {
     # plans
     **plans_page_probes(Probe, _a_household),
     **monitoring_page_probes(Probe, _a_household),
+    **report_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -707,6 +714,7 @@ API_PROBES = {
     # plans
     **plans_api_probes(Probe, _a_household),
     **monitoring_api_probes(Probe, _a_household),
+    **report_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -924,6 +932,7 @@ def county_a(county_admin, township_staff):
         **plan_world(county_admin, household),
         **health_world(county_admin),
         **monitoring_world(county_admin, household),
+        **check_world(county_admin),
     }
 
 
@@ -973,6 +982,7 @@ def snapshot_state():
         list(Effect.objects.values_list("pk", "year", "summary")),
         Acknowledgement.objects.count(),
         monitoring_snapshot(),
+        reports_state(),
     )
 
 

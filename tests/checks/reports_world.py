@@ -90,3 +90,55 @@ def check_world(actor) -> dict:
         ]
     )
     return {"snapshot": shot, **rows}
+
+
+A_VILLAGE = {"code": VILLAGE}
+MISSING_VILLAGE = {"code": "619999999999"}
+REPORT_FORM = {"note": "入侵"}
+REPORT_JSON = {"village_code": VILLAGE, "month": "2026-01", "note": "入侵"}
+
+
+def report_page_probes(probe) -> dict:
+    """The self-check reports' routes for the scoping walk's PAGE_PROBES."""
+    return {
+        "checks:village_reports": probe(),
+        "checks:village_report": probe(
+            lambda w: A_VILLAGE, MISSING_VILLAGE, ("get", "post"), REPORT_FORM
+        ),
+    }
+
+
+def report_api_probes(probe) -> dict:
+    """The self-check reports' operations for the walk's API_PROBES."""
+    return {
+        "self_check_reports_list": probe(),
+        "self_check_report_read": probe(lambda w: A_VILLAGE, MISSING_VILLAGE),
+        # Another county's village named in the body: 404, nothing submitted.
+        "self_check_report_submit": probe(methods=("post",), data=REPORT_JSON),
+    }
+
+
+def reports_state():
+    """What the walk compares before and after another county's requests."""
+    from bangfu.checks.models import SelfCheckReport
+
+    return list(SelfCheckReport.objects.values_list("pk", "region_id", "month", "note"))
+
+
+def report_aims(world, aim) -> dict:
+    """For each self-check report operation, a valid request aimed at county A's village:
+    a submission of a month with no report yet (a report submitted before by the fuzz for
+    that month is taken away first: one a village a month)."""
+    from bangfu.checks.models import SelfCheckReport
+    from bangfu.core.params import add_months
+
+    def submit(n):
+        month = add_months(datetime.date(2015, 1, 1), n % 120)
+        SelfCheckReport.objects.filter(region_id=VILLAGE, month=month).delete()
+        return aim({}, {}, {**REPORT_JSON, "month": f"{month:%Y-%m}", "note": "已逐户核对"})
+
+    return {
+        "self_check_reports_list": lambda n: aim({}, {"place": TOWNSHIP, "month": "2026-01"}, None),
+        "self_check_report_read": lambda n: aim(A_VILLAGE, {"month": "2026-01"}, None),
+        "self_check_report_submit": submit,
+    }

@@ -18,7 +18,6 @@ from bangfu.core.models import AuditEntry
 from bangfu.core.services import policy_set
 from tests.checks.reports_world import MONTH, OTHER_VILLAGE, TOWNSHIP, VILLAGE, check_world
 from tests.factories import UserFactory
-from tests.teams.conftest import on_day  # noqa: F401 (a fixture)
 
 day = datetime.date
 
