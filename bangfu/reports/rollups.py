@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from bangfu.checks import rollups as check_rollups
 from bangfu.core.inserts import insert_rows
 from bangfu.core.models import AuditEntry, AuditHead, Region
 from bangfu.core.policies import places_setting, rule_place
@@ -76,6 +77,8 @@ CHANGING = (
     "alert.",
     "procedure.",
 )
+# Every write about a checks record (``checks.rollups.RECORDS``) changes a figure too, read
+# by the kind of record its entry names, as the teams' are.
 # Every write of the teams app changes a figure (check-ins, the register, leave, meetings,
 # tasks), whatever its action's name: read by the kind of record its entry names.
 TEAMS_RECORDS = "teams."
@@ -249,6 +252,7 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
         *health_rollups.own_stock(codes, lambda code: rule_place(code, health_ruled)),
         *plan_rollups.own_stock(codes),
         *monitoring_rollups.own_stock(codes),
+        *check_rollups.own_stock(codes),
     ):
         _add_part(row(code), name, part)
     return rows
@@ -481,6 +485,7 @@ def _own_months(
     for code, month, name, part in (
         *health_rollups.own_months(codes, months),
         *monitoring_rollups.own_months(codes, months),
+        *check_rollups.own_months(codes, months),
     ):
         _add_part(row(code, month), name, part)
     return rows
@@ -765,6 +770,7 @@ def _changed_places(after: int, up_to: int) -> Changes:
         Q(
             *[Q(action__startswith=prefix) for prefix in CHANGING],
             Q(object_type__startswith=TEAMS_RECORDS),
+            Q(object_type__startswith=check_rollups.RECORDS),
             _connector=Q.OR,
         )
     )
@@ -776,6 +782,16 @@ def _changed_places(after: int, up_to: int) -> Changes:
         known = changed.get(code, set())
         changed[code] = None if months is None or known is None else known | months
 
+    def mark_under(code: str) -> None:
+        """Every place at or under ``code``, as a whole."""
+        region = Region.objects.filter(code=code).values_list("level", flat=True).first()
+        if region is not None:
+            lo, hi = code_range(code, region)
+            for place in Region.objects.filter(code__gte=lo, code__lt=hi).values_list(
+                "code", flat=True
+            ):
+                mark(place, None)
+
     for action, kind, code, before, after_state in (
         entries.exclude(action__in=NO_FIGURES)
         .values_list("action", "object_type", "region_code", "before", "after")
@@ -784,15 +800,19 @@ def _changed_places(after: int, up_to: int) -> Changes:
     ):
         states = [state for state in (before, after_state) if isinstance(state, dict)]
         if action.startswith("policy."):
-            ruling = (*RULES, *TEAM_RULES, *health_rollups.RULES, *ASSISTANCE_RULES)
+            ruling = (
+                *RULES,
+                *TEAM_RULES,
+                *health_rollups.RULES,
+                *ASSISTANCE_RULES,
+                *check_rollups.RULES,
+            )
             if any(state.get("key") in ruling for state in states):
-                region = Region.objects.filter(code=code).values_list("level", flat=True).first()
-                if region is not None:
-                    lo, hi = code_range(code, region)
-                    for place in Region.objects.filter(code__gte=lo, code__lt=hi).values_list(
-                        "code", flat=True
-                    ):
-                        mark(place, None)
+                mark_under(code)
+            continue
+        if kind.startswith(check_rollups.RECORDS):
+            # A snapshot or problem list is the county's; its differences are its villages'.
+            mark_under(code)
             continue
         if kind in TEAM_MONTHLY:
             months = _team_months_named(states) or None

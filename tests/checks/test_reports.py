@@ -141,7 +141,7 @@ def test_the_work_team_submits_once_with_the_figures_frozen(checked, work_team, 
     assert entry.region_code == VILLAGE and entry.after["note"] == "已逐户核对"
     with pytest.raises(DomainError) as again:
         self_check_report_submit(actor=work_team, region_code=VILLAGE, month=MONTH, note="")
-    assert again.value.code == "already_submitted" and "next month" in str(again.value.message)
+    assert again.value.code == "already_submitted" and "下月报告" in str(again.value.message)
     assert SelfCheckReport.objects.count() == 1
 
 

@@ -53,8 +53,7 @@ def self_check_report_submit(
         village = _village(actor, str(region_code or ""))
         if not isinstance(month, datetime.date):
             raise DomainError(_("Choose the month."), code="required", field="month")
-        month = values.clean(SelfCheckReport, "month", month.replace(day=1))
-        today = timezone.localdate()
+        month, today = month.replace(day=1), timezone.localdate()
         if month > today:
             raise DomainError(
                 _("Report on a month that has begun: %(month)s has not.")
@@ -62,6 +61,7 @@ def self_check_report_submit(
                 code="bad_month",
                 field="month",
             )
+        month = values.clean(SelfCheckReport, "month", month)
         words = values.clean(SelfCheckReport, "note", note)
         earlier = (
             SelfCheckReport.objects.filter(region=village, month=month)
