@@ -553,7 +553,7 @@ def checks_from_records(user, within: Region | None, period: Period) -> dict[str
     places = [within] if within else outermost(list(top_places(user)))
     figures = checks.CheckFigures()
     for place in places:
-        scoped = checks.differences_in(place).visible_to(user)
+        scoped = checks.differences_in(user, place)
         for found in checks.counted(scoped, period.first, period.end).values():
             figures.merge(found)
     under = [

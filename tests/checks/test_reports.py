@@ -100,7 +100,7 @@ def test_a_year_the_calendar_does_not_cover_counts_weekdays():
 
 def test_a_villages_month_found_fixed_closed_open(checked, county_admin):
     figures = selectors.village_figures(
-        selectors.village_for(county_admin, VILLAGE), MONTH, day(2026, 1, 31)
+        county_admin, selectors.village_for(county_admin, VILLAGE), MONTH, day(2026, 1, 31)
     )
     assert figures.totals == {"found": 4, "fixed": 1, "closed": 1, "open": 3}
     classes = dict(figures.by_class())
@@ -114,9 +114,9 @@ def test_a_villages_month_found_fixed_closed_open(checked, county_admin):
     # 0001 and 0011 have open differences; 0002 (fixed), 0003 (handbook side: none here) and
     # 0004 match: compared 4 (the snapshot's), matching 2.
     assert (figures.compared, figures.matching) == (4, 2)
-    # Judged on the 10th, nothing was yet fixed or closed, and all four were open.
+    # Judged on the 10th nothing was fixed or closed yet: the four and December's open.
     early = selectors.village_figures(
-        selectors.village_for(county_admin, VILLAGE), MONTH, day(2026, 1, 10)
+        county_admin, selectors.village_for(county_admin, VILLAGE), MONTH, day(2026, 1, 10)
     )
     assert early.totals == {"found": 4, "fixed": 0, "closed": 0, "open": 5}
 

@@ -121,13 +121,9 @@ class CheckFigures:
         return cls(data.get("counts", {}), data.get("compared", 0), data.get("matching", 0))
 
 
-def _in_range(lo: str, hi: str) -> Q:
-    return Q(region_id__gte=lo, region_id__lt=hi)
-
-
-def differences_in(place: Region) -> QuerySet[Difference]:
-    """The differences at or under a place (no scoping: callers have checked the place)."""
-    return Difference.objects.filter(_in_range(*code_range(place.code, place.level)))
+def differences_in(user, place: Region) -> QuerySet[Difference]:
+    """The differences at or under a place that the user sees."""
+    return Difference.objects.visible_to(user, place)
 
 
 def counted(
@@ -216,9 +212,9 @@ def _places_under(place: Region) -> list[str]:
     return list(Region.objects.filter(code__gte=lo, code__lt=hi).values_list("code", flat=True))
 
 
-def village_figures(village: Region, month: datetime.date, on: datetime.date) -> CheckFigures:
+def village_figures(user, village: Region, month: datetime.date, on: datetime.date) -> CheckFigures:
     """A village's month judged on ``on``, with the households matching fully now."""
-    figures = counted(differences_in(village), month, on).get(village.code) or CheckFigures()
+    figures = counted(differences_in(user, village), month, on).get(village.code) or CheckFigures()
     for compared, matching in matching_by_place(_places_under(village)).values():
         figures.compared += compared
         figures.matching += matching
@@ -266,7 +262,7 @@ def village_month(user, village: Region, month: datetime.date) -> VillageMonth:
     """Everything a village's self-check report of ``month`` says, as of now."""
     on = judged_on(month)
     first = month.replace(day=1)
-    differences = differences_in(village).visible_to(user).order_by(*Difference._meta.ordering)
+    differences = differences_in(user, village)
     in_month = Q(closed_on__gte=first, closed_on__lte=on)
     report = (
         SelfCheckReport.objects.visible_to(user)
@@ -279,7 +275,7 @@ def village_month(user, village: Region, month: datetime.date) -> VillageMonth:
         month=first,
         on=on,
         due_on=report.due_on if report else DueDates().due(village.code, first),
-        figures=village_figures(village, first, on),
+        figures=village_figures(user, village, first, on),
         closed=list(differences.filter(in_month, state=DifferenceState.CLOSED)),
         fixed=list(differences.filter(in_month, state=DifferenceState.FIXED)),
         open=list(
@@ -393,7 +389,7 @@ def _figures_of(
 ) -> dict[str, CheckFigures]:
     figures: dict[str, CheckFigures] = defaultdict(CheckFigures)
     for place in [within] if within else outermost(list(top_places(user))):
-        scoped = differences_in(place).visible_to(user)
+        scoped = differences_in(user, place)
         for code, found in counted(scoped, month, on).items():
             figures[code].merge(found)
     matching = matching_by_place(

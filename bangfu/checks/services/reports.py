@@ -92,7 +92,7 @@ def self_check_report_submit(
             submitted_at=timezone.now(),
             submitted_on=today,
             submitted_by=actor,
-            figures=village_figures(village, month, judged_on(month, today)).as_json(),
+            figures=village_figures(actor, village, month, judged_on(month, today)).as_json(),
         )
         report.save()
         audit.record(
