@@ -40,6 +40,12 @@ from tests.checks.difference_world import (
     differences_snapshot,
     differences_world,
 )
+from tests.checks.reports_world import (
+    check_world,
+    report_api_probes,
+    report_page_probes,
+    reports_state,
+)
 from tests.checks.snapshot_world import (
     snapshot_api_probes,
     snapshot_page_probes,
@@ -447,6 +453,7 @@ PAGE_PROBES = {
     **monitoring_page_probes(Probe, _a_household),
     **differences_page_probes(Probe),
     **snapshot_page_probes(Probe),
+    **report_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -723,6 +730,7 @@ API_PROBES = {
     **monitoring_api_probes(Probe, _a_household),
     **differences_api_probes(Probe),
     **snapshot_api_probes(Probe),
+    **report_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -942,6 +950,7 @@ def county_a(county_admin, township_staff):
         **monitoring_world(county_admin, household),
         **differences_world(county_admin, household),
         **snapshot_world(county_admin),
+        **check_world(county_admin),
     }
 
 
@@ -993,6 +1002,7 @@ def snapshot_state():
         monitoring_snapshot(),
         differences_snapshot(),
         checks_snapshot_state(),
+        reports_state(),
     )
 
 

@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from bangfu.accounts.api import router as accounts_router
 from bangfu.checks.api.differences import router as differences_router
+from bangfu.checks.api.reports import router as check_reports_router
 from bangfu.checks.api.snapshots import router as snapshots_router
 from bangfu.core.api import router as core_router
 from bangfu.core.errors import DomainError
@@ -61,6 +62,7 @@ api.add_router("/", plans_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", snapshots_router)
 api.add_router("/", differences_router)
+api.add_router("/", check_reports_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.forms import RuledForm
 
-from .models import Difference, DifferenceClass
+from .models import Difference, DifferenceClass, SelfCheckReport
 
 
 class ClassifyForm(RuledForm):
@@ -30,4 +30,17 @@ class CloseForm(RuledForm):
             "A difference the next snapshot or a registry edit shows agreeing closes by "
             "itself; close by hand only one that will not, and say why."
         ),
+    )
+
+
+class SelfCheckReportForm(RuledForm):
+    """A village's self-check report of the month shown: the village's own words; the
+    figures are filled in when it is submitted."""
+
+    rules_of = SelfCheckReport
+
+    note = forms.CharField(
+        label=_("What the village has to say"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import differences, snapshots
+from .views import differences, reports, snapshots
 
 app_name = "checks"
 urlpatterns = [
@@ -24,4 +24,7 @@ urlpatterns = [
         name="difference_close",
     ),
     path("problem-lists/", differences.problem_lists, name="problem_lists"),
+    # self-check reports (自查报告)
+    path("reports/", reports.village_reports, name="village_reports"),
+    path("places/<place:code>/report/", reports.village_report, name="village_report"),
 ]

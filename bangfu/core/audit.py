@@ -313,6 +313,7 @@ ACTIONS: dict[str, Promise] = {
     # monitoring
     "alert.raise": gettext_lazy("Raised an alert about a household"),
     "alert.close": gettext_lazy("Closed an alert with its outcome"),
+    "self_check_report.submit": gettext_lazy("Submitted a village's self-check report"),
     "self_report.submit": gettext_lazy("Received a self-report from the public page"),
     "self_report.raise_alert": gettext_lazy("Raised an alert from a self-report"),
     "self_report.close": gettext_lazy("Closed a self-report: not at risk"),

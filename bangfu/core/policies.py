@@ -717,6 +717,17 @@ REGISTRY: dict[str, PolicyKey] = {
             0,
             integer(0, 15),
         ),
+        PolicyKey(
+            "checks.report_remind_days",
+            _("Days before the self-check report is due that the village is reminded"),
+            _(
+                "From this many calendar days before a village's self-check report of the month "
+                "is due, its work team's home page says when it is due, until it is submitted "
+                "(0: on the day it is due only)."
+            ),
+            5,
+            integer(0, 31),
+        ),
     ]
 }
 
@@ -847,6 +858,21 @@ def by_place(keys: list[str], field: str, on: datetime.date, build: Callable[[di
 
 def effective_policy(region_code: str, key: str, on: datetime.date | None = None) -> Effective:
     return effective_policies(region_code, [key], on)[key]
+
+
+def places_setting(keys: list[str]) -> set[str]:
+    """The places that set a value of any of ``keys`` (on any day): one small query."""
+    from .models import Policy
+
+    return set(Policy.objects.filter(key__in=keys).values_list("region_id", flat=True))
+
+
+def rule_place(code: str, ruled: set[str]) -> str:
+    """The nearest place at or above ``code`` among ``ruled`` (those setting a rule), or its
+    province where the defaults hold: nothing between it and ``code`` sets the rule, so its
+    values are those of every place under it, on every day."""
+    chain = ancestor_codes(code)
+    return next((c for c in reversed(chain) if c in ruled), chain[0])
 
 
 def policy_for(region_code: str, key: str, on: datetime.date | None = None) -> Any:

@@ -7,6 +7,7 @@ Household sheets have their own pipeline in ``bangfu.exchange``, which writes wi
 import csv
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,49 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, int | float | str) else str(value)
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name (at most 31 characters, as Excel allows), header
+    and rows."""
+
+    title: str
+    header: list[str]
+    rows: Iterable[list[Any]]
+
+
+def write_sheets(
+    target: Path | Any,
+    sheets: list[Sheet],
+    *,
+    title: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write each sheet's rows under its header; return how many rows in all. Text stays
+    text."""
+    book = workbook(target)
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    text = book.add_format({"num_format": "@"})
+    count = 0
+    for sheet_of in sheets:
+        sheet = book.add_worksheet(sheet_of.title[:31] or None)
+        sheet.write_row(0, 0, sheet_of.header, bold)
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(0, len(sheet_of.header) - 1, 14, text)
+        for line, row in enumerate(sheet_of.rows, start=1):
+            for column, value in enumerate(row):
+                value = _cell(value)
+                if isinstance(value, str):
+                    sheet.write_string(line, column, value)
+                else:
+                    sheet.write(line, column, value)
+            count += 1
+            if progress and count % 5000 == 0:
+                progress(count)
+    book.set_properties({"title": title})
+    book.close()
+    return count
+
+
 def write_table(
     target: Path | Any,
     header: list[str],
@@ -84,32 +128,20 @@ def write_table(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write ``rows`` under ``header``; return how many. Text stays text."""
-    book = workbook(target)
-    sheet = book.add_worksheet(title[:31] or "Sheet1")
-    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    text = book.add_format({"num_format": "@"})
-    sheet.write_row(0, 0, header, bold)
-    sheet.freeze_panes(1, 0)
-    sheet.set_column(0, len(header) - 1, 14, text)
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for column, value in enumerate(row):
-            value = _cell(value)
-            if isinstance(value, str):
-                sheet.write_string(count, column, value)
-            else:
-                sheet.write(count, column, value)
-        if progress and count % 5000 == 0:
-            progress(count)
-    book.set_properties({"title": title})
-    book.close()
-    return count
+    return write_sheets(
+        target, [Sheet(title[:31] or "Sheet1", header, rows)], title=title, progress=progress
+    )
 
 
 def xlsx_response(name: str, header: list[str], rows: Iterable[list[Any]]) -> FileResponse:
     """A list page's rows as an .xlsx download, spooled through a temporary file."""
+    return sheets_response(name, [Sheet(name[:31], header, rows)])
+
+
+def sheets_response(name: str, sheets: list[Sheet]) -> FileResponse:
+    """Sheets as one .xlsx download, spooled through a temporary file."""
     # Closed by the response once sent; a with-block would close it before that.
     handle = tempfile.TemporaryFile()  # noqa: SIM115
-    write_table(handle, header, rows, title=name)
+    write_sheets(handle, sheets, title=name)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)

@@ -9,7 +9,7 @@ has a valid contract from a contract's first day to the day after it ends (renew
 is checked up in a year from their first check-up of that year; is ill from their first
 diagnosis — each only while in the registry. The check-up rate's members are kept by the
 place whose check-up rules apply to them (the nearest place at or above theirs that sets
-one: ``reports.rollups.rule_place``) and by work status, so that the rule as in force on the
+one: ``core.policies.rule_place``) and by work status, so that the rule as in force on the
 day judged can leave out those away for work when the figures are read.
 
 ``reports.rollups`` calls ``own_stock`` and ``own_months`` for the places the audit log says

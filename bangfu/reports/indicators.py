@@ -625,6 +625,95 @@ INDICATORS: dict[str, Indicator] = {
             flow=True,
             block="monitoring",
         ),
+        # The monthly check of the handbook against the national system (账实相符、账账相符)
+        Indicator(
+            "differences_found",
+            _("Differences found"),
+            _(
+                "Differences between the handbook (bangfu's records) and the national "
+                "system's export, and problems listed from above, found in the period; by "
+                "classification and by field in the tables."
+            ),
+            _("count of differences with the day found in the period"),
+            _("differences"),
+            _("differences of the monthly check"),
+            flow=True,
+            block="checks",
+        ),
+        Indicator(
+            "differences_fixed",
+            _("Differences fixed"),
+            _(
+                "Differences closed in the period because the two now agree: the next "
+                "snapshot (a system error corrected) or a registry edit (a handbook error)."
+            ),
+            _("count of differences fixed, by the day closed"),
+            _("differences"),
+            _("differences of the monthly check"),
+            flow=True,
+            block="checks",
+        ),
+        Indicator(
+            "differences_closed",
+            _("Differences closed by hand"),
+            _("Differences closed by hand in the period, each with its reason."),
+            _("count of differences closed by hand, by the day closed"),
+            _("differences"),
+            _("differences of the monthly check"),
+            flow=True,
+            block="checks",
+        ),
+        Indicator(
+            "differences_open",
+            _("Differences open"),
+            _(
+                "Differences found by the day judged (the period's last day, today while it "
+                "runs) and not closed by it."
+            ),
+            _("count of differences found by the day and not closed by it"),
+            _("differences"),
+            _("differences of the monthly check"),
+            block="checks",
+        ),
+        Indicator(
+            "reports_on_time_rate",
+            _("Villages reporting on time"),
+            _(
+                "Of the villages whose self-check report (自查报告) of the period's last month "
+                "is due — the day due past, or the report already in —, the share that "
+                "submitted it by the day due (the month's last working day, or as "
+                "the place's rule says)."
+            ),
+            _("villages with the report on time ÷ villages with a report due"),
+            "%",
+            _("villages and self-check reports"),
+            block="checks",
+        ),
+        Indicator(
+            "reports_missing",
+            _("Villages' reports missing"),
+            _(
+                "Villages whose self-check report of the period's last month is not in, "
+                "though the day it was due is past."
+            ),
+            _("villages with a report due − villages that reported"),
+            _("villages"),
+            _("villages and self-check reports"),
+            block="checks",
+        ),
+        Indicator(
+            "match_rate",
+            _("Households matching fully (账账相符率)"),
+            _(
+                "Of the households compared — those of the register and of the county's "
+                "latest compared snapshot of the national system —, the share with no open "
+                "difference now."
+            ),
+            _("households compared with no open difference ÷ households compared"),
+            "%",
+            _("registry, the latest snapshot and its differences"),
+            block="checks",
+        ),
     ]
 }
 
@@ -635,6 +724,7 @@ BLOCKS = {
     "health": _("Health assistance"),
     "plans": _("Household plans"),
     "monitoring": _("Relapse-prevention monitoring (防止返贫监测)"),
+    "checks": _("Handbook against the national system (账实相符)"),
 }
 
 

@@ -63,6 +63,10 @@ class PlaceStock(models.Model):
     # able to work ("social_security"), open alerts by due day ("alerts_open": ISO day → n).
     # See ``monitoring.rollups``.
     monitoring = models.JSONField(default=dict)
+    # The monthly check (账实相符): villages by the rule place of the day due, open
+    # differences as timelines by classification and field, households compared and
+    # matching fully. See ``checks.rollups``.
+    checks = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -104,6 +108,9 @@ class PlaceMonth(models.Model):
     # procedures passed by kind, households identified by type and risk type, days from the
     # first alert to the decision (``monitoring.rollups``).
     monitoring = models.JSONField(default=dict)
+    # The monthly check: differences found, fixed and closed by hand by classification and
+    # field, self-check reports of the month on time and late (``checks.rollups``).
+    checks = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()

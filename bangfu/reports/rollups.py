@@ -33,8 +33,10 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from bangfu.checks import rollups as check_rollups
 from bangfu.core.inserts import insert_rows
-from bangfu.core.models import AuditEntry, AuditHead, Policy, Region
+from bangfu.core.models import AuditEntry, AuditHead, Region
+from bangfu.core.policies import places_setting, rule_place
 from bangfu.core.regions import ancestor_codes, code_range
 from bangfu.health import rollups as health_rollups
 from bangfu.monitoring import rollups as monitoring_rollups
@@ -75,6 +77,8 @@ CHANGING = (
     "alert.",
     "procedure.",
 )
+# Every write about a checks record (``checks.rollups.RECORDS``) changes a figure too, read
+# by the kind of record its entry names, as the teams' are.
 # Every write of the teams app changes a figure (check-ins, the register, leave, meetings,
 # tasks), whatever its action's name: read by the kind of record its entry names.
 TEAMS_RECORDS = "teams."
@@ -152,27 +156,17 @@ def _empty(row: PlaceStock | PlaceMonth) -> bool:
 
 
 def rule_places() -> set[str]:
-    return set(Policy.objects.filter(key__in=RULES).values_list("region_id", flat=True))
+    return places_setting(list(RULES))
 
 
 def team_rule_places() -> set[str]:
     """The places that set a residence rule of the teams (``teams.residence_rules.KEYS``)."""
-    return set(Policy.objects.filter(key__in=TEAM_RULES).values_list("region_id", flat=True))
+    return places_setting(list(TEAM_RULES))
 
 
 def health_rule_places() -> set[str]:
     """The places that set a rule of the check-up rate (``health.rollups.RULES``)."""
-    return set(
-        Policy.objects.filter(key__in=health_rollups.RULES).values_list("region_id", flat=True)
-    )
-
-
-def rule_place(code: str, ruled: set[str]) -> str:
-    """The nearest place at or above ``code`` that sets a visit rule (or its province, where
-    the defaults hold): nothing between it and ``code`` sets one, so its rules are those of
-    every household under it, in every month."""
-    chain = ancestor_codes(code)
-    return next((c for c in reversed(chain) if c in ruled), chain[0])
+    return places_setting(list(health_rollups.RULES))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,6 +252,7 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
         *health_rollups.own_stock(codes, lambda code: rule_place(code, health_ruled)),
         *plan_rollups.own_stock(codes),
         *monitoring_rollups.own_stock(codes),
+        *check_rollups.own_stock(codes),
     ):
         _add_part(row(code), name, part)
     return rows
@@ -490,6 +485,7 @@ def _own_months(
     for code, month, name, part in (
         *health_rollups.own_months(codes, months),
         *monitoring_rollups.own_months(codes, months),
+        *check_rollups.own_months(codes, months),
     ):
         _add_part(row(code, month), name, part)
     return rows
@@ -774,6 +770,7 @@ def _changed_places(after: int, up_to: int) -> Changes:
         Q(
             *[Q(action__startswith=prefix) for prefix in CHANGING],
             Q(object_type__startswith=TEAMS_RECORDS),
+            Q(object_type__startswith=check_rollups.RECORDS),
             _connector=Q.OR,
         )
     )
@@ -785,6 +782,16 @@ def _changed_places(after: int, up_to: int) -> Changes:
         known = changed.get(code, set())
         changed[code] = None if months is None or known is None else known | months
 
+    def mark_under(code: str) -> None:
+        """Every place at or under ``code``, as a whole."""
+        region = Region.objects.filter(code=code).values_list("level", flat=True).first()
+        if region is not None:
+            lo, hi = code_range(code, region)
+            for place in Region.objects.filter(code__gte=lo, code__lt=hi).values_list(
+                "code", flat=True
+            ):
+                mark(place, None)
+
     for action, kind, code, before, after_state in (
         entries.exclude(action__in=NO_FIGURES)
         .values_list("action", "object_type", "region_code", "before", "after")
@@ -793,15 +800,19 @@ def _changed_places(after: int, up_to: int) -> Changes:
     ):
         states = [state for state in (before, after_state) if isinstance(state, dict)]
         if action.startswith("policy."):
-            ruling = (*RULES, *TEAM_RULES, *health_rollups.RULES, *ASSISTANCE_RULES)
+            ruling = (
+                *RULES,
+                *TEAM_RULES,
+                *health_rollups.RULES,
+                *ASSISTANCE_RULES,
+                *check_rollups.RULES,
+            )
             if any(state.get("key") in ruling for state in states):
-                region = Region.objects.filter(code=code).values_list("level", flat=True).first()
-                if region is not None:
-                    lo, hi = code_range(code, region)
-                    for place in Region.objects.filter(code__gte=lo, code__lt=hi).values_list(
-                        "code", flat=True
-                    ):
-                        mark(place, None)
+                mark_under(code)
+            continue
+        if kind.startswith(check_rollups.RECORDS):
+            # A snapshot or problem list is the county's; its differences are its villages'.
+            mark_under(code)
             continue
         if kind in TEAM_MONTHLY:
             months = _team_months_named(states) or None

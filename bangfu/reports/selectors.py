@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.accounts.selectors import account_policy
+from bangfu.checks import rollups as check_rollups
+from bangfu.checks.selectors import reports as checks
 from bangfu.core.errors import OutOfScope
 from bangfu.core.models import Code, Region
 from bangfu.core.params import add_months, months_between, months_from
@@ -243,7 +245,15 @@ class Figures:
             **health_values(self._rolled, self.period, self.checkup_rules),
             **plan_values(self._rolled, self.period),
             **monitoring_values(self._rolled, self.period),
+            **check_values(self._rolled, self.period),
         }
+
+    @cached_property
+    def check_tables(self) -> dict[str, list[tuple[str, dict[str, int]]]]:
+        """The check's tables: the period's differences by classification and by field
+        (found, fixed, closed by hand over the period; open on the day judged)."""
+        figures = check_figures(self._rolled, self.period)
+        return {"by_class": figures.by_class(), "by_field": figures.by_field()}
 
     @cached_property
     def monitoring_tables(self) -> dict[str, list[tuple[str, int]]]:
@@ -512,6 +522,66 @@ def monitoring_values(rolled: Rolled, period: Period) -> dict[str, Any]:
     }
 
 
+def check_figures(rolled: Rolled, period: Period) -> "checks.CheckFigures":
+    return check_rollups.figures_of(
+        rolled.stock.checks, [rolled.month(month).checks for month in period.months], period.end
+    )
+
+
+def check_values(rolled: Rolled, period: Period) -> dict[str, Any]:
+    """The monthly check's indicators from roll-up rows added up: differences over the
+    period's months, open on the day judged, reports of the period's last month, households
+    matching as they stand (``checks_from_records`` counts the same from the records)."""
+    figures = check_figures(rolled, period)
+    reporting = check_rollups.reporting_of(
+        rolled.stock.checks, rolled.month(period.last).checks, period.last
+    )
+    return {
+        "differences_found": figures.total("found"),
+        "differences_fixed": figures.total("fixed"),
+        "differences_closed": figures.total("closed"),
+        "differences_open": figures.total("open"),
+        "reports_on_time_rate": reporting.rate,
+        "reports_missing": reporting.missing,
+        "match_rate": figures.match_rate,
+    }
+
+
+def checks_from_records(user, within: Region | None, period: Period) -> dict[str, Any]:
+    """The monthly check's indicators counted from the differences, villages and reports
+    themselves (``checks.selectors.reports``), with no roll-up of any kind."""
+    places = [within] if within else outermost(list(top_places(user)))
+    figures = checks.CheckFigures()
+    for place in places:
+        scoped = checks.differences_in(user, place)
+        for found in checks.counted(scoped, period.first, period.end).values():
+            figures.merge(found)
+    under = [
+        code
+        for place in places
+        for code in Region.objects.visible_to(user, place).values_list("code", flat=True)
+    ]
+    for compared, matching in checks.matching_by_place(under).values():
+        figures.compared += compared
+        figures.matching += matching
+    today = timezone.localdate()
+    due = on_time = missing = 0
+    for row in checks.village_reports(user, within, period.last, with_figures=False).rows:
+        if row.report is not None or row.due_on < today:
+            due += 1
+            on_time += row.state == checks.ON_TIME
+            missing += row.state == checks.MISSING
+    return {
+        "differences_found": figures.total("found"),
+        "differences_fixed": figures.total("fixed"),
+        "differences_closed": figures.total("closed"),
+        "differences_open": figures.total("open"),
+        "reports_on_time_rate": on_time / due if due else None,
+        "reports_missing": missing,
+        "match_rate": figures.match_rate,
+    }
+
+
 @dataclass
 class PlaceRow:
     """One sub-place's line in the drill-down table."""
@@ -556,6 +626,7 @@ def place_rows(
                     **health_values(mine, period, checkup_rules),
                     **plan_values(mine, period),
                     **monitoring_values(mine, period),
+                    **check_values(mine, period),
                 },
             )
         )
@@ -687,6 +758,7 @@ def source_figures(user, within: Region | None, period: Period) -> dict[str, Any
             next_month(period.last) - datetime.timedelta(days=1),
             period.end,
         ),
+        **checks_from_records(user, within, period),
     }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bangfu.core import params
+from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError
 from bangfu.core.models import JobState
 from bangfu.core.pdf import pdf_response
@@ -119,6 +120,7 @@ def dashboard(request):
                 ],
             },
             "village_level": RegionLevel.VILLAGE,
+            "check_reports": request.user.has_capability(Capability.RECEIVE_CHECK_REPORTS),
         },
     )
 

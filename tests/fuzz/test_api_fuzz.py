@@ -36,6 +36,7 @@ from bangfu.pairing.services import helper_create, pairing_start
 from bangfu.teams import services as team_services
 from bangfu.teams.models import TeamMember
 from tests.checks.difference_world import differences_aims
+from tests.checks.reports_world import report_aims
 from tests.checks.snapshot_world import snapshot_aims
 from tests.fuzz.harness import (
     HOSTILE_FLOATS,
@@ -518,6 +519,7 @@ def test_api_answers_every_request_without_server_error_within_the_bound(
     aim_for.update(monitoring_aims(county_a, Aim))
     aim_for.update(differences_aims(county_a, Aim))
     aim_for.update(snapshot_aims(Aim))
+    aim_for.update(report_aims(county_a, Aim))
     requests, findings = fuzzing, fuzzing.findings
     reader = Client(raise_request_exception=False)  # a 500 is a finding, not a crash
     reader.force_login(county_admin)

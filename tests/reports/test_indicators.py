@@ -143,6 +143,15 @@ def test_the_indicators_of_the_county_in_october(district, county_admin):
         "risk_cleared": 0,
         "clearing_rate": 0.0,
         "exits_verified": 0,
+        # the monthly check: no snapshot, no difference; every village's October report due
+        # and missing
+        "differences_found": 0,
+        "differences_fixed": 0,
+        "differences_closed": 0,
+        "differences_open": 0,
+        "reports_on_time_rate": 0.0,
+        "reports_missing": 4,
+        "match_rate": None,
     }
 
 
