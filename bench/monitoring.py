@@ -31,7 +31,6 @@ within 2×), whether the run is under 5 minutes, and the run's peak RSS.
 """
 
 import argparse
-import csv
 import datetime
 import json
 import os
@@ -42,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from province import build_places, setup_django
+from province import build_places, duckdb_copy, setup_django
 
 ON = datetime.date(2026, 11, 30)  # the day judged
 TARGET_RATIO, TARGET_SECONDS = 2.0, 300
@@ -295,30 +294,12 @@ COPIED = {  # DuckDB table: (SQLite table, columns with DuckDB types)
 }
 
 
-def duckdb_copy(folder: Path):
-    """The tables the rules read, copied into an in-memory DuckDB database through CSV."""
-    import duckdb
-    from django.db import connection
-
-    duck = duckdb.connect()
-    cursor = connection.cursor()
-    for name, (table, typed) in COPIED.items():
-        columns = [part.split()[0] for part in typed.split(", ")]
-        path = folder / f"{name}.csv"
-        cursor.execute(f"SELECT {', '.join(columns)} FROM {table}")
-        with path.open("w", newline="") as out:
-            writer = csv.writer(out)
-            while chunk := cursor.fetchmany(CHUNK):
-                writer.writerows(chunk)
-        types = ", ".join(
-            f"'{part.split()[0]}': '{part.split(' ', 1)[1]}'" for part in typed.split(", ")
-        )
-        duck.execute(
-            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = false, "
-            f"columns = {{{types}}}, nullstr = '')"
-        )
-        path.unlink()
-    return duck
+def copied_queries() -> dict[str, tuple[str, str]]:
+    """The tables the rules read, each as the query that copies it and its columns' types."""
+    return {
+        name: (f"SELECT {', '.join(p.split()[0] for p in typed.split(', '))} FROM {table}", typed)
+        for name, (table, typed) in COPIED.items()
+    }
 
 
 def measure(var_dir: str) -> None:
@@ -345,7 +326,7 @@ def measure(var_dir: str) -> None:
     engine = set(Alert.objects.values_list("household_id", "rule_code").iterator(chunk_size=20000))
     assert engine == from_queries, "the run raised other alerts than its queries found"
     with tempfile.TemporaryDirectory() as folder:
-        duck = duckdb_copy(Path(folder))
+        duck = duckdb_copy(Path(folder), copied_queries(), CHUNK)
         values = rules.run_values(ON)
         sql = DUCKDB_RULES.format(
             first_year=values["first_cost_year"],

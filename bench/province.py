@@ -53,3 +53,33 @@ def build_places() -> list[str]:
                 villages.append(code)
     Region.objects.bulk_create(regions, batch_size=5000)
     return villages
+
+
+def duckdb_copy(folder: Path, queries: dict[str, tuple[str, str]], chunk: int = 100_000):
+    """An in-memory DuckDB database holding, for each name, what its SQLite query answers,
+    typed as given ("id BIGINT, number VARCHAR, …"). DuckDB cannot read the SQLite file here
+    (its sqlite extension is downloaded on first use, and this machine is offline), so each
+    table goes through a CSV file in ``folder``."""
+    import csv
+
+    import duckdb
+    from django.db import connection
+
+    duck = duckdb.connect()
+    cursor = connection.cursor()
+    for name, (query, typed) in queries.items():
+        path = folder / f"{name}.csv"
+        cursor.execute(query)
+        with path.open("w", newline="") as out:
+            writer = csv.writer(out)
+            while rows := cursor.fetchmany(chunk):
+                writer.writerows(rows)
+        types = ", ".join(
+            f"'{part.split()[0]}': '{part.split(' ', 1)[1]}'" for part in typed.split(", ")
+        )
+        duck.execute(
+            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = false, "
+            f"columns = {{{types}}}, nullstr = '', quote = '\"')"
+        )
+        path.unlink()
+    return duck

@@ -27,7 +27,6 @@ difference was found, and the comparison's peak RSS (target: under 2 GiB).
 """
 
 import argparse
-import csv
 import datetime
 import json
 import os
@@ -39,7 +38,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from province import build_places, setup_django
+from province import build_places, duckdb_copy, setup_django
 
 MONTH = datetime.date(2026, 11, 1)
 TARGET_RATIO, TARGET_MIB = 2.0, 2048
@@ -418,30 +417,6 @@ def duckdb_query() -> str:
     )
 
 
-def duckdb_copy(folder: Path):
-    import duckdb
-    from django.db import connection
-
-    duck = duckdb.connect()
-    cursor = connection.cursor()
-    for name, (query, typed) in COPIED.items():
-        path = folder / f"{name}.csv"
-        cursor.execute(query)
-        with path.open("w", newline="") as out:
-            writer = csv.writer(out)
-            while chunk := cursor.fetchmany(CHUNK):
-                writer.writerows(chunk)
-        types = ", ".join(
-            f"'{part.split()[0]}': '{part.split(' ', 1)[1]}'" for part in typed.split(", ")
-        )
-        duck.execute(
-            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{path}', header = false, "
-            f"columns = {{{types}}}, nullstr = '', quote = '\"')"
-        )
-        path.unlink()
-    return duck
-
-
 def measure(var_dir: str) -> None:
     """In a process of its own: the comparison, then DuckDB's query."""
     setup_django(var_dir)
@@ -464,7 +439,7 @@ def measure(var_dir: str) -> None:
         ).iterator(chunk_size=20000)
     }
     with tempfile.TemporaryDirectory() as folder:
-        duck = duckdb_copy(Path(folder))
+        duck = duckdb_copy(Path(folder), COPIED, CHUNK)
         sql = duckdb_query()
         started, cpu = time.perf_counter(), time.process_time()
         answer = duck.execute(sql).fetchall()
