@@ -157,13 +157,10 @@ def _households(township_login, village: str) -> list[Household]:
     return [household for turn in turns for household in turn if household is not None]
 
 
-def _second(household: Household) -> Member:
-    """The household's member other than its head, the eldest first."""
-    return next(
-        m
-        for m in sorted(household.members.all(), key=lambda m: (m.birth_date, m.pk))
-        if m.left_on is None and not m.is_head
-    )
+def _second(household: Household, *, youngest: bool = False) -> Member:
+    """The household's member other than its head, the eldest (or the youngest) first."""
+    others = [m for m in household.members.all() if m.left_on is None and not m.is_head]
+    return sorted(others, key=lambda m: (m.birth_date, m.pk), reverse=youngest)[0]
 
 
 class _Export:
@@ -211,7 +208,7 @@ def _plant(actor, export: _Export, households: list[Household]) -> dict[str, Hou
     for key in ("system_name", "handbook_name"):
         row = export.person(_second(plan[key]))
         row[AT["name"]] = _variant(row[AT["name"]])
-    row = export.person(_second(plan["relation"]))
+    row = export.person(_second(plan["relation"], youngest=True))
     row[AT["relation"]] = RELATION_SLIPS.get(row[AT["relation"]], "其他")
     house = export.of(plan["main_cause"])
     export.set(house, "main_cause", "因残" if house[0][AT["main_cause"]] != "因残" else "因病")
