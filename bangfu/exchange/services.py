@@ -749,11 +749,19 @@ def export_request(*, actor, filters: dict, full_ids: bool) -> ExportJob:
     return job
 
 
-def _export_rows(job: ExportJob, report) -> Iterator[list]:
-    actor = job.owner
+def household_rows(
+    actor,
+    filters: registry_selectors.HouseholdFilters,
+    *,
+    full_ids: bool,
+    report: Callable[[str, int, int], None] | None = None,
+    total: int = 0,
+) -> Iterator[list]:
+    """The actor's households with these filters as the national form's rows (one a
+    member, in the order of ``COLUMNS``): ID numbers and bank accounts whole where asked
+    for (the caller has checked the right to see them) or masked by the actor's rule."""
     mask = registry_selectors.id_mask_for(actor)
     names = selectors.place_names(actor)
-    filters = registry_selectors.HouseholdFilters(**job.filters)
     for done, item in enumerate(selectors.households_to_export(actor, filters), start=1):
         sealed_account = item.household.bank_account_sealed
         account = unseal(sealed_account) if sealed_account else ""
@@ -762,16 +770,26 @@ def _export_rows(job: ExportJob, report) -> Iterator[list]:
             yield writing.household_row(
                 item.household,
                 member,
-                shown_id=number if job.full_ids else registry_selectors.masked_id(number, mask),
+                shown_id=number if full_ids else registry_selectors.masked_id(number, mask),
                 bank_account=account
-                if job.full_ids or not account
+                if full_ids or not account
                 else registry_selectors.masked_id(account, mask),
                 names=names,
                 other_causes=item.other_causes,
                 risk_types=item.risk_types,
             )
-        if done % 1000 == 0:
-            report("writing", done, job.total)
+        if report and done % 1000 == 0:
+            report("writing", done, total)
+
+
+def _export_rows(job: ExportJob, report) -> Iterator[list]:
+    return household_rows(
+        job.owner,
+        registry_selectors.HouseholdFilters(**job.filters),
+        full_ids=job.full_ids,
+        report=report,
+        total=job.total,
+    )
 
 
 def export_write(*, job_id: int, progress=None) -> ExportJob:

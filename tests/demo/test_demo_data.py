@@ -7,10 +7,21 @@ from django.test import Client
 from django.utils import timezone
 
 from bangfu.accounts.models import User
+from bangfu.checks.models import (
+    Difference,
+    DifferenceClass,
+    DifferenceKind,
+    DifferenceState,
+    ProblemList,
+    Snapshot,
+)
+from bangfu.checks.selectors.reports import reports_late_home, village_reports
 from bangfu.core.audit import verify_chain
 from bangfu.core.codes import KINDS, seed_codes
-from bangfu.core.models import Region
+from bangfu.core.models import JobState, Region
+from bangfu.core.params import add_months
 from bangfu.demo.households import DistrictMaker
+from bangfu.exchange.models import ImportJob, ImportKind
 from bangfu.health.models import Activity, CheckUp, Condition, DoctorContract, FollowUp, MedicalCost
 from bangfu.health.selectors import checkup_rate, overdue_follow_ups, uncontracted
 from bangfu.monitoring.models import (
@@ -206,6 +217,46 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     tracked = assistance_list(admin, AssistanceList.SOCIAL_SECURITY, None, timezone.localdate())
     assert tracked.filter(status="monitored", measures__kind__value="8").exists()
     assert Procedure.objects.filter(kind="identification", state="running").count() == 1
+    # The monthly check: last month's national export imported through the pipeline without
+    # a problem and compared; the planted differences found; each state and classification.
+    last_month = add_months(timezone.localdate().replace(day=1), -1)
+    [job] = ImportJob.objects.filter(kind=ImportKind.NATIONAL)
+    assert job.state == JobState.DONE and not job.problems.exists()
+    [snapshot] = Snapshot.objects.all()
+    assert (snapshot.month, snapshot.region_id) == (last_month, "611103000000")
+    assert snapshot.compared_at is not None
+    found = Difference.objects.filter(snapshot=snapshot)
+    assert sorted(found.values_list("field", flat=True)) == sorted(
+        ["name", "name", "relation", "main_cause", "per_capita_income", "address", "member",
+         "member", "household"]
+    )  # fmt: skip
+    assert {DifferenceKind.ONLY_SYSTEM, DifferenceKind.ONLY_HANDBOOK} <= set(
+        found.values_list("kind", flat=True)
+    )
+    differences = Difference.objects.all()
+    assert set(differences.values_list("state", flat=True)) == set(DifferenceState.values)
+    assert set(differences.values_list("classification", flat=True)) == set(DifferenceClass.values)
+    fixed = differences.get(state=DifferenceState.FIXED)  # by the registry's edit
+    assert (fixed.classification, fixed.field, fixed.closed_by_snapshot) == (
+        "handbook",
+        "name",
+        None,
+    )
+    assert differences.get(state=DifferenceState.CLOSED).close_reason
+    assert found.filter(state="open", classification="").count() >= 3
+    [listed] = ProblemList.objects.all()
+    assert listed.items.count() == 2 and listed.items.exclude(classification="").count() == 1
+    # The township's villages' reports of last month: three on time, one late, one missing,
+    # on its page and its home panel.
+    township = User.objects.get(username="township_staff")
+    reports = village_reports(township, Region.objects.get(code="611103002000"), last_month)
+    assert reports.counts == {"on_time": 3, "late": 1, "missing": 1, "pending": 0}
+    assert [row.village.name for row in reports.with_state("late")] == ["康西村"]
+    assert reports_late_home(township)["months"][0] == {
+        "month": last_month,
+        "late": 1,
+        "missing": 1,
+    }
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")

@@ -17,6 +17,7 @@ from bangfu.accounts.services import administrator_bootstrap, user_create
 from bangfu.core.selectors import any_places, leaf_places
 from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
+from bangfu.demo.checks import make_checks
 from bangfu.demo.health import make_health
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.monitoring import make_monitoring
@@ -113,6 +114,12 @@ class Command(BaseCommand):
                 helper_login=people["helper_wang"],
                 township_login=people["township_staff"],
             )
+            check = make_checks(
+                actor=admin,
+                today=timezone.localdate(),
+                work_team_login=people["work_team"],
+                township_login=people["township_staff"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -133,4 +140,15 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Monitoring: %(alerts)d alerts, one identification in progress.") % {"alerts": alerts}
+        )
+        self.stdout.write(
+            _(
+                "Monthly check: last month's snapshot with %(differences)d differences; "
+                "%(on_time)d villages reported on time, %(late)d late."
+            )
+            % {
+                "differences": check.differences,
+                "on_time": list(check.reports.values()).count("on_time"),
+                "late": list(check.reports.values()).count("late"),
+            }
         )
