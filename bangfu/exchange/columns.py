@@ -71,7 +71,8 @@ def _status(raw: Any) -> str:
 
 
 def _danger(raw: Any) -> str:
-    value = cleaning.squeezed(raw).upper().removesuffix("级") if not cleaning.is_blank(raw) else ""
+    # Matched as coded values are: half-width, simplified (無 → 无, 級 → 级).
+    value = cleaning.key(raw).upper().removesuffix("级") if not cleaning.is_blank(raw) else ""
     if value in ("", "无", "否", "非危房"):
         return ""
     if value not in ("A", "B", "C", "D"):

@@ -199,25 +199,36 @@ CODED = {"户属性", "识别标准", "主要致贫原因", "其他致贫原因"
 NUMBERS = {"户编号", "证件号码", "识别年度", "收入年度", "行政区划代码"}
 
 
-def variant(rows: list[list[Any]]) -> list[list[Any]]:
-    """The same export with rows and columns in another order, headers renamed to synonyms
-    and written in traditional characters, coded values in traditional characters and the
+def variant(
+    rows: list[list[Any]],
+    *,
+    renamed: dict[str, str] = RENAMED,
+    coded: set[str] = CODED,
+    rows_seed: int | None = None,
+) -> list[list[Any]]:
+    """The same export with rows and columns in another order (rows reversed, or shuffled by
+    ``rows_seed``), headers renamed to synonyms (``renamed``) and written in traditional
+    characters, the values of the ``coded`` columns in traditional characters and the
     numbers in full-width digits."""
     header, data = rows[0], rows[1:]
     order = list(range(len(header)))
     random.Random(17).shuffle(order)
-    data = list(reversed(data))
+    if rows_seed is None:
+        data = list(reversed(data))
+    else:
+        data = list(data)
+        random.Random(rows_seed).shuffle(data)
 
     def cell(name: str, value: Any) -> Any:
-        if name in CODED and isinstance(value, str):
+        if name in coded and isinstance(value, str):
             return TO_TRADITIONAL.convert(value)
         if name in NUMBERS and value not in (None, ""):
             text = str(int(value)) if isinstance(value, float) else str(value)
             return text.translate(FULL_WIDTH)
         return value
 
-    renamed = [TO_TRADITIONAL.convert(RENAMED.get(name, name)) for name in header]
-    return [[renamed[i] for i in order]] + [
+    renamed_header = [TO_TRADITIONAL.convert(renamed.get(name, name)) for name in header]
+    return [[renamed_header[i] for i in order]] + [
         [cell(header[i], row[i]) for i in order] for row in data
     ]
 
