@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "bangfu.plans",
     "bangfu.monitoring",
     "bangfu.checks",
+    "bangfu.projects",
     "bangfu.reports",
     "bangfu.exchange",
     "bangfu.api",

@@ -17,6 +17,7 @@ LAYERS = [
     "plans",
     "monitoring",
     "checks",
+    "projects",
     "reports",
     "exchange",
     "api",

@@ -56,6 +56,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.IMPORT_NATIONAL_DATA,
             Capability.CHECK_HANDBOOKS,
             Capability.RECEIVE_CHECK_REPORTS,
+            Capability.PLAN_PROJECTS,
+            Capability.APPROVE_PROJECTS,
+            Capability.ALLOCATE_FUNDS,
+            Capability.RECORD_PAYMENTS,
+            Capability.RECORD_ASSISTANCE,
         }
     ),
     Role.TOWNSHIP_STAFF: frozenset(
@@ -72,6 +77,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MONITORING_TOWNSHIP,
             Capability.CHECK_HANDBOOKS,
             Capability.RECEIVE_CHECK_REPORTS,
+            Capability.PLAN_PROJECTS,
+            Capability.RECORD_PAYMENTS,
+            Capability.RECORD_ASSISTANCE,
         }
     ),
     Role.WORK_TEAM: frozenset(
@@ -83,6 +91,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MONITORING_HOME,
             Capability.MONITORING_VILLAGE,
             Capability.CHECK_HANDBOOKS,
+            Capability.RECORD_ASSISTANCE,
         }
     ),
     Role.PAIR_HELPER: frozenset(

@@ -49,6 +49,16 @@ class Capability(StrEnum):
     IMPORT_NATIONAL_DATA = "import_national_data"
     CHECK_HANDBOOKS = "check_handbooks"
     RECEIVE_CHECK_REPORTS = "receive_check_reports"
+    # Projects and funds: townships and the county plan projects and carry them through
+    # (start, complete, outputs, notes, files, assets); the county approves, accepts (验收)
+    # and cancels them. The county allocates funds (下达); townships and the county record
+    # payments (拨付/报账). Donations, consumption assistance and the villages' collective
+    # income are recorded where they are known: the village work team, the township, the county.
+    PLAN_PROJECTS = "plan_projects"
+    APPROVE_PROJECTS = "approve_projects"
+    ALLOCATE_FUNDS = "allocate_funds"
+    RECORD_PAYMENTS = "record_payments"
+    RECORD_ASSISTANCE = "record_assistance"
 
 
 def require(actor, capability: Capability) -> None:

@@ -2,7 +2,8 @@
 
 Apps seed their lists from here in a data migration (``seed_codes``); after that the lists
 are data. Entries are (value, label) in the order the national forms print them; the values
-are the common ones of handbook filling guides, not an official dictionary.
+are the common ones of handbook filling guides, not an official dictionary. The entries of a
+list of measured things carry a third part, the unit they are counted in (公里, 盏).
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class CodeKind:
     kind: str
     label: str | Promise
-    seed: tuple[tuple[str, str], ...]
+    seed: tuple[tuple[str, str], ...] | tuple[tuple[str, str, str], ...]
 
 
 ETHNIC_GROUPS = [
@@ -300,6 +301,82 @@ KINDS: dict[str, CodeKind] = {
                 ("99", "其他"),
             ),
         ),
+        # projects and funds ("2+8": the eight kinds of project of seed 004)
+        CodeKind(
+            "project_kind",
+            _("Kinds of project"),
+            (
+                ("1", "基建"),
+                ("2", "产业"),
+                ("3", "消费"),
+                ("4", "文化"),
+                ("5", "健康"),
+                ("6", "生态"),
+                ("7", "教育"),
+                ("8", "社会"),
+            ),
+        ),
+        CodeKind(
+            "fund_source",
+            _("Sources of funds"),
+            (
+                ("1", "中央财政"),
+                ("2", "省级财政"),
+                ("3", "市级财政"),
+                ("4", "县级财政"),
+                ("5", "帮扶单位"),
+                ("6", "社会帮扶"),
+                ("7", "群众自筹"),
+            ),
+        ),
+        CodeKind(
+            "output_kind",
+            _("Kinds of project output"),
+            (
+                ("1", "硬化道路", "公里"),
+                ("2", "路灯", "盏"),
+                ("3", "改厕", "座"),
+                ("4", "植树", "株"),
+                ("5", "饮水管网", "公里"),
+                ("6", "桥梁", "座"),
+                ("7", "文化广场", "个"),
+                ("8", "产业基地", "亩"),
+                ("9", "危房改造", "户"),
+                ("10", "技能培训", "人次"),
+                ("11", "卫生室", "个"),
+                ("12", "光伏电站", "千瓦"),
+            ),
+        ),
+        CodeKind(
+            "benefit_mode",
+            _("How a project benefits households (联农带农)"),
+            (
+                ("1", "务工就业"),
+                ("2", "入股分红"),
+                ("3", "土地流转"),
+                ("4", "订单收购"),
+                ("5", "产业带动"),
+                ("6", "公益岗位"),
+                ("7", "改善生产生活条件"),
+                ("99", "其他"),
+            ),
+        ),
+        CodeKind(
+            "asset_kind",
+            _("Kinds of project asset (扶贫项目资产)"),
+            (("1", "公益性资产"), ("2", "经营性资产"), ("3", "到户类资产")),
+        ),
+        CodeKind(
+            "collective_income_source",
+            _("Sources of village collective income"),
+            (
+                ("1", "经营收入"),
+                ("2", "发包及上交收入"),
+                ("3", "投资收益"),
+                ("4", "补助收入"),
+                ("5", "其他收入"),
+            ),
+        ),
     ]
 }
 
@@ -311,7 +388,7 @@ def seed_codes(apps, schema_editor, kinds: list[str]) -> None:
     """Data-migration step: create the seed entries of ``kinds`` that do not exist yet."""
     Code = apps.get_model("core", "Code")
     for kind in kinds:
-        for order, (value, label) in enumerate(KINDS[kind].seed):
-            Code.objects.get_or_create(
-                kind=kind, value=value, defaults={"label": label, "sort_order": order}
-            )
+        for order, (value, label, *unit) in enumerate(KINDS[kind].seed):
+            # Only lists seeded after the unit column exists (core 0005) carry units.
+            defaults = {"label": label, "sort_order": order} | ({"unit": unit[0]} if unit else {})
+            Code.objects.get_or_create(kind=kind, value=value, defaults=defaults)

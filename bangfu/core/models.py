@@ -128,7 +128,7 @@ class AuditHead(models.Model):
 
 
 CODE_VALUE = values.Text(20)
-CODE_RULES = values.Rules(value=CODE_VALUE, label=values.Text(100))
+CODE_RULES = values.Rules(value=CODE_VALUE, label=values.Text(100), unit=values.Text(20))
 
 
 class Code(models.Model):
@@ -142,6 +142,9 @@ class Code(models.Model):
     kind = models.CharField(_("list"), max_length=40)
     value = models.CharField(_("code"), max_length=20)
     label = models.CharField(_("label"), max_length=100)
+    # The unit its quantities are counted in, for the lists of measured things (a project's
+    # outputs: 公里, 盏, 座…); blank for the others.
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     retired = models.BooleanField(_("retired"), default=False)
 

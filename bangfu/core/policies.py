@@ -728,6 +728,37 @@ REGISTRY: dict[str, PolicyKey] = {
             5,
             integer(0, 31),
         ),
+        # Village collective income (村集体经济收入), seed 003's targets
+        PolicyKey(
+            "projects.collective_income_floor",
+            _("Yuan a year every village's collective income should reach"),
+            _(
+                "A village whose collective income of a year (all sources) is below this many "
+                "yuan is listed as below target (seed 003: every village at least 50,000)."
+            ),
+            50000,
+            integer(0, 100000000),
+        ),
+        PolicyKey(
+            "projects.collective_income_good",
+            _("Yuan a year of a village with a strong collective economy"),
+            _(
+                "The higher target: a share of the villages (the next rule) should reach this "
+                "many yuan of collective income a year (seed 003: half of them 100,000)."
+            ),
+            100000,
+            integer(0, 100000000),
+        ),
+        PolicyKey(
+            "projects.collective_income_good_share",
+            _("Percentage of villages that should reach the higher collective income"),
+            _(
+                "The place meets its target when at least this percentage of its villages reach "
+                "the higher collective income of the rule above."
+            ),
+            50,
+            integer(0, 100),
+        ),
     ]
 }
 
