@@ -71,6 +71,11 @@ def ancestor_codes(code: str) -> list[str]:
     return codes
 
 
+def county_code(code: str) -> str:
+    """The code of the county (区县) a place at or below county level lies in."""
+    return own_prefix(code, RegionLevel.COUNTY).ljust(NATIONAL_CODE_LENGTH, "0")
+
+
 def validate_code(code: str, level: int, parent_code: str | None, parent_level: int | None) -> str:
     """Check a code's shape against its level and parent; returns the code or raises DomainError."""
     code = (code or "").strip()
