@@ -336,6 +336,15 @@ ACTIONS: dict[str, Promise] = {
     "problem_list.import": gettext_lazy("Imported a problem data list"),
     "snapshot.store": gettext_lazy("Stored a national system snapshot"),
     "snapshot.replace": gettext_lazy("Replaced a national system snapshot with another export"),
+    # projects: the project library
+    "project.add": gettext_lazy("Put a project in the project library"),
+    "project.update": gettext_lazy("Changed a project's details"),
+    "project.advance": gettext_lazy("Took a project to its next stage"),
+    "project.beneficiary_set": gettext_lazy("Named a household a project benefits"),
+    "project.beneficiary_remove": gettext_lazy("Took a household off a project's beneficiaries"),
+    "project.output": gettext_lazy("Recorded a project's output"),
+    "project.file_add": gettext_lazy("Kept a file with a project"),
+    "project.progress_note": gettext_lazy("Recorded a project's progress in a month"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

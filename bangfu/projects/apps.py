@@ -6,3 +6,11 @@ class ProjectsConfig(AppConfig):
     name = "bangfu.projects"
     label = "projects"
     verbose_name = _("Projects and funds")
+
+    def ready(self) -> None:
+        from bangfu.registry.moves import follow
+
+        from .services import library
+
+        # A beneficiary household's row is read at the household's place, wherever it moves.
+        follow(library.beneficiaries_follow_household)

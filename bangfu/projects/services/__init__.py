@@ -1,0 +1,33 @@
+"""Writes of projects and funds (项目与资金): one function per use case, one transaction,
+audited with the place. One module per part of the work, all named here: ``library`` (the
+project library: projects, their life cycle, beneficiaries, outputs, files, progress notes).
+"""
+
+from .library import (
+    STEP_CAPABILITY,
+    beneficiaries_follow_household,
+    beneficiary_household_remove,
+    beneficiary_household_set,
+    next_stages,
+    output_record,
+    progress_note_record,
+    project_add,
+    project_advance,
+    project_file_add,
+    project_update,
+)
+
+__all__ = [
+    # library
+    "STEP_CAPABILITY",
+    "beneficiaries_follow_household",
+    "beneficiary_household_remove",
+    "beneficiary_household_set",
+    "next_stages",
+    "output_record",
+    "progress_note_record",
+    "project_add",
+    "project_advance",
+    "project_file_add",
+    "project_update",
+]
