@@ -60,6 +60,12 @@ from tests.monitoring.world import (
 )
 from tests.monitoring.world import snapshot as monitoring_snapshot
 from tests.plans.plan_world import plan_world, plans_api_probes, plans_page_probes
+from tests.projects.library_world import (
+    library_api_probes,
+    library_page_probes,
+    library_state,
+    library_world,
+)
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -450,6 +456,8 @@ PAGE_PROBES = {
     ),
     # plans
     **plans_page_probes(Probe, _a_household),
+    # projects: the project library
+    **library_page_probes(Probe),
     **monitoring_page_probes(Probe, _a_household),
     **differences_page_probes(Probe),
     **snapshot_page_probes(Probe),
@@ -727,6 +735,8 @@ API_PROBES = {
     ),
     # plans
     **plans_api_probes(Probe, _a_household),
+    # projects: the project library
+    **library_api_probes(Probe),
     **monitoring_api_probes(Probe, _a_household),
     **differences_api_probes(Probe),
     **snapshot_api_probes(Probe),
@@ -951,6 +961,8 @@ def county_a(county_admin, township_staff):
         **differences_world(county_admin, household),
         **snapshot_world(county_admin),
         **check_world(county_admin),
+        # projects
+        **library_world(county_admin, household),
     }
 
 
@@ -1003,6 +1015,7 @@ def snapshot_state():
         differences_snapshot(),
         checks_snapshot_state(),
         reports_state(),
+        library_state(),
     )
 
 

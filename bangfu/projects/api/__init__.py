@@ -1,0 +1,1 @@
+"""Projects and funds over the API, one router a part: ``library`` (the project library)."""

@@ -1,0 +1,1 @@
+"""Pages of projects and funds, one module per part: ``library`` (the project library)."""
