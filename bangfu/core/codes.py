@@ -18,6 +18,12 @@ class CodeKind:
     label: str | Promise
     seed: tuple[tuple[str, str], ...] | tuple[tuple[str, str, str], ...]
 
+    @property
+    def measured(self) -> bool:
+        """Whether the list's entries carry the unit they are counted in (a project's outputs:
+        公里, 盏): its seed entries do, and so must every entry added to it."""
+        return any(len(entry) == 3 for entry in self.seed)
+
 
 ETHNIC_GROUPS = [
     "汉族",

@@ -80,11 +80,20 @@ class CodeAddForm(forms.Form):
     kind = forms.CharField(widget=forms.HiddenInput)
     value = forms.CharField(label=_("Code"), max_length=20)
     label = forms.CharField(label=_("Label"), max_length=100)
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
 
 
 class CodeUpdateForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=100)
     retired = forms.BooleanField(label=_("Retired"), required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+
+    def changes(self, sent: object) -> dict:
+        """What the service takes; a unit only where the page sent one (a measured list)."""
+        data = dict(self.cleaned_data)
+        if "unit" not in sent:  # type: ignore[operator]
+            data["unit"] = None
+        return data
 
 
 class DataIssueResolveForm(RuledForm):

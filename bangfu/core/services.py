@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import audit, values
 from .capabilities import Capability, require
-from .codes import KINDS
+from .codes import KINDS, CodeKind
 from .errors import Clash, DomainError, OutOfScope
 from .models import Code, DataIssue, DataIssueKind, Policy, Region
 from .policies import spec_for
@@ -378,16 +378,18 @@ def policy_withdraw(*, actor, policy_id: int) -> None:
 
 
 def _code_state(code: Code) -> dict[str, Any]:
-    return audit.snapshot(code, ["kind", "value", "label", "sort_order", "retired"])
+    return audit.snapshot(code, ["kind", "value", "label", "unit", "sort_order", "retired"])
 
 
 @retried_on_conflict
-def code_add(*, actor, kind: str, value: str, label: str) -> Code:
-    """Add an entry to a code list (a province's own poverty cause such as 因婚, say)."""
+def code_add(*, actor, kind: str, value: str, label: str, unit: str = "") -> Code:
+    """Add an entry to a code list (a province's own poverty cause such as 因婚, say); an
+    entry of a list of measured things (a project's outputs) with its unit."""
     require(actor, Capability.EDIT_CODE_LISTS)
     if kind not in KINDS:
         raise DomainError(_("There is no such code list."), code="unknown_list", field="kind")
     value, label = values.clean(Code, "value", value), values.clean(Code, "label", label)
+    unit = _unit(KINDS[kind], unit)
     with transaction.atomic():
         if Code.objects.filter(kind=kind, value=value).exists():
             raise DomainError(
@@ -397,14 +399,37 @@ def code_add(*, actor, kind: str, value: str, label: str) -> Code:
             )
         last = Code.objects.filter(kind=kind).order_by("-sort_order").first()
         code = Code.objects.create(
-            kind=kind, value=value, label=label, sort_order=(last.sort_order + 1 if last else 0)
+            kind=kind,
+            value=value,
+            label=label,
+            unit=unit,
+            sort_order=(last.sort_order + 1 if last else 0),
         )
         audit.record(actor=actor, action="code.add", obj=code, after=_code_state(code))
     return code
 
 
-def code_update(*, actor, code_id: int, label: str, retired: bool) -> Code:
-    """Relabel an entry or retire it; an entry is never deleted, since records may use it."""
+def _unit(kind: CodeKind, unit: str | None) -> str:
+    """The unit of an entry: required for a list of measured things, none for the others."""
+    unit = values.clean(Code, "unit", unit or "")
+    if kind.measured and not unit:
+        raise DomainError(
+            _("Enter the unit its quantities are counted in (公里, 盏…)."),
+            code="no_unit",
+            field="unit",
+        )
+    if unit and not kind.measured:
+        raise DomainError(
+            _("The entries of this list are not counted in a unit; leave the unit empty."),
+            code="no_units_here",
+            field="unit",
+        )
+    return unit
+
+
+def code_update(*, actor, code_id: int, label: str, retired: bool, unit: str | None = None) -> Code:
+    """Relabel an entry or retire it (an entry is never deleted, since records may use it);
+    the entry of a list of measured things may take another unit (``None``: as it is)."""
     require(actor, Capability.EDIT_CODE_LISTS)
     label = values.clean(Code, "label", label)
     with transaction.atomic():
@@ -412,8 +437,10 @@ def code_update(*, actor, code_id: int, label: str, retired: bool) -> Code:
         if code is None:
             raise OutOfScope()
         before = _code_state(code)
+        if unit is not None and code.kind in KINDS:
+            code.unit = _unit(KINDS[code.kind], unit)
         code.label, code.retired = label, retired
-        code.save(update_fields=["label", "retired"])
+        code.save(update_fields=["label", "retired", "unit"])
         audit.record(
             actor=actor, action="code.update", obj=code, before=before, after=_code_state(code)
         )

@@ -173,9 +173,9 @@ def code_lists(request):
     if params.download(request.GET, "xlsx"):
         return xlsx_response(
             _("Code lists"),
-            [_("List"), _("Code"), _("Label"), _("Retired")],
+            [_("List"), _("Code"), _("Label"), _("Unit"), _("Retired")],
             (
-                [str(kind.label), c.value, c.label, _("yes") if c.retired else ""]
+                [str(kind.label), c.value, c.label, c.unit, _("yes") if c.retired else ""]
                 for kind, entries in lists
                 for c in entries
             ),
@@ -205,7 +205,7 @@ def code_update(request, code_id):
     form = CodeUpdateForm(request.POST)
     if form.is_valid():
         try:
-            services.code_update(actor=request.user, code_id=code_id, **form.cleaned_data)
+            services.code_update(actor=request.user, code_id=code_id, **form.changes(request.POST))
         except DomainError as refusal:
             messages.error(request, str(refusal.message))
         else:

@@ -43,3 +43,32 @@ def test_the_page_lists_and_edits(signed_in, county_admin, leader):
         client.post("/codes/add/", {"kind": "risk_type", "value": "11", "label": "x"}).status_code
         == 403
     )
+
+
+def test_a_list_of_measured_things_carries_units(signed_in, county_admin):
+    """Output kinds are counted in a unit (公里, 盏): an entry is added with one, and its unit
+    may change; other lists take none."""
+    lamp = code_add(
+        actor=county_admin, kind="output_kind", value="13", label="太阳能路灯", unit="盏"
+    )
+    assert lamp.unit == "盏"
+    with pytest.raises(DomainError) as refused:
+        code_add(actor=county_admin, kind="output_kind", value="14", label="机井")
+    assert refused.value.field == "unit"
+    with pytest.raises(DomainError) as refused:
+        code_add(actor=county_admin, kind="poverty_cause", value="12", label="因婚", unit="户")
+    assert refused.value.field == "unit"
+    code_update(actor=county_admin, code_id=lamp.pk, label="太阳能路灯", retired=False, unit="套")
+    code_update(actor=county_admin, code_id=lamp.pk, label="太阳能灯", retired=False)
+    lamp.refresh_from_db()
+    assert (lamp.label, lamp.unit) == ("太阳能灯", "套")
+    client = signed_in(county_admin)
+    client.post(
+        "/codes/add/", {"kind": "output_kind", "value": "14", "label": "机井", "unit": "眼"}
+    )
+    well = Code.objects.get(kind="output_kind", value="14")
+    assert well.unit == "眼"
+    client.post(f"/codes/{well.pk}/", {"label": "机井", "unit": "口"})
+    well.refresh_from_db()
+    assert well.unit == "口"
+    assert 'name="unit" value="口"' in client.get("/codes/").content.decode()
