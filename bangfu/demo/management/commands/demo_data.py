@@ -23,6 +23,7 @@ from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.monitoring import make_monitoring
 from bangfu.demo.pairings import make_pairings
 from bangfu.demo.plans import make_plans
+from bangfu.demo.projects_library import fill as fill_project_library
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -120,6 +121,9 @@ class Command(BaseCommand):
                 work_team_login=people["work_team"],
                 township_login=people["township_staff"],
             )
+            projects = fill_project_library(
+                actor=admin, today=timezone.localdate(), township_login=people["township_staff"]
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -151,4 +155,8 @@ class Command(BaseCommand):
                 "on_time": list(check.reports.values()).count("on_time"),
                 "late": list(check.reports.values()).count("late"),
             }
+        )
+        self.stdout.write(
+            _("Project library: %(projects)d projects of the eight kinds, last year's and this.")
+            % {"projects": projects}
         )
