@@ -21,6 +21,7 @@ NAVIGATION = [
     (_("Work teams"), "teams:team_list", READS),
     (_("Health assistance"), "health:checkup_rate", READS),
     (_("Monitoring alerts"), "monitoring:alerts", READS),
+    (_("Project library"), "projects:library", READS),
     (_("Differences from the national system"), "checks:differences", Capability.CHECK_HANDBOOKS),
     (_("Excel import"), "exchange:import_list", Capability.EDIT_REGISTRY),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),

@@ -26,6 +26,7 @@ READER = [
     "teams:team_list",
     "health:checkup_rate",
     "monitoring:alerts",
+    "projects:library",
 ]
 OFFERED = {
     "county_admin": READER
