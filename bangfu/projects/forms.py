@@ -5,11 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core.forms import DATE_INPUT, RuledForm
-from bangfu.core.models import Code
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import code_choices, places_down_to
 
 from .models import Output, ProgressNote, Project, ProjectFile, ProjectStep
+from .selectors.library import output_kind_choices
 
 MONTH_INPUT = forms.TextInput(attrs={"type": "month"})
 
@@ -105,12 +105,7 @@ class OutputForm(RuledForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
-            (code.value, f"{code.label}（{code.unit}）" if code.unit else code.label)
-            for code in Code.objects.filter(kind="output_kind", retired=False).order_by(
-                "sort_order", "value"
-            )
-        ]
+        self.fields["kind"].choices = output_kind_choices()
 
 
 class ProgressNoteForm(RuledForm):

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from bangfu.core.capabilities import Capability
+from bangfu.core.models import Code
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.core.selectors import region_for
 from bangfu.registry.models import Household
@@ -109,6 +110,16 @@ def project_detail(user, project_id: int) -> dict[str, Any]:
         "notes": list(project.progress_notes.order_by("-month")),
         "may": actions_for(user, project),
     }
+
+
+def output_kind_choices() -> list[tuple[str, str]]:
+    """The kinds of output that may be chosen now, each with its unit: 硬化道路（公里）."""
+    return [
+        (code.value, f"{code.label}（{code.unit}）" if code.unit else code.label)
+        for code in Code.objects.filter(kind="output_kind", retired=False).order_by(
+            "sort_order", "value"
+        )
+    ]
 
 
 def household_by_number(user, number: str) -> Household | None:
