@@ -78,6 +78,7 @@ QUERY_PAGES = {
     "checks:problem_lists": ["page"],
     "checks:snapshots": ["place", "page", "format"],
     "core:place_rules": ["key", "format"],
+    "projects:library": ["place", "year", "kind", "stage", "q", "page"],
 }
 
 MONTHS = [

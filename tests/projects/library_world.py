@@ -21,7 +21,7 @@ PROJECT_JSON = {
     "year": 2026,
     "responsible_unit": "钓台街道办",
     "description": "",
-    "planned_funds": {"1": "500000"},
+    "planned_funds": [{"source": "1", "amount": "500000"}],
     "beneficiary_villages": [A_VILLAGE],
 }
 PROJECT_FORM = {
@@ -34,8 +34,11 @@ NOTE_JSON = {"month": "2026-10", "note": "马家寨村路基完成"}
 PHOTO = jpeg()
 
 
+SERVICE_INPUT = PROJECT_JSON | {"planned_funds": {"1": "500000"}}
+
+
 def library_world(county_admin, household) -> dict:
-    project = project_add(actor=county_admin, region_code=A_VILLAGE, **PROJECT_JSON)
+    project = project_add(actor=county_admin, region_code=A_VILLAGE, **SERVICE_INPUT)
     for stage in ("approved", "started"):
         project_advance(
             actor=county_admin,
@@ -54,7 +57,7 @@ def library_world(county_admin, household) -> dict:
         actor=county_admin, project_id=project.pk, name="马家寨村开工.jpg", data=PHOTO
     )
     planned = project_add(
-        actor=county_admin, region_code=A_VILLAGE, **(PROJECT_JSON | {"number": "XM-A-002"})
+        actor=county_admin, region_code=A_VILLAGE, **(SERVICE_INPUT | {"number": "XM-A-002"})
     )
     return {"project": project, "project_photo": photo, "planned_project": planned}
 

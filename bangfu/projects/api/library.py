@@ -15,10 +15,15 @@ from bangfu.core.schemas import documented
 from bangfu.core.selectors import code_choices
 
 from .. import selectors, services
-from ..models import Output, ProgressNote, Project, ProjectStep, Stage
+from ..models import Output, PlannedFund, ProgressNote, Project, ProjectStep, Stage
 from ..views.library import SEARCH_LENGTH
 
 router = Router(tags=["projects"])
+
+
+class FundIn(Schema):
+    source: str  # a value of the ``fund_source`` code list (资金来源)
+    amount: Decimal = documented(PlannedFund, "amount")
 
 
 class ProjectIn(Schema):
@@ -28,8 +33,7 @@ class ProjectIn(Schema):
     year: int = documented(Project, "year")
     responsible_unit: str = documented(Project, "responsible_unit")
     description: str = documented(Project, "description", "")
-    # 资金来源 code value → yuan
-    planned_funds: dict[str, Decimal]
+    planned_funds: list[FundIn]  # each source once
     beneficiary_villages: list[str] = []
 
 
@@ -186,6 +190,15 @@ def _project(user, project_id: int) -> dict:
     }
 
 
+def _details(payload: ProjectIn) -> dict:
+    """The payload as the services take it: the planned funds by source."""
+    data = payload.dict()
+    data["planned_funds"] = services.funds_by_source(
+        [(fund["source"], fund["amount"]) for fund in data["planned_funds"]]
+    )
+    return data
+
+
 @router.get("/projects", response=list[ProjectRowOut], operation_id="project_list")
 @paginate(params.Pages, page_size=50)
 def project_list(request, filters: Query[ProjectFiltersIn]):
@@ -212,7 +225,7 @@ def project_get(request, project_id: Id):
 @router.post("/projects", response={201: ProjectOut}, operation_id="project_add")
 def project_add(request, payload: ProjectAddIn):
     """Plan a project (入库) at a village, township or county of the caller's places."""
-    project = services.project_add(actor=request.auth, **payload.dict())
+    project = services.project_add(actor=request.auth, **_details(payload))
     return Status(201, _project(request.auth, project.pk))
 
 
@@ -220,7 +233,7 @@ def project_add(request, payload: ProjectAddIn):
 def project_update(request, project_id: Id, payload: ProjectIn):
     """Change a planned or approved project's details, planned funds and villages."""
     project = selectors.project_for(request.auth, project_id)
-    services.project_update(actor=request.auth, project_id=project.pk, **payload.dict())
+    services.project_update(actor=request.auth, project_id=project.pk, **_details(payload))
     return _project(request.auth, project.pk)
 
 

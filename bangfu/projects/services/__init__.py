@@ -8,6 +8,7 @@ from .library import (
     beneficiaries_follow_household,
     beneficiary_household_remove,
     beneficiary_household_set,
+    funds_by_source,
     next_stages,
     output_record,
     progress_note_record,
@@ -20,6 +21,7 @@ from .library import (
 __all__ = [
     # library
     "STEP_CAPABILITY",
+    "funds_by_source",
     "beneficiaries_follow_household",
     "beneficiary_household_remove",
     "beneficiary_household_set",

@@ -177,6 +177,22 @@ def _funds(planned_funds: Mapping[str, Any]) -> dict[Code, Decimal]:
     return funds
 
 
+def funds_by_source(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """Planned funds given as (source, amount) pairs (a sheet's rows, the API's list), as the
+    services take them; a source named twice is refused rather than one amount kept."""
+    funds: dict[str, Any] = {}
+    for source, amount in pairs:
+        if source in funds:
+            raise DomainError(
+                _("Name each source of funds once; %(source)s is named twice.")
+                % {"source": str(source)[:20]},
+                code="source_twice",
+                field="planned_funds",
+            )
+        funds[source] = amount
+    return funds
+
+
 def _villages(actor, project: Project, codes: Iterable[str]) -> list[Region]:
     """The villages a project benefits: villages of the actor's places in its county."""
     villages: list[Region] = []
