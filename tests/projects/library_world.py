@@ -15,7 +15,7 @@ from tests.visits.conftest import jpeg
 
 A_VILLAGE = "611103002201"
 PROJECT_JSON = {
-    "number": "XM-A-001",
+    "number": "611103-2026-901",
     "name": "马家寨村产业路",
     "kind": "1",
     "year": 2026,
@@ -54,10 +54,10 @@ def library_world(county_admin, household) -> dict:
         actor=county_admin, project_id=project.pk, month=project.stage_on, note="马家寨村开工"
     )
     photo = project_file_add(
-        actor=county_admin, project_id=project.pk, name="马家寨村开工.jpg", data=PHOTO
+        actor=county_admin, project_id=project.pk, name="马家寨村开工照片", data=PHOTO
     )
     planned = project_add(
-        actor=county_admin, region_code=A_VILLAGE, **(SERVICE_INPUT | {"number": "XM-A-002"})
+        actor=county_admin, region_code=A_VILLAGE, **(SERVICE_INPUT | {"number": "611103-2026-902"})
     )
     return {"project": project, "project_photo": photo, "planned_project": planned}
 
@@ -137,10 +137,12 @@ def library_aims(world, aim) -> dict:
         "project_list": lambda n: aim({}, {"place": A_VILLAGE, "year": "2026"}, None),
         "project_get": lambda n: aim(project, {}, None),
         "project_add": lambda n: aim(
-            {}, {}, {**PROJECT_JSON, "region_code": A_VILLAGE, "number": f"XM-F-{n}"}
+            {}, {}, {**PROJECT_JSON, "region_code": A_VILLAGE, "number": f"611103-2026-F{n}"}
         ),
         "project_update": lambda n: aim(
-            {"project_id": world["planned_project"].pk}, {}, PROJECT_JSON | {"number": "XM-A-002"}
+            {"project_id": world["planned_project"].pk},
+            {},
+            PROJECT_JSON | {"number": "611103-2026-902"},
         ),
         "project_advance": lambda n: aim(
             project, {}, STEP_JSON | {"day": timezone.localdate().isoformat()}
