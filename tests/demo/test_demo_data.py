@@ -46,6 +46,7 @@ from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import coverage, helpers_over_cap, my_households
 from bangfu.plans.models import Acknowledgement, Effect, Measure, MeasureStatus
 from bangfu.plans.selectors import overdue_measures
+from bangfu.projects.models import BeneficiaryHousehold, Output, Project, Stage
 from bangfu.registry.models import Household, Member
 from bangfu.reports.selectors import Figures, Period, source_figures
 from bangfu.teams.models import CheckIn, LeaveRequest, RegisterEntry, Team, TeamMember
@@ -257,6 +258,18 @@ def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
         "late": 1,
         "missing": 1,
     }
+    # The project library: this year's projects of the eight kinds at every stage, one
+    # cancelled with its reason; last year's accepted; the township's planned by it.
+    year = timezone.localdate().year
+    this_year = Project.objects.filter(year=year)
+    assert this_year.values("kind").distinct().count() == 8
+    assert set(this_year.values_list("stage", flat=True)) == set(Stage.values)
+    assert this_year.get(stage=Stage.CANCELLED).steps.get(stage=Stage.CANCELLED).reason
+    assert set(Project.objects.filter(year=year - 1).values_list("stage", flat=True)) == {
+        Stage.ACCEPTED
+    }
+    assert BeneficiaryHousehold.objects.exists() and Output.objects.exists()
+    assert Project.objects.filter(recorded_by=township).exists()
     output = capsys.readouterr().out
     assert "county_admin" in output and "bangfu-demo-2026" in output
     call_command("demo_data", "--if-empty")
