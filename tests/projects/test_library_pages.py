@@ -62,6 +62,7 @@ def test_the_project_page_offers_what_the_reader_may_do(projects, signed_in, cou
     assert page.status_code == 200
     assert page.context["step_form"] and page.context["output_form"]
     assert [s for s, _label in page.context["may"]["steps"]] == ["completed", "cancelled"]
+    assert "100,000.00" in page.content.decode()  # yuan as the ledgers write them
     page = signed_in(leader).get(url)
     assert page.context["step_form"] is None and page.context["file_form"] is None
 
@@ -162,3 +163,26 @@ def test_the_api_lists_reads_and_advances(projects, signed_in, county_admin):
         content_type="application/json",
     )
     assert (refused.status_code, refused.json()["code"]) == (400, "not_started")
+
+
+def test_the_api_plans_a_project_with_each_source_once(today, signed_in, township_staff):
+    client = signed_in(township_staff)
+    body = {
+        "region_code": VILLAGE,
+        "number": "XM-20",
+        "name": "石桥村文化广场",
+        "kind": "4",
+        "year": 2026,
+        "responsible_unit": "马王街道办",
+        "planned_funds": [{"source": "3", "amount": "180000"}],
+        "beneficiary_villages": [VILLAGE],
+    }
+    made = client.post("/api/projects", body, content_type="application/json")
+    assert made.status_code == 201
+    assert made.json()["stage"] == "planned"
+    twice = body | {
+        "number": "XM-21",
+        "planned_funds": [{"source": "3", "amount": "1"}, {"source": "3", "amount": "2"}],
+    }
+    refused = client.post("/api/projects", twice, content_type="application/json")
+    assert (refused.status_code, refused.json()["field"]) == (400, "planned_funds")
