@@ -19,7 +19,7 @@ import datetime
 from decimal import Decimal
 
 from bangfu.core.models import Region
-from bangfu.core.regions import RegionLevel, code_range, county_code
+from bangfu.core.regions import RegionLevel, county_code
 from bangfu.projects.models import Project, Stage
 from bangfu.projects.services import (
     beneficiary_household_set,
@@ -89,13 +89,12 @@ def _after(step: str) -> int:
     return AFTER.get(step, 30)
 
 
-def _households(region: Region, count: int) -> list[Household]:
+def _households(actor, region: Region, count: int) -> list[Household]:
     """The first few open households of a place, by number."""
-    lo, hi = code_range(region.code, region.level)
     return list(
-        Household.objects.filter(region_id__gte=lo, region_id__lt=hi, closed_on=None).order_by(
-            "number"
-        )[:count]
+        Household.objects.visible_to(actor, region)
+        .filter(closed_on=None)
+        .order_by("number")[:count]
     )
 
 
@@ -128,7 +127,7 @@ def _project(
             planned_funds={source: Decimal(amount) for source, amount in funds.items()},
             beneficiary_villages=villages,
         )
-    for n, household in enumerate(_households(region, 4)):
+    for n, household in enumerate(_households(actor, region, 4)):
         beneficiary_household_set(
             actor=planner,
             project_id=project.pk,
