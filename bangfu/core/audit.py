@@ -336,6 +336,13 @@ ACTIONS: dict[str, Promise] = {
     "problem_list.import": gettext_lazy("Imported a problem data list"),
     "snapshot.store": gettext_lazy("Stored a national system snapshot"),
     "snapshot.replace": gettext_lazy("Replaced a national system snapshot with another export"),
+    # projects: assets, donations, consumption assistance, collective income
+    "asset.register": gettext_lazy("Registered a project asset"),
+    "asset.update": gettext_lazy("Changed a project asset's maintainer or value"),
+    "donation.record": gettext_lazy("Recorded a donation"),
+    "agreement.record": gettext_lazy("Recorded a purchase agreement"),
+    "sale.record": gettext_lazy("Recorded a consumption assistance sale"),
+    "collective_income.record": gettext_lazy("Recorded a village's collective income"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
