@@ -4,6 +4,7 @@ from .assistance import (
     agreement_for,
     agreements,
     asset_for,
+    project_for,
     assets,
     donation_totals,
     donations,
@@ -24,6 +25,7 @@ __all__ = [
     "donation_totals",
     "donations",
     "income_project_coverage",
+    "project_for",
     "sale_totals",
     "sales",
 ]

@@ -10,7 +10,7 @@ from django.db.models import QuerySet, Sum
 from bangfu.core.models import Region
 from bangfu.core.scoping import get_visible_or_404
 
-from ..models import Asset, Donation, PurchaseAgreement, Sale
+from ..models import Asset, Donation, Project, PurchaseAgreement, Sale
 
 
 def _in_year(rows: QuerySet, year: int | None, field: str = "day") -> QuerySet:
@@ -83,3 +83,8 @@ def sales(user, *, within: Region | None = None, year: int | None = None) -> Que
 
 def sale_totals(rows: QuerySet[Sale]) -> Totals:
     return Totals(rows.count(), rows.aggregate(amount=Sum("amount"))["amount"] or Decimal(0))
+
+
+def project_for(user, project_id: int) -> Project:
+    """A project within the user's places (for registering its assets); else 404."""
+    return get_visible_or_404(Project.objects.all(), user, pk=project_id)

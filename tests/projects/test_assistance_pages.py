@@ -1,0 +1,78 @@
+"""The pages of assets, donations, consumption assistance, coverage and collective income:
+lists with their downloads, and the forms posting to the services."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from bangfu.projects.models import Asset, CollectiveIncome, Donation, PurchaseAgreement, Sale, Stage
+from tests.projects.conftest import VILLAGE
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["projects:assets", "projects:donations", "projects:sales", "projects:coverage",
+         "projects:collective_income"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_and_their_downloads(today, client, county_admin, name):
+    client.force_login(county_admin)
+    page = client.get(reverse(name), {"place": "611103000000", "year": "2026"})
+    assert page.status_code == 200
+    sheet = client.get(reverse(name), {"format": "xlsx"})
+    assert sheet.status_code == 200 and sheet["Content-Type"].startswith("application/vnd")
+
+
+def test_a_bad_year_is_refused(today, client, county_admin):
+    client.force_login(county_admin)
+    assert client.get(reverse("projects:donations"), {"year": "1999"}).status_code == 400
+
+
+def test_the_forms_record(today, client, township_staff, make_project):
+    client.force_login(township_staff)
+    project = make_project(stage=Stage.ACCEPTED, day=datetime.date(2026, 9, 1))
+    posts = {
+        reverse("projects:asset_register", args=[project.pk]): {
+            "village_code": VILLAGE, "kind": "1", "name": "产业路", "quantity": "2", "unit": "公里",
+            "value": "50000", "owner": "collective", "maintainer": "村委会",
+            "registered_on": "2026-10-01",
+        },
+        reverse("projects:donation_add"): {
+            "donor_kind": "person", "donor": "张先生", "day": "2026-06-01", "cash": "1000",
+            "recipient_kind": "village", "region_code": VILLAGE,
+        },
+        reverse("projects:agreement_add"): {
+            "buyer_kind": "unit", "buyer": "区机关食堂", "products": "土鸡蛋",
+            "signed_on": "2026-03-01", "valid_until": "2026-12-31", "region_code": VILLAGE,
+        },
+        reverse("projects:sale_add"): {
+            "buyer_kind": "unit", "buyer": "区机关食堂", "product": "土鸡蛋", "quantity": "100",
+            "unit": "斤", "amount": "800", "day": "2026-05-01", "region_code": VILLAGE,
+        },
+        reverse("projects:collective_income_record"): {
+            "village_code": VILLAGE, "year": "2026", "source": "1", "amount": "66000",
+        },
+    }  # fmt: skip
+    for url, data in posts.items():
+        assert client.get(url).status_code == 200, url
+        response = client.post(url, data)
+        assert response.status_code == 302, (url, response.content.decode()[-2000:])
+    for model in (Asset, Donation, PurchaseAgreement, Sale, CollectiveIncome):
+        assert model.objects.count() == 1, model
+    asset = Asset.objects.get()
+    edit = reverse("projects:asset_edit", args=[asset.pk])
+    assert client.post(edit, {"maintainer": "合作社", "value": "48000"}).status_code == 302
+    refused = client.post(
+        reverse("projects:donation_add"),
+        {"donor_kind": "person", "donor": "张", "day": "2026-06-01", "recipient_kind": "village",
+         "region_code": VILLAGE},  # fmt: skip
+    )
+    assert refused.status_code == 400
+    for name in LISTS:
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_those_without_the_capability_cannot_record(today, client, helper_wang):
+    client.force_login(helper_wang)
+    assert client.get(reverse("projects:donation_add")).status_code == 403
