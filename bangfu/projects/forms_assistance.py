@@ -127,9 +127,7 @@ class CollectiveIncomeForm(RuledForm):
     village_code = forms.ChoiceField(label=_("Village"))
     year = forms.IntegerField(label=_("Year"))
     source = forms.ChoiceField(label=_("Source of income"))
-    amount = forms.DecimalField(
-        label=_("Amount (yuan)"), help_text=_("A loss is negative.")
-    )
+    amount = forms.DecimalField(label=_("Amount (yuan)"), help_text=_("A loss is negative."))
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,11 @@ def household(actor, serial: str, *, region_code: str = VILLAGE, labour: str = "
         actor=actor,
         household=household_input(number=f"{region_code}{serial}", region_code=region_code),
         members=[
-            member_input(name=f"户主{serial}", id_number=id_number(f"197001{region_code[-2:]}", serial[-3:]), labour=labour)
+            member_input(
+                name=f"户主{serial}",
+                id_number=id_number(f"197001{region_code[-2:]}", serial[-3:]),
+                labour=labour,
+            )
         ],
         status=first_status(),
     )
@@ -92,7 +96,10 @@ def test_asset_rules(today, make_project, county_admin, helper_wang, other_count
 
 def test_a_household_owns_an_asset_of_its_village(today, make_project, county_admin):
     project = make_project(stage=Stage.ACCEPTED, day=DAY(2026, 9, 20))
-    here, there = household(county_admin, "0001"), household(county_admin, "0001", region_code="611103001202")
+    here, there = (
+        household(county_admin, "0001"),
+        household(county_admin, "0001", region_code="611103001202"),
+    )
     owned = asset(county_admin, project, kind="3", owner="household", owner_household_id=here.pk)
     assert owned.owner_household == here
     with pytest.raises(DomainError) as refused:
@@ -102,9 +109,13 @@ def test_a_household_owns_an_asset_of_its_village(today, make_project, county_ad
 
 def test_a_new_maintainer_is_audited(today, make_project, county_admin):
     made = asset(county_admin, make_project(stage=Stage.ACCEPTED, day=DAY(2026, 9, 20)))
-    services.asset_update(actor=county_admin, asset_id=made.pk, maintainer="石桥村合作社", value="800000")
+    services.asset_update(
+        actor=county_admin, asset_id=made.pk, maintainer="石桥村合作社", value="800000"
+    )
     entry = AuditEntry.objects.get(action="asset.update")
-    assert entry.before["maintainer"] == "石桥村村委会" and entry.after["maintainer"] == "石桥村合作社"
+    assert (
+        entry.before["maintainer"] == "石桥村村委会" and entry.after["maintainer"] == "石桥村合作社"
+    )
     assert entry.after["value"] in ("800000.00", 800000, "800000")
 
 
@@ -130,17 +141,31 @@ def test_donations_reach_their_recipients_places(today, county_admin):
     home = household(county_admin, "0001")
     to_village = donation(county_admin)
     to_home = donation(
-        county_admin, recipient_kind="household", household_id=home.pk, region_code=None,
-        cash="0", goods="大米10袋", goods_value="600",
-    )  # fmt: skip
+        county_admin,
+        recipient_kind="household",
+        household_id=home.pk,
+        region_code=None,
+        cash="0",
+        goods="大米10袋",
+        goods_value="600",
+    )
     to_student = donation(
-        county_admin, recipient_kind="student", region_code="611103001000", recipient="马王中学 李同学"
+        county_admin,
+        recipient_kind="student",
+        region_code="611103001000",
+        recipient="马王中学 李同学",
     )
     assert [d.region_id for d in (to_village, to_home, to_student)] == [
-        VILLAGE, VILLAGE, "611103001000",
-    ]  # fmt: skip
+        VILLAGE,
+        VILLAGE,
+        "611103001000",
+    ]
     totals = selectors.donation_totals(selectors.donations(county_admin, year=2026))
-    assert (totals.count, totals.amount, totals.goods_value) == (3, Decimal("10000"), Decimal("600"))
+    assert (totals.count, totals.amount, totals.goods_value) == (
+        3,
+        Decimal("10000"),
+        Decimal("600"),
+    )
     assert AuditEntry.objects.filter(action="donation.record").count() == 3
 
 
@@ -166,12 +191,24 @@ def test_donation_rules(today, county_admin, helper_wang):
 def test_sales_under_an_agreement_are_its_sellers(today, county_admin):
     home = household(county_admin, "0001")
     agreement = services.agreement_record(
-        actor=county_admin, buyer_kind="unit", buyer="区机关食堂", products="土鸡蛋",
-        signed_on=DAY(2026, 3, 1), valid_until=DAY(2026, 12, 31), amount="20000",
+        actor=county_admin,
+        buyer_kind="unit",
+        buyer="区机关食堂",
+        products="土鸡蛋",
+        signed_on=DAY(2026, 3, 1),
+        valid_until=DAY(2026, 12, 31),
+        amount="20000",
         household_id=home.pk,
-    )  # fmt: skip
-    sale = dict(buyer_kind="unit", buyer="区机关食堂", product="土鸡蛋", quantity="300", unit="斤",
-                amount="2400", day=DAY(2026, 5, 10))  # fmt: skip
+    )
+    sale = {
+        "buyer_kind": "unit",
+        "buyer": "区机关食堂",
+        "product": "土鸡蛋",
+        "quantity": "300",
+        "unit": "斤",
+        "amount": "2400",
+        "day": DAY(2026, 5, 10),
+    }
     under = services.sale_record(actor=county_admin, agreement_id=agreement.pk, **sale)
     assert (under.household, under.region_id) == (home, VILLAGE)
     plain = services.sale_record(actor=county_admin, region_code=VILLAGE, **sale)
@@ -190,15 +227,22 @@ def test_sales_under_an_agreement_are_its_sellers(today, county_admin):
         assert refused.value.code == code, overrides
     with pytest.raises(DomainError) as refused:
         services.agreement_record(
-            actor=county_admin, buyer_kind="unit", buyer="食堂", products="蛋",
-            signed_on=DAY(2026, 3, 1), valid_until=DAY(2026, 2, 1), region_code=VILLAGE,
-        )  # fmt: skip
+            actor=county_admin,
+            buyer_kind="unit",
+            buyer="食堂",
+            products="蛋",
+            signed_on=DAY(2026, 3, 1),
+            valid_until=DAY(2026, 2, 1),
+            region_code=VILLAGE,
+        )
     assert refused.value.code == "bad_valid_until"
 
 
 def test_a_households_records_move_with_it(today, county_admin):
     home = household(county_admin, "0001")
-    given = donation(county_admin, recipient_kind="household", household_id=home.pk, region_code=None)
+    given = donation(
+        county_admin, recipient_kind="household", household_id=home.pk, region_code=None
+    )
     household_update(
         actor=county_admin,
         household_id=home.pk,
@@ -237,8 +281,13 @@ def test_collective_income_against_its_targets(today, county_admin):
     石桥村 40,000 + 20,000 = 60,000: above the floor (50,000), below good (100,000);
     马王村 120,000: good; 马家寨村 30,000 − 5,000 = 25,000: above its township's floor;
     康西村 nothing recorded: below. Floor reached 3 of 4, good 1 of 4 = 25.0% < 50%."""
-    policy_set(actor=county_admin, region_code="611103002000",
-               key="projects.collective_income_floor", value="20000", valid_from=DAY(2026, 1, 1))  # fmt: skip
+    policy_set(
+        actor=county_admin,
+        region_code="611103002000",
+        key="projects.collective_income_floor",
+        value="20000",
+        valid_from=DAY(2026, 1, 1),
+    )
     record(county_admin, "611103001201", "1", "40000")
     record(county_admin, "611103001201", "3", "20000")
     record(county_admin, "611103001202", "2", "120000")
@@ -249,15 +298,19 @@ def test_collective_income_against_its_targets(today, county_admin):
     standing = selectors.collective_income_standing(county_admin, within=county, year=2026)
     by_village = {row.village.name: row for row in standing.rows}
     assert {name: row.total for name, row in by_village.items()} == {
-        "石桥村": Decimal("60000"), "马王村": Decimal("120000"),
-        "马家寨村": Decimal("25000"), "康西村": None,
-    }  # fmt: skip
+        "石桥村": Decimal("60000"),
+        "马王村": Decimal("120000"),
+        "马家寨村": Decimal("25000"),
+        "康西村": None,
+    }
     assert by_village["石桥村"].by_source == {"1": Decimal("40000"), "3": Decimal("20000")}
     assert (by_village["马家寨村"].floor, by_village["石桥村"].floor) == (20000, 50000)
     assert (standing.villages, standing.reaching_floor, standing.reaching_good) == (4, 3, 1)
     assert (standing.share_good, standing.good_share, standing.meets_good_share) == (
-        Decimal("25.0"), 50, False,
-    )  # fmt: skip
+        Decimal("25.0"),
+        50,
+        False,
+    )
     assert [row.village.name for row in standing.below] == ["康西村"]
     township = Region.objects.get(code="611103001000")
     there = selectors.collective_income_standing(county_admin, within=township, year=2026)
@@ -274,22 +327,35 @@ def test_coverage_lists_households_able_to_work_without_an_income_project(
     measure; 0003 a beneficiary of a 2026 project (covered); 0004 no one able to work; 0005
     an income measure dropped; 0006 an employment measure that ended in 2025; 0007 a
     beneficiary of a cancelled project."""
-    made = {serial: household(county_admin, serial) for serial in ("0001", "0002", "0003", "0005", "0006", "0007")}
+    made = {
+        serial: household(county_admin, serial)
+        for serial in ("0001", "0002", "0003", "0005", "0006", "0007")
+    }
     made["0004"] = household(county_admin, "0004", labour="4")
     measure(county_admin, made["0001"], kind="1")
     measure(county_admin, made["0002"], kind="3")
     measure(county_admin, made["0004"], kind="1")
     measure(county_admin, made["0005"], kind="2", status=MeasureStatus.DROPPED)
-    measure(county_admin, made["0006"], kind="2", starts_on=DAY(2025, 3, 1), due_on=DAY(2025, 12, 31))
-    for number, stage, serial in (("XM-1", Stage.STARTED, "0003"), ("XM-2", Stage.CANCELLED, "0007")):
+    measure(
+        county_admin, made["0006"], kind="2", starts_on=DAY(2025, 3, 1), due_on=DAY(2025, 12, 31)
+    )
+    for number, stage, serial in (
+        ("XM-1", Stage.STARTED, "0003"),
+        ("XM-2", Stage.CANCELLED, "0007"),
+    ):
         BeneficiaryHousehold.objects.create(
-            project=make_project(number, stage=stage), household=made[serial], region_id=VILLAGE,
+            project=make_project(number, stage=stage),
+            household=made[serial],
+            region_id=VILLAGE,
             mode=Code.objects.filter(kind="benefit_mode").first(),
-        )  # fmt: skip
+        )
     village = Region.objects.get(code=VILLAGE)
     coverage = selectors.income_project_coverage(county_admin, within=village, year=2026)
     assert (coverage.able, coverage.covered) == (6, 2)
     assert [(h.number[-4:], h.head_name) for h in coverage.without] == [
-        ("0002", "户主0002"), ("0005", "户主0005"), ("0006", "户主0006"), ("0007", "户主0007"),
-    ]  # fmt: skip
+        ("0002", "户主0002"),
+        ("0005", "户主0005"),
+        ("0006", "户主0006"),
+        ("0007", "户主0007"),
+    ]
     assert selectors.income_project_coverage(county_admin, within=village, year=2025).covered == 1

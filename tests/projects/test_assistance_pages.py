@@ -2,6 +2,7 @@
 lists with their downloads, and the forms posting to the services."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -11,8 +12,13 @@ from tests.projects.conftest import VILLAGE
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["projects:assets", "projects:donations", "projects:sales", "projects:coverage",
-         "projects:collective_income"]  # fmt: skip
+LISTS = [
+    "projects:assets",
+    "projects:donations",
+    "projects:sales",
+    "projects:coverage",
+    "projects:collective_income",
+]
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -34,26 +40,49 @@ def test_the_forms_record(today, client, township_staff, make_project):
     project = make_project(stage=Stage.ACCEPTED, day=datetime.date(2026, 9, 1))
     posts = {
         reverse("projects:asset_register", args=[project.pk]): {
-            "village_code": VILLAGE, "kind": "1", "name": "产业路", "quantity": "2", "unit": "公里",
-            "value": "50000", "owner": "collective", "maintainer": "村委会",
+            "village_code": VILLAGE,
+            "kind": "1",
+            "name": "产业路",
+            "quantity": "2",
+            "unit": "公里",
+            "value": "50000",
+            "owner": "collective",
+            "maintainer": "村委会",
             "registered_on": "2026-10-01",
         },
         reverse("projects:donation_add"): {
-            "donor_kind": "person", "donor": "张先生", "day": "2026-06-01", "cash": "1000",
-            "recipient_kind": "village", "region_code": VILLAGE,
+            "donor_kind": "person",
+            "donor": "张先生",
+            "day": "2026-06-01",
+            "cash": "1000",
+            "recipient_kind": "village",
+            "region_code": VILLAGE,
         },
         reverse("projects:agreement_add"): {
-            "buyer_kind": "unit", "buyer": "区机关食堂", "products": "土鸡蛋",
-            "signed_on": "2026-03-01", "valid_until": "2026-12-31", "region_code": VILLAGE,
+            "buyer_kind": "unit",
+            "buyer": "区机关食堂",
+            "products": "土鸡蛋",
+            "signed_on": "2026-03-01",
+            "valid_until": "2026-12-31",
+            "region_code": VILLAGE,
         },
         reverse("projects:sale_add"): {
-            "buyer_kind": "unit", "buyer": "区机关食堂", "product": "土鸡蛋", "quantity": "100",
-            "unit": "斤", "amount": "800", "day": "2026-05-01", "region_code": VILLAGE,
+            "buyer_kind": "unit",
+            "buyer": "区机关食堂",
+            "product": "土鸡蛋",
+            "quantity": "100",
+            "unit": "斤",
+            "amount": "800",
+            "day": "2026-05-01",
+            "region_code": VILLAGE,
         },
         reverse("projects:collective_income_record"): {
-            "village_code": VILLAGE, "year": "2026", "source": "1", "amount": "66000",
+            "village_code": VILLAGE,
+            "year": "2026",
+            "source": "1",
+            "amount": "66000",
         },
-    }  # fmt: skip
+    }
     for url, data in posts.items():
         assert client.get(url).status_code == 200, url
         response = client.post(url, data)
@@ -65,8 +94,13 @@ def test_the_forms_record(today, client, township_staff, make_project):
     assert client.post(edit, {"maintainer": "合作社", "value": "48000"}).status_code == 302
     refused = client.post(
         reverse("projects:donation_add"),
-        {"donor_kind": "person", "donor": "张", "day": "2026-06-01", "recipient_kind": "village",
-         "region_code": VILLAGE},  # fmt: skip
+        {
+            "donor_kind": "person",
+            "donor": "张",
+            "day": "2026-06-01",
+            "recipient_kind": "village",
+            "region_code": VILLAGE,
+        },
     )
     assert refused.status_code == 400
     for name in LISTS:
@@ -76,3 +110,91 @@ def test_the_forms_record(today, client, township_staff, make_project):
 def test_those_without_the_capability_cannot_record(today, client, helper_wang):
     client.force_login(helper_wang)
     assert client.get(reverse("projects:donation_add")).status_code == 403
+
+
+def test_the_api_records_and_lists(today, client, county_admin, make_project):
+    client.force_login(county_admin)
+    project = make_project(stage=Stage.ACCEPTED, day=datetime.date(2026, 9, 1))
+
+    def post(url, body):
+        return client.post(url, body, content_type="application/json")
+
+    asset = post(
+        f"/api/projects/{project.pk}/assets",
+        {
+            "village_code": VILLAGE,
+            "kind": "2",
+            "name": "光伏电站",
+            "quantity": "1",
+            "unit": "座",
+            "value": "300000",
+            "owner": "collective",
+            "maintainer": "村集体",
+            "registered_on": "2026-10-01",
+        },
+    )
+    assert asset.status_code == 201, asset.content
+    changed = post(
+        f"/api/projects/assets/{asset.json()['id']}", {"maintainer": "合作社", "value": "290000"}
+    )
+    assert changed.json()["maintainer"] == "合作社"
+    given = post(
+        "/api/projects/donations",
+        {
+            "donor_kind": "unit",
+            "donor": "区财政局",
+            "day": "2026-05-01",
+            "cash": "2000",
+            "recipient_kind": "village",
+            "region_code": VILLAGE,
+        },
+    )
+    assert given.status_code == 201, given.content
+    agreement = post(
+        "/api/projects/agreements",
+        {
+            "buyer_kind": "unit",
+            "buyer": "食堂",
+            "products": "蔬菜",
+            "signed_on": "2026-01-01",
+            "valid_until": "2026-12-31",
+            "region_code": VILLAGE,
+        },
+    )
+    assert agreement.status_code == 201, agreement.content
+    sale = post(
+        "/api/projects/sales",
+        {
+            "agreement_id": agreement.json()["id"],
+            "buyer_kind": "unit",
+            "buyer": "食堂",
+            "product": "蔬菜",
+            "quantity": "10",
+            "unit": "斤",
+            "amount": "50",
+            "day": "2026-06-01",
+        },
+    )
+    assert sale.status_code == 201, sale.content
+    income = post(
+        "/api/projects/collective-income",
+        {"village_code": VILLAGE, "year": 2026, "source": "1", "amount": "60000"},
+    )
+    assert income.status_code == 201, income.content
+    assert Decimal(income.json()["total"]) == 60000
+    refused = post(
+        "/api/projects/collective-income",
+        {"village_code": "611103001000", "year": 2026, "source": "1", "amount": "1"},
+    )
+    assert (refused.status_code, refused.json()["code"]) == (400, "not_a_village")
+    for url, count in [
+        ("/api/projects/assets", 1),
+        ("/api/projects/donations?year=2026", 1),
+        ("/api/projects/agreements", 1),
+        ("/api/projects/sales", 1),
+        ("/api/projects/income-coverage/without", 0),
+    ]:
+        assert client.get(url).json()["count"] == count, url
+    standing = client.get("/api/projects/collective-income?place=611103001000").json()
+    assert (standing["villages"], standing["reaching_floor"]) == (2, 1)
+    assert client.get("/api/projects/income-coverage").json()["able"] == 0

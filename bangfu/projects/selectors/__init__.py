@@ -4,10 +4,10 @@ from .assistance import (
     agreement_for,
     agreements,
     asset_for,
-    project_for,
     assets,
     donation_totals,
     donations,
+    project_for,
     sale_totals,
     sales,
 )

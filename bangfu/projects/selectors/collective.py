@@ -77,7 +77,9 @@ class Standing:
 
 
 def villages_under(user, within: Region | None) -> QuerySet[Region]:
-    return Region.objects.visible_to(user, within).filter(level=RegionLevel.VILLAGE).order_by("code")
+    return (
+        Region.objects.visible_to(user, within).filter(level=RegionLevel.VILLAGE).order_by("code")
+    )
 
 
 def incomes(user, *, within: Region | None, year: int) -> QuerySet[CollectiveIncome]:
@@ -120,9 +122,7 @@ def collective_income_standing(user, *, within: Region | None, year: int) -> Sta
     share = policy_for(place.code, GOOD_SHARE, last_day) if place else 0
     return Standing(
         year=year,
-        sources=list(
-            Code.objects.filter(kind="collective_income_source").order_by("value")
-        ),
+        sources=list(Code.objects.filter(kind="collective_income_source").order_by("value")),
         rows=rows,
         good_share=share,
         below=[row for row in rows if row.below],

@@ -47,17 +47,12 @@ def asset_register(
     """Register an asset of an accepted project (验收后登记资产): it stands in a village of the
     project's county; owned by the village collective or by one of the village's households."""
     require(actor, Capability.PLAN_PROJECTS)
-    project = (
-        Project.objects.visible_to(actor).select_for_update().filter(pk=project_id).first()
-    )
+    project = Project.objects.visible_to(actor).select_for_update().filter(pk=project_id).first()
     if project is None:
         raise OutOfScope()
     if project.stage != Stage.ACCEPTED:
         raise DomainError(
-            _(
-                "Project %(number)s is %(stage)s: assets are registered once it is accepted "
-                "(验收)."
-            )
+            _("Project %(number)s is %(stage)s: assets are registered once it is accepted (验收).")
             % {"number": project.number, "stage": Stage(project.stage).label},
             code="not_accepted",
             field="project_id",
@@ -69,10 +64,18 @@ def asset_register(
             code="other_county",
             field="village_code",
         )
-    fields = {name_: values.clean(Asset, name_, raw) for name_, raw in (
-        ("name", name), ("quantity", quantity), ("unit", unit), ("value", value),
-        ("owner", owner), ("maintainer", maintainer), ("registered_on", registered_on),
-    )}  # fmt: skip
+    fields = {
+        name_: values.clean(Asset, name_, raw)
+        for name_, raw in (
+            ("name", name),
+            ("quantity", quantity),
+            ("unit", unit),
+            ("value", value),
+            ("owner", owner),
+            ("maintainer", maintainer),
+            ("registered_on", registered_on),
+        )
+    }
     if fields["registered_on"] < project.stage_on:
         raise DomainError(
             _("An asset is registered on or after the day the project was accepted (%(day)s).")
@@ -112,7 +115,11 @@ def asset_register(
         **fields,
     )
     audit.record(
-        actor=actor, action="asset.register", obj=asset, region_code=village.code, after=_state(asset)
+        actor=actor,
+        action="asset.register",
+        obj=asset,
+        region_code=village.code,
+        after=_state(asset),
     )
     return asset
 

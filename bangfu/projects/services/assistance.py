@@ -89,9 +89,7 @@ def donation_record(
             field="cash",
         )
     if fields["goods_value"] and not fields["goods"]:
-        raise DomainError(
-            _("Say what the goods are."), code="goods_unnamed", field="goods"
-        )
+        raise DomainError(_("Say what the goods are."), code="goods_unnamed", field="goods")
     if fields["goods"] and not fields["goods_value"]:
         raise DomainError(
             _("Value the goods in yuan (估价)."), code="goods_unvalued", field="goods_value"
@@ -187,9 +185,7 @@ def agreement_record(
 
 def _under_agreement(actor, agreement_id: int, household_id, region_code, day) -> tuple:
     """A sale under an agreement sells what its seller agreed to, within its days."""
-    agreement = (
-        PurchaseAgreement.objects.visible_to(actor).filter(pk=agreement_id).first()
-    )
+    agreement = PurchaseAgreement.objects.visible_to(actor).filter(pk=agreement_id).first()
     if agreement is None:
         raise OutOfScope()
     if (household_id is not None and household_id != agreement.household_id) or (
@@ -203,7 +199,10 @@ def _under_agreement(actor, agreement_id: int, household_id, region_code, day) -
     if not agreement.signed_on <= day <= agreement.valid_until:
         raise DomainError(
             _("The agreement runs from %(signed)s to %(until)s; the sale's day is outside it.")
-            % {"signed": agreement.signed_on.isoformat(), "until": agreement.valid_until.isoformat()},
+            % {
+                "signed": agreement.signed_on.isoformat(),
+                "until": agreement.valid_until.isoformat(),
+            },
             code="outside_agreement",
             field="day",
         )
@@ -267,5 +266,3 @@ def assistance_follow_household(household_id: int, region_code: str) -> None:
     and sold is read at its new place. Assets stay where they stand."""
     for model in (Donation, PurchaseAgreement, Sale):
         model.objects.filter(household_id=household_id).update(region_id=region_code)
-
-

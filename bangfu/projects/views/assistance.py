@@ -80,14 +80,35 @@ def assets(request):
     if params.download(request.GET, "xlsx"):
         return xlsx_response(
             _("Project assets"),
-            [_("Village"), _("Project number"), _("Project"), _("Kind of asset"), _("Asset"),
-             _("Quantity"), _("Unit"), _("Value (yuan)"), _("Owned by"), _("Owning household"),
-             _("Maintained by"), _("Registered on")],  # fmt: skip
+            [
+                _("Village"),
+                _("Project number"),
+                _("Project"),
+                _("Kind of asset"),
+                _("Asset"),
+                _("Quantity"),
+                _("Unit"),
+                _("Value (yuan)"),
+                _("Owned by"),
+                _("Owning household"),
+                _("Maintained by"),
+                _("Registered on"),
+            ],
             (
-                [a.region.name, a.project.number, a.project.name, a.kind.label, a.name, a.quantity,
-                 a.unit, a.value, a.get_owner_display(),
-                 a.owner_household.number if a.owner_household else "", a.maintainer,
-                 a.registered_on]  # fmt: skip
+                [
+                    a.region.name,
+                    a.project.number,
+                    a.project.name,
+                    a.kind.label,
+                    a.name,
+                    a.quantity,
+                    a.unit,
+                    a.value,
+                    a.get_owner_display(),
+                    a.owner_household.number if a.owner_household else "",
+                    a.maintainer,
+                    a.registered_on,
+                ]
                 for a in rows.iterator(chunk_size=2000)
             ),
         )
@@ -151,13 +172,31 @@ def donations(request):
     if params.download(request.GET, "xlsx"):
         return xlsx_response(
             _("Donations"),
-            [_("Day"), _("Donor is"), _("Donor"), _("Cash (yuan)"), _("Goods"),
-             _("Goods valued at (yuan)"), _("Recipient is"), _("Place"), _("Household"),
-             _("School or student")],  # fmt: skip
+            [
+                _("Day"),
+                _("Donor is"),
+                _("Donor"),
+                _("Cash (yuan)"),
+                _("Goods"),
+                _("Goods valued at (yuan)"),
+                _("Recipient is"),
+                _("Place"),
+                _("Household"),
+                _("School or student"),
+            ],
             (
-                [d.day, d.get_donor_kind_display(), d.donor, d.cash, d.goods, d.goods_value,
-                 d.get_recipient_kind_display(), d.region.name,
-                 d.household.number if d.household else "", d.recipient]  # fmt: skip
+                [
+                    d.day,
+                    d.get_donor_kind_display(),
+                    d.donor,
+                    d.cash,
+                    d.goods,
+                    d.goods_value,
+                    d.get_recipient_kind_display(),
+                    d.region.name,
+                    d.household.number if d.household else "",
+                    d.recipient,
+                ]
                 for d in rows.iterator(chunk_size=2000)
             ),
         )
@@ -165,10 +204,14 @@ def donations(request):
         request,
         "projects/donations.html",
         _filters(
-            request, code, within, year=year, page=_page(request, rows),
+            request,
+            code,
+            within,
+            year=year,
+            page=_page(request, rows),
             totals=selectors.donation_totals(rows),
             may_record=request.user.has_capability(Capability.RECORD_ASSISTANCE),
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -203,12 +246,31 @@ def sales(request):
     if params.download(request.GET, "xlsx"):
         return xlsx_response(
             _("Consumption assistance sales"),
-            [_("Day"), _("Seller's place"), _("Selling household"), _("Buyer is"), _("Buyer"),
-             _("Product"), _("Quantity"), _("Unit"), _("Amount (yuan)"), _("Agreement")],  # fmt: skip
+            [
+                _("Day"),
+                _("Seller's place"),
+                _("Selling household"),
+                _("Buyer is"),
+                _("Buyer"),
+                _("Product"),
+                _("Quantity"),
+                _("Unit"),
+                _("Amount (yuan)"),
+                _("Agreement"),
+            ],
             (
-                [s.day, s.region.name, s.household.number if s.household else "",
-                 s.get_buyer_kind_display(), s.buyer, s.product, s.quantity, s.unit, s.amount,
-                 str(s.agreement) if s.agreement else ""]  # fmt: skip
+                [
+                    s.day,
+                    s.region.name,
+                    s.household.number if s.household else "",
+                    s.get_buyer_kind_display(),
+                    s.buyer,
+                    s.product,
+                    s.quantity,
+                    s.unit,
+                    s.amount,
+                    str(s.agreement) if s.agreement else "",
+                ]
                 for s in rows.iterator(chunk_size=2000)
             ),
         )
@@ -216,11 +278,15 @@ def sales(request):
         request,
         "projects/sales.html",
         _filters(
-            request, code, within, year=year, page=_page(request, rows),
+            request,
+            code,
+            within,
+            year=year,
+            page=_page(request, rows),
             totals=selectors.sale_totals(rows),
             agreements=selectors.agreements(request.user, within=within)[:50],
             may_record=request.user.has_capability(Capability.RECORD_ASSISTANCE),
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -300,25 +366,39 @@ def collective_income(request):
     if params.download(request.GET, "xlsx"):
         return xlsx_response(
             _("Village collective income"),
-            [_("Village"), *[s.label for s in standing.sources], _("Total (yuan)"),
-             _("Floor (yuan)"), _("Good (yuan)"), _("Below the floor")],  # fmt: skip
+            [
+                _("Village"),
+                *[s.label for s in standing.sources],
+                _("Total (yuan)"),
+                _("Floor (yuan)"),
+                _("Good (yuan)"),
+                _("Below the floor"),
+            ],
             (
-                [row.village.name, *[row.by_source.get(s.value) for s in standing.sources],
-                 row.total, row.floor, row.good, _("yes") if row.below else _("no")]  # fmt: skip
+                [
+                    row.village.name,
+                    *[row.by_source.get(s.value) for s in standing.sources],
+                    row.total,
+                    row.floor,
+                    row.good,
+                    _("yes") if row.below else _("no"),
+                ]
                 for row in standing.rows
             ),
         )
-    rows = [
-        (row, [row.by_source.get(s.value) for s in standing.sources]) for row in standing.rows
-    ]
+    rows = [(row, [row.by_source.get(s.value) for s in standing.sources]) for row in standing.rows]
     return render(
         request,
         "projects/collective_income.html",
         _filters(
-            request, code, within, year=year, standing=standing,
+            request,
+            code,
+            within,
+            year=year,
+            standing=standing,
             page=Paginator(rows, 100).get_page(params.page_number(request.GET.get("page"))),
             may_record=request.user.has_capability(Capability.RECORD_ASSISTANCE),
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -338,4 +418,3 @@ def collective_income_record(request):
         lambda: services.collective_income_record(actor=request.user, **form.cleaned_data),
         _("The collective income is recorded."),
     )
-
