@@ -23,6 +23,7 @@ from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.monitoring import make_monitoring
 from bangfu.demo.pairings import make_pairings
 from bangfu.demo.plans import make_plans
+from bangfu.demo.projects_assistance import fill as fill_assistance
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -120,6 +121,14 @@ class Command(BaseCommand):
                 work_team_login=people["work_team"],
                 township_login=people["township_staff"],
             )
+            # projects: the library's demo first (part A), then what hangs on its projects
+            assistance = fill_assistance(
+                actor=admin,
+                today=timezone.localdate(),
+                seed=seed,
+                township_login=people["township_staff"],
+                work_team_login=people["work_team"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -150,5 +159,17 @@ class Command(BaseCommand):
                 "differences": check.differences,
                 "on_time": list(check.reports.values()).count("on_time"),
                 "late": list(check.reports.values()).count("late"),
+            }
+        )
+        self.stdout.write(
+            _(
+                "Assistance: %(assets)d project assets, %(donations)d donations, %(sales)d "
+                "consumption assistance sales, %(incomes)d collective incomes recorded."
+            )
+            % {
+                "assets": assistance.assets,
+                "donations": assistance.donations,
+                "sales": assistance.sales,
+                "incomes": assistance.incomes,
             }
         )
