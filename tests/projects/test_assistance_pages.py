@@ -198,3 +198,25 @@ def test_the_api_records_and_lists(today, client, county_admin, make_project):
     standing = client.get("/api/projects/collective-income?place=611103001000").json()
     assert (standing["villages"], standing["reaching_floor"]) == (2, 1)
     assert client.get("/api/projects/income-coverage").json()["able"] == 0
+
+
+def test_the_household_page_lists_its_income_projects(today, client, county_admin, make_project):
+    from bangfu.core.models import Code
+    from bangfu.projects.models import BeneficiaryHousehold
+    from tests.plans.conftest import add as measure
+    from tests.projects.test_assistance import household
+
+    home = household(county_admin, "0001")
+    measure(county_admin, home, kind="7", content="申请小额信贷养牛", amount=Decimal("50000"))
+    measure(county_admin, home, kind="3", content="雨露计划")
+    BeneficiaryHousehold.objects.create(
+        project=make_project("XM-2026-009", name="石桥村光伏电站"),
+        household=home,
+        region_id=VILLAGE,
+        mode=Code.objects.filter(kind="benefit_mode").first(),
+    )
+    client.force_login(county_admin)
+    page = client.get(reverse("registry:household_detail", args=[home.pk])).content.decode()
+    section = page.split('id="income-projects"')[1].split("</section>")[0]
+    assert "申请小额信贷养牛" in section and "石桥村光伏电站" in section
+    assert "雨露计划" not in section

@@ -86,3 +86,23 @@ def income_project_coverage(user, *, within: Region | None, year: int) -> Covera
     return Coverage(
         year=year, able=able.count(), covered=able.filter(covered).count(), without=without
     )
+
+
+def household_income_projects(user, household: Household) -> dict:
+    """The household page's section of its income projects (到户项目): the income measures
+    of its plan (dropped ones aside), each with its amount and years, and the projects (not
+    cancelled) that list it as a beneficiary, with their year and how it benefits."""
+    measures = (
+        Measure.objects.filter(household=household, kind__value__in=INCOME_MEASURES)
+        .exclude(status=MeasureStatus.DROPPED)
+        .select_related("kind")
+        .order_by("-starts_on", "pk")
+    )
+    projects = (
+        BeneficiaryHousehold.objects.visible_to(user)
+        .filter(household=household)
+        .exclude(project__stage=Stage.CANCELLED)
+        .select_related("project", "project__kind", "mode")
+        .order_by("-project__year", "project__number")
+    )
+    return {"household": household, "measures": list(measures), "projects": list(projects)}
