@@ -441,9 +441,5 @@ def collective_income_record(request, payload: CollectiveIncomeIn):
     """A village's collective income of a year from one source; again replaces it."""
     income = services.collective_income_record(actor=request.auth, **payload.dict())
     village = region_for(request.auth, income.region_id)
-    row = next(
-        r
-        for r in _standing(request.auth, village.parent, income.year)["rows"]
-        if r["village_code"] == village.code
-    )
+    (row,) = _standing(request.auth, village, income.year)["rows"]
     return Status(201, row)

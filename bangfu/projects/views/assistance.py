@@ -45,7 +45,11 @@ def _page(request, rows):
 
 
 def _villages(user) -> list[tuple[str, str]]:
-    return [(c, n) for c, n, level in places_down_to(user, RegionLevel.VILLAGE) if level == 5]
+    return [
+        (c, n)
+        for c, n, level in places_down_to(user, RegionLevel.VILLAGE)
+        if level == RegionLevel.VILLAGE
+    ]
 
 
 def _places(user, deepest: int = RegionLevel.GROUP) -> list[tuple[str, str]]:
