@@ -60,6 +60,12 @@ from tests.monitoring.world import (
 )
 from tests.monitoring.world import snapshot as monitoring_snapshot
 from tests.plans.plan_world import plan_world, plans_api_probes, plans_page_probes
+from tests.projects.assistance_world import (
+    assistance_api_probes,
+    assistance_page_probes,
+    assistance_state,
+    assistance_world,
+)
 from tests.projects.library_world import (
     library_api_probes,
     library_page_probes,
@@ -462,6 +468,8 @@ PAGE_PROBES = {
     **differences_page_probes(Probe),
     **snapshot_page_probes(Probe),
     **report_page_probes(Probe),
+    # projects: assets, donations, consumption assistance, collective income
+    **assistance_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -741,6 +749,7 @@ API_PROBES = {
     **differences_api_probes(Probe),
     **snapshot_api_probes(Probe),
     **report_api_probes(Probe),
+    **assistance_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -963,6 +972,7 @@ def county_a(county_admin, township_staff):
         **check_world(county_admin),
         # projects
         **library_world(county_admin, household),
+        **assistance_world(county_admin, household),
     }
 
 
@@ -1016,6 +1026,7 @@ def snapshot_state():
         checks_snapshot_state(),
         reports_state(),
         library_state(),
+        assistance_state(),
     )
 
 

@@ -345,6 +345,13 @@ ACTIONS: dict[str, Promise] = {
     "project.output": gettext_lazy("Recorded a project's output"),
     "project.file_add": gettext_lazy("Kept a file with a project"),
     "project.progress_note": gettext_lazy("Recorded a project's progress in a month"),
+    # projects: assets, donations, consumption assistance, collective income
+    "asset.register": gettext_lazy("Registered a project asset"),
+    "asset.update": gettext_lazy("Changed a project asset's maintainer or value"),
+    "donation.record": gettext_lazy("Recorded a donation"),
+    "agreement.record": gettext_lazy("Recorded a purchase agreement"),
+    "sale.record": gettext_lazy("Recorded a consumption assistance sale"),
+    "collective_income.record": gettext_lazy("Recorded a village's collective income"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

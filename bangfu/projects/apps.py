@@ -12,11 +12,19 @@ class ProjectsConfig(AppConfig):
         from bangfu.registry.sections import HouseholdSection
         from bangfu.registry.sections import register as on_household_page
 
-        from .selectors import library as reads
-        from .services import library
+        from . import services
+        from .selectors.coverage import household_income_projects
 
-        # A beneficiary household's row is read at the household's place, wherever it moves.
-        follow(library.beneficiaries_follow_household)
+        # A household's rows are read at its place, wherever it moves: the projects naming
+        # it a beneficiary, its donations, agreements and sales.
+        follow(services.beneficiaries_follow_household)
+        follow(services.assistance_follow_household)
+        # The household page lists its income projects (到户项目): its plan's income measures
+        # and the projects that benefit it.
         on_household_page(
-            HouseholdSection("projects", "projects/household_section.html", reads.household_section)
+            HouseholdSection(
+                "income_projects",
+                "projects/household_income_projects.html",
+                household_income_projects,
+            )
         )

@@ -18,7 +18,7 @@ from bangfu.projects.models import (
     ProjectStep,
     Stage,
 )
-from bangfu.projects.selectors.library import household_section
+from bangfu.projects.selectors.library import beneficiary_projects
 from bangfu.projects.services import (
     STEP_CAPABILITY,
     beneficiary_household_remove,
@@ -249,8 +249,7 @@ def test_beneficiary_households_are_named_changed_and_removed(
     row = BeneficiaryHousehold.objects.get(project=project)
     assert (row.mode.value, row.region_id) == ("2", VILLAGE)
     # The household page names the project, with a link for a reader of its place.
-    section = household_section(county_admin, household)
-    assert section["projects"] == [(row, True)]
+    assert beneficiary_projects(county_admin, household) == [(row, True)]
     assert AuditEntry.objects.filter(action="project.beneficiary_set").last().before["mode"] == "1"
     with pytest.raises(DomainError) as refused:
         beneficiary_household_set(

@@ -1,5 +1,19 @@
-"""Reads of projects and funds, one module per part: ``library`` (the project library)."""
+"""Reads of projects and funds, one module per part of the work, all named here: ``library``
+(the project library), ``assistance``, ``collective`` and ``coverage`` (assets, donations,
+consumption assistance, collective income, household income projects)."""
 
+from .assistance import (
+    agreement_for,
+    agreements,
+    asset_for,
+    assets,
+    donation_totals,
+    donations,
+    sale_totals,
+    sales,
+)
+from .collective import collective_income_standing
+from .coverage import INCOME_MEASURES, income_project_coverage
 from .library import (
     actions_for,
     household_by_number,
@@ -19,4 +33,16 @@ __all__ = [
     "project_file_for",
     "project_for",
     "projects_of",
+    # assets, donations, consumption assistance, coverage, collective income
+    "INCOME_MEASURES",
+    "agreement_for",
+    "agreements",
+    "asset_for",
+    "assets",
+    "collective_income_standing",
+    "donation_totals",
+    "donations",
+    "income_project_coverage",
+    "sale_totals",
+    "sales",
 ]

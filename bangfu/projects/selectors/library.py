@@ -129,10 +129,10 @@ def household_by_number(user, number: str) -> Household | None:
     return Household.objects.visible_to(user).filter(number=number).first()
 
 
-def household_section(user, household: Household) -> dict[str, Any]:
-    """The household page's section (see ``registry.sections``): the projects that name the
-    household a beneficiary and how it benefits (联农带农), newest year first; a project of a
-    place above the reader's (a county's road) is named without a link."""
+def beneficiary_projects(user, household: Household) -> list[tuple[BeneficiaryHousehold, bool]]:
+    """The projects that name the household a beneficiary and how it benefits (联农带农),
+    newest year first, each with whether the reader may open it: a project of a place above
+    the reader's (a county's road) is named without a link."""
     rows = list(
         BeneficiaryHousehold.objects.visible_to(user)
         .filter(household=household)
@@ -144,7 +144,4 @@ def household_section(user, household: Household) -> dict[str, Any]:
         .filter(pk__in=[row.project_id for row in rows])
         .values_list("pk", flat=True)
     )
-    return {
-        "household": household,
-        "projects": [(row, row.project_id in readable) for row in rows],
-    }
+    return [(row, row.project_id in readable) for row in rows]

@@ -1,8 +1,18 @@
 """Writes of projects and funds (项目与资金): one function per use case, one transaction,
 audited with the place. One module per part of the work, all named here: ``library`` (the
-project library: projects, their life cycle, beneficiaries, outputs, files, progress notes).
+project library: projects, their life cycle, beneficiaries, outputs, files, progress notes),
+``assets``, ``assistance`` (donations, purchase agreements, sales), ``collective`` (village
+collective income).
 """
 
+from .assets import asset_register, asset_update
+from .assistance import (
+    agreement_record,
+    assistance_follow_household,
+    donation_record,
+    sale_record,
+)
+from .collective import collective_income_record
 from .library import (
     STEP_CAPABILITY,
     beneficiaries_follow_household,
@@ -32,4 +42,12 @@ __all__ = [
     "project_advance",
     "project_file_add",
     "project_update",
+    # assets, donations, consumption assistance, collective income
+    "agreement_record",
+    "asset_register",
+    "asset_update",
+    "assistance_follow_household",
+    "collective_income_record",
+    "donation_record",
+    "sale_record",
 ]

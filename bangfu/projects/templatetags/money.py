@@ -1,4 +1,5 @@
-"""Amounts of yuan as the ledgers write them (1,234,567.80), on every projects page."""
+"""``{% load money %}{{ amount|yuan }}``: an amount as the ledgers write it (1,234,567.80),
+through ``projects.funds.yuan``, the one way amounts are shown."""
 
 from decimal import Decimal
 
@@ -10,5 +11,8 @@ register = template.Library()
 
 
 @register.filter
-def yuan(amount: Decimal | None) -> str:
-    return "" if amount is None else written(Decimal(amount))
+def yuan(amount) -> str:
+    """Empty for no amount; otherwise ``funds.yuan``."""
+    if amount is None or amount == "":
+        return ""
+    return written(Decimal(amount))

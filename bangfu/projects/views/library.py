@@ -21,7 +21,7 @@ from bangfu.core.forms import attempt
 from bangfu.core.selectors import code_choices, place_filter_choices, region_for
 
 from .. import selectors, services
-from ..forms import (
+from ..forms.library import (
     BeneficiaryForm,
     OutputForm,
     ProgressNoteForm,

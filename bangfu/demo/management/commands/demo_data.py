@@ -23,6 +23,7 @@ from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
 from bangfu.demo.monitoring import make_monitoring
 from bangfu.demo.pairings import make_pairings
 from bangfu.demo.plans import make_plans
+from bangfu.demo.projects_assistance import fill as fill_assistance
 from bangfu.demo.projects_library import fill as fill_project_library
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
@@ -121,8 +122,16 @@ class Command(BaseCommand):
                 work_team_login=people["work_team"],
                 township_login=people["township_staff"],
             )
+            # projects: the library first, then what hangs on its projects
             projects = fill_project_library(
                 actor=admin, today=timezone.localdate(), township_login=people["township_staff"]
+            )
+            assistance = fill_assistance(
+                actor=admin,
+                today=timezone.localdate(),
+                seed=seed,
+                township_login=people["township_staff"],
+                work_team_login=people["work_team"],
             )
         self.stdout.write(
             _(
@@ -159,4 +168,16 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Project library: %(projects)d projects of the eight kinds, last year's and this.")
             % {"projects": projects}
+        )
+        self.stdout.write(
+            _(
+                "Assistance: %(assets)d project assets, %(donations)d donations, %(sales)d "
+                "consumption assistance sales, %(incomes)d collective incomes recorded."
+            )
+            % {
+                "assets": assistance.assets,
+                "donations": assistance.donations,
+                "sales": assistance.sales,
+                "incomes": assistance.incomes,
+            }
         )

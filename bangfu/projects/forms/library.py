@@ -8,8 +8,8 @@ from bangfu.core.forms import DATE_INPUT, RuledForm
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import code_choices, places_down_to
 
-from .models import Output, ProgressNote, Project, ProjectFile, ProjectStep
-from .selectors.library import output_kind_choices
+from ..models import Output, ProgressNote, Project, ProjectFile, ProjectStep
+from ..selectors.library import output_kind_choices
 
 MONTH_INPUT = forms.TextInput(attrs={"type": "month"})
 
