@@ -274,9 +274,16 @@ class _Run:
         ):
             key = self.column_of(field_name)
             place = self.where(here)
+            header = self.result.headers.get(place["sheet"])
+            column = header.names.get(key) if header else None
             self.result.problems.append(
                 RowProblem(
-                    place["sheet"], place["row"], self.sheet.columns[key][0], "", reason, key
+                    place["sheet"],
+                    place["row"],
+                    column or self.sheet.columns[key][0],
+                    "",
+                    reason,
+                    key,
                 )
             )
 

@@ -14,6 +14,7 @@ from bangfu.core.models import AuditEntry, Code, JobState
 from bangfu.exchange import services
 from bangfu.exchange.models import ImportKind
 from bangfu.exchange.sheets import rows as sheet_rows
+from bangfu.exchange.sheets import sheet_names
 from bangfu.projects.models import LedgerEntry, PlannedFund, Project, Stage
 from tests.exchange.corpus import xlsx
 
@@ -169,3 +170,138 @@ def test_a_project_on_file_is_unchanged_changed_while_planned_or_refused_once_st
     assert first.planned_funds.get().amount == Y(1500)
     [audited] = AuditEntry.objects.filter(action="project.import")
     assert audited.before["name"] == "石桥村项目"
+
+
+def test_a_finance_sheet_adds_allocations_and_payments_audited_once_a_project(
+    county_admin, make_project, today, tmp_path
+):
+    road = make_project("XM-1", stage=Stage.STARTED)
+    store = make_project("XM-2", stage=Stage.APPROVED, region_code=OTHER_VILLAGE)
+    entry(road, "allocation", "1", 1000)
+    path = xlsx(
+        tmp_path / "资金.xlsx",
+        [
+            FUNDS_HEADER,
+            ["XM-1", "", "拨付", "中央财政", "800", "2026-05-01", "记-001", "一期"],
+            ["XM-2", "", "下达", "4", 50000, D(2026, 5, 2), "", ""],
+            ["XM-2", "", "报账", "县级财政", "20,000.00元", "2026年6月1日", "记-002", ""],
+            ["XM-1", "", "拨付", "中央财政", 200, "2026-05-03", "记-003", ""],
+        ],
+    )
+    job = run(county_admin, path, ImportKind.FUNDS, commit=True)
+    assert job.state == JobState.DONE, problems(job)
+    assert job.summary["records"] == {"new": 4, "changed": 0, "unchanged": 0}
+    assert sorted(
+        LedgerEntry.objects.filter(recorded_by=county_admin).values_list(
+            "project__number", "kind", "source__value", "amount"
+        )
+    ) == [
+        ("XM-1", "allocation", "1", Y(1000)),
+        ("XM-1", "payment", "1", Y(200)),
+        ("XM-1", "payment", "1", Y(800)),
+        ("XM-2", "allocation", "4", Y(50000)),
+        ("XM-2", "payment", "4", Y(20000)),
+    ]
+    assert LedgerEntry.objects.get(voucher="记-001").region_id == VILLAGE
+    audited = AuditEntry.objects.filter(action="ledger.import").order_by("seq")
+    assert [(a.object_id, a.region_code, a.after["entries"]) for a in audited] == [
+        (str(road.pk), VILLAGE, "2"),
+        (str(store.pk), OTHER_VILLAGE, "2"),
+    ]
+
+
+def test_payments_beyond_allocations_across_sheet_and_ledger_are_refused_at_the_row(
+    county_admin, make_project, today, tmp_path
+):
+    road = make_project("XM-1", stage=Stage.STARTED)
+    entry(road, "allocation", "1", 1000)
+    entry(road, "payment", "1", 600)
+    path = xlsx(
+        tmp_path / "资金.xlsx",
+        [
+            FUNDS_HEADER,
+            ["XM-1", "", "拨付", "1", 300, "2026-05-01", "", ""],  # 900 of 1,000: fine so far
+            ["XM-1", "", "拨付", "1", 300, "2026-05-02", "", ""],  # 1,200 of 1,100
+            ["XM-1", "", "下达", "1", 100, "2026-05-03", "", ""],
+            ["XM-1", "", "拨付", "2", 10, "2026-05-03", "", ""],  # nothing from 省级财政
+        ],
+    )
+    job = run(county_admin, path, ImportKind.FUNDS, commit=True)
+    assert job.state == JobState.REFUSED
+    found = problems(job)
+    assert [(row, column) for row, column, _reason in found] == [(3, "金额"), (5, "金额")]
+    assert "1,200.00" in found[0][2] and "1,100.00" in found[0][2] and "100.00" in found[0][2]
+    assert "XM-1" in found[0][2] and "中央财政" in found[0][2]
+    assert LedgerEntry.objects.count() == 2  # all or nothing
+    assert not AuditEntry.objects.filter(action="ledger.import").exists()
+
+
+def test_finance_row_errors_are_named(county_admin, township_staff, make_project, today, tmp_path):
+    make_project("XM-1", stage=Stage.STARTED)
+    make_project("XM-P", stage=Stage.PLANNED)
+    make_project("XM-C", stage=Stage.CANCELLED)
+    rows = [
+        ["XM-9", "", "拨付", "1", 1, "2026-05-01", "", ""],  # no such project
+        ["XM-P", "", "拨付", "1", 1, "2026-05-01", "", ""],  # planned
+        ["XM-C", "", "拨付", "1", 1, "2026-05-01", "", ""],  # cancelled
+        ["XM-1", "", "冲销", "1", 1, "2026-05-01", "", ""],  # not a kind
+        ["XM-1", "", "拨付", "外资", 1, "2026-05-01", "", ""],  # not a source
+        ["XM-1", "", "拨付", "1", -100, "2026-05-01", "", ""],  # a reversal
+        ["XM-1", "", "拨付", "1", "一百", "2026-05-01", "", ""],  # not a number
+        ["XM-1", "", "拨付", "1", 1, "2026-12-25", "", ""],  # after today
+        ["XM-1", "", "下达", "1", 1, "2026-05-01", "", ""],  # township: no allocations
+        ["XM-1", "", "下达", "1", 1, "2026-05-01", "", ""],  # the row above again
+    ]
+    path = xlsx(tmp_path / "资金.xlsx", [FUNDS_HEADER, *rows])
+    job = run(township_staff, path, ImportKind.FUNDS, commit=False)
+    found = problems(job)
+    assert [(row, column) for row, column, _reason in found] == [
+        (2, "项目编号"),
+        (3, "项目编号"),
+        (4, "项目编号"),
+        (5, "类型"),
+        (6, "资金来源"),
+        (7, "金额"),
+        (8, "金额"),
+        (9, "日期"),
+        (10, "类型"),
+        (11, "项目编号"),
+    ]
+    reasons = {row: reason for row, _column, reason in found}
+    assert "reversing entry" in reasons[7] or "冲销" in reasons[7]
+    assert "XM-P" in reasons[3]
+    assert not LedgerEntry.objects.exists()
+
+
+def test_the_exports_import_again_unchanged(county_admin, make_project, today, tmp_path, client):
+    road = make_project("XM-1", stage=Stage.STARTED, planned={"1": Y(1000), "4": Y(250.5)})
+    make_project("XM-2", stage=Stage.PLANNED, region_code=TOWNSHIP)
+    allocated = entry(road, "allocation", "1", 1000, voucher="记-1")
+    paid = entry(road, "payment", "1", 400, voucher="记-2")
+    entry(road, "payment", "1", -400, reverses=paid, day=D(2026, 4, 2))
+    client.force_login(county_admin)
+    library = client.get(reverse("projects:library_export"), {"place": COUNTY, "year": "2026"})
+    assert library.status_code == 200
+    path = tmp_path / "项目库.xlsx"
+    path.write_bytes(b"".join(library.streaming_content))
+    job = run(county_admin, path, ImportKind.PROJECTS, commit=True)
+    assert job.state == JobState.DONE, problems(job)
+    assert job.summary["records"] == {"new": 0, "changed": 0, "unchanged": 2}
+    ledger = client.get(reverse("projects:ledger_export"), {"place": COUNTY, "source": "1"})
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(b"".join(ledger.streaming_content))
+    exported = [row.values for row in sheet_rows(path, sheet_names(path)[0])]
+    assert len(exported) == 4 and allocated.voucher in exported[1]
+    job = run(county_admin, path, ImportKind.FUNDS, commit=True)
+    assert job.state == JobState.DONE, problems(job)
+    assert job.summary["records"] == {"new": 0, "changed": 0, "unchanged": 3}
+    assert LedgerEntry.objects.count() == 3
+
+
+@pytest.mark.parametrize("name", ["projects:library_export", "projects:ledger_export"])
+def test_the_exports_keep_to_the_readers_places(name, other_county_admin, make_project, client):
+    make_project("XM-1", stage=Stage.STARTED)
+    client.force_login(other_county_admin)
+    response = client.get(reverse(name))
+    content = b"".join(response.streaming_content)
+    assert response.status_code == 200 and b"XM-1" not in content

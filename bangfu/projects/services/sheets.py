@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
-from bangfu.core.inserts import insert_rows
+from bangfu.core.inserts import insert_rows, insert_values
 from bangfu.core.models import Code
 from bangfu.core.regions import county_code
 from bangfu.registry.bulk import MatchedRow, Outcome, RowVerdict
@@ -340,7 +340,7 @@ class FundsImport:
         self._load([row.member for row in rows], locking=source is not None)
         on_file = self._on_file(rows)
         verdicts: list[RowVerdict] = []
-        entries: list[LedgerEntry] = []
+        entries: list[dict[str, Any]] = []
         for matched, where in zip(rows, at, strict=True):
             ref: ProjectRef = matched.member
             row: FundRow = matched.data
@@ -380,23 +380,24 @@ class FundsImport:
             verdicts.append(RowVerdict(Outcome.NEW, []))
             if source is not None:
                 entries.append(
-                    LedgerEntry(
-                        project_id=ref.pk,
-                        region_id=ref.region_id,
-                        kind=row.kind,
-                        source=self.sources[row.source],
-                        amount=amount,
-                        day=day,
-                        voucher=voucher,
-                        note=note,
-                        recorded_at=self.now,
-                        recorded_by=self.actor,
-                    )
+                    {
+                        "project_id": ref.pk,
+                        "region_id": ref.region_id,
+                        "kind": row.kind,
+                        "source_id": self.sources[row.source].pk,
+                        "amount": amount,
+                        "day": day,
+                        "voucher": voucher,
+                        "note": note,
+                        "voucher_image": "",
+                        "recorded_at": self.now,
+                        "recorded_by_id": self.actor.pk,
+                    }
                 )
                 written = self.written[ref.pk]
                 written["entries"] += 1
                 written[f"{row.kind}:{row.source}"] += amount
-        insert_rows(LedgerEntry, entries)
+        insert_values(LedgerEntry, entries)
         return verdicts
 
     def finish(self, *, source: str | None) -> list[tuple[int, str, str]]:
