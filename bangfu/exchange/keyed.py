@@ -27,7 +27,7 @@ bounded by the batch.
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -77,7 +77,7 @@ class IdNumbers:
         return lookup_hash(idnumbers.parse(values["id_number"]).value)
 
     def find(self, keys: set[Hashable]) -> Mapping[Hashable, Any]:
-        return members_by_id_hash(self.actor, keys)  # type: ignore[arg-type]
+        return members_by_id_hash(self.actor, keys)  # type: ignore[arg-type, return-value]
 
     def refusal(self, target: Any) -> str | None:
         return unmatched_reason() if target is None else None
@@ -113,7 +113,7 @@ class KeyedSheet:
     make_row: Callable[[dict[str, Any]], Any]
     # The record's pk (None for one the row adds) and the input → what makes the record one
     # (two rows with the same are the same record given twice); and how to say so.
-    natural_key: Callable[[int, Any], Hashable]
+    natural_key: Callable[[int | None, Any], Hashable]
     repeated: str | Promise
     # The domain's bulk service: (actor, rows: list[MatchedRow], source) → a RowVerdict a
     # row; it writes only when given ``source``. (A sheet with a ``session`` gives None.)
@@ -315,7 +315,9 @@ class _Run:
                     % {**self.where(first), "what": self.sheet.repeated},
                 )
                 continue
-            matched.append(MatchedRow(target, data, read.header.given))
+            # A member for the departments' sheets; a project (or None: a new one) for the
+            # county's: what the sheet's service takes.
+            matched.append(MatchedRow(cast(Any, target), data, read.header.given))
             reads.append(read)
         self.pending = []
         writing = self.source is not None and not self.result.problems

@@ -16,71 +16,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bangfu.core.capabilities import Capability
-from bangfu.core.codes import KINDS
 from bangfu.core.errors import DomainError
 from bangfu.core.regions import RegionLevel, county_code
 from bangfu.core.selectors import places_down_to
-from bangfu.projects.models import EntryKind
+from bangfu.projects.columns import (
+    ENTRY_WORDS,
+    FUND_COLUMNS,
+    FUND_SOURCES,
+    PLACE_COLUMNS,
+    PROJECT_COLUMNS,
+    fund_column,
+)
 from bangfu.projects.selectors.sheets import projects_by_county_number, projects_by_number
 from bangfu.projects.services.sheets import FundRow, ProjectRow, funds_import, projects_apply
 
 from . import cleaning
 from .keyed import KeyedSheet
 
-# The sources of funds as the sheet's columns, in the list's order: the seeded entries (a
-# source added later is a column once added here).
-FUND_SOURCES: tuple[tuple[str, str], ...] = tuple(
-    (value, label) for value, label, *_rest in KINDS["fund_source"].seed
-)
-
-
-def fund_column(value: str) -> str:
-    return f"fund_{value}"
-
-
-PLACE_COLUMNS = {
-    "region_code": ("行政区划代码", ("区划代码", "实施地点代码", "地点代码")),
-    "county": ("县（市、区）", ("县", "县区", "区县", "县(市、区)")),
-    "township": ("乡镇（街道）", ("乡镇", "乡（镇）", "乡镇(街道)", "镇（街道）")),
-    "village": ("行政村", ("村", "村名", "村（社区）", "村(社区)")),
-}
-NUMBER = {"number": ("项目编号", ("项目编码", "项目代码", "编号", "项目库编号"))}
-
-PROJECT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    **NUMBER,
-    "name": ("项目名称", ("名称",)),
-    "kind": ("项目类型", ("项目类别", "项目种类", "类别")),
-    **PLACE_COLUMNS,
-    "year": ("年度", ("项目年度", "实施年度", "年份", "入库年度")),
-    "responsible_unit": ("责任单位", ("实施单位", "项目责任单位", "主管单位", "项目主管单位")),
-    "description": ("建设内容", ("建设内容及规模", "项目内容", "主要内容")),
-    **{
-        fund_column(value): (f"{label}（元）", (label, f"{label}资金", f"{label}资金（元）"))
-        for value, label in FUND_SOURCES
-    },
-}
-
-FUND_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    **NUMBER,
-    "name": ("项目名称", ("名称",)),
-    "kind": ("类型", ("下达/拨付", "资金类型", "业务类型", "收支类型")),
-    "source": ("资金来源", ("来源", "资金性质")),
-    "amount": ("金额（元）", ("金额", "金额(元)", "发生额")),
-    "day": ("日期", ("下达日期", "拨付日期", "记账日期", "凭证日期")),
-    "voucher": ("凭证号", ("凭证编号", "凭证号码", "文号")),
-    "note": ("备注", ("摘要",)),
-}
-
-# The finance sheet's words for the kinds of entry; an export writes the first.
-ENTRY_WORDS = {
-    EntryKind.ALLOCATION: ("下达", "资金下达", "指标下达", "拨入", "allocation"),
-    EntryKind.PAYMENT: ("拨付", "报账", "支出", "资金拨付", "拨付报账", "payment"),
-}
 _ENTRY_KINDS = {cleaning.key(word): kind for kind, words in ENTRY_WORDS.items() for word in words}
-
-
-def entry_word(kind: str) -> str:
-    return ENTRY_WORDS[EntryKind(kind)][0]
 
 
 def entry_kind(raw: Any) -> str:
@@ -143,7 +96,9 @@ class ProjectPlaces:
                     field="region_code",
                 )
             return code
-        given = tuple(cleaning.key(values.get(key) or "") for key in ("county", "township", "village"))
+        given = tuple(
+            cleaning.key(values.get(key) or "") for key in ("county", "township", "village")
+        )
         if not any(given):
             raise DomainError(
                 _("Give the place: the 行政区划代码, or the county, township and village."),
@@ -180,7 +135,9 @@ class ProjectPlaces:
 
     def find(self, keys: set[Hashable]) -> Mapping[Hashable, Any]:
         found, taken = projects_by_county_number(self.actor, keys)  # type: ignore[arg-type]
-        return {**found, **dict.fromkeys(taken, TAKEN)}
+        targets: dict[Hashable, Any] = dict(found)
+        targets.update(dict.fromkeys(taken, TAKEN))
+        return targets
 
     def refusal(self, target: Any) -> str | None:
         if target is TAKEN:
@@ -260,7 +217,7 @@ PROJECTS = KeyedSheet(
         "number": cleaning.squeezed,
         "name": cleaning.text,
         "kind": cleaning.code_value,
-        **{key: cleaning.squeezed for key in PLACE_COLUMNS},
+        **dict.fromkeys(PLACE_COLUMNS, cleaning.squeezed),
         "year": cleaning.year,
         "responsible_unit": cleaning.text,
         "description": cleaning.text,

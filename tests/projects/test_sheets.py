@@ -22,6 +22,7 @@ from .conftest import COUNTY, OTHER_VILLAGE, TOWNSHIP, VILLAGE
 
 D = datetime.date
 Y = Decimal
+APRIL = D(2026, 4, 1)
 
 LIBRARY_HEADER = [
     "项目编号",
@@ -53,7 +54,7 @@ def problems(job):
     return [(p.row, p.column, p.reason) for p in job.problems.order_by("row", "pk")]
 
 
-def entry(project, kind, source, amount, day=D(2026, 4, 1), voucher="", actor=None, **more):
+def entry(project, kind, source, amount, day=APRIL, voucher="", actor=None, **more):
     return LedgerEntry.objects.create(
         project=project,
         region=project.region,
@@ -75,10 +76,30 @@ def test_a_library_sheet_adds_projects_by_place_names_with_their_planned_funds(
         tmp_path / "项目库.xlsx",
         [
             LIBRARY_HEADER,
-            ["XM-2026-101", "石桥村道路硬化", "基建", "沣西新城", "马王街道", "石桥村", 2026,
-             "区交通局", "1,200,000", 300000],
-            ["XM-2026-102", "马王街道冷库", "2", "", "马王街道", "", "2026年", "马王街道办",
-             None, "80000.5"],
+            [
+                "XM-2026-101",
+                "石桥村道路硬化",
+                "基建",
+                "沣西新城",
+                "马王街道",
+                "石桥村",
+                2026,
+                "区交通局",
+                "1,200,000",
+                300000,
+            ],
+            [
+                "XM-2026-102",
+                "马王街道冷库",
+                "2",
+                "",
+                "马王街道",
+                "",
+                "2026年",
+                "马王街道办",
+                None,
+                "80000.5",
+            ],
         ],
     )
     job = run(county_admin, path, ImportKind.PROJECTS, commit=False)
@@ -115,14 +136,91 @@ def test_library_row_errors_are_named_and_nothing_is_written(
         tmp_path / "项目库.xlsx",
         [
             LIBRARY_HEADER,
-            ["XM-2026-201", "好项目", "产业", "", "马王街道", "石桥村", 2026, "农业农村局", 1000, None],
-            ["XM-2026-202", "类型不对", "扶贫", "", "马王街道", "石桥村", 2026, "农业农村局", None, None],
+            [
+                "XM-2026-201",
+                "好项目",
+                "产业",
+                "",
+                "马王街道",
+                "石桥村",
+                2026,
+                "农业农村局",
+                1000,
+                None,
+            ],
+            [
+                "XM-2026-202",
+                "类型不对",
+                "扶贫",
+                "",
+                "马王街道",
+                "石桥村",
+                2026,
+                "农业农村局",
+                None,
+                None,
+            ],
             ["XM-2026-203", "没有地方", "产业", "", "", "", 2026, "农业农村局", None, None],
-            ["XM-2026-204", "不在辖区", "产业", "", "钓台街道", "马家寨村", 2026, "农业农村局", None, None],
-            ["XM-2026-205", "年份太远", "产业", "", "马王街道", "石桥村", 2031, "农业农村局", None, None],
-            ["XM-2026-206", "金额为负", "产业", "", "马王街道", "石桥村", 2026, "农业农村局", -5, None],
-            ["XM-2026-201", "重复", "产业", "", "马王街道", "马王村", 2026, "农业农村局", None, None],
-            ["XM-2026-001", "别处的号", "产业", "", "马王街道", "石桥村", 2026, "农业农村局", None, None],
+            [
+                "XM-2026-204",
+                "不在辖区",
+                "产业",
+                "",
+                "钓台街道",
+                "马家寨村",
+                2026,
+                "农业农村局",
+                None,
+                None,
+            ],
+            [
+                "XM-2026-205",
+                "年份太远",
+                "产业",
+                "",
+                "马王街道",
+                "石桥村",
+                2031,
+                "农业农村局",
+                None,
+                None,
+            ],
+            [
+                "XM-2026-206",
+                "金额为负",
+                "产业",
+                "",
+                "马王街道",
+                "石桥村",
+                2026,
+                "农业农村局",
+                -5,
+                None,
+            ],
+            [
+                "XM-2026-201",
+                "重复",
+                "产业",
+                "",
+                "马王街道",
+                "马王村",
+                2026,
+                "农业农村局",
+                None,
+                None,
+            ],
+            [
+                "XM-2026-001",
+                "别处的号",
+                "产业",
+                "",
+                "马王街道",
+                "石桥村",
+                2026,
+                "农业农村局",
+                None,
+                None,
+            ],
         ],
     )
     job = run(township_staff, path, ImportKind.PROJECTS, commit=True)
@@ -137,7 +235,7 @@ def test_library_row_errors_are_named_and_nothing_is_written(
         (8, "项目编号"),
         (9, "项目编号"),
     ]
-    reasons = dict(((row, reason) for row, _column, reason in found))
+    reasons = {row: reason for row, _column, reason in found}
     assert "not in the list" in reasons[3] or "不在" in reasons[3]
     assert "马家寨村" in reasons[5]
     assert "Row 2" in reasons[8] or "第" in reasons[8]

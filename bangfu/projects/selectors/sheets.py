@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from bangfu.core.models import Region
+from bangfu.core.models import Code, Region
+from bangfu.core.regions import RegionLevel
 
 from ..models import LedgerEntry, PlannedFund, Project
 
@@ -161,3 +162,18 @@ def ledger_rows(
     if entry_kind:
         entries = entries.filter(kind=entry_kind)
     return entries.order_by("project__county_id", "project__number", "day", "pk")
+
+
+def code_values(kind: str) -> set[str]:
+    """The values of a code list, for a filter's choices."""
+    return set(Code.objects.filter(kind=kind).values_list("value", flat=True))
+
+
+def names_above_villages() -> dict[str, str]:
+    """The names of counties and townships by code, for an export's place columns (the
+    places above villages: a province has some thousands)."""
+    return dict(
+        Region.objects.filter(level__in=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP)).values_list(
+            "code", "name"
+        )
+    )

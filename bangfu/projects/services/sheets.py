@@ -11,7 +11,7 @@ see a project's place through its entries.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -64,6 +64,12 @@ class FundRow:
     note: str = ""
 
 
+def _project(matched: MatchedRow) -> ProjectRef | None:
+    """The project a row was matched to (the exchange's reader puts it where a department's
+    row has its member), or None: a project the row adds."""
+    return cast(ProjectRef | None, matched.member)
+
+
 def _codes(kind: str) -> dict[str, Code]:
     return {code.value: code for code in Code.objects.filter(kind=kind)}
 
@@ -86,9 +92,7 @@ def _cleaned_project(row: ProjectRow) -> dict[str, Any]:
     return cleaned
 
 
-def projects_apply(
-    *, actor, rows: list[MatchedRow], source: str | None = None
-) -> list[RowVerdict]:
+def projects_apply(*, actor, rows: list[MatchedRow], source: str | None = None) -> list[RowVerdict]:
     """The library sheet's rows (项目库导入) checked and, with ``source``, written: a number
     new to the county adds a project at the planned stage (``project.import``); a project on
     file (matched by county and number, ``MatchedRow.member`` its ``ProjectRef``) is
@@ -101,7 +105,7 @@ def projects_apply(
     changed: list[tuple[ProjectRef, dict[str, Any]]] = []
     for matched in rows:
         row: ProjectRow = matched.data
-        ref: ProjectRef | None = matched.member
+        ref = _project(matched)
         try:
             cleaned = _cleaned_project(row)
             if cleaned["kind"] not in kinds:
@@ -337,12 +341,14 @@ class FundsImport:
     def apply(
         self, *, rows: list[MatchedRow], at: list[int], source: str | None
     ) -> list[RowVerdict]:
-        self._load([row.member for row in rows], locking=source is not None)
+        refs = [ref for row in rows if (ref := _project(row)) is not None]
+        self._load(refs, locking=source is not None)
         on_file = self._on_file(rows)
         verdicts: list[RowVerdict] = []
         entries: list[dict[str, Any]] = []
         for matched, where in zip(rows, at, strict=True):
-            ref: ProjectRef = matched.member
+            ref = _project(matched)
+            assert ref is not None  # the finance sheet's rows are all matched
             row: FundRow = matched.data
             try:
                 amount, day, voucher, note = self._check(ref, row)
@@ -407,10 +413,13 @@ class FundsImport:
         for (project, code), totals in self.totals.items():
             if totals.paid <= totals.allocated or not totals.payments:
                 continue
+            # The first payment row at which the payments go beyond what the file allocates.
             paid = totals.paid - sum(amount for _where, amount in totals.payments)
+            beyond = totals.payments[-1][0]
             for where, amount in totals.payments:
                 paid += amount
                 if paid > totals.allocated:
+                    beyond = where
                     break
             try:
                 refuse_overspend(
@@ -420,7 +429,7 @@ class FundsImport:
                     paid=paid,
                 )
             except DomainError as error:
-                refused.append((where, "amount", error.message))
+                refused.append((beyond, "amount", error.message))
         if source is not None and not refused:
             audit.record_many(
                 actor=self.actor,

@@ -8,25 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core import params
-from bangfu.core.models import Code, Region
+from bangfu.core.models import Region
 from bangfu.core.selectors import region_for
 from bangfu.core.tables import xlsx_response
-from bangfu.exchange.projects import (
-    FUND_COLUMNS,
-    FUND_SOURCES,
-    PROJECT_COLUMNS,
-    entry_word,
-    fund_column,
-)
 
+from ..columns import FUND_COLUMNS, FUND_SOURCES, PROJECT_COLUMNS, entry_word, fund_column
 from ..models import EntryKind, Stage
 from ..selectors import sheets as selectors
 
 CHUNK = 2000  # rows read at a time: a province's ledger streams in a row's memory
-
-
-def _code_values(kind: str) -> set[str]:
-    return set(Code.objects.filter(kind=kind).values_list("value", flat=True))
 
 
 def _within(request: HttpRequest) -> Region | None:
@@ -46,10 +36,12 @@ def library_export(request):
         request.user,
         within=_within(request),
         year=params.year(request.GET.get("year")),
-        kind=params.choice(request.GET.get("kind"), field="kind", choices=_code_values("project_kind")),
+        kind=params.choice(
+            request.GET.get("kind"), field="kind", choices=selectors.code_values("project_kind")
+        ),
         stage=params.choice(request.GET.get("stage"), field="stage", choices=set(Stage.values)),
     )
-    names = dict(Region.objects.filter(level__lte=4).values_list("code", "name"))
+    names = selectors.names_above_villages()
 
     def rows():
         chunk: list = []
@@ -94,9 +86,11 @@ def ledger_export(request):
         request.user,
         within=_within(request),
         year=params.year(request.GET.get("year")),
-        kind=params.choice(request.GET.get("kind"), field="kind", choices=_code_values("project_kind")),
+        kind=params.choice(
+            request.GET.get("kind"), field="kind", choices=selectors.code_values("project_kind")
+        ),
         source=params.choice(
-            request.GET.get("source"), field="source", choices=_code_values("fund_source")
+            request.GET.get("source"), field="source", choices=selectors.code_values("fund_source")
         ),
         entry_kind=params.choice(
             request.GET.get("entry_kind"), field="entry_kind", choices=set(EntryKind.values)
