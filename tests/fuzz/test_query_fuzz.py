@@ -78,6 +78,8 @@ QUERY_PAGES = {
     "checks:problem_lists": ["page"],
     "checks:snapshots": ["place", "page", "format"],
     "core:place_rules": ["key", "format"],
+    "projects:library_export": ["place", "year", "kind", "stage"],
+    "projects:ledger_export": ["place", "year", "kind", "source", "entry_kind"],
 }
 
 MONTHS = [
