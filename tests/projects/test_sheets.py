@@ -403,3 +403,23 @@ def test_the_exports_keep_to_the_readers_places(name, other_county_admin, make_p
     response = client.get(reverse(name))
     content = b"".join(response.streaming_content)
     assert response.status_code == 200 and b"XM-1" not in content
+
+
+@pytest.mark.parametrize(
+    ("kind", "headers"),
+    [
+        (
+            ImportKind.PROJECTS,
+            ["项目编号", "项目名称", "项目类型", "行政区划代码", "中央财政（元）"],
+        ),
+        (ImportKind.FUNDS, ["项目编号", "类型", "资金来源", "金额（元）", "日期", "凭证号"]),
+    ],
+)
+def test_each_sheet_has_its_blank_template(kind, headers, county_admin, client, tmp_path):
+    client.force_login(county_admin)
+    response = client.get(reverse("exchange:import_template"), {"kind": kind})
+    assert response.status_code == 200
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    header = next(sheet_rows(path, sheet_names(path)[0])).values
+    assert all(name in [h.lstrip("*") for h in header] for name in headers), header
