@@ -220,6 +220,13 @@ def write_file(path: Path, rows: int, projects: int) -> int:
 
 
 def peak_mib() -> float:
+    """The process's own peak: VmHWM, of its memory since its exec. (``ru_maxrss`` is kept
+    across exec, so in a child it is at least the parent's size at the fork: the build's.)"""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
