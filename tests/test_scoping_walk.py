@@ -10,6 +10,7 @@ import datetime
 import io
 import re
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 
 import pytest
@@ -72,6 +73,7 @@ from tests.projects.library_world import (
     library_state,
     library_world,
 )
+from tests.projects.sheets_world import sheets_page_probes, sheets_world
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -470,6 +472,7 @@ PAGE_PROBES = {
     **report_page_probes(Probe),
     # projects: assets, donations, consumption assistance, collective income
     **assistance_page_probes(Probe),
+    **sheets_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -973,6 +976,7 @@ def county_a(county_admin, township_staff):
         # projects
         **library_world(county_admin, household),
         **assistance_world(county_admin, household),
+        **sheets_world(county_admin),
     }
 
 
@@ -984,9 +988,20 @@ def sent_values(data):
     return [str(data)]
 
 
+def body_of(response) -> str:
+    """A page's text, or a download's: an .xlsx is read as the XML of all its parts."""
+    if not response.streaming:
+        return response.content.decode()
+    data = b"".join(response.streaming_content)
+    if not data.startswith(b"PK"):
+        return data.decode()
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return "".join(book.read(part).decode() for part in book.namelist())
+
+
 def assert_nothing_of_county_a(response, sent=None):
     """No marker of county A in the body, beyond what the request itself sent (form echoes)."""
-    body = response.content.decode()
+    body = body_of(response)
     for value in sent_values(sent or {}):
         body = body.replace(value, "")
     leaked = [marker for marker in MARKERS if marker in body]
@@ -1107,7 +1122,7 @@ def test_the_walk_would_see_a_leak(county_a, county_admin, client):
     client.force_login(county_admin)
     for name, probe in PAGE_PROBES.items():
         if probe.target is None and "get" in probe.methods and name != "accounts:user_create":
-            body = client.get(reverse(name)).content.decode()
+            body = body_of(client.get(reverse(name)))
             assert any(marker in body for marker in MARKERS), name
     body = client.get("/api/places").content.decode()
     assert "沣西新城" in body

@@ -335,6 +335,8 @@ ACTIONS: dict[str, Promise] = {
     "difference.close": gettext_lazy("Closed a difference from the national system by hand"),
     "problem_list.import": gettext_lazy("Imported a problem data list"),
     "snapshot.store": gettext_lazy("Stored a national system snapshot"),
+    "project.import": gettext_lazy("Imported a project of the library from a sheet"),
+    "ledger.import": gettext_lazy("Imported a project's ledger entries from a finance sheet"),
     "snapshot.replace": gettext_lazy("Replaced a national system snapshot with another export"),
     # projects: the project library
     "project.add": gettext_lazy("Put a project in the project library"),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bangfu.core import params
@@ -25,6 +26,16 @@ class UploadForm(forms.Form):
             "体检日期, 体检机构, 体检结论, 异常发现; follow-ups 疾病名称, 随访日期, 随访医生, "
             "随访方式, 随访情况, 下次随访日期. Disasters (emergency management, "
             "agriculture): 行政区划代码 or 乡镇 and 村, 灾害种类, 发生日期, 灾害等级 (1–4), 备注."
+        ),
+    )
+    file.help_text = format_lazy(
+        "{} {}",
+        file.help_text,
+        _(
+            "Project library: 项目编号, 项目名称, 项目类型, 行政区划代码 (or 县, 乡镇 and 村), "
+            "年度, 责任单位, 建设内容, and the planned yuan of each source in its column "
+            "(中央财政（元）…). Funds (county finance sheet): 项目编号, 类型 (下达 or 拨付), "
+            "资金来源, 金额（元）, 日期, 凭证号, 备注."
         ),
     )
 

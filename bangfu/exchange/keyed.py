@@ -1,5 +1,7 @@
 """Other departments' sheets keyed by ID number (部门数据): the health bureau's contracts,
-check-ups and follow-ups now, and later social insurance, civil affairs, education….
+check-ups and follow-ups now, and later social insurance, civil affairs, education…; and
+sheets keyed by another number the same way (a county's project library and its finance
+sheet, keyed by project number: ``exchange.projects``), each with its ``Matcher``.
 
 Such a sheet has many rows (a county's check-ups of a year run to hundreds of thousands), each
 about a person of the registry, named by ID number. It is not a roster (``rosters``, whose
@@ -25,7 +27,7 @@ bounded by the batch.
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -44,6 +46,59 @@ ROWS_AT_ONCE = 2000  # rows matched, checked and written together
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
+class Matcher(Protocol):
+    """How a sheet's rows find their records among the importer's places: the key a row
+    names (``column`` holds it), the records of a batch's keys, and what refuses a row by
+    what was found (None: nothing, among the importer's places)."""
+
+    column: str
+
+    def key(self, values: dict[str, Any]) -> Hashable:
+        """The row's key from its cleaned values (raising ``DomainError`` or
+        ``cleaning.CellError`` for a key that cannot be); it may complete ``values``."""
+        ...
+
+    def find(self, keys: set[Hashable]) -> Mapping[Hashable, Any]: ...
+
+    def refusal(self, target: Any) -> str | None: ...
+
+    def household_of(self, target: Any) -> int | None: ...
+
+
+class IdNumbers:
+    """Rows naming a member by ID number, matched by its keyed hash (the default)."""
+
+    column = "id_number"
+
+    def __init__(self, actor):
+        self.actor = actor
+
+    def key(self, values: dict[str, Any]) -> Hashable:
+        return lookup_hash(idnumbers.parse(values["id_number"]).value)
+
+    def find(self, keys: set[Hashable]) -> Mapping[Hashable, Any]:
+        return members_by_id_hash(self.actor, keys)  # type: ignore[arg-type, return-value]
+
+    def refusal(self, target: Any) -> str | None:
+        return unmatched_reason() if target is None else None
+
+    def household_of(self, target: Any) -> int | None:
+        return target.household_id
+
+
+class Session(Protocol):
+    """A sheet's bulk service that holds what its rows add up to over the whole file (a
+    ledger's totals per project and source): given the rows batch by batch with where each
+    stands, then asked at the end for the refusals only the whole file shows (where, field,
+    reason), writing what is left to write (the audit) when it writes."""
+
+    def apply(
+        self, *, rows: list[MatchedRow], at: list[int], source: str | None
+    ) -> list[RowVerdict]: ...
+
+    def finish(self, *, source: str | None) -> list[tuple[int, str, str]]: ...
+
+
 @dataclass(frozen=True)
 class KeyedSheet:
     # key: (header, synonyms); the key of the ID number's column is ``id_number``.
@@ -56,18 +111,23 @@ class KeyedSheet:
     capability: Capability
     # A row's cleaned values → the domain's input.
     make_row: Callable[[dict[str, Any]], Any]
-    # The member's pk and the input → what makes the record one (two rows with the same
-    # are the same record given twice); and how to say so.
-    natural_key: Callable[[int, Any], Hashable]
+    # The record's pk (None for one the row adds) and the input → what makes the record one
+    # (two rows with the same are the same record given twice); and how to say so.
+    natural_key: Callable[[int | None, Any], Hashable]
     repeated: str | Promise
     # The domain's bulk service: (actor, rows: list[MatchedRow], source) → a RowVerdict a
-    # row; it writes only when given ``source``.
-    apply: Callable[..., list[RowVerdict]]
+    # row; it writes only when given ``source``. (A sheet with a ``session`` gives None.)
+    apply: Callable[..., list[RowVerdict]] | None
     # Where the service's refusals point: its field → the sheet's column key.
     field_columns: Mapping[str, str] = field(default_factory=dict)
     # What runs once the commit's transaction is over, given the households written (the
     # early-warning rules over them, for the departments' sheets of monitoring).
     then: Callable[[set[int]], Any] | None = None
+    # How rows find their records (ID numbers unless said otherwise), for the importer.
+    matcher: Callable[[Any], Matcher] = IdNumbers
+    # The domain's bulk service of the whole file, for the importer and the file's name
+    # when it writes (in place of ``apply``).
+    session: Callable[..., Session] | None = None
 
     def synonyms(self) -> dict[str, str]:
         return {
@@ -106,7 +166,7 @@ class _Read:
     header: sheets.Header
     cells: list[Any]
     values: dict[str, Any]
-    digest: str
+    digest: Hashable
 
 
 def unmatched_reason() -> str:
@@ -128,6 +188,8 @@ class _Run:
         self.seen: dict[Hashable, int] = {}
         self.sheet_names: dict[str, int] = {}
         self.pending: list[_Read] = []
+        self.matcher = sheet.matcher(actor)
+        self.session = sheet.session(actor=actor) if sheet.session else None
 
     def problem(self, read: _Read | None, key: str, reason: str, *, sheet="", row=0) -> None:
         if read is not None:
@@ -181,57 +243,98 @@ class _Run:
             self.problem(read, empty, _("This column is empty; fill it in."))
             return
         try:
-            number = idnumbers.parse(values["id_number"]).value
+            read.digest = self.matcher.key(values)
         except DomainError as refusal:
-            self.problem(read, "id_number", refusal.message)
+            self.problem(read, self.column_of(refusal.field or ""), refusal.message)
             return
-        read.digest = lookup_hash(number)
+        except cleaning.CellError as error:
+            self.problem(read, self.matcher.column, str(error))
+            return
         self.pending.append(read)
         if len(self.pending) >= ROWS_AT_ONCE:
             self.flush()
 
+    def where(self, here: int) -> dict[str, Any]:
+        """The sheet and row an int of ``seen`` (or of a session's ``at``) stands for."""
+        sheet = next(n for n, i in self.sheet_names.items() if i == here >> 32)
+        return {"sheet": sheet, "row": here & 0xFFFFFFFF}
+
+    def column_of(self, field_name: str) -> str:
+        key = self.sheet.field_columns.get(field_name, field_name)
+        return key if key in self.sheet.columns else self.matcher.column
+
+    def finish(self) -> None:
+        """The refusals only the whole file shows (a session's), located by sheet and row
+        (their cells are no longer kept: the column is named by its header)."""
+        if self.session is None:
+            return
+        writing = self.source is not None and not self.result.problems
+        for here, field_name, reason in self.session.finish(
+            source=self.source if writing else None
+        ):
+            key = self.column_of(field_name)
+            place = self.where(here)
+            header = self.result.headers.get(place["sheet"])
+            column = header.names.get(key) if header else None
+            self.result.problems.append(
+                RowProblem(
+                    place["sheet"],
+                    place["row"],
+                    column or self.sheet.columns[key][0],
+                    "",
+                    reason,
+                    key,
+                )
+            )
+
     def flush(self) -> None:
         if not self.pending:
             return
-        members = members_by_id_hash(self.actor, {read.digest for read in self.pending})
+        column = self.matcher.column
+        targets = self.matcher.find({read.digest for read in self.pending})
         matched: list[MatchedRow] = []
         reads: list[_Read] = []
         for read in self.pending:
-            member = members.get(read.digest)
-            if member is None:
-                self.problem(read, "id_number", unmatched_reason())
+            target = targets.get(read.digest)
+            refusal = self.matcher.refusal(target)
+            if refusal is not None:
+                self.problem(read, column, refusal)
                 continue
             data = self.sheet.make_row(read.values)
             here = self.sheet_names[read.sheet] << 32 | read.number
-            first = self.seen.setdefault(self.sheet.natural_key(member.pk, data), here)
+            key = self.sheet.natural_key(getattr(target, "pk", None), data)
+            first = self.seen.setdefault(key, here)
             if first != here:
-                sheet = next(n for n, i in self.sheet_names.items() if i == first >> 32)
                 self.problem(
                     read,
-                    "id_number",
+                    column,
                     _(
                         "Row %(row)d of sheet “%(sheet)s” gives %(what)s already; keep one "
                         "of the two rows."
                     )
-                    % {"row": first & 0xFFFFFFFF, "sheet": sheet, "what": self.sheet.repeated},
+                    % {**self.where(first), "what": self.sheet.repeated},
                 )
                 continue
-            matched.append(MatchedRow(member, data, read.header.given))
+            # A member for the departments' sheets; a project (or None: a new one) for the
+            # county's: what the sheet's service takes.
+            matched.append(MatchedRow(cast(Any, target), data, read.header.given))
             reads.append(read)
         self.pending = []
         writing = self.source is not None and not self.result.problems
-        verdicts = self.sheet.apply(
-            actor=self.actor, rows=matched, source=self.source if writing else None
-        )
+        source = self.source if writing else None
+        if self.session is not None:
+            at = [self.sheet_names[read.sheet] << 32 | read.number for read in reads]
+            verdicts = self.session.apply(rows=matched, at=at, source=source)
+        else:
+            assert self.sheet.apply is not None
+            verdicts = self.sheet.apply(actor=self.actor, rows=matched, source=source)
         if writing:
-            self.result.households.update(row.member.household_id for row in matched)
+            households = {self.matcher.household_of(row.member) for row in matched}
+            self.result.households.update(h for h in households if h is not None)
         for read, verdict in zip(reads, verdicts, strict=True):
             self.result.counts[verdict.outcome] += 1
             for field_name, reason in verdict.problems:
-                key = self.sheet.field_columns.get(field_name, field_name)
-                if key not in self.sheet.columns:
-                    key = "id_number"
-                self.problem(read, key, reason)
+                self.problem(read, self.column_of(field_name), reason)
         if self.progress:
             self.progress("writing" if self.source else "matching", self.result.rows, 0)
 
@@ -254,6 +357,7 @@ def run(
     ):
         state.read(header, row)
     state.flush()
+    state.finish()
     if not state.result.headers:
         state.result.problems.append(RowProblem("", 0, "", "", str(sheet.no_header)))
     state.result.problems.sort(key=lambda p: (p.sheet, p.row))

@@ -55,6 +55,10 @@ class ImportKind(models.TextChoices):
     # A problem data list from above (问题数据清单), into the monthly check's differences
     # (``exchange.problem_lists``, a roster).
     PROBLEM_LIST = "problems", _("Problem data list from above (for the monthly check)")
+    # The county's project library and its finance sheet (项目库、资金台账), keyed by
+    # project number (``exchange.projects``).
+    PROJECTS = "projects", _("Project library (county)")
+    FUNDS = "funds", _("Funds allocated and paid (county finance sheet)")
 
 
 class ImportJob(Job):

@@ -44,6 +44,7 @@ from . import households, keyed, masking, selectors, sheets, snapshots, writing
 from . import monitoring as monitoring_sheets
 from . import pairings as pairing_sheet
 from . import problem_lists as problem_list_sheet
+from . import projects as project_sheets
 from . import teams as team_sheet
 from .columns import BY_KEY, COLUMNS
 from .keyed import KeyedSheet
@@ -61,6 +62,8 @@ NEEDED: dict[str, Capability] = {  # the capability each kind of sheet needs
     ImportKind.PROBLEM_LIST: problem_list_sheet.ROSTER.capability,
     **{kind: sheet.capability for kind, sheet in monitoring_sheets.SHEETS.items()},
     ImportKind.NATIONAL: Capability.IMPORT_NATIONAL_DATA,
+    ImportKind.PROJECTS: project_sheets.PROJECTS.capability,
+    ImportKind.FUNDS: project_sheets.FUNDS.capability,
 }
 # Kinds uploaded with more than the file (a snapshot's county and month): each through its
 # own service, which checks what was chosen.
@@ -406,6 +409,8 @@ KEYED: dict[str, KeyedSheet] = {
     ImportKind.CHECKUPS: health_sheets.CHECKUPS,
     ImportKind.FOLLOW_UPS: health_sheets.FOLLOW_UPS,
     **monitoring_sheets.SHEETS,
+    ImportKind.PROJECTS: project_sheets.PROJECTS,
+    ImportKind.FUNDS: project_sheets.FUNDS,
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assistance, library
+from .views import assistance, library, sheets
 
 app_name = "projects"
 urlpatterns = [
@@ -36,4 +36,7 @@ urlpatterns = [
         assistance.collective_income_record,
         name="collective_income_record",
     ),
+    # the county's sheets (项目库、资金台账), in the columns their imports read
+    path("library/export/", sheets.library_export, name="library_export"),
+    path("ledger/export/", sheets.ledger_export, name="ledger_export"),
 ]

@@ -79,6 +79,8 @@ QUERY_PAGES = {
     "checks:snapshots": ["place", "page", "format"],
     "core:place_rules": ["key", "format"],
     "projects:library": ["place", "year", "kind", "stage", "q", "page"],
+    "projects:library_export": ["place", "year", "kind", "stage"],
+    "projects:ledger_export": ["place", "year", "kind", "source", "entry_kind"],
 }
 
 MONTHS = [

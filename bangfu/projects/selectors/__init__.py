@@ -23,6 +23,14 @@ from .library import (
     project_for,
     projects_of,
 )
+from .sheets import (
+    ProjectRef,
+    ledger_rows,
+    library_rows,
+    planned_of,
+    projects_by_county_number,
+    projects_by_number,
+)
 
 __all__ = [
     # library
@@ -45,4 +53,11 @@ __all__ = [
     "income_project_coverage",
     "sale_totals",
     "sales",
+    # sheets
+    "ProjectRef",
+    "ledger_rows",
+    "library_rows",
+    "planned_of",
+    "projects_by_county_number",
+    "projects_by_number",
 ]

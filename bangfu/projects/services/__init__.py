@@ -27,6 +27,7 @@ from .library import (
     project_file_add,
     project_update,
 )
+from .sheets import FundRow, FundsImport, ProjectRow, funds_import, projects_apply
 
 __all__ = [
     # library
@@ -50,4 +51,10 @@ __all__ = [
     "collective_income_record",
     "donation_record",
     "sale_record",
+    # sheets
+    "FundRow",
+    "FundsImport",
+    "ProjectRow",
+    "funds_import",
+    "projects_apply",
 ]
