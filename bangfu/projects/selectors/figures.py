@@ -92,7 +92,7 @@ def outputs_in_words(outputs: dict[str, Decimal]) -> str:
             if "." in quantity:  # 2.50 → 2.5, 120.00 → 120
                 quantity = quantity.rstrip("0").rstrip(".")
             found.append(f"{code.label}{quantity}{code.unit}")
-    return _("、").join(found)
+    return _(", ").join(found)
 
 
 @dataclass
