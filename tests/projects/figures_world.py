@@ -89,8 +89,11 @@ def household(actor, number: str, village: str, labour: str, serial: str):
     return household_register(
         actor=actor,
         household=household_input(number=number, region_code=village),
-        members=[member_input(name=f"户主{serial}", id_number=id_number("19700101", serial),
-                              labour=labour)],  # fmt: skip
+        members=[
+            member_input(
+                name=f"户主{serial}", id_number=id_number("19700101", serial), labour=labour
+            )
+        ],
         status=first_status(),
     )
 
@@ -182,15 +185,36 @@ def income(actor, village: str, year: int, source: str, amount) -> CollectiveInc
 
 def figures_world(actor, make_project) -> dict:
     """The year described above; answers its records by name."""
-    p1 = make_project("XM-2026-001", region_code=VILLAGE, kind="1", stage=Stage.STARTED,
-                      planned={"1": Decimal(100000), "4": Decimal(20000)})  # fmt: skip
-    p2 = make_project("XM-2026-002", region_code=OTHER_VILLAGE, kind="2", stage=Stage.ACCEPTED,
-                      planned={"1": Decimal(50000)})  # fmt: skip
-    p3 = make_project("XM-2026-003", region_code=TOWNSHIP, kind="1", stage=Stage.CANCELLED,
-                      planned={"5": Decimal(30000)})  # fmt: skip
-    p4 = make_project("XM-2025-001", region_code=VILLAGE, kind="2", year=2025,
-                      stage=Stage.ACCEPTED, day=D(2025, 6, 1),
-                      planned={"1": Decimal(80000)})  # fmt: skip
+    p1 = make_project(
+        "XM-2026-001",
+        region_code=VILLAGE,
+        kind="1",
+        stage=Stage.STARTED,
+        planned={"1": Decimal(100000), "4": Decimal(20000)},
+    )
+    p2 = make_project(
+        "XM-2026-002",
+        region_code=OTHER_VILLAGE,
+        kind="2",
+        stage=Stage.ACCEPTED,
+        planned={"1": Decimal(50000)},
+    )
+    p3 = make_project(
+        "XM-2026-003",
+        region_code=TOWNSHIP,
+        kind="1",
+        stage=Stage.CANCELLED,
+        planned={"5": Decimal(30000)},
+    )
+    p4 = make_project(
+        "XM-2025-001",
+        region_code=VILLAGE,
+        kind="2",
+        year=2025,
+        stage=Stage.ACCEPTED,
+        day=D(2025, 6, 1),
+        planned={"1": Decimal(80000)},
+    )
     for project in (p1, p2, p3, p4):
         touch(actor, project)
     allocation, payment = EntryKind.ALLOCATION, EntryKind.PAYMENT

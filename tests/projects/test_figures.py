@@ -118,12 +118,16 @@ def test_all_my_places_of_a_township_officer(year, township_staff):
 
 def stored() -> list[tuple]:
     return sorted(
-        (model.__name__, row.region_id, str(getattr(row, "month", "")), json.dumps(
-            row.projects, sort_keys=True))
+        (
+            model.__name__,
+            row.region_id,
+            str(getattr(row, "month", "")),
+            json.dumps(row.projects, sort_keys=True),
+        )
         for model in (PlaceStock, PlaceMonth)
         for row in model.objects.all()
         if row.projects
-    )  # fmt: skip
+    )
 
 
 def test_kept_figures_equal_rebuilt_ones_after_writes(year, county_admin):
@@ -133,9 +137,15 @@ def test_kept_figures_equal_rebuilt_ones_after_writes(year, county_admin):
     # P1 cancelled: its beneficiaries in 马家寨村 are no longer covered there.
     p1.stage, p1.stage_on = Stage.CANCELLED, datetime.date(2026, 11, 30)
     p1.save()
-    ProjectStep.objects.create(project=p1, region=p1.region, stage=Stage.CANCELLED,
-                               day=p1.stage_on, reason="选址变更", recorded_at=timezone.now(),
-                               recorded_by=county_admin)  # fmt: skip
+    ProjectStep.objects.create(
+        project=p1,
+        region=p1.region,
+        stage=Stage.CANCELLED,
+        day=p1.stage_on,
+        reason="选址变更",
+        recorded_at=timezone.now(),
+        recorded_by=county_admin,
+    )
     touch(county_admin, p1)
     rollups.catch_up()
     assert values_of(county_admin, OTHER_VILLAGE)["income_covered"] == 0
@@ -192,14 +202,23 @@ def test_the_funds_summary_by_source_kind_year_and_place(year, county_admin):
     assert list(sources) == ["中央财政", "县级财政"]
     central = sources["中央财政"]
     assert (central.funds.planned, central.funds.allocated, central.funds.paid) == (
-        150000, 150000, 110000)  # fmt: skip
+        150000,
+        150000,
+        110000,
+    )
     assert central.ledger == "/projects/ledger/?place=611103000000&year=2026&source=1"
     assert [(row.label, row.funds.allocated) for row in summary.by_kind] == [
-        ("基建", 120000), ("产业", 50000)]  # fmt: skip
+        ("基建", 120000),
+        ("产业", 50000),
+    ]
     assert [(row.label, row.funds.paid) for row in summary.by_year] == [
-        ("2026", 115000), ("2025", 80000)]  # fmt: skip
+        ("2026", 115000),
+        ("2025", 80000),
+    ]
     assert [(row.label, row.funds.balance) for row in summary.by_place] == [
-        ("马王街道", 55000), ("钓台街道", 0)]  # fmt: skip
+        ("马王街道", 55000),
+        ("钓台街道", 0),
+    ]
     assert summary.by_place[0].ledger == "/projects/ledger/?place=611103001000&year=2026"
     industry = funds_summary(county_admin, county, 2026, "2")
     assert industry.total.paid == 50000
@@ -236,7 +255,5 @@ def test_the_dashboard_block_and_figures_as_reported(year, county_admin, client)
     assert "整合资金17万元" in words, words
     assert "基建1项" in words and "支出进度67.6%" in words
     assert "硬化道路2.5公里、产业基地120亩" in words
-    docx = client.get(
-        "/reports/reported/", {"month": "2026-11", "place": COUNTY, "format": "docx"}
-    )
+    docx = client.get("/reports/reported/", {"month": "2026-11", "place": COUNTY, "format": "docx"})
     assert docx.status_code == 200

@@ -133,17 +133,19 @@ class FundsRow:
 
 
 def coded_rows(
-    amounts: dict[str, Funds], kind_of_list: str, *, place: str, year: int | None, **fixed: str
+    amounts: dict[str, Funds], kind_of_list: str, *, place: str, year: int | None, kind: str = ""
 ) -> list[FundsRow]:
-    """Funds by the entries of a code list (sources, kinds), in the list's order."""
-    name = "source" if kind_of_list == "fund_source" else "kind"
+    """Funds by the entries of a code list (sources of funds, or kinds of project), in the
+    list's order; by source, within the kind of project given."""
+    by_source = kind_of_list == "fund_source"
     return [
         FundsRow(
             code.label,
             amounts[value],
             place=place,
             year=year,
-            **({**fixed, name: value}),
+            kind=kind if by_source else value,
+            source=value if by_source else "",
         )
         for value, code in labels(kind_of_list).items()
         if value in amounts

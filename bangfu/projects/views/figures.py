@@ -54,7 +54,7 @@ def funds(request):
                     title,
                     [first, *_money_columns()],
                     ([row.label, *_money(row.funds)] for row in rows),
-                )  # fmt: skip
+                )
                 for title, first, rows in tables
             ],
         )
