@@ -804,7 +804,7 @@ INDICATORS: dict[str, Indicator] = {
                 "its unit (公里, 盏, 座…), as recorded on the projects."
             ),
             _("sum of the quantities of each kind of output"),
-            "",
+            _("each kind in its unit"),
             _("projects' outputs"),
             block="projects",
         ),
