@@ -33,7 +33,6 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -147,25 +146,29 @@ def income_years(where: dict) -> list[int]:
     return sorted(years)
 
 
-@cache
-def _targets(place: str, year: int) -> tuple[Decimal, Decimal]:
-    on = datetime.date(year, 12, 31)
-    return (
-        Decimal(policy_for(place, "projects.collective_income_floor", on)),
-        Decimal(policy_for(place, "projects.collective_income_good", on)),
-    )
+class Targets:
+    """Villages' collective-income floor and good target of a year: the rules of the
+    village's rule place on the year's last day, looked up once a rule place and year (a
+    call's worth: rules may change between calls)."""
 
+    def __init__(self) -> None:
+        self.ruled = places_setting(list(RULES))
+        self.found: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
 
-def targets(code: str, year: int, ruled: set[str]) -> tuple[Decimal, Decimal]:
-    """A village's collective-income floor and good target for a year: its rule place's rules
-    on the year's last day (looked up once a rule place and year)."""
-    return _targets(rule_place(code, ruled), year)
+    def __call__(self, code: str, year: int) -> tuple[Decimal, Decimal]:
+        place = rule_place(code, self.ruled)
+        if (place, year) not in self.found:
+            on = datetime.date(year, 12, 31)
+            self.found[place, year] = (
+                Decimal(policy_for(place, "projects.collective_income_floor", on)),
+                Decimal(policy_for(place, "projects.collective_income_good", on)),
+            )
+        return self.found[place, year]
 
 
 def own_stock(codes: list[str] | None) -> Iterator[Part]:
     """(place, roll-up field, a map to add) for these places (every place's, for None)."""
-    _targets.cache_clear()  # rules may have changed since the last call
-    ruled = places_setting(list(RULES))
+    targets = Targets()
     for where in _chunks(codes):
         yield from _projects_and_funds(where)
         households = Household.objects.filter(**where, closed_on=None).filter(able_q())
@@ -185,7 +188,7 @@ def own_stock(codes: list[str] | None) -> Iterator[Part]:
             .annotate(total=Sum("amount"))
             .order_by()
         ):
-            floor, good = targets(code, year, ruled)
+            floor, good = targets(code, year)
             part = {"reported": 1, "floor": int(total >= floor), "good": int(total >= good)}
             yield code, FIELD, {"collective": {str(year): part}}
     for where in _chunks(codes, "code"):

@@ -19,7 +19,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from bangfu.core.models import Code, Region
-from bangfu.core.policies import places_setting
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import outermost, places_listed, top_places
 from bangfu.registry.models import Household
@@ -37,7 +36,7 @@ from ..models import (
     Sale,
     Stage,
 )
-from ..rollups import CARRIED_OUT, Funds, able_q, covered_q, targets
+from ..rollups import CARRIED_OUT, Funds, Targets, able_q, covered_q
 
 # (user, places) → each place's ``projects`` map of its ``PlaceStock`` row, caught up first.
 StockReader = Callable[[Any, list[Region]], dict[str, dict]]
@@ -287,7 +286,7 @@ def figures_from_records(
         )
     )
     floor = good = 0
-    ruled = _ruled()
+    targets = Targets()
     for code, total in (
         CollectiveIncome.objects.visible_to(user, within)
         .filter(year=year)
@@ -295,7 +294,7 @@ def figures_from_records(
         .annotate(total=Sum("amount"))
         .order_by()
     ):
-        at_least, strong = targets(code, year, ruled)
+        at_least, strong = targets(code, year)
         floor += total >= at_least
         good += total >= strong
     return {
@@ -333,7 +332,3 @@ def figures_from_records(
             )
         ),
     }
-
-
-def _ruled() -> set[str]:
-    return places_setting(list(rollups.RULES))
