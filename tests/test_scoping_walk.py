@@ -60,6 +60,7 @@ from tests.monitoring.world import (
 )
 from tests.monitoring.world import snapshot as monitoring_snapshot
 from tests.plans.plan_world import plan_world, plans_api_probes, plans_page_probes
+from tests.projects.figures_world import county_a_projects
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -952,6 +953,7 @@ def county_a(county_admin, township_staff):
         **differences_world(county_admin, household),
         **snapshot_world(county_admin),
         **check_world(county_admin),
+        **county_a_projects(county_admin),
     }
 
 

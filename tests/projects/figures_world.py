@@ -267,3 +267,26 @@ def figures_world(actor, make_project) -> dict:
         "households": [h1, h2, h3, h4, h5],
         "village": Region.objects.get(code=VILLAGE),
     }
+
+
+def county_a_projects(actor) -> dict:
+    """A project of 马家寨村 with its funds, as the scoping walk's county A holds it: the
+    funds summary and the dashboard of another county must show nothing of it."""
+    region = Region.objects.get(code=OTHER_VILLAGE)
+    project = Project.objects.create(
+        region=region,
+        county_id=COUNTY,
+        number="XM-WALK-001",
+        name="马家寨村道路硬化",
+        kind=code("project_kind", "1"),
+        year=2026,
+        responsible_unit="沣西新城交通局",
+        stage=Stage.STARTED,
+        stage_on=D(2026, 3, 1),
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    touch(actor, project)
+    entry(actor, project, EntryKind.ALLOCATION, "1", 100000, D(2026, 3, 10))
+    income(actor, OTHER_VILLAGE, 2026, "1", 80000)
+    return {"walk_project": project}
