@@ -242,6 +242,9 @@ def test_the_funds_page_and_its_download(year, county_admin, client):
     assert sheet.status_code == 200
     assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get("/projects/funds/", {"kind": "九"}).status_code == 400
+    assert client.get("/projects/funds/", {"year": "2029"}).status_code == 200  # ahead
+    assert client.get("/projects/funds/", {"year": "2030"}).status_code == 400
+    assert client.get("/projects/funds/", {"year": "二〇二六"}).status_code == 400
     assert client.get("/projects/funds/", {"place": "610118000000"}).status_code == 404
 
 

@@ -7,10 +7,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bangfu.core import params
+from bangfu.core.errors import DomainError
 from bangfu.core.selectors import place_filter_choices, region_for, trail_of
 from bangfu.core.tables import Sheet, sheets_response
 
+from ..models import PROJECT_YEAR
 from ..selectors import figures as selectors
+
+
+def _year(raw: str | None) -> int:
+    """``?year=``: a project year (the library's: to three years ahead), this year if none."""
+    try:
+        chosen = PROJECT_YEAR.clean((raw or "").strip() or None, label=_("Year"), field="year")
+    except DomainError as refusal:
+        raise params.BadParameter(refusal.message, field="year") from None
+    return chosen or timezone.localdate().year
 
 
 def _money_columns() -> list[str]:
@@ -34,7 +45,7 @@ def funds(request):
     of a year under a place, by source, by kind, by year and by the places under it."""
     code = params.place(request.GET.get("place"))
     within = region_for(request.user, code) if code else None
-    year = params.year(request.GET.get("year")) or timezone.localdate().year
+    year = _year(request.GET.get("year"))
     kinds = selectors.labels("project_kind")
     kind = params.choice(request.GET.get("kind"), field="kind", choices=list(kinds))
     download = params.download(request.GET, "xlsx")
@@ -66,7 +77,7 @@ def funds(request):
             "trail": trail_of(request.user, within) if within else [],
             "places": place_filter_choices(request.user, within.code if within else ""),
             "year": year,
-            "years": range(timezone.localdate().year, params.FIRST_YEAR - 1, -1),
+            "years": range(PROJECT_YEAR.window()[1], PROJECT_YEAR.minimum - 1, -1),
             "kinds": kinds,
             "kind": kind,
             "summary": summary,
