@@ -337,6 +337,7 @@ PAGE_PROBES = {
         ("post",),
         {"to_helper_id": "1", "on": "2026-02-01", "reason": "入侵"},
     ),
+    "projects:funds": Probe(),
     "reports:dashboard": Probe(),
     "reports:reported": Probe(),
     "visits:mine": Probe(),

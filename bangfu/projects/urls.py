@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assistance, library, sheets
+from .views import assistance, figures, library, sheets
 
 app_name = "projects"
 urlpatterns = [
@@ -39,4 +39,6 @@ urlpatterns = [
     # the county's sheets (项目库、资金台账), in the columns their imports read
     path("library/export/", sheets.library_export, name="library_export"),
     path("ledger/export/", sheets.ledger_export, name="ledger_export"),
+    # figures (项目资金指标)
+    path("funds/", figures.funds, name="funds"),
 ]

@@ -10,6 +10,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from bangfu.core.home import HomePanel
         from bangfu.core.home import register as on_home
+        from bangfu.projects.selectors.figures import read_rollups_with
         from bangfu.registry.sections import HouseholdSection, register
         from bangfu.visits.selectors import figures_from
 
@@ -22,3 +23,4 @@ class ReportsConfig(AppConfig):
         )
         on_home(HomePanel("figures", "reports/home.html", selectors.home_figures, order=20))
         figures_from(selectors.compliance_of_places)
+        read_rollups_with(selectors.project_stocks)

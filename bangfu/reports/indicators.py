@@ -714,6 +714,232 @@ INDICATORS: dict[str, Indicator] = {
             _("registry, the latest snapshot and its differences"),
             block="checks",
         ),
+        # Projects and funds (项目资金): projects of the year judged (the year of the period's
+        # last day) as they stand, with their funds, outputs and households; donations and
+        # consumption assistance over the period; the villages' collective income of the year.
+        Indicator(
+            "projects",
+            _("Projects of the year"),
+            _(
+                "Projects of the project library (项目库) under the place whose year is the year "
+                "judged (the year of the period's last day), at any stage but cancelled; by "
+                "kind and stage in the table below."
+            ),
+            _("count of projects of the year not cancelled"),
+            _("projects"),
+            _("projects"),
+            block="projects",
+        ),
+        Indicator(
+            "projects_carried_out",
+            _("Projects carried out"),
+            _("Projects of the year started, completed or accepted (实施项目)."),
+            _("count of projects of the year at stage started, completed or accepted"),
+            _("projects"),
+            _("projects and their steps"),
+            block="projects",
+        ),
+        Indicator(
+            "projects_accepted",
+            _("Projects accepted"),
+            _("Projects of the year that passed their acceptance (验收)."),
+            _("count of projects of the year at stage accepted"),
+            _("projects"),
+            _("projects and their steps"),
+            block="projects",
+        ),
+        Indicator(
+            "funds_planned",
+            _("Funds planned"),
+            _(
+                "What the projects of the year not cancelled plan to spend (计划投资), from "
+                "every source; by source on the funds summary."
+            ),
+            _("sum of planned funds of projects of the year not cancelled"),
+            _("yuan"),
+            _("projects' planned funds"),
+            block="projects",
+        ),
+        Indicator(
+            "funds_allocated",
+            _("Funds allocated"),
+            _(
+                "Funds allocated (下达) to the projects of the year, as the funds ledger adds "
+                "up now: every allocation, less the reversing entries (整合资金)."
+            ),
+            _("sum of the ledger's allocation entries of projects of the year"),
+            _("yuan"),
+            _("funds ledger entries"),
+            block="projects",
+        ),
+        Indicator(
+            "funds_paid",
+            _("Funds paid"),
+            _(
+                "Funds paid out (拨付/报账) of the projects of the year, as the funds ledger adds "
+                "up now: every payment, less the reversing entries."
+            ),
+            _("sum of the ledger's payment entries of projects of the year"),
+            _("yuan"),
+            _("funds ledger entries"),
+            block="projects",
+        ),
+        Indicator(
+            "disbursement_rate",
+            _("Disbursement rate"),
+            _(
+                "Of the funds allocated to the projects of the year, the share paid out "
+                "(支出进度); by source on the funds summary, each figure leading to its entries."
+            ),
+            _("funds paid ÷ funds allocated"),
+            "%",
+            _("funds ledger entries"),
+            block="projects",
+        ),
+        Indicator(
+            "outputs",
+            _("Outputs"),
+            _(
+                "What the projects of the year not cancelled produced, each kind of output in "
+                "its unit (公里, 盏, 座…), as recorded on the projects."
+            ),
+            _("sum of the quantities of each kind of output"),
+            _("each kind in its unit"),
+            _("projects' outputs"),
+            block="projects",
+        ),
+        Indicator(
+            "beneficiary_households",
+            _("Households benefiting from projects"),
+            _(
+                "Registered households that a project of the year not cancelled lists as "
+                "benefiting (联农带农), each household once."
+            ),
+            _("count of distinct households listed by projects of the year"),
+            _("households"),
+            _("projects' beneficiary households"),
+            block="projects",
+        ),
+        Indicator(
+            "income_able",
+            _("Households able to work"),
+            _(
+                "Open households with a member (not left) whose labour ability is 普通劳动力, "
+                "技能劳动力 or 弱劳动力或半劳动力."
+            ),
+            _("count of open households with a member able to work"),
+            _("households"),
+            _("households and members"),
+            block="projects",
+        ),
+        Indicator(
+            "income_covered",
+            _("…with a household income project"),
+            _(
+                "Of the households able to work, those with at least one income project in the "
+                "year judged (到户项目): a measure of their plan of kind 产业, 就业, 小额信贷, "
+                "生态公益岗位, 消费 or 金融帮扶, not dropped, running in the year, or a project "
+                "of the year not cancelled that lists them as benefiting."
+            ),
+            _("count of households able to work with an income project in the year"),
+            _("households"),
+            _("households, members, measures and projects' beneficiaries"),
+            block="projects",
+        ),
+        Indicator(
+            "income_coverage",
+            _("Household income project coverage"),
+            _(
+                "The share of households able to work with at least one income project in the "
+                "year; the coverage list names those without."
+            ),
+            _("households with an income project ÷ households able to work"),
+            "%",
+            _("households, members, measures and projects' beneficiaries"),
+            block="projects",
+        ),
+        Indicator(
+            "donations",
+            _("Donations"),
+            _("Donations (社会捐赠) received under the place in the period, by the day given."),
+            _("count of donations dated in the period"),
+            _("donations"),
+            _("donations"),
+            flow=True,
+            block="projects",
+        ),
+        Indicator(
+            "donations_value",
+            _("Donations' value"),
+            _("Cash donated in the period, and goods at the value recorded."),
+            _("sum of cash + goods valued"),
+            _("yuan"),
+            _("donations"),
+            flow=True,
+            block="projects",
+        ),
+        Indicator(
+            "sales",
+            _("Consumption assistance sales"),
+            _(
+                "Sales of the place's villages' and households' products through consumption "
+                "assistance (消费帮扶) in the period, by the day sold."
+            ),
+            _("count of sales dated in the period"),
+            _("sales"),
+            _("consumption assistance sales"),
+            flow=True,
+            block="projects",
+        ),
+        Indicator(
+            "sales_amount",
+            _("Consumption assistance sales (yuan)"),
+            _("What the buyers paid for those products in the period."),
+            _("sum of the sales' amounts"),
+            _("yuan"),
+            _("consumption assistance sales"),
+            flow=True,
+            block="projects",
+        ),
+        Indicator(
+            "villages_floor",
+            _("Villages reaching the collective-income floor"),
+            _(
+                "Villages whose collective income of the year judged, from every source, "
+                "reaches the rule “Yuan a year every village's collective income should "
+                "reach” of their place for that year (50,000 by default)."
+            ),
+            _("count of villages with the year's collective income ≥ the floor"),
+            _("villages"),
+            _("village collective incomes and each place's rules"),
+            block="projects",
+        ),
+        Indicator(
+            "villages_below_floor",
+            _("Villages below the collective-income floor"),
+            _(
+                "Villages under the place whose collective income of the year is below the "
+                "floor, those with none recorded included; the collective income page lists "
+                "them."
+            ),
+            _("villages − villages reaching the floor"),
+            _("villages"),
+            _("villages, their collective incomes and each place's rules"),
+            block="projects",
+        ),
+        Indicator(
+            "villages_good_share",
+            _("Villages with a strong collective economy"),
+            _(
+                "The share of the villages under the place whose collective income of the year "
+                "reaches the higher target (100,000 by default), to hold against the rule "
+                "“Percentage of villages that should reach the higher collective income”."
+            ),
+            _("villages reaching the higher target ÷ villages"),
+            "%",
+            _("villages, their collective incomes and each place's rules"),
+            block="projects",
+        ),
     ]
 }
 
@@ -725,6 +951,7 @@ BLOCKS = {
     "plans": _("Household plans"),
     "monitoring": _("Relapse-prevention monitoring (防止返贫监测)"),
     "checks": _("Handbook against the national system (账实相符)"),
+    "projects": _("Projects and funds (项目资金)"),
 }
 
 

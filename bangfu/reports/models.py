@@ -67,6 +67,11 @@ class PlaceStock(models.Model):
     # differences as timelines by classification and field, households compared and
     # matching fully. See ``checks.rollups``.
     checks = models.JSONField(default=dict)
+    # Projects and funds (项目资金): projects by year, kind and stage; funds planned, allocated
+    # and paid by year, kind and source (fen); outputs; households benefiting; households
+    # able to work and those with an income project by year; villages and their collective
+    # income against the targets. See ``projects.rollups``.
+    projects = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -111,6 +116,9 @@ class PlaceMonth(models.Model):
     # The monthly check: differences found, fixed and closed by hand by classification and
     # field, self-check reports of the month on time and late (``checks.rollups``).
     checks = models.JSONField(default=dict)
+    # Projects and funds: donations and consumption-assistance sales of the month
+    # (``projects.rollups``).
+    projects = models.JSONField(default=dict)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()

@@ -44,6 +44,7 @@ from bangfu.monitoring.selectors import ASSISTANCE_RULES
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
 from bangfu.plans import rollups as plan_rollups
+from bangfu.projects import rollups as project_rollups
 from bangfu.registry.models import Household
 from bangfu.teams.models import Meeting, MeetingTask, MemberMonth, Team, TeamMember
 from bangfu.teams.residence_rules import KEYS as TEAM_RULES
@@ -253,6 +254,7 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
         *plan_rollups.own_stock(codes),
         *monitoring_rollups.own_stock(codes),
         *check_rollups.own_stock(codes),
+        *project_rollups.own_stock(codes),
     ):
         _add_part(row(code), name, part)
     return rows
@@ -486,6 +488,7 @@ def _own_months(
         *health_rollups.own_months(codes, months),
         *monitoring_rollups.own_months(codes, months),
         *check_rollups.own_months(codes, months),
+        *project_rollups.own_months(codes, months),
     ):
         _add_part(row(code, month), name, part)
     return rows
@@ -771,12 +774,14 @@ def _changed_places(after: int, up_to: int) -> Changes:
             *[Q(action__startswith=prefix) for prefix in CHANGING],
             Q(object_type__startswith=TEAMS_RECORDS),
             Q(object_type__startswith=check_rollups.RECORDS),
+            Q(object_type__startswith=project_rollups.RECORDS),
             _connector=Q.OR,
         )
     )
     changed: Changes = {}
     by_household: dict[int, list[set[datetime.date] | None]] = {}
     moved_from: set[str] = set()  # numbers of the households members moved out of
+    projects: set[int] = set()  # projects written, whose beneficiaries' places change too
 
     def mark(code: str, months: set[datetime.date] | None) -> None:
         known = changed.get(code, set())
@@ -792,9 +797,9 @@ def _changed_places(after: int, up_to: int) -> Changes:
             ):
                 mark(place, None)
 
-    for action, kind, code, before, after_state in (
+    for action, kind, code, object_id, before, after_state in (
         entries.exclude(action__in=NO_FIGURES)
-        .values_list("action", "object_type", "region_code", "before", "after")
+        .values_list("action", "object_type", "region_code", "object_id", "before", "after")
         .order_by()
         .iterator()
     ):
@@ -806,6 +811,7 @@ def _changed_places(after: int, up_to: int) -> Changes:
                 *health_rollups.RULES,
                 *ASSISTANCE_RULES,
                 *check_rollups.RULES,
+                *project_rollups.RULES,
             )
             if any(state.get("key") in ruling for state in states):
                 mark_under(code)
@@ -813,6 +819,15 @@ def _changed_places(after: int, up_to: int) -> Changes:
         if kind.startswith(check_rollups.RECORDS):
             # A snapshot or problem list is the county's; its differences are its villages'.
             mark_under(code)
+            continue
+        if kind.startswith(project_rollups.RECORDS):
+            # A project (or what hangs on it) moved to another place leaves figures behind at
+            # the old; a project's stage or year counts at its beneficiaries' places too.
+            for place in (code, *(state.get("region") for state in states)):
+                if isinstance(place, str):
+                    mark(place, None)
+            if kind == "projects.project" and object_id.isdigit():
+                projects.add(int(object_id))
             continue
         if kind in TEAM_MONTHLY:
             months = _team_months_named(states) or None
@@ -841,6 +856,8 @@ def _changed_places(after: int, up_to: int) -> Changes:
     for code in Household.objects.filter(number__in=sorted(moved_from)).values_list(
         "region_id", flat=True
     ):
+        mark(code, None)
+    for code in project_rollups.places_of_projects(projects):
         mark(code, None)
     changed.pop("", None)
     return changed

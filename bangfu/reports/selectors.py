@@ -34,6 +34,9 @@ from bangfu.monitoring.models import AlertSource, ProcedureKind
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import Coverage, coverage, paired_households
 from bangfu.plans import selectors as plans
+from bangfu.projects import rollups as project_rollups
+from bangfu.projects.models import Stage
+from bangfu.projects.selectors import figures as projects
 from bangfu.registry.models import Household, HouseholdStatus
 from bangfu.teams import rollups as team_rollups
 from bangfu.teams.models import DayStatus, Meeting, MeetingTask, Team, TeamMember
@@ -246,6 +249,28 @@ class Figures:
             **plan_values(self._rolled, self.period),
             **monitoring_values(self._rolled, self.period),
             **check_values(self._rolled, self.period),
+            **project_values(self._rolled, self.period),
+        }
+
+    @cached_property
+    def project_tables(self) -> dict[str, Any]:
+        """The projects block's tables: projects of the year judged by kind and stage, its
+        funds by source (each leading to its ledger entries), outputs by kind with units."""
+        found = project_figures(self._rolled, self.period)
+        place = self.within.code if self.within else ""
+        outputs = projects.labels("output_kind")
+        return {
+            "year": found.year,
+            "stages": Stage.choices,
+            "by_kind": projects.kind_rows(found.by_kind),
+            "by_source": projects.coded_rows(
+                found.funds_by_source, "fund_source", place=place, year=found.year
+            ),
+            "outputs": [
+                (code.label, found.outputs[value], code.unit)
+                for value, code in outputs.items()
+                if found.outputs.get(value)
+            ],
         }
 
     @cached_property
@@ -593,6 +618,7 @@ class PlaceRow:
     flows: dict[str, Any] = field(default_factory=dict)
     teams: dict[str, Any] = field(default_factory=dict)  # the teams' indicators
     health: dict[str, Any] = field(default_factory=dict)  # health and plans' indicators
+    projects: dict[str, Any] = field(default_factory=dict)  # projects and funds' indicators
 
     @property
     def compliance(self) -> float | None:
@@ -628,6 +654,7 @@ def place_rows(
                     **monitoring_values(mine, period),
                     **check_values(mine, period),
                 },
+                projects=project_values(mine, period),
             )
         )
     return rows
@@ -759,6 +786,7 @@ def source_figures(user, within: Region | None, period: Period) -> dict[str, Any
             period.end,
         ),
         **checks_from_records(user, within, period),
+        **projects_from_records(user, within, period),
     }
 
 
@@ -895,3 +923,41 @@ def _schedule_from_visits(user, within: Region | None, month: datetime.date) -> 
         "compliance": (households - behind) / households if households else None,
         "behind": behind,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Projects and funds: the year judged's projects as they stand, donations and sales over the
+# period's months
+
+
+def project_figures(rolled: Rolled, period: Period) -> project_rollups.ProjectFigures:
+    return project_rollups.figures_of(
+        rolled.stock.projects,
+        [rolled.month(month).projects for month in period.months],
+        period.end.year,
+    )
+
+
+def project_values(rolled: Rolled, period: Period) -> dict[str, Any]:
+    """The projects block's indicators from roll-up rows added up (``projects_from_records``
+    counts the same from the records)."""
+    found = project_figures(rolled, period)
+    return {**found.values, "outputs": projects.outputs_in_words(found.outputs)}
+
+
+def projects_from_records(user, within: Region | None, period: Period) -> dict[str, Any]:
+    """The projects block's indicators counted from the records themselves
+    (``projects.selectors.figures``), with no roll-up of any kind."""
+    last_day = next_month(period.last) - datetime.timedelta(days=1)
+    return projects.figures_from_records(user, within, period.end.year, period.first, last_day)
+
+
+def project_stocks(user, places: list[Region]) -> dict[str, dict]:
+    """Each place's projects map of its ``PlaceStock`` row, brought up to the last write
+    first: what the projects app's funds summary reads (handed over at start-up)."""
+    rollups.catch_up()
+    return dict(
+        PlaceStock.objects.visible_to(user)
+        .filter(region_id__in=[place.code for place in places])
+        .values_list("region_id", "projects")
+    )

@@ -112,6 +112,7 @@ def dashboard(request):
                     (f"{day:%m-%d}", n, fixed)
                     for day, n, fixed in selectors.visits_by_day(request.user, within, last)
                 ],
+                **project_charts(figures),
                 "trend": [
                     (f"{month:%Y-%m}", n, round(rate * 100, 1) if rate is not None else None)
                     for month, n, rate in selectors.trend(
@@ -123,6 +124,29 @@ def dashboard(request):
             "check_reports": request.user.has_capability(Capability.RECEIVE_CHECK_REPORTS),
         },
     )
+
+
+def project_charts(figures: selectors.Figures) -> dict:
+    """The projects block's charts: projects of the year by kind, stacked by stage; funds
+    allocated and paid by source (yuan)."""
+    tables = figures.project_tables
+    kinds = tables["by_kind"]
+    return {
+        "project_kinds": {
+            "kinds": [row.label for row in kinds],
+            "stages": [
+                (str(label), [row.stages[stage] for row in kinds])
+                for stage, label in tables["stages"]
+                if any(row.stages[stage] for row in kinds)
+            ],
+        }
+        if kinds
+        else None,
+        "funds": [
+            (row.label, float(row.funds.allocated), float(row.funds.paid))
+            for row in tables["by_source"]
+        ],
+    }
 
 
 @login_required
@@ -143,6 +167,13 @@ def reported(request):
         "activities": figures.activities,
         "measure_kinds": _(", ").join(
             _("%(kind)s %(n)s") % {"kind": label, "n": n} for label, n in figures.measures_by_kind
+        ),
+        # Projects: the year judged, its projects by kind in words.
+        "project_year": period.end.year,
+        "project_kinds": _(", ").join(
+            _("%(kind)s %(n)s") % {"kind": row.label, "n": row.total}
+            for row in figures.project_tables["by_kind"]
+            if row.total
         ),
     }
     text = render_to_string("reports/reported.txt", context, request=request).strip()

@@ -83,7 +83,7 @@ def _form(data: dict) -> dict:
     return {k: "" if v is None else v for k, v in data.items()}
 
 
-def accepted_project(actor, number: str = "XM-WALK-D") -> Project:
+def accepted_project(actor, number: str = "611103-2026-903") -> Project:
     """An accepted project of 马家寨村, put straight into the library (as ``make_project``)."""
     region = Region.objects.get(code=VILLAGE)
     project = Project.objects.create(

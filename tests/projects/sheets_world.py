@@ -18,7 +18,7 @@ def sheets_world(actor) -> dict:
     project = Project.objects.create(
         region_id=VILLAGE,
         county_id=COUNTY,
-        number="FX-2026-001",
+        number="611103-2026-904",
         name="马家寨村道路硬化",
         kind=Code.objects.get(kind="project_kind", value="1"),
         year=2026,

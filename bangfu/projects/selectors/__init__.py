@@ -1,6 +1,8 @@
 """Reads of projects and funds, one module per part of the work, all named here: ``library``
 (the project library), ``assistance``, ``collective`` and ``coverage`` (assets, donations,
-consumption assistance, collective income, household income projects)."""
+consumption assistance, collective income, household income projects), ``sheets`` (the
+county's sheets), ``figures`` (the funds summary and the indicators counted from the records,
+imported where used: it reads the roll-ups)."""
 
 from .assistance import (
     agreement_for,

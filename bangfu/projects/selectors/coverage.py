@@ -24,36 +24,33 @@ INCOME_MEASURES = ("1", "2", "7", "9", "11", "12")
 ABLE_LABOUR = ("1", "2", "3")
 
 
-def income_measures(year: int) -> QuerySet[Measure]:
-    """Income measures of plans running in ``year`` (started by its end, due from its
-    start), dropped ones aside."""
-    return (
-        Measure.objects.filter(kind__value__in=INCOME_MEASURES)
+def able_q(household: str = "pk") -> Q:
+    """The household (``household`` names it from the outer query) has a member, not left,
+    able to work (有劳动能力)."""
+    able = Member.objects.filter(
+        household=OuterRef(household), left_on=None, labour__value__in=ABLE_LABOUR
+    )
+    return Q(Exists(able))
+
+
+def covered_q(year: int, household: str = "pk") -> Q:
+    """The household has at least one income project in ``year``: an income measure of its
+    plan, not dropped and running in the year (started by its end, due from its start), or a
+    project of the year, not cancelled, that lists it as a beneficiary."""
+    measures = (
+        Measure.objects.filter(household=OuterRef(household), kind__value__in=INCOME_MEASURES)
         .exclude(status=MeasureStatus.DROPPED)
         .filter(starts_on__lte=datetime.date(year, 12, 31), due_on__gte=datetime.date(year, 1, 1))
     )
-
-
-def income_projects(year: int) -> QuerySet[BeneficiaryHousehold]:
-    """Households listed as beneficiaries of the year's projects, cancelled ones aside."""
-    return BeneficiaryHousehold.objects.filter(project__year=year).exclude(
-        project__stage=Stage.CANCELLED
-    )
-
-
-def covered_q(year: int) -> Q:
-    """A household with at least one income project in ``year``."""
-    return Q(Exists(income_measures(year).filter(household=OuterRef("pk")))) | Q(
-        Exists(income_projects(year).filter(household=OuterRef("pk")))
-    )
+    projects = BeneficiaryHousehold.objects.filter(
+        household=OuterRef(household), project__year=year
+    ).exclude(project__stage=Stage.CANCELLED)
+    return Q(Exists(measures)) | Q(Exists(projects))
 
 
 def able_to_work(user, within: Region | None = None) -> QuerySet[Household]:
     """Open households under a place with a current member able to work (有劳动能力的户)."""
-    able = Member.objects.filter(
-        household=OuterRef("pk"), left_on=None, labour__value__in=ABLE_LABOUR
-    )
-    return Household.objects.visible_to(user, within).filter(closed_on=None).filter(Exists(able))
+    return Household.objects.visible_to(user, within).filter(closed_on=None).filter(able_q())
 
 
 @dataclass(frozen=True)

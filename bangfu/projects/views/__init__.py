@@ -1,1 +1,3 @@
-"""Pages of projects and funds, one module per part: ``library`` (the project library)."""
+"""Pages of projects and funds, one module per part of the work: ``library`` (the project
+library), ``assistance`` (assets, donations, consumption assistance, coverage, collective
+income), ``sheets`` (the county's sheets), ``figures`` (the funds summary)."""

@@ -79,5 +79,30 @@
     grid: { left: 96, right: 24, top: 8, bottom: 24 },
     series: [{ type: "bar", data: data.compliance.map((c) => c[1]), itemStyle: { color: RED } }],
   });
+  // Projects of the year by kind, one colour a stage, stacked.
+  if (data.project_kinds) {
+    const SHADES = ["#9aa0a6", "#f2b8b5", "#e46962", "#b3261e", "#601410", "#5f6368"];
+    draw("chart-project-kinds", {
+      tooltip: { trigger: "axis" },
+      legend: { bottom: 0, itemWidth: 12, itemHeight: 12 },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: data.project_kinds.kinds, inverse: true },
+      grid: { left: 64, right: 16, top: 8, bottom: 56 },
+      series: data.project_kinds.stages.map(([name, values], i) => ({
+        name, type: "bar", stack: "stage", data: values, itemStyle: { color: SHADES[i % SHADES.length] },
+      })),
+    });
+  }
+  draw("chart-funds", {
+    tooltip: { trigger: "axis" },
+    legend: { data: [words.allocated, words.paid], bottom: 0 },
+    xAxis: { type: "value" },
+    yAxis: { type: "category", data: data.funds.map((f) => f[0]), inverse: true },
+    grid: { left: 80, right: 16, top: 8, bottom: 48 },
+    series: [
+      { name: words.allocated, type: "bar", data: data.funds.map((f) => f[1]), itemStyle: { color: GREY } },
+      { name: words.paid, type: "bar", data: data.funds.map((f) => f[2]), itemStyle: { color: RED } },
+    ],
+  });
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
 })();
