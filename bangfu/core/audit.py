@@ -336,6 +336,10 @@ ACTIONS: dict[str, Promise] = {
     "problem_list.import": gettext_lazy("Imported a problem data list"),
     "snapshot.store": gettext_lazy("Stored a national system snapshot"),
     "snapshot.replace": gettext_lazy("Replaced a national system snapshot with another export"),
+    # projects: the funds ledger
+    "ledger.allocate": gettext_lazy("Recorded funds allocated to a project"),
+    "ledger.pay": gettext_lazy("Recorded a payment from a project's funds"),
+    "ledger.reverse": gettext_lazy("Reversed an entry of a project's funds ledger"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),
