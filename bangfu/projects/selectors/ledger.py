@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from bangfu.core.models import Code, Region
 from bangfu.core.scoping import get_visible_or_404
 
+from ..funds import cents
 from ..models import EntryKind, LedgerEntry, PlannedFund, Project
 
 ZERO = Decimal(0)
@@ -54,7 +55,7 @@ def balances(project: Project) -> list[SourceBalance]:
         .annotate(total=Sum("amount"))
         .order_by()
     ):
-        moved.setdefault(row["source_id"], {})[row["kind"]] = row["total"]
+        moved.setdefault(row["source_id"], {})[row["kind"]] = cents(row["total"])
     sources = Code.objects.filter(pk__in=set(planned) | set(moved)).order_by("sort_order", "value")
     return [
         SourceBalance(
@@ -150,6 +151,6 @@ def ledger_entries(
         entries=entries.select_related("project", "region", "source", "reversed_by").order_by(
             "-day", "-pk"
         ),
-        allocated=totals["allocated"] or ZERO,
-        paid=totals["paid"] or ZERO,
+        allocated=cents(totals["allocated"]),
+        paid=cents(totals["paid"]),
     )

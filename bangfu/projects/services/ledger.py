@@ -24,7 +24,7 @@ from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.core.selectors import chosen_code
 from bangfu.visits import photos
 
-from ..funds import refuse_overspend
+from ..funds import cents, refuse_overspend
 from ..models import EntryKind, LedgerEntry, Project, Stage
 
 # Who may record (and so reverse) each kind of entry: the county's finance office allocates,
@@ -62,7 +62,7 @@ def source_totals(project_id: int, source_id: int) -> tuple[Decimal, Decimal]:
         allocated=Sum("amount", filter=Q(kind=EntryKind.ALLOCATION)),
         paid=Sum("amount", filter=Q(kind=EntryKind.PAYMENT)),
     )
-    return totals["allocated"] or Decimal(0), totals["paid"] or Decimal(0)
+    return cents(totals["allocated"]), cents(totals["paid"])
 
 
 def _stored_voucher(image: bytes | None) -> str:
