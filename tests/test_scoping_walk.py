@@ -60,6 +60,12 @@ from tests.monitoring.world import (
 )
 from tests.monitoring.world import snapshot as monitoring_snapshot
 from tests.plans.plan_world import plan_world, plans_api_probes, plans_page_probes
+from tests.projects.ledger_world import (
+    ledger_api_probes,
+    ledger_page_probes,
+    ledger_state,
+    ledger_world,
+)
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -454,6 +460,8 @@ PAGE_PROBES = {
     **differences_page_probes(Probe),
     **snapshot_page_probes(Probe),
     **report_page_probes(Probe),
+    # projects: the funds ledger
+    **ledger_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -731,6 +739,8 @@ API_PROBES = {
     **differences_api_probes(Probe),
     **snapshot_api_probes(Probe),
     **report_api_probes(Probe),
+    # projects: the funds ledger
+    **ledger_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -951,6 +961,7 @@ def county_a(county_admin, township_staff):
         **differences_world(county_admin, household),
         **snapshot_world(county_admin),
         **check_world(county_admin),
+        **ledger_world(county_admin),
     }
 
 
@@ -1003,6 +1014,7 @@ def snapshot_state():
         differences_snapshot(),
         checks_snapshot_state(),
         reports_state(),
+        ledger_state(),
     )
 
 

@@ -21,6 +21,7 @@ from bangfu.health.api import router as health_router
 from bangfu.monitoring.api import router as monitoring_router
 from bangfu.pairing.api import router as pairing_router
 from bangfu.plans.api import router as plans_router
+from bangfu.projects.api.ledger import router as ledger_router
 from bangfu.registry.api import router as registry_router
 from bangfu.teams.api.admin import router as teams_admin_router
 from bangfu.teams.api.checkins import router as check_ins_router
@@ -63,6 +64,7 @@ api.add_router("/", monitoring_router)
 api.add_router("/", snapshots_router)
 api.add_router("/", differences_router)
 api.add_router("/", check_reports_router)
+api.add_router("/", ledger_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

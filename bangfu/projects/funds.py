@@ -15,7 +15,7 @@ def cents(total: Decimal | None) -> Decimal:
     """A sum of amounts as yuan and fen: SQLite adds decimals as floating point
     (0.00999999999999979 for 0.01), so every sum the ledger reads is rounded to the fen it
     must be; none is 0."""
-    return Decimal(0) if total is None else Decimal(total).quantize(CENT)
+    return Decimal(total or 0).quantize(CENT)
 
 
 def yuan(amount: Decimal) -> str:

@@ -3,18 +3,22 @@ behind every funds figure, filtered as the figures are cut (place, year, project
 source, entry kind) with their totals."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
+from bangfu.core import params
 from bangfu.core.models import Code, Region
 from bangfu.core.scoping import get_visible_or_404
+from bangfu.core.selectors import code_choices, region_for
 
 from ..funds import cents
 from ..models import EntryKind, LedgerEntry, PlannedFund, Project
 
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")
 
 
 def disbursement_rate(paid: Decimal, allocated: Decimal) -> Decimal | None:
@@ -154,3 +158,24 @@ def ledger_entries(
         allocated=cents(totals["allocated"]),
         paid=cents(totals["paid"]),
     )
+
+
+def ledger_filters(user, query: Mapping[str, Any]) -> dict[str, Any]:
+    """The ledger list's filters from its address (the funds figures link here with the
+    same place, year, kind and source): each checked, a wrong one refused (400)."""
+    code = params.place(query.get("place"))
+    return {
+        "within": region_for(user, code) if code else None,
+        "year": params.year(query.get("year")),
+        "kind": params.choice(
+            query.get("kind"), field="kind", choices=[v for v, _l in code_choices("project_kind")]
+        ),
+        "source": params.choice(
+            query.get("source"),
+            field="source",
+            choices=[v for v, _l in code_choices("fund_source")],
+        ),
+        "entry_kind": params.choice(
+            query.get("entry_kind"), field="entry_kind", choices=EntryKind.values
+        ),
+    }

@@ -1,0 +1,1 @@
+"""The projects app over the API, one router module per part: ``ledger``."""

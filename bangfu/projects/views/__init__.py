@@ -1,0 +1,1 @@
+"""The projects app's pages, one module per part: ``ledger``."""
