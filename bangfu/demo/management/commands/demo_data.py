@@ -17,6 +17,7 @@ from bangfu.accounts.services import administrator_bootstrap, user_create
 from bangfu.core.selectors import any_places, leaf_places
 from bangfu.core.services import REGION_COLUMNS, regions_import
 from bangfu.core.tables import read_rows
+from bangfu.demo import projects_funds
 from bangfu.demo.checks import make_checks
 from bangfu.demo.health import make_health
 from bangfu.demo.households import SEED_HOUSEHOLDS, make_households
@@ -120,6 +121,13 @@ class Command(BaseCommand):
                 work_team_login=people["work_team"],
                 township_login=people["township_staff"],
             )
+            # After the project library's demo: the ledgers of its projects.
+            ledger_entries = projects_funds.fill(
+                actor=admin,
+                seed=seed,
+                today=timezone.localdate(),
+                township_login=people["township_staff"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -152,3 +160,4 @@ class Command(BaseCommand):
                 "late": list(check.reports.values()).count("late"),
             }
         )
+        self.stdout.write(_("Funds ledgers: %(entries)d entries.") % {"entries": ledger_entries})
