@@ -5,7 +5,6 @@ its totals under the same filters as the page."""
 import datetime
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -17,6 +16,8 @@ from .. import selectors, services
 from ..models import LedgerEntry, Project
 
 router = Router(tags=["projects"])
+# The voucher photo of a payment is optional: a multipart file field that may be left out.
+NO_PHOTO = File(None)
 
 
 class EntryIn(Schema):
@@ -162,7 +163,7 @@ def payment_record(
     request,
     project_id: Id,
     payload: Form[EntryIn],
-    voucher_image: UploadedFile | None = File(None),
+    voucher_image: UploadedFile | None = NO_PHOTO,
 ):
     """A payment from the project's funds (拨付/报账), as a form with the voucher's photo in
     ``voucher_image`` (optional); refused beyond what is allocated from that source."""
@@ -192,9 +193,9 @@ def ledger_list(request, filters: Query[LedgerFiltersIn]):
     listed = selectors.ledger_entries(
         request.auth, **selectors.ledger_filters(request.auth, filters.dict())
     )
-    page = Paginator(listed.entries, filters.page_size).get_page(filters.page)
+    page = listed.page(filters.page, filters.page_size)
     return {
-        "count": page.paginator.count,
+        "count": listed.count,
         "allocated": listed.allocated,
         "paid": listed.paid,
         "balance": listed.balance,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Sum
 
 from bangfu.core import params
 from bangfu.core.models import Code, Region
@@ -107,8 +108,16 @@ class LedgerList:
     totals over every page."""
 
     entries: QuerySet[LedgerEntry]
+    count: int
     allocated: Decimal
     paid: Decimal
+
+    def page(self, number: int, size: int = 50) -> Page:
+        """One page of the entries (past the end: the last), counted by the totals' query
+        rather than a second scan of the place's entries."""
+        paginator = Paginator(self.entries, size)
+        paginator.count = self.count  # a cached property, set from the aggregate
+        return paginator.get_page(number)
 
     @property
     def balance(self) -> Decimal:
@@ -148,10 +157,12 @@ def ledger_entries(
     if entry_kind:
         entries = entries.filter(kind=entry_kind)
     totals = entries.aggregate(
+        count=Count("pk"),
         allocated=Sum("amount", filter=Q(kind=EntryKind.ALLOCATION)),
         paid=Sum("amount", filter=Q(kind=EntryKind.PAYMENT)),
     )
     return LedgerList(
+        count=totals["count"],
         entries=entries.select_related("project", "region", "source", "reversed_by").order_by(
             "-day", "-pk"
         ),

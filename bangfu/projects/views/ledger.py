@@ -117,7 +117,7 @@ def ledger(request):
     kind of entry, with the totals allocated, paid and the disbursement rate."""
     filters = selectors.ledger_filters(request.user, request.GET)
     listed = selectors.ledger_entries(request.user, **filters)
-    page = Paginator(listed.entries, 50).get_page(params.page_number(request.GET.get("page")))
+    page = listed.page(params.page_number(request.GET.get("page")))
     within = filters["within"]
     return render(
         request,
