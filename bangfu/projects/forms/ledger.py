@@ -19,7 +19,7 @@ class LedgerEntryForm(RuledForm):
     day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
     voucher = forms.CharField(label=_("Voucher number"), required=False)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     voucher_image = forms.FileField(
         label=_("Photo of the voucher"),
