@@ -21,7 +21,7 @@ PHOTO = jpeg(7)
 def ledger_world(county_admin) -> dict:
     project = library_project(
         county_admin,
-        "XM-WALK-1",
+        "2026-0901",
         region_code=A_VILLAGE,
         stage=Stage.STARTED,
         planned={"1": Decimal("900000")},
