@@ -74,7 +74,7 @@ def project_ledger(request, project_id):
             "rows": rows,
             "total": selectors.total_of(rows),
             "page": entries,
-            "form": form if kinds and project.stage in services.ledger.FUNDED_STAGES else None,
+            "form": form if kinds and project.stage in services.FUNDED_STAGES else None,
             "reversible": kinds,
         },
         status=400 if form.errors else 200,
