@@ -67,6 +67,12 @@ from tests.projects.assistance_world import (
     assistance_state,
     assistance_world,
 )
+from tests.projects.ledger_world import (
+    ledger_api_probes,
+    ledger_page_probes,
+    ledger_state,
+    ledger_world,
+)
 from tests.projects.library_world import (
     library_api_probes,
     library_page_probes,
@@ -474,6 +480,8 @@ PAGE_PROBES = {
     # projects: assets, donations, consumption assistance, collective income
     **assistance_page_probes(Probe),
     **sheets_page_probes(Probe),
+    # projects: the funds ledger
+    **ledger_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -754,6 +762,8 @@ API_PROBES = {
     **snapshot_api_probes(Probe),
     **report_api_probes(Probe),
     **assistance_api_probes(Probe),
+    # projects: the funds ledger
+    **ledger_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -978,6 +988,7 @@ def county_a(county_admin, township_staff):
         **library_world(county_admin, household),
         **assistance_world(county_admin, household),
         **sheets_world(county_admin),
+        **ledger_world(county_admin),
     }
 
 
@@ -1043,6 +1054,7 @@ def snapshot_state():
         reports_state(),
         library_state(),
         assistance_state(),
+        ledger_state(),
     )
 
 

@@ -22,6 +22,7 @@ from bangfu.monitoring.api import router as monitoring_router
 from bangfu.pairing.api import router as pairing_router
 from bangfu.plans.api import router as plans_router
 from bangfu.projects.api.assistance import router as assistance_router
+from bangfu.projects.api.ledger import router as ledger_router
 from bangfu.projects.api.library import router as project_library_router
 from bangfu.registry.api import router as registry_router
 from bangfu.teams.api.admin import router as teams_admin_router
@@ -65,6 +66,7 @@ api.add_router("/", monitoring_router)
 api.add_router("/", snapshots_router)
 api.add_router("/", differences_router)
 api.add_router("/", check_reports_router)
+api.add_router("/", ledger_router)
 api.add_router("/", assistance_router)
 # Last of the projects' routers: its /projects/{project_id} would otherwise take the others'
 # /projects/assets, /projects/donations… (addresses are tried in the order added).

@@ -354,6 +354,10 @@ ACTIONS: dict[str, Promise] = {
     "agreement.record": gettext_lazy("Recorded a purchase agreement"),
     "sale.record": gettext_lazy("Recorded a consumption assistance sale"),
     "collective_income.record": gettext_lazy("Recorded a village's collective income"),
+    # projects: the funds ledger
+    "ledger.allocate": gettext_lazy("Recorded funds allocated to a project"),
+    "ledger.pay": gettext_lazy("Recorded a payment from a project's funds"),
+    "ledger.reverse": gettext_lazy("Reversed an entry of a project's funds ledger"),
     # reports, exchange
     "handbook.request": gettext_lazy("Asked for handbooks"),
     "import.upload": gettext_lazy("Uploaded a file to import"),

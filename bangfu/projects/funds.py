@@ -8,6 +8,15 @@ from django.utils.translation import gettext as _
 
 from bangfu.core.errors import DomainError
 
+CENT = Decimal("0.01")
+
+
+def cents(total: Decimal | None) -> Decimal:
+    """A sum of amounts as yuan and fen: SQLite adds decimals as floating point
+    (0.00999999999999979 for 0.01), so every sum the ledger reads is rounded to the fen it
+    must be; none is 0."""
+    return Decimal(total or 0).quantize(CENT)
+
 
 def yuan(amount: Decimal) -> str:
     """An amount as the ledgers write it: 1,234,567.80."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assistance, figures, library, sheets
+from .views import assistance, figures, ledger, library, sheets
 
 app_name = "projects"
 urlpatterns = [
@@ -41,4 +41,9 @@ urlpatterns = [
     path("ledger/export/", sheets.ledger_export, name="ledger_export"),
     # figures (项目资金指标)
     path("funds/", figures.funds, name="funds"),
+    # the funds ledger (资金台账)
+    path("<id:project_id>/ledger/", ledger.project_ledger, name="project_ledger"),
+    path("ledger/", ledger.ledger, name="ledger"),
+    path("ledger/<id:entry_id>/reverse/", ledger.entry_reverse, name="entry_reverse"),
+    path("ledger/<id:entry_id>/voucher/", ledger.voucher_image, name="voucher_image"),
 ]

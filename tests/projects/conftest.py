@@ -5,6 +5,7 @@ tests of what hangs on a project (its ledger, assets, figures); the library's ow
 through its services."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 import pytest
@@ -25,49 +26,53 @@ def today(on_day):  # noqa: F811
     return on_day(TODAY)
 
 
-@pytest.fixture
-def make_project(world, county_admin):
-    def make(
-        number: str = "XM-2026-001",
-        *,
-        region_code: str = VILLAGE,
-        kind: str = "2",
-        year: int = 2026,
-        stage: str = Stage.APPROVED,
-        day: datetime.date = datetime.date(2026, 3, 1),
-        planned: dict[str, Decimal] | None = None,
-        name: str = "",
-    ) -> Project:
-        region = Region.objects.get(code=region_code)
-        project = Project.objects.create(
-            region=region,
-            county_id=county_code(region_code),
-            number=number,
-            name=name or f"{region.name}项目{number}",
-            kind=Code.objects.get(kind="project_kind", value=kind),
-            year=year,
-            responsible_unit="区农业农村局",
-            stage=stage,
-            stage_on=day,
-            recorded_at=timezone.now(),
-            recorded_by=county_admin,
-        )
-        ProjectStep.objects.create(
+def library_project(
+    recorded_by,
+    number: str = "XM-2026-001",
+    *,
+    region_code: str = VILLAGE,
+    kind: str = "2",
+    year: int = 2026,
+    stage: str = Stage.APPROVED,
+    day: datetime.date = datetime.date(2026, 3, 1),
+    planned: dict[str, Decimal] | None = None,
+    name: str = "",
+) -> Project:
+    """A project put straight into the library at ``stage`` (``make_project`` without the
+    fixture, for the route walk's world)."""
+    region = Region.objects.get(code=region_code)
+    project = Project.objects.create(
+        region=region,
+        county_id=county_code(region_code),
+        number=number,
+        name=name or f"{region.name}项目{number}",
+        kind=Code.objects.get(kind="project_kind", value=kind),
+        year=year,
+        responsible_unit="区农业农村局",
+        stage=stage,
+        stage_on=day,
+        recorded_at=timezone.now(),
+        recorded_by=recorded_by,
+    )
+    ProjectStep.objects.create(
+        project=project,
+        region=region,
+        stage=stage,
+        day=day,
+        reason="取消原因" if stage == Stage.CANCELLED else "",
+        recorded_at=timezone.now(),
+        recorded_by=recorded_by,
+    )
+    for source, amount in (planned or {"1": Decimal("100000")}).items():
+        PlannedFund.objects.create(
             project=project,
             region=region,
-            stage=stage,
-            day=day,
-            reason="取消原因" if stage == Stage.CANCELLED else "",
-            recorded_at=timezone.now(),
-            recorded_by=county_admin,
+            source=Code.objects.get(kind="fund_source", value=source),
+            amount=amount,
         )
-        for source, amount in (planned or {"1": Decimal("100000")}).items():
-            PlannedFund.objects.create(
-                project=project,
-                region=region,
-                source=Code.objects.get(kind="fund_source", value=source),
-                amount=amount,
-            )
-        return project
+    return project
 
-    return make
+
+@pytest.fixture
+def make_project(world, county_admin):
+    return functools.partial(library_project, county_admin)

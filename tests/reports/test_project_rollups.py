@@ -10,8 +10,6 @@ incomes recorded and recorded again, a collective-income rule, household income 
 household moving village (its beneficiary rows, donations and sales follow it) and a member's
 labour changing. A refused write (an overspend, a step out of order) writes nothing.
 
-The services are those of the parts built beside the figures (library, ledger, assistance,
-collective income); this file runs once they are merged, and skips itself until then.
 """
 
 # The day's fixture is imported by name, so each test that takes it "redefines" it.
@@ -21,7 +19,6 @@ import contextlib
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,6 +27,7 @@ from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.models import Region
 from bangfu.core.services import policy_set
 from bangfu.plans.services import MeasureInput, measure_add
+from bangfu.projects import services
 from bangfu.projects.models import LedgerEntry, Project, Stage
 from bangfu.registry import services as registry
 from bangfu.registry.models import Household, Member
@@ -38,26 +36,6 @@ from bangfu.reports.indicators import keys_of
 from tests.projects.test_figures import stored
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.conftest import on_day  # noqa: F401 (a fixture)
-
-services = pytest.importorskip("bangfu.projects.services")
-NEEDED = [
-    "project_add",
-    "project_advance",
-    "beneficiary_household_set",
-    "beneficiary_household_remove",
-    "output_record",
-    "allocation_record",
-    "payment_record",
-    "entry_reverse",
-    "donation_record",
-    "sale_record",
-    "collective_income_record",
-]
-if not all(hasattr(services, name) for name in NEEDED):
-    pytest.skip(
-        "the projects services (parts A, B and D of issue 18) are not merged yet",
-        allow_module_level=True,
-    )
 
 D = datetime.date
 TODAY = D(2026, 11, 30)
@@ -113,16 +91,16 @@ operation = st.one_of(
 )
 
 
+def head_id_number(i: int) -> str:
+    return id_number("19700101", f"30{i}")
+
+
 def register_homes(actor) -> list[Household]:
     return [
         registry.household_register(
             actor=actor,
             household=household_input(number=number, region_code=village),
-            members=[
-                member_input(
-                    name=f"户主{i}", id_number=id_number("19700101", f"30{i}"), labour=labour
-                )
-            ],
+            members=[member_input(name=f"户主{i}", id_number=head_id_number(i), labour=labour)],
             status=first_status(),
         )
         for i, (number, village, labour) in enumerate(HOMES)
@@ -261,11 +239,14 @@ def apply(actor, step, serial: int) -> None:
             household=household_input(number=household.number, region_code=step[2]),
         )
     elif name == "labour":
-        member = Member.objects.filter(household=homes[step[1]]).order_by("pk").first()
+        # Each household's one member is its head, registered with its index's number.
+        home = homes[step[1]]
+        member = Member.objects.get(household=home)
+        index = [number for number, _village, _labour in HOMES].index(home.number)
         registry.member_update(
             actor=actor,
             member_id=member.pk,
-            member=member_input(name=member.name, id_number=member.id_number, labour=step[2]),
+            member=member_input(name=member.name, id_number=head_id_number(index), labour=step[2]),
         )
     elif name == "read":
         rollups.catch_up()

@@ -1,1 +1,1 @@
-"""The projects app's forms, one module per part: ``library``, ``assistance``."""
+"""The projects app's forms, one module per part: ``library``, ``ledger``, ``assistance``."""

@@ -16,6 +16,18 @@ from .assistance import (
 )
 from .collective import collective_income_standing
 from .coverage import INCOME_MEASURES, income_project_coverage
+from .ledger import (
+    LedgerList,
+    SourceBalance,
+    balances,
+    disbursement_rate,
+    entry_for,
+    ledger_entries,
+    ledger_filters,
+    ledger_project,
+    project_entries,
+    total_of,
+)
 from .library import (
     actions_for,
     household_by_number,
@@ -62,4 +74,15 @@ __all__ = [
     "planned_of",
     "projects_by_county_number",
     "projects_by_number",
+    # ledger
+    "LedgerList",
+    "SourceBalance",
+    "balances",
+    "disbursement_rate",
+    "entry_for",
+    "ledger_entries",
+    "ledger_filters",
+    "ledger_project",
+    "project_entries",
+    "total_of",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bangfu.core.models import Code, Region
@@ -63,12 +63,8 @@ def ledger_url(
     *, place: str = "", year: int | None = None, kind: str = "", source: str = ""
 ) -> str:
     """The funds ledger's list (``projects:ledger``) filtered as a figure was counted: the
-    records behind it one click away. The list is the ledger part's page; until the parts
-    are merged its route may be missing, and the link is its path built the same way."""
-    try:
-        base = reverse("projects:ledger")
-    except NoReverseMatch:
-        base = "/projects/ledger/"
+    records behind it one click away."""
+    base = reverse("projects:ledger")
     query = {"place": place, "year": year or "", "kind": kind, "source": source}
     return f"{base}?{urlencode({name: value for name, value in query.items() if value})}"
 

@@ -12,6 +12,7 @@ from bangfu.core.models import Code, Region
 from bangfu.core.regions import RegionLevel
 
 from ..models import LedgerEntry, PlannedFund, Project
+from .ledger import filtered_entries
 
 MATCHED_AT_ONCE = 500  # numbers a query: well under SQLite's bound parameters
 
@@ -158,18 +159,11 @@ def ledger_rows(
     source: str = "",
     entry_kind: str = "",
 ) -> QuerySet[LedgerEntry]:
-    """The user's ledger entries (under ``within``) of a year (of the entry's day), a kind of
-    project, a source and a kind of entry, as plain values in the ledger's order, for the
-    ledger's export (a county's may run to hundreds of thousands: read as a stream)."""
-    entries = LedgerEntry.objects.visible_to(user, within=within)
-    if year:
-        entries = entries.filter(day__year=year)
-    if kind:
-        entries = entries.filter(project__kind__value=kind)
-    if source:
-        entries = entries.filter(source__value=source)
-    if entry_kind:
-        entries = entries.filter(kind=entry_kind)
+    """The entries of ``ledger.filtered_entries`` in the ledger's order, for the ledger's
+    export (a county's may run to hundreds of thousands: read as a stream)."""
+    entries = filtered_entries(
+        user, within=within, year=year, kind=kind, source=source, entry_kind=entry_kind
+    )
     return entries.order_by("project__county_id", "project__number", "day", "pk")
 
 

@@ -13,6 +13,13 @@ from .assistance import (
     sale_record,
 )
 from .collective import collective_income_record
+from .ledger import (
+    ENTRY_CAPABILITY,
+    FUNDED_STAGES,
+    allocation_record,
+    entry_reverse,
+    payment_record,
+)
 from .library import (
     STEP_CAPABILITY,
     beneficiaries_follow_household,
@@ -57,4 +64,10 @@ __all__ = [
     "ProjectRow",
     "funds_import",
     "projects_apply",
+    # ledger
+    "ENTRY_CAPABILITY",
+    "FUNDED_STAGES",
+    "allocation_record",
+    "entry_reverse",
+    "payment_record",
 ]

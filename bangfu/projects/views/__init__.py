@@ -1,3 +1,4 @@
 """Pages of projects and funds, one module per part of the work: ``library`` (the project
-library), ``assistance`` (assets, donations, consumption assistance, coverage, collective
-income), ``sheets`` (the county's sheets), ``figures`` (the funds summary)."""
+library), ``ledger`` (the funds ledger), ``assistance`` (assets, donations, consumption
+assistance, coverage, collective income), ``sheets`` (the county's sheets), ``figures`` (the
+funds summary)."""

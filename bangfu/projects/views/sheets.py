@@ -79,7 +79,7 @@ def _library_rows(projects: list, names: dict[str, str]):
 
 @login_required
 def ledger_export(request):
-    """The funds ledger (资金台账) under a place, of a year (of the entry's day), kind of
+    """The funds ledger (资金台账) under a place, of projects of a year, kind of
     project, source and kind of entry, one entry a row in the finance sheet's columns
     (a reversing entry with its negative amount), streamed."""
     entries = selectors.ledger_rows(

@@ -24,6 +24,7 @@ from bangfu.demo.monitoring import make_monitoring
 from bangfu.demo.pairings import make_pairings
 from bangfu.demo.plans import make_plans
 from bangfu.demo.projects_assistance import fill as fill_assistance
+from bangfu.demo.projects_funds import fill as fill_funds
 from bangfu.demo.projects_library import fill as fill_project_library
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
@@ -133,6 +134,12 @@ class Command(BaseCommand):
                 township_login=people["township_staff"],
                 work_team_login=people["work_team"],
             )
+            ledger_entries = fill_funds(
+                actor=admin,
+                seed=seed,
+                today=timezone.localdate(),
+                township_login=people["township_staff"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -181,3 +188,4 @@ class Command(BaseCommand):
                 "incomes": assistance.incomes,
             }
         )
+        self.stdout.write(_("Funds ledgers: %(entries)d entries.") % {"entries": ledger_entries})
