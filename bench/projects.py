@@ -24,8 +24,8 @@ and the peak RSS against the 1 GiB target.
 
 Last, the pages through Django's full request path (the test Client), p50 over ``--repeat``
 runs after one warm-up: the ledger of a county (``projects:ledger?place=<county>``) and the
-province's funds summary (``projects:funds?place=<province>``). Targets: p50 < 200 ms each; peak RSS < 1 GiB. A miss still exits 0 (this is a
-measurement).
+province's funds summary (``projects:funds?place=<province>``). Targets: p50 < 200 ms
+each; peak RSS < 1 GiB. A miss still exits 0 (this is a measurement).
 """
 
 import argparse

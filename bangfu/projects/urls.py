@@ -4,7 +4,7 @@ from .views import assistance, figures, ledger, library, sheets
 
 app_name = "projects"
 urlpatterns = [
-    # the project library (part A)
+    # the project library
     path("", library.library, name="library"),
     path("add/", library.project_add, name="project_add"),
     path("<id:project_id>/", library.project, name="project"),
@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path("<id:project_id>/files/", library.project_file_add, name="project_file_add"),
     path("files/<id:file_id>/", library.project_file, name="project_file"),
-    # assets, donations, consumption assistance, coverage, collective income (part D)
+    # assets, donations, consumption assistance, coverage, collective income
     path("assets/", assistance.assets, name="assets"),
     path("<id:project_id>/assets/add/", assistance.asset_register, name="asset_register"),
     path("assets/<id:asset_id>/edit/", assistance.asset_edit, name="asset_edit"),

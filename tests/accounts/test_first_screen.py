@@ -27,6 +27,7 @@ READER = [
     "health:checkup_rate",
     "monitoring:alerts",
     "projects:library",
+    "projects:funds",
 ]
 OFFERED = {
     "county_admin": READER

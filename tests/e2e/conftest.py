@@ -12,6 +12,8 @@ import pytest
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 
+from .test_sign_in import sign_in
+
 CHROMIUM = Path("/usr/bin/chromium")
 # This machine has no outside network: without these flags Chromium keeps trying to reach
 # Google's hosts (updates, sync, field trials) and floods the log with refused connections.
@@ -141,6 +143,25 @@ def watch_policy(context) -> list[str]:
     context.add_init_script(REPORT_VIOLATIONS)
     context.on("console", console)
     return violations
+
+
+@pytest.fixture
+def office(browser):
+    """A desktop page for each office user, signed in apart; none may meet a CSP refusal."""
+    contexts = []
+
+    def page_for(base_url, username, password):
+        context = browser.new_context(locale="zh-CN")
+        violations = watch_policy(context)
+        contexts.append((context, violations))
+        page = context.new_page()
+        sign_in(page, base_url, username, password)
+        return page
+
+    yield page_for
+    for context, violations in contexts:
+        context.close()
+        assert violations == [], "the Content-Security-Policy refused something"
 
 
 @pytest.fixture

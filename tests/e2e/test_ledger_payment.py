@@ -1,7 +1,9 @@
 """A township's staff member on a 360 px phone records a payment (拨付/报账) on a project
 with a photo of the voucher taken by the phone's camera, and sees it on the project's
-ledger: the payment, the balance and disbursement rate moved, the photo served. The page
-runs under the Content-Security-Policy (``phone_page`` fails the test on any refusal)."""
+ledger: the payment, the balance and disbursement rate moved, the photo served. The county
+office's dashboard, open at the same time, shows the disbursement rate (支出进度) moved
+from 0 to a quarter on its next read. Every page runs under the Content-Security-Policy
+(``phone_page`` and ``office`` fail the test on any refusal)."""
 
 import datetime
 
@@ -32,6 +34,7 @@ def test_township_staff_records_a_payment_with_the_voucher_photo(
     county_admin,
     township_staff,
     phone_page,
+    office,
     password,
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -45,6 +48,9 @@ def test_township_staff_records_a_payment_with_the_voucher_photo(
     )
     voucher = tmp_path / "voucher.jpg"
     voucher.write_bytes(jpeg(5, size=(1200, 900)))
+
+    county = office(live_server.url, "county_admin", password)
+    assert disbursement_rate(county, live_server.url) == "0.0%"
 
     sign_in(phone_page, live_server.url, "township_staff", password)
     phone_page.goto(live_server.url + reverse("projects:project_ledger", args=[project.pk]))
@@ -74,3 +80,10 @@ def test_township_staff_records_a_payment_with_the_voucher_photo(
         "(img) => img.complete && img.naturalWidth > 0", arg=photo.element_handle()
     )
     assert photo.evaluate("(img) => img.naturalWidth") == 1200  # the photo as stored
+    assert disbursement_rate(county, live_server.url) == "25.0%"
+
+
+def disbursement_rate(page, base_url: str) -> str:
+    """The dashboard's 支出进度 tile for the county's year, as the county office reads it."""
+    page.goto(base_url + reverse("reports:dashboard") + "?month=2026-11")
+    return page.locator("details.tile", has_text="支出进度").locator(".figure").inner_text()

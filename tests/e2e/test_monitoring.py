@@ -28,32 +28,12 @@ from tests.monitoring.conftest import (  # noqa: F401 — fixtures
 from tests.teams.conftest import on_day  # noqa: F401 — a fixture
 from tests.visits.conftest import households, unit, wang  # noqa: F401 — fixtures
 
-from .conftest import watch_policy
 from .test_sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 REVIEWED = datetime.date(2026, 11, 16)  # a Monday: report, alert, checks, village review
 NOTICE_OVER = datetime.date(2026, 11, 26)  # the notice ran 11-16…11-20
-
-
-@pytest.fixture
-def office(browser):
-    """A desktop page for each office user, signed in apart; none may meet a CSP refusal."""
-    contexts = []
-
-    def page_for(base_url, username, password):
-        context = browser.new_context(locale="zh-CN")
-        violations = watch_policy(context)
-        contexts.append((context, violations))
-        page = context.new_page()
-        sign_in(page, base_url, username, password)
-        return page
-
-    yield page_for
-    for context, violations in contexts:
-        context.close()
-        assert violations == [], "the Content-Security-Policy refused something"
 
 
 def record_step(page, base_url, procedure_id):

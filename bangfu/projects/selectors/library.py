@@ -12,6 +12,7 @@ from bangfu.core.selectors import region_for
 from bangfu.registry.models import Household
 
 from ..models import (
+    Asset,
     BeneficiaryHousehold,
     Output,
     PlannedFund,
@@ -100,6 +101,12 @@ def project_detail(user, project_id: int) -> dict[str, Any]:
             project.beneficiary_villages.select_related("village").order_by("village_id")
         ),
         "households": list(households),
+        "assets": list(
+            Asset.objects.visible_to(user)
+            .filter(project=project)
+            .select_related("kind", "region")
+            .order_by("registered_on", "pk")
+        ),
         "households_total": BeneficiaryHousehold.objects.filter(project=project).count(),
         "outputs": list(
             Output.objects.filter(project=project)

@@ -16,3 +16,9 @@ def yuan(amount) -> str:
     if amount is None or amount == "":
         return ""
     return written(Decimal(amount))
+
+
+@register.filter
+def rate(percent: Decimal | None) -> str:
+    """A disbursement rate in percent; — where nothing is allocated."""
+    return "—" if percent is None else f"{percent}%"
