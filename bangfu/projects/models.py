@@ -356,13 +356,17 @@ class LedgerEntry(models.Model):
     voucher = models.CharField(_("voucher number"), max_length=50, blank=True)
     note = models.TextField(_("note"), blank=True)
     voucher_image = models.FileField(upload_to="projects/vouchers/%Y/%m/", blank=True)
-    reverses = models.OneToOneField(
+    # Reversed once at most (``ledger_reversed_once``): a partial unique index rather than
+    # a one-to-one's, since nearly every entry has none and SQLite's planner, counting the
+    # empty values in its statistics, would scan the ledger to find a reversal.
+    reverses = models.ForeignKey(
         "self",
         verbose_name=_("reverses"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="reversed_by",
+        related_name="reversals",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(
@@ -379,6 +383,11 @@ class LedgerEntry(models.Model):
         ordering = ["project", "day", "pk"]
         constraints = [
             *LEDGER_RULES.checks("ledger_entry"),
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=Q(reverses__isnull=False),
+                name="ledger_reversed_once",
+            ),
             # An entry of its own is positive; only a reversal is negative.
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True, amount__gt=0)

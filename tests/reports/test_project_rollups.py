@@ -156,7 +156,7 @@ def apply(actor, step, serial: int) -> None:
             voucher=f"记-{serial}",
         )
     elif name == "reverse":
-        entries = list(LedgerEntry.objects.filter(reverses=None, reversed_by=None).order_by("pk"))
+        entries = list(LedgerEntry.objects.filter(reverses=None, reversals=None).order_by("pk"))
         entry = chosen(entries, step[1])
         if entry is not None:
             services.entry_reverse(actor=actor, entry_id=entry.pk, day=TODAY, reason="金额有误")

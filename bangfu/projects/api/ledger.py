@@ -103,7 +103,7 @@ def _entry(entry: LedgerEntry) -> dict:
         "note": entry.note,
         "has_voucher_image": bool(entry.voucher_image),
         "reverses_id": entry.reverses_id,
-        "reversed": hasattr(entry, "reversed_by"),
+        "reversed": entry.reversed,
     }
 
 

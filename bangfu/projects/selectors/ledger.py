@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from bangfu.core import params
 from bangfu.core.models import Code, Region
@@ -87,17 +87,22 @@ def ledger_project(user, project_id: int) -> Project:
     return get_visible_or_404(Project.objects.select_related("region", "kind"), user, pk=project_id)
 
 
+def with_reversed(entries: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
+    """Entries marked ``reversed`` when a reversing entry names them."""
+    return entries.annotate(reversed=Exists(LedgerEntry.objects.filter(reverses=OuterRef("pk"))))
+
+
 def project_entries(project: Project) -> QuerySet[LedgerEntry]:
-    """A project's entries in the order they were recorded, each with its reversal."""
-    return LedgerEntry.objects.filter(project=project).select_related(
-        "source", "reversed_by", "reverses"
+    """A project's entries in the order they were recorded, each marked if reversed."""
+    return with_reversed(
+        LedgerEntry.objects.filter(project=project).select_related("source", "reverses")
     )
 
 
 def entry_for(user, entry_id: int) -> LedgerEntry:
     """One ledger entry the reader may see (its voucher photo, its reversal form)."""
     return get_visible_or_404(
-        LedgerEntry.objects.select_related("project", "source", "reversed_by"), user, pk=entry_id
+        with_reversed(LedgerEntry.objects.select_related("project", "source")), user, pk=entry_id
     )
 
 
@@ -174,7 +179,7 @@ def ledger_entries(
     )
     return LedgerList(
         count=totals["count"],
-        entries=entries.select_related("project", "region", "source", "reversed_by").order_by(
+        entries=with_reversed(entries.select_related("project", "region", "source")).order_by(
             "-day", "-pk"
         ),
         allocated=cents(totals["allocated"]),
