@@ -5,7 +5,7 @@ source, entry kind) with their totals."""
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -19,6 +19,9 @@ from ..funds import cents
 from ..models import EntryKind, LedgerEntry, PlannedFund, Project
 
 ZERO = Decimal("0.00")
+
+# A query of entries, kept of its own class (a regional one stays regional).
+Entries = TypeVar("Entries", bound=QuerySet[LedgerEntry])
 
 
 def disbursement_rate(paid: Decimal, allocated: Decimal) -> Decimal | None:
@@ -87,7 +90,7 @@ def ledger_project(user, project_id: int) -> Project:
     return get_visible_or_404(Project.objects.select_related("region", "kind"), user, pk=project_id)
 
 
-def with_reversed(entries: QuerySet[LedgerEntry]) -> QuerySet[LedgerEntry]:
+def with_reversed(entries: Entries) -> Entries:
     """Entries marked ``reversed`` when a reversing entry names them."""
     return entries.annotate(reversed=Exists(LedgerEntry.objects.filter(reverses=OuterRef("pk"))))
 
