@@ -186,3 +186,20 @@ def test_the_api_plans_a_project_with_each_source_once(today, signed_in, townshi
     }
     refused = client.post("/api/projects", twice, content_type="application/json")
     assert (refused.status_code, refused.json()["field"]) == (400, "planned_funds")
+
+
+def test_the_project_page_leads_to_its_ledger_and_an_accepted_projects_assets(
+    today, make_project, client, county_admin, leader
+):
+    accepted = make_project("611103-2026-951", stage=Stage.ACCEPTED)
+    started = make_project("611103-2026-952", stage=Stage.STARTED)
+    register = reverse("projects:asset_register", args=[accepted.pk])
+    client.force_login(county_admin)
+    page = client.get(reverse("projects:project", args=[accepted.pk])).content.decode()
+    assert reverse("projects:project_ledger", args=[accepted.pk]) in page and register in page
+    page = client.get(reverse("projects:project", args=[started.pk])).content.decode()
+    assert reverse("projects:asset_register", args=[started.pk]) not in page
+    client.force_login(leader)  # reads, records nothing
+    assert (
+        register not in client.get(reverse("projects:project", args=[accepted.pk])).content.decode()
+    )

@@ -77,6 +77,8 @@ def actions_for(user, project: Project) -> dict[str, Any]:
         "edit": editable,
         "record": records,
         "outputs": records and project.stage in PRODUCING,
+        # Only an accepted project's assets are registered (扶贫项目资产).
+        "assets": records and project.stage == Stage.ACCEPTED,
     }
 
 
