@@ -76,6 +76,11 @@ def county_code(code: str) -> str:
     return own_prefix(code, RegionLevel.COUNTY).ljust(NATIONAL_CODE_LENGTH, "0")
 
 
+def township_code(code: str) -> str:
+    """The code of the township (乡镇/街道) a place at or below township level lies in."""
+    return own_prefix(code, RegionLevel.TOWNSHIP).ljust(NATIONAL_CODE_LENGTH, "0")
+
+
 def validate_code(code: str, level: int, parent_code: str | None, parent_level: int | None) -> str:
     """Check a code's shape against its level and parent; returns the code or raises DomainError."""
     code = (code or "").strip()

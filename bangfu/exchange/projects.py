@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError
-from bangfu.core.regions import RegionLevel, county_code
+from bangfu.core.regions import RegionLevel, county_code, township_code
 from bangfu.core.selectors import places_down_to
 from bangfu.projects.columns import (
     ENTRY_WORDS,
@@ -81,7 +81,7 @@ class ProjectPlaces:
             self.levels[code] = level
             trail = (
                 names.get(county_code(code), ""),
-                names.get(code[:9] + "000", "") if level >= RegionLevel.TOWNSHIP else "",
+                names.get(township_code(code), "") if level >= RegionLevel.TOWNSHIP else "",
                 names[code] if level == RegionLevel.VILLAGE else "",
             )
             self.by_name.setdefault(trail, []).append(code)

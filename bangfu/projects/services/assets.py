@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from bangfu.core import audit, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError, OutOfScope
-from bangfu.core.regions import county_code
+from bangfu.core.regions import NATIONAL_CODE_LENGTH, county_code
 from bangfu.core.selectors import chosen_code
 
 from ..models import Asset, OwnerKind, Project, Stage
@@ -92,7 +92,7 @@ def asset_register(
                 field="owner_household_id",
             )
         household = household_of(actor, owner_household_id)
-        if household.region_id[:12] != village.code:
+        if household.region_id[:NATIONAL_CODE_LENGTH] != village.code:  # a group is in its village
             raise DomainError(
                 _("The owning household lives in another village; choose one of %(village)s.")
                 % {"village": village.name},

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bangfu.core import params
 from bangfu.core.models import Region
+from bangfu.core.regions import RegionLevel, township_code
 from bangfu.core.selectors import region_for
 from bangfu.core.tables import xlsx_response
 
@@ -67,8 +68,8 @@ def _library_rows(projects: list, names: dict[str, str]):
             "kind": project.kind.label,
             "region_code": code,
             "county": names.get(project.county_id, ""),
-            "township": names.get(code[:9] + "000", "") if code != project.county_id else "",
-            "village": project.region.name if project.region.level >= 5 else "",
+            "township": names.get(township_code(code), "") if code != project.county_id else "",
+            "village": project.region.name if project.region.level >= RegionLevel.VILLAGE else "",
             "year": project.year,
             "responsible_unit": project.responsible_unit,
             "description": project.description,
