@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bangfu.monitoring",
     "bangfu.checks",
     "bangfu.projects",
+    "bangfu.supervision",
     "bangfu.reports",
     "bangfu.exchange",
     "bangfu.api",

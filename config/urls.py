@@ -17,6 +17,7 @@ urlpatterns = [
     path("monitoring/", include("bangfu.monitoring.urls")),
     path("checks/", include("bangfu.checks.urls")),
     path("projects/", include("bangfu.projects.urls")),
+    path("supervision/", include("bangfu.supervision.urls")),
     path("reports/", include("bangfu.reports.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/", api.urls),

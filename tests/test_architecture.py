@@ -18,6 +18,7 @@ LAYERS = [
     "monitoring",
     "checks",
     "projects",
+    "supervision",
     "reports",
     "exchange",
     "api",

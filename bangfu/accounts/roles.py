@@ -61,6 +61,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.ALLOCATE_FUNDS,
             Capability.RECORD_PAYMENTS,
             Capability.RECORD_ASSISTANCE,
+            Capability.INSPECT,
+            Capability.RECTIFY,
+            Capability.MANAGE_EVALUATION,
+            Capability.SCORE_HYGIENE,
         }
     ),
     Role.TOWNSHIP_STAFF: frozenset(
@@ -80,6 +84,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PLAN_PROJECTS,
             Capability.RECORD_PAYMENTS,
             Capability.RECORD_ASSISTANCE,
+            Capability.RECTIFY,
+            Capability.SCORE_HYGIENE,
         }
     ),
     Role.WORK_TEAM: frozenset(
@@ -92,6 +98,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MONITORING_VILLAGE,
             Capability.CHECK_HANDBOOKS,
             Capability.RECORD_ASSISTANCE,
+            Capability.RECTIFY,
+            Capability.SCORE_HYGIENE,
         }
     ),
     Role.PAIR_HELPER: frozenset(
@@ -103,7 +111,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.INSPECTOR: frozenset(
-        {Capability.VIEW_AUDIT, Capability.REVIEW_VISITS, Capability.VIEW_FLAGS}
+        {
+            Capability.VIEW_AUDIT,
+            Capability.REVIEW_VISITS,
+            Capability.VIEW_FLAGS,
+            Capability.INSPECT,
+            Capability.MANAGE_EVALUATION,
+        }
     ),
     # Leaders read (their places' figures, lists and flags) and change nothing.
     Role.LEADER: frozenset({Capability.VIEW_FLAGS}),

@@ -25,6 +25,11 @@ from bangfu.projects.api.assistance import router as assistance_router
 from bangfu.projects.api.ledger import router as ledger_router
 from bangfu.projects.api.library import router as project_library_router
 from bangfu.registry.api import router as registry_router
+from bangfu.supervision.api.bulletins import router as supervision_bulletins_router
+from bangfu.supervision.api.findings import router as supervision_findings_router
+from bangfu.supervision.api.rounds import router as supervision_rounds_router
+from bangfu.supervision.api.scores import router as supervision_scores_router
+from bangfu.supervision.api.surveys import router as supervision_surveys_router
 from bangfu.teams.api.admin import router as teams_admin_router
 from bangfu.teams.api.checkins import router as check_ins_router
 from bangfu.teams.api.leave import router as teams_leave_router
@@ -71,6 +76,11 @@ api.add_router("/", assistance_router)
 # Last of the projects' routers: its /projects/{project_id} would otherwise take the others'
 # /projects/assets, /projects/donations… (addresses are tried in the order added).
 api.add_router("/", project_library_router)
+api.add_router("/", supervision_rounds_router)
+api.add_router("/", supervision_findings_router)
+api.add_router("/", supervision_surveys_router)
+api.add_router("/", supervision_scores_router)
+api.add_router("/", supervision_bulletins_router)
 
 
 def _error(request, status: int, code: str, message: str, **extra):

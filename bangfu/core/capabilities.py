@@ -59,6 +59,15 @@ class Capability(StrEnum):
     ALLOCATE_FUNDS = "allocate_funds"
     RECORD_PAYMENTS = "record_payments"
     RECORD_ASSISTANCE = "record_assistance"
+    # Supervision (督查考评): inspectors run the month's rounds (sample, findings, surveys, the
+    # points they give) and verify rectifications; the places' offices and teams rectify what
+    # was found there (maker–checker: who submits a rectification never closes it); the county
+    # office and inspectors keep the scoring schemes and questionnaires, publish the month's
+    # scores and the bulletins; village staff score the households' hygiene.
+    INSPECT = "inspect"
+    RECTIFY = "rectify"
+    MANAGE_EVALUATION = "manage_evaluation"
+    SCORE_HYGIENE = "score_hygiene"
 
 
 def require(actor, capability: Capability) -> None:

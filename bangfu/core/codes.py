@@ -383,11 +383,28 @@ KINDS: dict[str, CodeKind] = {
                 ("5", "其他收入"),
             ),
         ),
+        CodeKind(
+            "finding_category",
+            _("Categories of inspection findings (督查问题类别)"),
+            (
+                ("1", "未按规定走访"),
+                ("2", "记录不实"),
+                ("3", "帮扶手册填写错误"),
+                ("4", "帮扶措施未落实"),
+                ("5", "驻村天数不足"),
+                ("6", "工作作风问题"),
+                ("7", "群众不知晓帮扶干部"),
+                ("8", "项目资金问题"),
+                ("9", "其他"),
+            ),
+        ),
     ]
 }
 
 HEAD_OF_HOUSEHOLD = "01"  # relation code of the head (户主)
 TEAM_LEADER, FIRST_SECRETARY = "1", "2"  # team roles the rules name (队长, 第一书记)
+# Finding categories a survey's contradicted answers are filed under (记录不实, 群众不知晓帮扶干部).
+RECORDS_FALSE, HELPER_UNKNOWN = "2", "7"
 
 
 def seed_codes(apps, schema_editor, kinds: list[str]) -> None:

@@ -759,6 +759,50 @@ REGISTRY: dict[str, PolicyKey] = {
             50,
             integer(0, 100),
         ),
+        # Supervision (督查考评): rectification deadlines, reminders, surveys
+        PolicyKey(
+            "supervision.rectify_days",
+            _("Working days to rectify a finding"),
+            _(
+                "A finding of an inspection or a survey (督查问题) is to be rectified and closed "
+                "within this many working days of the day it was found (public holidays "
+                "skipped, make-up working days counted); later ones are listed as overdue."
+            ),
+            15,
+            integer(1, 180),
+        ),
+        PolicyKey(
+            "supervision.remind_days",
+            _("Days before a finding's deadline that the unit is reminded"),
+            _(
+                "From this many calendar days before a finding's deadline, until it is submitted, "
+                "the home page of the people of its place who rectify it names it "
+                "(0: on the day it is due only)."
+            ),
+            3,
+            integer(0, 60),
+        ),
+        PolicyKey(
+            "supervision.satisfaction_min",
+            _("Percentage of households that should be satisfied"),
+            _(
+                "Household satisfaction (群众满意度): the share of surveyed households answering 4 "
+                "or 5 of 5 should be at least this percentage (seed 004: 95%)."
+            ),
+            95,
+            integer(0, 100),
+        ),
+        PolicyKey(
+            "supervision.visit_gap",
+            _("Home visits a household may forget before its answer is a finding"),
+            _(
+                "A survey answer counting fewer home visits in the month than are logged for the "
+                "household by at least this many becomes a finding (records false), naming both "
+                "figures: a household saying it was never visited while four visits are logged."
+            ),
+            2,
+            integer(1, 31),
+        ),
     ]
 }
 

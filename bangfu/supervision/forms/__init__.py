@@ -1,0 +1,1 @@
+"""Forms of supervision's pages, one module per part of the work (as ``views``)."""

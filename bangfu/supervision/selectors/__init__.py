@@ -1,0 +1,2 @@
+"""Reads of supervision, one module per part of the work, all named here: ``rounds``,
+``findings``, ``surveys``, ``scores``, ``bulletins`` and ``figures`` (the indicators)."""
