@@ -531,6 +531,10 @@ class Survey(models.Model):
         return f"{self.household_id} {self.surveyed_on}"
 
 
+# A satisfaction answer (1–5) of at least this is "satisfied" (满意): the one definition of
+# the satisfaction rate, wherever it is counted.
+SATISFIED_FROM = 4
+
 ANSWER_RULES = values.Rules(value=values.Text(500, lines=True))
 
 
