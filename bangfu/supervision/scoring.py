@@ -49,7 +49,7 @@ from bangfu.checks.models import SelfCheckReport
 from bangfu.checks.rollups import reporting_of
 from bangfu.checks.selectors.reports import LATE, MISSING, ON_TIME, report_state
 from bangfu.core.models import Region
-from bangfu.core.regions import RegionLevel, code_range, own_prefix
+from bangfu.core.regions import RegionLevel, ancestor_codes, code_range, own_prefix
 from bangfu.pairing.models import Helper, Pairing, Unit
 from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
 from bangfu.registry.models import Household
@@ -64,7 +64,17 @@ from bangfu.visits.rollups import next_month
 from bangfu.visits.schedule import Schedules
 from bangfu.visits.selectors import judged_on
 
-from .models import SATISFIED_FROM, Answer, Finding, ItemSource, Purpose, ScoreLevel
+from .models import (
+    SATISFIED_FROM,
+    Answer,
+    Finding,
+    ItemScore,
+    ItemSource,
+    Purpose,
+    SchemeItem,
+    ScoreLevel,
+    ScoringScheme,
+)
 
 Ratio = tuple[int, int]  # (met the rule, counted)
 Shares = dict[str, dict[str, Decimal | None]]
@@ -531,3 +541,163 @@ def computed_shares(
         }
         for key in keys
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemes and totals
+
+
+def scheme_in_force(region_code: str, level: str, month: datetime.date) -> ScoringScheme | None:
+    """The scheme of ``level`` in force at a place in a month: of the nearest place at or
+    above it that has one from that month or before, the one with the latest ``valid_from``."""
+    codes = ancestor_codes(region_code)
+    found = list(
+        ScoringScheme.objects.filter(
+            region_id__in=codes, level=level, valid_from__lte=month.replace(day=1)
+        ).order_by("-valid_from")
+    )
+    for code in reversed(codes):
+        mine = [scheme for scheme in found if scheme.region_id == code]
+        if mine:
+            return mine[0]
+    return None
+
+
+@dataclass
+class Line:
+    """One item of one subject's score: the share computed (percent, None for n/a) or the
+    points given with their reason, and the points earned."""
+
+    item_id: int
+    name: str
+    source: str
+    weight: Decimal
+    share: Decimal | None = None
+    given: Decimal | None = None
+    reason: str = ""
+    points: Decimal = Decimal(0)
+    applies: bool = True
+
+    @property
+    def scored(self) -> bool:
+        return self.source == S.SCORED
+
+    @property
+    def not_yet_scored(self) -> bool:
+        return self.scored and self.given is None
+
+    def as_json(self) -> dict:
+        return {
+            "item_id": self.item_id,
+            "name": self.name,
+            "source": self.source,
+            "weight": str(self.weight),
+            "share": None if self.share is None else str(self.share),
+            "given": None if self.given is None else str(self.given),
+            "reason": self.reason,
+            "points": str(self.points),
+            "applies": self.applies,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Line":
+        def number(key: str) -> Decimal | None:
+            return None if data.get(key) is None else Decimal(data[key])
+
+        return cls(
+            item_id=data["item_id"],
+            name=data["name"],
+            source=data["source"],
+            weight=Decimal(data["weight"]),
+            share=number("share"),
+            given=number("given"),
+            reason=data.get("reason", ""),
+            points=Decimal(data["points"]),
+            applies=data.get("applies", True),
+        )
+
+
+def total_of(lines: list[Line]) -> Decimal:
+    """The points earned, scaled from the weights that apply to the scheme's full weight: an
+    item that is n/a (nothing to count, or not for this level) neither gives nor takes; an
+    item scored by people and not yet scored counts 0."""
+    full = sum((line.weight for line in lines), Decimal(0))
+    applying = sum((line.weight for line in lines if line.applies), Decimal(0))
+    if not applying:
+        return Decimal("0.00")
+    earned = sum((line.points for line in lines if line.applies), Decimal(0))
+    return (earned * full / applying).quantize(CENT, ROUND_HALF_UP)
+
+
+def ranked(totals: list[Decimal]) -> list[int]:
+    """Each total's rank, highest first, ties sharing a rank (1, 1, 3)."""
+    ordered = sorted(totals, reverse=True)
+    first: dict[Decimal, int] = {}
+    for position, total in enumerate(ordered, start=1):
+        first.setdefault(total, position)
+    return [first[total] for total in totals]
+
+
+SUBJECT_COLUMN: dict[str, str] = {
+    ScoreLevel.UNIT: "unit_id",
+    ScoreLevel.TEAM: "team_id",
+    ScoreLevel.HELPER: "helper_id",
+    ScoreLevel.HOUSEHOLD: "household_id",
+}
+
+
+def given_points(items: list[SchemeItem], level: str, month: datetime.date) -> dict:
+    """(item id, subject key) → (points, reason) given for the scored items in the month."""
+    column = SUBJECT_COLUMN.get(level)
+    rows = ItemScore.objects.filter(item__in=items, month=month.replace(day=1))
+    found = {}
+    for item_id, subject, region_id, points, reason in rows.values_list(
+        "item_id", column or "region_id", "region_id", "points", "reason"
+    ):
+        found[item_id, str(subject if column else region_id)] = (points, reason)
+    return found
+
+
+def lines_of(
+    scheme: ScoringScheme, level: str, key: str, shares: dict[str, Decimal | None], given: dict
+) -> list[Line]:
+    lines = []
+    for item in scheme.items.all():
+        line = Line(item.pk, item.name, item.source, item.weight)
+        if line.scored:
+            line.given, line.reason = given.get((item.pk, key), (None, ""))
+            line.points = line.given or Decimal(0)
+        else:
+            line.share = shares.get(item.source)
+            line.applies = line.share is not None
+            if line.share is not None:
+                line.points = (item.weight * line.share / HUNDRED).quantize(CENT, ROUND_HALF_UP)
+        lines.append(line)
+    return lines
+
+
+@dataclass
+class Computed:
+    key: str
+    region_id: str
+    total: Decimal
+    rank: int
+    lines: list[Line]
+
+
+def compute_scores(
+    scheme: ScoringScheme, level: str, place_code: str, month: datetime.date
+) -> list[Computed]:
+    """Every subject's score of the month by ``scheme``, as it would be published now."""
+    within, judged = Within.of(place_code), Month.of(month)
+    keys = subjects(level, within, judged)
+    shares = computed_shares(level, place_code, month) if level in COMPUTED_LEVELS else {}
+    items = list(scheme.items.all())
+    given = given_points(items, level, month)
+    made = []
+    for key, region_id in keys.items():
+        lines = lines_of(scheme, level, key, shares.get(key, {}), given)
+        made.append(Computed(key, region_id, total_of(lines), 0, lines))
+    for row, rank in zip(made, ranked([row.total for row in made]), strict=True):
+        row.rank = rank
+    return made

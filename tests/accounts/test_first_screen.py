@@ -28,6 +28,7 @@ READER = [
     "monitoring:alerts",
     "projects:library",
     "projects:funds",
+    "supervision:scores",
 ]
 OFFERED = {
     "county_admin": READER

@@ -202,3 +202,9 @@ def surveys(actor, world: World) -> None:
         Answer.objects.create(
             survey=survey, question=question, region_id=surveyed.region_id, value=str(value)
         )
+
+
+def log_home(actor, world: World, serial: int) -> None:
+    """One more home visit to household ``serial`` in November (records changing)."""
+    pairing_helper = world.households[serial].pairings.get(ended_on=None).helper_id
+    log(actor, world.households[serial], at(day(25)), kind="home", helper_id=pairing_helper)

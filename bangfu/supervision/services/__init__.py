@@ -4,3 +4,12 @@ their samples), ``findings`` (findings and their rectification), ``surveys`` (qu
 and household surveys, and the findings their answers raise), ``scores`` (scoring schemes,
 the points people give, publishing a month's scores, hygiene), ``bulletins``.
 """
+
+from .scores import (  # noqa: F401
+    ItemInput,
+    hygiene_score,
+    item_score_set,
+    scheme_create,
+    scheme_update,
+    scores_publish,
+)
