@@ -81,6 +81,12 @@ QUERY_PAGES = {
     "projects:library": ["place", "year", "kind", "stage", "q", "page"],
     "projects:library_export": ["place", "year", "kind", "stage"],
     "projects:ledger_export": ["place", "year", "kind", "source", "entry_kind"],
+    "supervision:scores": ["place", "level", "month", "format", "page"],
+    "supervision:score_subject": ["place", "level", "month", "subject"],
+    "supervision:year_totals": ["place", "level", "year", "format"],
+    "supervision:hygiene": ["place", "month", "page"],
+    "supervision:hygiene_entry": ["place", "month"],
+    "supervision:schemes": ["page"],
 }
 
 MONTHS = [

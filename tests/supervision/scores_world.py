@@ -208,3 +208,222 @@ def log_home(actor, world: World, serial: int) -> None:
     """One more home visit to household ``serial`` in November (records changing)."""
     pairing_helper = world.households[serial].pairings.get(ended_on=None).helper_id
     log(actor, world.households[serial], at(day(25)), kind="home", helper_id=pairing_helper)
+
+
+# ---------------------------------------------------------------------------------------------
+# The route walk and the fuzz: county A's schemes and points
+
+
+A_COUNTY, A_VILLAGE = COUNTY, MAJIAZHAI
+SINCE = datetime.date(2014, 1, 1)
+ITEMS_JSON = [
+    {"name": "走访", "source": "visit_compliance", "weight": "30"},
+    {"name": "督查评分", "source": "scored", "weight": "5"},
+]
+HYGIENE_JSON = [
+    {"name": "庭院整洁", "source": "scored", "weight": "50"},
+    {"name": "室内卫生", "source": "scored", "weight": "50"},
+]
+SCHEME_FORM = {
+    "name": "入侵方案",
+    "valid_from": "2026-12-01",
+    "item_1_name": "走访",
+    "item_1_source": "visit_compliance",
+    "item_1_weight": "30",
+}
+
+
+def _inputs(rows: list[dict]) -> list:
+    from bangfu.supervision.services import ItemInput
+
+    return [ItemInput(**row) for row in rows]
+
+
+def scores_world(county_admin, household) -> dict:
+    """County A's units' scheme (with an inspector's item, scored for the household's
+    helper's unit), its hygiene scheme and the household's hygiene of this month."""
+    from bangfu.supervision import services
+
+    month = timezone.localdate().replace(day=1)
+    units = services.scheme_create(
+        actor=county_admin,
+        region_code=A_COUNTY,
+        level="unit",
+        name="沣西新城帮扶单位考评",
+        valid_from=SINCE,
+        items=_inputs(ITEMS_JSON),
+    )
+    hygiene = services.scheme_create(
+        actor=county_admin,
+        region_code=A_COUNTY,
+        level="household",
+        name="沣西新城卫生评比",
+        valid_from=SINCE,
+        items=_inputs(HYGIENE_JSON),
+    )
+    scored = units.items.get(source="scored")
+    for unit_id in household.pairings.filter(ended_on=None).values_list(
+        "helper__unit_id", flat=True
+    )[:1]:
+        services.item_score_set(
+            actor=county_admin,
+            item_id=scored.pk,
+            month=month,
+            subject=str(unit_id),
+            points="4",
+            reason="沣西新城台账齐全",
+        )
+    services.hygiene_score(
+        actor=county_admin,
+        household_id=household.pk,
+        month=month,
+        points={item.pk: "40" for item in hygiene.items.all()},
+        reason="沣西新城入户检查",
+    )
+    return {"units_scheme": units, "hygiene_scheme": hygiene, "scored_item": scored}
+
+
+def _a_scheme(world) -> dict:
+    return {"scheme_id": world["hygiene_scheme"].pk}
+
+
+NO_SCHEME = {"scheme_id": 10**9}
+
+
+def scores_page_probes(probe) -> dict:
+    both = ("get", "post")
+    return {
+        "supervision:schemes": probe(),
+        "supervision:scheme_create": probe(
+            methods=both,
+            data={**SCHEME_FORM, "region_code": A_COUNTY, "level": "unit"},
+        ),
+        "supervision:scheme_edit": probe(_a_scheme, NO_SCHEME, both, SCHEME_FORM),
+        "supervision:scores": probe(methods=both),
+        "supervision:score_subject": probe(),
+        "supervision:year_totals": probe(),
+        "supervision:hygiene": probe(methods=both),
+        "supervision:hygiene_entry": probe(methods=both, data={"household_id": "1"}),
+    }
+
+
+def scores_api_probes(probe) -> dict:
+    return {
+        "scheme_list": probe(),
+        "scheme_get": probe(_a_scheme, NO_SCHEME),
+        "scheme_create": probe(
+            methods=("post",),
+            data={
+                "region_code": A_COUNTY,
+                "level": "unit",
+                "name": "入侵",
+                "valid_from": "2026-12-01",
+                "items": ITEMS_JSON,
+            },
+        ),
+        "scheme_update": probe(
+            _a_scheme,
+            NO_SCHEME,
+            ("put",),
+            {"name": "入侵", "valid_from": "2026-12-01", "items": HYGIENE_JSON},
+        ),
+        "item_score_set": probe(
+            methods=("post",),
+            data={
+                "item_id": 10**9,
+                "month": "2026-11-01",
+                "subject": "1",
+                "points": "1",
+                "reason": "入侵",
+            },
+        ),
+        "month_scores": probe(),
+        "scores_publish": probe(
+            methods=("post",),
+            data={"region_code": A_COUNTY, "level": "unit", "month": "2026-11-01"},
+        ),
+        "year_totals": probe(),
+        "hygiene_score": probe(
+            methods=("post",),
+            data={
+                "household_id": 10**9,
+                "month": "2026-11-01",
+                "points": {"1": "1"},
+                "reason": "入侵",
+            },
+        ),
+        "hygiene_ranking": probe(),
+    }
+
+
+def scores_state() -> tuple:
+    """What the walk compares before and after an intruder's requests."""
+    from bangfu.supervision.models import ItemScore, SchemeItem, Score, ScoringScheme
+
+    return (
+        list(ScoringScheme.objects.values_list("pk", "name", "valid_from")),
+        list(SchemeItem.objects.values_list("pk", "name", "weight")),
+        list(ItemScore.objects.values_list("pk", "points", "reason")),
+        Score.objects.count(),
+    )
+
+
+def _month_of(n: int) -> str:
+    """A distinct month for the n-th request, from 2015 on (never ahead of today)."""
+    return datetime.date(2015 + (n // 12) % 10, n % 12 + 1, 1).isoformat()
+
+
+def scores_aims(world, aim) -> dict:
+    """For each evaluation operation, a valid request aimed at ``world``'s records."""
+    this_month = timezone.localdate().replace(day=1).isoformat()
+    unit = str(world["helper"].unit_id)
+    hygiene = world["hygiene_scheme"]
+    return {
+        "scheme_list": lambda n: aim({}, {}, None),
+        "scheme_get": lambda n: aim({"scheme_id": world["units_scheme"].pk}, {}, None),
+        "scheme_create": lambda n: aim(
+            {},
+            {},
+            {
+                "region_code": A_COUNTY,
+                "level": "team",
+                "name": f"驻村考评{n}",
+                "valid_from": _month_of(n),
+                "items": ITEMS_JSON,
+            },
+        ),
+        "scheme_update": lambda n: aim(
+            {"scheme_id": hygiene.pk},
+            {},
+            {"name": f"卫生评比{n}", "valid_from": SINCE.isoformat(), "items": HYGIENE_JSON},
+        ),
+        "item_score_set": lambda n: aim(
+            {},
+            {},
+            {
+                "item_id": world["scored_item"].pk,
+                "month": this_month,
+                "subject": unit,
+                "points": "3",
+                "reason": "台账齐全",
+            },
+        ),
+        "month_scores": lambda n: aim({}, {"place": A_COUNTY, "level": "unit"}, None),
+        "scores_publish": lambda n: aim(
+            {}, {}, {"region_code": A_COUNTY, "level": "unit", "month": _month_of(n)}
+        ),
+        "year_totals": lambda n: aim(
+            {}, {"place": A_COUNTY, "level": "unit", "year": "2026"}, None
+        ),
+        "hygiene_score": lambda n: aim(
+            {},
+            {},
+            {
+                "household_id": world["household"].pk,
+                "month": this_month,
+                "points": {str(item.pk): "30" for item in hygiene.items.all()},
+                "reason": "入户检查",
+            },
+        ),
+        "hygiene_ranking": lambda n: aim({}, {"place": A_VILLAGE}, None),
+    }

@@ -201,6 +201,13 @@ def score_subject(request):
     points of the scored items, each with its reason, until the month is published."""
     place, level, month = _chosen(request)
     subject = params.text(request.GET.get("subject"), field="subject", most=20)
+    if not subject:  # whose score: the month's ranking, to choose from
+        rows = selectors.month_scores(request.user, place, level, month)
+        return render(
+            request,
+            "supervision/scores_subject.html",
+            {"rows": rows, "place": place, "month": month, "back": _query(place, level, month)},
+        )
     row = selectors.score_breakdown(request.user, place, level, month, subject)
     sheet = selectors.published_sheet(place, level, month)
     scored = []
@@ -283,18 +290,21 @@ def year_totals(request):
 # Hygiene
 
 
-def _village(request) -> Region:
-    place = _place(request)
-    if place.level < RegionLevel.VILLAGE:
-        raise params.BadParameter(_("Choose a village."), field="place")
-    return place
+def _choose_village(request, place: Region):
+    """Hygiene is a village's: above one, the page offers the villages to choose from."""
+    return render(
+        request,
+        "supervision/scores_hygiene.html",
+        {"place": place, "places": place_filter_choices(request.user, place.code)},
+    )
 
 
 @login_required
 def hygiene(request):
     """A village's households ranked by their hygiene of the month (卫生评比)."""
-    village = _village(request)
-    month = params.month(request.GET.get("month"))
+    village, month = _place(request), params.month(request.GET.get("month"))
+    if village.level < RegionLevel.VILLAGE:
+        return _choose_village(request, village)
     rows = selectors.month_scores(request.user, village, ScoreLevel.HOUSEHOLD, month)
     page = Paginator(rows, 50).get_page(params.page_number(request.GET.get("page")))
     sheet = selectors.published_sheet(village, ScoreLevel.HOUSEHOLD, month)
@@ -315,6 +325,7 @@ def hygiene(request):
         request,
         "supervision/scores_hygiene.html",
         {
+            "place": village,
             "village": village,
             "month": month,
             "page": page,
@@ -332,8 +343,9 @@ def hygiene_entry(request):
     for village staff on a phone."""
     if not request.user.has_capability(Capability.SCORE_HYGIENE):
         raise NotPermitted()
-    village = _village(request)
-    month = params.month(request.GET.get("month"))
+    village, month = _place(request), params.month(request.GET.get("month"))
+    if village.level < RegionLevel.VILLAGE:
+        return _choose_village(request, village)
     entry = selectors.hygiene_entry(request.user, village, month)
     cards, failed, posted = [], None, None
     if request.method == "POST" and entry.scheme is not None and not entry.published:

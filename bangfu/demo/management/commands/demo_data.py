@@ -26,6 +26,7 @@ from bangfu.demo.plans import make_plans
 from bangfu.demo.projects_assistance import fill as fill_assistance
 from bangfu.demo.projects_funds import fill as fill_funds
 from bangfu.demo.projects_library import fill as fill_project_library
+from bangfu.demo.supervision_scores import fill as fill_scores
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -139,6 +140,14 @@ class Command(BaseCommand):
                 seed=seed,
                 today=timezone.localdate(),
                 township_login=people["township_staff"],
+            )
+            # supervision: the scores after the other supervision demos
+            fill_scores(
+                actor=admin,
+                today=timezone.localdate(),
+                seed=seed,
+                inspector_login=people["inspector"],
+                work_team_login=people["work_team"],
             )
         self.stdout.write(
             _(
