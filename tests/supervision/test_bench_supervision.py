@@ -33,7 +33,10 @@ def test_the_bench_builds_a_month_and_its_shares_agree(bench, world, today):
     built = bench.build_records(VILLAGES, SIZES, SCORED, random.Random(1))
     assert built["helpers"] > 0 and built["teams"] == 3 and built["surveys"] == 12
     assert sum(built["findings"].values()) == 40
+    assert set(built["points_given"]) == set(bench.LEVELS)
     for level in bench.LEVELS:
         compared = bench.compare(level, SCORED)
         assert compared["subjects"] > 0, level
         assert compared["differences"] == [], level
+        scored = bench.score_month(level, SCORED)
+        assert scored["counties"] == 2 and scored["scores"] > 0, level
