@@ -372,10 +372,10 @@ def _place_reports(
     places: list[str], level: int, within: Within, month: Month, from_records: bool
 ) -> dict[str, Ratio]:
     if not from_records:
-        found = {}
+        found, dates = {}, DueDates()
         for code, rolled in _rolled(places, month).items():
             reporting = reporting_of(
-                rolled.stock.checks, rolled.month(month.first).checks, month.first
+                rolled.stock.checks, rolled.month(month.first).checks, month.first, dates.due
             )
             found[code] = (reporting.on_time, reporting.due)
         return found
