@@ -1,12 +1,15 @@
 """The month's computed shares against a world counted by hand (``scores_world``), and the
 two ways of computing them (roll-ups, records) agreeing."""
 
+import random
 from decimal import Decimal
 
 import pytest
 
+from bangfu.pairing import services as pairing
 from bangfu.supervision.scoring import computed_shares
-from tests.supervision.scores_world import COUNTY, DIAOTAI, MAWANG, MONTH, build
+from bangfu.teams.services import register_keep
+from tests.supervision.scores_world import COUNTY, DIAOTAI, MAWANG, MONTH, at, build, day, log
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,46 @@ def test_teams_and_townships_counted_by_hand(hand):
 @pytest.mark.parametrize("level", ["unit", "team", "township", "helper"])
 def test_both_ways_agree(hand, level):
     assert shares(level) == shares(level, from_records=True)
+
+
+def test_both_ways_agree_after_random_writes(hand, county_admin):
+    """Random visits, register days, pairings ended and households paired: the roll-ups and
+    the records agree on every share, write after write."""
+    rng = random.Random(19)
+    households = list(hand.households.values())
+    helpers = list(hand.helpers.values())
+    members = list(hand.members.values())
+    for step in range(12):
+        action = rng.choice(["visit", "visit", "day", "pair", "end"])
+        household = rng.choice(households)
+        current = household.pairings.filter(ended_on=None).first()
+        if action == "visit" and current is not None:
+            log(
+                county_admin,
+                household,
+                at(day(rng.randint(1, 29)), hour=rng.randint(8, 20)),
+                kind=rng.choice(["home", "phone"]),
+                helper_id=current.helper_id,
+            )
+        elif action == "day":
+            register_keep(
+                actor=county_admin,
+                member_id=rng.choice(members).pk,
+                day=day(rng.randint(21, 29)),
+                status=rng.choice(["in_village", "official", "absent"]),
+                reason="补登",
+            )
+        elif action == "pair" and current is None:
+            pairing.pairing_start(
+                actor=county_admin,
+                household_id=household.pk,
+                helper_id=rng.choice(helpers).pk,
+                is_main=True,
+                started_on=day(1),
+            )
+        elif action == "end" and current is not None:
+            pairing.pairing_end(
+                actor=county_admin, pairing_id=current.pk, ended_on=day(28), reason="调整"
+            )
+        for level in ("unit", "team", "township", "helper"):
+            assert shares(level) == shares(level, from_records=True), (step, action, level)
