@@ -548,6 +548,10 @@ class Line:
         return self.source == S.SCORED
 
     @property
+    def source_label(self) -> str:
+        return str(ItemSource(self.source).label)
+
+    @property
     def not_yet_scored(self) -> bool:
         return self.scored and self.given is None
 
