@@ -18,15 +18,17 @@ Who counts for whom:
 
 The rules are the other apps' own: a household met the month's visits when its home visits
 reach its place's minimum (``visits.min_per_month`` through ``visits.schedule.Schedules``,
-as ``visits.selectors.compliance`` judges it; from the roll-ups ``reports.selectors.Rolled``
-for places and the households' ``VisitMonth`` for helpers and units); pairing coverage is
-``PlaceStock.covered`` ÷ ``needing``; a member met residence when the days the rules count
-reach what is expected by the day judged (``teams.residence_rules``, the members'
-``MemberMonth`` or their check-ins, register and leave); a village's self-check report is on
-time as ``checks.rollups.reporting_of`` and ``checks.selectors.reports.report_state`` say; a
-finding due in the month (its deadline in the month, up to the day judged) is rectified on
-time when closed by its deadline; a surveyed household is satisfied when its satisfaction
-answer is at least ``models.SATISFIED_FROM``.
+as ``visits.selectors.compliance`` judges it: from the households' ``VisitMonth`` roll-ups,
+or from their visits); pairing coverage is the households needing a helper that have one
+now (a standing figure, counted from the households the same both ways); a member met
+residence when the days the rules count reach what is expected by the day judged
+(``teams.residence_rules``: the members' ``MemberMonth``, or their check-ins, register and
+leave); a village's self-check report is on time as ``checks.selectors.reports.report_state``
+says (a row a village and month, read as it is); a finding due in the month (its deadline
+in the month, up to the day judged) is rectified on time when closed by its deadline; a
+surveyed household is satisfied when its satisfaction answer is at least
+``models.SATISFIED_FROM``. (The place roll-ups of ``reports`` are not read: that app stands
+above this one and reads it.)
 
 A share with nothing to count (no paired household, no member judged, no finding due…) and an
 item that does not apply to the level (``APPLIES``) is None (n/a): the item is left out of the
@@ -46,16 +48,12 @@ from django.utils import timezone
 
 from bangfu.checks.due import DueDates
 from bangfu.checks.models import SelfCheckReport
-from bangfu.checks.rollups import reporting_of
 from bangfu.checks.selectors.reports import LATE, MISSING, ON_TIME, report_state
 from bangfu.core.models import Region
 from bangfu.core.regions import RegionLevel, ancestor_codes, code_range, own_prefix
 from bangfu.pairing.models import Helper, Pairing, Unit
 from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
 from bangfu.registry.models import Household
-from bangfu.reports import rollups as place_rollups
-from bangfu.reports.models import PlaceMonth, PlaceStock
-from bangfu.reports.selectors import Rolled
 from bangfu.teams.models import DayStatus, MemberMonth, Team, TeamMember
 from bangfu.teams.residence_rules import AllResidenceRules
 from bangfu.teams.rollups import statuses_of
@@ -308,17 +306,6 @@ def _satisfaction_of_paired(level: str, within: Within, month: Month) -> dict[st
 # Places: a team's village, a township
 
 
-def _rolled(places: list[str], month: Month) -> dict[str, Rolled]:
-    """Each place's roll-up rows (as they stand, and of the month), brought up to date."""
-    place_rollups.catch_up()
-    found = {code: Rolled() for code in places}
-    for stock in PlaceStock.objects.filter(region_id__in=places):
-        found[stock.region_id].stock = stock
-    for row in PlaceMonth.objects.filter(region_id__in=places, month=month.first):
-        found[row.region_id].months[row.month] = row
-    return found
-
-
 def _paired_households(within: Within) -> QuerySet[Household]:
     """The households a visit schedule applies to (``pairing.selectors.paired_households``)."""
     return Household.objects.filter(
@@ -329,17 +316,12 @@ def _paired_households(within: Within) -> QuerySet[Household]:
 def _place_visits(
     places: list[str], level: int, within: Within, month: Month, from_records: bool
 ) -> dict[str, Ratio]:
-    if not from_records:
-        schedules = Schedules()
-        return {
-            code: (figures.compliant, figures.households)
-            for code, rolled in _rolled(places, month).items()
-            for figures in [rolled.compliance(month.first, schedules)]
-        }
+    """The paired households under each place and those that met the month, grouped by
+    household place and home visits (as ``visits.selectors.compliance`` groups them)."""
     place_of = _place_of(places, level)
     grouped = (
         _paired_households(within)
-        .annotate(home=_home_visits(month, from_records=True, outer="pk"))
+        .annotate(home=_home_visits(month, from_records=from_records, outer="pk"))
         .values_list("region_id", "home")
         .annotate(n=Count("pk"))
         .order_by()
@@ -348,14 +330,9 @@ def _place_visits(
     return _met(rows, month)  # type: ignore[arg-type]
 
 
-def _place_coverage(
-    places: list[str], level: int, within: Within, month: Month, from_records: bool
-) -> dict[str, Ratio]:
-    if not from_records:
-        return {
-            code: (rolled.stock.covered, rolled.stock.needing)
-            for code, rolled in _rolled(places, month).items()
-        }
+def _place_coverage(places: list[str], level: int, within: Within) -> dict[str, Ratio]:
+    """Households needing a helper under each place, and those paired now (a standing
+    figure: counted from the households and their pairings, the same both ways)."""
     place_of, found = _place_of(places, level), Counter[tuple[str, str]]()
     for code, needing, covered in (
         Household.objects.filter(within.q("region_id"), closed_on=None, status__in=NEEDS_HELPER)
@@ -375,17 +352,10 @@ def _ratios(found: Counter) -> dict[str, Ratio]:
     return {place: (found[place, "met"], found[place, "n"]) for place, _what in found}
 
 
-def _place_reports(
-    places: list[str], level: int, within: Within, month: Month, from_records: bool
-) -> dict[str, Ratio]:
-    if not from_records:
-        found, dates = {}, DueDates()
-        for code, rolled in _rolled(places, month).items():
-            reporting = reporting_of(
-                rolled.stock.checks, rolled.month(month.first).checks, month.first, dates.due
-            )
-            found[code] = (reporting.on_time, reporting.due)
-        return found
+def _place_reports(places: list[str], level: int, within: Within, month: Month) -> dict[str, Ratio]:
+    """The villages' self-check reports of the month (a row a village and month, read as
+    they are): those due (the day due past, or reported already) and those on time, as
+    ``checks.selectors.reports.report_state`` judges each."""
     place_of, dates, counts = _place_of(places, level), DueDates(), Counter[tuple[str, str]]()
     reports = {
         report.region_id: report
@@ -525,10 +495,8 @@ def computed_shares(
         codes = list(places)
         by_place = {
             S.VISIT_COMPLIANCE: _place_visits(codes, place_level, within, judged, from_records),
-            S.PAIRING_COVERAGE: _place_coverage(codes, place_level, within, judged, from_records),
-            S.CHECK_REPORTS_ON_TIME: _place_reports(
-                codes, place_level, within, judged, from_records
-            ),
+            S.PAIRING_COVERAGE: _place_coverage(codes, place_level, within),
+            S.CHECK_REPORTS_ON_TIME: _place_reports(codes, place_level, within, judged),
             S.SATISFACTION: _place_satisfaction(codes, place_level, within, judged),
         }
         for source, found in by_place.items():
@@ -588,6 +556,10 @@ class Line:
     @property
     def scored(self) -> bool:
         return self.source == S.SCORED
+
+    @property
+    def source_label(self) -> str:
+        return str(ItemSource(self.source).label)
 
     @property
     def not_yet_scored(self) -> bool:
