@@ -28,6 +28,7 @@ READER = [
     "monitoring:alerts",
     "projects:library",
     "projects:funds",
+    "supervision:rounds",
 ]
 OFFERED = {
     "county_admin": READER

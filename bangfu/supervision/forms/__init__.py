@@ -1,1 +1,9 @@
 """Forms of supervision's pages, one module per part of the work (as ``views``)."""
+
+from .rounds import RedrawForm, RoundForm
+
+__all__ = [
+    # rounds
+    "RedrawForm",
+    "RoundForm",
+]

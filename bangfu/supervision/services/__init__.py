@@ -4,3 +4,32 @@ their samples), ``findings`` (findings and their rectification), ``surveys`` (qu
 and household surveys, and the findings their answers raise), ``scores`` (scoring schemes,
 the points people give, publishing a month's scores, hygiene), ``bulletins``.
 """
+
+from .rounds import (
+    eligible_inspectors,
+    round_close,
+    round_plan,
+    round_update,
+    sample_draw,
+    sample_redraw,
+)
+from .rounds_sampling import (
+    Candidate,
+    allocation,
+    candidates_of,
+    draw_sample,
+)
+
+__all__ = [
+    # rounds
+    "eligible_inspectors",
+    "round_close",
+    "round_plan",
+    "round_update",
+    "sample_draw",
+    "sample_redraw",
+    "Candidate",
+    "allocation",
+    "candidates_of",
+    "draw_sample",
+]
