@@ -183,7 +183,7 @@ def test_a_round_of_documents_samples_nothing_and_draws_nothing(today, county_ad
 
 
 @pytest.fixture
-def district(today, county_admin):
+def district(county_admin):
     """Households of 石桥村 (马王街道: 3) and 马家寨村 (钓台街道: 5), each township's with its
     helper of the county's bureau; one more household out of the programme (out without
     policy) and a resident work team in 马家寨村."""
@@ -228,7 +228,9 @@ def drawn_ids(draw, kind: str) -> list[int]:
     )
 
 
-def test_the_draw_keeps_its_seed_and_picks_from_the_records_of_the_place(district, county_admin):
+def test_the_draw_keeps_its_seed_and_picks_from_the_records_of_the_place(
+    today, district, county_admin
+):
     inspection = plan(county_admin)
     draw = services.sample_draw(actor=county_admin, round_id=inspection.pk)
     assert draw.number == 1 and 0 <= draw.seed < 2**63 and draw.reason == ""
@@ -267,7 +269,7 @@ def test_the_draw_keeps_its_seed_and_picks_from_the_records_of_the_place(distric
     assert refused.code == "drawn"
 
 
-def test_a_stored_draw_is_drawn_again_from_its_seed(district, county_admin):
+def test_a_stored_draw_is_drawn_again_from_its_seed(today, district, county_admin):
     inspection = plan(county_admin)
     draw = services.sample_draw(actor=county_admin, round_id=inspection.pk)
     check = selectors.check_draw(draw)
@@ -295,7 +297,9 @@ def test_a_stored_draw_is_drawn_again_from_its_seed(district, county_admin):
     assert not selectors.check_draw(draw).matches
 
 
-def test_a_redraw_needs_a_reason_makes_a_new_seed_and_keeps_the_draw_before(district, county_admin):
+def test_a_redraw_needs_a_reason_makes_a_new_seed_and_keeps_the_draw_before(
+    today, district, county_admin
+):
     inspection = plan(county_admin)
     first = services.sample_draw(actor=county_admin, round_id=inspection.pk)
     first_sample = drawn_ids(first, "household")
@@ -325,7 +329,7 @@ def test_a_redraw_needs_a_reason_makes_a_new_seed_and_keeps_the_draw_before(dist
 
 
 def test_no_redraw_before_a_draw_once_closed_or_once_work_hangs_on_the_sample(
-    district, county_admin
+    today, district, county_admin
 ):
     inspection = plan(county_admin)
     refused = refusal(
@@ -364,7 +368,7 @@ def test_no_redraw_before_a_draw_once_closed_or_once_work_hangs_on_the_sample(
     )
 
 
-def test_a_round_changes_until_it_is_drawn(district, county_admin, inspector):
+def test_a_round_changes_until_it_is_drawn(today, district, county_admin, inspector):
     inspection = plan(county_admin)
     services.round_update(
         actor=inspector,
@@ -386,7 +390,9 @@ def test_a_round_changes_until_it_is_drawn(district, county_admin, inspector):
     assert entry.before["title"] == "11月督查" and entry.after["title"] == "11月入户督查"
 
 
-def test_another_countys_round_is_missing_to_them(district, county_admin, other_county_admin):
+def test_another_countys_round_is_missing_to_them(
+    today, district, county_admin, other_county_admin
+):
     from django.http import Http404
 
     inspection = plan(county_admin)

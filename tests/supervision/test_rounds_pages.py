@@ -15,7 +15,7 @@ from tests.supervision.test_rounds import district, plan  # noqa: F401 (a fixtur
 
 
 @pytest.fixture
-def drawn(district, county_admin):  # noqa: F811
+def drawn(today, district, county_admin):  # noqa: F811
     from bangfu.supervision.services import sample_draw
 
     inspection = plan(county_admin, title="11月脱贫攻坚督查")
@@ -96,7 +96,7 @@ def test_a_round_is_planned_on_its_page_and_a_refusal_shows_on_its_field(
     assert inspection.title == "12月入户督查"
 
 
-def test_draw_redraw_and_close_by_the_buttons(district, county_admin, signed_in):  # noqa: F811
+def test_draw_redraw_and_close_by_the_buttons(today, district, county_admin, signed_in):  # noqa: F811
     inspection = plan(county_admin)
     client = signed_in(county_admin)
     assert "/draw/" in client.get(f"/supervision/rounds/{inspection.pk}/").content.decode()
@@ -114,7 +114,7 @@ def test_draw_redraw_and_close_by_the_buttons(district, county_admin, signed_in)
     assert again.status_code == 400 and SampleDraw.objects.filter(round=inspection).count() == 2
 
 
-def test_the_api_plans_draws_redraws_and_checks(district, county_admin, signed_in):  # noqa: F811
+def test_the_api_plans_draws_redraws_and_checks(today, district, county_admin, signed_in):  # noqa: F811
     client = signed_in(county_admin)
     body = {
         "region_code": COUNTY,
