@@ -28,6 +28,7 @@ READER = [
     "monitoring:alerts",
     "projects:library",
     "projects:funds",
+    "supervision:findings",
 ]
 OFFERED = {
     "county_admin": READER

@@ -1,2 +1,37 @@
 """Reads of supervision, one module per part of the work, all named here: ``rounds``,
 ``findings``, ``surveys``, ``scores``, ``bulletins`` and ``figures`` (the indicators)."""
+
+from .findings import (
+    RateRow,
+    due_soon,
+    evidence_for,
+    finding_detail,
+    finding_for,
+    finding_units,
+    findings_of,
+    on_time_counts,
+    overdue_findings,
+    rates_by_place,
+    rates_by_unit,
+    rectify_home,
+    to_verify,
+    verify_home,
+)
+
+__all__ = [
+    # findings
+    "RateRow",
+    "due_soon",
+    "evidence_for",
+    "finding_detail",
+    "finding_for",
+    "finding_units",
+    "findings_of",
+    "on_time_counts",
+    "overdue_findings",
+    "rates_by_place",
+    "rates_by_unit",
+    "rectify_home",
+    "to_verify",
+    "verify_home",
+]

@@ -4,3 +4,24 @@ their samples), ``findings`` (findings and their rectification), ``surveys`` (qu
 and household surveys, and the findings their answers raise), ``scores`` (scoring schemes,
 the points people give, publishing a month's scores, hygiene), ``bulletins``.
 """
+
+from .findings import (
+    finding_evidence_add,
+    finding_record,
+    rectification_close,
+    rectification_return,
+    rectification_start,
+    rectification_submit,
+    submitted_by,
+)
+
+__all__ = [
+    # findings
+    "finding_evidence_add",
+    "finding_record",
+    "rectification_close",
+    "rectification_return",
+    "rectification_start",
+    "rectification_submit",
+    "submitted_by",
+]
