@@ -81,6 +81,19 @@ QUERY_PAGES = {
     "projects:library": ["place", "year", "kind", "stage", "q", "page"],
     "projects:library_export": ["place", "year", "kind", "stage"],
     "projects:ledger_export": ["place", "year", "kind", "source", "entry_kind"],
+    "supervision:findings": [
+        "place",
+        "state",
+        "category",
+        "source",
+        "month",
+        "overdue",
+        "unit",
+        "page",
+        "format",
+    ],
+    "supervision:finding_add": ["household", "helper", "team", "project", "visit"],
+    "supervision:rectification_rates": ["place", "from", "to"],
 }
 
 MONTHS = [
