@@ -34,7 +34,7 @@ from ..forms.findings import (
     SubmitForm,
 )
 from ..models import Finding, FindingSource, FindingState
-from ..selectors.findings import CONCERNED_KINDS
+from ..selectors.findings import CONCERNED_KINDS, STATE_NAMES
 
 PAGE_SIZE = 50
 OVERDUE_SHOWN = 20
@@ -84,7 +84,7 @@ def _sheet(findings) -> FileResponse:
                 f.unit.name if f.unit else "",
                 f.responsible_person,
                 f.deadline,
-                f.get_state_display(),
+                STATE_NAMES[f.state],
                 f.closed_on,
             ]
             for f in findings.iterator()
@@ -109,7 +109,7 @@ def findings(request):
         | {
             "within": within,
             "places": place_filter_choices(request.user, filters["within"] or ""),
-            "states": FindingState.choices,
+            "states": list(STATE_NAMES.items()),
             "categories": code_choices("finding_category"),
             "sources": FindingSource.choices,
             "units": selectors.finding_units(request.user),
@@ -173,11 +173,11 @@ def finding(request, finding_id):
     detail = selectors.finding_detail(request.user, finding_id)
     may = detail["may"]
     forms = {
-        "start_form": StartForm() if may["start"] else None,
-        "submit_form": SubmitForm() if may["submit"] else None,
-        "close_form": CloseForm() if may["close"] else None,
-        "return_form": ReturnForm() if may["return"] else None,
-        "evidence_form": EvidenceForm() if may["evidence"] else None,
+        "start_form": StartForm(auto_id="start_%s") if may["start"] else None,
+        "submit_form": SubmitForm(auto_id="submit_%s") if may["submit"] else None,
+        "close_form": CloseForm(auto_id="close_%s") if may["close"] else None,
+        "return_form": ReturnForm(auto_id="return_%s") if may["return"] else None,
+        "evidence_form": EvidenceForm(auto_id="evidence_%s") if may["evidence"] else None,
     }
     return render(request, "supervision/findings_detail.html", detail | forms)
 
