@@ -26,6 +26,7 @@ from bangfu.demo.plans import make_plans
 from bangfu.demo.projects_assistance import fill as fill_assistance
 from bangfu.demo.projects_funds import fill as fill_funds
 from bangfu.demo.projects_library import fill as fill_project_library
+from bangfu.demo.supervision_findings import fill as fill_findings
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -140,6 +141,14 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
                 township_login=people["township_staff"],
             )
+            # supervision: findings after the rounds they may belong to
+            findings = fill_findings(
+                actor=admin,
+                today=timezone.localdate(),
+                seed=seed,
+                inspector_login=people["inspector"],
+                township_login=people["township_staff"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -189,3 +198,7 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(_("Funds ledgers: %(entries)d entries.") % {"entries": ledger_entries})
+        self.stdout.write(
+            _("Supervision: %(findings)d findings, in every state of their rectification.")
+            % {"findings": findings}
+        )
