@@ -82,6 +82,12 @@ from tests.projects.library_world import (
 from tests.projects.sheets_world import sheets_page_probes, sheets_world
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.supervision.rounds_world import rounds_api_probes, rounds_page_probes, rounds_world
+from tests.supervision.findings_world import (
+    findings_api_probes,
+    findings_page_probes,
+    findings_state,
+    findings_world,
+)
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
 from tests.visits.conftest import at, jpeg, log
@@ -485,6 +491,8 @@ PAGE_PROBES = {
     **ledger_page_probes(Probe),
     # supervision: inspection rounds and their samples
     **rounds_page_probes(Probe),
+    # supervision: findings and their rectification
+    **findings_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -769,6 +777,8 @@ API_PROBES = {
     **ledger_api_probes(Probe),
     # supervision: inspection rounds and their samples
     **rounds_api_probes(Probe),
+    # supervision: findings and their rectification
+    **findings_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -996,6 +1006,7 @@ def county_a(county_admin, township_staff):
         **ledger_world(county_admin),
         # supervision
         **rounds_world(county_admin, household),
+        **findings_world(county_admin, household),
     }
 
 
@@ -1062,6 +1073,7 @@ def snapshot_state():
         library_state(),
         assistance_state(),
         ledger_state(),
+        findings_state(),
     )
 
 

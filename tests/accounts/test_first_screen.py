@@ -29,6 +29,7 @@ READER = [
     "projects:library",
     "projects:funds",
     "supervision:rounds",
+    "supervision:findings",
 ]
 OFFERED = {
     "county_admin": READER

@@ -82,6 +82,19 @@ QUERY_PAGES = {
     "projects:library_export": ["place", "year", "kind", "stage"],
     "projects:ledger_export": ["place", "year", "kind", "source", "entry_kind"],
     "supervision:rounds": ["place", "month", "state", "page", "format"],
+    "supervision:findings": [
+        "place",
+        "state",
+        "category",
+        "source",
+        "month",
+        "overdue",
+        "unit",
+        "page",
+        "format",
+    ],
+    "supervision:finding_add": ["household", "helper", "team", "project", "visit"],
+    "supervision:rectification_rates": ["place", "from", "to"],
 }
 
 MONTHS = [

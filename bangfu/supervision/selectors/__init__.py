@@ -26,4 +26,37 @@ __all__ = [
     "sample_of",
     "sample_verify",
     "sampled",
+from .findings import (
+    RateRow,
+    due_soon,
+    evidence_for,
+    finding_detail,
+    finding_for,
+    finding_units,
+    findings_of,
+    on_time_counts,
+    overdue_findings,
+    rates_by_place,
+    rates_by_unit,
+    rectify_home,
+    to_verify,
+    verify_home,
+)
+
+__all__ = [
+    # findings
+    "RateRow",
+    "due_soon",
+    "evidence_for",
+    "finding_detail",
+    "finding_for",
+    "finding_units",
+    "findings_of",
+    "on_time_counts",
+    "overdue_findings",
+    "rates_by_place",
+    "rates_by_unit",
+    "rectify_home",
+    "to_verify",
+    "verify_home",
 ]

@@ -32,4 +32,23 @@ __all__ = [
     "allocation",
     "candidates_of",
     "draw_sample",
+from .findings import (
+    finding_evidence_add,
+    finding_record,
+    rectification_close,
+    rectification_return,
+    rectification_start,
+    rectification_submit,
+    submitted_by,
+)
+
+__all__ = [
+    # findings
+    "finding_evidence_add",
+    "finding_record",
+    "rectification_close",
+    "rectification_return",
+    "rectification_start",
+    "rectification_submit",
+    "submitted_by",
 ]

@@ -27,6 +27,7 @@ from bangfu.demo.projects_assistance import fill as fill_assistance
 from bangfu.demo.projects_funds import fill as fill_funds
 from bangfu.demo.projects_library import fill as fill_project_library
 from bangfu.demo.supervision_rounds import fill as fill_rounds
+from bangfu.demo.supervision_findings import fill as fill_findings
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -143,10 +144,13 @@ class Command(BaseCommand):
             )
             # supervision: the month's inspection rounds first, then what hangs on them
             rounds = fill_rounds(
+            # supervision: findings after the rounds they may belong to
+            findings = fill_findings(
                 actor=admin,
                 today=timezone.localdate(),
                 seed=seed,
                 inspector_login=people["inspector"],
+                township_login=people["township_staff"],
             )
         self.stdout.write(
             _(
@@ -200,4 +204,6 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Inspections: %(rounds)d rounds, last month's sample drawn again with its reason.")
             % {"rounds": rounds}
+            _("Supervision: %(findings)d findings, in every state of their rectification.")
+            % {"findings": findings}
         )
