@@ -4,3 +4,15 @@ their samples), ``findings`` (findings and their rectification), ``surveys`` (qu
 and household surveys, and the findings their answers raise), ``scores`` (scoring schemes,
 the points people give, publishing a month's scores, hygiene), ``bulletins``.
 """
+
+from .surveys import (  # noqa: F401 (named here for the pages, the API and other parts)
+    STANDARD_QUESTIONS,
+    QuestionInput,
+    question_add,
+    question_retire,
+    question_update,
+    questionnaire_create,
+    questionnaire_retire,
+    survey_record,
+    surveys_follow_household,
+)
