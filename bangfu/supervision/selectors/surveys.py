@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
+from bangfu.core.capabilities import Capability
 from bangfu.core.models import Region
 from bangfu.core.params import add_months
 from bangfu.core.policies import policy_for
@@ -25,6 +27,7 @@ from bangfu.registry.selectors import HouseholdName, household_names
 from ..models import (
     SATISFIED_FROM,
     Answer,
+    AnswerKind,
     InspectionRound,
     Purpose,
     Question,
@@ -120,6 +123,13 @@ def names_of(surveys: Iterable[Survey]) -> dict[int, HouseholdName]:
     return household_names([survey.household for survey in surveys])
 
 
+def answer_shown(answer: Answer) -> str:
+    """An answer as a person reads it: 是 or 否 for yes or no, as given otherwise."""
+    if answer.question.kind == AnswerKind.YES_NO:
+        return str(_("Yes") if answer.value == "1" else _("No"))
+    return answer.value
+
+
 def survey_for(user, survey_id: int) -> Survey:
     return get_visible_or_404(
         Survey.objects.select_related(
@@ -131,14 +141,18 @@ def survey_for(user, survey_id: int) -> Survey:
 
 
 def survey_detail(user, survey_id: int) -> dict[str, Any]:
-    """A survey with its answers in the questionnaire's order and the findings they raised."""
+    """A survey with its answers in the questionnaire's order (each question, the answer as
+    shown and as stored) and the findings they raised."""
     survey = survey_for(user, survey_id)
     return {
         "survey": survey,
         "name": household_names([survey.household]).get(survey.household_id),
-        "answers": list(
-            survey.answers.select_related("question").order_by("question__position", "pk")
-        ),
+        "answers": [
+            (answer.question, answer_shown(answer), answer.value)
+            for answer in survey.answers.select_related("question").order_by(
+                "question__position", "pk"
+            )
+        ],
         "findings": list(survey.findings.select_related("category", "helper").order_by("pk")),
     }
 
@@ -176,9 +190,11 @@ def in_sample(inspection: InspectionRound, household: Household) -> bool:
 
 
 def household_surveys(user, household: Household) -> dict[str, Any]:
-    """The household page's section: its surveys, newest first."""
+    """The household page's section: its surveys, newest first, and whether the reader may
+    survey it."""
     return {
         "household": household,
+        "may_survey": user.has_capability(Capability.INSPECT),
         "surveys": list(
             Survey.objects.visible_to(user)
             .filter(household=household)

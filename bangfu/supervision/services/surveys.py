@@ -12,7 +12,7 @@ does not know (``supervision.contradictions``).
 
 import datetime
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -352,6 +352,22 @@ def clean_answer(question: Question, raw: Any) -> str:
         )
     rule = SATISFACTION_ANSWER if question.kind == AnswerKind.SATISFACTION else NUMBER_ANSWER
     return str(rule.clean(text, label=label, field=field))
+
+
+def answers_by_question(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, Any]:
+    """Answers given as (question id, answer) pairs (the API's list), as ``survey_record``
+    takes them; a question answered twice is refused rather than one answer kept."""
+    answers: dict[Any, Any] = {}
+    for question_id, value in pairs:
+        if question_id in answers:
+            raise DomainError(
+                _("Answer each question once; question %(id)s is answered twice.")
+                % {"id": str(question_id)[:20]},
+                code="answered_twice",
+                field="answers",
+            )
+        answers[question_id] = value
+    return answers
 
 
 def _answers(questionnaire: Questionnaire, given: Mapping[Any, Any]) -> dict[Question, str]:
