@@ -81,6 +81,12 @@ from tests.projects.library_world import (
 )
 from tests.projects.sheets_world import sheets_page_probes, sheets_world
 from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.supervision.surveys_world import (
+    surveys_api_probes,
+    surveys_page_probes,
+    surveys_state,
+    surveys_world,
+)
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
 from tests.visits.conftest import at, jpeg, log
@@ -473,6 +479,8 @@ PAGE_PROBES = {
     **plans_page_probes(Probe, _a_household),
     # projects: the project library
     **library_page_probes(Probe),
+    # supervision: questionnaires and household surveys
+    **surveys_page_probes(Probe),
     **monitoring_page_probes(Probe, _a_household),
     **differences_page_probes(Probe),
     **snapshot_page_probes(Probe),
@@ -757,6 +765,8 @@ API_PROBES = {
     **plans_api_probes(Probe, _a_household),
     # projects: the project library
     **library_api_probes(Probe),
+    # supervision: questionnaires and household surveys
+    **surveys_api_probes(Probe),
     **monitoring_api_probes(Probe, _a_household),
     **differences_api_probes(Probe),
     **snapshot_api_probes(Probe),
@@ -989,6 +999,8 @@ def county_a(county_admin, township_staff):
         **assistance_world(county_admin, household),
         **sheets_world(county_admin),
         **ledger_world(county_admin),
+        # supervision
+        **surveys_world(county_admin, household),
     }
 
 
@@ -1055,6 +1067,7 @@ def snapshot_state():
         library_state(),
         assistance_state(),
         ledger_state(),
+        surveys_state(),
     )
 
 

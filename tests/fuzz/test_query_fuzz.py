@@ -79,6 +79,10 @@ QUERY_PAGES = {
     "checks:snapshots": ["place", "page", "format"],
     "core:place_rules": ["key", "format"],
     "projects:library": ["place", "year", "kind", "stage", "q", "page"],
+    "supervision:surveys": ["place", "month", "round", "method", "page", "format"],
+    "supervision:survey_record": ["household", "round", "number"],
+    "supervision:satisfaction": ["place", "month"],
+    "supervision:questionnaires": ["place", "page"],
     "projects:library_export": ["place", "year", "kind", "stage"],
     "projects:ledger_export": ["place", "year", "kind", "source", "entry_kind"],
 }

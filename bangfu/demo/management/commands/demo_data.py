@@ -26,6 +26,7 @@ from bangfu.demo.plans import make_plans
 from bangfu.demo.projects_assistance import fill as fill_assistance
 from bangfu.demo.projects_funds import fill as fill_funds
 from bangfu.demo.projects_library import fill as fill_project_library
+from bangfu.demo.supervision_surveys import fill as fill_surveys
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -140,6 +141,13 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
                 township_login=people["township_staff"],
             )
+            # supervision: the surveys of the rounds' samples (after the rounds' demo)
+            surveyed = fill_surveys(
+                actor=admin,
+                today=timezone.localdate(),
+                seed=seed,
+                inspector_login=people["inspector"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -189,3 +197,7 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(_("Funds ledgers: %(entries)d entries.") % {"entries": ledger_entries})
+        self.stdout.write(
+            _("Household surveys: %(surveys)d, %(findings)d findings raised by their answers.")
+            % {"surveys": surveyed.surveys, "findings": surveyed.findings}
+        )
