@@ -9,6 +9,7 @@ urlpatterns: list = [
     # questionnaires and household surveys
     path("surveys/", surveys.surveys, name="surveys"),
     path("surveys/record/", surveys.survey_record, name="survey_record"),
+    path("surveys/record/<id:household_id>/", surveys.survey_household, name="survey_household"),
     path("surveys/satisfaction/", surveys.satisfaction, name="satisfaction"),
     path("surveys/<id:survey_id>/", surveys.survey, name="survey"),
     path("questionnaires/", surveys.questionnaires, name="questionnaires"),

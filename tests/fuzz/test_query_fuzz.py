@@ -81,6 +81,7 @@ QUERY_PAGES = {
     "projects:library": ["place", "year", "kind", "stage", "q", "page"],
     "supervision:surveys": ["place", "month", "round", "method", "page", "format"],
     "supervision:survey_record": ["household", "round", "number"],
+    "supervision:survey_household": ["round"],
     "supervision:satisfaction": ["place", "month"],
     "supervision:questionnaires": ["place", "page"],
     "projects:library_export": ["place", "year", "kind", "stage"],

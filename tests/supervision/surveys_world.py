@@ -96,6 +96,12 @@ def surveys_world(county_admin, household) -> dict:
     }
 
 
+SURVEY_FORM = {
+    "method": "phone",
+    "surveyed_on": "2026-11-02",
+    "respondent": "户主",
+    "answer_satisfaction": "5",
+}
 QUESTION_FORM = {"text": "入侵的问题", "kind": "text", "purpose": "other", "position": "9"}
 MISSING_QUESTIONNAIRE = {"questionnaire_id": 10**9}
 MISSING_QUESTION = {"question_id": 10**9}
@@ -114,7 +120,13 @@ def surveys_page_probes(probe) -> dict:
     both = ("get", "post")
     return {
         "supervision:surveys": probe(),
-        "supervision:survey_record": probe(methods=both, data={"number": "6111030022010001"}),
+        "supervision:survey_record": probe(),
+        "supervision:survey_household": probe(
+            lambda w: {"household_id": w["household"].pk},
+            {"household_id": 10**9},
+            both,
+            SURVEY_FORM,
+        ),
         "supervision:satisfaction": probe(),
         "supervision:survey": probe(lambda w: {"survey_id": w["survey"].pk}, {"survey_id": 10**9}),
         "supervision:questionnaires": probe(),

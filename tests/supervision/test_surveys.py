@@ -21,6 +21,7 @@ from bangfu.supervision.services import (
     questionnaire_retire,
     survey_record,
 )
+from bangfu.supervision.services.surveys import answer_field
 from tests.supervision.conftest import COUNTY, MONTH, TODAY
 from tests.supervision.surveys_world import by_purpose, round_with_sample, standard_questionnaire
 from tests.visits.conftest import at, households, log, unit, wang  # noqa: F401 (fixtures)
@@ -246,7 +247,7 @@ def test_bad_answers_are_refused_naming_the_question(
     asked = questionnaire.questions.get(purpose=purpose)
     with pytest.raises(DomainError) as refused:
         survey(inspector, households[0], questionnaire, **{purpose: raw})
-    assert refused.value.field == f"answer_{asked.pk}"
+    assert refused.value.field == answer_field(asked) == f"answer_{purpose}"
     assert asked.text in refused.value.message
     assert not Survey.objects.exists()
 

@@ -103,10 +103,10 @@ class SurveyForm(RuledForm):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            self.fields[answer_field(question.pk)] = _answer_field(question)
+            self.fields[answer_field(question)] = _answer_field(question)
 
     def answers(self) -> dict[int, str]:
-        return {q.pk: self.cleaned_data.get(answer_field(q.pk), "") for q in self.questions}
+        return {q.pk: self.cleaned_data.get(answer_field(q), "") for q in self.questions}
 
     def details(self) -> dict[str, object]:
         data = self.cleaned_data

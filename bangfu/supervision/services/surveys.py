@@ -88,9 +88,13 @@ STANDARD_QUESTIONS = (
 )
 
 
-def answer_field(question_id: int) -> str:
-    """The field a refusal of one answer names (the form's field of that question)."""
-    return f"answer_{question_id}"
+def answer_field(question: Question) -> str:
+    """The field a refusal of one answer names, and the form's field of that question: by
+    what it is checked against (``answer_satisfaction``: once in a questionnaire), or by its
+    id for the other questions (``answer_12``)."""
+    if question.purpose == Purpose.OTHER:
+        return f"answer_{question.pk}"
+    return f"answer_{question.purpose}"
 
 
 # -- questionnaires ---------------------------------------------------------------------------
@@ -331,7 +335,7 @@ def clean_answer(question: Question, raw: Any) -> str:
     """An answer as stored, by the question's kind: 1 or 0 for yes or no (是/否, yes/no, 1/0),
     digits for a number (0–99) or a satisfaction (1–5), words (at most 500) otherwise; ""
     for no answer. A refusal names the question."""
-    field = answer_field(question.pk)
+    field = answer_field(question)
     label = f"「{question.text}」"
     if isinstance(raw, bool):
         raw = "1" if raw else "0"
@@ -388,9 +392,7 @@ def _answers(questionnaire: Questionnaire, given: Mapping[Any, Any]) -> dict[Que
             )
         value = clean_answer(question, raw)
         if value:
-            answers[question] = values.clean(
-                Answer, "value", value, field=answer_field(question.pk)
-            )
+            answers[question] = values.clean(Answer, "value", value, field=answer_field(question))
     if not answers:
         raise DomainError(_("Record at least one answer."), code="no_answers", field="answers")
     return answers

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from bangfu.core import params
 from bangfu.core.capabilities import Capability, require
+from bangfu.core.errors import DomainError
 from bangfu.core.forms import attempt
 from bangfu.core.selectors import place_filter_choices, region_for
 from bangfu.core.tables import xlsx_response
@@ -108,14 +109,25 @@ def _named(surveys) -> list:
     return [(survey, names.get(survey.household_id)) for survey in surveys]
 
 
-def _pick_household(request, round_id: int | None):
-    """No household given: its number asked for, then the survey form of that household."""
+def _to_survey(household_id: int, round_id: int | None):
+    url = reverse("supervision:survey_household", args=[household_id])
+    return redirect(f"{url}?{urlencode({'round': round_id})}" if round_id else url)
+
+
+@login_required
+def survey_record(request):
+    """Survey a household: ``?household=`` (and ``?round=``, from a round's sample list)
+    opens its form; without one, the household's number is asked for."""
+    require(request.user, Capability.INSPECT)
+    round_id = round_param(request.GET.get("round"))
+    household_id = params.optional_id(request.GET.get("household"))
+    if household_id is not None:
+        return _to_survey(household_id, round_id)
     form = HouseholdNumberForm(request.GET if "number" in request.GET else None)
     if form.is_valid():
         household = selectors.household_by_number(request.user, form.cleaned_data["number"])
         if household is not None:
-            query = {"household": household.pk} | ({"round": round_id} if round_id else {})
-            return redirect(f"{reverse('supervision:survey_record')}?{urlencode(query)}")
+            return _to_survey(household.pk, round_id)
         form.add_error("number", _("No household of your places has this number."))
     return render(
         request,
@@ -126,14 +138,11 @@ def _pick_household(request, round_id: int | None):
 
 
 @login_required
-def survey_record(request):
-    """Survey a household (?household=, and ?round= from a round's sample): by phone first,
-    one field a question of the questionnaire in use at its place."""
+def survey_household(request, household_id):
+    """A household's survey (``?round=`` within a round's sample): by phone first, one field
+    a question of the questionnaire in use at its place."""
     require(request.user, Capability.INSPECT)
     round_id = round_param(request.GET.get("round"))
-    household_id = params.optional_id(request.GET.get("household"))
-    if household_id is None:
-        return _pick_household(request, round_id)
     household = selectors.household_to_survey(request.user, household_id)
     inspection = selectors.round_for(request.user, round_id) if round_id else None
     questionnaire = selectors.questionnaire_in_use(household.region_id)
@@ -317,13 +326,26 @@ def question_edit(request, question_id):
     )
 
 
+def _button(request, action, done: str) -> None:
+    """A button's service call: done, or its refusal, said on the page it goes back to."""
+    try:
+        action()
+    except DomainError as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, done)
+
+
 @login_required
 def question_retire(request, question_id):
     """Stop asking a question (a button on the questionnaire's page)."""
     question = selectors.question_for(request.user, question_id)
     if request.method == "POST":
-        services.question_retire(actor=request.user, question_id=question.pk)
-        messages.success(request, _("The question is no longer asked."))
+        _button(
+            request,
+            lambda: services.question_retire(actor=request.user, question_id=question.pk),
+            _("The question is no longer asked."),
+        )
     return redirect("supervision:questionnaire", questionnaire_id=question.questionnaire_id)
 
 
@@ -332,8 +354,11 @@ def questionnaire_retire(request, questionnaire_id):
     """Retire a questionnaire (a button on its page)."""
     record = selectors.questionnaire_for(request.user, questionnaire_id)
     if request.method == "POST":
-        services.questionnaire_retire(actor=request.user, questionnaire_id=record.pk)
-        messages.success(request, _("The questionnaire is retired."))
+        _button(
+            request,
+            lambda: services.questionnaire_retire(actor=request.user, questionnaire_id=record.pk),
+            _("The questionnaire is retired."),
+        )
     return redirect("supervision:questionnaire", questionnaire_id=record.pk)
 
 
