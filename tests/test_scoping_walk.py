@@ -87,6 +87,11 @@ from tests.supervision.findings_world import (
     findings_page_probes,
     findings_state,
     findings_world,
+from tests.supervision.surveys_world import (
+    surveys_api_probes,
+    surveys_page_probes,
+    surveys_state,
+    surveys_world,
 )
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -480,6 +485,8 @@ PAGE_PROBES = {
     **plans_page_probes(Probe, _a_household),
     # projects: the project library
     **library_page_probes(Probe),
+    # supervision: questionnaires and household surveys
+    **surveys_page_probes(Probe),
     **monitoring_page_probes(Probe, _a_household),
     **differences_page_probes(Probe),
     **snapshot_page_probes(Probe),
@@ -768,6 +775,8 @@ API_PROBES = {
     **plans_api_probes(Probe, _a_household),
     # projects: the project library
     **library_api_probes(Probe),
+    # supervision: questionnaires and household surveys
+    **surveys_api_probes(Probe),
     **monitoring_api_probes(Probe, _a_household),
     **differences_api_probes(Probe),
     **snapshot_api_probes(Probe),
@@ -1007,6 +1016,7 @@ def county_a(county_admin, township_staff):
         # supervision
         **rounds_world(county_admin, household),
         **findings_world(county_admin, household),
+        **surveys_world(county_admin, household),
     }
 
 
@@ -1074,6 +1084,7 @@ def snapshot_state():
         assistance_state(),
         ledger_state(),
         findings_state(),
+        surveys_state(),
     )
 
 

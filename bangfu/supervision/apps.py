@@ -30,4 +30,16 @@ class SupervisionConfig(AppConfig):
                 findings.verify_home,
                 order=14,
             )
+        from bangfu.registry.moves import follow
+        from bangfu.registry.sections import HouseholdSection
+        from bangfu.registry.sections import register as on_household_page
+
+        from .selectors.surveys import household_surveys
+        from .services.surveys import surveys_follow_household
+
+        # surveys: a household's surveys are read at its place, wherever it moves, and are
+        # listed on its page with a link to survey it.
+        follow(surveys_follow_household)
+        on_household_page(
+            HouseholdSection("surveys", "supervision/surveys_household.html", household_surveys)
         )

@@ -60,3 +60,13 @@ __all__ = [
     "to_verify",
     "verify_home",
 ]
+from .surveys import (  # noqa: F401 (named here for the pages, the API and other parts)
+    Satisfaction,
+    questionnaire_in_use,
+    questionnaires_of,
+    satisfaction,
+    satisfaction_by_place,
+    satisfaction_counts,
+    survey_detail,
+    surveys_of,
+)

@@ -52,3 +52,14 @@ __all__ = [
     "rectification_submit",
     "submitted_by",
 ]
+from .surveys import (  # noqa: F401 (named here for the pages, the API and other parts)
+    STANDARD_QUESTIONS,
+    QuestionInput,
+    question_add,
+    question_retire,
+    question_update,
+    questionnaire_create,
+    questionnaire_retire,
+    survey_record,
+    surveys_follow_household,
+)

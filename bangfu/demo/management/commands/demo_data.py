@@ -28,6 +28,7 @@ from bangfu.demo.projects_funds import fill as fill_funds
 from bangfu.demo.projects_library import fill as fill_project_library
 from bangfu.demo.supervision_rounds import fill as fill_rounds
 from bangfu.demo.supervision_findings import fill as fill_findings
+from bangfu.demo.supervision_surveys import fill as fill_surveys
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -146,6 +147,8 @@ class Command(BaseCommand):
             rounds = fill_rounds(
             # supervision: findings after the rounds they may belong to
             findings = fill_findings(
+            # supervision: the surveys of the rounds' samples (after the rounds' demo)
+            surveyed = fill_surveys(
                 actor=admin,
                 today=timezone.localdate(),
                 seed=seed,
@@ -206,4 +209,6 @@ class Command(BaseCommand):
             % {"rounds": rounds}
             _("Supervision: %(findings)d findings, in every state of their rectification.")
             % {"findings": findings}
+            _("Household surveys: %(surveys)d, %(findings)d findings raised by their answers.")
+            % {"surveys": surveyed.surveys, "findings": surveyed.findings}
         )
