@@ -1,1 +1,9 @@
 """Forms of supervision's pages, one module per part of the work (as ``views``)."""
+
+from .bulletins import BulletinCreateForm, BulletinEditForm
+
+__all__ = [
+    # bulletins
+    "BulletinCreateForm",
+    "BulletinEditForm",
+]

@@ -4,3 +4,12 @@ their samples), ``findings`` (findings and their rectification), ``surveys`` (qu
 and household surveys, and the findings their answers raise), ``scores`` (scoring schemes,
 the points people give, publishing a month's scores, hygiene), ``bulletins``.
 """
+
+from .bulletins import bulletin_create, bulletin_publish, bulletin_update
+
+__all__ = [
+    # bulletins
+    "bulletin_create",
+    "bulletin_publish",
+    "bulletin_update",
+]
