@@ -81,6 +81,12 @@ from tests.projects.library_world import (
 )
 from tests.projects.sheets_world import sheets_page_probes, sheets_world
 from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.supervision.bulletins_world import (
+    bulletins_api_probes,
+    bulletins_page_probes,
+    bulletins_state,
+    bulletins_world,
+)
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
 from tests.visits.conftest import at, jpeg, log
@@ -482,6 +488,8 @@ PAGE_PROBES = {
     **sheets_page_probes(Probe),
     # projects: the funds ledger
     **ledger_page_probes(Probe),
+    # supervision: bulletins and figures
+    **bulletins_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -764,6 +772,8 @@ API_PROBES = {
     **assistance_api_probes(Probe),
     # projects: the funds ledger
     **ledger_api_probes(Probe),
+    # supervision: bulletins and figures
+    **bulletins_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -989,6 +999,8 @@ def county_a(county_admin, township_staff):
         **assistance_world(county_admin, household),
         **sheets_world(county_admin),
         **ledger_world(county_admin),
+        # supervision
+        **bulletins_world(county_admin, household),
     }
 
 
@@ -1055,6 +1067,7 @@ def snapshot_state():
         library_state(),
         assistance_state(),
         ledger_state(),
+        bulletins_state(),
     )
 
 

@@ -81,6 +81,7 @@ QUERY_PAGES = {
     "projects:library": ["place", "year", "kind", "stage", "q", "page"],
     "projects:library_export": ["place", "year", "kind", "stage"],
     "projects:ledger_export": ["place", "year", "kind", "source", "entry_kind"],
+    "supervision:bulletins": ["place", "year", "page"],
 }
 
 MONTHS = [

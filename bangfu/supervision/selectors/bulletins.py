@@ -24,7 +24,6 @@ from ..models import (
     FindingState,
     Score,
     ScoreLevel,
-    ScoreSheet,
 )
 from .figures import DEFINITIONS, by_category, place_figures, satisfaction_min, shown, values_of
 
@@ -77,13 +76,13 @@ def _subject(score: Score) -> str:
 
 
 def performers(region: Region, month: datetime.date) -> list[dict[str, Any]]:
-    """For each level with scores of the month published at or under the place, the best
-    and the last by score (``PERFORMERS`` of each; ties in the order published)."""
-    sheets = ScoreSheet.objects.filter(_under(region), month=month)
+    """For each level with scores of the month published of those at or under the place
+    (wherever the sheet was published: the county scores its townships), the best and the
+    last by score (``PERFORMERS`` of each; ties in the order published)."""
     found = []
     for level, label in ScoreLevel.choices:
         scores = (
-            Score.objects.filter(sheet__in=sheets.filter(level=level))
+            Score.objects.filter(_under(region), sheet__month=month, sheet__level=level)
             .select_related("unit", "team", "helper", "household", "region")
             .order_by("-total", "sheet_id", "rank", "pk")
         )

@@ -115,7 +115,7 @@ def bulletin_create(
                 field="corrects_id",
             )
         month = corrected.month
-    title = values.clean(Bulletin, "title", title)
+    title = values.clean(Bulletin, "title", title) if title.strip() else ""
     year = month.year
     last = Bulletin.objects.filter(region=region, year=year).aggregate(n=Max("number"))["n"]
     number = (last or 0) + 1
