@@ -952,6 +952,9 @@ def _changed_places(after: int, up_to: int) -> Changes:
     return changed
 
 
+MOVES_SURVEYS = "household."  # a household's move, audited with its place before and after
+
+
 def _places_under(code: str) -> list[str]:
     """Every place at or under ``code``."""
     region = Region.objects.filter(code=code).values_list("level", flat=True).first()
@@ -963,16 +966,24 @@ def _places_under(code: str) -> list[str]:
 
 def _supervision_written(after: int, up_to: int) -> set[str]:
     """The places whose supervision figures the writes between two audit entries changed:
-    the entry's place, or for a sample drawn or scores published every place under it."""
+    the entry's place, or for a sample drawn or scores published every place under it, and
+    the places a household moved from and to (its surveys follow it)."""
     written: set[str] = set()
-    for action, code in (
-        AuditEntry.objects.filter(
-            seq__gt=after, seq__lte=up_to, action__in=supervision_rollups.ACTIONS
-        )
-        .values_list("action", "region_code")
+    for action, code, before, after_state in (
+        AuditEntry.objects.filter(seq__gt=after, seq__lte=up_to)
+        .filter(Q(action__in=supervision_rollups.ACTIONS) | Q(action__startswith=MOVES_SURVEYS))
+        .values_list("action", "region_code", "before", "after")
         .order_by()
         .iterator()
     ):
+        if action.startswith(MOVES_SURVEYS):
+            # A household moved takes its surveys with it (``surveys_follow_household``).
+            places = {
+                state.get("region") for state in (before, after_state) if isinstance(state, dict)
+            }
+            if len(places) > 1:
+                written.update(place for place in places if isinstance(place, str))
+            continue
         written.update(_places_under(code) if action in supervision_rollups.UNDER else [code])
     written.discard("")
     return written

@@ -895,9 +895,9 @@ class SupervisionMonth(models.Model):
 
     Counts are whole numbers and maps of them, so that adding a place's rows to those above
     and taking them away again stays exact: rounds of the month, households of their current
-    samples, findings found in the month by category, findings due in the month (deadline in
-    it) closed on time, closed late and still open by deadline day, surveys of the month
-    with a satisfaction answer and those satisfied, and the month's published scores by level
+    samples, findings found in the month by category, findings whose deadline is in the
+    month closed on time, closed late and still open by deadline day, satisfaction answers
+    of the month's surveys and those satisfied, and the month's published scores by level
     (how many, and their total in hundredths of a point)."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
@@ -905,7 +905,6 @@ class SupervisionMonth(models.Model):
     inspections = models.PositiveIntegerField(default=0)
     households_sampled = models.PositiveIntegerField(default=0)
     findings = models.JSONField(default=dict)  # category value → findings found
-    findings_due = models.PositiveIntegerField(default=0)
     closed_on_time = models.PositiveIntegerField(default=0)
     closed_late = models.PositiveIntegerField(default=0)
     open_due = models.JSONField(default=dict)  # deadline (ISO day) → findings still open

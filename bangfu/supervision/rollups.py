@@ -10,11 +10,13 @@ In a month:
 - ``households_sampled``: households of the current draw (the latest) of the month's
   rounds, at the household's place;
 - ``findings``: findings found in the month (``found_on``) by category value;
-- ``findings_due``: findings whose deadline falls in the month, of them ``closed_on_time``
-  (closed on or before the deadline) and ``closed_late``; ``open_due``: those still open, by
-  deadline day (overdue once the day judged is past it);
-- ``surveyed``: households surveyed in the month (``surveyed_on``) who gave a satisfaction
-  answer, of them ``satisfied`` (an answer of at least ``models.SATISFIED_FROM``);
+- findings whose deadline falls in the month: ``closed_on_time`` (closed on or before the
+  deadline), ``closed_late``, and ``open_due`` those still open, by deadline day. Rectified
+  on time is counted as the findings part defines it (``selectors.findings.on_time_counts``):
+  due in a period are those whose deadline is in it that are closed, or open past their
+  deadline today; on time, closed by the deadline;
+- ``surveyed``: satisfaction answers of the month's surveys (``surveyed_on``), of them
+  ``satisfied`` (at least ``models.SATISFIED_FROM``), as the surveys part counts them;
 - ``scores``: the month's published scores by level, at the scored one's place: how many
   (``n``) and their ``total`` in hundredths of a point, whole numbers so that adding and
   taking away stays exact.
@@ -28,6 +30,7 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from bangfu.visits.rollups import month_of
 
@@ -119,19 +122,19 @@ def own_months(codes: list[str] | None) -> Iterator[Part]:
             .order_by()
         ):
             yield code, month_of(month), {"findings": {category: n}}
-        for code, month, due, on_time, late in (
-            findings.annotate(month=TruncMonth("deadline"))
+        for code, month, on_time, late in (
+            findings.filter(state=FindingState.CLOSED)
+            .annotate(month=TruncMonth("deadline"))
             .values("region_id", "month")
             .annotate(
-                due=Count("pk"),
                 on_time=Count("pk", filter=Q(closed_on__lte=F("deadline"))),
                 late=Count("pk", filter=Q(closed_on__gt=F("deadline"))),
             )
-            .values_list("region_id", "month", "due", "on_time", "late")
+            .values_list("region_id", "month", "on_time", "late")
             .order_by()
         ):
-            counts = {"findings_due": due, "closed_on_time": on_time, "closed_late": late}
-            yield code, month_of(month), counts
+            counts = {"closed_on_time": on_time, "closed_late": late}
+            yield code, month_of(month), {name: n for name, n in counts.items() if n}
         for code, deadline, n in (
             findings.exclude(state=FindingState.CLOSED)
             .values_list("region_id", "deadline")
@@ -174,7 +177,7 @@ class SupervisionFigures:
     inspections: int = 0
     households_sampled: int = 0
     findings: dict[str, int] = field(default_factory=dict)  # category value → found
-    findings_due: int = 0
+    findings_due: int = 0  # closed, or open past their deadline today
     closed_on_time: int = 0
     closed_late: int = 0
     overdue: int = 0  # open past their deadline on the day judged, whenever due
@@ -211,19 +214,21 @@ def average(counts: dict[str, int]) -> Decimal:
 def figures_of(months: list[Any], standing: list[Any], on: datetime.date) -> SupervisionFigures:
     """The figures of the period's month rows (``SupervisionMonth`` or rows alike) added up,
     and findings overdue on ``on`` from the rows of every month up to the period's end
-    (``standing``): open and past their deadline, whenever they fell due."""
-    found = SupervisionFigures()
+    (``standing``): open and past their deadline, whenever they fell due. Findings due for
+    the on-time rate are judged today, as ``selectors.findings.on_time_counts`` judges them."""
+    found, today = SupervisionFigures(), timezone.localdate().isoformat()
     for row in months:
         for name in (
             "inspections",
             "households_sampled",
-            "findings_due",
             "closed_on_time",
             "closed_late",
             "surveyed",
             "satisfied",
         ):
             setattr(found, name, getattr(found, name) + getattr(row, name))
+        found.findings_due += row.closed_on_time + row.closed_late
+        found.findings_due += sum(n for day, n in row.open_due.items() if day < today)
         for category, n in row.findings.items():
             found.findings[category] = found.findings.get(category, 0) + n
         for level, counts in row.scores.items():

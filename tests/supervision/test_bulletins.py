@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from bangfu.core.errors import DomainError, NotPermitted
 from bangfu.core.models import AuditEntry, Region
+from bangfu.demo import supervision_bulletins
 from bangfu.reports.indicators import INDICATORS
 from bangfu.reports.selectors import Figures, Period
 from bangfu.supervision.models import Bulletin, BulletinState
@@ -234,3 +235,11 @@ def test_the_api(november, county_admin, signed_in):
     assert {key: values[key] for key in EXPECTED} == EXPECTED
     assert figures.json()["satisfaction_min"] == 95
     assert client.get("/api/supervision/figures").status_code == 400
+
+
+def test_the_demo_publishes_last_months_bulletin_and_drafts_this_months(november, county_admin):
+    published, draft = supervision_bulletins.fill(actor=county_admin, today=D(2026, 11, 30))
+    assert (published.month, published.state) == (D(2026, 10, 1), BulletinState.PUBLISHED)
+    assert published.pdf and published.docx and published.figures["figures"]
+    assert (draft.month, draft.state) == (MONTH, BulletinState.DRAFT)
+    assert (published.number, draft.number) == (1, 2)

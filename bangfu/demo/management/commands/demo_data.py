@@ -26,6 +26,7 @@ from bangfu.demo.plans import make_plans
 from bangfu.demo.projects_assistance import fill as fill_assistance
 from bangfu.demo.projects_funds import fill as fill_funds
 from bangfu.demo.projects_library import fill as fill_project_library
+from bangfu.demo.supervision_bulletins import fill as fill_bulletins
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -140,6 +141,8 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
                 township_login=people["township_staff"],
             )
+            # supervision: the bulletins last, of what the other supervision demos left
+            fill_bulletins(actor=admin, today=timezone.localdate())
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
