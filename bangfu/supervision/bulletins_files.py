@@ -38,7 +38,7 @@ def bulletin_docx(bulletin: Bulletin, content: dict[str, Any]) -> bytes:
         blocks.append(
             Table(
                 [(row["label"], str(row["n"])) for row in content["by_category"]],
-                header=(_("Category of finding"), _("Findings")),
+                header=(_("Category of finding"), _("Inspection findings")),
             )
         )
     blocks.append(Heading(_("The best and the last by score")))
@@ -47,7 +47,7 @@ def bulletin_docx(bulletin: Bulletin, content: dict[str, Any]) -> bytes:
     for level in content["performers"]:
         rows = [(_("Best"), s["name"], s["total"]) for s in level["best"]]
         rows += [(_("Last"), s["name"], s["total"]) for s in level["last"]]
-        blocks.append(Table(rows, header=(level["label"], _("Name"), _("Score"))))
+        blocks.append(Table(rows, header=(level["label"], _("Name of who is scored"), _("Score"))))
     findings = content["findings"]
     blocks.append(Heading(_("Findings of the month and their rectification")))
     blocks.append(

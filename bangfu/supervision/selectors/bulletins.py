@@ -157,7 +157,8 @@ def key_figures(region: Region, month: datetime.date) -> dict[str, Any]:
                 "name": str(d.name),
                 "value": values[d.key],
                 "shown": shown(values[d.key], d.unit),
-                "unit": "" if str(d.unit) == "%" else str(d.unit),
+                # A share carries its %, a figure in words its own units.
+                "unit": "" if str(d.unit) == "%" or isinstance(values[d.key], str) else str(d.unit),
                 "definition": str(d.definition),
             }
             for d in DEFINITIONS

@@ -57,19 +57,19 @@ DEFINITIONS = [
             "place."
         ),
         gettext_lazy("count of households in the rounds' current samples"),
-        gettext_lazy("households"),
+        gettext_lazy("households (户)"),
         gettext_lazy("inspection rounds and their samples"),
         True,
     ),
     Definition(
         "findings_found",
-        gettext_lazy("Findings"),
+        gettext_lazy("Inspection findings"),
         gettext_lazy(
             "Problems found (督查发现问题) in the period, by inspectors or raised by a household "
             "survey's answers, of every category; the table gives them by category."
         ),
         gettext_lazy("count of findings found in the period"),
-        gettext_lazy("findings"),
+        gettext_lazy("findings (个)"),
         gettext_lazy("findings"),
         True,
     ),
@@ -93,7 +93,7 @@ DEFINITIONS = [
             "last day, or today while it runs), whenever they fell due."
         ),
         gettext_lazy("count of open findings with deadline < the day judged"),
-        gettext_lazy("findings"),
+        gettext_lazy("findings (个)"),
         gettext_lazy("findings and their rectification"),
     ),
     Definition(
@@ -118,7 +118,7 @@ DEFINITIONS = [
             "months at or under the place; months not published count nothing."
         ),
         gettext_lazy("sum of published scores ÷ published scores, per level"),
-        gettext_lazy("points"),
+        gettext_lazy("points, level by level"),
         gettext_lazy("published scores"),
         True,
     ),
