@@ -234,7 +234,8 @@ def test_the_api(november, county_admin, signed_in):
     values = {f["key"]: f["value"] for f in figures.json()["figures"]}
     assert {key: values[key] for key in EXPECTED} == EXPECTED
     assert figures.json()["satisfaction_min"] == 95
-    assert client.get("/api/supervision/figures").status_code == 400
+    assert client.get("/api/supervision/figures").json()["place_code"] == "611103000000"
+    assert client.get("/api/supervision/figures", {"month": "2026-13"}).status_code == 400
 
 
 def test_the_demo_publishes_last_months_bulletin_and_drafts_this_months(november, county_admin):

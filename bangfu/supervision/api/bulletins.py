@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from bangfu.core import params
 from bangfu.core.params import Id
 from bangfu.core.schemas import documented
-from bangfu.core.selectors import region_for
+from bangfu.core.selectors import region_for, top_places
 
 from .. import selectors, services
 from ..models import Bulletin
@@ -157,11 +157,11 @@ def bulletin_publish(request, bulletin_id: Id):
 @router.get("/supervision/figures", response=FiguresOut, operation_id="supervision_figures")
 def supervision_figures(request, place: str = "", month: str = ""):
     """A place's supervision indicators of a month with their definitions, as the dashboard
-    and the month's bulletin count them (``place``: one of the caller's places; ``month``:
-    2026-11, this month if none)."""
+    and the month's bulletin count them (``place``: one of the caller's places, the first of
+    them if none; ``month``: 2026-11, this month if none)."""
     code = params.place(place)
     chosen = params.month(month)
-    region = region_for(request.auth, code) if code else None
+    region = region_for(request.auth, code) if code else top_places(request.auth).first()
     if region is None:
-        raise params.BadParameter(_("Choose a place: the figures are of one place."), field="place")
+        raise params.BadParameter(_("You hold no place to count figures of."), field="place")
     return {"place_code": region.code, **key_figures(region, chosen)}
