@@ -92,6 +92,11 @@ from tests.supervision.surveys_world import (
     surveys_page_probes,
     surveys_state,
     surveys_world,
+from tests.supervision.bulletins_world import (
+    bulletins_api_probes,
+    bulletins_page_probes,
+    bulletins_state,
+    bulletins_world,
 )
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -500,6 +505,8 @@ PAGE_PROBES = {
     **rounds_page_probes(Probe),
     # supervision: findings and their rectification
     **findings_page_probes(Probe),
+    # supervision: bulletins and figures
+    **bulletins_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -788,6 +795,8 @@ API_PROBES = {
     **rounds_api_probes(Probe),
     # supervision: findings and their rectification
     **findings_api_probes(Probe),
+    # supervision: bulletins and figures
+    **bulletins_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -1017,6 +1026,7 @@ def county_a(county_admin, township_staff):
         **rounds_world(county_admin, household),
         **findings_world(county_admin, household),
         **surveys_world(county_admin, household),
+        **bulletins_world(county_admin, household),
     }
 
 
@@ -1085,6 +1095,7 @@ def snapshot_state():
         ledger_state(),
         findings_state(),
         surveys_state(),
+        bulletins_state(),
     )
 
 

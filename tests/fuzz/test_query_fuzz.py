@@ -100,6 +100,7 @@ QUERY_PAGES = {
     ],
     "supervision:finding_add": ["household", "helper", "team", "project", "visit"],
     "supervision:rectification_rates": ["place", "from", "to"],
+    "supervision:bulletins": ["place", "year", "page"],
 }
 
 MONTHS = [

@@ -6,4 +6,10 @@ __all__ = [
     # rounds
     "RedrawForm",
     "RoundForm",
+from .bulletins import BulletinCreateForm, BulletinEditForm
+
+__all__ = [
+    # bulletins
+    "BulletinCreateForm",
+    "BulletinEditForm",
 ]

@@ -70,3 +70,14 @@ from .surveys import (  # noqa: F401 (named here for the pages, the API and othe
     survey_detail,
     surveys_of,
 )
+from .bulletins import bulletin_content, bulletin_for, bulletins_of, is_draft
+from .figures import place_figures
+
+__all__ = [
+    # bulletins and figures
+    "bulletin_content",
+    "bulletin_for",
+    "bulletins_of",
+    "is_draft",
+    "place_figures",
+]

@@ -63,3 +63,11 @@ from .surveys import (  # noqa: F401 (named here for the pages, the API and othe
     survey_record,
     surveys_follow_household,
 )
+from .bulletins import bulletin_create, bulletin_publish, bulletin_update
+
+__all__ = [
+    # bulletins
+    "bulletin_create",
+    "bulletin_publish",
+    "bulletin_update",
+]

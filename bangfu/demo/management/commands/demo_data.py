@@ -29,6 +29,7 @@ from bangfu.demo.projects_library import fill as fill_project_library
 from bangfu.demo.supervision_rounds import fill as fill_rounds
 from bangfu.demo.supervision_findings import fill as fill_findings
 from bangfu.demo.supervision_surveys import fill as fill_surveys
+from bangfu.demo.supervision_bulletins import fill as fill_bulletins
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -155,6 +156,8 @@ class Command(BaseCommand):
                 inspector_login=people["inspector"],
                 township_login=people["township_staff"],
             )
+            # supervision: the bulletins last, of what the other supervision demos left
+            fill_bulletins(actor=admin, today=timezone.localdate())
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
