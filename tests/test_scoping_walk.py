@@ -97,6 +97,11 @@ from tests.supervision.bulletins_world import (
     bulletins_page_probes,
     bulletins_state,
     bulletins_world,
+from tests.supervision.scores_world import (
+    scores_api_probes,
+    scores_page_probes,
+    scores_state,
+    scores_world,
 )
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -492,6 +497,7 @@ PAGE_PROBES = {
     **library_page_probes(Probe),
     # supervision: questionnaires and household surveys
     **surveys_page_probes(Probe),
+    **scores_page_probes(Probe),
     **monitoring_page_probes(Probe, _a_household),
     **differences_page_probes(Probe),
     **snapshot_page_probes(Probe),
@@ -784,6 +790,7 @@ API_PROBES = {
     **library_api_probes(Probe),
     # supervision: questionnaires and household surveys
     **surveys_api_probes(Probe),
+    **scores_api_probes(Probe),
     **monitoring_api_probes(Probe, _a_household),
     **differences_api_probes(Probe),
     **snapshot_api_probes(Probe),
@@ -1027,6 +1034,7 @@ def county_a(county_admin, township_staff):
         **findings_world(county_admin, household),
         **surveys_world(county_admin, household),
         **bulletins_world(county_admin, household),
+        **scores_world(county_admin, household),
     }
 
 
@@ -1096,6 +1104,7 @@ def snapshot_state():
         findings_state(),
         surveys_state(),
         bulletins_state(),
+        scores_state(),
     )
 
 

@@ -25,6 +25,7 @@ NAVIGATION = [
     (_("Funds summary"), "projects:funds", READS),
     (_("Inspections"), "supervision:rounds", READS),
     (_("Rectification"), "supervision:findings", READS),
+    (_("Evaluation"), "supervision:scores", READS),
     (_("Differences from the national system"), "checks:differences", Capability.CHECK_HANDBOOKS),
     (_("Excel import"), "exchange:import_list", Capability.EDIT_REGISTRY),
     (_("Users"), "accounts:user_list", Capability.MANAGE_USERS),

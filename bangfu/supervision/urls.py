@@ -4,6 +4,7 @@ from .views import rounds
 from .views import findings
 from .views import surveys
 from .views import bulletins
+from .views import scores
 
 app_name = "supervision"
 urlpatterns: list = [
@@ -73,6 +74,14 @@ urlpatterns: list = [
         name="question_retire",
     ),
     # scoring schemes, the month's scores, hygiene
+    path("schemes/", scores.schemes, name="schemes"),
+    path("schemes/new/", scores.scheme_create, name="scheme_create"),
+    path("schemes/<id:scheme_id>/", scores.scheme_edit, name="scheme_edit"),
+    path("scores/", scores.scores, name="scores"),
+    path("scores/subject/", scores.score_subject, name="score_subject"),
+    path("scores/year/", scores.year_totals, name="year_totals"),
+    path("hygiene/", scores.hygiene, name="hygiene"),
+    path("hygiene/entry/", scores.hygiene_entry, name="hygiene_entry"),
     # bulletins and figures
     path("bulletins/", bulletins.bulletins, name="bulletins"),
     path("bulletins/add/", bulletins.bulletin_create, name="bulletin_create"),

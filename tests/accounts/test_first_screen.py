@@ -30,6 +30,7 @@ READER = [
     "projects:funds",
     "supervision:rounds",
     "supervision:findings",
+    "supervision:scores",
 ]
 OFFERED = {
     "county_admin": READER

@@ -101,6 +101,12 @@ QUERY_PAGES = {
     "supervision:finding_add": ["household", "helper", "team", "project", "visit"],
     "supervision:rectification_rates": ["place", "from", "to"],
     "supervision:bulletins": ["place", "year", "page"],
+    "supervision:scores": ["place", "level", "month", "format", "page"],
+    "supervision:score_subject": ["place", "level", "month", "subject"],
+    "supervision:year_totals": ["place", "level", "year", "format"],
+    "supervision:hygiene": ["place", "month", "page"],
+    "supervision:hygiene_entry": ["place", "month"],
+    "supervision:schemes": ["page"],
 }
 
 MONTHS = [

@@ -81,3 +81,4 @@ __all__ = [
     "is_draft",
     "place_figures",
 ]
+from . import scores  # noqa: F401

@@ -71,3 +71,11 @@ __all__ = [
     "bulletin_publish",
     "bulletin_update",
 ]
+from .scores import (  # noqa: F401
+    ItemInput,
+    hygiene_score,
+    item_score_set,
+    scheme_create,
+    scheme_update,
+    scores_publish,
+)

@@ -30,6 +30,7 @@ from bangfu.demo.supervision_rounds import fill as fill_rounds
 from bangfu.demo.supervision_findings import fill as fill_findings
 from bangfu.demo.supervision_surveys import fill as fill_surveys
 from bangfu.demo.supervision_bulletins import fill as fill_bulletins
+from bangfu.demo.supervision_scores import fill as fill_scores
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -150,6 +151,8 @@ class Command(BaseCommand):
             findings = fill_findings(
             # supervision: the surveys of the rounds' samples (after the rounds' demo)
             surveyed = fill_surveys(
+            # supervision: the scores after the other supervision demos
+            fill_scores(
                 actor=admin,
                 today=timezone.localdate(),
                 seed=seed,
@@ -158,6 +161,8 @@ class Command(BaseCommand):
             )
             # supervision: the bulletins last, of what the other supervision demos left
             fill_bulletins(actor=admin, today=timezone.localdate())
+                work_team_login=people["work_team"],
+            )
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
