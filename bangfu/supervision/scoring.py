@@ -281,13 +281,14 @@ def _satisfaction_of_paired(level: str, within: Within, month: Month) -> dict[st
     answered = _answers(month, Q())
     rows, subject = _pairings(level, within)
     found: dict[str, Ratio] = {}
+    # The pairings are read whole and the surveyed households picked here: a list of the
+    # surveyed households' ids in the query leads SQLite to probe the pairings once for each
+    # helper and id (a province: 240,000 helpers × 50,000 households).
     for household_id, key in (
-        rows.filter(household_id__in=list(answered))
-        .annotate(subject=subject)
-        .values_list("household_id", "subject")
-        .distinct()
-        .order_by()
+        rows.annotate(subject=subject).values_list("household_id", "subject").distinct().order_by()
     ):
+        if household_id not in answered:
+            continue
         _code, satisfied, n = answered[household_id]
         met, counted = found.get(str(key), (0, 0))
         found[str(key)] = (met + satisfied, counted + n)
@@ -498,11 +499,13 @@ def computed_shares(
         ratios[S.RESIDENCE_COMPLIANCE] = _residence(level, keys, within, judged, from_records)
     if applies:
         ratios[S.RECTIFIED_ON_TIME] = _findings(level, keys, within, judged)
+    # Read once: ``ItemSource.values`` makes its list anew on each read (a province has
+    # 240,000 helpers).
+    sources = [source for source in ItemSource.values if source != S.SCORED]
     return {
         key: {
             source: share(ratios.get(source, {}).get(key)) if source in applies else None
-            for source in ItemSource.values
-            if source != S.SCORED
+            for source in sources
         }
         for key in keys
     }
@@ -628,10 +631,12 @@ def given_points(items: list[SchemeItem], level: str, month: datetime.date) -> d
 
 
 def lines_of(
-    scheme: ScoringScheme, level: str, key: str, shares: dict[str, Decimal | None], given: dict
+    items: list[SchemeItem], key: str, shares: dict[str, Decimal | None], given: dict
 ) -> list[Line]:
+    """One subject's lines by the scheme's items (read once for all its subjects: a province
+    has 240,000 helpers)."""
     lines = []
-    for item in scheme.items.all():
+    for item in items:
         line = Line(item.pk, item.name, item.source, item.weight)
         if line.scored:
             line.given, line.reason = given.get((item.pk, key), (None, ""))
@@ -665,7 +670,7 @@ def compute_scores(
     given = given_points(items, level, month)
     made = []
     for key, region_id in keys.items():
-        lines = lines_of(scheme, level, key, shares.get(key, {}), given)
+        lines = lines_of(items, key, shares.get(key, {}), given)
         made.append(Computed(key, region_id, total_of(lines), 0, lines))
     for row, rank in zip(made, ranked([row.total for row in made]), strict=True):
         row.rank = rank
