@@ -81,27 +81,30 @@ from tests.projects.library_world import (
 )
 from tests.projects.sheets_world import sheets_page_probes, sheets_world
 from tests.registry.conftest import first_status, household_input, id_number, member_input
-from tests.supervision.rounds_world import rounds_api_probes, rounds_page_probes, rounds_world
-from tests.supervision.findings_world import (
-    findings_api_probes,
-    findings_page_probes,
-    findings_state,
-    findings_world,
-from tests.supervision.surveys_world import (
-    surveys_api_probes,
-    surveys_page_probes,
-    surveys_state,
-    surveys_world,
 from tests.supervision.bulletins_world import (
     bulletins_api_probes,
     bulletins_page_probes,
     bulletins_state,
     bulletins_world,
+)
+from tests.supervision.findings_world import (
+    findings_api_probes,
+    findings_page_probes,
+    findings_state,
+    findings_world,
+)
+from tests.supervision.rounds_world import rounds_api_probes, rounds_page_probes, rounds_world
 from tests.supervision.scores_world import (
     scores_api_probes,
     scores_page_probes,
     scores_state,
     scores_world,
+)
+from tests.supervision.surveys_world import (
+    surveys_api_probes,
+    surveys_page_probes,
+    surveys_state,
+    surveys_world,
 )
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world

@@ -30,6 +30,8 @@ class SupervisionConfig(AppConfig):
                 findings.verify_home,
                 order=14,
             )
+        )
+
         from bangfu.registry.moves import follow
         from bangfu.registry.sections import HouseholdSection
         from bangfu.registry.sections import register as on_household_page

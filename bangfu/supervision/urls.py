@@ -1,13 +1,9 @@
-from django.urls import path  # noqa: F401 (the parts add their pages)
+from django.urls import path
 
-from .views import rounds
-from .views import findings
-from .views import surveys
-from .views import bulletins
-from .views import scores
+from .views import bulletins, findings, rounds, scores, surveys
 
 app_name = "supervision"
-urlpatterns: list = [
+urlpatterns = [
     # inspection rounds and their samples
     path("rounds/", rounds.rounds, name="rounds"),
     path("rounds/plan/", rounds.round_plan, name="round_plan"),

@@ -67,11 +67,11 @@ from tests.projects.assistance_world import assistance_aims
 from tests.projects.ledger_world import ledger_aims
 from tests.projects.library_world import library_aims
 from tests.registry.conftest import first_status, household_input, member_input
-from tests.supervision.rounds_world import rounds_aims
-from tests.supervision.findings_world import findings_aims
-from tests.supervision.surveys_world import surveys_aims
 from tests.supervision.bulletins_world import bulletins_aims
+from tests.supervision.findings_world import findings_aims
+from tests.supervision.rounds_world import rounds_aims
 from tests.supervision.scores_world import scores_aims
+from tests.supervision.surveys_world import surveys_aims
 from tests.teams.leave_world import teams_aims
 from tests.test_scoping_walk import A_PLACE, STATUS_JSON, county_a  # noqa: F401 (a fixture)
 from tests.visits.conftest import jpeg
