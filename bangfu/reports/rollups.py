@@ -613,7 +613,9 @@ def _build_everything() -> None:
     ruled = rule_places()
     stock = _own_stock(None, ruled)
     months = _months_by_place(_own_months(None, ruled).values())
-    places = list(Region.objects.values_list("code", "level", "parent_id"))
+    places: list[tuple[str, int, str | None]] = list(
+        Region.objects.values_list("code", "level", "parent_id")
+    )
     _build_helpers({code: parent for code, _level, parent in places}, stock)
     for code, _level, parent in sorted(places, key=lambda place: -place[1]):
         if parent is not None and code in stock:
