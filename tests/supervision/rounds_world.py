@@ -1,6 +1,7 @@
 """County A's inspection rounds for the route walk and the fuzz: a round of the county whose
-sample is drawn (one of each kind, township by township: the walk's household among them) and
-a round of 钓台街道 planned and not yet drawn."""
+sample is drawn (one of each kind, township by township: the walk's household among them),
+and for each write that uses a round up (changing, drawing, drawing again, closing) a round of
+钓台街道 of its own, so that the fuzz may take the writes in any order."""
 
 from django.utils import timezone
 
@@ -52,7 +53,15 @@ def rounds_world(county_admin, household) -> dict:
         stratified=True,
     )
     sample_draw(actor=county_admin, round_id=drawn.pk)
-    return {"drawn_round": drawn, "planned_round": _planned(county_admin)}
+    to_redraw = _planned(county_admin)
+    sample_draw(actor=county_admin, round_id=to_redraw.pk)
+    return {
+        "drawn_round": drawn,
+        "planned_round": _planned(county_admin),
+        "round_to_draw": _planned(county_admin),
+        "round_to_redraw": to_redraw,
+        "round_to_close": _planned(county_admin),
+    }
 
 
 def _drawn(w):
@@ -61,6 +70,10 @@ def _drawn(w):
 
 def _planned_one(w):
     return {"round_id": w["planned_round"].pk}
+
+
+def _one(key: str):
+    return lambda w: {"round_id": w[key].pk}
 
 
 MISSING = {"round_id": 10**9}
@@ -77,9 +90,11 @@ def rounds_page_probes(probe) -> dict:
         ),
         "supervision:round": probe(_drawn, MISSING),
         "supervision:round_edit": probe(_planned_one, MISSING, both, INTRUDING),
-        "supervision:round_draw": probe(_planned_one, MISSING, both),
-        "supervision:round_redraw": probe(_drawn, MISSING, both, {"reason": "入侵"}),
-        "supervision:round_close": probe(_drawn, MISSING, both),
+        "supervision:round_draw": probe(_one("round_to_draw"), MISSING, both),
+        "supervision:round_redraw": probe(
+            _one("round_to_redraw"), MISSING, both, {"reason": "入侵"}
+        ),
+        "supervision:round_close": probe(_one("round_to_close"), MISSING, both),
         "supervision:round_verify": probe(_drawn, MISSING),
     }
 
@@ -94,9 +109,9 @@ def rounds_api_probes(probe) -> dict:
             methods=("post",), data=body | {"region_code": COUNTY, "month": "2026-11"}
         ),
         "round_update": probe(_planned_one, MISSING, ("post",), body),
-        "sample_draw": probe(_planned_one, MISSING, ("post",)),
-        "sample_redraw": probe(_drawn, MISSING, ("post",), {"reason": "入侵"}),
-        "round_close": probe(_drawn, MISSING, ("post",)),
+        "sample_draw": probe(_one("round_to_draw"), MISSING, ("post",)),
+        "sample_redraw": probe(_one("round_to_redraw"), MISSING, ("post",), {"reason": "入侵"}),
+        "round_close": probe(_one("round_to_close"), MISSING, ("post",)),
         "sample_check": probe(_drawn, MISSING),
     }
 
