@@ -348,7 +348,7 @@ def scores_api_probes(probe) -> dict:
             data={
                 "household_id": 10**9,
                 "month": "2026-11-01",
-                "points": {"1": "1"},
+                "points": [{"item_id": 1, "points": "1"}],
                 "reason": "入侵",
             },
         ),
@@ -421,7 +421,7 @@ def scores_aims(world, aim) -> dict:
             {
                 "household_id": world["household"].pk,
                 "month": this_month,
-                "points": {str(item.pk): "30" for item in hygiene.items.all()},
+                "points": [{"item_id": item.pk, "points": "30"} for item in hygiene.items.all()],
                 "reason": "入户检查",
             },
         ),

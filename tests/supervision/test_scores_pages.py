@@ -134,3 +134,59 @@ def test_hygiene_pages(client, county_admin, township_staff, hand):
     # township_staff answers for 马王街道, not for 马家寨村.
     client.force_login(township_staff)
     assert client.get(reverse("supervision:hygiene") + query).status_code == 404
+
+
+def test_the_api(client, county_admin, inspector, helpers_scheme, hand):
+    client.force_login(county_admin)
+    listed = client.get("/api/supervision/schemes").json()
+    assert [s["name"] for s in listed["items"]] == ["帮扶干部考评"]
+    made = client.post(
+        "/api/supervision/schemes",
+        {
+            "region_code": COUNTY,
+            "level": "household",
+            "name": "卫生评比",
+            "valid_from": "2026-11-01",
+            "items": [{"name": "庭院整洁", "source": "scored", "weight": "50"}],
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    yard = made.json()["items"][0]["id"]
+    scored = client.post(
+        "/api/supervision/hygiene/scores",
+        {
+            "household_id": hand.households[1].pk,
+            "month": "2026-11-01",
+            "points": [{"item_id": yard, "points": "45"}],
+            "reason": "入户检查",
+        },
+        content_type="application/json",
+    )
+    assert scored.status_code == 201
+    ranking = client.get("/api/supervision/hygiene", {"place": MAJIAZHAI}).json()
+    assert ranking[0]["total"] == "45.00"  # 45 points of a scheme worth 50
+    client.force_login(inspector)
+    item = helpers_scheme.items.get(source="scored").pk
+    given = client.post(
+        "/api/supervision/scores/items",
+        {
+            "item_id": item,
+            "month": "2026-11-01",
+            "subject": str(hand.helpers["one"].pk),
+            "points": "9",
+            "reason": "好",
+        },
+        content_type="application/json",
+    )
+    assert given.status_code == 400 and given.json()["field"] == "points"
+    scores = client.get("/api/supervision/scores", {"place": COUNTY, "level": "helper"}).json()
+    assert scores["published"] is False and len(scores["scores"]) == 3
+    published = client.post(
+        "/api/supervision/scores/publish",
+        {"region_code": COUNTY, "level": "helper", "month": "2026-11-01"},
+        content_type="application/json",
+    )
+    assert published.status_code == 201 and published.json()["scores"] == 3
+    year = client.get("/api/supervision/scores/year", {"place": COUNTY, "level": "helper"}).json()
+    assert year["months_published"] == ["2026-11-01"]

@@ -150,10 +150,15 @@ class YearOut(Schema):
     rows: list[YearRowOut]
 
 
+class HygienePointsIn(Schema):
+    item_id: Id
+    points: Decimal = documented(ItemScore, "points")
+
+
 class HygieneIn(Schema):
     household_id: Id
     month: datetime.date = documented(ItemScore, "month")
-    points: dict[int, Decimal] = Field(description="item id → points")
+    points: list[HygienePointsIn] = Field(description="each item of the scheme and its points")
     reason: str = documented(ItemScore, "reason")
 
 
@@ -268,7 +273,9 @@ def item_score_set(request, payload: ItemScoreIn):
 def month_scores(request, filters: Query[ScoresIn]):
     """The month's scores of a level under a place, best first, each with its breakdown:
     as published, or computed now."""
-    level = params.choice(filters.level, field="level", choices=COMPUTED_LEVELS)
+    level = params.choice(
+        filters.level, field="level", choices=COMPUTED_LEVELS, default=ScoreLevel.UNIT
+    )
     month = params.month(filters.month)
     place = _place(request.auth, filters.place)
     sheet = selectors.published_sheet(place, level, month)
@@ -304,7 +311,9 @@ def scores_publish(request, payload: PublishIn):
 def year_totals(request, filters: Query[YearIn]):
     """The year-end target-responsibility score of each subject: the mean of its published
     monthly scores of the year, with the months counted."""
-    level = params.choice(filters.level, field="level", choices=COMPUTED_LEVELS)
+    level = params.choice(
+        filters.level, field="level", choices=COMPUTED_LEVELS, default=ScoreLevel.UNIT
+    )
     year = params.year(filters.year) or timezone.localdate().year
     totals = selectors.year_totals(request.auth, _place(request.auth, filters.place), year, level)
     return {
@@ -329,7 +338,13 @@ def year_totals(request, filters: Query[YearIn]):
 )
 def hygiene_score(request, payload: HygieneIn):
     """A household's hygiene points of a month, item by item of the hygiene scheme in force."""
-    given = services.hygiene_score(actor=request.auth, **payload.dict())
+    given = services.hygiene_score(
+        actor=request.auth,
+        household_id=payload.household_id,
+        month=payload.month,
+        points={row.item_id: row.points for row in payload.points},
+        reason=payload.reason,
+    )
     return Status(201, [_given(score) for score in given])
 
 
