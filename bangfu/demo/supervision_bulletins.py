@@ -1,6 +1,6 @@
 """The demo district's bulletins (简报/通报), through the bulletins' services, as the county's
-supervision office writes them: last month's, published on the third of this month with its
-figures frozen and its files kept, and this month's, a draft whose figures follow the records.
+supervision office writes them: last month's, published with its figures frozen and its files
+kept, and this month's, a draft whose figures follow the records.
 The figures are those the other supervision demos left (rounds, findings, surveys, scores)."""
 
 import datetime
@@ -9,8 +9,6 @@ from bangfu.core.params import add_months
 from bangfu.core.selectors import top_places
 from bangfu.supervision.models import Bulletin
 from bangfu.supervision.services import bulletin_create, bulletin_publish, bulletin_update
-
-from .checks import _on
 
 SUMMARY = (
     "本月对全县各镇街开展月度督查，采取实地查看、查阅资料、电话调查和入户走访相结合的方式，"
@@ -27,16 +25,15 @@ def fill(*, actor, today: datetime.date) -> list[Bulletin]:
         return []
     this_month = today.replace(day=1)
     last_month = add_months(this_month, -1)
-    with _on(min(this_month + datetime.timedelta(days=2), today)):
-        published = bulletin_create(actor=actor, region_code=county.code, month=last_month)
-        bulletin_update(
-            actor=actor,
-            bulletin_id=published.pk,
-            title=published.title,
-            summary=SUMMARY,
-            good_practice=GOOD_PRACTICE,
-        )
-        published = bulletin_publish(actor=actor, bulletin_id=published.pk)
+    published = bulletin_create(actor=actor, region_code=county.code, month=last_month)
+    bulletin_update(
+        actor=actor,
+        bulletin_id=published.pk,
+        title=published.title,
+        summary=SUMMARY,
+        good_practice=GOOD_PRACTICE,
+    )
+    published = bulletin_publish(actor=actor, bulletin_id=published.pk)
     draft = bulletin_create(actor=actor, region_code=county.code, month=this_month)
     bulletin_update(
         actor=actor, bulletin_id=draft.pk, title=draft.title, summary=SUMMARY, good_practice=""
