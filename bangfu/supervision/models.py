@@ -215,7 +215,7 @@ class FindingState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Rectified and closed")
 
 
 OPEN_FINDING_STATES = (

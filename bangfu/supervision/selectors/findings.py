@@ -48,9 +48,8 @@ TO_RECTIFY = (FindingState.ASSIGNED, FindingState.IN_PROGRESS, FindingState.RETU
 MOST_REMIND_DAYS = 60  # the rule's bound (``supervision.remind_days``)
 HOME_ROWS = 5
 HUNDRED = Decimal(100)
-# How the pages name a finding's state. The model's label of ``CLOSED``, "Closed", is 停用 in
-# the catalogue (an account's, a code's): a closed finding is named here on its own (已销号).
-STATE_NAMES = {**dict(FindingState.choices), FindingState.CLOSED: _("Rectified and closed")}
+# How the pages name a finding's state.
+STATE_NAMES = dict(FindingState.choices)
 # The kinds of record a finding may concern, as the services name them (``household_id``…).
 CONCERNED_KINDS = [
     ("household", _("Household")),
