@@ -81,11 +81,30 @@ from tests.projects.library_world import (
 )
 from tests.projects.sheets_world import sheets_page_probes, sheets_world
 from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.supervision.bulletins_world import (
+    bulletins_api_probes,
+    bulletins_page_probes,
+    bulletins_state,
+    bulletins_world,
+)
+from tests.supervision.findings_world import (
+    findings_api_probes,
+    findings_page_probes,
+    findings_state,
+    findings_world,
+)
+from tests.supervision.rounds_world import rounds_api_probes, rounds_page_probes, rounds_world
 from tests.supervision.scores_world import (
     scores_api_probes,
     scores_page_probes,
     scores_state,
     scores_world,
+)
+from tests.supervision.surveys_world import (
+    surveys_api_probes,
+    surveys_page_probes,
+    surveys_state,
+    surveys_world,
 )
 from tests.teams.attendance import county_a_attendance
 from tests.teams.leave_world import leave_world
@@ -479,6 +498,8 @@ PAGE_PROBES = {
     **plans_page_probes(Probe, _a_household),
     # projects: the project library
     **library_page_probes(Probe),
+    # supervision: questionnaires and household surveys
+    **surveys_page_probes(Probe),
     **scores_page_probes(Probe),
     **monitoring_page_probes(Probe, _a_household),
     **differences_page_probes(Probe),
@@ -489,6 +510,12 @@ PAGE_PROBES = {
     **sheets_page_probes(Probe),
     # projects: the funds ledger
     **ledger_page_probes(Probe),
+    # supervision: inspection rounds and their samples
+    **rounds_page_probes(Probe),
+    # supervision: findings and their rectification
+    **findings_page_probes(Probe),
+    # supervision: bulletins and figures
+    **bulletins_page_probes(Probe),
     # health
     "health:member": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "health:contract_sign": Probe(
@@ -764,6 +791,8 @@ API_PROBES = {
     **plans_api_probes(Probe, _a_household),
     # projects: the project library
     **library_api_probes(Probe),
+    # supervision: questionnaires and household surveys
+    **surveys_api_probes(Probe),
     **scores_api_probes(Probe),
     **monitoring_api_probes(Probe, _a_household),
     **differences_api_probes(Probe),
@@ -772,6 +801,12 @@ API_PROBES = {
     **assistance_api_probes(Probe),
     # projects: the funds ledger
     **ledger_api_probes(Probe),
+    # supervision: inspection rounds and their samples
+    **rounds_api_probes(Probe),
+    # supervision: findings and their rectification
+    **findings_api_probes(Probe),
+    # supervision: bulletins and figures
+    **bulletins_api_probes(Probe),
     # health
     "member_health": Probe(lambda w: {"member_id": w["health_member"].pk}, {"member_id": 10**9}),
     "contract_sign": Probe(
@@ -998,6 +1033,10 @@ def county_a(county_admin, township_staff):
         **sheets_world(county_admin),
         **ledger_world(county_admin),
         # supervision
+        **rounds_world(county_admin, household),
+        **findings_world(county_admin, household),
+        **surveys_world(county_admin, household),
+        **bulletins_world(county_admin, household),
         **scores_world(county_admin, household),
     }
 
@@ -1065,6 +1104,9 @@ def snapshot_state():
         library_state(),
         assistance_state(),
         ledger_state(),
+        findings_state(),
+        surveys_state(),
+        bulletins_state(),
         scores_state(),
     )
 

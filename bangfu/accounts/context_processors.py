@@ -23,6 +23,8 @@ NAVIGATION = [
     (_("Monitoring alerts"), "monitoring:alerts", READS),
     (_("Project library"), "projects:library", READS),
     (_("Funds summary"), "projects:funds", READS),
+    (_("Inspections"), "supervision:rounds", READS),
+    (_("Rectification"), "supervision:findings", READS),
     (_("Evaluation"), "supervision:scores", READS),
     (_("Differences from the national system"), "checks:differences", Capability.CHECK_HANDBOOKS),
     (_("Excel import"), "exchange:import_list", Capability.EDIT_REGISTRY),

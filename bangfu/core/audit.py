@@ -489,6 +489,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "supervision.scoresheet": gettext_lazy("Published scores"),
     "supervision.score": gettext_lazy("Score"),
     "supervision.bulletin": gettext_lazy("Bulletin"),
+    "supervision.supervisionmonth": gettext_lazy("Place's month of supervision figures"),
     "reports.placestock": gettext_lazy("Place figures"),
     "reports.placemonth": gettext_lazy("Place's month of figures"),
     "reports.placehelper": gettext_lazy("Helper serving a place"),

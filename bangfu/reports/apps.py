@@ -12,9 +12,10 @@ class ReportsConfig(AppConfig):
         from bangfu.core.home import register as on_home
         from bangfu.projects.selectors.figures import read_rollups_with
         from bangfu.registry.sections import HouseholdSection, register
+        from bangfu.supervision.selectors.figures import caught_up_by
         from bangfu.visits.selectors import figures_from
 
-        from . import selectors
+        from . import rollups, selectors
 
         register(
             HouseholdSection(
@@ -24,3 +25,4 @@ class ReportsConfig(AppConfig):
         on_home(HomePanel("figures", "reports/home.html", selectors.home_figures, order=20))
         figures_from(selectors.compliance_of_places)
         read_rollups_with(selectors.project_stocks)
+        caught_up_by(rollups.catch_up)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from bangfu.supervision.selectors.figures import DEFINITIONS as SUPERVISION
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -940,6 +942,9 @@ INDICATORS: dict[str, Indicator] = {
             _("villages, their collective incomes and each place's rules"),
             block="projects",
         ),
+        # Supervision (督查考评): defined in ``supervision.selectors.figures``, whose
+        # bulletins print them with their definitions.
+        *(Indicator(*definition, block="supervision") for definition in SUPERVISION),
     ]
 }
 
@@ -952,6 +957,7 @@ BLOCKS = {
     "monitoring": _("Relapse-prevention monitoring (防止返贫监测)"),
     "checks": _("Handbook against the national system (账实相符)"),
     "projects": _("Projects and funds (项目资金)"),
+    "supervision": _("Supervision and evaluation (督查考评)"),
 }
 
 

@@ -16,6 +16,10 @@ with the place it touched, and entries are numbered without gaps in commit order
 the rows were made; a visit or problem only in the months it names. A change of visit
 rules changes the schedules of every place under the rule's place: all of them are
 computed again. ``rebuild`` computes every row from scratch.
+
+Supervision's month rows (``supervision.SupervisionMonth``) are kept the same way, apart:
+the entries of ``supervision.rollups.ACTIONS`` name the places whose figures changed, and
+those places' own figures of every month are computed afresh and carried up.
 """
 
 import datetime
@@ -46,6 +50,8 @@ from bangfu.pairing.selectors import NEEDS_HELPER, has_helper_now
 from bangfu.plans import rollups as plan_rollups
 from bangfu.projects import rollups as project_rollups
 from bangfu.registry.models import Household
+from bangfu.supervision import rollups as supervision_rollups
+from bangfu.supervision.models import SupervisionMonth
 from bangfu.teams.models import Meeting, MeetingTask, MemberMonth, Team, TeamMember
 from bangfu.teams.residence_rules import KEYS as TEAM_RULES
 from bangfu.visits.models import Visit, VisitMonth
@@ -54,7 +60,9 @@ from bangfu.visits.schedule import KEYS as RULES
 
 from .models import PlaceHelper, PlaceMonth, PlaceStock, RollupHead
 
-Row = TypeVar("Row", PlaceStock, PlaceMonth)
+Row = TypeVar("Row", PlaceStock, PlaceMonth, SupervisionMonth)
+MonthRow = TypeVar("MonthRow", PlaceMonth, SupervisionMonth)
+AnyRow = PlaceStock | PlaceMonth | SupervisionMonth
 
 # Writes that change a figure; the place of any other entry (a unit, a helper's details or
 # leaving, a reminder sent, a medical cost, a plan's effect or acknowledgement) needs no new
@@ -127,7 +135,7 @@ def merge(total: dict, part: dict, sign: int = 1) -> dict:
     return total
 
 
-def _figures(row: PlaceStock | PlaceMonth) -> list[str]:
+def _figures(row: AnyRow) -> list[str]:
     return [
         field.attname
         for field in type(row)._meta.concrete_fields
@@ -135,7 +143,7 @@ def _figures(row: PlaceStock | PlaceMonth) -> list[str]:
     ]
 
 
-def add(total: PlaceStock | PlaceMonth, part: PlaceStock | PlaceMonth, sign: int = 1) -> None:
+def add(total: AnyRow, part: AnyRow, sign: int = 1) -> None:
     """Add (or take away) one row's figures into another of the same kind (the count of
     helpers excepted: see ``NOT_ADDED``)."""
     for name in _figures(total):
@@ -148,7 +156,7 @@ def add(total: PlaceStock | PlaceMonth, part: PlaceStock | PlaceMonth, sign: int
             setattr(total, name, mine + sign * theirs)
 
 
-def _empty(row: PlaceStock | PlaceMonth) -> bool:
+def _empty(row: AnyRow) -> bool:
     return not any(getattr(row, name) for name in _figures(row))
 
 
@@ -260,7 +268,7 @@ def _own_stock(codes: list[str] | None, ruled: set[str]) -> dict[str, PlaceStock
     return rows
 
 
-def _add_part(target: PlaceStock | PlaceMonth, name: str, part) -> None:
+def _add_part(target: AnyRow, name: str, part) -> None:
     """Add an app's part of a figure (a count or a map of counts) into a row."""
     if isinstance(part, dict):
         merge(getattr(target, name), part)
@@ -543,6 +551,17 @@ def _own_team_months(codes: list[str] | None, months: list[datetime.date] | None
             row(code, month_of(month)).meetings += n
 
 
+def _own_supervision(codes: list[str] | None) -> dict[str, dict[datetime.date, SupervisionMonth]]:
+    """The places' own supervision figures, every month (``supervision.rollups``)."""
+    rows: dict[str, dict[datetime.date, SupervisionMonth]] = defaultdict(dict)
+    for code, month, part in supervision_rollups.own_months(codes):
+        if month not in rows[code]:
+            rows[code][month] = SupervisionMonth(region_id=code, month=month)
+        for name, value in part.items():
+            _add_part(rows[code][month], name, value)
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Places and the places above them
 
@@ -563,33 +582,62 @@ def _months_by_place(rows: Iterable[PlaceMonth]) -> dict[str, dict[datetime.date
     return found
 
 
+def _months_up(
+    model: type[MonthRow],
+    months: dict[str, dict[datetime.date, MonthRow]],
+    places: list[tuple[str, int, str | None]],
+) -> None:
+    """Add every place's month rows into its parent's, deepest places first, so that each
+    row comes to cover everything at or under its place."""
+    for code, _level, parent in sorted(places, key=lambda place: -place[1]):
+        if parent is None:
+            continue
+        for month, part in months.get(code, {}).items():
+            if month not in months[parent]:
+                months[parent][month] = model(region_id=parent, month=month)
+            add(months[parent][month], part)
+
+
+def _rebuild_months(
+    model: type[MonthRow], months: dict[str, dict[datetime.date, MonthRow]]
+) -> None:
+    model.objects.all().delete()
+    model.objects.bulk_create(
+        [row for rows in months.values() for row in rows.values() if not _empty(row)],
+        batch_size=CHUNK,
+    )
+
+
 def _build_everything() -> None:
     """Every place's rows from its own records and its children's rows, deepest first."""
     ruled = rule_places()
     stock = _own_stock(None, ruled)
     months = _months_by_place(_own_months(None, ruled).values())
-    places = list(Region.objects.values_list("code", "level", "parent_id"))
+    places: list[tuple[str, int, str | None]] = list(
+        Region.objects.values_list("code", "level", "parent_id")
+    )
     _build_helpers({code: parent for code, _level, parent in places}, stock)
     for code, _level, parent in sorted(places, key=lambda place: -place[1]):
-        if parent is None:
-            continue
-        if code in stock:
+        if parent is not None and code in stock:
             if parent not in stock:
                 stock[parent] = PlaceStock(region_id=parent)
             add(stock[parent], stock[code])
-        for month, part in months.get(code, {}).items():
-            if month not in months[parent]:
-                months[parent][month] = PlaceMonth(region_id=parent, month=month)
-            add(months[parent][month], part)
+    _months_up(PlaceMonth, months, places)
     PlaceStock.objects.all().delete()
-    PlaceMonth.objects.all().delete()
     PlaceStock.objects.bulk_create(
         [row for row in stock.values() if not _empty(row)], batch_size=CHUNK
     )
-    PlaceMonth.objects.bulk_create(
-        [row for rows in months.values() for row in rows.values() if not _empty(row)],
-        batch_size=CHUNK,
-    )
+    _rebuild_months(PlaceMonth, months)
+    _build_supervision(places)
+
+
+def _build_supervision(places: list[tuple[str, int, str | None]] | None = None) -> None:
+    """Every place's supervision month rows from its own records and its children's rows."""
+    if places is None:
+        places = list(Region.objects.values_list("code", "level", "parent_id"))
+    months = _own_supervision(None)
+    _months_up(SupervisionMonth, months, places)
+    _rebuild_months(SupervisionMonth, months)
 
 
 def _change(new: Row, old: Row | None, children: Iterable[Row]) -> Row:
@@ -628,10 +676,7 @@ def _refresh(codes: list[str], only: list[datetime.date] | None) -> None:
     ruled = rule_places()
     fresh_stock = _own_stock(written, ruled) if only is None else {}
     fresh_months = _months_by_place(_own_months(written, ruled, only).values())
-    children: dict[str, list[str]] = defaultdict(list)
-    for where in _in("parent_id", written):
-        for code, parent in Region.objects.filter(where).values_list("code", "parent_id"):
-            children[parent].append(code)
+    children = _children_of(written)
     wanted = sorted(set(places) | {child for kids in children.values() for child in kids})
     stock: dict[str, PlaceStock] = {}
     months: dict[str, dict[datetime.date, PlaceMonth]] = defaultdict(dict)
@@ -642,7 +687,6 @@ def _refresh(codes: list[str], only: list[datetime.date] | None) -> None:
             months[row.region_id][row.month] = row
     # Every change is worked out from the rows as stored before any is carried up.
     stock_changes: list[tuple[str, PlaceStock]] = []
-    month_changes: list[tuple[str, PlaceMonth]] = []
     for code in written:
         kids = children[code]
         if only is None:
@@ -656,18 +700,7 @@ def _refresh(codes: list[str], only: list[datetime.date] | None) -> None:
                     ),
                 )
             )
-        stored = set(months[code]) | {month for kid in kids for month in months[kid]}
-        for month in stored | set(fresh_months[code]):
-            month_changes.append(
-                (
-                    code,
-                    _change(
-                        fresh_months[code].get(month) or PlaceMonth(region_id=code, month=month),
-                        months[code].get(month),
-                        [months[kid][month] for kid in kids if month in months[kid]],
-                    ),
-                )
-            )
+    month_changes = _month_changes(PlaceMonth, written, fresh_months, months, children)
     helper_changes = _helper_changes(written, children) if only is None else {}
     touched_stock: dict[str, PlaceStock] = {}
     for code, change in stock_changes:
@@ -676,16 +709,79 @@ def _refresh(codes: list[str], only: list[datetime.date] | None) -> None:
             add(row, change)
             touched_stock[place] = row
     _carry_helpers(helper_changes, places, stock, touched_stock)
-    touched_months: dict[tuple[str, datetime.date], PlaceMonth] = {}
-    for code, month_change in month_changes:
-        for place in _up_from(code, places) if not _empty(month_change) else []:
-            month = month_change.month
-            if month not in months[place]:
-                months[place][month] = PlaceMonth(region_id=place, month=month)
-            add(months[place][month], month_change)
-            touched_months[place, month] = months[place][month]
     _store(PlaceStock, list(touched_stock.values()), ["region"])
-    _store(PlaceMonth, list(touched_months.values()), ["region", "month"])
+    _carry_months(PlaceMonth, month_changes, months, places)
+
+
+def _children_of(codes: list[str]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for where in _in("parent_id", codes):
+        for code, parent in Region.objects.filter(where).values_list("code", "parent_id"):
+            children[parent].append(code)
+    return children
+
+
+def _month_changes(
+    model: type[MonthRow],
+    written: list[str],
+    fresh: dict[str, dict[datetime.date, MonthRow]],
+    months: dict[str, dict[datetime.date, MonthRow]],
+    children: dict[str, list[str]],
+) -> list[tuple[str, MonthRow]]:
+    """How each written place's own month figures changed, month by month (``_change``),
+    worked out from the rows as stored before any is carried up."""
+    changes = []
+    for code in written:
+        kids = children[code]
+        stored = set(months[code]) | {month for kid in kids for month in months[kid]}
+        for month in stored | set(fresh[code]):
+            changes.append(
+                (
+                    code,
+                    _change(
+                        fresh[code].get(month) or model(region_id=code, month=month),
+                        months[code].get(month),
+                        [months[kid][month] for kid in kids if month in months[kid]],
+                    ),
+                )
+            )
+    return changes
+
+
+def _carry_months(
+    model: type[MonthRow],
+    changes: list[tuple[str, MonthRow]],
+    months: dict[str, dict[datetime.date, MonthRow]],
+    places: dict[str, str | None],
+) -> None:
+    """Carry each change up to every place above and store the rows it touched."""
+    touched: dict[tuple[str, datetime.date], MonthRow] = {}
+    for code, change in changes:
+        for place in _up_from(code, places) if not _empty(change) else []:
+            month = change.month
+            if month not in months[place]:
+                months[place][month] = model(region_id=place, month=month)
+            add(months[place][month], change)
+            touched[place, month] = months[place][month]
+    _store(model, list(touched.values()), ["region", "month"])
+
+
+def refresh_supervision(codes: list[str]) -> None:
+    """Compute the supervision figures of these places afresh, every month of them, and carry
+    each change up to every place above: a few rows a written place and month."""
+    places = _with_places_above(set(codes))
+    written = [code for code in codes if code in places]
+    if not written:
+        return
+    fresh = _own_supervision(written)
+    children = _children_of(written)
+    wanted = sorted(set(places) | {child for kids in children.values() for child in kids})
+    months: dict[str, dict[datetime.date, SupervisionMonth]] = defaultdict(dict)
+    for where in _in("region_id", wanted):
+        for row in SupervisionMonth.objects.filter(where):
+            months[row.region_id][row.month] = row
+    changes = _month_changes(SupervisionMonth, written, fresh, months, children)
+    _carry_months(SupervisionMonth, changes, months, places)
 
 
 def _up_from(code: str, parents: dict[str, str | None]) -> Iterator[str]:
@@ -789,13 +885,8 @@ def _changed_places(after: int, up_to: int) -> Changes:
 
     def mark_under(code: str) -> None:
         """Every place at or under ``code``, as a whole."""
-        region = Region.objects.filter(code=code).values_list("level", flat=True).first()
-        if region is not None:
-            lo, hi = code_range(code, region)
-            for place in Region.objects.filter(code__gte=lo, code__lt=hi).values_list(
-                "code", flat=True
-            ):
-                mark(place, None)
+        for place in _places_under(code):
+            mark(place, None)
 
     for action, kind, code, object_id, before, after_state in (
         entries.exclude(action__in=NO_FIGURES)
@@ -863,6 +954,43 @@ def _changed_places(after: int, up_to: int) -> Changes:
     return changed
 
 
+MOVES_SURVEYS = "household."  # a household's move, audited with its place before and after
+
+
+def _places_under(code: str) -> list[str]:
+    """Every place at or under ``code``."""
+    region = Region.objects.filter(code=code).values_list("level", flat=True).first()
+    if region is None:
+        return []
+    lo, hi = code_range(code, region)
+    return list(Region.objects.filter(code__gte=lo, code__lt=hi).values_list("code", flat=True))
+
+
+def _supervision_written(after: int, up_to: int) -> set[str]:
+    """The places whose supervision figures the writes between two audit entries changed:
+    the entry's place, or for a sample drawn or scores published every place under it, and
+    the places a household moved from and to (its surveys follow it)."""
+    written: set[str] = set()
+    for action, code, before, after_state in (
+        AuditEntry.objects.filter(seq__gt=after, seq__lte=up_to)
+        .filter(Q(action__in=supervision_rollups.ACTIONS) | Q(action__startswith=MOVES_SURVEYS))
+        .values_list("action", "region_code", "before", "after")
+        .order_by()
+        .iterator()
+    ):
+        if action.startswith(MOVES_SURVEYS):
+            # A household moved takes its surveys with it (``surveys_follow_household``).
+            places = {
+                state.get("region") for state in (before, after_state) if isinstance(state, dict)
+            }
+            if len(places) > 1:
+                written.update(place for place in places if isinstance(place, str))
+            continue
+        written.update(_places_under(code) if action in supervision_rollups.UNDER else [code])
+    written.discard("")
+    return written
+
+
 def catch_up() -> None:
     """Bring the rows up to the last audited write; nothing to do costs one small read."""
     audited = Coalesce(Subquery(AuditHead.objects.filter(pk=1).values("last_seq")), 0)
@@ -876,7 +1004,13 @@ def catch_up() -> None:
         changed = _changed_places(head.last_seq, target) if not created else None
         if changed is None or len(changed) > MOST_PLACES:
             _build_everything()
-        elif changed:
-            refresh(changed)
+        else:
+            if changed:
+                refresh(changed)
+            supervised = _supervision_written(head.last_seq, target)
+            if len(supervised) > MOST_PLACES:
+                _build_supervision()
+            elif supervised:
+                refresh_supervision(sorted(supervised))
         head.last_seq = target
         head.save(update_fields=["last_seq"])

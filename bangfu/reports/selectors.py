@@ -38,6 +38,9 @@ from bangfu.projects import rollups as project_rollups
 from bangfu.projects.models import Stage
 from bangfu.projects.selectors import figures as projects
 from bangfu.registry.models import Household, HouseholdStatus
+from bangfu.supervision.models import SupervisionMonth
+from bangfu.supervision.rollups import SupervisionFigures
+from bangfu.supervision.selectors import figures as supervision
 from bangfu.teams import rollups as team_rollups
 from bangfu.teams.models import DayStatus, Meeting, MeetingTask, Team, TeamMember
 from bangfu.teams.residence_rules import AllResidenceRules
@@ -117,11 +120,16 @@ class Rolled:
 
     stock: PlaceStock = field(default_factory=PlaceStock)
     months: dict[datetime.date, PlaceMonth] = field(default_factory=dict)
+    # Supervision's month rows, of every month up to the period's last (findings overdue
+    # are those of any month before the day judged).
+    supervision: dict[datetime.date, SupervisionMonth] = field(default_factory=dict)
 
     def add(self, other: "Rolled") -> None:
         rollups.add(self.stock, other.stock)
         for month, row in other.months.items():
             rollups.add(self.months.setdefault(month, PlaceMonth(month=month)), row)
+        for month, kept in other.supervision.items():
+            rollups.add(self.supervision.setdefault(month, SupervisionMonth(month=month)), kept)
 
     def month(self, month: datetime.date) -> PlaceMonth:
         return self.months.get(month) or PlaceMonth(month=month)
@@ -156,6 +164,10 @@ def _rolled(user, places: list[Region], months: list[datetime.date]) -> dict[str
         found[stock.region_id].stock = stock
     for row in PlaceMonth.objects.visible_to(user).filter(region_id__in=codes, month__in=months):
         found[row.region_id].months[row.month] = row
+    for kept in SupervisionMonth.objects.visible_to(user).filter(
+        region_id__in=codes, month__lte=max(months)
+    ):
+        found[kept.region_id].supervision[kept.month] = kept
     return found
 
 
@@ -250,6 +262,28 @@ class Figures:
             **monitoring_values(self._rolled, self.period),
             **check_values(self._rolled, self.period),
             **project_values(self._rolled, self.period),
+            **supervision_values(self._rolled, self.period),
+        }
+
+    @cached_property
+    def supervision(self) -> SupervisionFigures:
+        return supervision_figures(self._rolled, self.period)
+
+    @property
+    def satisfaction_min(self) -> int | None:
+        """The rule the satisfaction rate is held against, at the place shown (or the
+        user's first place) on the day judged."""
+        anchor = self.within or top_places(self.user).first()
+        return supervision.satisfaction_min(anchor, self.period.end) if anchor else None
+
+    @cached_property
+    def supervision_tables(self) -> dict[str, list[tuple[str, Any]]]:
+        """The supervision block's tables: findings of the period by category, and the
+        average published score by level."""
+        found = self.supervision
+        return {
+            "by_category": supervision.by_category(found),
+            "averages": [(label, points) for _level, label, points in found.averages()],
         }
 
     @cached_property
@@ -619,6 +653,7 @@ class PlaceRow:
     teams: dict[str, Any] = field(default_factory=dict)  # the teams' indicators
     health: dict[str, Any] = field(default_factory=dict)  # health and plans' indicators
     projects: dict[str, Any] = field(default_factory=dict)  # projects and funds' indicators
+    supervision: dict[str, Any] = field(default_factory=dict)  # supervision's indicators
 
     @property
     def compliance(self) -> float | None:
@@ -655,6 +690,7 @@ def place_rows(
                     **check_values(mine, period),
                 },
                 projects=project_values(mine, period),
+                supervision=supervision_values(mine, period),
             )
         )
     return rows
@@ -787,6 +823,13 @@ def source_figures(user, within: Region | None, period: Period) -> dict[str, Any
         ),
         **checks_from_records(user, within, period),
         **projects_from_records(user, within, period),
+        **supervision.figures_from_records(
+            user,
+            within,
+            period.first,
+            next_month(period.last) - datetime.timedelta(days=1),
+            period.end,
+        ),
     }
 
 
@@ -961,3 +1004,20 @@ def project_stocks(user, places: list[Region]) -> dict[str, dict]:
         .filter(region_id__in=[place.code for place in places])
         .values_list("region_id", "projects")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Supervision: the period's months, findings overdue on the day judged whenever due
+
+
+def supervision_figures(rolled: Rolled, period: Period) -> SupervisionFigures:
+    """The one reading of supervision's month rows (``supervision.selectors.figures``), as
+    the bulletins and the figures' API read them."""
+    return supervision.figures_of_rows(list(rolled.supervision.values()), period.months, period.end)
+
+
+def supervision_values(rolled: Rolled, period: Period) -> dict[str, Any]:
+    """Supervision's indicators from roll-up rows added up
+    (``supervision.selectors.figures.figures_from_records`` counts the same from the
+    records)."""
+    return supervision.values_of(supervision_figures(rolled, period))

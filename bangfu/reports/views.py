@@ -175,6 +175,12 @@ def reported(request):
             for row in figures.project_tables["by_kind"]
             if row.total
         ),
+        # Supervision: findings by category in words, the satisfaction rule.
+        "finding_categories": _(", ").join(
+            _("%(kind)s %(n)s") % {"kind": label, "n": n}
+            for label, n in figures.supervision_tables["by_category"]
+        ),
+        "satisfaction_min": figures.satisfaction_min,
     }
     text = render_to_string("reports/reported.txt", context, request=request).strip()
     if download == "docx":

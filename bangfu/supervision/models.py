@@ -215,7 +215,7 @@ class FindingState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Rectified and closed")
 
 
 OPEN_FINDING_STATES = (
@@ -886,3 +886,39 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} #{self.number} {self.title}"
+
+
+class SupervisionMonth(models.Model):
+    """Supervision's figures of a place in a month (督查考评月度汇总), covering everything at or
+    under the place, as the place roll-ups of ``reports`` do: kept from the audit log by
+    ``reports.rollups`` with the own figures ``supervision.rollups`` counts, never edited.
+
+    Counts are whole numbers and maps of them, so that adding a place's rows to those above
+    and taking them away again stays exact: rounds of the month, households of their current
+    samples, findings found in the month by category, findings whose deadline is in the
+    month closed on time, closed late and still open by deadline day, satisfaction answers
+    of the month's surveys and those satisfied, and the month's published scores by level
+    (how many, and their total in hundredths of a point)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    inspections = models.PositiveIntegerField(default=0)
+    households_sampled = models.PositiveIntegerField(default=0)
+    findings = models.JSONField(default=dict)  # category value → findings found
+    closed_on_time = models.PositiveIntegerField(default=0)
+    closed_late = models.PositiveIntegerField(default=0)
+    open_due = models.JSONField(default=dict)  # deadline (ISO day) → findings still open
+    surveyed = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    scores = models.JSONField(default=dict)  # level → {"n": scores, "total": hundredths}
+
+    scope_field = "region_id"
+    objects = RegionalQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month"], name="supervision_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.month:%Y-%m}"

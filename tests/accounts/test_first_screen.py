@@ -28,6 +28,8 @@ READER = [
     "monitoring:alerts",
     "projects:library",
     "projects:funds",
+    "supervision:rounds",
+    "supervision:findings",
     "supervision:scores",
 ]
 OFFERED = {

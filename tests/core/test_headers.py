@@ -21,6 +21,7 @@ ROOT = Path(settings.BASE_DIR)
 NOT_A_PAGE = {
     ROOT / "bangfu/reports/templates/reports/handbook.html",
     ROOT / "bangfu/monitoring/templates/monitoring/notice_pdf.html",
+    ROOT / "bangfu/supervision/templates/supervision/bulletins_print.html",
 }
 TEMPLATES = sorted(
     p

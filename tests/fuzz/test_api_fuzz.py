@@ -67,7 +67,11 @@ from tests.projects.assistance_world import assistance_aims
 from tests.projects.ledger_world import ledger_aims
 from tests.projects.library_world import library_aims
 from tests.registry.conftest import first_status, household_input, member_input
+from tests.supervision.bulletins_world import bulletins_aims
+from tests.supervision.findings_world import findings_aims
+from tests.supervision.rounds_world import rounds_aims
 from tests.supervision.scores_world import scores_aims
+from tests.supervision.surveys_world import surveys_aims
 from tests.teams.leave_world import teams_aims
 from tests.test_scoping_walk import A_PLACE, STATUS_JSON, county_a  # noqa: F401 (a fixture)
 from tests.visits.conftest import jpeg
@@ -527,6 +531,10 @@ def test_api_answers_every_request_without_server_error_within_the_bound(
     aim_for.update(library_aims(county_a, Aim))
     aim_for.update(assistance_aims(county_a, Aim))
     aim_for.update(ledger_aims(county_a, Aim))
+    aim_for.update(rounds_aims(county_a, Aim))
+    aim_for.update(findings_aims(county_a, Aim))
+    aim_for.update(surveys_aims(county_a, Aim))
+    aim_for.update(bulletins_aims(county_a, Aim))
     aim_for.update(scores_aims(county_a, Aim))
     requests, findings = fuzzing, fuzzing.findings
     reader = Client(raise_request_exception=False)  # a 500 is a finding, not a crash

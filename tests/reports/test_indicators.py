@@ -174,6 +174,15 @@ def test_the_indicators_of_the_county_in_october(district, county_admin):
         "villages_floor": 0,
         "villages_below_floor": 4,
         "villages_good_share": 0.0,
+        # no inspection, finding, survey or published score yet
+        # (tests/supervision/test_figures.py has them)
+        "inspections": 0,
+        "households_sampled": 0,
+        "findings_found": 0,
+        "rectified_on_time": None,
+        "findings_overdue": 0,
+        "satisfaction_rate": None,
+        "average_scores": "",
     }
 
 

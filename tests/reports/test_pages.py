@@ -28,8 +28,9 @@ def test_the_dashboard_drills_down_to_the_village(district, county_admin, signed
     village = client.get("/reports/?place=611103002201&month=2026-10").content.decode()
     assert "/households/?region_code=611103002201" in village
     # Every figure carries its definition, one tap away.
-    # 10 of them the teams', 10 the health's, 3 the household plans' and 16 monitoring's.
-    assert village.count('<details class="card tile">') == 78
+    # 10 of them the teams', 10 the health's, 3 the household plans', 16 monitoring's and 7
+    # supervision's.
+    assert village.count('<details class="card tile">') == 85
 
 
 def test_every_table_downloads(district, county_admin, signed_in):  # noqa: F811
@@ -56,7 +57,7 @@ def test_figures_as_reported_read_like_a_report(district, county_admin, signed_i
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "钓台街道" in text and "7" in text
-    assert len(document.tables[0].rows) == 78
+    assert len(document.tables[0].rows) == 85
 
 
 def test_another_county_sees_none_of_it(district, other_county_admin, signed_in):  # noqa: F811

@@ -26,7 +26,11 @@ from bangfu.demo.plans import make_plans
 from bangfu.demo.projects_assistance import fill as fill_assistance
 from bangfu.demo.projects_funds import fill as fill_funds
 from bangfu.demo.projects_library import fill as fill_project_library
+from bangfu.demo.supervision_bulletins import fill as fill_bulletins
+from bangfu.demo.supervision_findings import fill as fill_findings
+from bangfu.demo.supervision_rounds import fill as fill_rounds
 from bangfu.demo.supervision_scores import fill as fill_scores
+from bangfu.demo.supervision_surveys import fill as fill_surveys
 from bangfu.demo.teams import make_teams
 from bangfu.demo.visits import make_visits
 
@@ -141,7 +145,29 @@ class Command(BaseCommand):
                 today=timezone.localdate(),
                 township_login=people["township_staff"],
             )
-            # supervision: the scores after the other supervision demos
+            # supervision: the month's inspection rounds first, then what hangs on them
+            rounds = fill_rounds(
+                actor=admin,
+                today=timezone.localdate(),
+                seed=seed,
+                inspector_login=people["inspector"],
+            )
+            # findings after the rounds they may belong to
+            findings = fill_findings(
+                actor=admin,
+                today=timezone.localdate(),
+                seed=seed,
+                inspector_login=people["inspector"],
+                township_login=people["township_staff"],
+            )
+            # the surveys of the rounds' samples
+            surveyed = fill_surveys(
+                actor=admin,
+                today=timezone.localdate(),
+                seed=seed,
+                inspector_login=people["inspector"],
+            )
+            # the scores after the other supervision demos
             fill_scores(
                 actor=admin,
                 today=timezone.localdate(),
@@ -149,6 +175,8 @@ class Command(BaseCommand):
                 inspector_login=people["inspector"],
                 work_team_login=people["work_team"],
             )
+            # the bulletins last, of what the other supervision demos left
+            fill_bulletins(actor=admin, today=timezone.localdate())
         self.stdout.write(
             _(
                 "Demo district loaded: %(n)d households in %(v)d villages and groups, "
@@ -198,3 +226,15 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(_("Funds ledgers: %(entries)d entries.") % {"entries": ledger_entries})
+        self.stdout.write(
+            _("Inspections: %(rounds)d rounds, last month's sample drawn again with its reason.")
+            % {"rounds": rounds}
+        )
+        self.stdout.write(
+            _("Supervision: %(findings)d findings, in every state of their rectification.")
+            % {"findings": findings}
+        )
+        self.stdout.write(
+            _("Household surveys: %(surveys)d, %(findings)d findings raised by their answers.")
+            % {"surveys": surveyed.surveys, "findings": surveyed.findings}
+        )
