@@ -28,14 +28,16 @@ before last, so that the findings' deadlines have passed when it is measured.
 Then, in a process of its own (so that its peak RSS is the computation's, not the build's),
 for each level (unit, team, township, helper): ``computed_shares(level, province, month)``
 from the roll-ups and with ``from_records=True``, timed, compared subject by subject and
-source by source (every difference counted, the first named), and ``month_scores`` by a
-scheme of the province of that level (every computed item and one scored by inspectors,
-given to one subject in ten). Printed: subjects, seconds from the roll-ups, from the records,
-the ratio, whether they agree, and the province's month of scores from the roll-ups against
-the target.
+source by source (every difference counted, the first named); then ``month_scores`` of
+the level in each of the 50 counties (a scheme is a county's or a township's, so the
+province's month is its counties'), each county's scheme made through ``scheme_create``
+with every computed item of the level and one scored by inspectors, given to one subject in
+ten. Printed: subjects, seconds from the roll-ups, from the records, the ratio, whether they
+agree, the seconds of the counties' month_scores by level, and the peak RSS.
 
-Target: the province's month of scores (all four levels, ``month_scores``) under 60 s from
-the roll-ups, and every share from the roll-ups equal to the records'. A miss still exits 0
+Targets: the province's month of scores (all four levels, ``month_scores`` county by
+county) under 60 s from the roll-ups, and the province's shares (``computed_shares``, one
+call a level) too; every share from the roll-ups equal to the records'. A miss still exits 0
 (this is a measurement); a harness that could not measure exits non-zero.
 """
 

@@ -19,7 +19,7 @@ reported on, by rule place → ``on_time`` / ``late`` → villages.
 """
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,22 +150,15 @@ class Reporting:
         return self.on_time / self.due if self.due else None
 
 
-def reporting_of(
-    stock: dict,
-    month_row: dict,
-    month: datetime.date,
-    due_on: Callable[[str, datetime.date], datetime.date] = report_due_on,
-) -> Reporting:
+def reporting_of(stock: dict, month_row: dict, month: datetime.date) -> Reporting:
     """The month's reports from roll-up maps: each rule place's villages are due once its
-    day due is past (before today); before that, those that reported already count.
-    ``due_on`` answers a rule place's day due; a caller reading many places passes
-    ``DueDates().due``, which reads the rules once."""
+    day due is past (before today); before that, those that reported already count."""
     today, found = timezone.localdate(), Reporting()
     reported = month_row.get("reports", {})
     for place, villages in stock.get("villages", {}).items():
         mine = reported.get(place, {})
         sent = mine.get("on_time", 0) + mine.get("late", 0)
-        past = due_on(place, month) < today
+        past = report_due_on(place, month) < today
         found.due += villages if past else sent
         found.on_time += mine.get("on_time", 0)
         found.missing += villages - sent if past else 0
