@@ -298,6 +298,10 @@ def valid_values(name: str, fields: dict, second_member: int) -> dict:
             "reason": "合户",
             **dict.fromkeys(members, "03"),
         },
+        # the inspection group: one of the people the form offers (ids differ by world)
+        "supervision:round_plan": (
+            {"inspectors": fields["inspectors"].options[:1]} if "inspectors" in fields else {}
+        ),
     }.get(name, {})
 
 
