@@ -13,10 +13,13 @@ import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+# ``key`` is re-exported: the sheets' readers compare headers and codes in core's one form.
+from bangfu.core.text import key as key
+from bangfu.core.text import simplified, squeezed
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 1 is 1900-01-01, after Excel's leap-year bug
 MAX_EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number, then writes zeros
@@ -24,29 +27,6 @@ MAX_EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number, then wri
 
 class CellError(ValueError):
     """A cell that cannot be read; the message says why and what to do."""
-
-
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=65536)
-def simplified(text: str) -> str:
-    """Traditional characters as simplified (戶主 → 户主), for matching only."""
-    return _converter().convert(text)
-
-
-def squeezed(raw: Any) -> str:
-    """Half-width, without spaces anywhere (headers and codes carry none that matter)."""
-    return "".join(unicodedata.normalize("NFKC", str(raw)).split())
-
-
-def key(raw: Any) -> str:
-    """The form headers and coded values are matched in."""
-    return simplified(squeezed(raw)).lower()
 
 
 def is_blank(raw: Any) -> bool:

@@ -9,26 +9,13 @@ figures:
   someone who is none of its current helpers (群众不知晓帮扶干部).
 
 Names are compared as people write them down: spaces anywhere, full-width letters and the
-traditional form of a character (王幫扶) are no difference. (``exchange.cleaning.key`` reads
-sheets' headers the same way; the exchange app sits above this one.)
+traditional form of a character (王幫扶) are no difference: ``core.text.key``, the form sheets'
+headers are read in.
 """
 
-import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 
-
-@lru_cache(maxsize=1)
-def _to_simplified():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def name_key(name: str) -> str:
-    """A person's name as compared: half-width (NFKC), no spaces, simplified, lower case."""
-    squeezed = "".join(unicodedata.normalize("NFKC", name or "").split())
-    return _to_simplified().convert(squeezed).lower()
+from bangfu.core import text
 
 
 def visits_contradicted(said: int, logged: int, gap: int) -> bool:
@@ -41,10 +28,10 @@ def helper_unknown(knows: bool | None, name_given: str, helper_names: Iterable[s
     """The household does not know its helper: it says so (``knows`` False), or the name it
     gives is none of its current helpers'. Nothing said either way contradicts nothing; a
     household with no helper has none to know."""
-    names = {name_key(name) for name in helper_names if name_key(name)}
+    names = {text.key(name) for name in helper_names if text.key(name)}
     if not names:
         return False
     if knows is False:
         return True
-    given = name_key(name_given)
+    given = text.key(name_given)
     return bool(given) and given not in names

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from bangfu.core import text
 from bangfu.core.audit import AuditEntry
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.services import policy_set
@@ -86,8 +87,8 @@ def test_a_household_without_a_helper_has_none_to_know():
 
 
 def test_names_compare_without_width_spaces_or_traditional_forms():
-    assert contradictions.name_key(" 王　哲銘 ") == contradictions.name_key("王哲铭")
-    assert contradictions.name_key("ＷＡＮＧ") == "wang"
+    assert text.key(" 王　哲銘 ") == text.key("王哲铭")
+    assert text.key("ＷＡＮＧ") == "wang"
 
 
 # -- questionnaires ---------------------------------------------------------------------------

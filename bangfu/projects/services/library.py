@@ -547,7 +547,7 @@ def output_record(*, actor, project_id: int, kind: str, quantity: Any) -> Output
     return record
 
 
-def _file_content(name: str, data: bytes) -> tuple[str, bytes, str]:
+def file_content(name: str, data: bytes) -> tuple[str, bytes, str]:
     """(kind, content to store, extension): a PDF as it came, checked by its header and size;
     anything else a photo, through the visits' photo preparation (resized, no metadata)."""
     if len(data) > MOST_FILE_BYTES:
@@ -581,7 +581,7 @@ def project_file_add(*, actor, project_id: int, name: str, data: bytes) -> Proje
     with a project."""
     require(actor, Capability.PLAN_PROJECTS)
     name = values.clean(ProjectFile, "name", name)
-    kind, content, extension = _file_content(name, data)  # outside the transaction: slow
+    kind, content, extension = file_content(name, data)  # outside the transaction: slow
     stored = default_storage.save(
         timezone.localdate().strftime("projects/%Y/%m/") + f"{uuid.uuid4()}.{extension}",
         ContentFile(content),

@@ -1,24 +1,14 @@
 """How figures are written on pages and in documents: shares as percentages, money and counts
 with thousands separators, and a missing figure as a dash (nothing to count), never 0."""
 
-from decimal import Decimal
-
 from django import template
+
+from bangfu.core.figures import figure_text
 
 register = template.Library()
 
 
-@register.filter
-def figure(value, unit: str = "") -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):  # a figure in words (outputs: 硬化道路12.5公里、路灯40盏)
-        return value
-    if str(unit) == "%":
-        return f"{float(value) * 100:.1f}%"
-    if isinstance(value, Decimal | float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:,}"
+figure = register.filter("figure", figure_text)
 
 
 @register.filter

@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bangfu.core.figures import figure_text
 from bangfu.core.models import Region
 from bangfu.core.regions import code_range
 from bangfu.core.scoping import get_visible_or_404, ranges_q
@@ -25,7 +26,7 @@ from ..models import (
     Score,
     ScoreLevel,
 )
-from .figures import DEFINITIONS, by_category, place_figures, satisfaction_min, shown, values_of
+from .figures import DEFINITIONS, by_category, place_figures, satisfaction_min, values_of
 
 # How many of the best and of the last a bulletin names, per level scored.
 PERFORMERS = 3
@@ -156,7 +157,7 @@ def key_figures(region: Region, month: datetime.date) -> dict[str, Any]:
                 "key": d.key,
                 "name": str(d.name),
                 "value": values[d.key],
-                "shown": shown(values[d.key], d.unit),
+                "shown": figure_text(values[d.key], d.unit),
                 # A share carries its %, a figure in words its own units.
                 "unit": "" if str(d.unit) == "%" or isinstance(values[d.key], str) else str(d.unit),
                 "definition": str(d.definition),

@@ -160,18 +160,6 @@ def satisfaction_min(region: Region, on: datetime.date) -> int:
     return policy_for(region.code, "supervision.satisfaction_min", on)
 
 
-def shown(value: Any, unit: Any = "") -> str:
-    """A figure as the bulletin writes it: a share in percent to one place, a count with
-    thousands separators, a figure in words as it is, nothing counted as a dash."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        return value
-    if str(unit) == "%":
-        return f"{float(value) * 100:.1f}%"
-    return f"{value:,}"
-
-
 # ---------------------------------------------------------------------------------------------
 # From the roll-ups
 

@@ -35,7 +35,7 @@ from bangfu.core.selectors import chosen_code, visible_place
 from bangfu.monitoring.services.common import counted
 from bangfu.pairing.models import Helper, Unit
 from bangfu.projects.models import Project
-from bangfu.projects.services.library import _file_content as file_content
+from bangfu.projects.services.library import file_content
 from bangfu.registry.models import Household
 from bangfu.teams.models import Team
 from bangfu.visits.models import Visit
