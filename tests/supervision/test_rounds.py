@@ -3,9 +3,11 @@ of its seed and records (reproducible, shared among townships in proportion), a 
 needs a reason and keeps the draw before, and the check of a stored draw against its seed."""
 
 import datetime
+import io
 import random
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from bangfu.core.errors import DomainError, NotPermitted
 from bangfu.core.models import AuditEntry, Code
@@ -295,6 +297,20 @@ def test_a_stored_draw_is_drawn_again_from_its_seed(today, district, county_admi
     others = [h.pk for h in district["households"] if h.pk not in drawn_ids(draw, "household")]
     SampleItem.objects.filter(pk=item.pk).update(household_id=others[0])
     assert not selectors.check_draw(draw).matches
+    # The operators' check of every sample says so too, and fails.
+    with pytest.raises(CommandError, match="1"):
+        call_command("verify_samples", stderr=io.StringIO())
+
+
+def test_the_operators_check_of_every_sample(today, district, county_admin):
+    inspection = plan(county_admin)
+    services.sample_draw(actor=county_admin, round_id=inspection.pk)
+    services.sample_redraw(actor=county_admin, round_id=inspection.pk, reason="外出务工")
+    out = io.StringIO()
+    call_command("verify_samples", "--month", f"{MONTH:%Y-%m}", stdout=out)
+    assert "2" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("verify_samples", "--month", "2026-13")
 
 
 def test_a_redraw_needs_a_reason_makes_a_new_seed_and_keeps_the_draw_before(

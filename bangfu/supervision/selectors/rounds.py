@@ -245,3 +245,12 @@ def sample_verify(user, round_id: int, number: int | None = None) -> DrawCheck |
     draws = inspection.draws.select_related("round__region", "drawn_by").order_by("-number")
     draw = draws.filter(number=number).first() if number else draws.first()
     return check_draw(draw) if draw else None
+
+
+def draws_of_month(month: datetime.date | None = None) -> QuerySet[SampleDraw]:
+    """Every round's draws (of ``month``'s rounds, if given), for the operators' check of
+    all samples at once (``manage.py verify_samples``); no person's places apply."""
+    draws = SampleDraw.objects.select_related("round__region", "drawn_by")
+    if month is not None:
+        draws = draws.filter(round__month=month)
+    return draws.order_by("round__month", "round__region__code", "round_id", "number")
