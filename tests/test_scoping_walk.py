@@ -125,13 +125,16 @@ A_PLACE, MISSING_PLACE = "611103002201", "619999999999"
 @dataclass(frozen=True)
 class Probe:
     """How to aim a route at county A: ``target`` names A's record, ``missing`` a record that
-    does not exist (both None for routes that list); ``data`` is what a write sends."""
+    does not exist (both None for routes that list); ``data`` is what a write sends;
+    ``by_place``: a page whose place is its ``?place=`` (its forms post there too), aimed at
+    A's place and at one that does not exist."""
 
     target: object = None
     missing: object = None
     methods: tuple[str, ...] = ("get",)
     data: dict = field(default_factory=dict)
     multipart: bool = False  # an API write that takes a file
+    by_place: bool = False
 
 
 def _a_user(world):
@@ -1130,6 +1133,14 @@ def test_pages_show_nothing_of_another_county(county_a, other_county_admin, clie
     before = snapshot_state()
     for name, probe in PAGE_PROBES.items():
         for method in probe.methods:
+            if probe.by_place:
+                aimed = call(client, method, f"{reverse(name)}?place={A_PLACE}", probe.data)
+                missing = call(client, method, f"{reverse(name)}?place={MISSING_PLACE}", probe.data)
+                assert aimed.status_code == missing.status_code == 404, (name, method)
+                # The page's own address (the language switch's ``next``) echoes what was sent.
+                echoed = without_csrf(aimed).replace(A_PLACE, MISSING_PLACE)
+                assert echoed == without_csrf(missing), (name, method)
+                continue
             if probe.target is None:
                 response = call(client, method, reverse(name), probe.data)
                 # 400: the intruder's own request refused as invalid, which writes nothing.

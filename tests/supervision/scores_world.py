@@ -302,10 +302,13 @@ def scores_page_probes(probe) -> dict:
         "supervision:scores": probe(methods=both),
         "supervision:score_subject": probe(),
         "supervision:year_totals": probe(),
-        # Their forms post to the page of a village (``?place=``), which a probe's address
-        # cannot carry; the services behind them refuse a place outside the actor's.
-        "supervision:hygiene": probe(),
-        "supervision:hygiene_entry": probe(),
+        # The ranking and the scoring cards are a village's (``?place=``), and post there.
+        "supervision:hygiene": probe(methods=both, by_place=True),
+        "supervision:hygiene_entry": probe(
+            methods=both,
+            by_place=True,
+            data={"household_id": "1", "reason": "入侵"},
+        ),
     }
 
 
