@@ -349,7 +349,7 @@ def _pg_tool(name: str) -> str:
         )
     found = subprocess.run([path, "--version"], capture_output=True, text=True, check=True)
     client = int(re.search(r"\)\s*(\d+)", found.stdout).group(1))  # type: ignore[union-attr]
-    server = connection.pg_version // 10000
+    server = connection.pg_version // 10000  # type: ignore[attr-defined]
     if client < server:
         raise BackupError(
             _(
@@ -493,12 +493,12 @@ def restore(src: Path, key: bytes) -> tuple[dict[str, Any], int]:
                 connection.ensure_connection()
                 copy.backup(connection.connection)
         else:
-            pg_restore = _pg_tool("pg_restore")
+            pg_restore, env = _pg_tool("pg_restore"), _pg_env()
             _run(
                 [pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                 "--single-transaction", "--exit-on-error", f"--dbname={connection.settings_dict['NAME']}",
+                 "--single-transaction", "--exit-on-error", "--dbname", env["PGDATABASE"],
                  str(database)],
-                _pg_env(),
+                env,
             )  # fmt: skip
     return manifest, _check_restored(manifest)
 
@@ -635,7 +635,5 @@ def _check_restored(manifest: dict[str, Any]) -> int:
             )
     checked, broken = verify_chain()
     if broken is not None:
-        raise BackupError(
-            _("The restored audit log is broken: %(link)s.") % {"link": broken}
-        )
+        raise BackupError(_("The restored audit log is broken: %(link)s.") % {"link": broken})
     return checked
