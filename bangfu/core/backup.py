@@ -64,9 +64,9 @@ PARTIAL = ".partial"
 # holds none of them, only their fingerprints: restoring needs the same keys, and a restore
 # under other keys is refused before anything is written. A new key setting is added here.
 APP_KEYS: tuple[tuple[str, str], ...] = (
-    ("FIELD_KEYS", "BANGFU_FIELD_KEYS or var/field_key"),
-    ("AUDIT_KEY", "BANGFU_AUDIT_KEY or var/audit_key"),
-    ("LOOKUP_KEY", "BANGFU_LOOKUP_KEY or var/lookup_key"),
+    ("FIELD_KEYS", "BANGFU_FIELD_KEYS / var/field_key"),
+    ("AUDIT_KEY", "BANGFU_AUDIT_KEY / var/audit_key"),
+    ("LOOKUP_KEY", "BANGFU_LOOKUP_KEY / var/lookup_key"),
 )
 
 # The folders of var/ whose files the records name (uploads, photos, sheets waiting to be
@@ -486,6 +486,20 @@ def restore(src: Path, key: bytes) -> tuple[dict[str, Any], int]:
             % {"name": src.name}
         )
     manifest = _checked_whole(src, key)
+    try:
+        return manifest, _load(src, key, manifest)
+    except BackupError as error:
+        raise BackupError(
+            _(
+                "%(reason)s The installation now holds part of the backup: empty its database "
+                "and the folders of var/ it restored into before restoring again."
+            )
+            % {"reason": error}
+        ) from error
+
+
+def _load(src: Path, key: bytes, manifest: dict[str, Any]) -> int:
+    """Write the archive's database and files; answer how many audit entries verified."""
     with _workdir() as work:
         database = _unpack(src, key, manifest, work)
         if manifest["engine"] == "sqlite":
@@ -500,7 +514,7 @@ def restore(src: Path, key: bytes) -> tuple[dict[str, Any], int]:
                  str(database)],
                 env,
             )  # fmt: skip
-    return manifest, _check_restored(manifest)
+    return _check_restored(manifest)
 
 
 def _checked_whole(src: Path, key: bytes) -> dict[str, Any]:
