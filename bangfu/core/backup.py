@@ -423,6 +423,8 @@ def backup(dest: Path, key: bytes) -> dict[str, Any]:
     """Write the archive to ``dest`` (through ``dest.partial``); answer its manifest."""
     if dest.name.endswith(PARTIAL):
         raise BackupError(_("A backup's name may not end in .partial: that marks unfinished ones."))
+    if not dest.parent.is_dir():
+        raise BackupError(_("There is no folder %(name)s.") % {"name": dest.parent})
     partial = partial_of(dest)
     with _workdir() as work:
         database, facts = (_sqlite_snapshot if _engine() == "sqlite" else _pg_snapshot)(work)

@@ -179,7 +179,7 @@ def test_a_restore_is_refused_before_anything_is_written(records, var, key_file,
     assert Household.objects.count() == 3
 
 
-def test_the_backup_key_is_the_operators_own(records, var, tmp_path):
+def test_the_backup_key_is_the_operators_own(records, var, key_file, tmp_path):
     audit_key = tmp_path / "audit.key"
     audit_key.write_text(settings.AUDIT_KEY)
     in_var = var / "backup.key"
@@ -188,6 +188,8 @@ def test_the_backup_key_is_the_operators_own(records, var, tmp_path):
         with pytest.raises(CommandError):
             backup(tmp_path / "nightly.bangfu", key)
     assert not list(tmp_path.glob("nightly.bangfu*"))
+    with pytest.raises(CommandError, match="no folder"):
+        backup(tmp_path / "missing" / "nightly.bangfu", key_file)
 
 
 # -- processes: a writer going on during a backup, a backup killed -------------------------
@@ -296,14 +298,21 @@ def test_drill_a_backup_killed_midway_leaves_a_partial_that_is_refused(
     assert [p.name for p in folder.iterdir()] == ["nightly.bangfu.partial"]
     assert list(var.glob(".backup-*"))  # the killed process's snapshot, left behind
 
-    emptied(var)
+    # Refused by its name; and what it holds, renamed, is refused as incomplete (below,
+    # once the installation is empty: its manifest, whole, is checked before the rest).
     assert "unfinished backup" in refused(partial_of(dest), key_file)
     assert "no file" in refused(dest, key_file)
+    renamed = tmp_path / "renamed.bangfu"
+    shutil.copy(partial_of(dest), renamed)
 
     again = manage("backup", str(dest), env=env)
     assert again.wait(timeout=120) == 0, again.stderr.read()
     assert [p.name for p in folder.iterdir()] == ["nightly.bangfu"]
     assert not list(var.glob(".backup-*"))
+
+    emptied(var)
+    assert "incomplete" in refused(renamed, key_file)
+    assert nothing_written()
     restore(dest, key_file)
     assert Visit.objects.count() == 1 and Household.objects.count() == 3
     call_command("verify_audit")
