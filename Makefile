@@ -23,9 +23,10 @@ run: setup
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo_data --if-empty
 	@echo "bangfu: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	@# Imports and exports run in the background worker, which stops with the server.
-	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	@# Imports and exports run in the background worker, which stops with the server; the app
+	@# logs each request itself (bangfu.request), with its id.
+	$(PY) manage.py worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2
 
 lint: setup
 	$(VENV)/bin/ruff check .

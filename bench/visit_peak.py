@@ -10,7 +10,7 @@ fresh installation: the demo place tree, N helpers each with a login (pair_helpe
 token and four households paired with them since 2026-01-01. It starts gunicorn on
 127.0.0.1 and runs N locust users, one per helper, twice for the same bounded time:
 
-1. ``GET /healthz``: a bare Django view through the whole middleware stack, no database;
+1. ``GET /livez``: a bare Django view through the whole middleware stack, no database;
    what this server, this client and this machine can do at most (the ceiling);
 2. ``POST /api/visits``: each user logs visits to its own households, back to back. A share
    of visits (``--retry-share``) is sent twice with the same client_id: half again after
@@ -222,7 +222,7 @@ def report(r: dict, args: argparse.Namespace) -> None:
         f"{r['visits']['seconds']:.1f} s measured a phase (set-up {r['setup_s']:.0f} s)"
     )
     rows = [
-        ("ceiling GET /healthz", f"{r['ceiling']['ok_rps']:,.0f} req/s", "", ""),
+        ("ceiling GET /livez", f"{r['ceiling']['ok_rps']:,.0f} req/s", "", ""),
         (
             "  its p50 / p99",
             f"{r['ceiling']['p50']} / {r['ceiling']['p99']} ms",
@@ -342,7 +342,7 @@ def child(args: argparse.Namespace) -> int:
         server.start()
         tally = Tally()
         warmup = 1.0 if args.quick or args.seconds < 10 else 3.0
-        print(f"  phase 1: GET /healthz, {args.helpers} users, {args.seconds:g} s", flush=True)
+        print(f"  phase 1: GET /livez, {args.helpers} users, {args.seconds:g} s", flush=True)
         ceiling = run_phase(
             ceiling_user(tally, args.think), args.helpers, args.seconds, warmup, server.url, tally
         )
@@ -627,12 +627,12 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as answer:
+                with urllib.request.urlopen(self.url + "/livez", timeout=2) as answer:
                     if answer.read() == b"ok":
                         return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /healthz within {timeout:.0f} s")
+        raise RuntimeError(f"gunicorn did not answer /livez within {timeout:.0f} s")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -704,13 +704,13 @@ def ceiling_user(tally: Tally, think: float) -> type:
         connection_timeout = 30.0
 
         @task
-        def healthz(self) -> None:
+        def livez(self) -> None:
             if tally.stopping:
                 gevent.sleep(0.5)
                 return
             tally.in_flight += 1
             try:
-                with self.client.get("/healthz", name="GET /healthz", catch_response=True) as r:
+                with self.client.get("/livez", name="GET /livez", catch_response=True) as r:
                     if r.status_code == 200 and r.text == "ok":
                         r.success()
                     else:

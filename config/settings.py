@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -89,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is on every log record and response, redirects to https included.
+    "bangfu.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which answers static files itself: those stay cacheable.
@@ -185,7 +188,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Outside var/ on a server (BANGFU_STATIC_ROOT), so that nginx may read the static files
+# without reaching var/'s secrets and uploads.
+STATIC_ROOT = Path(os.environ.get("BANGFU_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Installed from the npm registry at set-up (package-lock.json) and served by the app itself:
 # only the files the pages load (core.staticfiles.VendorFileFinder).
@@ -230,6 +235,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BANGFU_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    MIDDLEWARE.insert(1, "bangfu.core.middleware.ProxiedClientAddressMiddleware")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -252,9 +258,25 @@ SECURE_CSP = {
     "form-action": ["'self'"],
 }
 
+# Each record carries the id of the request being answered (core.logs); BANGFU_LOG_FORMAT=json
+# writes one JSON object a line for a server's log collector, the default reads in a terminal.
+LOG_FORMAT = os.environ.get("BANGFU_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("BANGFU_LOG_FORMAT is text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "bangfu.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "bangfu.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -251,3 +251,22 @@ class DataIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_type}:{self.object_id} {self.field}"
+
+
+class WorkerBeat(models.Model):
+    """A background worker's sign of life (``manage.py worker``), read by ``/healthz``: a
+    row a running worker refreshes every few seconds and removes when it stops. Machine
+    state, not a record about anyone: it is not audited."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.host} ({self.pid})"

@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("places/<place:code>/", views.place_detail, name="place_detail"),
     path("places/<place:code>/rules/", views.place_rules, name="place_rules"),
     path(

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db import DatabaseError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from . import params, selectors, services
+from . import heartbeat, params, selectors, services
 from .errors import DomainError
 from .forms import CodeAddForm, CodeUpdateForm, DataIssueResolveForm, RuleForm, attempt
 from .home import panels_for as home_panels
@@ -30,8 +31,30 @@ def bad_request(request, exception):
 
 
 @public
-def healthz(request):
+def livez(request):
+    """This web process answers: no database, nothing else (the benchmark's ceiling)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@public
+def healthz(request):
+    """For a load balancer or a monitor: 200 when the database answers and a background
+    worker beat within the last minute, else 503; the JSON names what failed. Public (it
+    tells nothing about anyone) and cheap: one query."""
+    try:
+        worker = heartbeat.worker_health(timezone.now())
+    except DatabaseError:
+        details = {"database": "unavailable", "worker": "unknown"}
+    else:
+        details = {
+            "database": "ok",
+            "worker": worker.state,
+            "worker_seconds_since_beat": worker.seconds_since_beat,
+        }
+    healthy = details["database"] == "ok" and details["worker"] == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", **details}, status=200 if healthy else 503
+    )
 
 
 @login_required
