@@ -1,4 +1,4 @@
-"""Background work of imports and exports (django-tasks; ``manage.py db_worker`` runs it)."""
+"""Background work of imports and exports (django-tasks; ``manage.py worker`` runs it)."""
 
 from django_tasks import task
 

@@ -1,4 +1,4 @@
-"""Background work of monitoring (django-tasks; ``manage.py db_worker`` runs it)."""
+"""Background work of monitoring (django-tasks; ``manage.py worker`` runs it)."""
 
 from django.utils import timezone
 from django_tasks import task
