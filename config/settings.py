@@ -54,6 +54,19 @@ FIELD_KEYS = (
 LOOKUP_KEY = os.environ.get("BANGFU_LOOKUP_KEY") or secret_from_var(
     "lookup_key", lambda: secrets.token_hex(32)
 )
+# The cryptography profile (core.protection): "intl" (Fernet, HMAC-SHA256) or "gm" (国密:
+# SM4-GCM, HMAC-SM3). SM4 keys: 32 hex digits each, comma-separated, the first sealing.
+# While ``manage.py rotate_keys`` runs, BANGFU_CRYPTO_PREVIOUS / BANGFU_LOOKUP_KEY_PREVIOUS
+# name the scheme rows not yet rotated carry, so look-ups still find them.
+CRYPTO_PROFILE = os.environ.get("BANGFU_CRYPTO", "intl").strip() or "intl"
+CRYPTO_PREVIOUS = os.environ.get("BANGFU_CRYPTO_PREVIOUS", "").strip()
+for _profile in filter(None, (CRYPTO_PROFILE, CRYPTO_PREVIOUS)):
+    if _profile not in {"intl", "gm"}:
+        raise ImproperlyConfigured(f"BANGFU_CRYPTO must be intl or gm, not {_profile!r}")
+SM4_KEYS = (
+    os.environ.get("BANGFU_SM4_KEYS") or secret_from_var("sm4_key", lambda: secrets.token_hex(16))
+).split(",")
+LOOKUP_KEY_PREVIOUS = os.environ.get("BANGFU_LOOKUP_KEY_PREVIOUS", "")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -1,15 +1,17 @@
 """The audit log: every service write appends one entry in its own transaction.
 
-Entries form a chain keyed with ``settings.AUDIT_KEY`` (HMAC-SHA256): each hash covers the
-entry's content and the previous hash, and ``AuditHead`` holds the last one. Appends lock the
-head row, so entries are numbered without gaps and chained one at a time on SQLite and
-PostgreSQL alike. Anyone who edits, deletes or inserts a row out of band without the key
-breaks the chain at that point, and ``verify_chain`` names the first broken link.
+Entries form a chain keyed with ``settings.AUDIT_KEY``: each hash covers the entry's content
+and the previous hash, and ``AuditHead`` holds the last one. The MAC is the cryptography
+profile's (``core.protection``: HMAC-SHA256 for ``intl``, HMAC-SM3 for ``gm``) in force for
+the entry: the chain starts ``intl`` and a ``crypto.switch`` entry (hashed under the profile
+before it) switches every entry after it; ``AuditHead.profile`` holds the one in force.
+Appends lock the head row, so entries are numbered without gaps and chained one at a time
+on SQLite and PostgreSQL alike. Anyone who edits, deletes or inserts a row out of band
+without the key breaks the chain at that point, and ``verify_chain`` names the first broken
+link.
 """
 
 import datetime
-import hashlib
-import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,8 +28,13 @@ from django.utils.translation import gettext_lazy
 
 from .inserts import insert_lists
 from .models import AuditEntry, AuditHead
+from .protection import keyed_hash
 
 GENESIS = "0" * 64
+# The entry that switches the chain's MAC: ``after["profile"]`` names the profile of every
+# entry after it (``rotate_keys`` records it, alone in its transaction).
+SWITCH = "crypto.switch"
+FIRST_PROFILE = "intl"
 
 
 _ENCODER = DjangoJSONEncoder()
@@ -76,8 +83,13 @@ def snapshot_row(model: type[models.Model], values: dict[str, Any]) -> dict[str,
     return {f.name: values[f.attname] for f in model._meta.concrete_fields}
 
 
-def _digest(entry: AuditEntry) -> str:
-    return _chain_hash([getattr(entry, name) for name in _CHAINED])
+def _digest(entry: AuditEntry, profile: str) -> str:
+    return _chain_hash([getattr(entry, name) for name in _CHAINED], profile)
+
+
+def _profile_after(action: str, after: Any, profile: str) -> str:
+    """The profile of the entries after one with ``action`` and ``after``."""
+    return after["profile"] if action == SWITCH else profile
 
 
 # What an entry's hash covers, in this order: every column but the hash itself.
@@ -96,8 +108,9 @@ _CHAINED = [
 ]
 
 
-def _chain_hash(values: list[Any]) -> str:
-    """The hash of an entry's ``_CHAINED`` values (``at`` an aware datetime)."""
+def _chain_hash(values: list[Any], profile: str) -> str:
+    """The hash of an entry's ``_CHAINED`` values (``at`` an aware datetime) under the MAC
+    of ``profile``."""
     seq, at, *rest = values
     payload = json.dumps(
         [seq, at.astimezone(datetime.UTC).isoformat(), *rest],
@@ -105,7 +118,7 @@ def _chain_hash(values: list[Any]) -> str:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hmac.new(settings.AUDIT_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(profile, settings.AUDIT_KEY, payload)
 
 
 @dataclass(frozen=True)
@@ -150,7 +163,7 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
     # No actor: the system's own work; an anonymous visitor (a public page): "anonymous".
     actor_name = "system" if actor is None else (actor.get_username() or "anonymous")
     rows: list[list[Any]] = []
-    seq, prev_hash = head.last_seq, head.last_hash or GENESIS
+    seq, prev_hash, profile = head.last_seq, head.last_hash or GENESIS, head.profile
     for change in changes:
         seq += 1
         # The columns in the model's order (``_CHAINED``, then the hash), as plain values:
@@ -169,13 +182,14 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
             normalise(change.after),
             prev_hash,
         ]
-        prev_hash = _chain_hash(row)
+        prev_hash = _chain_hash(row, profile)
         row.append(prev_hash)
+        profile = _profile_after(change.action, row[9], profile)
         rows.append(row)
     if rows:
         insert_lists(AuditEntry, rows)
-        head.last_seq, head.last_hash = seq, prev_hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        head.last_seq, head.last_hash, head.profile = seq, prev_hash, profile
+        head.save(update_fields=["last_seq", "last_hash", "profile"])
     return [AuditEntry(*row) for row in rows]  # type: ignore[misc]  # positional: the columns
 
 
@@ -196,8 +210,12 @@ def _entries() -> Iterator[AuditEntry]:
 
 
 def verify_chain() -> tuple[int, BrokenLink | None]:
-    """Walk the chain from the start; return how many entries held and the first broken link."""
-    expected_seq, prev_hash, checked = 1, GENESIS, 0
+    """Walk the chain from the start; return how many entries held and the first broken link.
+
+    Each entry is checked under the profile its chain says: the first, then the one each
+    verified ``crypto.switch`` names. Nothing outside the authenticated chain can say so, so
+    a key of the profile left behind cannot forge an entry after the switch."""
+    expected_seq, prev_hash, checked, profile = 1, GENESIS, 0, FIRST_PROFILE
     for entry in _entries():
         if entry.seq != expected_seq:
             return checked, BrokenLink(
@@ -209,11 +227,14 @@ def verify_chain() -> tuple[int, BrokenLink | None]:
                 entry.seq,
                 _("does not follow the entry before it (inserted or replaced)"),
             )
-        if entry.hash != _digest(entry):
+        if entry.hash != _digest(entry, profile):
             return checked, BrokenLink(entry.seq, _("its content was changed after it was written"))
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+        profile = _profile_after(entry.action, entry.after, profile)
     head = AuditHead.objects.filter(pk=1).first()
-    last_seq, last_hash = (head.last_seq, head.last_hash) if head else (0, "")
+    last_seq, last_hash, last_profile = (
+        (head.last_seq, head.last_hash, head.profile) if head else (0, "", FIRST_PROFILE)
+    )
     if checked < last_seq:
         return checked, BrokenLink(checked + 1, _("missing (deleted from the end of the log)"))
     if checked > last_seq:
@@ -222,6 +243,11 @@ def verify_chain() -> tuple[int, BrokenLink | None]:
         )
     if checked and prev_hash != last_hash:
         return checked - 1, BrokenLink(checked, _("is not the entry recorded as the last one"))
+    if last_profile != profile:
+        return checked, BrokenLink(
+            checked + 1,
+            _("is to be chained under another cryptography profile than the last switch named"),
+        )
     return checked, None
 
 
@@ -395,6 +421,9 @@ ACTIONS: dict[str, Promise] = {
     "export.request": gettext_lazy("Asked for an export"),
     "export.full_ids": gettext_lazy("Exported full ID numbers"),
     "import.errors_full_ids": gettext_lazy("Downloaded an import's errors with full ID numbers"),
+    # core.protection: manage.py rotate_keys
+    "crypto.reseal": gettext_lazy("Re-sealed personal data under the keys in force"),
+    "crypto.switch": gettext_lazy("Switched the cryptography profile or keys"),
 }
 
 OBJECT_TYPES: dict[str, Promise] = {

@@ -67,6 +67,10 @@ APP_KEYS: tuple[tuple[str, str], ...] = (
     ("FIELD_KEYS", "BANGFU_FIELD_KEYS / var/field_key"),
     ("AUDIT_KEY", "BANGFU_AUDIT_KEY / var/audit_key"),
     ("LOOKUP_KEY", "BANGFU_LOOKUP_KEY / var/lookup_key"),
+    ("SM4_KEYS", "BANGFU_SM4_KEYS / var/sm4_key"),
+    # Not a secret, but a restore under the other profile would look people up by hashes
+    # their rows do not carry.
+    ("CRYPTO_PROFILE", "BANGFU_CRYPTO"),
 )
 
 # The folders of var/ whose files the records name (uploads, photos, sheets waiting to be

@@ -122,6 +122,8 @@ class AuditHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
+    # The cryptography profile of the next entry's MAC (``audit.SWITCH``), as the chain says.
+    profile = models.CharField(max_length=8, default="intl")
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"

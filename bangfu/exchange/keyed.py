@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from bangfu.core import idnumbers
 from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError
-from bangfu.core.protection import lookup_hash
+from bangfu.core.protection import lookup_hashes
 from bangfu.registry.bulk import MatchedRow, Outcome, RowVerdict
 from bangfu.registry.selectors import members_by_id_hash
 
@@ -74,10 +74,12 @@ class IdNumbers:
         self.actor = actor
 
     def key(self, values: dict[str, Any]) -> Hashable:
-        return lookup_hash(idnumbers.parse(values["id_number"]).value)
+        # Every hash a rotation may have left on the member's row, the current one first.
+        return tuple(lookup_hashes(idnumbers.parse(values["id_number"]).value))
 
     def find(self, keys: set[Hashable]) -> Mapping[Hashable, Any]:
-        return members_by_id_hash(self.actor, keys)  # type: ignore[arg-type, return-value]
+        asked = {digest: key for key in keys for digest in key}  # type: ignore[attr-defined]
+        return members_by_id_hash(self.actor, asked)  # type: ignore[arg-type, return-value]
 
     def refusal(self, target: Any) -> str | None:
         return unmatched_reason() if target is None else None

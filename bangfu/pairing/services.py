@@ -21,7 +21,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import Clash, DomainError, OutOfScope
 from bangfu.core.models import Region
 from bangfu.core.policies import policy_for
-from bangfu.core.protection import lookup_hash, seal
+from bangfu.core.protection import lookup_hash, lookup_hashes, seal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
@@ -240,10 +240,13 @@ def _sealed_id(actor, id_number: str, helper: Helper) -> tuple[str, str]:
     if not id_number.strip():
         return "", ""
     person = idnumbers.parse(id_number)
-    digest = lookup_hash(person.value)
-    holder = Helper.objects.filter(id_number_hash=digest).exclude(pk=helper.pk).first()
+    holder = (
+        Helper.objects.filter(id_number_hash__in=lookup_hashes(person.value))
+        .exclude(pk=helper.pk)
+        .first()
+    )
     if holder is None:
-        return seal(person.value), digest
+        return seal(person.value), lookup_hash(person.value)
     if Helper.objects.visible_to(actor).filter(pk=holder.pk).exists():
         raise DomainError(
             _("%(name)s is registered with this ID number already.") % {"name": holder.name},
@@ -632,10 +635,10 @@ def _household_of(actor, row: PairingRow) -> Household:
     if row.household_number:
         found = Household.objects.visible_to(actor).filter(number=row.household_number).first()
     elif row.head_id_number:
-        digest = lookup_hash(idnumbers.normalise(row.head_id_number))
+        digests = lookup_hashes(idnumbers.normalise(row.head_id_number))
         found = (
             Household.objects.visible_to(actor)
-            .filter(members__id_number_hash=digest, members__is_head=True)
+            .filter(members__id_number_hash__in=digests, members__is_head=True)
             .first()
         )
     if found is None:
@@ -650,8 +653,8 @@ def _household_of(actor, row: PairingRow) -> Household:
 def _helper_of(actor, row: PairingRow) -> Helper:
     current = Helper.objects.visible_to(actor).filter(left_on=None)
     if row.helper_id_number:
-        digest = lookup_hash(idnumbers.normalise(row.helper_id_number))
-        helper = current.filter(id_number_hash=digest).first()
+        digests = lookup_hashes(idnumbers.normalise(row.helper_id_number))
+        helper = current.filter(id_number_hash__in=digests).first()
         if helper is None:
             raise DomainError(
                 _("No helper in post has this ID number among your places."),

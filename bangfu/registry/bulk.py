@@ -25,7 +25,7 @@ from bangfu.core.codes import HEAD_OF_HOUSEHOLD
 from bangfu.core.errors import Clash, DomainError
 from bangfu.core.inserts import insert_rows
 from bangfu.core.models import Code, Region
-from bangfu.core.protection import lookup_hash, unseal
+from bangfu.core.protection import aliases, lookup_hash, unseal
 from bangfu.core.selectors import is_place_code
 
 from . import edits, moves
@@ -161,20 +161,16 @@ class LoadedLookups(Lookups):
                 "number", "pk", "region_id"
             )
             self.numbers.update((number, (pk, region)) for number, pk, region in found)
-        digests = sorted(
-            {
-                lookup_hash(idnumbers.normalise(m.id_number))
-                for h in incoming
-                for m in h.members
-                if m.id_number
-            }
+        # Asked by every hash a rotation may have left on a row, filed by the current one.
+        digests = aliases(
+            {idnumbers.normalise(m.id_number) for h in incoming for m in h.members if m.id_number}
         )
         self.ids: dict[str, tuple[int, int, str, str]] = {}
-        for chunk in _chunks(digests):
+        for chunk in _chunks(sorted(digests)):
             rows = Member.objects.filter(id_number_hash__in=chunk).values_list(
                 "id_number_hash", "pk", "household_id", "household__number", "household__region_id"
             )
-            self.ids.update((row[0], row[1:]) for row in rows)
+            self.ids.update((digests[row[0]], row[1:]) for row in rows)
         held = sorted(
             {held[1] for held in self.ids.values()} | {pk for pk, _place in self.numbers.values()}
         )
@@ -207,8 +203,8 @@ class LoadedLookups(Lookups):
     def number_holder(self, number: str) -> tuple[int, str] | None:
         return self.numbers.get(number)
 
-    def id_holder(self, digest: str) -> tuple[int, int, str, str] | None:
-        return self.ids.get(digest)
+    def id_holder(self, id_number: str) -> tuple[int, int, str, str] | None:
+        return self.ids.get(lookup_hash(id_number))
 
     def household_visible(self, actor, household_id: int) -> bool:
         return household_id in self.visible
@@ -222,7 +218,7 @@ def _matched(incoming: IncomingHousehold, lookups: LoadedLookups) -> tuple[int, 
         return by_number
     for member in incoming.members:
         if member.relation == HEAD_OF_HOUSEHOLD:
-            holder = lookups.id_holder(lookup_hash(idnumbers.normalise(member.id_number)))
+            holder = lookups.id_holder(idnumbers.normalise(member.id_number))
             return (holder[1], holder[3]) if holder else None
     return None
 
@@ -282,7 +278,8 @@ def _check_one(
             checked.status_changes = True
         except DomainError as refusal:
             problems.append(_problem(refusal, "status"))
-    by_digest = {m.id_number_hash: m for m in on_record}
+    current = aliases(idnumbers.normalise(data.id_number) for data in incoming.members)
+    by_digest = {current.get(m.id_number_hash, m.id_number_hash): m for m in on_record}
     heads = sum(1 for m in on_record if m.is_head and m.left_on is None)
     for index, data in enumerate(incoming.members):
         digest = lookup_hash(idnumbers.normalise(data.id_number))

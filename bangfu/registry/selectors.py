@@ -1,8 +1,9 @@
 """Reads of the household registry shared by pages, the API and (later) exports."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -13,7 +14,7 @@ from bangfu.accounts.selectors import account_policy
 from bangfu.core import idnumbers, params
 from bangfu.core.capabilities import Capability
 from bangfu.core.models import Code, Region
-from bangfu.core.protection import lookup_hash, unseal
+from bangfu.core.protection import lookup_hashes, unseal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.scoping import get_visible_or_404, scope_q
 
@@ -155,9 +156,9 @@ def households(user, filters: HouseholdFilters) -> QuerySet[Household]:
         found = list(named[: NAMED_AT_MOST + 1])
         rows = rows.filter(pk__in=found if len(found) <= NAMED_AT_MOST else named)
     if filters.id_number:
-        digest = lookup_hash(idnumbers.normalise(filters.id_number))
+        digests = lookup_hashes(idnumbers.normalise(filters.id_number))
         rows = rows.filter(
-            pk__in=Member.objects.filter(id_number_hash=digest).values("household_id")
+            pk__in=Member.objects.filter(id_number_hash__in=digests).values("household_id")
         )
     # Names of places and codes are fetched for the page's rows only: joining them here lets the
     # planner drive the query from the place table and sort every household.
@@ -352,12 +353,14 @@ class MemberRef:
 MATCHED_AT_ONCE = 500  # digests an IN (...) list: well under SQLite's bound parameters
 
 
-def members_by_id_hash(user, digests: Iterable[str]) -> dict[str, MemberRef]:
-    """The members in ``user``'s places whose ID numbers have these keyed hashes
-    (``core.protection.lookup_hash``), by hash: one indexed query a few hundred numbers,
-    never a number unsealed. A member outside the places is absent, like one not on record."""
-    wanted = sorted(set(digests))
-    found: dict[str, MemberRef] = {}
+def members_by_id_hash(user, digests: Mapping[str, Any]) -> dict[Any, MemberRef]:
+    """The members in ``user``'s places whose ID numbers have these keyed hashes, by hash:
+    one indexed query a few hundred numbers, never a number unsealed. ``digests`` maps
+    every hash asked for to the key to file its member under (all the hashes a rotation may
+    have left on the row go to one key). A member outside the places is absent, like one
+    not on record."""
+    wanted = sorted(digests)
+    found: dict[Any, MemberRef] = {}
     for start in range(0, len(wanted), MATCHED_AT_ONCE):
         rows = (
             Member.objects.visible_to(user)
@@ -375,7 +378,7 @@ def members_by_id_hash(user, digests: Iterable[str]) -> dict[str, MemberRef]:
             .order_by()
         )
         for digest, pk, name, region, born, left, closed, household in rows:
-            found[digest] = MemberRef(
+            found[digests[digest]] = MemberRef(
                 pk, name, region, born, left is None and closed is None, household
             )
     return found

@@ -19,7 +19,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.codes import HEAD_OF_HOUSEHOLD
 from bangfu.core.errors import Clash, DomainError, OutOfScope
 from bangfu.core.models import Code, Region
-from bangfu.core.protection import lookup_hash, seal, unseal
+from bangfu.core.protection import lookup_hash, lookup_hashes, seal, unseal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import may_be_code, visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
@@ -128,10 +128,11 @@ class Lookups:
         """(household, its place) of the household holding ``number``."""
         return Household.objects.filter(number=number).values_list("pk", "region_id").first()
 
-    def id_holder(self, digest: str) -> tuple[int, int, str, str] | None:
-        """(member, household, household number, its place) of the person with this ID."""
+    def id_holder(self, id_number: str) -> tuple[int, int, str, str] | None:
+        """(member, household, household number, its place) of the person with this (clean)
+        ID number, by any hash a rotation may have left on the row."""
         return (
-            Member.objects.filter(id_number_hash=digest)
+            Member.objects.filter(id_number_hash__in=lookup_hashes(id_number))
             .values_list("pk", "household_id", "household__number", "household__region_id")
             .first()
         )
@@ -284,7 +285,7 @@ def _apply_member(
             field="sex",
         )
     digest = lookup_hash(person.value)
-    holder = lookups.id_holder(digest)
+    holder = lookups.id_holder(person.value)
     if holder is not None and holder[0] != member.pk:
         shown = masked_id(person.value, id_mask_for(actor))
         if lookups.household_visible(actor, holder[1]):
@@ -307,7 +308,9 @@ def _apply_member(
         )
     birth_date = values.clean(Member, "birth_date", person.birth_date, field="id_number")
     member.name, member.sex, member.birth_date = name, person.sex, birth_date
-    if member.id_number_hash != digest:  # an unchanged number keeps its seal
+    # An unchanged number keeps its seal (one sealed under keys a rotation has since
+    # replaced is sealed again, with its hash).
+    if member.id_number_hash != digest:
         member.id_number_hash = digest
         member.id_number_sealed = seal(person.value) if sealing else ""
     member.relation = _code(

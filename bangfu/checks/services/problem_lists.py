@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from bangfu.core import audit, idnumbers, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
-from bangfu.core.protection import lookup_hash
+from bangfu.core.protection import aliases, lookup_hash
 from bangfu.registry.models import Household, Member
 
 from ..models import Difference, DifferenceKind, DifferenceState, ProblemList
@@ -93,14 +93,16 @@ def _digest(id_number: str) -> str:
 def _members(rows: list[ProblemRow], households: dict[str, Household]) -> dict[str, Member]:
     """The members the rows name, by the keyed hash of their ID number, among the listed
     households only (a member of another household is no member of the row's)."""
-    digests = sorted({_digest(row.id_number) for row in rows if row.id_number})
+    # Asked by every hash a rotation may have left on a row, filed by the current one.
+    digests = aliases({idnumbers.normalise(row.id_number) for row in rows if row.id_number})
+    asked = sorted(digests)
     household_ids = [household.pk for household in households.values()]
     found: dict[str, Member] = {}
-    for start in range(0, len(digests), AT_ONCE):
+    for start in range(0, len(asked), AT_ONCE):
         for member in Member.objects.filter(
-            id_number_hash__in=digests[start : start + AT_ONCE], household_id__in=household_ids
+            id_number_hash__in=asked[start : start + AT_ONCE], household_id__in=household_ids
         ):
-            found[member.id_number_hash] = member
+            found[digests[member.id_number_hash]] = member
     return found
 
 

@@ -18,7 +18,7 @@ from bangfu.core import idnumbers
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.models import Code, Region
-from bangfu.core.protection import lookup_hash
+from bangfu.core.protection import lookup_hashes
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import is_place_code
 from bangfu.pairing.models import Unit
@@ -161,8 +161,8 @@ def _import_row(actor, row: TeamRow, starts: dict, result: TeamsImport) -> None:
     village = _village(actor, row.village)
     unit = _unit(actor, row.unit_name)
     team = _team(actor, row, village, unit, starts, result)
-    digest = lookup_hash(idnumbers.parse(row.id_number).value)
-    if TeamMember.objects.filter(team=team, id_number_hash=digest, ended_on=None).exists():
+    digests = lookup_hashes(idnumbers.parse(row.id_number).value)
+    if TeamMember.objects.filter(team=team, id_number_hash__in=digests, ended_on=None).exists():
         result.unchanged += 1
         return
     member_add(

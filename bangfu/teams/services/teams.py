@@ -18,7 +18,7 @@ from bangfu.core import audit, idnumbers, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import Clash, DomainError, OutOfScope
 from bangfu.core.models import Region
-from bangfu.core.protection import lookup_hash, seal
+from bangfu.core.protection import lookup_hash, lookup_hashes, seal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import chosen_code, visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
@@ -188,11 +188,11 @@ def _login(actor, user_id: int | None):
     return login
 
 
-def _refuse_second_team(actor, member: TeamMember, digest: str) -> None:
+def _refuse_second_team(actor, member: TeamMember, id_number: str) -> None:
     """A person is on one team at a time: named where the other term is in the actor's
     places, a clash (not said where) where it is not."""
     other = (
-        TeamMember.objects.filter(id_number_hash=digest, ended_on=None)
+        TeamMember.objects.filter(id_number_hash__in=lookup_hashes(id_number), ended_on=None)
         .exclude(pk=member.pk)
         .select_related("team")
         .first()
@@ -228,8 +228,8 @@ def _apply_member(actor, member: TeamMember, data: MemberInput) -> None:
             field="started_on",
         )
     person = idnumbers.parse(data.id_number)
+    _refuse_second_team(actor, member, person.value)
     digest = lookup_hash(person.value)
-    _refuse_second_team(actor, member, digest)
     if member.id_number_hash != digest:
         member.id_number_hash, member.id_number_sealed = digest, seal(person.value)
     member.role = chosen_code(
