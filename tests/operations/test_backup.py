@@ -161,6 +161,8 @@ def test_a_restore_is_refused_before_anything_is_written(records, var, key_file,
         ("AUDIT_KEY", "b" * 64),
         ("LOOKUP_KEY", "c" * 64),
         ("FIELD_KEYS", ["ZmllbGQta2V5LW9mLWFub3RoZXItaW5zdGFsbGF0aW9uLg=="]),
+        ("SM4_KEYS", ["d" * 32]),
+        ("CRYPTO_PROFILE", "gm"),
     ]:
         kept = getattr(settings, name)
         setattr(settings, name, other)
@@ -206,6 +208,8 @@ def process_env(var: Path) -> dict[str, str]:
         BANGFU_AUDIT_KEY=settings.AUDIT_KEY,
         BANGFU_FIELD_KEYS=",".join(settings.FIELD_KEYS),
         BANGFU_LOOKUP_KEY=settings.LOOKUP_KEY,
+        BANGFU_SM4_KEYS=",".join(settings.SM4_KEYS),
+        BANGFU_CRYPTO=settings.CRYPTO_PROFILE,
         BANGFU_BACKUP_KEY=BACKUP_KEY,
     )
     if connection.vendor == "postgresql":
