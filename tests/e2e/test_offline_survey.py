@@ -4,6 +4,8 @@ camera; back online, each reaches the server exactly once (the photo with its fi
 the phone sending them again records nothing more. Online and offline the pages run under
 the Content-Security-Policy (``phone_page`` fails the test on any refusal)."""
 
+import re
+
 import pytest
 from django.db import close_old_connections
 from django.utils import timezone
@@ -108,7 +110,7 @@ def test_a_survey_and_a_finding_made_offline_arrive_once(
 
     # Back online: both are sent, the photo after its finding, and the page shows the finding.
     page.context.set_offline(False)
-    page.wait_for_url("**/supervision/findings/*/")
+    page.wait_for_url(re.compile(r"/supervision/findings/\d+/$"))
     assert recorded() == (
         [(households[0].pk, "home", "户主曾佳轩")],
         [(households[0].pk, "户内未见帮扶手册")],
