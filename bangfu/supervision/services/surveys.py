@@ -637,7 +637,7 @@ def survey_sent(
     for it: (survey, True), or (the survey this id recorded before, False) when it is sent
     again — so that a queue sent twice records once, with one audit entry. The same id with
     other answers or another household is refused."""
-    details = {
+    details: dict[str, Any] = {
         "household_id": household_id,
         "method": method,
         "surveyed_on": surveyed_on,
