@@ -290,6 +290,11 @@ class Finding(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The id an inspector's phone made for it (recorded on the spot, offline too) and a digest
+    # of what was sent with it: sent again, the first record answers; the same id with other
+    # details is refused (``services.sent``).
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
+    sent_digest = models.CharField(max_length=64, blank=True, default="")
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -387,6 +392,8 @@ class Evidence(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A photo sent from the phone after its finding, with the id the phone made for it.
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()
@@ -510,6 +517,9 @@ class Survey(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # As ``Finding.client_id`` and ``sent_digest``: a survey recorded on a phone, offline too.
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
+    sent_digest = models.CharField(max_length=64, blank=True, default="")
 
     scope_field = "region_id"
     objects = RegionalQuerySet.as_manager()

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .views import bulletins, findings, rounds, scores, surveys
+from bangfu.visits.views import service_worker
+
+from .views import bulletins, findings, phone, rounds, scores, surveys
 
 app_name = "supervision"
 urlpatterns = [
@@ -13,6 +15,9 @@ urlpatterns = [
     path("rounds/<id:round_id>/redraw/", rounds.round_redraw, name="round_redraw"),
     path("rounds/<id:round_id>/close/", rounds.round_close, name="round_close"),
     path("rounds/<id:round_id>/check/", rounds.round_verify, name="round_verify"),
+    path("rounds/<id:round_id>/surveys/", phone.round_surveys, name="round_surveys"),
+    # the visits' service worker, over /supervision/: an inspector's pages work offline
+    path("sw.js", service_worker, name="service_worker"),
     # findings and their rectification
     path("findings/", findings.findings, name="findings"),
     path("findings/add/", findings.finding_add, name="finding_add"),

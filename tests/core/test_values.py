@@ -173,6 +173,7 @@ def test_every_text_column_people_write_has_a_rule():
         "phash",
         "photo_hash",  # a check-in photo's difference hash, as phash
         "address_hash",  # a self-report's client address, keyed-hashed for the flood rule
+        "sent_digest",  # a digest of what a phone sent with its id (supervision)
         "password",
         "first_name",
         "last_name",

@@ -4,6 +4,8 @@ with a note of what was done; the inspector, back on the phone, verifies and clo
 (销号), and the finding's page shows it closed. Every page runs under the
 Content-Security-Policy (``phone_page`` and ``office`` fail the test on any refusal)."""
 
+import re
+
 import pytest
 from django.db import close_old_connections
 from django.urls import reverse
@@ -43,7 +45,8 @@ def test_an_inspector_records_a_finding_the_township_rectifies_and_the_inspector
     phone_page.fill("#id_responsible_person", "钱干事")
     phone_page.set_input_files("#id_photo", str(photo))
     phone_page.click("#finding-form button[type=submit]")
-    phone_page.wait_for_load_state()
+    # Saved on the phone, sent with its photo, then the finding's page (supervision/phone.js).
+    phone_page.wait_for_url(re.compile(r"/supervision/findings/\d+/$"))
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     close_old_connections()
     finding = Finding.objects.get()

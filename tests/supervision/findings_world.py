@@ -3,9 +3,12 @@
 that the county's administrator, who did not submit it, may verify it). The fuzz's writes each
 take a finding of their own in the state they need, made when the request is aimed."""
 
+import uuid
+
 from bangfu.accounts.models import User
 from bangfu.supervision.services import (
     finding_record,
+    finding_sent,
     rectification_start,
     rectification_submit,
 )
@@ -25,6 +28,8 @@ FINDING_FORM = {**FINDING_JSON, "concerns": "", "record_id": ""}
 SUBMIT = {"note": "马家寨村已补走访"}
 CLOSE = {"note": "马家寨村核实"}
 RETURN = {"reason": "马家寨村照片不清"}
+PHONE_FINDING = uuid.UUID("5f0c6b9e-0000-4000-8000-000000000201")
+MISSING_PHONE_FINDING = {"client_id": "5f0c6b9e-0000-4000-8000-000000000202"}
 
 
 def _assigned(county_admin, **given):
@@ -50,10 +55,17 @@ def findings_world(county_admin, household) -> dict:
         household_id=household.pk,
         photos=[PHOTO],
     )
+    # Recorded on a phone, with the id it made: its photos follow by that id.
+    phone_finding, _created = finding_sent(
+        actor=county_admin,
+        client_id=PHONE_FINDING,
+        **(FINDING_JSON | {"found_on": None, "region_code": TOWNSHIP_VILLAGE}),
+    )
     return {
         "finding": finding,
         "finding_photo": finding.evidence.get(),
         "submitted_finding": _submitted(county_admin),
+        "phone_finding": phone_finding,
     }
 
 
@@ -102,6 +114,13 @@ def findings_api_probes(probe) -> dict:
         "finding_evidence_add": probe(
             _a_finding, MISSING, post, {"name": "入侵.jpg", "file": PHOTO}, multipart=True
         ),
+        "finding_photo_add": probe(
+            lambda w: {"client_id": w["phone_finding"].client_id},
+            MISSING_PHONE_FINDING,
+            post,
+            {"photo_id": "5f0c6b9e-0000-4000-8000-000000000203", "photo": PHOTO},
+            multipart=True,
+        ),
         "rectification_start": probe(_a_finding, MISSING, post, {"note": ""}),
         "rectification_submit": probe(
             _a_finding, MISSING, post, {**SUBMIT, "photos": PHOTO}, multipart=True
@@ -133,7 +152,14 @@ def findings_aims(world, aim) -> dict:
             {}, {"place": A_VILLAGE, "from_month": "2026-10", "to_month": "2026-11"}, None
         ),
         "finding_get": lambda n: aim({"finding_id": world["finding"].pk}, {}, None),
-        "finding_record": lambda n: aim({}, {}, dict(FINDING_JSON)),
+        "finding_record": lambda n: aim(
+            {}, {}, FINDING_JSON | {"client_id": str(uuid.UUID(int=7 * 10**6 + n))}
+        ),
+        "finding_photo_add": lambda n: aim(
+            {"client_id": str(world["phone_finding"].client_id)},
+            {},
+            {"photo_id": str(uuid.UUID(int=8 * 10**6 + n)), "photo": PHOTO},
+        ),
         "finding_record_with_photos": lambda n: aim({}, {}, {**FINDING_JSON, "photos": [PHOTO]}),
         "finding_evidence_add": lambda n: aim(
             {"finding_id": world["finding"].pk}, {}, {"name": f"现场{n}.jpg", "file": PHOTO}

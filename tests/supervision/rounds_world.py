@@ -96,6 +96,7 @@ def rounds_page_probes(probe) -> dict:
         ),
         "supervision:round_close": probe(_one("round_to_close"), MISSING, both),
         "supervision:round_verify": probe(_drawn, MISSING),
+        "supervision:round_surveys": probe(_drawn, MISSING),
     }
 
 

@@ -3,6 +3,7 @@ standard questionnaire, and a survey of the walk's household by phone (its helpe
 satisfied)."""
 
 import datetime
+import uuid
 
 from django.utils import timezone
 
@@ -212,6 +213,7 @@ def surveys_aims(world, aim) -> dict:
         if asked is None:
             asked = standard_questionnaire(actor).questions.get(purpose=Purpose.SATISFACTION)
         return {
+            "client_id": str(uuid.UUID(int=9 * 10**6 + n)),
             "household_id": household.pk,
             "method": "home",
             "surveyed_on": "2026-11-02",

@@ -4,6 +4,7 @@ through start, submit (multipart, with photos), close and return; the overdue li
 on-time rates by unit and by place."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -36,6 +37,12 @@ class FindingIn(Schema):
     visit_id: Id | None = None
     unit_id: Id | None = None
     responsible_person: str = documented(Finding, "responsible_person", "")
+
+
+class FindingSentIn(FindingIn):
+    # Made on the phone (a finding recorded on the spot, offline too): sent again, the
+    # finding it recorded answers (200); with other details, refused.
+    client_id: uuid.UUID | None = None
 
 
 class NoteIn(Schema):
@@ -255,12 +262,43 @@ def rectification_rates(request, query: Query[RatesIn]):
     }
 
 
-@router.post("/supervision/findings", response={201: FindingOut}, operation_id="finding_record")
-def finding_record(request, payload: FindingIn):
+@router.post(
+    "/supervision/findings",
+    response={200: FindingOut, 201: FindingOut},
+    operation_id="finding_record",
+)
+def finding_record(request, payload: FindingSentIn):
     """Record a finding (JSON, without photos), assigned for rectification with the rule's
-    deadline at its place."""
-    finding = services.finding_record(actor=request.auth, **payload.dict())
-    return Status(201, _finding(request.auth, finding.pk))
+    deadline at its place. With ``client_id`` (a phone's, offline too) it is recorded once:
+    sent again, the finding it recorded answers with 200; its photos follow through
+    ``finding_photo_add``."""
+    details = payload.dict()
+    client_id = details.pop("client_id")
+    if client_id is None:
+        finding, created = services.finding_record(actor=request.auth, **details), True
+    else:
+        finding, created = services.finding_sent(actor=request.auth, client_id=client_id, **details)
+    return Status(201 if created else 200, _finding(request.auth, finding.pk))
+
+
+@router.post(
+    "/supervision/findings/{client_id}/photos",
+    response={200: EvidenceOut, 201: EvidenceOut},
+    operation_id="finding_photo_add",
+)
+def finding_photo_add(
+    request, client_id: uuid.UUID, photo_id: Form[uuid.UUID], photo: File[UploadedFile]
+):
+    """One photo of a finding recorded with ``client_id``, sent after it; ``photo_id`` is
+    made on the phone, and a photo sent again answers with the first (200)."""
+    record, created = services.finding_photo_sent(
+        actor=request.auth,
+        finding_client_id=client_id,
+        photo_client_id=photo_id,
+        content=photo.read(),
+        name=photo.name or "photo.jpg",
+    )
+    return Status(201 if created else 200, _evidence(record))
 
 
 @router.post(

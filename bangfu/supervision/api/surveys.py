@@ -3,6 +3,7 @@ questionnaires, make them, add, change and retire their questions; list, read an
 household surveys; the month's satisfaction at a place against the rule."""
 
 import datetime
+import uuid
 
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -53,6 +54,9 @@ class SurveyIn(Schema):
     surveyed_on: datetime.date = documented(Survey, "surveyed_on")
     respondent: str = documented(Survey, "respondent", "")
     answers: list[AnswerIn]  # each question once
+    # Made on the phone (a survey recorded in the village, offline too): sent again, the
+    # survey it recorded answers (200); with other answers, refused.
+    client_id: uuid.UUID | None = None
 
 
 class QuestionOut(Schema):
@@ -359,20 +363,30 @@ def survey_get(request, survey_id: Id):
     return _survey(request.auth, survey_id)
 
 
-@router.post("/supervision/surveys", response={201: SurveyOut}, operation_id="survey_record")
+@router.post(
+    "/supervision/surveys",
+    response={200: SurveyOut, 201: SurveyOut},
+    operation_id="survey_record",
+)
 def survey_record(request, payload: SurveyIn):
     """Record a household's survey with the questionnaire in use at its place (in a round:
     an open one whose sample holds it, once); answers contradicting the records become
-    findings, listed in the answer."""
-    survey = services.survey_record(
-        actor=request.auth,
-        household_id=payload.household_id,
-        round_id=payload.round_id,
-        method=payload.method,
-        surveyed_on=payload.surveyed_on,
-        respondent=payload.respondent,
-        answers=services.answers_by_question(
+    findings, listed in the answer. With ``client_id`` (a phone's, offline too) it is
+    recorded once: sent again, the survey it recorded answers with 200."""
+    details = {
+        "household_id": payload.household_id,
+        "round_id": payload.round_id,
+        "method": payload.method,
+        "surveyed_on": payload.surveyed_on,
+        "respondent": payload.respondent,
+        "answers": services.answers_by_question(
             [(answer.question_id, answer.value) for answer in payload.answers]
         ),
-    )
-    return Status(201, _survey(request.auth, survey.pk))
+    }
+    if payload.client_id is None:
+        survey, created = services.survey_record(actor=request.auth, **details), True
+    else:
+        survey, created = services.survey_sent(
+            actor=request.auth, client_id=payload.client_id, **details
+        )
+    return Status(201 if created else 200, _survey(request.auth, survey.pk))

@@ -8,7 +8,9 @@ the points people give, publishing a month's scores, hygiene), ``bulletins``.
 from .bulletins import bulletin_create, bulletin_publish, bulletin_update
 from .findings import (
     finding_evidence_add,
+    finding_photo_sent,
     finding_record,
+    finding_sent,
     rectification_close,
     rectification_return,
     rectification_start,
@@ -41,6 +43,7 @@ from .surveys import (
     questionnaire_create,
     questionnaire_retire,
     survey_record,
+    survey_sent,
     surveys_follow_household,
 )
 
@@ -57,7 +60,9 @@ __all__ = [
     "draw_sample",
     "eligible_inspectors",
     "finding_evidence_add",
+    "finding_photo_sent",
     "finding_record",
+    "finding_sent",
     "hygiene_score",
     "item_score_set",
     "question_add",
@@ -79,5 +84,6 @@ __all__ = [
     "scores_publish",
     "submitted_by",
     "survey_record",
+    "survey_sent",
     "surveys_follow_household",
 ]

@@ -32,6 +32,7 @@ from bangfu.core.errors import DomainError, OutOfScope
 from bangfu.core.models import Code, Region
 from bangfu.core.regions import code_range
 from bangfu.core.selectors import chosen_code, visible_place
+from bangfu.core.services import sent_before, sent_once
 from bangfu.monitoring.services.common import counted
 from bangfu.pairing.models import Helper, Unit
 from bangfu.projects.models import Project
@@ -51,6 +52,7 @@ from ..models import (
     RoundState,
     StepAction,
 )
+from .sent import recorded_once
 
 # Where a rectification may go from each state, and what takes it there.
 STARTABLE = (FindingState.ASSIGNED, FindingState.RETURNED)
@@ -230,11 +232,18 @@ def _forget(stored: Sequence[tuple[str, str, str]]) -> None:
         default_storage.delete(path)
 
 
-def _keep(actor, finding: Finding, stored, step: RectificationStep | None = None) -> list[Evidence]:
+def _keep(
+    actor,
+    finding: Finding,
+    stored,
+    step: RectificationStep | None = None,
+    client_id: uuid.UUID | None = None,
+) -> list[Evidence]:
     return [
         Evidence.objects.create(
             finding=finding,
             step=step,
+            client_id=client_id,
             region_id=finding.region_id,
             kind=kind,
             name=name,
@@ -277,6 +286,8 @@ def finding_record(
     responsible_person: str = "",
     photos: Iterable[bytes] = (),
     documents: Iterable[tuple[str, bytes]] = (),
+    client_id: uuid.UUID | None = None,
+    sent_digest: str = "",
 ) -> Finding:
     """Record a finding of an inspection (督查问题), assigned to its place for rectification
     (已交办) with the deadline of the rule at its place, and its evidence: ``photos`` (JPEG or
@@ -312,6 +323,8 @@ def finding_record(
                 state=FindingState.ASSIGNED,
                 recorded_at=timezone.now(),
                 recorded_by=actor,
+                client_id=client_id,
+                sent_digest=sent_digest,
                 **concerned,
             )
             evidence = _keep(actor, finding, stored)
@@ -326,6 +339,52 @@ def finding_record(
         _forget(stored)
         raise
     return finding
+
+
+def finding_sent(*, actor, client_id: uuid.UUID, **details: Any) -> tuple[Finding, bool]:
+    """A finding recorded on an inspector's phone on the spot, perhaps offline, with the id the
+    phone made for it (its photos follow one by one: ``finding_photo_sent``): (finding, True),
+    or (the finding this id recorded before, False) when it is sent again — one finding, one
+    audit entry. The same id with other details is refused. ``details`` are
+    ``finding_record``'s, without photos or documents."""
+    return recorded_once(
+        Finding,
+        actor=actor,
+        client_id=client_id,
+        sent=details,
+        record=lambda made: finding_record(
+            actor=actor, client_id=client_id, sent_digest=made, **details
+        ),
+        taken=_("This finding's id was used by someone else; reload the page and record it again."),
+    )
+
+
+def finding_photo_sent(
+    *, actor, finding_client_id: uuid.UUID, photo_client_id: uuid.UUID, content: bytes, name: str
+) -> tuple[Evidence, bool]:
+    """A photo of a finding recorded on a phone, sent after it (one request a photo, so that a
+    weak signal loses at most one) with the id the phone made for it: kept with the finding as
+    its inspector's evidence, once however often it is sent."""
+    finding = (
+        Finding.objects.visible_to(actor).filter(client_id=finding_client_id).only("pk").first()
+    )
+    if finding is None:
+        raise OutOfScope()
+    return sent_once(
+        lambda: sent_before(
+            Evidence,
+            actor,
+            photo_client_id,
+            _("This photo's id was used by someone else; reload the page and send it again."),
+        ),
+        lambda: finding_evidence_add(
+            actor=actor,
+            finding_id=finding.pk,
+            name=name,
+            data=content,
+            client_id=photo_client_id,
+        ),
+    )
 
 
 def _finding(actor, finding_id: int) -> Finding:
@@ -343,9 +402,12 @@ def _finding(actor, finding_id: int) -> Finding:
     return finding
 
 
-def finding_evidence_add(*, actor, finding_id: int, name: str, data: bytes) -> Evidence:
+def finding_evidence_add(
+    *, actor, finding_id: int, name: str, data: bytes, client_id: uuid.UUID | None = None
+) -> Evidence:
     """Keep one more photo or PDF with a finding, the inspector's (not a step's); a closed
-    finding keeps its evidence as it was closed with."""
+    finding keeps its evidence as it was closed with. A phone's photo comes through
+    ``finding_photo_sent`` with its id."""
     require(actor, Capability.INSPECT)
     stored = _prepared([(name, data)], "file")
     try:
@@ -356,7 +418,7 @@ def finding_evidence_add(*, actor, finding_id: int, name: str, data: bytes) -> E
                     _("The finding is closed; its evidence stays as it was closed with."),
                     code="closed",
                 )
-            (evidence,) = _keep(actor, finding, stored)
+            (evidence,) = _keep(actor, finding, stored, client_id=client_id)
             audit.record(
                 actor=actor,
                 action="finding.evidence_add",

@@ -12,6 +12,7 @@ does not know (``supervision.contradictions``).
 
 import datetime
 import unicodedata
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,7 @@ from ..models import (
 )
 from ..selectors.rounds import sampled
 from ..selectors.surveys import questionnaire_in_use
+from .sent import recorded_once
 
 # The kind of answer each checked purpose needs (the contradiction rules read it so).
 PURPOSE_KIND = {
@@ -563,10 +565,13 @@ def survey_record(
     respondent: str = "",
     answers: Mapping[Any, Any],
     round_id: int | None = None,
+    client_id: uuid.UUID | None = None,
+    sent_digest: str = "",
 ) -> Survey:
     """Record a household's survey (by phone or at home) with the questionnaire in use at its
     place, within an open round whose sample holds it (once a round) or on its own; the
-    answers that contradict the records become findings in the same transaction."""
+    answers that contradict the records become findings in the same transaction. A phone's
+    survey comes through ``survey_sent`` with its id."""
     require(actor, Capability.INSPECT)
     household = household_locked(
         actor,
@@ -601,6 +606,8 @@ def survey_record(
         respondent=respondent,
         recorded_at=timezone.now(),
         recorded_by=actor,
+        client_id=client_id,
+        sent_digest=sent_digest,
     )
     Answer.objects.bulk_create(
         Answer(survey=survey, question=question, region_id=household.region_id, value=value)
@@ -613,6 +620,41 @@ def survey_record(
     )
     _contradictions(actor, survey, household, cleaned)
     return survey
+
+
+def survey_sent(
+    *,
+    actor,
+    client_id: uuid.UUID,
+    household_id: int,
+    method: str,
+    surveyed_on: datetime.date | str,
+    respondent: str = "",
+    answers: Mapping[Any, Any],
+    round_id: int | None = None,
+) -> tuple[Survey, bool]:
+    """A survey recorded on an inspector's phone, perhaps offline, with the id the phone made
+    for it: (survey, True), or (the survey this id recorded before, False) when it is sent
+    again — so that a queue sent twice records once, with one audit entry. The same id with
+    other answers or another household is refused."""
+    details: dict[str, Any] = {
+        "household_id": household_id,
+        "method": method,
+        "surveyed_on": surveyed_on,
+        "respondent": respondent,
+        "answers": answers,
+        "round_id": round_id,
+    }
+    return recorded_once(
+        Survey,
+        actor=actor,
+        client_id=client_id,
+        sent=details,
+        record=lambda made: survey_record(
+            actor=actor, client_id=client_id, sent_digest=made, **details
+        ),
+        taken=_("This survey's id was used by someone else; reload the page and record it again."),
+    )
 
 
 def surveys_follow_household(household_id: int, region_code: str) -> None:

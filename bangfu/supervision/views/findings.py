@@ -35,6 +35,8 @@ from ..forms.findings import (
 )
 from ..models import Finding, FindingSource, FindingState
 from ..selectors.findings import CONCERNED_KINDS, STATE_NAMES
+from ..selectors.phone import QUEUE
+from .phone import kept_for_inspector, phone_offline
 
 PAGE_SIZE = 50
 OVERDUE_SHOWN = 20
@@ -158,12 +160,15 @@ def finding_add(request):
     if done:
         messages.success(request, _("The finding is recorded and assigned for rectification."))
         return redirect("supervision:finding", finding_id=done.result.pk)
-    return render(
+    # The inspector's own form: kept on the phone, recorded offline into its queue.
+    offline = phone_offline(request.user)
+    response = render(
         request,
         "supervision/findings_form.html",
-        {"form": form},
+        {"form": form, "offline": offline, "queue": QUEUE},
         status=400 if form.errors else 200,
     )
+    return kept_for_inspector(request, response, offline)
 
 
 @login_required

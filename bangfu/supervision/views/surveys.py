@@ -23,7 +23,10 @@ from bangfu.core.tables import xlsx_response
 from ..forms.surveys import HouseholdNumberForm, QuestionForm, QuestionnaireForm, SurveyForm
 from ..models import Method
 from ..selectors import surveys as selectors
+from ..selectors.phone import QUEUE
 from ..services import surveys as services
+from ..services.surveys import answer_field
+from .phone import kept_for_inspector, phone_offline
 
 METHODS = [Method.PHONE.value, Method.HOME.value]
 
@@ -175,10 +178,15 @@ def survey_household(request, household_id):
             ),
         )
         return redirect("supervision:survey", survey_id=done.result.pk)
-    return render(
+    # The inspector's own form: kept on the phone, recorded offline into its queue.
+    offline = phone_offline(request.user)
+    response = render(
         request,
         "supervision/surveys_record.html",
         {
+            "offline": offline,
+            "queue": QUEUE,
+            "answers": {answer_field(q): q.pk for q in questions},
             "form": form,
             "household": household,
             "name": selectors.household_names([household]).get(household.pk),
@@ -191,6 +199,7 @@ def survey_household(request, household_id):
         },
         status=400 if form.errors else 200,
     )
+    return kept_for_inspector(request, response, offline)
 
 
 @login_required

@@ -2,7 +2,9 @@
    "my households" and month (served from /visits/sw.js, scope /visits/), follow-up page
    (/health/sw.js), households' acknowledgement pages (/plans/sw.js), their households' open
    alerts and running monitoring procedures (/monitoring/sw.js), a team member's
-   check-in page and month (the same file served from /teams/sw.js, scope /teams/). The
+   check-in page and month (the same file served from /teams/sw.js, scope /teams/), an
+   inspector's households to survey of a round, their survey pages and the page recording a
+   finding (/supervision/sw.js). The
    workers of all scopes share one cache: any of them may keep a page another serves.
 
    Such a page is fetched from the network first; when the server marks it as one a phone may
@@ -21,6 +23,8 @@ const PAGES = [
   /^\/teams\/check-in\/$/, /^\/teams\/members\/\d+\/month\/$/,
   /^\/health\/follow-ups\/new\/$/, /^\/plans\/households\/\d+\/acknowledge\/$/,
   /^\/monitoring\/alerts\/\d+\/$/, /^\/monitoring\/procedures\/\d+\/$/,
+  /^\/supervision\/rounds\/\d+\/surveys\/$/, /^\/supervision\/surveys\/record\/\d+\/$/,
+  /^\/supervision\/findings\/add\/$/,
 ];
 const KEEP = "Bangfu-Offline";
 // Pages kept as one copy whatever their query (they read it themselves).
