@@ -3,7 +3,7 @@ computed shares of a month from the roll-ups against the same counted from the r
 
     .venv/bin/python bench/supervision.py [--scale 1.0] [--villages 10000]
         [--helpers 240000 | --households N] [--teams 7000] [--findings 20000]
-        [--surveys 50000] [--month YYYY-MM] [--keep DIR]
+        [--surveys 50000] [--month YYYY-MM] [--keep DIR] [--counties 5]
 
 ``--scale`` multiplies every size (0.01: 100 villages, 2,400 helpers, 70 teams, 200
 findings, 500 surveys: a minute's run); the full size is the default.
@@ -28,17 +28,26 @@ before last, so that the findings' deadlines have passed when it is measured.
 Then, in a process of its own (so that its peak RSS is the computation's, not the build's),
 for each level (unit, team, township, helper): ``computed_shares(level, province, month)``
 from the roll-ups and with ``from_records=True``, timed, compared subject by subject and
-source by source (every difference counted, the first named); then ``month_scores`` of
-the level in each of the 50 counties (a scheme is a county's or a township's, so the
-province's month is its counties'), each county's scheme made through ``scheme_create``
-with every computed item of the level and one scored by inspectors, given to one subject in
-ten. Printed: subjects, seconds from the roll-ups, from the records, the ratio, whether they
-agree, the seconds of the counties' month_scores by level, and the peak RSS.
+source by source (every difference counted, the first named); then the province's month of
+scores of the level at once, ``month_scores_under(user, province, level, month)`` (a scheme
+is a county's or a township's, so the province's month is its 50 counties', each ranked by
+its own scheme, computed in one grouped pass a level over the province), timed in seconds
+of real and of CPU time (the CPU time is what other work on the machine changes least); and
+``--counties`` of the counties (spread; 50: all) read one by one through ``month_scores``
+(the pages' path), timed and compared row by row with the province's. Each county's scheme
+is made through ``scheme_create`` with every computed item of the level and one scored by
+inspectors, given to one subject in ten. Printed: subjects, seconds from the roll-ups, from
+the records, the ratio, whether they agree, the province's month's seconds by level, the
+counties' one by one and whether they equal it, and the peak RSS.
 
-Targets: the province's month of scores (all four levels, ``month_scores`` county by
-county) under 60 s from the roll-ups, and the province's shares (``computed_shares``, one
-call a level) too; every share from the roll-ups equal to the records'. A miss still exits 0
-(this is a measurement); a harness that could not measure exits non-zero.
+``--keep DIR`` builds in DIR and keeps it; a DIR already built (its ``bench-supervision.json``
+written) is measured again without building (the full size takes about 12 minutes to build).
+
+Targets: the province's month of scores (all four levels, ``month_scores_under``) under 60 s
+from the roll-ups, and the province's shares (``computed_shares``, one call a level) too;
+every share from the roll-ups equal to the records'; every county checked one by one equal to
+the province's. A miss still exits 0 (this is a measurement); a harness that could not
+measure exits non-zero.
 """
 
 import argparse
@@ -111,6 +120,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--month", help="the month scored (YYYY-MM); the one before last")
     parser.add_argument(
         "--keep", help="build in this folder and keep it; a folder already built is reused"
+    )
+    parser.add_argument(
+        "--counties",
+        type=int,
+        default=5,
+        help="counties whose scores are also read one by one and compared (50: every one)",
     )
     parser.add_argument("--measure", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -696,26 +711,48 @@ def compare(level: str, month: datetime.date, place: str = PROVINCE) -> dict:
     }
 
 
-def score_month(level: str, month: datetime.date) -> dict:
-    """``month_scores`` of the level in every county with a scheme of it (a scheme is a
-    county's or a township's: the province's month is its counties'), timed."""
+def _as_compared(rows) -> list[tuple]:
+    return [
+        (row.key, row.region_id, row.total, row.rank, [line.as_json() for line in row.lines])
+        for row in rows
+    ]
+
+
+def score_month(level: str, month: datetime.date, counties: int = 2) -> dict:
+    """The province's month of scores of the level at once (``month_scores_under``: each
+    county with a scheme of it, all computed in one pass a level), timed; then ``counties``
+    of those counties (spread) one by one through ``month_scores``, the pages' path, timed
+    and compared row by row with the province's."""
     from bangfu.accounts.models import User
     from bangfu.core.models import Region
-    from bangfu.supervision.models import ScoringScheme
-    from bangfu.supervision.selectors.scores import month_scores
+    from bangfu.supervision.selectors.scores import month_scores, month_scores_under
 
     user = User.objects.get(username="province")
-    schemes = ScoringScheme.objects.filter(level=level, valid_from__lte=month)
-    counties = list(Region.objects.filter(code__in=schemes.values("region_id")).order_by("code"))
-    begun, rows = time.perf_counter(), 0
-    for county in counties:
-        rows += len(month_scores(user, county, level, month))
-    return {"counties": len(counties), "scores": rows, "seconds": time.perf_counter() - begun}
+    province = Region.objects.get(code=PROVINCE)
+    begun, cpu = time.perf_counter(), time.process_time()
+    found = month_scores_under(user, province, level, month)
+    seconds, cpu = time.perf_counter() - begun, time.process_time() - cpu
+    checked = sorted(found)[:: max(1, len(found) // counties)][:counties] if counties else []
+    differences, begun = [], time.perf_counter()
+    for code in checked:
+        one = month_scores(user, Region.objects.get(code=code), level, month)
+        if _as_compared(one) != _as_compared(found[code]):
+            differences.append(code)
+    return {
+        "places": len(found),
+        "scores": sum(len(rows) for rows in found.values()),
+        "seconds": seconds,
+        "cpu_s": cpu,
+        "checked": len(checked),
+        "checked_s": time.perf_counter() - begun,
+        "differences": differences,
+    }
 
 
-def measure(month: datetime.date) -> list[tuple[str, bool]]:
+def measure(month: datetime.date, counties: int) -> list[tuple[str, bool]]:
     """Run in a process of its own: every level's shares both ways, compared, then its
-    month's scores; printed, and the verdicts answered."""
+    month's scores (the province's at once, and ``counties`` counties one by one); printed,
+    and the verdicts answered."""
     print(f"\nthe province's computed shares of {month:%Y-%m} (computed_shares), each level from")
     print("the roll-ups and from the records, in seconds (one run each):")
     print(f"{'level':<10}{'subjects':>10}{'roll-ups':>11}{'records':>11}{'ratio':>9}  agree")
@@ -740,15 +777,31 @@ def measure(month: datetime.date) -> list[tuple[str, bool]]:
             )
         )
         verdicts.append((f"{level}: shares from the roll-ups equal the records'", not differences))
-        scored.append((level, score_month(level, month), rolled))
-    print("\nthe province's month of scores (month_scores, county by county, from the roll-ups):")
-    print(f"{'level':<10}{'counties':>10}{'scores':>10}{'seconds':>10}")
-    total = 0.0
+        scored.append((level, score_month(level, month, counties), rolled))
+    print("\nthe province's month of scores from the roll-ups (month_scores_under: every county's")
+    print("at once), then counties one by one (month_scores, the pages' path) against it:")
+    print(
+        f"{'level':<10}{'counties':>10}{'scores':>10}{'seconds':>10}{'CPU s':>8}{'checked':>10}"
+        f"{'seconds':>10}{'a county':>10}  equal"
+    )
+    total = cpu = 0.0
     for level, found, _shares_s in scored:
         total += found["seconds"]
-        print(f"{level:<10}{found['counties']:>10}{found['scores']:>10,}{found['seconds']:>10.2f}")
+        cpu += found["cpu_s"]
+        each = found["checked_s"] / found["checked"] if found["checked"] else 0.0
+        differ = found["differences"]
+        print(
+            f"{level:<10}{found['places']:>10}{found['scores']:>10,}{found['seconds']:>10.2f}"
+            f"{found['cpu_s']:>8.2f}{found['checked']:>10}{found['checked_s']:>10.2f}"
+            f"{each:>10.2f}  "
+            f"{f'NO: {len(differ)} differ ({differ[0]}…)' if differ else 'yes'}"
+        )
+        verdicts.append(
+            (f"{level}: the counties' scores one by one equal the province's", not differ)
+        )
     shares_total = sum(rolled for _level, _found, rolled in scored)
-    print(f"{'all four':<30}{total:>10.2f}")
+    print(f"{'all four':<30}{total:>10.2f}{cpu:>8.2f}")
+    print(f"load average (1, 5, 15 min) at the end: {os.getloadavg()}")
     print(f"peak RSS of the computation: {peak_mib():,.0f} MiB", flush=True)
     verdicts += [
         (f"the province's month of scores under {TARGET_S} s: {total:.1f} s", total < TARGET_S),
@@ -766,7 +819,7 @@ def main() -> int:
     if args.measure:
         setup_django(args.measure)
         meta = json.loads((Path(args.measure) / META_NAME).read_text())
-        verdicts = measure(datetime.date.fromisoformat(meta["month"]))
+        verdicts = measure(datetime.date.fromisoformat(meta["month"]), args.counties)
         print("\ntargets")
         for text, met in verdicts:
             print(f"  {'PASS' if met else 'MISS'}  {text}")
@@ -808,7 +861,8 @@ def main() -> int:
 
         connections.close_all()
         child = subprocess.run(
-            [sys.executable, __file__, "--measure", str(var_dir)], env={**os.environ}
+            [sys.executable, __file__, "--measure", str(var_dir), "--counties", str(args.counties)],
+            env={**os.environ},
         )
         return child.returncode
     finally:

@@ -12,7 +12,7 @@ In a month:
 - ``findings``: findings found in the month (``found_on``) by category value;
 - findings whose deadline falls in the month: ``closed_on_time`` (closed on or before the
   deadline), ``closed_late``, and ``open_due`` those still open, by deadline day. Rectified
-  on time is counted as the findings part defines it (``selectors.findings.on_time_counts``):
+  on time is counted as the findings part defines it (``deadlines.on_time_tally``):
   due in a period are those whose deadline is in it that are closed, or open past their
   deadline today; on time, closed by the deadline;
 - ``surveyed``: satisfaction answers of the month's surveys (``surveyed_on``), of them
@@ -25,7 +25,7 @@ In a month:
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
@@ -207,15 +207,18 @@ class SupervisionFigures:
 
 
 def average(counts: dict[str, int]) -> Decimal:
-    """The average of ``n`` scores whose total is in hundredths, to two places."""
-    return (Decimal(counts.get("total", 0)) / counts["n"] / 100).quantize(Decimal("0.01"))
+    """The average of ``n`` scores whose total is in hundredths, to two places, half up as
+    the scores themselves are rounded: the one definition of "average score by level" (at or
+    under a place), which every reader takes from ``SupervisionFigures.averages``."""
+    total = Decimal(counts.get("total", 0)) / counts["n"] / 100
+    return total.quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def figures_of(months: list[Any], standing: list[Any], on: datetime.date) -> SupervisionFigures:
     """The figures of the period's month rows (``SupervisionMonth`` or rows alike) added up,
     and findings overdue on ``on`` from the rows of every month up to the period's end
     (``standing``): open and past their deadline, whenever they fell due. Findings due for
-    the on-time rate are judged today, as ``selectors.findings.on_time_counts`` judges them."""
+    the on-time rate are judged today, as ``deadlines.on_time_tally`` judges them."""
     found, today = SupervisionFigures(), timezone.localdate().isoformat()
     for row in months:
         for name in (

@@ -24,11 +24,12 @@ now (a standing figure, counted from the households the same both ways); a membe
 residence when the days the rules count reach what is expected by the day judged
 (``teams.residence_rules``: the members' ``MemberMonth``, or their check-ins, register and
 leave); a village's self-check report is on time as ``checks.selectors.reports.report_state``
-says (a row a village and month, read as it is); a finding due in the month (its deadline
-in the month, up to the day judged) is rectified on time when closed by its deadline; a
-surveyed household is satisfied when its satisfaction answer is at least
-``models.SATISFIED_FROM``. (The place roll-ups of ``reports`` are not read: that app stands
-above this one and reads it.)
+says (a row a village and month, read as it is); rectified on time is counted as the
+findings' rates count it (``deadlines.on_time_tally``: due in the month, those closed and
+those open past their deadline today; on time, closed by the deadline); a surveyed
+household is satisfied when its satisfaction answer is at least ``models.SATISFIED_FROM``.
+(The place roll-ups of ``reports`` are not read: that app stands above this one and reads
+it.)
 
 A share with nothing to count (no paired household, no member judged, no finding due…) and an
 item that does not apply to the level (``APPLIES``) is None (n/a): the item is left out of the
@@ -62,6 +63,7 @@ from bangfu.visits.rollups import next_month
 from bangfu.visits.schedule import Schedules
 from bangfu.visits.selectors import judged_on
 
+from .deadlines import on_time_tally
 from .models import (
     SATISFIED_FROM,
     Answer,
@@ -72,6 +74,7 @@ from .models import (
     SchemeItem,
     ScoreLevel,
     ScoringScheme,
+    Survey,
 )
 
 Ratio = tuple[int, int]  # (met the rule, counted)
@@ -152,6 +155,16 @@ def _place_of(codes: Iterable[str], level: int) -> Callable[[str], str | None]:
     by_prefix = {own_prefix(code, level): code for code in codes}
     size = len(next(iter(by_prefix), ""))
     return lambda code: by_prefix.get(code[:size])
+
+
+def _place_of_any(codes: list[str]) -> Callable[[str], str | None]:
+    """Which of ``codes`` (places of any levels, none under another) a place code lies
+    under, if any."""
+    by_level: dict[int, list[str]] = {}
+    for code, level in Region.objects.filter(code__in=codes).values_list("code", "level"):
+        by_level.setdefault(level, []).append(code)
+    finders = [_place_of(found, level) for level, found in by_level.items()]
+    return lambda code: next((place for find in finders if (place := find(code))), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,11 +299,16 @@ def _answers(month: Month, where: Q) -> dict[int, tuple[str, int, int]]:
 
 def _satisfaction_of_paired(level: str, within: Within, month: Month) -> dict[str, Ratio]:
     rows, subject = _pairings(level, within)
+    # The pairings of the households surveyed in the month only, picked by a subquery (a
+    # province's whole pairings read into Python took most of its time; a list of the
+    # surveyed households' ids in the query leads SQLite to probe the pairings once for each
+    # helper and id: a province, 240,000 helpers × 50,000 households).
+    surveyed = Survey.objects.filter(
+        surveyed_on__gte=month.first, surveyed_on__lte=month.last
+    ).values("household_id")
+    rows = rows.filter(household_id__in=surveyed)
     answered = _answers(month, Q(survey__household__in=rows.values("household")))
     found: dict[str, Ratio] = {}
-    # The pairings are read whole and the surveyed households picked here: a list of the
-    # surveyed households' ids in the query leads SQLite to probe the pairings once for each
-    # helper and id (a province: 240,000 helpers × 50,000 households).
     for household_id, key in (
         rows.annotate(subject=subject).values_list("household_id", "subject").distinct().order_by()
     ):
@@ -430,36 +448,47 @@ def _residence(
     return _ratios(counts)
 
 
-def findings_due(month: Month) -> QuerySet[Finding]:
-    """The findings due in the month: their deadline in it, up to the day judged (a finding
-    due later this month is not yet late). On time: closed by the deadline."""
-    return Finding.objects.filter(
-        deadline__gte=month.first, deadline__lte=min(month.on, month.last)
-    )
-
-
 def _findings(level: str, keys: dict[str, str], within: Within, month: Month) -> dict[str, Ratio]:
-    on_time = Count("pk", filter=Q(closed_on__lte=F("deadline")))
-    due = findings_due(month).filter(within.q("region_id"))
+    """The findings due in the month and those rectified on time (``deadlines.on_time_tally``)
+    of each subject: those naming the unit or the helper; a team's, those naming it and those
+    of its village naming no team; a township's, those under it. Picked by the subjects'
+    places, not the findings', so that a subject's share is the same whatever place it is
+    computed under."""
+    tally = on_time_tally(month.first, month.last)
     counts = Counter[tuple[str, str]]()
     if level in (ScoreLevel.UNIT, ScoreLevel.HELPER):
-        column = "unit_id" if level == ScoreLevel.UNIT else "helper_id"
-        rows = due.values_list(column).annotate(met=on_time, n=Count("pk")).order_by()
+        column = "unit" if level == ScoreLevel.UNIT else "helper"
+        rows = (
+            Finding.objects.filter(within.q(f"{column}__region_id"))
+            .values_list(f"{column}_id")
+            .annotate(**tally)
+            .values_list(f"{column}_id", "on_time", "due")
+            .order_by()
+        )
         return {str(key): (met, n) for key, met, n in rows if str(key) in keys}
     if level == ScoreLevel.TOWNSHIP:
         place_of = _place_of(keys, RegionLevel.TOWNSHIP)
-        rows = due.values_list("region_id").annotate(met=on_time, n=Count("pk")).order_by()
+        rows = (
+            Finding.objects.filter(within.q("region_id"))
+            .values_list("region_id")
+            .annotate(**tally)
+            .values_list("region_id", "on_time", "due")
+            .order_by()
+        )
         for code, met, n in rows:
             place = place_of(code)
             if place:
                 counts[place, "met"] += met
                 counts[place, "n"] += n
         return _ratios(counts)
-    # A team's: those naming it, and those of its village naming no team.
     by_village = _places(level, keys)
     village_of = _place_of(by_village, RegionLevel.VILLAGE)
     for team_id, code, met, n in (
-        due.values_list("team_id", "region_id").annotate(met=on_time, n=Count("pk")).order_by()
+        Finding.objects.filter(within.q("team__region_id") | Q(within.q("region_id"), team=None))
+        .values_list("team_id", "region_id")
+        .annotate(**tally)
+        .values_list("team_id", "region_id", "on_time", "due")
+        .order_by()
     ):
         if team_id is not None:
             named = [str(team_id)] if str(team_id) in keys else []
@@ -481,9 +510,15 @@ def computed_shares(
 ) -> Shares:
     """Each subject of ``level`` under the place (``subjects``' keys) → each computed item
     (``ItemSource``) → its share in percent of the month, or None (n/a); from the roll-ups,
-    or with ``from_records`` from the source rows: both agree exactly."""
+    or with ``from_records`` from the source rows: both agree exactly. A subject's shares are
+    the same whatever place at or above it they are computed under."""
     within, judged = Within.of(place_code), Month.of(month)
-    keys = subjects(level, within, judged)
+    return _shares(level, within, judged, subjects(level, within, judged), from_records)
+
+
+def _shares(
+    level: str, within: Within, judged: Month, keys: dict[str, str], from_records: bool
+) -> Shares:
     ratios: dict[str, dict[str, Ratio]] = {}
     applies = APPLIES.get(level, ())
     if level in (ScoreLevel.UNIT, ScoreLevel.HELPER):
@@ -667,18 +702,28 @@ class Computed:
 
 
 def compute_scores(
-    scheme: ScoringScheme, level: str, place_code: str, month: datetime.date
-) -> list[Computed]:
-    """Every subject's score of the month by ``scheme``, as it would be published now."""
+    schemes: dict[str, ScoringScheme], level: str, place_code: str, month: datetime.date
+) -> dict[str, list[Computed]]:
+    """Every subject's score of the month, as it would be published now, for each place of
+    ``schemes`` (place code → the scheme it scores by; at or under ``place_code``, none under
+    another): its subjects by its scheme, ranked among themselves. The shares are computed
+    once over ``place_code``: a county's month, or a province's counties' at once (one
+    grouped pass a level over the province, not one a county)."""
     within, judged = Within.of(place_code), Month.of(month)
     keys = subjects(level, within, judged)
-    shares = computed_shares(level, place_code, month) if level in COMPUTED_LEVELS else {}
-    items = list(scheme.items.all())
-    given = given_points(items, level, month)
-    made = []
+    shares = _shares(level, within, judged, keys, False) if level in COMPUTED_LEVELS else {}
+    place_of = _place_of_any(list(schemes))
+    scored_in = {code: place_of(code) for code in set(keys.values())}
+    found: dict[str, list[Computed]] = {code: [] for code in schemes}
+    items = {code: list(scheme.items.all()) for code, scheme in schemes.items()}
+    given = {code: given_points(mine, level, month) for code, mine in items.items()}
     for key, region_id in keys.items():
-        lines = lines_of(items, key, shares.get(key, {}), given)
-        made.append(Computed(key, region_id, total_of(lines), 0, lines))
-    for row, rank in zip(made, ranked([row.total for row in made]), strict=True):
-        row.rank = rank
-    return made
+        code = scored_in[region_id]
+        if code is None:
+            continue
+        lines = lines_of(items[code], key, shares.get(key, {}), given[code])
+        found[code].append(Computed(key, region_id, total_of(lines), 0, lines))
+    for made in found.values():
+        for row, rank in zip(made, ranked([row.total for row in made]), strict=True):
+            row.rank = rank
+    return found

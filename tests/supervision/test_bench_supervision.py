@@ -43,5 +43,6 @@ def test_the_bench_builds_a_month_and_its_shares_agree(bench, world, today):
         compared = bench.compare(level, SCORED)
         assert compared["subjects"] > 0, level
         assert compared["differences"] == [], level
-        scored = bench.score_month(level, SCORED)
-        assert scored["counties"] == 2 and scored["scores"] > 0, level
+        scored = bench.score_month(level, SCORED, counties=2)
+        assert scored["places"] == 2 and scored["scores"] > 0, level
+        assert scored["checked"] == 2 and scored["differences"] == [], level

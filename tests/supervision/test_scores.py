@@ -10,6 +10,7 @@ from bangfu.core.audit import AuditEntry
 from bangfu.core.errors import DomainError, NotPermitted
 from bangfu.supervision import services
 from bangfu.supervision.models import Score
+from bangfu.supervision.selectors import place_figures
 from bangfu.supervision.selectors import scores as selectors
 from bangfu.supervision.services import ItemInput
 from tests.supervision.scores_world import (
@@ -125,9 +126,11 @@ def test_a_published_month_stays_as_published(hand, county_admin, county, on_day
             actor=county_admin, scheme_id=made.pk, name="改", valid_from=MONTH, items=ITEMS
         )
     assert refused.value.field == "scheme_id"
+    # The indicator "average score by level", from the place roll-ups: the units' only.
     mean = sum(total for total, _rank in before.values()) / 2
-    assert selectors.average_scores(COUNTY, MONTH)["unit"] == mean.quantize(CENT, ROUND_HALF_UP)
-    assert selectors.average_scores(COUNTY, MONTH)["team"] is None
+    found = place_figures(county, [MONTH], MONTH.replace(day=30))
+    averages = [(level, points) for level, _name, points in found.averages()]
+    assert averages == [("unit", mean.quantize(CENT, ROUND_HALF_UP))]
     totals = selectors.year_totals(county_admin, county, 2026, "unit")
     assert totals.months_published == [MONTH]
     assert {row.key: (row.average, row.months) for row in totals.rows}[farm] == (before[farm][0], 1)
@@ -236,3 +239,32 @@ def test_hygiene_ranking(hand, county_admin, township_staff):
     entry = selectors.hygiene_entry(county_admin, village, MONTH)
     assert [item.name for item in entry.items] == ["庭院整洁", "室内卫生"]
     assert len(entry.rows) == 5
+
+
+def compared(rows):
+    return [(r.key, r.name, r.region_id, r.total, r.rank, r.lines) for r in rows]
+
+
+def test_a_provinces_month_is_its_counties_computed_at_once(hand, county_admin, county):
+    """A province has no scheme: its month is its counties' (the topmost places under it with
+    a scheme of their own), computed in one pass and each ranked by its own scheme, equal to
+    each county's month read on its own, as computed and as published."""
+    from bangfu.core.models import Region
+    from tests.factories import UserFactory
+
+    scheme(county_admin)
+    scheme(county_admin, region_code=MAJIAZHAI[:9] + "000", name="钓台街道考评")
+    province = Region.objects.get(code="610000000000")
+    reader = UserFactory(username="province_reader", places=[province.code], roles=["county_admin"])
+    assert selectors.scored_places(province, "helper", MONTH) == [COUNTY]
+    assert selectors.scored_places(county, "helper", MONTH) == [COUNTY]
+    assert selectors.month_scores(reader, province, "helper", MONTH) == []
+    one_by_one = compared(selectors.month_scores(county_admin, county, "helper", MONTH))
+    assert len(one_by_one) == 3
+    at_once = selectors.month_scores_under(reader, province, "helper", MONTH)
+    assert list(at_once) == [COUNTY] and compared(at_once[COUNTY]) == one_by_one
+    services.scores_publish(actor=county_admin, region_code=COUNTY, level="helper", month=MONTH)
+    published = selectors.month_scores_under(reader, province, "helper", MONTH)
+    assert [(r.key, r.total, r.rank) for r in published[COUNTY]] == [
+        (key, total, rank) for key, _name, _place, total, rank, _lines in one_by_one
+    ]

@@ -131,3 +131,26 @@ def test_both_ways_agree_after_random_writes(hand, county_admin):
             )
         for level in ("unit", "team", "township", "helper"):
             assert shares(level) == shares(level, from_records=True), (step, action, level)
+
+
+def test_rectified_on_time_is_the_findings_rate(hand, county_admin):
+    """The scores' item counts as the findings' rates do (``on_time_counts``): on the day
+    judged (today, the 30th) a finding due today and still open is not yet due; one due
+    today and closed is counted, on time."""
+    from bangfu.supervision.models import Finding
+    from bangfu.supervision.scoring import share
+    from bangfu.supervision.selectors.findings import on_time_counts
+    from tests.supervision.scores_world import MAJIAZHAI, SHIQIAO, finding
+
+    water = hand.units["water"]
+    finding(county_admin, region=SHIQIAO, deadline=day(30), unit=water)
+    assert shares("unit")[str(water.pk)]["rectified_on_time"] is NA
+    finding(county_admin, region=SHIQIAO, deadline=day(30), closed_on=day(29), unit=water)
+    assert shares("unit")[str(water.pk)]["rectified_on_time"] == D("100.00")
+    units = shares("unit")
+    for unit in hand.units.values():
+        due, on_time = on_time_counts(Finding.objects.filter(unit=unit), MONTH, day(30))
+        assert units[str(unit.pk)]["rectified_on_time"] == share((on_time, due))
+    # The team's: those naming it and those of its village naming no team (all of 马家寨村's).
+    due, on_time = on_time_counts(Finding.objects.filter(region_id=MAJIAZHAI), MONTH, day(30))
+    assert shares("team")[str(hand.team.pk)]["rectified_on_time"] == share((on_time, due))

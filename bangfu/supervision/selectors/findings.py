@@ -2,17 +2,8 @@
 finding with its steps, evidence and what the reader may do next, the overdue list, the
 on-time rate per unit and per place, and the reminders of the home page.
 
-**Rectified on time (按期整改率)** is counted by ``on_time_counts`` alone, here and wherever
-another part (the month's scores, the bulletins) needs it:
-
-- a finding is *due in a period* when its deadline lies in the period (both ends included)
-  and it is settled or its time is up: closed already (whenever), or its deadline is before
-  today (``as_of``). A finding whose deadline is today or later and is still open is not yet
-  due and is not counted;
-- it was rectified *on time* when it was closed (销号) on or before its deadline.
-
-So a past month's figure no longer changes except by a late closure (which is not on time),
-and the current month's counts a finding as soon as it is closed or overdue.
+**Rectified on time (按期整改率)** is counted as ``deadlines.on_time_tally`` defines it (the
+month's scores count it the same way, by unit, helper, team and township).
 """
 
 import datetime
@@ -20,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +22,7 @@ from bangfu.core.scoping import get_visible_or_404
 from bangfu.core.selectors import places_listed, region_for
 from bangfu.pairing.models import Unit
 
+from ..deadlines import on_time_tally
 from ..models import (
     OPEN_FINDING_STATES,
     Evidence,
@@ -196,15 +188,6 @@ def finding_detail(user, finding_id: int) -> dict[str, Any]:
 # -- rectified on time -------------------------------------------------------------------
 
 
-def _due(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Q:
-    return Q(deadline__gte=start, deadline__lte=end) & (
-        Q(state=FindingState.CLOSED) | Q(deadline__lt=as_of)
-    )
-
-
-ON_TIME = Q(state=FindingState.CLOSED, closed_on__lte=F("deadline"))
-
-
 def on_time_counts(
     findings: QuerySet[Finding],
     period_start: datetime.date,
@@ -213,12 +196,9 @@ def on_time_counts(
     as_of: datetime.date | None = None,
 ) -> tuple[int, int]:
     """(due, on time) among ``findings`` for the period from ``period_start`` to
-    ``period_end`` (both included), as of today (or ``as_of``): see the module's words. The
+    ``period_end`` (both included), as of today (or ``as_of``): ``deadlines.on_time_tally``. The
     rate is on time ÷ due; with none due there is no rate."""
-    due = _due(period_start, period_end, as_of or timezone.localdate())
-    counts = findings.aggregate(
-        due=Count("pk", filter=due), on_time=Count("pk", filter=due & ON_TIME)
-    )
+    counts = findings.aggregate(**on_time_tally(period_start, period_end, as_of=as_of))
     return counts["due"], counts["on_time"]
 
 
@@ -244,12 +224,12 @@ def rates_by_unit(
 ) -> list[RateRow]:
     """The on-time rate of each unit named responsible by the reader's findings (those
     naming none in a row of their own, named ``""``), lowest rate first."""
-    due = _due(period_start, period_end, timezone.localdate())
+    tally = on_time_tally(period_start, period_end)
     rows = (
         findings_of(user, within=within)
         .order_by()
         .values("unit_id", "unit__name")
-        .annotate(due=Count("pk", filter=due), on_time=Count("pk", filter=due & ON_TIME))
+        .annotate(due=tally["due"], on_time=tally["on_time"])
         .filter(due__gt=0)
     )
     found = [

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404
 
 from bangfu.core.models import Region
+from bangfu.core.regions import RegionLevel, ancestor_codes, code_range
 from bangfu.core.scoping import get_visible_or_404
 from bangfu.pairing.models import Helper, Unit
 from bangfu.registry.models import Household
@@ -26,12 +27,13 @@ __all__ = [
     "ScoreRow",
     "YearRow",
     "YearTotals",
-    "average_scores",
     "hygiene_entry",
     "month_scores",
+    "month_scores_under",
     "published_sheet",
     "scheme_for",
     "scheme_in_force",
+    "scored_places",
     "schemes",
     "score_breakdown",
     "year_totals",
@@ -81,19 +83,27 @@ class ScoreRow:
         return sum(1 for line in self.lines if line.not_yet_scored)
 
 
-MODELS: dict[str, Any] = {ScoreLevel.UNIT: Unit, ScoreLevel.TEAM: Team, ScoreLevel.HELPER: Helper}
+MODELS: dict[str, Any] = {
+    ScoreLevel.UNIT: Unit,
+    ScoreLevel.TEAM: Team,
+    ScoreLevel.HELPER: Helper,
+    ScoreLevel.HOUSEHOLD: Household,
+}
 
 
-def _names(level: str, keys: list[str]) -> dict[str, str]:
+def _names(level: str, place: Region, keys: list[str]) -> dict[str, str]:
+    """The subjects' names, read by the place's code range (a province's 240,000 helpers'
+    ids would not fit in one query)."""
+    lo, hi = code_range(place.code, place.level)
+    wanted = set(keys)
     if level == ScoreLevel.TOWNSHIP:
-        rows = Region.objects.filter(code__in=keys).values_list("code", "name")
-        return dict(rows)
-    ids = [int(key) for key in keys]
+        rows = Region.objects.filter(code__gte=lo, code__lt=hi, level=RegionLevel.TOWNSHIP)
+        return {code: name for code, name in rows.values_list("code", "name") if code in wanted}
+    under = MODELS[level].objects.filter(region_id__gte=lo, region_id__lt=hi)
     if level == ScoreLevel.HOUSEHOLD:
-        names = household_names(Household.objects.filter(pk__in=ids))
+        names = household_names(under.filter(pk__in=[int(key) for key in keys]))
         return {str(pk): name.title for pk, name in names.items()}
-    rows = MODELS[level].objects.filter(pk__in=ids).values_list("pk", "name")
-    return {str(pk): name for pk, name in rows}
+    return {str(pk): name for pk, name in under.values_list("pk", "name") if str(pk) in wanted}
 
 
 def published_sheet(place: Region, level: str, month: datetime.date) -> ScoreSheet | None:
@@ -109,15 +119,56 @@ def _key(level: str, score: Score) -> str:
     return str(getattr(score, column)) if column else score.region_id
 
 
+def scored_places(place: Region, level: str, month: datetime.date) -> list[str]:
+    """The places whose month's scores of ``level`` make up the place's: the place itself
+    when a scheme is in force there (its own or one above it), else the places under it
+    with a scheme of their own from the month or before, the topmost (a province's
+    counties: a scheme is a county's or a township's)."""
+    first = month.replace(day=1)
+    if scheme_in_force(place.code, level, first) is not None:
+        return [place.code]
+    lo, hi = code_range(place.code, place.level)
+    found = set(
+        ScoringScheme.objects.filter(
+            region_id__gte=lo, region_id__lt=hi, level=level, valid_from__lte=first
+        ).values_list("region_id", flat=True)
+    )
+    return sorted(
+        code
+        for code in found
+        if not any(above in found and above != code for above in ancestor_codes(code))
+    )
+
+
 def month_scores(user, place: Region, level: str, month: datetime.date) -> list[ScoreRow]:
     """The month's scores of ``level`` under the place (read through the user's places),
     best first: as published, or computed now by the scheme in force at the place (scored
     items not yet scored count 0 and say so). Empty without a scheme."""
+    return _scores_of(user, place, [place.code], level, month).get(place.code, [])
+
+
+def month_scores_under(
+    user, place: Region, level: str, month: datetime.date
+) -> dict[str, list[ScoreRow]]:
+    """The month's scores of ``level`` of every place that makes up the place's
+    (``scored_places``: a province's counties), place code → its scores as ``month_scores``
+    gives them; those not published computed at once (``scoring.compute_scores`` over the
+    place: a province's month in one pass a level, not fifty)."""
+    return _scores_of(user, place, scored_places(place, level, month), level, month)
+
+
+def _scores_of(
+    user, place: Region, codes: list[str], level: str, month: datetime.date
+) -> dict[str, list[ScoreRow]]:
+    """The scores of the places ``codes`` (at or under ``place``, none under another): each
+    as published, or computed now by its scheme in force, the shares read over ``place``
+    once; a place with neither is left out."""
     place = get_visible_or_404(Region.objects.all(), user, code=place.code)
     first = month.replace(day=1)
-    sheet = published_sheet(place, level, first)
-    if sheet is not None:
-        made = [
+    sheets = ScoreSheet.objects.filter(region_id__in=codes, level=level, month=first)
+    made: dict[str, list[ScoreRow]] = {}
+    for sheet in sheets:
+        made[sheet.region_id] = [
             ScoreRow(
                 _key(level, score),
                 "",
@@ -128,18 +179,23 @@ def month_scores(user, place: Region, level: str, month: datetime.date) -> list[
             )
             for score in sheet.scores.order_by("rank", "pk")
         ]
-    else:
-        scheme = scheme_in_force(place.code, level, first)
-        if scheme is None:
-            return []
-        made = [
-            ScoreRow(row.key, "", row.region_id, row.total, row.rank, row.lines)
-            for row in scoring.compute_scores(scheme, level, place.code, first)
-        ]
-    names = _names(level, [row.key for row in made])
-    for row in made:
-        row.name = names.get(row.key, row.key)
-    return sorted(made, key=lambda row: (row.rank, row.name, row.key))
+    schemes = {
+        code: scheme
+        for code in codes
+        if code not in made and (scheme := scheme_in_force(code, level, first)) is not None
+    }
+    if schemes:
+        for code, computed in scoring.compute_scores(schemes, level, place.code, first).items():
+            made[code] = [
+                ScoreRow(row.key, "", row.region_id, row.total, row.rank, row.lines)
+                for row in computed
+            ]
+    names = _names(level, place, [row.key for rows in made.values() for row in rows])
+    for rows in made.values():
+        for row in rows:
+            row.name = names.get(row.key, row.key)
+        rows.sort(key=lambda row: (row.rank, row.name, row.key))
+    return made
 
 
 def score_breakdown(
@@ -180,7 +236,7 @@ def year_totals(user, place: Region, year: int, level: str = ScoreLevel.UNIT) ->
     totals: dict[str, list[Decimal]] = defaultdict(list)
     for score in Score.objects.filter(sheet__in=sheets).order_by():
         totals[_key(level, score)].append(score.total)
-    names = _names(level, list(totals))
+    names = _names(level, place, list(totals))
     rows = [
         YearRow(
             key,
@@ -194,19 +250,6 @@ def year_totals(user, place: Region, year: int, level: str = ScoreLevel.UNIT) ->
         row.rank = rank
     rows.sort(key=lambda row: (row.rank, row.name, row.key))
     return YearTotals(year, level, [sheet.month for sheet in sheets], rows)
-
-
-def average_scores(place_code: str, month: datetime.date) -> dict[str, Decimal | None]:
-    """The mean published total of each level at the place in the month (None where that
-    level's month is not published): the indicator "average score by level"."""
-    found: dict[str, Decimal | None] = dict.fromkeys(scoring.COMPUTED_LEVELS)
-    rows = Score.objects.filter(sheet__region_id=place_code, sheet__month=month.replace(day=1))
-    for level, total, n in (
-        rows.values_list("sheet__level").annotate(total=Sum("total"), n=Count("pk")).order_by()
-    ):
-        if level in found:
-            found[level] = (Decimal(total) / n).quantize(scoring.CENT, ROUND_HALF_UP)
-    return found
 
 
 @dataclass

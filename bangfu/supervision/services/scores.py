@@ -463,7 +463,8 @@ def scores_publish(
             published_by=actor,
         )
         column = scoring.SUBJECT_COLUMN.get(level)
-        computed = scoring.compute_scores(scheme, level, place.code, first)
+        schemes = {place.code: scheme}
+        computed = scoring.compute_scores(schemes, level, place.code, first)[place.code]
         Score.objects.bulk_create(
             (
                 Score(
