@@ -433,6 +433,7 @@ OBJECT_TYPES: dict[str, Promise] = {
     "core.dataissue": gettext_lazy("Data issue"),
     "core.auditentry": gettext_lazy("Audit entry"),
     "core.audithead": gettext_lazy("Audit chain head"),
+    "core.workerbeat": gettext_lazy("Background worker heartbeat"),
     "accounts.user": gettext_lazy("User"),
     "accounts.rolegrant": gettext_lazy("Role held"),
     "accounts.apitoken": gettext_lazy("API token"),
