@@ -156,7 +156,8 @@ def copied_postgres():
     given = connection.settings_dict
     name = f"{given['NAME']}_drill"
     connection.close()
-    server = f"postgres://{given['USER']}@{given['HOST']}:{given['PORT']}"
+    who = given["USER"] + (f":{given['PASSWORD']}" if given.get("PASSWORD") else "")
+    server = f"postgres://{who}@{given['HOST']}:{given['PORT']}"
 
     def sql(statement: str) -> None:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
