@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup messages
+.PHONY: run test lint setup messages fuzz
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ PYTEST := $(PY) -m pytest --numprocesses=auto --maxprocesses=4 --dist=worksteal
 test: lint
 	$(PYTEST)
 	$(PY) scripts/with_postgres.py -- $(PYTEST)
+
+# The fuzz tests of `make test` with FUZZ_SCALE times their examples, on both databases: hours,
+# not minutes, so not part of `make test` (docs/operations.md, "Longer fuzzing").
+FUZZ_SCALE ?= 20
+fuzz: setup
+	BANGFU_FUZZ_SCALE=$(FUZZ_SCALE) $(PYTEST) tests/fuzz
+	BANGFU_FUZZ_SCALE=$(FUZZ_SCALE) $(PY) scripts/with_postgres.py -- $(PYTEST) tests/fuzz
 
 # After adding or changing marked strings: update the Chinese catalogue, translate, recompile.
 messages: setup

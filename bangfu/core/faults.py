@@ -1,13 +1,19 @@
-"""Fault points: named places in long operations where a drill kills the process on purpose.
+"""Named points where the fault drills kill the process (``tests/drills``, ``tests/operations``).
 
-``point(name)`` does nothing unless the environment variable ``BANGFU_FAULT`` names that
-point, in which case the process sends itself SIGKILL there, as a power cut or the kernel's
-out-of-memory killer would: no ``finally``, no ``atexit``, no flush. The fault drills
-(``tests/operations``) start a command with ``BANGFU_FAULT=<point>`` and check that what was
-interrupted is afterwards either whole or plainly absent. A server never sets the variable.
+A drill proves that a write killed half-way leaves nothing partial: it starts the server, a
+command or the worker with ``BANGFU_FAULT`` set to one point's name, and the process sends
+itself SIGKILL when it reaches that point — as a power cut or the kernel's out-of-memory
+killer would: no ``finally``, no ``atexit``, no flush — exactly there, every run, with no
+timer racing the work. Each point costs one dict lookup. Never set ``BANGFU_FAULT`` in
+production.
 
 The points, each where the code that reaches it says:
 
+- ``visit_record.written`` / ``visit_record.committed``: a visit's transaction has written
+  it and its audit entry / has committed, and the phone has no answer yet;
+- ``households_import.halfway``: an import's households are inserted, their members not;
+- ``place_rollups.halfway``: ``rebuild_place_rollups`` has rewritten the places' stock and
+  not yet their months;
 - ``backup.after_first_chunk``: ``core.backup`` has written the archive's first encrypted
   chunk (the manifest) to ``DEST.partial`` and not yet the database.
 """
@@ -17,6 +23,6 @@ import signal
 
 
 def point(name: str) -> None:
-    """Kill this process here, at once, when ``BANGFU_FAULT`` names ``name``."""
+    """Die here, at once and without cleaning up, if the drill named this point."""
     if os.environ.get("BANGFU_FAULT") == name:
         os.kill(os.getpid(), signal.SIGKILL)

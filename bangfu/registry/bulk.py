@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bangfu.core import audit, idnumbers
+from bangfu.core import audit, faults, idnumbers
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.codes import HEAD_OF_HOUSEHOLD
 from bangfu.core.errors import Clash, DomainError
@@ -480,6 +480,7 @@ def _write_new(actor, pairs: list[tuple[IncomingHousehold, Checked]], source: st
             record.status, record.monitoring_type = incoming.status.status, monitoring_type
             records.append(record)
         insert_rows(Household, records, returning=True)
+        faults.point("households_import.halfway")  # households written, their members not
         causes, changes, members = [], [], []
         for (incoming, checked), record in zip(chunk, records, strict=True):
             causes += [Through(household_id=record.pk, code_id=c.pk) for c in checked.other_causes]

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from bangfu.checks import rollups as check_rollups
+from bangfu.core import faults
 from bangfu.core.inserts import insert_rows
 from bangfu.core.models import AuditEntry, AuditHead, Region
 from bangfu.core.policies import places_setting, rule_place
@@ -627,6 +628,7 @@ def _build_everything() -> None:
     PlaceStock.objects.bulk_create(
         [row for row in stock.values() if not _empty(row)], batch_size=CHUNK
     )
+    faults.point("place_rollups.halfway")  # places' stock rewritten, their months not
     _rebuild_months(PlaceMonth, months)
     _build_supervision(places)
 

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bangfu.core import audit, values
+from bangfu.core import audit, faults, values
 from bangfu.core.capabilities import Capability
 from bangfu.core.errors import DomainError, NotPermitted, OutOfScope
 from bangfu.core.geo import distance_m
@@ -262,12 +262,14 @@ def visit_record(
                 region_code=household.region_id,
                 after={**_state(visit, codes), "problems": problems},
             )
+            faults.point("visit_record.written")
     except IntegrityError:
         # The same id sent twice at once: the other request recorded it first.
         earlier = _earlier(actor, client_id)
         if earlier is None:
             raise
         return earlier, False
+    faults.point("visit_record.committed")  # the phone never hears: it sends the visit again
     return visit, True
 
 

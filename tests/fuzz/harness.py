@@ -8,6 +8,7 @@ import lists every error of a file instead of the first. Each test asserts the l
 
 import datetime
 import logging
+import os
 import re
 import signal
 import sys
@@ -72,8 +73,13 @@ def shard_of(ordered: list[str], shard: int) -> list[str]:
     return ordered[shard::SHARDS]
 
 
+# `make fuzz` runs the same tests with this many times the examples (BANGFU_FUZZ_SCALE);
+# `make test` keeps 1, so that the suite stays within its time.
+FUZZ_SCALE = int(os.environ.get("BANGFU_FUZZ_SCALE", "1"))
+
+
 def fuzz_settings(max_examples: int) -> hypothesis_settings:
-    return hypothesis_settings(max_examples=max_examples, **FUZZ_SETTINGS)
+    return hypothesis_settings(max_examples=max_examples * FUZZ_SCALE, **FUZZ_SETTINGS)
 
 
 # ---------------------------------------------------------------------------------------
