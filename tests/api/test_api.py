@@ -112,3 +112,27 @@ def test_a_token_write_needs_no_csrf_token_but_a_session_write_does(token, helpe
     strict.force_login(helper_wang)
     by_session = strict.post("/api/visits", visit, content_type="application/json")
     assert by_session.status_code == 403
+
+
+def test_no_two_schemas_share_a_name():
+    """The spec's components are keyed by class name: two schemas of one name would leave
+    one operation documented with the other's fields (found by the two counties' fuzz)."""
+    from ninja import Schema
+
+    import bangfu.api.main  # noqa: F401 (every router and its schemas)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for schema in set(subclasses(Schema)):
+        if schema.__module__.startswith("ninja"):
+            continue
+        where = f"{schema.__module__}.{schema.__qualname__}"
+        if schema.__name__ in seen and seen[schema.__name__] != where:
+            clashes.append((schema.__name__, seen[schema.__name__], where))
+        seen[schema.__name__] = where
+    assert clashes == []

@@ -19,7 +19,7 @@ from ..selectors import reports as selectors
 router = Router(tags=["checks"])
 
 
-class ReportIn(Schema):
+class SelfCheckReportIn(Schema):
     # Stated, not enforced here: a place or month that cannot be read is the service's
     # refusal (400), not pydantic's.
     village_code: str = Field(
@@ -40,7 +40,7 @@ class MonthIn(Schema):
     month: str = ""
 
 
-class ReportOut(Schema):
+class SelfCheckReportOut(Schema):
     id: int
     village_code: str
     month: datetime.date
@@ -121,8 +121,10 @@ def self_check_report_read(request, code: str, filters: Query[MonthIn]):
     return _village(row, found.month)
 
 
-@router.post("/checks/reports", response={201: ReportOut}, operation_id="self_check_report_submit")
-def self_check_report_submit(request, payload: ReportIn):
+@router.post(
+    "/checks/reports", response={201: SelfCheckReportOut}, operation_id="self_check_report_submit"
+)
+def self_check_report_submit(request, payload: SelfCheckReportIn):
     """Submit a village's self-check report of a month to its township; the month's figures
     as they stand are kept in it. One a village a month."""
     report = services.self_check_report_submit(

@@ -310,7 +310,7 @@ def sale_record(request, payload: SaleIn):
 # -- household income projects ---------------------------------------------------------------
 
 
-class CoverageOut(Schema):
+class AssistanceCoverageOut(Schema):
     year: int
     able: int
     covered: int
@@ -325,7 +325,9 @@ class WithoutOut(Schema):
 
 
 @router.get(
-    "/projects/income-coverage", response=CoverageOut, operation_id="income_project_coverage"
+    "/projects/income-coverage",
+    response=AssistanceCoverageOut,
+    operation_id="income_project_coverage",
 )
 def income_project_coverage(request, filters: Query[PlaceYearIn]):
     """Households able to work under ``place``, those with an income project in ``year``."""

@@ -41,7 +41,7 @@ class ProjectAddIn(ProjectIn):
     region_code: str
 
 
-class StepIn(Schema):
+class ProjectStepIn(Schema):
     stage: str = documented(Project, "stage")
     day: datetime.date = documented(ProjectStep, "day")
     reason: str = documented(ProjectStep, "reason", "")
@@ -84,7 +84,7 @@ class ProjectRowOut(Schema):
     stage_on: datetime.date
 
 
-class StepOut(Schema):
+class ProjectStepOut(Schema):
     stage: str
     day: datetime.date
     reason: str
@@ -96,7 +96,7 @@ class FundOut(Schema):
     amount: Decimal
 
 
-class HouseholdOut(Schema):
+class BeneficiaryOut(Schema):
     household_id: int
     number: str
     mode: str
@@ -124,10 +124,10 @@ class NoteOut(Schema):
 
 class ProjectOut(ProjectRowOut):
     description: str
-    steps: list[StepOut]
+    steps: list[ProjectStepOut]
     planned_funds: list[FundOut]
     beneficiary_villages: list[str]
-    beneficiary_households: list[HouseholdOut]
+    beneficiary_households: list[BeneficiaryOut]
     beneficiary_households_total: int
     outputs: list[OutputOut]
     files: list[FileOut]
@@ -238,7 +238,7 @@ def project_update(request, project_id: Id, payload: ProjectIn):
 
 
 @router.post("/projects/{project_id}/steps", response=ProjectOut, operation_id="project_advance")
-def project_advance(request, project_id: Id, payload: StepIn):
+def project_advance(request, project_id: Id, payload: ProjectStepIn):
     """Take the project to its next stage (approved, started, completed, accepted), or cancel
     it with a reason."""
     project = selectors.project_for(request.auth, project_id)

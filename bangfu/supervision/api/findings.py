@@ -106,7 +106,7 @@ class EvidenceOut(Schema):
     recorded_at: datetime.datetime
 
 
-class StepOut(Schema):
+class RectificationStepOut(Schema):
     id: int
     action: str
     note: str
@@ -116,7 +116,7 @@ class StepOut(Schema):
 
 class FindingOut(FindingRowOut):
     overdue: bool
-    steps: list[StepOut]
+    steps: list[RectificationStepOut]
     evidence: list[EvidenceOut]
     may: list[str]  # what the caller may do next: start, submit, close, return, evidence
 

@@ -102,7 +102,7 @@ class AnswerOut(Schema):
     value: str
 
 
-class FindingOut(Schema):
+class SurveyFindingOut(Schema):
     id: int
     category: str
     category_label: str
@@ -114,7 +114,7 @@ class FindingOut(Schema):
 
 class SurveyOut(SurveyRowOut):
     answers: list[AnswerOut]
-    findings: list[FindingOut]
+    findings: list[SurveyFindingOut]
 
 
 class PlaceSatisfactionOut(Schema):

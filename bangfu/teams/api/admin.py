@@ -39,7 +39,7 @@ class NewMemberIn(Schema):
     user_id: Id | None = None
 
 
-class MemberIn(NewMemberIn):
+class TeamMemberIn(NewMemberIn):
     started_on: datetime.date = documented(TeamMember, "started_on")
 
 
@@ -56,7 +56,7 @@ class ReplacementIn(Schema):
     member: NewMemberIn
 
 
-class MemberOut(Schema):
+class TeamMemberOut(Schema):
     id: int
     team_id: int
     name: str
@@ -95,7 +95,7 @@ class TeamSummaryOut(Schema):
 
 
 class TeamDetailOut(TeamOut):
-    members: list[MemberOut]
+    members: list[TeamMemberOut]
 
 
 class TeamFiltersIn(Schema):
@@ -186,8 +186,10 @@ def team_update(request, team_id: Id, payload: TeamIn):
     return _detail(request.auth, team.pk)
 
 
-@router.post("/teams/{team_id}/members", response={201: MemberOut}, operation_id="team_member_add")
-def team_member_add(request, team_id: Id, payload: MemberIn):
+@router.post(
+    "/teams/{team_id}/members", response={201: TeamMemberOut}, operation_id="team_member_add"
+)
+def team_member_add(request, team_id: Id, payload: TeamMemberIn):
     team = selectors.team_for(request.auth, team_id)
     member = services.member_add(
         actor=request.auth, team_id=team.pk, member=services.MemberInput(**payload.dict())
@@ -195,7 +197,9 @@ def team_member_add(request, team_id: Id, payload: MemberIn):
     return Status(201, _member(selectors.member_for(request.auth, member.pk)))
 
 
-@router.post("/team-members/{member_id}/end", response=MemberOut, operation_id="team_member_end")
+@router.post(
+    "/team-members/{member_id}/end", response=TeamMemberOut, operation_id="team_member_end"
+)
 def team_member_end(request, member_id: Id, payload: MemberEndIn):
     member = selectors.member_for(request.auth, member_id)
     services.member_end(actor=request.auth, member_id=member.pk, **payload.dict())
@@ -204,7 +208,7 @@ def team_member_end(request, member_id: Id, payload: MemberEndIn):
 
 @router.post(
     "/team-members/{member_id}/replace",
-    response={201: MemberOut},
+    response={201: TeamMemberOut},
     operation_id="team_member_replace",
 )
 def team_member_replace(request, member_id: Id, payload: ReplacementIn):

@@ -63,7 +63,7 @@ class TaskDoneIn(Schema):
     note: str = documented(MeetingTask, "done_note", "")
 
 
-class ReportIn(Schema):
+class TeamReportIn(Schema):
     # Stated, not enforced here: a month that cannot be read is the service's refusal (400).
     month: str = Field(
         description="the month reported on, 2026-11", json_schema_extra={"maxLength": 7}
@@ -71,7 +71,7 @@ class ReportIn(Schema):
     text: str = documented(WorkReport, "text")
 
 
-class ReportOut(Schema):
+class TeamReportOut(Schema):
     id: int
     team_id: int
     month: datetime.date
@@ -182,9 +182,9 @@ def tasks_overdue(request, place: str = ""):
 
 
 @router.post(
-    "/teams/{team_id}/reports", response={200: ReportOut}, operation_id="work_report_submit"
+    "/teams/{team_id}/reports", response={200: TeamReportOut}, operation_id="work_report_submit"
 )
-def work_report_submit(request, team_id: Id, payload: ReportIn):
+def work_report_submit(request, team_id: Id, payload: TeamReportIn):
     """Submit (or correct) the team's report of a month; the figures are filled in now."""
     report = services.work_report_submit(
         actor=request.auth,
@@ -195,7 +195,9 @@ def work_report_submit(request, team_id: Id, payload: ReportIn):
     return _report(report)
 
 
-@router.get("/teams/{team_id}/reports", response=list[ReportOut], operation_id="work_reports_list")
+@router.get(
+    "/teams/{team_id}/reports", response=list[TeamReportOut], operation_id="work_reports_list"
+)
 def work_reports_list(request, team_id: Id):
     team = team_for(request.auth, team_id)
     return [_report(report) for report in selectors.reports_of(request.auth, team)]
