@@ -36,7 +36,13 @@ from bangfu.core.protection import unseal
 from bangfu.core.services import clash_record
 from bangfu.core.tables import write_table
 from bangfu.registry import selectors as registry_selectors
-from bangfu.registry.bulk import ImportRefused, households_check, households_import, summarise
+from bangfu.registry.bulk import (
+    ImportRefused,
+    ImportSummary,
+    households_check,
+    households_import,
+    summarise,
+)
 
 from . import disasters as disaster_sheet
 from . import health as health_sheets
@@ -624,16 +630,22 @@ def _commit_households(job: ImportJob, report) -> ImportJob:
         parsed = _parse(job, actor, report)
         if parsed.problems:
             raise ImportRefused([])
-        summary = _against_others(
-            job,
-            lambda: households_import(
-                actor=actor,
-                incoming=parsed.incoming,
-                source=job.file_name,
-                progress=lambda done, total: report("writing", done, total),
-            ),
-            commit=True,
-        )
+
+        def write() -> ImportSummary:
+            # The job is marked done by the transaction that writes the households: a worker
+            # killed between two transactions would leave them written and the job "running".
+            with transaction.atomic():
+                summary = households_import(
+                    actor=actor,
+                    incoming=parsed.incoming,
+                    source=job.file_name,
+                    progress=lambda done, total: report("writing", done, total),
+                )
+                _households_committed(job, parsed.rows, summary)
+                return summary
+
+        if _against_others(job, write, commit=True) is not None:
+            job.refresh_from_db()
     except ImportRefused as refusal:
         problems = _all_problems(job, parsed, refusal.results)
         _finish(job, JobState.REFUSED, {**job.summary, "problems": len(problems)}, problems)
@@ -641,25 +653,27 @@ def _commit_households(job: ImportJob, report) -> ImportJob:
     except sheets.UnreadableFile as error:
         _finish(job, JobState.FAILED, {}, [], error.named(job.file_name))
         return job
-    if summary is None:
-        return job
-    with transaction.atomic():
-        job.committed = True
-        job.summary = {
-            "rows": parsed.rows,
-            "households": summary.households,
-            "members": summary.members,
-            "problems": 0,
-        }
-        job.state, job.phase, job.message = JobState.DONE, "", ""
-        job.save(update_fields=["committed", "summary", "state", "phase", "message"])
-        audit.record(
-            actor=actor,
-            action="import.commit",
-            obj=job,
-            after={"file": job.file_name, **job.summary},
-        )
     return job
+
+
+def _households_committed(job: ImportJob, rows: int, summary: ImportSummary) -> None:
+    # Written through the table, not the job in hand: a transaction tried again after
+    # meeting another import leaves the job in hand as it was.
+    done = {
+        "rows": rows,
+        "households": summary.households,
+        "members": summary.members,
+        "problems": 0,
+    }
+    ImportJob.objects.filter(pk=job.pk).update(
+        committed=True, summary=done, state=JobState.DONE, phase="", message=""
+    )
+    audit.record(
+        actor=job.owner,
+        action="import.commit",
+        obj=job,
+        after={"file": job.file_name, **done},
+    )
 
 
 def sheet_of(kind: str) -> Roster | KeyedSheet | None:
