@@ -78,7 +78,7 @@ def test_the_same_survey_id_with_other_answers_is_refused(
     with pytest.raises(DomainError) as refused:
         sent_survey(inspector, households[0], questionnaire, satisfaction=2)
     assert refused.value.code == "client_id_reused" and refused.value.field == "client_id"
-    assert "other details" in str(refused.value.message)
+    assert "不同内容" in str(refused.value.message)  # the phone shows it as it is
     with pytest.raises(DomainError):  # another household under the same id
         sent_survey(inspector, households[1], questionnaire, satisfaction=5)
     assert Survey.objects.count() == 1
