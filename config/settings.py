@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "bangfu.projects",
     "bangfu.supervision",
     "bangfu.reports",
+    "bangfu.national",
     "bangfu.exchange",
     "bangfu.api",
     "bangfu.demo",

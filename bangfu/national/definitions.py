@@ -1,0 +1,207 @@
+"""The national indicators, defined once: SQL over the exported facts, compiled by sqlglot
+to the engine that runs it — SQLite or PostgreSQL (a province's own database, the facts as
+queries over its tables) or Spark (the nation's, the facts as Parquet).
+
+Pure Python and sqlglot, no Django: the Spark job ships this module to a cluster as it is
+(``spark-submit --py-files``). What each indicator means is ``reports.indicators``'s
+definition under the same key; a test holds every key here to one there, and each engine's
+figures to the dashboard's.
+
+A measure is one aggregate over one fact, grouped by the place at a level (the columns
+``province``, ``city`` and ``county`` each fact carries: full 12-digit codes). A stock
+measure counts the facts as they stood at the export; a flow measure those of one month
+(``{year}``/``{month}`` in its SQL). A rate is one measure over another, worked out from
+the grouped figures by ``rates`` on both sides, so its rounding is the same everywhere.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import sqlglot
+
+LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "string", "int", "date", "decimal"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A table of the export: its columns (every one present in both engines, in this order)
+    and whether its files are split by month (``year``/``month`` columns)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    monthly: bool = False
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+def _columns(spec: str) -> tuple[Column, ...]:
+    return tuple(Column(*part.split(":")) for part in spec.split())
+
+
+PLACE = "province:string city:string county:string region:string"
+FACTS: dict[str, Fact] = {
+    fact.name: fact
+    for fact in [
+        # Places: name and level only (public), for the result's labels.
+        Fact("places", _columns("code:string name:string level:int province:string")),
+        # Households as they stand: no number, name, address or ID number — counts, not people.
+        Fact(
+            "households",
+            _columns(
+                "household:int " + PLACE + " status:string needs_helper:int "
+                "monitoring_type:string closed_on:date year_identified:int"
+            ),
+        ),
+        Fact(
+            "status_changes",
+            _columns("household:int " + PLACE + " status:string effective_on:date"),
+        ),
+        Fact(
+            "pairings",
+            _columns("household:int helper:int " + PLACE + " started_on:date ended_on:date"),
+        ),
+        Fact(
+            "visits",
+            _columns(
+                "household:int helper:int " + PLACE + " year:int month:int day:int kind:string"
+            ),
+            monthly=True,
+        ),
+        # The households' month roll-ups (户月汇总), as the province's dashboard adds them up.
+        Fact(
+            "visit_months",
+            _columns(
+                "household:int " + PLACE + " year:int month:int visits:int home_visits:int "
+                "fixed_days_met:int problems_found:int problems_solved:int jobs_found:int"
+            ),
+            monthly=True,
+        ),
+        # The month's visit schedule of each village (or group): the least home visits its
+        # rules ask of a paired household, as the province's policies give them.
+        Fact("schedules", _columns(PLACE + " year:int month:int minimum:int"), monthly=True),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """``value`` aggregated over ``source`` (a fact aliased ``f``, maybe joined to others),
+    where ``where`` holds; grouped by ``f``'s place at a level."""
+
+    key: str
+    value: str
+    source: str
+    where: str = "1 = 1"
+    flow: bool = False
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    numerator: str
+    denominator: str
+
+
+# A household paired now: a pairing that has not ended.
+_PAIRED = "EXISTS (SELECT 1 FROM pairings p WHERE p.household = f.household AND p.ended_on IS NULL)"
+_SCHEDULED = "f.closed_on IS NULL AND f.needs_helper = 1 AND " + _PAIRED
+# The month's home visits of a scheduled household against its place's minimum.
+_AGAINST_MINIMUM = (
+    "households f JOIN schedules s ON s.region = f.region AND s.year = {year} "
+    "AND s.month = {month} LEFT JOIN visit_months m ON m.household = f.household "
+    "AND m.year = {year} AND m.month = {month}"
+)
+_MONTH = "f.year = {year} AND f.month = {month}"
+
+MEASURES: list[Measure] = [
+    Measure("households", "COUNT(*)", "households f", "f.closed_on IS NULL"),
+    Measure(
+        "monitored", "COUNT(*)", "households f", "f.closed_on IS NULL AND f.status = 'monitored'"
+    ),
+    Measure("needing", "COUNT(*)", "households f", "f.closed_on IS NULL AND f.needs_helper = 1"),
+    Measure("covered", "COUNT(*)", "households f", _SCHEDULED),
+    Measure(
+        "helpers",
+        "COUNT(DISTINCT f.helper)",
+        "pairings f JOIN households h ON h.household = f.household",
+        "f.ended_on IS NULL AND f.helper IS NOT NULL AND h.closed_on IS NULL",
+    ),
+    Measure("visits", "SUM(f.visits)", "visit_months f", _MONTH, flow=True),
+    Measure("home_visits", "SUM(f.home_visits)", "visit_months f", _MONTH, flow=True),
+    Measure("problems_found", "SUM(f.problems_found)", "visit_months f", _MONTH, flow=True),
+    Measure("problems_solved", "SUM(f.problems_solved)", "visit_months f", _MONTH, flow=True),
+    Measure("jobs_found", "SUM(f.jobs_found)", "visit_months f", _MONTH, flow=True),
+    Measure(
+        "on_track",
+        "COUNT(*)",
+        _AGAINST_MINIMUM,
+        _SCHEDULED + " AND COALESCE(m.home_visits, 0) >= s.minimum",
+        flow=True,
+    ),
+    Measure(
+        "behind",
+        "COUNT(*)",
+        _AGAINST_MINIMUM,
+        _SCHEDULED + " AND COALESCE(m.home_visits, 0) < s.minimum",
+        flow=True,
+    ),
+]
+RATES: list[Rate] = [
+    Rate("coverage", "covered", "needing"),
+    # Of a closed month: the share of scheduled households that met their minimum.
+    Rate("compliance", "on_track", "covered"),
+]
+# Measures that are parts of a rate, not indicators of their own.
+PARTS = frozenset({"needing", "covered", "on_track"})
+INDICATOR_KEYS = [m.key for m in MEASURES if m.key not in PARTS] + [r.key for r in RATES]
+
+
+def _grouped(measure: Measure, month: datetime.date, level: str) -> str:
+    source = measure.source.format(year=month.year, month=month.month)
+    where = measure.where.format(year=month.year, month=month.month)
+    return (
+        f"SELECT '{level}' AS level, f.{level} AS place, '{measure.key}' AS measure, "
+        f"{measure.value} AS value FROM {source} WHERE {where} GROUP BY f.{level}"
+    )
+
+
+def figures_sql(month: datetime.date, dialect: str) -> str:
+    """Every measure at every level for a month, as rows (level, place, measure, value):
+    one query, in ``dialect`` ("sqlite", "postgres", "spark")."""
+    generic = " UNION ALL ".join(
+        _grouped(measure, month, level) for measure in MEASURES for level in LEVELS
+    )
+    return sqlglot.transpile(generic, write=dialect)[0]
+
+
+Figures = dict[tuple[str, str], dict[str, int | float | None]]
+
+
+def figures_of(rows) -> Figures:
+    """The grouped rows (level, place, measure, value) as each place's indicators, with the rates
+    worked out; a measure with no row at a place is 0 there."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for level, place, measure, value in rows:
+        counts.setdefault((level, place), {})[measure] = int(value or 0)
+    found: Figures = {}
+    for place, values in counts.items():
+        for each in MEASURES:
+            values.setdefault(each.key, 0)
+        found[place] = {
+            **values,
+            **{
+                rate.key: values[rate.numerator] / values[rate.denominator]
+                if values[rate.denominator]
+                else None
+                for rate in RATES
+            },
+        }
+    return found

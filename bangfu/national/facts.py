@@ -1,0 +1,168 @@
+"""The facts of ``definitions.FACTS`` read from this installation's records, county by county,
+as rows in the facts' column order: what the Parquet export writes and what the province's
+own run of the definitions reads, so both see the same rows.
+
+Households are named by their row id in this installation (no number, name, address or ID
+number leaves: the nation counts, it does not look people up), helpers the same.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Q
+from django.utils import timezone
+
+from bangfu.core.models import Region
+from bangfu.core.params import months_from
+from bangfu.pairing.models import Pairing
+from bangfu.pairing.selectors import NEEDS_HELPER
+from bangfu.registry.models import Household, StatusChange
+from bangfu.visits.models import Visit, VisitMonth
+from bangfu.visits.schedule import Schedules
+
+Row = tuple
+CHUNK = 20_000
+COUNTY_DIGITS = 6
+
+
+def province_of(code: str) -> str:
+    return code[:2].ljust(12, "0")
+
+
+def city_of(code: str) -> str:
+    return code[:4].ljust(12, "0")
+
+
+def county_of(code: str) -> str:
+    return code[:COUNTY_DIGITS].ljust(12, "0")
+
+
+def _place(code: str) -> tuple[str, str, str, str]:
+    return province_of(code), city_of(code), county_of(code), code
+
+
+def _under(county: str, field: str) -> Q:
+    return Q(**{f"{field}__code__startswith": county[:COUNTY_DIGITS]})
+
+
+def places(province: str) -> Iterator[Row]:
+    """Every place of the province, with its name and level (public, for the labels)."""
+    for code, name, level in (
+        Region.objects.filter(code__startswith=province[:2])
+        .order_by("code")
+        .values_list("code", "name", "level")
+    ):
+        yield code, name, level, province_of(code)
+
+
+def households(county: str) -> Iterator[Row]:
+    needing = set(NEEDS_HELPER)
+    for pk, region, status, monitoring_type, closed_on, year in (
+        Household.objects.filter(_under(county, "region"))
+        .order_by("pk")
+        .values_list(
+            "pk", "region_id", "status", "monitoring_type__value", "closed_on", "year_identified"
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield (
+            pk,
+            *_place(region),
+            status,
+            int(status in needing),
+            monitoring_type or "",
+            closed_on,
+            year,
+        )
+
+
+def status_changes(county: str) -> Iterator[Row]:
+    for household, region, status, effective_on in (
+        StatusChange.objects.filter(_under(county, "household__region"))
+        .order_by("pk")
+        .values_list("household_id", "household__region_id", "status", "effective_on")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield household, *_place(region), status, effective_on
+
+
+def pairings(county: str) -> Iterator[Row]:
+    for household, helper, region, started_on, ended_on in (
+        Pairing.objects.filter(_under(county, "household__region"))
+        .order_by("pk")
+        .values_list("household_id", "helper_id", "household__region_id", "started_on", "ended_on")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield household, helper, *_place(region), started_on, ended_on
+
+
+def visits(county: str) -> Iterator[Row]:
+    """Each visit on its local day (stored in UTC; a visit at 7 in the morning in Beijing is
+    the day before in UTC)."""
+    for household, helper, region, visited_at, kind in (
+        Visit.objects.filter(_under(county, "region"))
+        .order_by("pk")
+        .values_list("household_id", "helper_id", "region_id", "visited_at", "kind")
+        .iterator(chunk_size=CHUNK)
+    ):
+        day = timezone.localtime(visited_at).date()
+        yield household, helper, *_place(region), day.year, day.month, day.day, kind
+
+
+MONTH_COLUMNS = (
+    "visits",
+    "home_visits",
+    "fixed_days_met",
+    "problems_found",
+    "problems_solved",
+    "jobs_found",
+)
+
+
+def visit_months(county: str) -> Iterator[Row]:
+    for household, region, month, *counts in (
+        VisitMonth.objects.filter(_under(county, "region"))
+        .order_by("pk")
+        .values_list("household_id", "region_id", "month", *MONTH_COLUMNS)
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield household, *_place(region), month.year, month.month, *counts
+
+
+def first_month(county: str) -> datetime.date | None:
+    """The county's first month with a visit (its schedules are written from then on)."""
+    first = VisitMonth.objects.filter(_under(county, "region")).order_by("month").first()
+    return first.month if first else None
+
+
+def schedules(county: str, months: Iterable[datetime.date]) -> Iterator[Row]:
+    """The least home visits a month of each place that holds households, as its rules give."""
+    rules = Schedules()
+    regions = sorted(
+        set(Household.objects.filter(_under(county, "region")).values_list("region_id", flat=True))
+    )
+    for month in months:
+        for region in regions:
+            yield *_place(region), month.year, month.month, rules(region, month).minimum
+
+
+def months_of(county: str, today: datetime.date) -> list[datetime.date]:
+    """The months the county's schedules are written for: its first visit's to this one."""
+    this = today.replace(day=1)
+    return months_from(first_month(county) or this, this)
+
+
+def county_rows(fact: str, county: str, today: datetime.date) -> Iterator[Row]:
+    """One fact's rows of one county."""
+    if fact == "schedules":
+        return schedules(county, months_of(county, today))
+    return READERS[fact](county)
+
+
+READERS = {
+    "households": households,
+    "status_changes": status_changes,
+    "pairings": pairings,
+    "visits": visits,
+    "visit_months": visit_months,
+}
