@@ -1,0 +1,142 @@
+"""A small nation: the shared world's province 陕西 (two counties) and a second province,
+甘肃, each with households of every kind, helpers, pairings (one ended), visit rules of their
+own and visits in October and November 2026 — written through the services, as a county
+office would."""
+
+import datetime
+import uuid
+
+import pytest
+
+from bangfu.core.services import policy_set
+from bangfu.pairing import services as pairing
+from bangfu.registry.services import household_register, household_status_change
+from bangfu.visits import services as visits
+from tests.factories import RegionFactory, UserFactory
+from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.visits.conftest import at
+
+D = datetime.date
+OCTOBER, NOVEMBER = D(2026, 10, 1), D(2026, 11, 1)
+GANSU = [
+    ("620000000000", "甘肃省", 1, None),
+    ("620100000000", "兰州市", 2, "620000000000"),
+    ("620102000000", "城关区", 3, "620100000000"),
+    ("620102001000", "伏龙坪街道", 4, "620102000000"),
+    ("620102001201", "伏龙坪村", 5, "620102001000"),
+    ("620102001202", "上沟村", 5, "620102001000"),
+]
+VILLAGES = ["611103002201", "611103002202", "611103001201", "610118001201"] + [
+    code for code, _name, level, _parent in GANSU if level == 5
+]
+PROVINCES = ["610000000000", "620000000000"]
+COUNTIES = ["611103000000", "610118000000", "620102000000"]
+# Heads' names and the households' numbers, which must never leave in an export.
+HEAD = "欧阳{}"
+
+
+def _household(actor, village: str, serial: int, status):
+    return household_register(
+        actor=actor,
+        household=household_input(number=f"{village}{serial:04d}", region_code=village),
+        members=[
+            member_input(
+                name=HEAD.format(f"{village[-3:]}{serial}"),
+                id_number=id_number(
+                    f"19{60 + serial}0{1 + VILLAGES.index(village)}01", f"{serial:03d}"
+                ),
+            )
+        ],
+        status=status,
+    )
+
+
+def _visit(actor, household, helper, day: D, kind: str = "home", **fields) -> None:
+    visits.visit_record(
+        actor=actor,
+        client_id=uuid.uuid5(uuid.NAMESPACE_URL, f"{household.pk}/{day}/{kind}"),
+        data=visits.VisitInput(household_id=household.pk, visited_at=at(day), kind=kind, **fields),
+        helper_id=helper.pk,
+    )
+
+
+@pytest.fixture
+def nation(world):
+    """The administrator of both provinces, after their records were written."""
+    for code, name, level, parent in GANSU:
+        RegionFactory(code=code, name=name, level=level, parent_id=parent)
+    admin = UserFactory(username="nation_admin", places=PROVINCES, roles=["county_admin"])
+    # 陕西's one county visits every Thursday, 甘肃 on the 1st and 3rd Thursday, at least 2.
+    policy_set(
+        actor=admin,
+        region_code="611103000000",
+        key="visits.fixed_days",
+        value="每周四",
+        valid_from=D(2021, 1, 1),
+    )
+    policy_set(
+        actor=admin,
+        region_code="620000000000",
+        key="visits.fixed_days",
+        value="每月第1、3个周四",
+        valid_from=D(2021, 1, 1),
+    )
+    for county in COUNTIES:
+        unit = pairing.unit_create(
+            actor=admin,
+            name=f"{county[:6]}农业农村局",
+            kind="government",
+            level="county",
+            region_code=county,
+        )
+        for village in [v for v in VILLAGES if v.startswith(county[:6])]:
+            helpers = [
+                pairing.helper_create(actor=admin, name=f"帮扶干部{village}{n}", unit_id=unit.pk)
+                for n in range(2)
+            ]
+            _village(admin, village, helpers)
+    return admin
+
+
+def _village(admin, village: str, helpers) -> None:
+    """Six households: monitored, out without policy (needs no helper), one never paired,
+    and three not yet out; in October household n had n home visits (the monitored one
+    none), each a phone call with a problem found, each a home visit in November."""
+    statuses = [
+        first_status(
+            status="monitored", monitoring_type="1", risk_types=["1"], effective_on=D(2021, 6, 1)
+        ),
+        first_status(status="out_without_policy", effective_on=D(2020, 12, 1)),
+        first_status(),
+        first_status(),
+        first_status(),
+        first_status(),
+    ]
+    for serial, status in enumerate(statuses):
+        household = _household(admin, village, serial, status)
+        if serial == 2:
+            continue  # never paired: counted as needing, not covered
+        helper = helpers[serial % 2]
+        paired = pairing.pairing_start(
+            actor=admin,
+            household_id=household.pk,
+            helper_id=helper.pk,
+            is_main=True,
+            started_on=D(2026, 1, 1),
+        )
+        for n in range(serial):  # October: 0 to 5 home visits on its Thursdays
+            _visit(admin, household, helper, D(2026, 10, 1 + 7 * (n % 5)), jobs_found=n % 2)
+        _visit(admin, household, helper, D(2026, 10, 20), kind="phone", problems=["缺少种苗"])
+        _visit(admin, household, helper, D(2026, 11, 5))
+        if serial == 5:  # this one's helper left in November: paired no more
+            pairing.pairing_end(
+                actor=admin, pairing_id=paired.pk, ended_on=D(2026, 11, 20), reason="调离"
+            )
+        if serial == 4:
+            household_status_change(
+                actor=admin,
+                household_id=household.pk,
+                change=first_status(
+                    status="out_with_policy", effective_on=D(2026, 11, 1), reason="2026 年脱贫"
+                ),
+            )

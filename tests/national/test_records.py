@@ -1,0 +1,33 @@
+"""The national definitions run on a province's own database (SQLite or PostgreSQL) give
+the dashboard's figures, place by place: what the nation computes from the export is what
+the province reads on its dashboard."""
+
+import pytest
+
+from bangfu.core.models import Region
+from bangfu.national.definitions import INDICATOR_KEYS
+from bangfu.national.selectors import figures_from_records
+from bangfu.reports.selectors import Figures, Period
+from tests.national.conftest import COUNTIES, NOVEMBER, OCTOBER, PROVINCES
+
+PLACES = [("province", code) for code in PROVINCES] + [("county", code) for code in COUNTIES]
+PLACES += [("city", "611100000000"), ("city", "610100000000"), ("city", "620100000000")]
+
+
+def dashboard(user, code: str, month) -> dict:
+    values = Figures(user, Region.objects.get(code=code), Period(month, month)).values
+    return {key: values[key] for key in INDICATOR_KEYS}
+
+
+def national(found, level: str, code: str) -> dict:
+    return {key: found[level, code][key] for key in INDICATOR_KEYS}
+
+
+@pytest.mark.parametrize("month", [OCTOBER, NOVEMBER])
+def test_the_definitions_on_the_province_database_give_the_dashboards_figures(nation, month):
+    found = figures_from_records(month)
+    for level, code in PLACES:
+        assert national(found, level, code) == dashboard(nation, code, month), (level, code)
+    # Not empty figures that agree by being nothing.
+    october = found["province", "620000000000"]
+    assert october["households"] == 12 and october["helpers"] == 4
