@@ -44,6 +44,12 @@ def beat(worker_id: str) -> None:
     )
 
 
+def fresh_beats(now: datetime.datetime) -> dict[str, WorkerBeat]:
+    """The workers that beat within ``STALE_AFTER`` seconds of ``now``, by id."""
+    since = now - datetime.timedelta(seconds=STALE_AFTER)
+    return {row.worker_id: row for row in WorkerBeat.objects.filter(beat_at__gte=since)}
+
+
 def worker_stopped(worker_id: str) -> None:
     WorkerBeat.objects.filter(worker_id=worker_id).delete()
 

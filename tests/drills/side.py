@@ -8,6 +8,7 @@ command would, and prints one JSON line: what it made, or the facts the drill as
 
 import datetime
 import json
+import os
 import sys
 import uuid
 
@@ -15,7 +16,10 @@ import django
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.test import override_settings  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from bangfu.accounts.models import User  # noqa: E402
 from bangfu.accounts.services import api_token_create  # noqa: E402
@@ -38,6 +42,9 @@ COUNTY = "611103000000"
 # The visits' month: past on any day this suite runs, after the pairings began.
 MONTH = datetime.date(2026, 10, 1)
 DRILL = "6111030022018"  # the drill's households' numbers begin so
+# Tasks queued in the database and taken by ``manage.py worker``, as on a server (the tests'
+# settings run a task at once, in the process that queues it).
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 class Rollback(Exception):
@@ -121,11 +128,33 @@ def upload(path: str) -> dict:
     return {"job": job.pk, "state": job.state}
 
 
+def worker() -> None:
+    """``manage.py worker`` in this process, stopping once no task is left (``--batch``)."""
+    with override_settings(TASKS=DATABASE_TASKS):
+        call_command(
+            "worker",
+            batch=True,
+            reload=False,
+            startup_delay=False,
+            worker_id=f"drill-{os.getpid()}",
+        )
+
+
 def commit(job_id: str) -> dict:
-    """What the worker runs for the job (``exchange.tasks.commit_import``)."""
+    """The person asks for the checked sheet to be imported (导入): the task is queued, and
+    the worker takes it (``exchange.tasks.commit_import``)."""
     from bangfu.exchange.tasks import commit_import
 
-    commit_import.call(int(job_id))
+    exchange.import_commit_request(actor=admin(), job_id=int(job_id))
+    with override_settings(TASKS=DATABASE_TASKS):
+        commit_import.enqueue(int(job_id))
+    worker()
+    return {}
+
+
+def restart(_argument: str = "") -> dict:
+    """The worker started again, as systemd does seconds after it died; nothing is queued."""
+    worker()
     return {}
 
 
@@ -178,7 +207,14 @@ def facts(_argument: str = "") -> dict:
         ),
         "households": Household.objects.count(),
         "members": Member.objects.count(),
-        "job": job and {"state": job.state, "committed": job.committed, "summary": job.summary},
+        "job": job
+        and {
+            "state": job.state,
+            "committed": job.committed,
+            "summary": job.summary,
+            "message": job.message,
+        },
+        "tasks": sorted(DBTaskResult.objects.values_list("status", flat=True)),
         "place_rollups": stored_place_rollups(),
         "rollup_head": RollupHead.objects.filter(pk=1).values_list("last_seq", flat=True).first(),
     }
@@ -221,6 +257,7 @@ STEPS = {
     "seed_figures": seed_figures,
     "upload": upload,
     "commit": commit,
+    "restart": restart,
     "facts": facts,
     "recomputed": recomputed,
 }

@@ -27,7 +27,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
+from bangfu.core.jobs import WORKER_STOPPED
 from tests.exchange.corpus import HEADER, family, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -260,11 +262,25 @@ def test_an_import_killed_half_way_is_absent_then_whole_when_run_again(installat
     killed = installation.side("facts")
     assert (killed["households"], killed["members"]) == (before["households"], before["members"])
     assert killed["audit_entries"] == before["audit_entries"] and killed["audit_broken"] is None
-    # Not done, not committed: the job may run again (the worker's task, as it was queued).
+    # The worker died with the job and its task running: nothing else will say otherwise.
     assert killed["job"]["state"] == "running" and not killed["job"]["committed"]
+    assert killed["tasks"] == ["RUNNING"]
 
-    installation.side("commit", str(checked["job"]))
+    # Started again within seconds (its last beat still fresh, its process gone), the worker
+    # marks them failed, and the job's page says why, before it takes any task.
+    installation.side("restart")
+    restarted = installation.side("facts")
+    assert restarted["tasks"] == ["FAILED"]
+    with translation.override(settings.LANGUAGE_CODE):  # the county administrator's
+        assert restarted["job"]["message"] == str(WORKER_STOPPED)
+    assert restarted["job"]["state"] == "failed" and not restarted["job"]["committed"]
+    assert restarted["households"] == before["households"]
+
+    # The person starts it again: the same file uploaded, checked, imported.
+    again = installation.side("upload", str(sheet))
+    installation.side("commit", str(again["job"]))
     after = installation.side("facts")
+    assert after["tasks"] == ["FAILED", "SUCCESSFUL"]
     assert after["households"] == before["households"] + 4
     assert after["members"] == before["members"] + 12
     assert after["job"]["state"] == "done" and after["job"]["committed"]

@@ -122,17 +122,7 @@
       item.record_sent = true;
       await queue.keep(item);
     }
-    while (item.photos.length) {
-      const photo = item.photos[0];
-      const sent = new FormData();
-      sent.append("photo_id", photo.id);
-      sent.append("photo", photo.blob, photo.name || "photo.jpg");
-      if (!(await post(`${item.api}/${item.client_id}/photos`, { body: sent }, item))) return false;
-      item.photos.shift();
-      await queue.keep(item);
-    }
-    await queue.forget(item.client_id);
-    return true;
+    return outbox.sendPhotos(queue, item, `${item.api}/${item.client_id}/photos`, msg("signin"));
   }
 
   const view = outbox.page({

@@ -106,23 +106,7 @@
       item.visit_sent = true;
       await queue.keep(item);
     }
-    while (item.photos.length) {
-      const photo = item.photos[0];
-      const form = new FormData();
-      form.append("photo_id", photo.id);
-      form.append("photo", photo.blob, photo.name || "photo.jpg");
-      const response = await fetch(`${API}/${item.client_id}/photos`, {
-        method: "POST",
-        headers: { "X-CSRFToken": outbox.csrfToken() },
-        credentials: "same-origin",
-        body: form,
-      });
-      if (!(await outbox.settled(queue, item, response, msg("signin")))) return false;
-      item.photos.shift();
-      await queue.keep(item);
-    }
-    await queue.forget(item.client_id);
-    return true;
+    return outbox.sendPhotos(queue, item, `${API}/${item.client_id}/photos`, msg("signin"));
   }
 
   const view = outbox.page({

@@ -41,6 +41,30 @@ window.bangfuOutbox = (function () {
     return false;
   }
 
+  /* After its record was taken: sends an item's photos one by one to ``address`` (each with
+     the id made on the phone, so a retry never records one twice), dropping each from the
+     item kept on the phone once the server took it, then forgets the item. True when all
+     were sent, false at a refusal (kept on the item); it throws like ``settled``. */
+  async function sendPhotos(queue, item, address, signin) {
+    while (item.photos.length) {
+      const photo = item.photos[0];
+      const form = new FormData();
+      form.append("photo_id", photo.id);
+      form.append("photo", photo.blob, photo.name || "photo.jpg");
+      const response = await fetch(address, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+        body: form,
+      });
+      if (!(await settled(queue, item, response, signin))) return false;
+      item.photos.shift();
+      await queue.keep(item);
+    }
+    await queue.forget(item.client_id);
+    return true;
+  }
+
   /* Sends the signed-in login's (``me``) waiting items one by one with ``send(item)`` (true
      when recorded, false when refused; it throws when the network or the sign-in fails).
      ``starting(items)`` runs before a send, ``done(tried, failure)`` after it, with each
@@ -181,5 +205,5 @@ window.bangfuOutbox = (function () {
     return { keep, forget: () => { saved = null; } };
   }
 
-  return { newId, csrfToken, settled, start, page };
+  return { newId, csrfToken, settled, sendPhotos, start, page };
 })();
