@@ -31,7 +31,7 @@ run: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py bangfu/*/services/*.py bangfu/*/selectors/*.py) bangfu/registry/bulk.py bangfu/core/inserts.py bangfu/reports/rollups.py
+	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py bangfu/*/services/*.py bangfu/*/selectors/*.py) bangfu/registry/bulk.py bangfu/core/inserts.py bangfu/reports/rollups.py bangfu/national/definitions.py bangfu/national/facts.py bangfu/national/export.py bangfu/national/job.py
 
 # Two workers or more share the tests (each with its own test database); a worker that runs
 # out of tests takes some of another's, so the long fuzz shards do not leave one waiting.

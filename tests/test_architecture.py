@@ -20,6 +20,7 @@ LAYERS = [
     "projects",
     "supervision",
     "reports",
+    "national",
     "exchange",
     "api",
     "demo",
