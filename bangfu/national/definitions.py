@@ -10,12 +10,13 @@ figures to the dashboard's.
 A measure is one aggregate over one fact, grouped by the place at a level (the columns
 ``province``, ``city`` and ``county`` each fact carries: full 12-digit codes). A stock
 measure counts the facts as they stood at the export; a flow measure those of one month
-(``{year}``/``{month}`` in its SQL). A rate is one measure over another, worked out from
-the grouped figures by ``rates`` on both sides, so its rounding is the same everywhere.
+(``{year}``/``{month}``, or ``{yyyymm}``, in its SQL). A rate is one measure over another,
+worked out from the grouped figures by ``figures_of`` on both sides, so it rounds alike.
 """
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlglot
 
@@ -80,13 +81,27 @@ FACTS: dict[str, Fact] = {
             "visit_months",
             _columns(
                 "household:int " + PLACE + " year:int month:int visits:int home_visits:int "
-                "fixed_days_met:int problems_found:int problems_solved:int jobs_found:int"
+                "fixed_days_met:int problems_found:int problems_solved:int jobs_found:int "
+                "goods_fen:int money_fen:int"
             ),
             monthly=True,
         ),
         # The month's visit schedule of each village (or group): the least home visits its
         # rules ask of a paired household, as the province's policies give them.
         Fact("schedules", _columns(PLACE + " year:int month:int minimum:int"), monthly=True),
+        # Relapse-prevention monitoring (防止返贫监测): alerts and procedures, their months as
+        # YYYYMM (0 while not closed or ended).
+        Fact(
+            "alerts",
+            _columns(
+                "household:int " + PLACE + " source:string state:string raised_month:int "
+                "due_on:date closed_on:date closed_month:int"
+            ),
+        ),
+        Fact(
+            "procedures",
+            _columns("household:int " + PLACE + " kind:string state:string ended_month:int"),
+        ),
     ]
 }
 
@@ -94,13 +109,15 @@ FACTS: dict[str, Fact] = {
 @dataclass(frozen=True)
 class Measure:
     """``value`` aggregated over ``source`` (a fact aliased ``f``, maybe joined to others),
-    where ``where`` holds; grouped by ``f``'s place at a level."""
+    where ``where`` holds; grouped by ``f``'s place at a level. Money is summed in fen
+    (exact in every engine) and given in yuan (``in_fen``)."""
 
     key: str
     value: str
     source: str
     where: str = "1 = 1"
     flow: bool = False
+    in_fen: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,13 @@ _AGAINST_MINIMUM = (
 )
 _MONTH = "f.year = {year} AND f.month = {month}"
 
+
+def _passed(kind: str) -> str:
+    return f"f.kind = '{kind}' AND f.state = 'passed' AND f.ended_month = {{yyyymm}}"
+
+
+_VERIFIED = "f.state <> 'open' AND f.closed_month = {yyyymm}"
+
 MEASURES: list[Measure] = [
     Measure("households", "COUNT(*)", "households f", "f.closed_on IS NULL"),
     Measure(
@@ -139,6 +163,8 @@ MEASURES: list[Measure] = [
     Measure("problems_found", "SUM(f.problems_found)", "visit_months f", _MONTH, flow=True),
     Measure("problems_solved", "SUM(f.problems_solved)", "visit_months f", _MONTH, flow=True),
     Measure("jobs_found", "SUM(f.jobs_found)", "visit_months f", _MONTH, flow=True),
+    Measure("goods_value", "SUM(f.goods_fen)", "visit_months f", _MONTH, flow=True, in_fen=True),
+    Measure("money_value", "SUM(f.money_fen)", "visit_months f", _MONTH, flow=True, in_fen=True),
     Measure(
         "on_track",
         "COUNT(*)",
@@ -154,10 +180,22 @@ MEASURES: list[Measure] = [
         flow=True,
     ),
 ]
+MEASURES += [
+    Measure("alerts_raised", "COUNT(*)", "alerts f", "f.raised_month = {yyyymm}", flow=True),
+    Measure("alerts_verified", "COUNT(*)", "alerts f", _VERIFIED, flow=True),
+    Measure(
+        "alerts_on_time", "COUNT(*)", "alerts f", _VERIFIED + " AND f.closed_on <= f.due_on", True
+    ),
+    Measure("alerts_open", "COUNT(*)", "alerts f", "f.state = 'open'"),
+    Measure("households_identified", "COUNT(*)", "procedures f", _passed("identification"), True),
+    Measure("risk_cleared", "COUNT(*)", "procedures f", _passed("risk_clearing"), True),
+    Measure("exits_verified", "COUNT(*)", "procedures f", _passed("exit"), True),
+]
 RATES: list[Rate] = [
     Rate("coverage", "covered", "needing"),
     # Of a closed month: the share of scheduled households that met their minimum.
     Rate("compliance", "on_track", "covered"),
+    Rate("alerts_on_time_rate", "alerts_on_time", "alerts_verified"),
 ]
 # Measures that are parts of a rate, not indicators of their own.
 PARTS = frozenset({"needing", "covered", "on_track"})
@@ -165,8 +203,9 @@ INDICATOR_KEYS = [m.key for m in MEASURES if m.key not in PARTS] + [r.key for r 
 
 
 def _grouped(measure: Measure, month: datetime.date, level: str) -> str:
-    source = measure.source.format(year=month.year, month=month.month)
-    where = measure.where.format(year=month.year, month=month.month)
+    of_month = {"year": month.year, "month": month.month, "yyyymm": month.year * 100 + month.month}
+    source = measure.source.format(**of_month)
+    where = measure.where.format(**of_month)
     return (
         f"SELECT '{level}' AS level, f.{level} AS place, '{measure.key}' AS measure, "
         f"{measure.value} AS value FROM {source} WHERE {where} GROUP BY f.{level}"
@@ -182,7 +221,8 @@ def figures_sql(month: datetime.date, dialect: str) -> str:
     return sqlglot.transpile(generic, write=dialect)[0]
 
 
-Figures = dict[tuple[str, str], dict[str, int | float | None]]
+Figures = dict[tuple[str, str], dict[str, int | float | Decimal | None]]
+IN_FEN = frozenset(m.key for m in MEASURES if m.in_fen)
 
 
 def figures_of(rows) -> Figures:
@@ -197,6 +237,7 @@ def figures_of(rows) -> Figures:
             values.setdefault(each.key, 0)
         found[place] = {
             **values,
+            **{key: Decimal(values[key]) / 100 for key in IN_FEN},
             **{
                 rate.key: values[rate.numerator] / values[rate.denominator]
                 if values[rate.denominator]

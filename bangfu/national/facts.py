@@ -8,12 +8,14 @@ number leaves: the nation counts, it does not look people up), helpers the same.
 
 import datetime
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
 from bangfu.core.models import Region
 from bangfu.core.params import months_from
+from bangfu.monitoring.models import Alert, Procedure
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER
 from bangfu.registry.models import Household, StatusChange
@@ -119,14 +121,55 @@ MONTH_COLUMNS = (
 )
 
 
+def _fen(yuan: Decimal) -> int:
+    return int(yuan * 100)
+
+
 def visit_months(county: str) -> Iterator[Row]:
-    for household, region, month, *counts in (
+    for household, region, month, *counts, goods, money in (
         VisitMonth.objects.filter(_under(county, "region"))
         .order_by("pk")
-        .values_list("household_id", "region_id", "month", *MONTH_COLUMNS)
+        .values_list(
+            "household_id", "region_id", "month", *MONTH_COLUMNS, "goods_value", "money_value"
+        )
         .iterator(chunk_size=CHUNK)
     ):
-        yield household, *_place(region), month.year, month.month, *counts
+        yield household, *_place(region), month.year, month.month, *counts, _fen(goods), _fen(money)
+
+
+def _yyyymm(day: datetime.date | None) -> int:
+    return day.year * 100 + day.month if day else 0
+
+
+def alerts(county: str) -> Iterator[Row]:
+    for household, region, source, state, raised_on, due_on, closed_on in (
+        Alert.objects.filter(_under(county, "region"))
+        .order_by("pk")
+        .values_list(
+            "household_id", "region_id", "source", "state", "raised_on", "due_on", "closed_on"
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield (
+            household,
+            *_place(region),
+            source,
+            state,
+            _yyyymm(raised_on),
+            due_on,
+            closed_on,
+            _yyyymm(closed_on),
+        )
+
+
+def procedures(county: str) -> Iterator[Row]:
+    for household, region, kind, state, ended_on in (
+        Procedure.objects.filter(_under(county, "region"))
+        .order_by("pk")
+        .values_list("household_id", "region_id", "kind", "state", "ended_on")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield household, *_place(region), kind, state, _yyyymm(ended_on)
 
 
 def first_month(county: str) -> datetime.date | None:
@@ -165,4 +208,6 @@ READERS = {
     "pairings": pairings,
     "visits": visits,
     "visit_months": visit_months,
+    "alerts": alerts,
+    "procedures": procedures,
 }

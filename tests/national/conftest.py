@@ -5,14 +5,18 @@ office would."""
 
 import datetime
 import uuid
+from decimal import Decimal
 
 import pytest
 
 from bangfu.core.services import policy_set
+from bangfu.monitoring import services as monitoring
+from bangfu.monitoring.services import AlertInput, ClosingInput, StepInput
 from bangfu.pairing import services as pairing
 from bangfu.registry.services import household_register, household_status_change
 from bangfu.visits import services as visits
 from tests.factories import RegionFactory, UserFactory
+from tests.monitoring.conftest import commitment_photo
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.visits.conftest import at
 
@@ -58,6 +62,34 @@ def _visit(actor, household, helper, day: D, kind: str = "home", **fields) -> No
         data=visits.VisitInput(household_id=household.pk, visited_at=at(day), kind=kind, **fields),
         helper_id=helper.pk,
     )
+
+
+def _alert(actor, household, day: D):
+    return monitoring.alert_raise(
+        actor=actor, household_id=household.pk, alert=AlertInput("排查：主要劳动力因病住院", day)
+    )
+
+
+def _identified(actor, household) -> None:
+    """An alert closed by starting an identification, decided in October: monitored."""
+    alert = _alert(actor, household, D(2026, 10, 9))
+    procedure = monitoring.alert_close(
+        actor=actor, alert_id=alert.pk, closing=ClosingInput("identifying", D(2026, 10, 9))
+    ).procedure
+    steps = [
+        ("application", D(2026, 10, 9), {}),
+        ("home_check", D(2026, 10, 12), {}),
+        ("village_review", D(2026, 10, 13), {"notice_from": D(2026, 10, 13)}),
+        ("township_review", D(2026, 10, 21), {}),
+        ("county_decision", D(2026, 10, 22), {"monitoring_type": "3", "risk_types": ["1"]}),
+    ]
+    for key, day, fields in steps:
+        monitoring.step_record(
+            actor=actor,
+            procedure_id=procedure.pk,
+            step=StepInput(step=key, done_on=day, **fields),
+            photo=commitment_photo() if key == "application" else None,
+        )
 
 
 @pytest.fixture
@@ -114,8 +146,9 @@ def _village(admin, village: str, helpers) -> None:
     ]
     for serial, status in enumerate(statuses):
         household = _household(admin, village, serial, status)
-        if serial == 2:
-            continue  # never paired: counted as needing, not covered
+        if serial == 2:  # never paired; identified as monitored in October
+            _identified(admin, household)
+            continue
         helper = helpers[serial % 2]
         paired = pairing.pairing_start(
             actor=admin,
@@ -126,13 +159,30 @@ def _village(admin, village: str, helpers) -> None:
         )
         for n in range(serial):  # October: 0 to 5 home visits on its Thursdays
             _visit(admin, household, helper, D(2026, 10, 1 + 7 * (n % 5)), jobs_found=n % 2)
-        _visit(admin, household, helper, D(2026, 10, 20), kind="phone", problems=["缺少种苗"])
+        _visit(
+            admin,
+            household,
+            helper,
+            D(2026, 10, 20),
+            kind="phone",
+            problems=["缺少种苗"],
+            goods_value=Decimal("35.50"),
+            money_value=Decimal("200"),
+        )
         _visit(admin, household, helper, D(2026, 11, 5))
         if serial == 5:  # this one's helper left in November: paired no more
             pairing.pairing_end(
                 actor=admin, pairing_id=paired.pk, ended_on=D(2026, 11, 20), reason="调离"
             )
+        if serial == 3:  # an alert verified on time: not at risk
+            alert = _alert(admin, household, D(2026, 10, 8))
+            monitoring.alert_close(
+                actor=admin,
+                alert_id=alert.pk,
+                closing=ClosingInput("not_at_risk", D(2026, 10, 12), "务工收入稳定"),
+            )
         if serial == 4:
+            _alert(admin, household, D(2026, 11, 3))  # still open
             household_status_change(
                 actor=admin,
                 household_id=household.pk,

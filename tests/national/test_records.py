@@ -2,6 +2,8 @@
 the dashboard's figures, place by place: what the nation computes from the export is what
 the province reads on its dashboard."""
 
+from decimal import Decimal
+
 import pytest
 
 from bangfu.core.models import Region
@@ -28,6 +30,11 @@ def test_the_definitions_on_the_province_database_give_the_dashboards_figures(na
     found = figures_from_records(month)
     for level, code in PLACES:
         assert national(found, level, code) == dashboard(nation, code, month), (level, code)
+
     # Not empty figures that agree by being nothing.
-    october = found["province", "620000000000"]
-    assert october["households"] == 12 and october["helpers"] == 4
+    gansu = found["province", "620000000000"]
+    assert (gansu["households"], gansu["helpers"], gansu["alerts_open"]) == (12, 4, 2)
+    if month == OCTOBER:
+        assert gansu["goods_value"] == Decimal("355.00") and gansu["money_value"] == 2000
+        assert (gansu["alerts_raised"], gansu["alerts_on_time"]) == (4, 4)
+        assert gansu["households_identified"] == 2 and 0 < gansu["compliance"] < 1
