@@ -17,10 +17,11 @@ leaves the previous head, which the next run starts from.
 """
 
 import datetime
+import itertools
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +117,6 @@ def _any_prefix(prefixes: set[str]) -> Q:
     return where
 
 
-def _by_month(rows: Iterator[tuple], fact: Fact) -> dict[tuple[int, int], list[tuple]]:
-    at_year, at_month = fact.names.index("year"), fact.names.index("month")
-    months: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    for row in rows:
-        months[row[at_year], row[at_month]].append(row)
-    return months
-
-
 def _province_dir(dest: Path, fact: str, county: str) -> Path:
     return dest / fact / f"province={county[:2]}"
 
@@ -133,20 +126,24 @@ def _county_file(county: str) -> str:
 
 
 def _export_county(dest: Path, county: str, today: datetime.date) -> dict[str, int]:
-    written = {}
-    for name, fact in FACTS.items():
-        if name == "places":
-            continue
-        rows = facts.county_rows(name, county, today)
+    """Every file of one county, a monthly fact's month by month (a county's year of visits
+    is never held at once)."""
+    written: dict[str, int] = {}
+    for name, read in facts.STOCK_READERS.items():
+        path = _province_dir(dest, name, county) / _county_file(county)
+        written[name] = _write(path, FACTS[name], read(county))
+    months = facts.months_of(county, today)
+    for name, read_month in facts.MONTH_READERS.items():
         folder = _province_dir(dest, name, county)
-        if not fact.monthly:
-            written[name] = _write(folder / _county_file(county), fact, rows)
-            continue
         old = set(folder.glob(f"year=*/month=*/{_county_file(county)}"))
         written[name] = 0
-        for (year, month), kept in sorted(_by_month(rows, fact).items()):
-            path = folder / f"year={year}" / f"month={month:02d}" / _county_file(county)
-            written[name] += _write(path, fact, kept)
+        for month in months:
+            path = folder / f"year={month.year}" / f"month={month.month:02d}" / _county_file(county)
+            rows = read_month(county, month)
+            first = next(rows, None)
+            if first is None:
+                continue  # nothing that month: no file
+            written[name] += _write(path, FACTS[name], itertools.chain([first], rows))
             old.discard(path)
         for gone in old:  # a month the county no longer has (its visits deleted or moved)
             gone.unlink()

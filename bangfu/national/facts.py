@@ -7,7 +7,7 @@ number leaves: the nation counts, it does not look people up), helpers the same.
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.db.models import Q
@@ -20,6 +20,7 @@ from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER
 from bangfu.registry.models import Household, StatusChange
 from bangfu.visits.models import Visit, VisitMonth
+from bangfu.visits.rollups import within_months
 from bangfu.visits.schedule import Schedules
 
 Row = tuple
@@ -98,11 +99,13 @@ def pairings(county: str) -> Iterator[Row]:
         yield household, helper, *_place(region), started_on, ended_on
 
 
-def visits(county: str) -> Iterator[Row]:
-    """Each visit on its local day (stored in UTC; a visit at 7 in the morning in Beijing is
-    the day before in UTC)."""
+def visits(county: str, month: datetime.date) -> Iterator[Row]:
+    """The month's visits, each on its local day (stored in UTC; a visit at 7 in the morning
+    in Beijing is the day before in UTC)."""
     for household, helper, region, visited_at, kind in (
-        Visit.objects.filter(_under(county, "region"))
+        Visit.objects.filter(
+            _under(county, "region"), within_months("visited_at", [month], dates=False)
+        )
         .order_by("pk")
         .values_list("household_id", "helper_id", "region_id", "visited_at", "kind")
         .iterator(chunk_size=CHUNK)
@@ -125,13 +128,11 @@ def _fen(yuan: Decimal) -> int:
     return int(yuan * 100)
 
 
-def visit_months(county: str) -> Iterator[Row]:
-    for household, region, month, *counts, goods, money in (
-        VisitMonth.objects.filter(_under(county, "region"))
+def visit_months(county: str, month: datetime.date) -> Iterator[Row]:
+    for household, region, *counts, goods, money in (
+        VisitMonth.objects.filter(_under(county, "region"), month=month)
         .order_by("pk")
-        .values_list(
-            "household_id", "region_id", "month", *MONTH_COLUMNS, "goods_value", "money_value"
-        )
+        .values_list("household_id", "region_id", *MONTH_COLUMNS, "goods_value", "money_value")
         .iterator(chunk_size=CHUNK)
     ):
         yield household, *_place(region), month.year, month.month, *counts, _fen(goods), _fen(money)
@@ -173,41 +174,49 @@ def procedures(county: str) -> Iterator[Row]:
 
 
 def first_month(county: str) -> datetime.date | None:
-    """The county's first month with a visit (its schedules are written from then on)."""
+    """The county's first month with a visit."""
     first = VisitMonth.objects.filter(_under(county, "region")).order_by("month").first()
     return first.month if first else None
 
 
-def schedules(county: str, months: Iterable[datetime.date]) -> Iterator[Row]:
-    """The least home visits a month of each place that holds households, as its rules give."""
-    rules = Schedules()
-    regions = sorted(
-        set(Household.objects.filter(_under(county, "region")).values_list("region_id", flat=True))
-    )
-    for month in months:
-        for region in regions:
-            yield *_place(region), month.year, month.month, rules(region, month).minimum
-
-
 def months_of(county: str, today: datetime.date) -> list[datetime.date]:
-    """The months the county's schedules are written for: its first visit's to this one."""
+    """The months the county's monthly facts are written for: its first visit's to this one
+    (a month with no visit still has its schedules: its paired households are all behind)."""
     this = today.replace(day=1)
     return months_from(first_month(county) or this, this)
 
 
-def county_rows(fact: str, county: str, today: datetime.date) -> Iterator[Row]:
-    """One fact's rows of one county."""
-    if fact == "schedules":
-        return schedules(county, months_of(county, today))
-    return READERS[fact](county)
+def schedules(county: str, month: datetime.date) -> Iterator[Row]:
+    """The least home visits in the month of each place that holds households, as its rules
+    give."""
+    rules = Schedules()
+    regions = (
+        Household.objects.filter(_under(county, "region"))
+        .values_list("region_id", flat=True)
+        .distinct()
+        .order_by("region_id")
+    )
+    for region in regions:
+        yield *_place(region), month.year, month.month, rules(region, month).minimum
 
 
-READERS = {
+# Each fact's rows of one county: as it stands, or of one month.
+STOCK_READERS: dict[str, Callable[[str], Iterator[Row]]] = {
     "households": households,
     "status_changes": status_changes,
     "pairings": pairings,
-    "visits": visits,
-    "visit_months": visit_months,
     "alerts": alerts,
     "procedures": procedures,
 }
+MONTH_READERS: dict[str, Callable[[str, datetime.date], Iterator[Row]]] = {
+    "visits": visits,
+    "visit_months": visit_months,
+    "schedules": schedules,
+}
+
+
+def county_rows(name: str, county: str, months: list[datetime.date]) -> Iterator[Row]:
+    """One fact's rows of one county (a monthly fact's, of these months)."""
+    if name in STOCK_READERS:
+        return STOCK_READERS[name](county)
+    return (row for month in months for row in MONTH_READERS[name](county, month))

@@ -6,7 +6,6 @@ compute from a province's export, the province can compute and compare first."""
 import datetime
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from bangfu.core.models import Region
 from bangfu.core.regions import RegionLevel
@@ -35,23 +34,18 @@ def _load(cursor, name: str, rows) -> None:
 
 def figures_from_records(month: datetime.date) -> Figures:
     """Every place's national indicators for ``month``, by (level, place code)."""
+    month = month.replace(day=1)
     counties = list(
         Region.objects.filter(level=RegionLevel.COUNTY)
         .order_by("code")
         .values_list("code", flat=True)
     )
-    today = timezone.localdate()
     # Inside one transaction that is rolled back: the temporary tables go with it.
     with transaction.atomic(), connection.cursor() as cursor:
-        for name in FACTS:
-            if name == "places":
-                continue
-            _load(
-                cursor,
-                name,
-                (row for county in counties for row in facts.county_rows(name, county, today)),
-            )
-        cursor.execute(figures_sql(month.replace(day=1), DIALECT[connection.vendor]))
+        for name in [*facts.STOCK_READERS, *facts.MONTH_READERS]:
+            rows = (row for county in counties for row in facts.county_rows(name, county, [month]))
+            _load(cursor, name, rows)
+        cursor.execute(figures_sql(month, DIALECT[connection.vendor]))
         found = figures_of(cursor.fetchall())
         transaction.set_rollback(True)
     return found

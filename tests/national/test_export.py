@@ -90,11 +90,11 @@ def test_a_run_that_fails_half_way_leaves_the_last_files_and_head(nation, tmp_pa
     household = Household.objects.filter(region_id="611103002201").first()
     _visit(nation, household, household.pairings.first().helper, D(2026, 11, 19))
 
-    def broken(county):
+    def broken(county, month):
         yield from []
         raise OSError("disk full")
 
-    monkeypatch.setitem(facts.READERS, "visits", broken)
+    monkeypatch.setitem(facts.MONTH_READERS, "visits", broken)
     with pytest.raises(OSError):
         export.export_parquet(tmp_path)
     assert _files(tmp_path).keys() == before.keys()
