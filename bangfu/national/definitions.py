@@ -212,6 +212,12 @@ def _grouped(measure: Measure, month: datetime.date, level: str) -> str:
     )
 
 
+def facts_read() -> set[str]:
+    """The facts the definitions read (a province's own run loads no others)."""
+    sql = " UNION ALL ".join(_grouped(m, datetime.date(2000, 1, 1), LEVELS[0]) for m in MEASURES)
+    return {table.name for table in sqlglot.parse_one(sql).find_all(sqlglot.exp.Table)}
+
+
 def figures_sql(month: datetime.date, dialect: str) -> str:
     """Every measure at every level for a month, as rows (level, place, measure, value):
     one query, in ``dialect`` ("sqlite", "postgres", "spark")."""

@@ -11,7 +11,7 @@ from bangfu.core.models import Region
 from bangfu.core.regions import RegionLevel
 
 from . import facts
-from .definitions import FACTS, Figures, figures_of, figures_sql
+from .definitions import FACTS, Figures, facts_read, figures_of, figures_sql
 
 DIALECT = {"sqlite": "sqlite", "postgresql": "postgres"}
 SQL_TYPE = {"string": "TEXT", "int": "BIGINT", "date": "DATE"}
@@ -42,7 +42,7 @@ def figures_from_records(month: datetime.date) -> Figures:
     )
     # Inside one transaction that is rolled back: the temporary tables go with it.
     with transaction.atomic(), connection.cursor() as cursor:
-        for name in [*facts.STOCK_READERS, *facts.MONTH_READERS]:
+        for name in facts_read():
             rows = (row for county in counties for row in facts.county_rows(name, county, [month]))
             _load(cursor, name, rows)
         cursor.execute(figures_sql(month, DIALECT[connection.vendor]))

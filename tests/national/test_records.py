@@ -2,9 +2,11 @@
 the dashboard's figures, place by place: what the nation computes from the export is what
 the province reads on its dashboard."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from bangfu.core.models import Region
 from bangfu.national.definitions import INDICATOR_KEYS
@@ -38,3 +40,13 @@ def test_the_definitions_on_the_province_database_give_the_dashboards_figures(na
         assert gansu["goods_value"] == Decimal("355.00") and gansu["money_value"] == 2000
         assert (gansu["alerts_raised"], gansu["alerts_on_time"]) == (4, 4)
         assert gansu["households_identified"] == 2 and 0 < gansu["compliance"] < 1
+
+
+def test_the_command_prints_a_provinces_figures(nation):
+    out = io.StringIO()
+    call_command("national_figures", "--month", "2026-10", stdout=out)
+    rows = [line.split("\t") for line in out.getvalue().splitlines()[1:]]
+    gansu = {row[4]: row[5] for row in rows if row[2] == "620000000000"}
+    assert rows[0][3] and gansu["households"] == "12" and gansu["money_value"] == "2000"
+    with pytest.raises(CommandError):
+        call_command("national_figures", "--month", "2026-13")
