@@ -125,7 +125,9 @@ def _county_file(county: str) -> str:
     return f"county-{county[:6]}.parquet"
 
 
-def _export_county(dest: Path, county: str, today: datetime.date) -> dict[str, int]:
+def _export_county(
+    dest: Path, county: str, today: datetime.date, month_readers: dict
+) -> dict[str, int]:
     """Every file of one county, a monthly fact's month by month (a county's year of visits
     is never held at once)."""
     written: dict[str, int] = {}
@@ -133,7 +135,7 @@ def _export_county(dest: Path, county: str, today: datetime.date) -> dict[str, i
         path = _province_dir(dest, name, county) / _county_file(county)
         written[name] = _write(path, FACTS[name], read(county))
     months = facts.months_of(county, today)
-    for name, read_month in facts.MONTH_READERS.items():
+    for name, read_month in month_readers.items():
         folder = _province_dir(dest, name, county)
         old = set(folder.glob(f"year=*/month=*/{_county_file(county)}"))
         written[name] = 0
@@ -170,8 +172,9 @@ def export_parquet(dest: Path, *, since: int | None = None, full: bool = False) 
     for province in sorted({facts.province_of(code) for code in counties}):
         path = dest / "places" / f"province={province[:2]}" / "places.parquet"
         rows["places"] += _write(path, FACTS["places"], facts.places(province))
+    month_readers = facts.month_readers()
     for county in counties:
-        for name, n in _export_county(dest, county, today).items():
+        for name, n in _export_county(dest, county, today, month_readers).items():
             rows[name] += n
     manifest = {
         "audit_head": {"seq": head_seq, "hash": head_hash},

@@ -45,7 +45,11 @@ def _place(code: str) -> tuple[str, str, str, str]:
 
 
 def _under(county: str, field: str) -> Q:
-    return Q(**{f"{field}__code__startswith": county[:COUNTY_DIGITS]})
+    """At or under the county: its codes' range, which the place's index answers (a LIKE
+    on the prefix would scan the table once a county on SQLite)."""
+    prefix = county[:COUNTY_DIGITS]
+    following = str(int(prefix) + 1).zfill(COUNTY_DIGITS)
+    return Q(**{f"{field}__code__gte": prefix, f"{field}__code__lt": following})
 
 
 def places(province: str) -> Iterator[Row]:
@@ -186,10 +190,9 @@ def months_of(county: str, today: datetime.date) -> list[datetime.date]:
     return months_from(first_month(county) or this, this)
 
 
-def schedules(county: str, month: datetime.date) -> Iterator[Row]:
+def schedules(county: str, month: datetime.date, rules: Schedules) -> Iterator[Row]:
     """The least home visits in the month of each place that holds households, as its rules
     give."""
-    rules = Schedules()
     regions = (
         Household.objects.filter(_under(county, "region"))
         .values_list("region_id", flat=True)
@@ -208,15 +211,14 @@ STOCK_READERS: dict[str, Callable[[str], Iterator[Row]]] = {
     "alerts": alerts,
     "procedures": procedures,
 }
-MONTH_READERS: dict[str, Callable[[str, datetime.date], Iterator[Row]]] = {
-    "visits": visits,
-    "visit_months": visit_months,
-    "schedules": schedules,
-}
 
 
-def county_rows(name: str, county: str, months: list[datetime.date]) -> Iterator[Row]:
-    """One fact's rows of one county (a monthly fact's, of these months)."""
-    if name in STOCK_READERS:
-        return STOCK_READERS[name](county)
-    return (row for month in months for row in MONTH_READERS[name](county, month))
+def month_readers() -> dict[str, Callable[[str, datetime.date], Iterator[Row]]]:
+    """Each monthly fact's reader of one county's month, for one run: the places' visit rules
+    are read once for all its counties."""
+    rules = Schedules()
+    return {
+        "visits": visits,
+        "visit_months": visit_months,
+        "schedules": lambda county, month: schedules(county, month, rules),
+    }

@@ -42,8 +42,17 @@ def figures_from_records(month: datetime.date) -> Figures:
     )
     # Inside one transaction that is rolled back: the temporary tables go with it.
     with transaction.atomic(), connection.cursor() as cursor:
+        monthly = facts.month_readers()
         for name in facts_read():
-            rows = (row for county in counties for row in facts.county_rows(name, county, [month]))
+            rows = (
+                row
+                for county in counties
+                for row in (
+                    facts.STOCK_READERS[name](county)
+                    if name in facts.STOCK_READERS
+                    else monthly[name](county, month)
+                )
+            )
             _load(cursor, name, rows)
         cursor.execute(figures_sql(month, DIALECT[connection.vendor]))
         found = figures_of(cursor.fetchall())

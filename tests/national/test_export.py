@@ -94,7 +94,7 @@ def test_a_run_that_fails_half_way_leaves_the_last_files_and_head(nation, tmp_pa
         yield from []
         raise OSError("disk full")
 
-    monkeypatch.setitem(facts.MONTH_READERS, "visits", broken)
+    monkeypatch.setattr(facts, "visits", broken)
     with pytest.raises(OSError):
         export.export_parquet(tmp_path)
     assert _files(tmp_path).keys() == before.keys()
