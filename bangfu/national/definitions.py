@@ -202,27 +202,41 @@ PARTS = frozenset({"needing", "covered", "on_track"})
 INDICATOR_KEYS = [m.key for m in MEASURES if m.key not in PARTS] + [r.key for r in RATES]
 
 
-def _grouped(measure: Measure, month: datetime.date, level: str) -> str:
+def _grouped(measure: Measure, month: datetime.date, levels: tuple[str, ...]) -> str:
+    """One measure grouped at each of ``levels``: by one level, a plain GROUP BY; by several,
+    one pass with GROUPING SETS, the level named by which column is grouped."""
     of_month = {"year": month.year, "month": month.month, "yyyymm": month.year * 100 + month.month}
     source = measure.source.format(**of_month)
     where = measure.where.format(**of_month)
+    if len(levels) == 1:
+        level, place, groups = f"'{levels[0]}'", f"f.{levels[0]}", f"f.{levels[0]}"
+    else:
+        named = " ".join(f"WHEN GROUPING(f.{lv}) = 0 THEN '{lv}'" for lv in levels[:-1])
+        level = f"CASE {named} ELSE '{levels[-1]}' END"
+        place = f"COALESCE({', '.join(f'f.{lv}' for lv in levels)})"
+        groups = f"GROUPING SETS ({', '.join(f'(f.{lv})' for lv in levels)})"
     return (
-        f"SELECT '{level}' AS level, f.{level} AS place, '{measure.key}' AS measure, "
-        f"{measure.value} AS value FROM {source} WHERE {where} GROUP BY f.{level}"
+        f"SELECT {level} AS level, {place} AS place, '{measure.key}' AS measure, "
+        f"{measure.value} AS value FROM {source} WHERE {where} GROUP BY {groups}"
     )
 
 
 def facts_read() -> set[str]:
     """The facts the definitions read (a province's own run loads no others)."""
-    sql = " UNION ALL ".join(_grouped(m, datetime.date(2000, 1, 1), LEVELS[0]) for m in MEASURES)
+    sql = " UNION ALL ".join(_grouped(m, datetime.date(2000, 1, 1), LEVELS) for m in MEASURES)
     return {table.name for table in sqlglot.parse_one(sql).find_all(sqlglot.exp.Table)}
+
+
+# SQLite has no GROUPING SETS: each level is a query of its own there.
+ONE_LEVEL_A_QUERY = frozenset({"sqlite"})
 
 
 def figures_sql(month: datetime.date, dialect: str) -> str:
     """Every measure at every level for a month, as rows (level, place, measure, value):
     one query, in ``dialect`` ("sqlite", "postgres", "spark")."""
+    passes = [(lv,) for lv in LEVELS] if dialect in ONE_LEVEL_A_QUERY else [LEVELS]
     generic = " UNION ALL ".join(
-        _grouped(measure, month, level) for measure in MEASURES for level in LEVELS
+        _grouped(measure, month, levels) for measure in MEASURES for levels in passes
     )
     return sqlglot.transpile(generic, write=dialect)[0]
 

@@ -47,6 +47,7 @@ def spark_session(master: str | None = None) -> SparkSession:
         builder = (
             builder.master(master)
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.driver.memory", "2g")
         )
@@ -74,9 +75,15 @@ def _read(spark: SparkSession, root: str, name: str, month: datetime.date):
 
 def month_figures(spark: SparkSession, root: str, month: datetime.date) -> Figures:
     """Every place's indicators for one month, by level and place code."""
+    # Each fact is read by several measures: kept in memory for the month's query, once
+    # (a month of the nation's facts is a few GB, spread over the executors).
     for name in FACTS:
         _read(spark, root, name, month).createOrReplaceTempView(name)
-    rows = spark.sql(figures_sql(month, "spark")).collect()
+        spark.catalog.cacheTable(name)
+    try:
+        rows = spark.sql(figures_sql(month, "spark")).collect()
+    finally:
+        spark.catalog.clearCache()
     return figures_of(tuple(row) for row in rows)
 
 

@@ -24,5 +24,6 @@ def test_the_export_reads_every_fact():
 def test_the_definitions_compile_for_each_engine(dialect):
     sql = figures_sql(datetime.date(2026, 10, 1), dialect)
     parsed = sqlglot.parse_one(sql, read=dialect)
-    assert len(list(parsed.find_all(sqlglot.exp.Union))) == len(MEASURES) * len(LEVELS) - 1
+    passes = len(MEASURES) * (len(LEVELS) if dialect == "sqlite" else 1)
+    assert len(list(parsed.find_all(sqlglot.exp.Union))) == passes - 1
     assert "{" not in sql  # every month placeholder filled
