@@ -43,7 +43,7 @@ test: lint
 
 # The fuzz tests of `make test` with FUZZ_SCALE times their examples, on both databases: hours,
 # not minutes, so not part of `make test` (docs/operations.md, "Longer fuzzing").
-FUZZ_SCALE ?= 20
+FUZZ_SCALE ?= 60
 fuzz: setup
 	BANGFU_FUZZ_SCALE=$(FUZZ_SCALE) $(PYTEST) tests/fuzz
 	BANGFU_FUZZ_SCALE=$(FUZZ_SCALE) $(PY) scripts/with_postgres.py -- $(PYTEST) tests/fuzz
