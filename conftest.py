@@ -59,6 +59,22 @@ def build_world() -> None:
         UserFactory(username=username, full_name=full_name, places=places, roles=roles)
 
 
+# `make test` runs the suite twice: on SQLite, then on PostgreSQL (scripts/with_postgres.py sets
+# BANGFU_TEST_DB=postgresql). A test whose point does not depend on the database (a browser's
+# page, a PDF's layout, the words a page shows) is marked ``one_database``, as is every browser
+# test (``e2e``), and runs in the SQLite half only; a test of migrations, locks, SQL, roll-ups,
+# scoping or the API runs in both.
+ONE_DATABASE = "one database is enough: what it proves does not depend on the database"
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("BANGFU_TEST_DB") != "postgresql":
+        return
+    for item in items:
+        if item.get_closest_marker("one_database") or item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.skip(reason=ONE_DATABASE))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

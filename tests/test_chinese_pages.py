@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from tests.test_scoping_walk import PAGE_PROBES, county_a  # noqa: F401 — a fixture
 
+pytestmark = pytest.mark.one_database  # the words a page shows, whatever stores its records
+
 PEOPLE = ["county_admin", "township_staff", "helper_wang", "inspector", "leader"]
 # Words a Chinese office writes in Latin letters too: products, file types, standards, units.
 ALLOWED = {

@@ -3,8 +3,11 @@ first start does not spend minutes compressing builds nobody serves."""
 
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.one_database  # the files and their serving, no records
 
 
 def collected() -> dict[str, int]:

@@ -13,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
+pytestmark = pytest.mark.one_database  # the sources and the catalogue, no database
+
 
 @pytest.fixture(scope="module")
 def gettext_tools():

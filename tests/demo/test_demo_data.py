@@ -52,8 +52,6 @@ from bangfu.reports.selectors import Figures, Period, source_figures
 from bangfu.teams.models import CheckIn, LeaveRequest, RegisterEntry, Team, TeamMember
 from bangfu.teams.selectors.leave import waiting_for as leave_waiting_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 
 def families(seed):
     import datetime
@@ -62,11 +60,13 @@ def families(seed):
     return [[(p.name, p.born, p.relation) for p in maker.family()] for _ in range(20)]
 
 
+@pytest.mark.one_database  # the maker alone, no database
 def test_the_same_seed_makes_the_same_district():
     assert families(7) == families(7)
     assert families(7) != families(8)
 
 
+@pytest.mark.one_database  # the maker alone, no database
 @pytest.mark.parametrize("seed", range(1, 9))
 def test_no_one_in_a_demo_district_is_born_after_its_day(seed):
     """Seeds 2 and 3 once made a baby born in December of a June day: its ID number, rightly
@@ -83,6 +83,7 @@ def test_no_one_in_a_demo_district_is_born_after_its_day(seed):
             assert idnumbers.parse(maker.id_number(person)).birth_date == person.born
 
 
+@pytest.mark.django_db(transaction=True)
 def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     call_command("flush", interactive=False)  # an empty installation, as after migrate…
     seed_codes(apps, None, list(KINDS))  # …whose migrations seeded the code lists

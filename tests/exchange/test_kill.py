@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .corpus import HEADER, family, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +21,8 @@ def manage(env, *args, **options):
     )
 
 
+# Its processes run on a SQLite file of their own, whichever half of make test this is.
+@pytest.mark.one_database
 def test_sigkill_during_commit_leaves_nothing_of_the_file(tmp_path):
     env = {
         **os.environ,

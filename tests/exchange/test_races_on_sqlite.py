@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from .corpus import HEADER, family, family_ids, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +59,8 @@ def tell(process: subprocess.Popen) -> None:
     process.stdin.flush()
 
 
+# Its processes run on a SQLite file of their own, whichever half of make test this is.
+@pytest.mark.one_database
 def test_a_commit_waits_for_another_then_is_checked_against_it(tmp_path):
     (tmp_path / "race_settings.py").write_text(SETTINGS)
     env = {

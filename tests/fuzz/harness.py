@@ -73,8 +73,10 @@ def shard_of(ordered: list[str], shard: int) -> list[str]:
     return ordered[shard::SHARDS]
 
 
-# `make fuzz` runs the same tests with this many times the examples (BANGFU_FUZZ_SCALE);
-# `make test` keeps 1, so that the suite stays within its time.
+# `make fuzz` runs the same tests with this many times the examples (BANGFU_FUZZ_SCALE, 60 by
+# default: the depth); `make test` keeps 1, so that the suite stays within its time: each
+# operation, form and page still gets its whole sweep (every field alone at its extremes) and
+# a few hypothesis examples every run.
 FUZZ_SCALE = int(os.environ.get("BANGFU_FUZZ_SCALE", "1"))
 
 

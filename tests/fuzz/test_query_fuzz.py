@@ -28,7 +28,7 @@ from tests.fuzz.harness import (
 )
 from tests.test_scoping_walk import A_PLACE, MISSING_PLACE, PAGE_PROBES, county_a  # noqa: F401
 
-EXAMPLES_PER_PAGE = 15
+EXAMPLES_PER_PAGE = 5  # after each page's sweep; `make fuzz` runs FUZZ_SCALE times as many
 
 # Each page that reads query parameters, and the parameters it reads.
 PERIOD = ["place", "month", "from", "to", "format"]

@@ -40,6 +40,7 @@ from bangfu.registry import services as registry
 from bangfu.registry.models import Household, Member
 from bangfu.reports import rollups, selectors
 from tests.checks.test_comparison import copy_of_records
+from tests.fuzz.harness import FUZZ_SCALE  # make fuzz: the depth
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.reports.test_check_figures import stored
 from tests.teams.conftest import on_day  # noqa: F401 (a fixture)
@@ -231,7 +232,9 @@ class Rollback(Exception):
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10 * FUZZ_SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     first=st.lists(planted, min_size=len(HOMES), max_size=len(HOMES)),

@@ -171,6 +171,7 @@ def village_pdf(client, user, code: str, query: str = ""):
     return client.get(started["Location"] + "file.pdf")
 
 
+@pytest.mark.one_database  # the fonts and the layout, whatever stores the names
 def test_rare_name_characters_print_with_no_missing_glyph(rare, county_admin, caplog):
     named = ", ".join([*(f'"{family}"' for family in FONTS[:-1]), FONTS[-1]])
     assert f"font-family: {named};" in TEMPLATE.read_text()
@@ -297,6 +298,7 @@ def test_another_county_gets_404_as_for_a_missing_record(rare, other_county_admi
     assert not AuditEntry.objects.filter(action="member.id_numbers_revealed").exists()
 
 
+@pytest.mark.one_database  # the layout, whatever stores the record
 def test_the_first_page_is_not_blank(rare, county_admin, tmp_path):
     pdftoppm = tool("pdftoppm")
     source = tmp_path / "handbook.pdf"

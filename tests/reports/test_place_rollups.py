@@ -34,6 +34,7 @@ from bangfu.teams import services as teams
 from bangfu.teams.models import TeamMember
 from bangfu.visits import selectors as visit_selectors
 from bangfu.visits import services as visits
+from tests.fuzz.harness import FUZZ_SCALE  # make fuzz: the depth
 from tests.health.world import checkup, condition, contract, follow_up
 from tests.monitoring.conftest import step as monitoring_step
 from tests.plans.conftest import add as plan_add
@@ -403,7 +404,9 @@ class Rollback(Exception):
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20 * FUZZ_SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(steps=st.lists(operation, min_size=1, max_size=12), read_each=st.booleans())
 def test_kept_place_roll_ups_equal_rebuilt_ones_and_the_households_figures(

@@ -33,6 +33,7 @@ from bangfu.registry import services as registry
 from bangfu.registry.models import Household, Member
 from bangfu.reports import rollups, selectors
 from bangfu.reports.indicators import keys_of
+from tests.fuzz.harness import FUZZ_SCALE  # make fuzz: the depth
 from tests.projects.test_figures import stored
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.conftest import on_day  # noqa: F401 (a fixture)
@@ -257,7 +258,9 @@ class Rollback(Exception):
 
 
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10 * FUZZ_SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     steps=st.lists(operation, min_size=1, max_size=15),
