@@ -52,6 +52,17 @@ def _under(county: str, field: str) -> Q:
     return Q(**{f"{field}__code__gte": prefix, f"{field}__code__lt": following})
 
 
+def _rows(model, county: str, place: str, *fields: str, where: Q | None = None) -> Iterator:
+    """``fields`` of the model's rows at or under the county (the row's place is ``place``),
+    in the order they were made, read in chunks."""
+    return (
+        model.objects.filter(_under(county, place), where or Q())
+        .order_by("pk")
+        .values_list(*fields)
+        .iterator(chunk_size=CHUNK)
+    )
+
+
 def places(province: str) -> Iterator[Row]:
     """Every place of the province, with its name and level (public, for the labels)."""
     for code, name, level in (
@@ -64,13 +75,16 @@ def places(province: str) -> Iterator[Row]:
 
 def households(county: str) -> Iterator[Row]:
     needing = set(NEEDS_HELPER)
-    for pk, region, status, monitoring_type, closed_on, year in (
-        Household.objects.filter(_under(county, "region"))
-        .order_by("pk")
-        .values_list(
-            "pk", "region_id", "status", "monitoring_type__value", "closed_on", "year_identified"
-        )
-        .iterator(chunk_size=CHUNK)
+    for pk, region, status, monitoring_type, closed_on, year in _rows(
+        Household,
+        county,
+        "region",
+        "pk",
+        "region_id",
+        "status",
+        "monitoring_type__value",
+        "closed_on",
+        "year_identified",
     ):
         yield (
             pk,
@@ -84,21 +98,28 @@ def households(county: str) -> Iterator[Row]:
 
 
 def status_changes(county: str) -> Iterator[Row]:
-    for household, region, status, effective_on in (
-        StatusChange.objects.filter(_under(county, "household__region"))
-        .order_by("pk")
-        .values_list("household_id", "household__region_id", "status", "effective_on")
-        .iterator(chunk_size=CHUNK)
+    for household, region, status, effective_on in _rows(
+        StatusChange,
+        county,
+        "household__region",
+        "household_id",
+        "household__region_id",
+        "status",
+        "effective_on",
     ):
         yield household, *_place(region), status, effective_on
 
 
 def pairings(county: str) -> Iterator[Row]:
-    for household, helper, region, started_on, ended_on in (
-        Pairing.objects.filter(_under(county, "household__region"))
-        .order_by("pk")
-        .values_list("household_id", "helper_id", "household__region_id", "started_on", "ended_on")
-        .iterator(chunk_size=CHUNK)
+    for household, helper, region, started_on, ended_on in _rows(
+        Pairing,
+        county,
+        "household__region",
+        "household_id",
+        "helper_id",
+        "household__region_id",
+        "started_on",
+        "ended_on",
     ):
         yield household, helper, *_place(region), started_on, ended_on
 
@@ -106,13 +127,16 @@ def pairings(county: str) -> Iterator[Row]:
 def visits(county: str, month: datetime.date) -> Iterator[Row]:
     """The month's visits, each on its local day (stored in UTC; a visit at 7 in the morning
     in Beijing is the day before in UTC)."""
-    for household, helper, region, visited_at, kind in (
-        Visit.objects.filter(
-            _under(county, "region"), within_months("visited_at", [month], dates=False)
-        )
-        .order_by("pk")
-        .values_list("household_id", "helper_id", "region_id", "visited_at", "kind")
-        .iterator(chunk_size=CHUNK)
+    for household, helper, region, visited_at, kind in _rows(
+        Visit,
+        county,
+        "region",
+        "household_id",
+        "helper_id",
+        "region_id",
+        "visited_at",
+        "kind",
+        where=within_months("visited_at", [month], dates=False),
     ):
         day = timezone.localtime(visited_at).date()
         yield household, helper, *_place(region), day.year, day.month, day.day, kind
@@ -133,11 +157,16 @@ def _fen(yuan: Decimal) -> int:
 
 
 def visit_months(county: str, month: datetime.date) -> Iterator[Row]:
-    for household, region, *counts, goods, money in (
-        VisitMonth.objects.filter(_under(county, "region"), month=month)
-        .order_by("pk")
-        .values_list("household_id", "region_id", *MONTH_COLUMNS, "goods_value", "money_value")
-        .iterator(chunk_size=CHUNK)
+    for household, region, *counts, goods, money in _rows(
+        VisitMonth,
+        county,
+        "region",
+        "household_id",
+        "region_id",
+        *MONTH_COLUMNS,
+        "goods_value",
+        "money_value",
+        where=Q(month=month),
     ):
         yield household, *_place(region), month.year, month.month, *counts, _fen(goods), _fen(money)
 
@@ -147,13 +176,17 @@ def _yyyymm(day: datetime.date | None) -> int:
 
 
 def alerts(county: str) -> Iterator[Row]:
-    for household, region, source, state, raised_on, due_on, closed_on in (
-        Alert.objects.filter(_under(county, "region"))
-        .order_by("pk")
-        .values_list(
-            "household_id", "region_id", "source", "state", "raised_on", "due_on", "closed_on"
-        )
-        .iterator(chunk_size=CHUNK)
+    for household, region, source, state, raised_on, due_on, closed_on in _rows(
+        Alert,
+        county,
+        "region",
+        "household_id",
+        "region_id",
+        "source",
+        "state",
+        "raised_on",
+        "due_on",
+        "closed_on",
     ):
         yield (
             household,
@@ -168,11 +201,8 @@ def alerts(county: str) -> Iterator[Row]:
 
 
 def procedures(county: str) -> Iterator[Row]:
-    for household, region, kind, state, ended_on in (
-        Procedure.objects.filter(_under(county, "region"))
-        .order_by("pk")
-        .values_list("household_id", "region_id", "kind", "state", "ended_on")
-        .iterator(chunk_size=CHUNK)
+    for household, region, kind, state, ended_on in _rows(
+        Procedure, county, "region", "household_id", "region_id", "kind", "state", "ended_on"
     ):
         yield household, *_place(region), kind, state, _yyyymm(ended_on)
 
