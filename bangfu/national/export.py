@@ -27,11 +27,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from django.db.models import Q
 from django.utils import timezone
 
-from bangfu.core.models import AuditEntry, AuditHead, Region
+from bangfu.core.models import AuditHead, Region
 from bangfu.core.regions import RegionLevel
+from bangfu.reports import rollups
 
 from . import facts
 from .definitions import FACTS, Fact
@@ -78,43 +78,16 @@ def _flush(writer: pq.ParquetWriter, fact: Fact, batch: list[tuple]) -> int:
     return n
 
 
-def touched_counties(since: int, head: int) -> set[str] | None:
-    """Counties with a write audited after ``since`` (None: every county — a write with no
-    place, such as a code list's, may change any)."""
-    prefixes: set[str] = set()
-    for code in (
-        AuditEntry.objects.filter(seq__gt=since, seq__lte=head)
-        .values_list("region_code", flat=True)
-        .distinct()
-    ):
-        if not code:
-            return None
-        prefixes.add(_reach(code))
-    if not prefixes:
-        return set()
-    return set(
-        Region.objects.filter(
-            Q(level=RegionLevel.COUNTY),
-            _any_prefix(prefixes),
-        ).values_list("code", flat=True)
-    )
-
-
-def _reach(code: str) -> str:
-    """The code prefix of the counties a write at this place may change: a province's or a
-    city's own write (its rules) reaches every county under it."""
-    if code[2:6] == "0000":
-        return code[:2]
-    if code[4:6] == "00":
-        return code[:4]
-    return code[:6]
-
-
-def _any_prefix(prefixes: set[str]) -> Q:
-    where = Q(pk__in=[])
-    for prefix in prefixes:
-        where |= Q(code__startswith=prefix)
-    return where
+def changed_counties(since: int, head: int) -> dict[str, set[datetime.date] | None]:
+    """The counties whose facts changed between two audit entries, each with the months its
+    visits changed in, or None when more changed (a household, a pairing, an alert, a rule):
+    what the place roll-ups read from the log to catch up (``rollups.changed_places``)."""
+    found: dict[str, set[datetime.date] | None] = {}
+    for code, months in rollups.changed_places(since, head).items():
+        county = facts.county_of(code)
+        known = found.get(county, set())
+        found[county] = None if months is None or known is None else known | months
+    return found
 
 
 def _province_dir(dest: Path, fact: str, county: str) -> Path:
@@ -125,29 +98,34 @@ def _county_file(county: str) -> str:
     return f"county-{county[:6]}.parquet"
 
 
+def _month_file(dest: Path, name: str, county: str, month: datetime.date) -> Path:
+    folder = _province_dir(dest, name, county) / f"year={month.year}" / f"month={month.month:02d}"
+    return folder / _county_file(county)
+
+
 def _export_county(
-    dest: Path, county: str, today: datetime.date, month_readers: dict
+    dest: Path, county: str, months: list[datetime.date], readers: dict, *, whole: bool
 ) -> dict[str, int]:
-    """Every file of one county, a monthly fact's month by month (a county's year of visits
-    is never held at once)."""
-    written: dict[str, int] = {}
-    for name, read in facts.STOCK_READERS.items():
-        path = _province_dir(dest, name, county) / _county_file(county)
-        written[name] = _write(path, FACTS[name], read(county))
-    months = facts.months_of(county, today)
-    for name, read_month in month_readers.items():
-        folder = _province_dir(dest, name, county)
-        old = set(folder.glob(f"year=*/month=*/{_county_file(county)}"))
-        written[name] = 0
+    """One county's files: with ``whole``, every fact and every month (a month the county no
+    longer has loses its file); else only the monthly facts of ``months``. A month is read
+    and written at a time: a county's years of visits are never held at once."""
+    written: dict[str, int] = defaultdict(int)
+    if whole:
+        for name, read in facts.STOCK_READERS.items():
+            path = _province_dir(dest, name, county) / _county_file(county)
+            written[name] = _write(path, FACTS[name], read(county))
+    for name, read_month in readers.items():
+        old = set(_province_dir(dest, name, county).glob(f"year=*/month=*/{_county_file(county)}"))
         for month in months:
-            path = folder / f"year={month.year}" / f"month={month.month:02d}" / _county_file(county)
+            path = _month_file(dest, name, county, month)
+            old.discard(path)
             rows = read_month(county, month)
             first = next(rows, None)
-            if first is None:
-                continue  # nothing that month: no file
+            if first is None:  # nothing that month: no file
+                path.unlink(missing_ok=True)
+                continue
             written[name] += _write(path, FACTS[name], itertools.chain([first], rows))
-            old.discard(path)
-        for gone in old:  # a month the county no longer has (its visits deleted or moved)
+        for gone in old if whole else ():
             gone.unlink()
     return written
 
@@ -160,26 +138,31 @@ def export_parquet(dest: Path, *, since: int | None = None, full: bool = False) 
     previous = last_manifest(dest)
     if since is None and previous and not full:
         since = previous["audit_head"]["seq"]
-    counties = sorted(
-        Region.objects.filter(level=RegionLevel.COUNTY).values_list("code", flat=True)
+    every = sorted(Region.objects.filter(level=RegionLevel.COUNTY).values_list("code", flat=True))
+    changed: dict[str, set[datetime.date] | None] = (
+        dict.fromkeys(every) if since is None or full else changed_counties(since, head_seq)
     )
-    if since is not None and not full:
-        touched = touched_counties(since, head_seq)
-        if touched is not None:
-            counties = [code for code in counties if code in touched]
+    counties = [county for county in every if county in changed]
     today = timezone.localdate()
     rows: dict[str, int] = defaultdict(int)
-    for province in sorted({facts.province_of(code) for code in counties}):
-        path = dest / "places" / f"province={province[:2]}" / "places.parquet"
-        rows["places"] += _write(path, FACTS["places"], facts.places(province))
-    month_readers = facts.month_readers()
+    readers = facts.month_readers()
+    only_months: dict[str, list[str]] = {}
     for county in counties:
-        for name, n in _export_county(dest, county, today, month_readers).items():
+        months = changed[county]
+        if months is not None:
+            only_months[county] = [f"{month:%Y-%m}" for month in sorted(months)]
+        chosen = facts.months_of(county, today) if months is None else sorted(months)
+        for name, n in _export_county(dest, county, chosen, readers, whole=months is None).items():
             rows[name] += n
+    if counties:  # the places of every province, small, so a new village is never missed
+        for province in sorted({facts.province_of(code) for code in every}):
+            path = dest / "places" / f"province={province[:2]}" / "places.parquet"
+            rows["places"] += _write(path, FACTS["places"], facts.places(province))
     manifest = {
         "audit_head": {"seq": head_seq, "hash": head_hash},
         "since": None if full else since,
         "counties": counties,
+        "months_only": only_months,  # counties of which only these months were rewritten
         "rows": dict(rows),
         "exported_on": today.isoformat(),
     }

@@ -863,10 +863,11 @@ def _team_months_named(states: list[dict]) -> set[datetime.date]:
     return found
 
 
-def _changed_places(after: int, up_to: int) -> Changes:
+def changed_places(after: int, up_to: int) -> Changes:
     """The places written between two audit entries, each with the months its visits or
     problems changed in, or None when more changed (a household, a pairing, a helper); for
-    a changed visit rule, every place under the rule's place."""
+    a changed visit rule, every place under the rule's place. The national export reads it
+    too, to rewrite only what changed."""
     entries = AuditEntry.objects.filter(seq__gt=after, seq__lte=up_to).filter(
         Q(
             *[Q(action__startswith=prefix) for prefix in CHANGING],
@@ -1003,7 +1004,7 @@ def catch_up() -> None:
         target = _audited_up_to()
         if not created and head.last_seq >= target:
             return  # another request caught up meanwhile
-        changed = _changed_places(head.last_seq, target) if not created else None
+        changed = changed_places(head.last_seq, target) if not created else None
         if changed is None or len(changed) > MOST_PLACES:
             _build_everything()
         else:

@@ -65,9 +65,12 @@ def test_a_second_run_rewrites_only_the_counties_changed(nation, tmp_path):
     assert second["counties"] == ["620102000000"] and second["since"] == first["audit_head"]["seq"]
     after = _files(tmp_path)
     changed = {path for path in after if after[path] != before.get(path)}
-    assert changed and all(
-        "620102" in path or path.startswith("places/province=62") for path in changed
-    )
+    # Only the month the visit is in, of its county's monthly facts (and the small places).
+    assert {path for path in changed if not path.startswith("places/")} == {
+        f"{fact}/province=62/year=2026/month=11/county-620102.parquet"
+        for fact in ("visits", "visit_months", "schedules")
+    }
+    assert second["months_only"] == {"620102000000": ["2026-11"]}
     november = pq.read_table(
         tmp_path / "visits/province=62/year=2026/month=11/county-620102.parquet"
     )
