@@ -429,6 +429,14 @@ def nation(results: list[dict], target_minutes: float) -> None:
         f"for the nation (visits {large['bytes']['visits'] * factor / 2**30:,.1f} GiB of it)"
     )
     a, b = fit(small, large, "per_month_s")
+    if b <= 0:
+        print(
+            f"Spark, a month: no growth with the data between these scales "
+            f"({small['per_month_s']:.1f} s, {large['per_month_s']:.1f} s: a fixed cost, and "
+            f"the machine's load); bounded by "
+            f"taking the whole of 1/{large['scale']:,}'s month as work per household"
+        )
+        a, b = 0.0, large["per_month_s"] / large["households"]
     cores_here = int(MASTER[MASTER.index("[") + 1 : -1])
     work = b * n_nation * cores_here  # core-seconds of the per-household part, nation
     target = target_minutes * 60
