@@ -34,8 +34,9 @@ lint: setup
 	$(VENV)/bin/mypy $(wildcard bangfu/*/services.py bangfu/*/selectors.py bangfu/*/services/*.py bangfu/*/selectors/*.py) bangfu/registry/bulk.py bangfu/core/inserts.py bangfu/reports/rollups.py bangfu/national/definitions.py bangfu/national/facts.py bangfu/national/export.py bangfu/national/job.py
 
 # Two workers or more share the tests (each with its own test database); a worker that runs
-# out of tests takes some of another's, so the long fuzz shards do not leave one waiting.
-PYTEST := $(PY) -m pytest --numprocesses=auto --maxprocesses=4 --dist=worksteal
+# out of tests takes some of another's, so the long fuzz shards do not leave one waiting. The
+# slowest fifteen are listed at the end of each run: the suite's budget is 20 minutes.
+PYTEST := $(PY) -m pytest --numprocesses=auto --maxprocesses=4 --dist=worksteal --durations=15
 
 test: lint
 	$(PYTEST)
