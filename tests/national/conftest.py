@@ -18,10 +18,14 @@ from bangfu.visits import services as visits
 from tests.factories import RegionFactory, UserFactory
 from tests.monitoring.conftest import commitment_photo
 from tests.registry.conftest import first_status, household_input, id_number, member_input
+from tests.teams.conftest import on_day  # noqa: F401 (a fixture: freezes today)
 from tests.visits.conftest import at
 
 D = datetime.date
 OCTOBER, NOVEMBER = D(2026, 10, 1), D(2026, 11, 1)
+# The day the figures are read on: November still running, so both a closed month and the
+# current one are judged ("as they stand on the period's last day, or today while it runs").
+TODAY = D(2026, 11, 30)
 GANSU = [
     ("620000000000", "甘肃省", 1, None),
     ("620100000000", "兰州市", 2, "620000000000"),
@@ -93,8 +97,9 @@ def _identified(actor, household) -> None:
 
 
 @pytest.fixture
-def nation(world):
+def nation(world, on_day):  # noqa: F811
     """The administrator of both provinces, after their records were written."""
+    on_day(TODAY)
     for code, name, level, parent in GANSU:
         RegionFactory(code=code, name=name, level=level, parent_id=parent)
     admin = UserFactory(username="nation_admin", places=PROVINCES, roles=["county_admin"])
