@@ -10,7 +10,10 @@ figures to the dashboard's.
 A measure is one aggregate over one fact, grouped by the place at a level (the columns
 ``province``, ``city`` and ``county`` each fact carries: full 12-digit codes). A stock
 measure counts the facts as they stood at the export; a flow measure those of one month
-(``{year}``/``{month}``, or ``{yyyymm}``, in its SQL). A rate is one measure over another,
+(``{year}``/``{month}``, or ``{yyyymm}``, in its SQL). A figure read against a day (a term
+that covers it, a due date passed by it) reads ``{judged}``: the month's last day, or the day
+the facts were read while the month runs (as the dashboard judges a month), and ``{first}``,
+the month's first day — both date literals. A rate is one measure over another,
 worked out from the grouped figures by ``figures_of`` on both sides, so it rounds alike.
 """
 
@@ -202,10 +205,26 @@ PARTS = frozenset({"needing", "covered", "on_track"})
 INDICATOR_KEYS = [m.key for m in MEASURES if m.key not in PARTS] + [r.key for r in RATES]
 
 
-def _grouped(measure: Measure, month: datetime.date, levels: tuple[str, ...]) -> str:
+def judged_on(month: datetime.date, on: datetime.date) -> datetime.date:
+    """The day a month's figures are judged on: its last day, or ``on`` (the day the facts were
+    read) while it runs."""
+    following = (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return min(on, following - datetime.timedelta(days=1))
+
+
+def _grouped(
+    measure: Measure, month: datetime.date, on: datetime.date, levels: tuple[str, ...]
+) -> str:
     """One measure grouped at each of ``levels``: by one level, a plain GROUP BY; by several,
     one pass with GROUPING SETS, the level named by which column is grouped."""
-    of_month = {"year": month.year, "month": month.month, "yyyymm": month.year * 100 + month.month}
+    # Dates as ISO strings: each engine compares them with a DATE column as dates.
+    of_month = {
+        "year": month.year,
+        "month": month.month,
+        "yyyymm": month.year * 100 + month.month,
+        "first": f"'{month.replace(day=1).isoformat()}'",
+        "judged": f"'{judged_on(month, on).isoformat()}'",
+    }
     source = measure.source.format(**of_month)
     where = measure.where.format(**of_month)
     if len(levels) == 1:
@@ -223,7 +242,8 @@ def _grouped(measure: Measure, month: datetime.date, levels: tuple[str, ...]) ->
 
 def facts_read() -> set[str]:
     """The facts the definitions read (a province's own run loads no others)."""
-    sql = " UNION ALL ".join(_grouped(m, datetime.date(2000, 1, 1), LEVELS) for m in MEASURES)
+    day = datetime.date(2000, 1, 1)
+    sql = " UNION ALL ".join(_grouped(m, day, day, LEVELS) for m in MEASURES)
     return {table.name for table in sqlglot.parse_one(sql).find_all(sqlglot.exp.Table)}
 
 
@@ -231,12 +251,12 @@ def facts_read() -> set[str]:
 ONE_LEVEL_A_QUERY = frozenset({"sqlite"})
 
 
-def figures_sql(month: datetime.date, dialect: str) -> str:
-    """Every measure at every level for a month, as rows (level, place, measure, value):
-    one query, in ``dialect`` ("sqlite", "postgres", "spark")."""
+def figures_sql(month: datetime.date, on: datetime.date, dialect: str) -> str:
+    """Every measure at every level for a month, as rows (level, place, measure, value), the
+    facts read on ``on``: one query, in ``dialect`` ("sqlite", "postgres", "spark")."""
     passes = [(lv,) for lv in LEVELS] if dialect in ONE_LEVEL_A_QUERY else [LEVELS]
     generic = " UNION ALL ".join(
-        _grouped(measure, month, levels) for measure in MEASURES for levels in passes
+        _grouped(measure, month, on, levels) for measure in MEASURES for levels in passes
     )
     return sqlglot.transpile(generic, write=dialect)[0]
 

@@ -14,7 +14,8 @@ package, nothing of Django is needed)::
     spark-submit --master yarn --py-files national.zip bangfu/national/job.py ROOT ...
 
 Stock indicators are as each province's export found its records; flow indicators are of
-the month (compliance of a closed month).
+the month; a month is judged at its end, or on ``--on`` (the day of the exports, today if
+not given) while it runs.
 """
 
 import argparse
@@ -73,15 +74,18 @@ def _read(spark: SparkSession, root: str, name: str, month: datetime.date):
     return spark.read.schema(_schema(name)).option("recursiveFileLookup", "true").parquet(pattern)
 
 
-def month_figures(spark: SparkSession, root: str, month: datetime.date) -> Figures:
-    """Every place's indicators for one month, by level and place code."""
+def month_figures(
+    spark: SparkSession, root: str, month: datetime.date, on: datetime.date
+) -> Figures:
+    """Every place's indicators for one month, by level and place code, the facts read on
+    ``on``."""
     # Each fact is read by several measures: kept in memory for the month's query, once
     # (a month of the nation's facts is a few GB, spread over the executors).
     for name in FACTS:
         _read(spark, root, name, month).createOrReplaceTempView(name)
         spark.catalog.cacheTable(name)
     try:
-        rows = spark.sql(figures_sql(month, "spark")).collect()
+        rows = spark.sql(figures_sql(month, on, "spark")).collect()
     finally:
         spark.catalog.clearCache()
     return figures_of(tuple(row) for row in rows)
@@ -125,9 +129,16 @@ RESULT = T.StructType(
 )
 
 
-def run(spark: SparkSession, root: str, months: list[datetime.date], out: str | None = None):
-    """The figures of each month; written under ``out`` (csv/ and parquet/) when given."""
-    found = {month: month_figures(spark, root, month) for month in months}
+def run(
+    spark: SparkSession,
+    root: str,
+    months: list[datetime.date],
+    on: datetime.date,
+    out: str | None = None,
+):
+    """The figures of each month, the facts read on ``on``; written under ``out`` (csv/ and
+    parquet/) when given."""
+    found = {month: month_figures(spark, root, month, on) for month in months}
     if out:
         frame = spark.createDataFrame(result_rows(found, place_names(spark, root)), RESULT)
         frame.coalesce(1).write.mode("overwrite").option("header", True).csv(f"{out}/csv")
@@ -144,6 +155,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("root", help="the folder (or hdfs:// / s3a:// path) of every export")
     parser.add_argument("--month", type=_month, required=True, help="YYYY-MM")
     parser.add_argument("--to", type=_month, help="the last month of a range (YYYY-MM)")
+    parser.add_argument(
+        "--on",
+        type=datetime.date.fromisoformat,
+        default=datetime.date.today(),
+        help="the day the exports were made (YYYY-MM-DD), which judges a running month",
+    )
     parser.add_argument("--out", required=True, help="where the figures are written")
     parser.add_argument("--master", help="e.g. local[2]; spark-submit's own when left out")
     args = parser.parse_args(argv)
@@ -152,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
         months.append((months[-1] + datetime.timedelta(days=32)).replace(day=1))
     spark = spark_session(args.master)
     try:
-        run(spark, args.root, months, args.out)
+        run(spark, args.root, months, args.on, args.out)
     finally:
         spark.stop()
 

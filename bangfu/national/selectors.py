@@ -6,6 +6,7 @@ compute from a province's export, the province can compute and compare first."""
 import datetime
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bangfu.core.models import Region
 from bangfu.core.regions import RegionLevel
@@ -54,7 +55,7 @@ def figures_from_records(month: datetime.date) -> Figures:
                 )
             )
             _load(cursor, name, rows)
-        cursor.execute(figures_sql(month, DIALECT[connection.vendor]))
+        cursor.execute(figures_sql(month, timezone.localdate(), DIALECT[connection.vendor]))
         found = figures_of(cursor.fetchall())
         transaction.set_rollback(True)
     return found

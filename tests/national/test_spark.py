@@ -10,7 +10,7 @@ import pytest
 from bangfu.national import job
 from bangfu.national.definitions import INDICATOR_KEYS
 from bangfu.national.export import export_parquet
-from tests.national.conftest import COUNTIES, NOVEMBER, OCTOBER
+from tests.national.conftest import COUNTIES, NOVEMBER, OCTOBER, TODAY
 from tests.national.test_records import PLACES, dashboard, national
 
 # What the database does here (the export's reading) both halves test in test_export.py.
@@ -32,7 +32,7 @@ def spark():
 def test_the_spark_figures_are_the_dashboards(nation, spark, tmp_path):
     root = tmp_path / "nation"
     export_parquet(root)
-    found = job.run(spark, str(root), [OCTOBER, NOVEMBER], str(tmp_path / "figures"))
+    found = job.run(spark, str(root), [OCTOBER, NOVEMBER], TODAY, str(tmp_path / "figures"))
     for month in (OCTOBER, NOVEMBER):
         for level, code in PLACES:
             assert national(found[month], level, code) == dashboard(nation, code, month), (
