@@ -108,6 +108,40 @@ FACTS: dict[str, Fact] = {
     ]
 }
 
+# The monthly check (账实相符) and projects and funds (项目资金). Differences as they stand
+# (their place, found and closed days, state); each household compared against the county's
+# latest compared snapshot, 1 if it has no open difference (no number leaves); each village's
+# self-check report of a month: the day it is due by its place's rule, whether it is in, and
+# whether by the day the report itself names.
+FACTS |= {
+    fact.name: fact
+    for fact in [
+        Fact(
+            "differences",
+            _columns(PLACE + " found_on:date state:string closed_on:date"),
+        ),
+        Fact("compared_households", _columns(PLACE + " matching:int")),
+        Fact(
+            "report_dues",
+            _columns(PLACE + " year:int month:int due_on:date reported:int on_time:int"),
+        ),
+        # Projects by year and stage; their funds in fen (planned of projects not cancelled,
+        # every ledger entry, reversals included); households a project of the year not
+        # cancelled benefits; open households able to work, and the years each has a household
+        # income project in; donations and sales (YYYYMM, fen); villages; each village's
+        # collective income of a year against its place's floor and good target (1 reached).
+        Fact("projects", _columns(PLACE + " year:int stage:string")),
+        Fact("project_funds", _columns(PLACE + " year:int entry:string fen:int")),
+        Fact("beneficiaries", _columns("household:int " + PLACE + " year:int")),
+        Fact("income_able", _columns("household:int " + PLACE)),
+        Fact("income_years", _columns("household:int " + PLACE + " year:int")),
+        Fact("donations", _columns(PLACE + " given_month:int fen:int")),
+        Fact("sales", _columns(PLACE + " sold_month:int fen:int")),
+        Fact("villages", _columns(PLACE)),
+        Fact("collective_incomes", _columns(PLACE + " year:int floor:int good:int")),
+    ]
+}
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -202,6 +236,116 @@ RATES: list[Rate] = [
 ]
 # Measures that are parts of a rate, not indicators of their own.
 PARTS = frozenset({"needing", "covered", "on_track"})
+
+# The monthly check: differences of the month judged on its day, open on it; reports of the
+# month, due once their day is past (before the day the facts were read, as the dashboard
+# judges them) or already in; households compared as they stand.
+_FOUND_BY = "f.found_on <= {judged}"
+_CLOSED_IN = "f.closed_on >= {first} AND f.closed_on <= {judged}"
+_REPORTS = "f.year = {year} AND f.month = {month}"
+MEASURES += [
+    Measure(
+        "differences_found",
+        "COUNT(*)",
+        "differences f",
+        "f.found_on >= {first} AND " + _FOUND_BY,
+        flow=True,
+    ),
+    Measure(
+        "differences_fixed",
+        "COUNT(*)",
+        "differences f",
+        "f.state = 'fixed' AND " + _CLOSED_IN,
+        True,
+    ),
+    Measure(
+        "differences_closed",
+        "COUNT(*)",
+        "differences f",
+        "f.state = 'closed' AND " + _CLOSED_IN,
+        True,
+    ),
+    Measure(
+        "differences_open",
+        "COUNT(*)",
+        "differences f",
+        _FOUND_BY + " AND (f.state = 'open' OR f.closed_on IS NULL OR f.closed_on > {judged})",
+    ),
+    Measure(
+        "reports_due",
+        "COUNT(*)",
+        "report_dues f",
+        _REPORTS + " AND (f.due_on < {on} OR f.reported = 1)",
+    ),
+    Measure("reports_on_time", "SUM(f.on_time)", "report_dues f", _REPORTS),
+    Measure(
+        "reports_missing",
+        "COUNT(*)",
+        "report_dues f",
+        _REPORTS + " AND f.due_on < {on} AND f.reported = 0",
+    ),
+    Measure("households_compared", "COUNT(*)", "compared_households f"),
+    Measure("households_matching", "SUM(f.matching)", "compared_households f"),
+]
+# Projects and funds: projects of the year judged (the month's) as they stand, donations and
+# sales of the month.
+_OF_YEAR = "f.year = {year}"
+_INCOME = "villages f LEFT JOIN collective_incomes c ON c.region = f.region AND c.year = {year}"
+MEASURES += [
+    Measure("projects", "COUNT(*)", "projects f", _OF_YEAR + " AND f.stage <> 'cancelled'"),
+    Measure(
+        "projects_carried_out",
+        "COUNT(*)",
+        "projects f",
+        _OF_YEAR + " AND f.stage IN ('started', 'completed', 'accepted')",
+    ),
+    Measure("projects_accepted", "COUNT(*)", "projects f", _OF_YEAR + " AND f.stage = 'accepted'"),
+    *(
+        Measure(
+            key,
+            "SUM(f.fen)",
+            "project_funds f",
+            _OF_YEAR + f" AND f.entry = '{entry}'",
+            in_fen=True,
+        )
+        for key, entry in (
+            ("funds_planned", "planned"),
+            ("funds_allocated", "allocation"),
+            ("funds_paid", "payment"),
+        )
+    ),
+    Measure("beneficiary_households", "COUNT(DISTINCT f.household)", "beneficiaries f", _OF_YEAR),
+    Measure("income_able", "COUNT(*)", "income_able f"),
+    Measure(
+        "income_covered",
+        "COUNT(*)",
+        "income_able f",
+        "EXISTS (SELECT 1 FROM income_years y WHERE y.household = f.household AND y.year = {year})",
+    ),
+    Measure("donations", "COUNT(*)", "donations f", "f.given_month = {yyyymm}", flow=True),
+    Measure("donations_value", "SUM(f.fen)", "donations f", "f.given_month = {yyyymm}", True, True),
+    Measure("sales", "COUNT(*)", "sales f", "f.sold_month = {yyyymm}", flow=True),
+    Measure("sales_amount", "SUM(f.fen)", "sales f", "f.sold_month = {yyyymm}", True, True),
+    Measure("villages_floor", "SUM(f.floor)", "collective_incomes f", _OF_YEAR),
+    Measure("villages_below_floor", "SUM(1 - COALESCE(c.floor, 0))", _INCOME),
+    Measure("villages_good", "SUM(f.good)", "collective_incomes f", _OF_YEAR),
+    Measure("villages_counted", "COUNT(*)", "villages f"),
+]
+RATES += [
+    Rate("reports_on_time_rate", "reports_on_time", "reports_due"),
+    Rate("match_rate", "households_matching", "households_compared"),
+    Rate("disbursement_rate", "funds_paid", "funds_allocated"),
+    Rate("income_coverage", "income_covered", "income_able"),
+    Rate("villages_good_share", "villages_good", "villages_counted"),
+]
+PARTS |= {
+    "reports_due",
+    "reports_on_time",
+    "households_compared",
+    "households_matching",
+    "villages_good",
+    "villages_counted",
+}
 INDICATOR_KEYS = [m.key for m in MEASURES if m.key not in PARTS] + [r.key for r in RATES]
 
 
@@ -224,6 +368,7 @@ def _grouped(
         "yyyymm": month.year * 100 + month.month,
         "first": f"'{month.replace(day=1).isoformat()}'",
         "judged": f"'{judged_on(month, on).isoformat()}'",
+        "on": f"'{on.isoformat()}'",
     }
     source = measure.source.format(**of_month)
     where = measure.where.format(**of_month)

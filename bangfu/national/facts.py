@@ -13,11 +13,29 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from bangfu.checks.due import DueDates
+from bangfu.checks.models import Difference, SelfCheckReport
+from bangfu.checks.selectors.reports import matching_by_place
 from bangfu.core.models import Region
 from bangfu.core.params import months_from
+from bangfu.core.regions import RegionLevel, code_range
 from bangfu.monitoring.models import Alert, Procedure
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER
+from bangfu.projects.models import (
+    BeneficiaryHousehold,
+    CollectiveIncome,
+    Donation,
+    EntryKind,
+    LedgerEntry,
+    PlannedFund,
+    Project,
+    Sale,
+    Stage,
+)
+from bangfu.projects.rollups import Targets, fen
+from bangfu.projects.rollups import income_years as income_years_of
+from bangfu.projects.selectors.coverage import able_q, covered_q
 from bangfu.registry.models import Household, StatusChange
 from bangfu.visits.models import Visit, VisitMonth
 from bangfu.visits.rollups import within_months
@@ -233,6 +251,155 @@ def schedules(county: str, month: datetime.date, rules: Schedules) -> Iterator[R
         yield *_place(region), month.year, month.month, rules(region, month).minimum
 
 
+# ---------------------------------------------------------------------------------------------
+# The monthly check (账实相符) and projects and funds (项目资金)
+
+
+def differences(county: str) -> Iterator[Row]:
+    for region, found_on, state, closed_on in _rows(
+        Difference, county, "region", "region_id", "found_on", "state", "closed_on"
+    ):
+        yield *_place(region), found_on, state, closed_on
+
+
+def _county_places(county: str, level: int | None = None) -> list[str]:
+    """The codes of the places at or under the county (of one level)."""
+    lo, hi = code_range(county, RegionLevel.COUNTY)
+    places = Region.objects.filter(code__gte=lo, code__lt=hi)
+    if level is not None:
+        places = places.filter(level=level)
+    return list(places.order_by("code").values_list("code", flat=True))
+
+
+def compared_households(county: str) -> Iterator[Row]:
+    """A row a household compared at each place (``checks``' own count of them), 1 if it has
+    no open difference: no number leaves."""
+    for region, (compared, matching) in sorted(matching_by_place(_county_places(county)).items()):
+        for n in range(compared):
+            yield *_place(region), int(n < matching)
+
+
+def report_dues(county: str) -> Iterator[Row]:
+    """Each village's self-check report of each month the county's facts cover: its day due
+    by the village's rule, whether it is in, and whether by the day due the report names.
+    Of every month at once: a visit's month rewritten leaves them be."""
+    dates = DueDates()
+    reports = {
+        (region, month): (submitted_on, due_on)
+        for region, month, submitted_on, due_on in _rows(
+            SelfCheckReport,
+            county,
+            "region",
+            "region_id",
+            "month",
+            "submitted_on",
+            "due_on",
+            where=Q(submitted_on__isnull=False),
+        )
+    }
+    for month in months_of(county, timezone.localdate()):
+        for village in _county_places(county, RegionLevel.VILLAGE):
+            submitted_on, due_on = reports.get((village, month), (None, None))
+            yield (
+                *_place(village),
+                month.year,
+                month.month,
+                dates.due(village, month),
+                int(submitted_on is not None),
+                int(submitted_on is not None and submitted_on <= due_on),
+            )
+
+
+def projects(county: str) -> Iterator[Row]:
+    for region, year, stage in _rows(Project, county, "region", "region_id", "year", "stage"):
+        yield *_place(region), year, stage
+
+
+def project_funds(county: str) -> Iterator[Row]:
+    """Planned funds of the projects not cancelled, and every ledger entry, in fen."""
+    not_cancelled = ~Q(project__stage=Stage.CANCELLED)
+    planned = _rows(
+        PlannedFund, county, "region", "region_id", "project__year", "amount", where=not_cancelled
+    )
+    for region, year, amount in planned:
+        yield *_place(region), year, "planned", fen(amount)
+    for region, year, kind, amount in _rows(
+        LedgerEntry, county, "region", "region_id", "project__year", "kind", "amount"
+    ):
+        yield (
+            *_place(region),
+            year,
+            "allocation" if kind == EntryKind.ALLOCATION else "payment",
+            fen(amount),
+        )
+
+
+def beneficiaries(county: str) -> Iterator[Row]:
+    for household, region, year in _rows(
+        BeneficiaryHousehold,
+        county,
+        "region",
+        "household_id",
+        "region_id",
+        "project__year",
+        where=~Q(project__stage=Stage.CANCELLED),
+    ):
+        yield household, *_place(region), year
+
+
+def _able(county: str):
+    return Household.objects.filter(_under(county, "region"), able_q(), closed_on=None)
+
+
+def income_able(county: str) -> Iterator[Row]:
+    """Open households with a member able to work."""
+    for household, region in _able(county).order_by("pk").values_list("pk", "region_id"):
+        yield household, *_place(region)
+
+
+def income_years(county: str) -> Iterator[Row]:
+    """Each year a household able to work has a household income project in."""
+    able = _able(county)
+    lo, hi = code_range(county, RegionLevel.COUNTY)
+    place = {"region__code__gte": lo, "region__code__lt": hi}
+    for year in income_years_of(place):
+        for household, region in (
+            able.filter(covered_q(year)).order_by("pk").values_list("pk", "region_id")
+        ):
+            yield household, *_place(region), year
+
+
+def donations(county: str) -> Iterator[Row]:
+    for region, day, cash, goods in _rows(
+        Donation, county, "region", "region_id", "day", "cash", "goods_value"
+    ):
+        yield *_place(region), _yyyymm(day), fen(cash) + fen(goods)
+
+
+def sales(county: str) -> Iterator[Row]:
+    for region, day, amount in _rows(Sale, county, "region", "region_id", "day", "amount"):
+        yield *_place(region), _yyyymm(day), fen(amount)
+
+
+def villages(county: str) -> Iterator[Row]:
+    for village in _county_places(county, RegionLevel.VILLAGE):
+        yield _place(village)
+
+
+def collective_incomes(county: str) -> Iterator[Row]:
+    """Each village's collective income of a year, from every source, against the floor and
+    the good target of its place's rules for the year."""
+    targets = Targets()
+    totals: dict[tuple[str, int], Decimal] = {}
+    for region, year, amount in _rows(
+        CollectiveIncome, county, "region", "region_id", "year", "amount"
+    ):
+        totals[region, year] = totals.get((region, year), Decimal(0)) + amount
+    for (region, year), total in sorted(totals.items()):
+        floor, good = targets(region, year)
+        yield *_place(region), year, int(total >= floor), int(total >= good)
+
+
 # Each fact's rows of one county: as it stands, or of one month.
 STOCK_READERS: dict[str, Callable[[str], Iterator[Row]]] = {
     "households": households,
@@ -240,6 +407,18 @@ STOCK_READERS: dict[str, Callable[[str], Iterator[Row]]] = {
     "pairings": pairings,
     "alerts": alerts,
     "procedures": procedures,
+    "differences": differences,
+    "compared_households": compared_households,
+    "report_dues": report_dues,
+    "projects": projects,
+    "project_funds": project_funds,
+    "beneficiaries": beneficiaries,
+    "income_able": income_able,
+    "income_years": income_years,
+    "donations": donations,
+    "sales": sales,
+    "villages": villages,
+    "collective_incomes": collective_incomes,
 }
 
 

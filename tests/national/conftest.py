@@ -9,10 +9,22 @@ from decimal import Decimal
 
 import pytest
 
+from bangfu.checks.models import Difference
+from bangfu.checks.rows import SnapshotHouseholdRow
+from bangfu.checks.services import (
+    ProblemRow,
+    difference_close,
+    problem_list_store,
+    self_check_report_submit,
+    snapshot_compare,
+    snapshot_store,
+)
 from bangfu.core.services import policy_set
 from bangfu.monitoring import services as monitoring
 from bangfu.monitoring.services import AlertInput, ClosingInput, StepInput
 from bangfu.pairing import services as pairing
+from bangfu.projects import services as projects
+from bangfu.registry.models import Household
 from bangfu.registry.services import household_register, household_status_change
 from bangfu.visits import services as visits
 from tests.factories import RegionFactory, UserFactory
@@ -132,6 +144,7 @@ def nation(world, on_day):  # noqa: F811
                 for n in range(2)
             ]
             _village(admin, village, helpers)
+    _checks_and_projects(admin)
     return admin
 
 
@@ -195,3 +208,141 @@ def _village(admin, village: str, helpers) -> None:
                     status="out_with_policy", effective_on=D(2026, 11, 1), reason="2026 年脱贫"
                 ),
             )
+
+
+def _numbered(village: str, serial: int):
+    return Household.objects.get(number=f"{village}{serial:04d}")
+
+
+def _checks_and_projects(admin) -> None:
+    """The monthly check and projects and funds, different in each county: problems listed
+    in October (陕西's 沣西新城, one closed by hand) and November (甘肃); 甘肃's county
+    compared twice (October's export holds no household, November's one, whose difference
+    of presence is fixed); self-check reports submitted on the day read (October's late);
+    projects of 2026 at each stage with their ledgers, a beneficiary, donations, sales and
+    collective incomes either side of the floor and the good target."""
+    listed = []
+    for county, received_on in (("611103", OCTOBER), ("620102", NOVEMBER)):
+        rows = [
+            ProblemRow(household_number=f"{village}0003", problem="人均纯收入与银行流水不符")
+            for village in VILLAGES
+            if village.startswith(county)
+        ]
+        found = problem_list_store(
+            actor=admin,
+            rows=rows,
+            source=f"{county}问题清单.xlsx",
+            commit=True,
+            received_on=received_on + datetime.timedelta(days=14),
+        )
+        listed.append(found.problem_list_id)
+    first = Difference.objects.filter(kind="problem").order_by("pk").first()
+    difference_close(actor=admin, difference_id=first.pk, reason="已核实，系统数据已更正")
+    for month, held in ((OCTOBER, []), (NOVEMBER, ["620102001201"])):
+        snapshot = snapshot_store(
+            actor=admin,
+            region_code="620102000000",
+            month=month,
+            file_name=f"城关区国家系统导出{month:%Y%m}.xlsx",
+            households=[
+                SnapshotHouseholdRow(
+                    number=f"{village}0000",
+                    region_code=village,
+                    place_written="伏龙坪村",
+                    attribute="1",
+                )
+                for village in held
+            ],
+            members=[],
+        )
+        snapshot_compare(snapshot_id=snapshot.pk)
+    for village, month in (("611103002201", OCTOBER), ("611103002201", NOVEMBER)):
+        self_check_report_submit(actor=admin, region_code=village, month=month, note="")
+    self_check_report_submit(actor=admin, region_code="620102001201", month=NOVEMBER, note="")
+    _projects(admin)
+
+
+def _project(admin, village: str, serial: int, stages: list[str], planned: str):
+    project = projects.project_add(
+        actor=admin,
+        region_code=village,
+        number=f"{village[:6]}-2026-{serial:03d}",
+        name=f"产业路{serial}",
+        kind="1",
+        year=2026,
+        responsible_unit="农业农村局",
+        planned_funds={"1": planned},
+    )
+    for stage in stages:
+        projects.project_advance(
+            actor=admin,
+            project_id=project.pk,
+            stage=stage,
+            day=TODAY,
+            reason="资金未落实" if stage == "cancelled" else "",
+        )
+    return project
+
+
+def _projects(admin) -> None:
+    started = _project(admin, "611103002201", 1, ["approved", "started"], "500000")
+    projects.allocation_record(
+        actor=admin, project_id=started.pk, source="1", amount="300000", day=TODAY
+    )
+    projects.payment_record(
+        actor=admin, project_id=started.pk, source="1", amount="120000.50", day=TODAY
+    )
+    projects.output_record(actor=admin, project_id=started.pk, kind="1", quantity="2.5")
+    accepted = _project(
+        admin, "620102001201", 1, ["approved", "started", "completed", "accepted"], "200000"
+    )
+    projects.allocation_record(
+        actor=admin, project_id=accepted.pk, source="1", amount="200000", day=TODAY
+    )
+    projects.payment_record(
+        actor=admin, project_id=accepted.pk, source="1", amount="150000", day=TODAY
+    )
+    for serial in (1, 4):
+        projects.beneficiary_household_set(
+            actor=admin,
+            project_id=accepted.pk,
+            household_id=_numbered("620102001201", serial).pk,
+            mode="1",
+        )
+    _project(admin, "610118001201", 1, ["cancelled"], "10000")
+    given = {"donor_kind": "enterprise", "donor": "爱心企业", "goods": ""}
+    projects.donation_record(
+        actor=admin,
+        **given,
+        day=D(2026, 10, 10),
+        cash="1000",
+        goods_value="0",
+        recipient_kind="village",
+        region_code="611103002201",
+    )
+    projects.donation_record(
+        actor=admin,
+        **(given | {"goods": "米面油"}),
+        day=D(2026, 11, 5),
+        cash="200",
+        goods_value="300.50",
+        recipient_kind="household",
+        household_id=_numbered("620102001202", 3).pk,
+    )
+    sold = {"buyer_kind": "unit", "buyer": "机关食堂", "product": "猕猴桃", "unit": "斤"}
+    for village, day, amount in (
+        ("611103001201", D(2026, 10, 3), "800"),
+        ("620102001201", D(2026, 11, 12), "1500.50"),
+        ("620102001202", D(2026, 11, 20), "99.99"),
+    ):
+        projects.sale_record(
+            actor=admin, **sold, region_code=village, quantity="100", amount=amount, day=day
+        )
+    for village, amount in (
+        ("611103002201", "60000"),
+        ("620102001201", "120000"),
+        ("620102001202", "20000"),
+    ):
+        projects.collective_income_record(
+            actor=admin, village_code=village, year=2026, source="1", amount=amount
+        )

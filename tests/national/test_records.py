@@ -50,3 +50,24 @@ def test_the_command_prints_a_provinces_figures(nation):
     assert rows[0][3] and gansu["households"] == "12" and gansu["money_value"] == "2000"
     with pytest.raises(CommandError):
         call_command("national_figures", "--month", "2026-13")
+
+
+def test_the_checks_and_projects_figures_are_not_empty(nation):
+    """What ``_checks_and_projects`` wrote, counted (agreement with the dashboard is the
+    test above): not figures that agree by being nothing."""
+    october, november = figures_from_records(OCTOBER), figures_from_records(NOVEMBER)
+    shaanxi = october["province", "610000000000"]
+    assert (shaanxi["differences_found"], shaanxi["reports_missing"]) == (3, 4)
+    assert shaanxi["reports_on_time_rate"] == 0 and shaanxi["match_rate"] is None
+    assert shaanxi["funds_paid"] == Decimal("120000.50") and shaanxi["villages_below_floor"] == 4
+    assert (shaanxi["donations"], shaanxi["sales_amount"]) == (1, 800)
+    gansu = november["province", "620000000000"]
+    assert (gansu["differences_fixed"], gansu["match_rate"], gansu["reports_on_time_rate"]) == (
+        1,
+        0,
+        1,
+    )
+    assert (gansu["projects_accepted"], gansu["beneficiary_households"]) == (1, 2)
+    assert gansu["disbursement_rate"] == 0.75 and gansu["income_coverage"] == 2 / 12
+    assert gansu["donations_value"] == Decimal("500.50") and gansu["villages_good_share"] == 0.5
+    assert november["province", "610000000000"]["differences_closed"] == 1
