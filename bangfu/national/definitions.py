@@ -110,23 +110,22 @@ FACTS: dict[str, Fact] = {
 # Health (健康帮扶), household plans (一户一策) and the rule of assistance (帮扶落实): members
 # in the registry until the day they left or their household closed (``until``, empty while
 # in), with their contracts, check-ups and illnesses (each illness's follow-up due as the
-# follow-ups stand); follow-ups and activities with their months as YYYYMM; the members the
-# check-up rules of their place leave out on the month's judged day (the rules' result: a
-# work status never leaves); plan measures (taken: not dropped; open: planned or under way);
-# identifications passed with the days from the first alert (or the start) to the decision;
-# tracked households (monitored or risk cleared, open) with the rule of assistance's result
-# as it stands (a member able to work, a developmental measure).
+# follow-ups stand); follow-ups held, the days follow-ups fall due on (an illness's first on
+# its diagnosis, then each follow-up's next) and activities, with their months as YYYYMM; the
+# members the check-up rules of their place leave out on the month's judged day (the rules'
+# result: a work status never leaves); plan measures (taken: not dropped; open: planned or
+# under way); identifications passed with the days from the first alert (or the start) to
+# the decision; tracked households (monitored or risk cleared, open) with the rule of
+# assistance's result as it stands (a member able to work, a developmental measure).
 FACTS |= {
     fact.name: fact
     for fact in [
         Fact("members", _columns("member:int " + PLACE + " until:date")),
         Fact("contracts", _columns("member:int " + PLACE + " signed_on:date valid_until:date")),
         Fact("checkups", _columns("member:int " + PLACE + " held_on:date")),
-        Fact(
-            "conditions",
-            _columns("member:int " + PLACE + " diagnosed_on:date diagnosed_month:int due_on:date"),
-        ),
-        Fact("follow_ups", _columns(PLACE + " held_month:int due_month:int")),
+        Fact("conditions", _columns("member:int " + PLACE + " diagnosed_on:date due_on:date")),
+        Fact("follow_ups", _columns(PLACE + " held_month:int")),
+        Fact("follow_ups_due", _columns(PLACE + " due_month:int")),
         Fact("activities", _columns(PLACE + " held_month:int served:int")),
         Fact(
             "checkup_left_out",
@@ -244,11 +243,6 @@ _CHECKED = (
 _ILL = (
     "EXISTS (SELECT 1 FROM conditions c WHERE c.member = f.member AND c.diagnosed_on <= {judged})"
 )
-# Follow-ups falling due in the month: illnesses diagnosed in it, follow-ups' next due days.
-_FALLING_DUE = (
-    "(SELECT province, city, county FROM conditions WHERE diagnosed_month = {yyyymm} "
-    "UNION ALL SELECT province, city, county FROM follow_ups WHERE due_month = {yyyymm}) f"
-)
 _TRACKED = "assistance f JOIN households h ON h.household = f.household"
 _MONITORED_ABLE = "h.status = 'monitored' AND f.able = 1"
 _DECIDED = "decisions f"
@@ -293,7 +287,7 @@ MEASURES += [
     Measure("checked", "COUNT(*)", _COUNTED, _PRESENT + " AND o.member IS NULL AND " + _CHECKED),
     Measure("members_ill", "COUNT(*)", "members f", _PRESENT + " AND " + _ILL),
     Measure("follow_ups_done", "COUNT(*)", "follow_ups f", "f.held_month = {yyyymm}", True),
-    Measure("follow_ups_due", "COUNT(*)", _FALLING_DUE, flow=True),
+    Measure("follow_ups_due", "COUNT(*)", "follow_ups_due f", "f.due_month = {yyyymm}", True),
     Measure(
         "follow_ups_overdue",
         "COUNT(*)",

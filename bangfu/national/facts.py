@@ -282,14 +282,23 @@ def conditions(county: str) -> Iterator[Row]:
         .iterator(chunk_size=CHUNK)
     )
     for member, region, diagnosed_on, due in rows:
-        yield member, *_place(region), diagnosed_on, _yyyymm(diagnosed_on), due
+        yield member, *_place(region), diagnosed_on, due
 
 
 def follow_ups(county: str) -> Iterator[Row]:
-    for region, held_on, next_due in _rows(
-        FollowUp, county, "region", "region_id", "held_on", "next_due"
+    for region, held_on in _rows(FollowUp, county, "region", "region_id", "held_on"):
+        yield *_place(region), _yyyymm(held_on)
+
+
+def follow_ups_due(county: str) -> Iterator[Row]:
+    """The days follow-ups fall due on: each illness's first on the day it was diagnosed,
+    then each follow-up's next due day (none: no more are planned)."""
+    for region, diagnosed_on in _rows(Condition, county, "region", "region_id", "diagnosed_on"):
+        yield *_place(region), _yyyymm(diagnosed_on)
+    for region, next_due in _rows(
+        FollowUp, county, "region", "region_id", "next_due", where=Q(next_due__isnull=False)
     ):
-        yield *_place(region), _yyyymm(held_on), _yyyymm(next_due)
+        yield *_place(region), _yyyymm(next_due)
 
 
 def activities(county: str) -> Iterator[Row]:
@@ -371,6 +380,7 @@ STOCK_READERS |= {
     "checkups": checkups,
     "conditions": conditions,
     "follow_ups": follow_ups,
+    "follow_ups_due": follow_ups_due,
     "activities": activities,
     "plan_measures": plan_measures,
     "decisions": decisions,
