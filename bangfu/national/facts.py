@@ -9,6 +9,7 @@ number leaves: the nation counts, it does not look people up), helpers the same.
 import datetime
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -275,9 +276,10 @@ def checkups(county: str) -> Iterator[Row]:
 
 def conditions(county: str) -> Iterator[Row]:
     """Each illness, due for a follow-up as the follow-ups stand (``health.selectors``)."""
+    # (``due`` is ``with_due``'s annotation, which the type checker's plugin cannot see.)
+    due_known: Any = with_due(Condition.objects.filter(_under(county, "region")))
     rows = (
-        with_due(Condition.objects.filter(_under(county, "region")))
-        .order_by("pk")
+        due_known.order_by("pk")
         .values_list("member_id", "region_id", "diagnosed_on", "due")
         .iterator(chunk_size=CHUNK)
     )
