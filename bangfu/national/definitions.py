@@ -107,6 +107,38 @@ FACTS: dict[str, Fact] = {
         ),
     ]
 }
+# Health (健康帮扶), household plans (一户一策) and the rule of assistance (帮扶落实): members
+# in the registry until the day they left or their household closed (``until``, empty while
+# in), with their contracts, check-ups and illnesses (each illness's follow-up due as the
+# follow-ups stand); follow-ups held, the days follow-ups fall due on (an illness's first on
+# its diagnosis, then each follow-up's next) and activities, with their months as YYYYMM; the
+# members the check-up rules of their place leave out on the month's judged day (the rules'
+# result: a work status never leaves); plan measures (taken: not dropped; open: planned or
+# under way); identifications passed with the days from the first alert (or the start) to
+# the decision; tracked households (monitored or risk cleared, open) with the rule of
+# assistance's result as it stands (a member able to work, a developmental measure).
+FACTS |= {
+    fact.name: fact
+    for fact in [
+        Fact("members", _columns("member:int " + PLACE + " until:date")),
+        Fact("contracts", _columns("member:int " + PLACE + " signed_on:date valid_until:date")),
+        Fact("checkups", _columns("member:int " + PLACE + " held_on:date")),
+        Fact("conditions", _columns("member:int " + PLACE + " diagnosed_on:date due_on:date")),
+        Fact("follow_ups", _columns(PLACE + " held_month:int")),
+        Fact("follow_ups_due", _columns(PLACE + " due_month:int")),
+        Fact("activities", _columns(PLACE + " held_month:int served:int")),
+        Fact(
+            "checkup_left_out",
+            _columns("member:int " + PLACE + " year:int month:int"),
+            monthly=True,
+        ),
+        Fact(
+            "plan_measures", _columns("household:int " + PLACE + " taken:int open:int due_on:date")
+        ),
+        Fact("decisions", _columns("household:int " + PLACE + " decided_month:int days:int")),
+        Fact("assistance", _columns("household:int " + PLACE + " able:int developmental:int")),
+    ]
+}
 
 # The monthly check (账实相符) and projects and funds (项目资金). Differences as they stand
 # (their place, found and closed days, state); each household compared against the county's
@@ -228,6 +260,110 @@ MEASURES += [
     Measure("risk_cleared", "COUNT(*)", "procedures f", _passed("risk_clearing"), True),
     Measure("exits_verified", "COUNT(*)", "procedures f", _passed("exit"), True),
 ]
+# Members in the registry on the day judged; members the check-up rate counts that day.
+_PRESENT = "(f.until IS NULL OR f.until > {judged})"
+_SIGNED = (
+    "EXISTS (SELECT 1 FROM contracts c WHERE c.member = f.member "
+    "AND c.signed_on <= {judged} AND c.valid_until >= {judged})"
+)
+_COUNTED = (
+    "members f LEFT JOIN checkup_left_out o ON o.member = f.member AND o.year = {year} "
+    "AND o.month = {month}"
+)
+_CHECKED = (
+    "EXISTS (SELECT 1 FROM checkups k WHERE k.member = f.member "
+    "AND k.held_on >= '{year}-01-01' AND k.held_on <= {judged})"
+)
+_ILL = (
+    "EXISTS (SELECT 1 FROM conditions c WHERE c.member = f.member AND c.diagnosed_on <= {judged})"
+)
+_TRACKED = "assistance f JOIN households h ON h.household = f.household"
+_MONITORED_ABLE = "h.status = 'monitored' AND f.able = 1"
+_DECIDED = "decisions f"
+_DECIDED_IN_MONTH = "f.decided_month = {yyyymm}"
+# The month's decisions ranked by their days within each place at each level: the median is
+# the mean of the middle one (weight 2) or two (weight 1 each).
+_RANKED = (
+    "(SELECT d.province, d.city, d.county, d.days, "
+    + ", ".join(
+        f"ROW_NUMBER() OVER (PARTITION BY d.{lv} ORDER BY d.days) AS r_{lv}, "
+        f"COUNT(*) OVER (PARTITION BY d.{lv}) AS n_{lv}"
+        for lv in LEVELS
+    )
+    + " FROM decisions d WHERE d.decided_month = {yyyymm}) f"
+)
+
+
+def _middle(value: str) -> str:
+    """``value`` summed over the middle of the ranked days, weighted, at the level grouped:
+    the finest level whose place holds the whole group (a group of one county has its
+    county's ranks, the same as a city's or province's whose decisions are all there)."""
+
+    def weighted(lv: str) -> str:
+        r, n = f"f.r_{lv}", f"f.n_{lv}"
+        weight = (
+            f"CASE WHEN 2 * {r} = {n} + 1 THEN 2 WHEN 2 * {r} IN ({n}, {n} + 2) THEN 1 ELSE 0 END"
+        )
+        return f"SUM({value} * ({weight}))"
+
+    return (
+        f"CASE WHEN MIN(f.county) = MAX(f.county) THEN {weighted('county')} "
+        f"WHEN MIN(f.city) = MAX(f.city) THEN {weighted('city')} "
+        f"ELSE {weighted('province')} END"
+    )
+
+
+MEASURES += [
+    Measure("members_present", "COUNT(*)", "members f", _PRESENT),
+    Measure("members_signed", "COUNT(*)", "members f", _PRESENT + " AND " + _SIGNED),
+    Measure("unsigned", "COUNT(*)", "members f", _PRESENT + " AND NOT " + _SIGNED),
+    Measure("members_counted", "COUNT(*)", _COUNTED, _PRESENT + " AND o.member IS NULL"),
+    Measure("checked", "COUNT(*)", _COUNTED, _PRESENT + " AND o.member IS NULL AND " + _CHECKED),
+    Measure("members_ill", "COUNT(*)", "members f", _PRESENT + " AND " + _ILL),
+    Measure("follow_ups_done", "COUNT(*)", "follow_ups f", "f.held_month = {yyyymm}", True),
+    Measure("follow_ups_due", "COUNT(*)", "follow_ups_due f", "f.due_month = {yyyymm}", True),
+    Measure(
+        "follow_ups_overdue",
+        "COUNT(*)",
+        "members f JOIN conditions c ON c.member = f.member",
+        "f.until IS NULL AND c.due_on < {judged}",
+    ),
+    Measure("health_activities", "COUNT(*)", "activities f", "f.held_month = {yyyymm}", True),
+    Measure("people_served", "SUM(f.served)", "activities f", "f.held_month = {yyyymm}", True),
+    Measure(
+        "households_with_plan",
+        "COUNT(*)",
+        "households f",
+        "f.closed_on IS NULL AND EXISTS (SELECT 1 FROM plan_measures m "
+        "WHERE m.household = f.household AND m.taken = 1)",
+    ),
+    Measure("measures", "COUNT(*)", "plan_measures f", "f.taken = 1"),
+    Measure(
+        "measures_overdue", "COUNT(*)", "plan_measures f", "f.open = 1 AND f.due_on < {judged}"
+    ),
+    Measure("alerts_overdue", "COUNT(*)", "alerts f", "f.state = 'open' AND f.due_on < {judged}"),
+    Measure("decided", "COUNT(*)", _DECIDED, _DECIDED_IN_MONTH, flow=True),
+    Measure("decision_days", "SUM(f.days)", _DECIDED, _DECIDED_IN_MONTH, flow=True),
+    Measure("decision_days_middle", _middle("f.days"), _RANKED, flow=True),
+    Measure("decision_middle_weight", _middle("1"), _RANKED, flow=True),
+    Measure("monitored_able", "COUNT(*)", _TRACKED, _MONITORED_ABLE),
+    Measure(
+        "monitored_developing", "COUNT(*)", _TRACKED, _MONITORED_ABLE + " AND f.developmental = 1"
+    ),
+    Measure("social_security", "COUNT(*)", "assistance f", "f.able = 0"),
+    Measure(
+        "households_cleared",
+        "COUNT(*)",
+        "households f",
+        "f.closed_on IS NULL AND f.status = 'risk_cleared'",
+    ),
+    Measure(
+        "households_tracked",
+        "COUNT(*)",
+        "households f",
+        "f.closed_on IS NULL AND f.status IN ('monitored', 'risk_cleared')",
+    ),
+]
 RATES: list[Rate] = [
     Rate("coverage", "covered", "needing"),
     # Of a closed month: the share of scheduled households that met their minimum.
@@ -345,6 +481,25 @@ PARTS |= {
     "households_matching",
     "villages_good",
     "villages_counted",
+}
+RATES += [
+    Rate("signing_rate", "members_signed", "members_present"),
+    Rate("checkup_rate", "checked", "members_counted"),
+    Rate("decision_days_average", "decision_days", "decided"),
+    Rate("decision_days_median", "decision_days_middle", "decision_middle_weight"),
+    Rate("developing_share", "monitored_developing", "monitored_able"),
+    Rate("clearing_rate", "households_cleared", "households_tracked"),
+]
+PARTS |= {
+    "members_present",
+    "members_signed",
+    "members_counted",
+    "decided",
+    "decision_days",
+    "decision_days_middle",
+    "decision_middle_weight",
+    "households_cleared",
+    "households_tracked",
 }
 INDICATOR_KEYS = [m.key for m in MEASURES if m.key not in PARTS] + [r.key for r in RATES]
 

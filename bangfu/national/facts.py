@@ -9,8 +9,9 @@ number leaves: the nation counts, it does not look people up), helpers the same.
 import datetime
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from bangfu.checks.due import DueDates
@@ -19,9 +20,13 @@ from bangfu.checks.selectors.reports import matching_by_place
 from bangfu.core.models import Region
 from bangfu.core.params import months_from
 from bangfu.core.regions import RegionLevel, code_range
-from bangfu.monitoring.models import Alert, Procedure
+from bangfu.health.models import Activity, CheckUp, Condition, DoctorContract, FollowUp
+from bangfu.health.selectors import with_due
+from bangfu.monitoring.models import Alert, Procedure, ProcedureKind, ProcedureState
+from bangfu.monitoring.selectors import TRACKED, with_assistance
 from bangfu.pairing.models import Pairing
 from bangfu.pairing.selectors import NEEDS_HELPER
+from bangfu.plans.models import OPEN_STATUSES, Measure, MeasureStatus
 from bangfu.projects.models import (
     BeneficiaryHousehold,
     CollectiveIncome,
@@ -36,10 +41,12 @@ from bangfu.projects.models import (
 from bangfu.projects.rollups import Targets, fen
 from bangfu.projects.rollups import income_years as income_years_of
 from bangfu.projects.selectors.coverage import able_q, covered_q
-from bangfu.registry.models import Household, StatusChange
+from bangfu.registry.models import Household, Member, StatusChange
+from bangfu.reports.selectors import CheckupRules
 from bangfu.visits.models import Visit, VisitMonth
 from bangfu.visits.rollups import within_months
 from bangfu.visits.schedule import Schedules
+from bangfu.visits.selectors import judged_on
 
 Row = tuple
 CHUNK = 20_000
@@ -400,6 +407,134 @@ def collective_incomes(county: str) -> Iterator[Row]:
         yield *_place(region), year, int(total >= floor), int(total >= good)
 
 
+# Health, household plans and the rule of assistance: what the dashboard's health, plans
+# and monitoring blocks count, as rows (no name, work status or free text leaves).
+
+
+def members(county: str) -> Iterator[Row]:
+    """Each member with the day they are in the registry no more: left, or their household
+    closed (``health.rollups``' one rule), none while in."""
+    for member, region, left_on, closed_on in _rows(
+        Member,
+        county,
+        "household__region",
+        "pk",
+        "household__region_id",
+        "left_on",
+        "household__closed_on",
+    ):
+        ends = [day for day in (left_on, closed_on) if day is not None]
+        yield member, *_place(region), min(ends) if ends else None
+
+
+def contracts(county: str) -> Iterator[Row]:
+    for member, region, signed_on, valid_until in _rows(
+        DoctorContract, county, "region", "member_id", "region_id", "signed_on", "valid_until"
+    ):
+        yield member, *_place(region), signed_on, valid_until
+
+
+def checkups(county: str) -> Iterator[Row]:
+    for member, region, held_on in _rows(
+        CheckUp, county, "region", "member_id", "region_id", "held_on"
+    ):
+        yield member, *_place(region), held_on
+
+
+def conditions(county: str) -> Iterator[Row]:
+    """Each illness, due for a follow-up as the follow-ups stand (``health.selectors``)."""
+    # (``due`` is ``with_due``'s annotation, which the type checker's plugin cannot see.)
+    due_known: Any = with_due(Condition.objects.filter(_under(county, "region")))
+    rows = (
+        due_known.order_by("pk")
+        .values_list("member_id", "region_id", "diagnosed_on", "due")
+        .iterator(chunk_size=CHUNK)
+    )
+    for member, region, diagnosed_on, due in rows:
+        yield member, *_place(region), diagnosed_on, due
+
+
+def follow_ups(county: str) -> Iterator[Row]:
+    for region, held_on in _rows(FollowUp, county, "region", "region_id", "held_on"):
+        yield *_place(region), _yyyymm(held_on)
+
+
+def follow_ups_due(county: str) -> Iterator[Row]:
+    """The days follow-ups fall due on: each illness's first on the day it was diagnosed,
+    then each follow-up's next due day (none: no more are planned)."""
+    for region, diagnosed_on in _rows(Condition, county, "region", "region_id", "diagnosed_on"):
+        yield *_place(region), _yyyymm(diagnosed_on)
+    for region, next_due in _rows(
+        FollowUp, county, "region", "region_id", "next_due", where=Q(next_due__isnull=False)
+    ):
+        yield *_place(region), _yyyymm(next_due)
+
+
+def activities(county: str) -> Iterator[Row]:
+    for region, held_on, served in _rows(
+        Activity, county, "region", "region_id", "held_on", "people_served"
+    ):
+        yield *_place(region), _yyyymm(held_on), served or 0
+
+
+def checkup_left_out(county: str, month: datetime.date, rules: CheckupRules) -> Iterator[Row]:
+    """The members whose work status the check-up rules of their place, on the month's
+    judged day, name as away for work."""
+    day = judged_on(month)
+    for member, region, status in _rows(
+        Member,
+        county,
+        "household__region",
+        "pk",
+        "household__region_id",
+        "work_status",
+        where=~Q(work_status=""),
+    ):
+        if status.strip() in rules(region, day):
+            yield member, *_place(region), month.year, month.month
+
+
+def plan_measures(county: str) -> Iterator[Row]:
+    for household, region, status, due_on in _rows(
+        Measure, county, "region", "household_id", "region_id", "status", "due_on"
+    ):
+        taken, open_ = status != MeasureStatus.DROPPED, status in OPEN_STATUSES
+        yield household, *_place(region), int(taken), int(open_), due_on
+
+
+def decisions(county: str) -> Iterator[Row]:
+    """Identifications passed, with the days from the first alert that led to each (or its
+    start, without one) to the county's decision."""
+    rows = (
+        Procedure.objects.filter(
+            _under(county, "region"),
+            kind=ProcedureKind.IDENTIFICATION,
+            state=ProcedureState.PASSED,
+        )
+        .annotate(first_alert=Min("alerts__raised_on"))
+        .order_by("pk")
+        .values_list("household_id", "region_id", "ended_on", "first_alert", "started_on")
+        .iterator(chunk_size=CHUNK)
+    )
+    for household, region, ended_on, alerted, started_on in rows:
+        days = (ended_on - (alerted or started_on)).days
+        yield household, *_place(region), _yyyymm(ended_on), days
+
+
+def assistance(county: str) -> Iterator[Row]:
+    """Tracked households (open), with the rule of assistance in force today at their place:
+    a member able to work, a developmental measure (``monitoring.selectors``)."""
+    tracked = Household.objects.filter(_under(county, "region"), closed_on=None, status__in=TRACKED)
+    rows = (
+        with_assistance(tracked, timezone.localdate())
+        .order_by("pk")
+        .values_list("pk", "region_id", "able", "developmental")
+        .iterator(chunk_size=CHUNK)
+    )
+    for household, region, able, developmental in rows:
+        yield household, *_place(region), int(able), int(developmental)
+
+
 # Each fact's rows of one county: as it stands, or of one month.
 STOCK_READERS: dict[str, Callable[[str], Iterator[Row]]] = {
     "households": households,
@@ -420,13 +555,27 @@ STOCK_READERS: dict[str, Callable[[str], Iterator[Row]]] = {
     "villages": villages,
     "collective_incomes": collective_incomes,
 }
+STOCK_READERS |= {
+    "members": members,
+    "contracts": contracts,
+    "checkups": checkups,
+    "conditions": conditions,
+    "follow_ups": follow_ups,
+    "follow_ups_due": follow_ups_due,
+    "activities": activities,
+    "plan_measures": plan_measures,
+    "decisions": decisions,
+    "assistance": assistance,
+}
 
 
 def month_readers() -> dict[str, Callable[[str, datetime.date], Iterator[Row]]]:
     """Each monthly fact's reader of one county's month, for one run: the places' visit rules
     are read once for all its counties."""
     rules = Schedules()
+    checkup_rules = CheckupRules()
     return {
+        "checkup_left_out": lambda county, month: checkup_left_out(county, month, checkup_rules),
         "visits": visits,
         "visit_months": visit_months,
         "schedules": lambda county, month: schedules(county, month, rules),

@@ -20,15 +20,25 @@ from bangfu.checks.services import (
     snapshot_store,
 )
 from bangfu.core.services import policy_set
+from bangfu.health.services import ActivityInput, activity_record
 from bangfu.monitoring import services as monitoring
 from bangfu.monitoring.services import AlertInput, ClosingInput, StepInput
 from bangfu.pairing import services as pairing
+from bangfu.plans.models import MeasureStatus
 from bangfu.projects import services as projects
 from bangfu.registry.models import Household
-from bangfu.registry.services import household_register, household_status_change
+from bangfu.registry.services import (
+    household_register,
+    household_status_change,
+    member_add,
+    member_leave,
+    member_update,
+)
 from bangfu.visits import services as visits
 from tests.factories import RegionFactory, UserFactory
+from tests.health.world import checkup, condition, contract, follow_up
 from tests.monitoring.conftest import commitment_photo
+from tests.plans.conftest import add as measure
 from tests.registry.conftest import first_status, household_input, id_number, member_input
 from tests.teams.conftest import on_day  # noqa: F401 (a fixture: freezes today)
 from tests.visits.conftest import at
@@ -145,6 +155,7 @@ def nation(world, on_day):  # noqa: F811
             ]
             _village(admin, village, helpers)
     _checks_and_projects(admin)
+    _wellbeing(admin)
     return admin
 
 
@@ -346,3 +357,119 @@ def _projects(admin) -> None:
         projects.collective_income_record(
             actor=admin, village_code=village, year=2026, source="1", amount=amount
         )
+
+
+def _decided(actor, household, raised: D, decided: D) -> None:
+    """An identification from an alert raised on ``raised``, decided on ``decided``."""
+    alert = _alert(actor, household, raised)
+    procedure = monitoring.alert_close(
+        actor=actor, alert_id=alert.pk, closing=ClosingInput("identifying", raised)
+    ).procedure
+    day = datetime.timedelta(days=1)
+    steps = [
+        ("application", raised, {}),
+        ("home_check", raised + 3 * day, {}),
+        ("village_review", raised + 4 * day, {"notice_from": raised + 4 * day}),
+        ("township_review", decided - day, {}),
+        ("county_decision", decided, {"monitoring_type": "1", "risk_types": ["1"]}),
+    ]
+    for key, on, fields in steps:
+        monitoring.step_record(
+            actor=actor,
+            procedure_id=procedure.pk,
+            step=StepInput(step=key, done_on=on, **fields),
+            photo=commitment_photo() if key == "application" else None,
+        )
+
+
+def _wellbeing(admin) -> None:
+    """Health, plans and the rule of assistance, varied village by village (i, its index):
+    contracts lapsing in October, check-ups, members away for work (陕西 only, the rule
+    off in 610118 from November), a member leaving in November, illnesses due and overdue,
+    activities; measures overdue, developmental or not; monitored households unable to
+    work, one risk cleared; alerts overdue and identifications of 35 to 50 days (陕西
+    only: 甘肃's alerts and procedures are counted in test_records)."""
+    policy_set(
+        actor=admin,
+        region_code="610118000000",
+        key="health.checkup_excludes_away_for_work",
+        value=False,
+        valid_from=D(2026, 11, 1),
+    )
+    decided = {0: D(2026, 9, 25), 1: D(2026, 9, 20), 2: D(2026, 9, 10), 3: D(2026, 10, 16)}
+    for i, village in enumerate(VILLAGES):
+        hh = list(Household.objects.filter(region_id=village).order_by("pk"))
+        head = [household.members.get() for household in hh]
+        contract(admin, head[3], D(2026, 1, 1), D(2026, 10, 31) if i % 2 == 0 else D(2026, 12, 31))
+        if i % 3:
+            checkup(admin, head[3], D(2026, 10, 15))
+        if i % 2 == 0:
+            checkup(admin, head[4], D(2026, 11, 10))
+        if i in (0, 3):  # away for work: left out of the check-up rate
+            away = member_add(
+                actor=admin,
+                household_id=hh[3].pk,
+                member=member_input(
+                    name=f"外出{village[-3:]}",
+                    id_number=id_number("19950101", f"{800 + i}"),
+                    relation="03",
+                    work_status="外出务工",
+                ),
+            )
+            checkup(admin, away, D(2026, 10, 20))
+        if i in (1, 4):  # in the registry in October only
+            leaving = member_add(
+                actor=admin,
+                household_id=hh[4].pk,
+                member=member_input(
+                    name=f"迁出{village[-3:]}",
+                    id_number=id_number("19960101", f"{810 + i}"),
+                    relation="03",
+                ),
+            )
+            contract(admin, leaving, D(2026, 1, 1), D(2026, 12, 31))
+            member_leave(actor=admin, member_id=leaving.pk, left_on=D(2026, 11, 10), reason="出嫁")
+        if i % 2 == 0:  # never followed up: due (and overdue) since its diagnosis
+            illness = condition(admin, head[1], "1", "chronic", D(2026, 10, 5))
+            if i == 2:
+                follow_up(admin, illness, D(2026, 11, 12), "home", D(2027, 1, 10))
+        else:
+            illness = condition(admin, head[1], "2", "chronic", D(2025, 3, 1))
+            follow_up(admin, illness, D(2026, 10, 20), "home", D(2026, 11, 20))
+        activity_record(
+            actor=admin,
+            activity=ActivityInput(
+                village, "free_clinic", D(2026, 10, 10 + i), "卫生院", 5 + 10 * i
+            ),
+        )
+        if i % 2:
+            activity_record(
+                actor=admin,
+                activity=ActivityInput(village, "health_bus", D(2026, 11, 3), "卫生院", 7 + i),
+            )
+        measure(admin, hh[0], kind="1" if i % 2 == 0 else "3")
+        measure(admin, hh[3], kind="4", due_on=D(2026, 10, 20) if i % 2 else D(2026, 11, 15))
+        if i < 3:
+            measure(admin, hh[5], kind="2", due_on=D(2026, 9, 1), status=MeasureStatus.DONE)
+        if i == 5:
+            measure(admin, hh[2], kind="1", status=MeasureStatus.DROPPED)
+        if i in (1, 5):  # monitored, no one able to work: social security
+            member_update(
+                actor=admin,
+                member_id=head[0].pk,
+                member=member_input(
+                    name=HEAD.format(f"{village[-3:]}0"),
+                    id_number=id_number(f"19600{1 + i}01", "000"),
+                    labour="5",
+                ),
+            )
+        if i == 0:
+            household_status_change(
+                actor=admin,
+                household_id=hh[0].pk,
+                change=first_status(status="risk_cleared", effective_on=D(2026, 11, 10)),
+            )
+        if i in decided:
+            _decided(admin, hh[5], decided[i], D(2026, 10, 30))
+        if i in (0, 3):
+            _alert(admin, hh[1], D(2026, 9, 20) if i == 0 else D(2026, 10, 15))

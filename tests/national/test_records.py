@@ -68,6 +68,27 @@ def test_the_checks_and_projects_figures_are_not_empty(nation):
         1,
     )
     assert (gansu["projects_accepted"], gansu["beneficiary_households"]) == (1, 2)
-    assert gansu["disbursement_rate"] == 0.75 and gansu["income_coverage"] == 2 / 12
+    assert gansu["disbursement_rate"] == 0.75 and gansu["income_coverage"] == 3 / 11
     assert gansu["donations_value"] == Decimal("500.50") and gansu["villages_good_share"] == 0.5
     assert november["province", "610000000000"]["differences_closed"] == 1
+
+
+def test_the_health_plans_and_assistance_figures_are_not_empty(nation):
+    """The health, plans and monitoring figures agree (above) on values that are something:
+    a median of halves, a rule that leaves members out in October only, overdue counts that
+    grow as the month is judged later."""
+    october, november = figures_from_records(OCTOBER), figures_from_records(NOVEMBER)
+    shaanxi, county = october["province", "610000000000"], october["county", "611103000000"]
+    assert (shaanxi["decision_days_median"], county["decision_days_median"]) == (13.5, 24.0)
+    assert county["decision_days_average"] == 164 / 6
+    assert (shaanxi["unsigned"], shaanxi["members_ill"], shaanxi["people_served"]) == (22, 4, 80)
+    assert (shaanxi["monitored_able"], shaanxi["monitored_developing"]) == (10, 4)
+    assert shaanxi["social_security"] == 1 and 0 < shaanxi["clearing_rate"] < 1
+    assert (shaanxi["households_with_plan"], shaanxi["measures"]) == (11, 11)
+    # 610118's member away for work is left out in October, counted from November.
+    assert october["county", "610118000000"]["checkup_rate"] == 0
+    assert november["county", "610118000000"]["checked"] == 1
+    later = november["province", "610000000000"]
+    assert (later["alerts_overdue"], later["measures_overdue"]) == (6, 4)
+    assert (later["follow_ups_overdue"], later["checked"]) == (3, 5)
+    assert later["signing_rate"] < shaanxi["signing_rate"]
