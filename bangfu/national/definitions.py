@@ -105,6 +105,33 @@ FACTS: dict[str, Fact] = {
             "procedures",
             _columns("household:int " + PLACE + " kind:string state:string ended_month:int"),
         ),
+        # Resident work teams (驻村工作队): teams and members by term (a member by row id, no
+        # name or ID number), each member's month of days counted by its place's residence
+        # rules (and of approved leave), each place's month minimum of residence days, the
+        # teams' meetings (their month as YYYYMM) and the meetings' tasks.
+        Fact("teams", _columns(PLACE + " term_start:date term_end:date")),
+        Fact(
+            "team_members",
+            _columns("member:int " + PLACE + " role:string started_on:date ended_on:date"),
+        ),
+        Fact(
+            "member_months",
+            _columns("member:int " + PLACE + " year:int month:int days_counted:int days_leave:int"),
+            monthly=True,
+        ),
+        Fact("residence_rules", _columns(PLACE + " year:int month:int minimum:int"), monthly=True),
+        Fact("meetings", _columns(PLACE + " held_month:int")),
+        Fact("meeting_tasks", _columns(PLACE + " due_on:date done:int")),
+        # Supervision (督查考评): inspection rounds and the households of their current samples
+        # (the rounds' months as YYYYMM), findings (found and due months, deadline, closed on
+        # while closed) and the satisfaction answers of household surveys (satisfied or not).
+        Fact("inspection_rounds", _columns(PLACE + " round_month:int")),
+        Fact("samples", _columns(PLACE + " round_month:int")),
+        Fact(
+            "findings",
+            _columns(PLACE + " found_month:int due_month:int deadline:date closed_on:date"),
+        ),
+        Fact("answers", _columns(PLACE + " surveyed_month:int satisfied:int")),
     ]
 }
 # Health (健康帮扶), household plans (一户一策) and the rule of assistance (帮扶落实): members
@@ -259,6 +286,69 @@ MEASURES += [
     Measure("households_identified", "COUNT(*)", "procedures f", _passed("identification"), True),
     Measure("risk_cleared", "COUNT(*)", "procedures f", _passed("risk_clearing"), True),
     Measure("exits_verified", "COUNT(*)", "procedures f", _passed("exit"), True),
+]
+
+
+# Resident work teams: in post on the day judged; residence of the members in post from the
+# month's first day to the day judged, against the minimum spread over the month so far
+# (``minimum × day ÷ days in the month``, rounded down: the whole minimum at the month's end),
+# compared without a division so that every engine rounds alike.
+def _in_post(start: str, end: str) -> str:
+    return f"f.{start} <= {{judged}} AND (f.{end} IS NULL OR f.{end} >= {{judged}})"
+
+
+_RESIDENCE = (
+    "team_members f JOIN residence_rules r ON r.region = f.region AND r.year = {year} "
+    "AND r.month = {month} LEFT JOIN member_months m ON m.member = f.member "
+    "AND m.year = {year} AND m.month = {month}"
+)
+_JUDGED = (
+    "{judged} >= {first} AND f.started_on <= {first} "
+    "AND (f.ended_on IS NULL OR f.ended_on >= {judged})"
+)
+_MET = "r.minimum * {judged_day} < (COALESCE(m.days_counted, 0) + 1) * {month_days}"
+_ROLES = {"1": "team_leaders", "2": "first_secretaries", "3": "liaisons", "4": "team_members"}
+MEASURES += [
+    Measure("teams", "COUNT(*)", "teams f", _in_post("term_start", "term_end")),
+    *(
+        Measure(
+            key,
+            "COUNT(*)",
+            "team_members f",
+            f"f.role = '{role}' AND " + _in_post("started_on", "ended_on"),
+        )
+        for role, key in _ROLES.items()
+    ),
+    Measure("members_judged", "COUNT(*)", _RESIDENCE, _JUDGED, flow=True),
+    Measure("members_met", "COUNT(*)", _RESIDENCE, f"{_JUDGED} AND {_MET}", flow=True),
+    Measure("members_short", "COUNT(*)", _RESIDENCE, f"{_JUDGED} AND NOT ({_MET})", flow=True),
+    Measure("leave_days", "SUM(f.days_leave)", "member_months f", _MONTH, flow=True),
+    Measure("meetings", "COUNT(*)", "meetings f", "f.held_month = {yyyymm}", flow=True),
+    Measure("tasks_overdue", "COUNT(*)", "meeting_tasks f", "f.done = 0 AND f.due_on < {judged}"),
+]
+# Supervision: findings due in a month are those of its deadlines closed, or open past their
+# deadline on the day the facts were read (``{on}``), as ``supervision.rollups`` counts them.
+_DUE = "f.due_month = {yyyymm} AND (f.closed_on IS NOT NULL OR f.deadline < {on})"
+MEASURES += [
+    Measure("inspections", "COUNT(*)", "inspection_rounds f", "f.round_month = {yyyymm}", True),
+    Measure("households_sampled", "COUNT(*)", "samples f", "f.round_month = {yyyymm}", True),
+    Measure("findings_found", "COUNT(*)", "findings f", "f.found_month = {yyyymm}", True),
+    Measure("findings_due", "COUNT(*)", "findings f", _DUE, True),
+    Measure(
+        "findings_on_time",
+        "COUNT(*)",
+        "findings f",
+        "f.due_month = {yyyymm} AND f.closed_on <= f.deadline",
+        True,
+    ),
+    Measure(
+        "findings_overdue",
+        "COUNT(*)",
+        "findings f",
+        "f.closed_on IS NULL AND f.deadline < {judged}",
+    ),
+    Measure("surveyed", "COUNT(*)", "answers f", "f.surveyed_month = {yyyymm}", True),
+    Measure("satisfied", "SUM(f.satisfied)", "answers f", "f.surveyed_month = {yyyymm}", True),
 ]
 # Members in the registry on the day judged; members the check-up rate counts that day.
 _PRESENT = "(f.until IS NULL OR f.until > {judged})"
@@ -501,6 +591,13 @@ PARTS |= {
     "households_cleared",
     "households_tracked",
 }
+RATES += [
+    Rate("residence_compliance", "members_met", "members_judged"),
+    Rate("rectified_on_time", "findings_on_time", "findings_due"),
+    Rate("satisfaction_rate", "satisfied", "surveyed"),
+]
+PARTS |= {"members_judged", "members_met", "findings_due", "findings_on_time"}
+PARTS |= {"surveyed", "satisfied"}
 INDICATOR_KEYS = [m.key for m in MEASURES if m.key not in PARTS] + [r.key for r in RATES]
 
 
@@ -524,6 +621,8 @@ def _grouped(
         "first": f"'{month.replace(day=1).isoformat()}'",
         "judged": f"'{judged_on(month, on).isoformat()}'",
         "on": f"'{on.isoformat()}'",
+        "judged_day": judged_on(month, on).day,
+        "month_days": judged_on(month, datetime.date.max).day,
     }
     source = measure.source.format(**of_month)
     where = measure.where.format(**of_month)

@@ -87,6 +87,9 @@ def changed_counties(since: int, head: int) -> dict[str, set[datetime.date] | No
         county = facts.county_of(code)
         known = found.get(county, set())
         found[county] = None if months is None or known is None else known | months
+    # Supervision's writes are read apart, as the roll-ups read them: its facts are stock.
+    for code in rollups.supervision_written(since, head):
+        found[facts.county_of(code)] = None
     return found
 
 

@@ -43,6 +43,10 @@ from bangfu.projects.rollups import income_years as income_years_of
 from bangfu.projects.selectors.coverage import able_q, covered_q
 from bangfu.registry.models import Household, Member, StatusChange
 from bangfu.reports.selectors import CheckupRules
+from bangfu.supervision.models import Finding, FindingState, InspectionRound
+from bangfu.supervision.rollups import current_samples, is_satisfied, satisfaction_answers
+from bangfu.teams.models import Meeting, MeetingTask, MemberMonth, Team, TeamMember
+from bangfu.teams.residence_rules import AllResidenceRules
 from bangfu.visits.models import Visit, VisitMonth
 from bangfu.visits.rollups import within_months
 from bangfu.visits.schedule import Schedules
@@ -535,6 +539,102 @@ def assistance(county: str) -> Iterator[Row]:
         yield household, *_place(region), int(able), int(developmental)
 
 
+# -- Resident work teams and supervision: teams, members and their months, meetings, tasks;
+# inspection rounds, samples, findings and satisfaction answers. No name, ID number, minutes,
+# description or answer's text leaves: a member is its row id, an answer satisfied or not.
+
+
+def teams(county: str) -> Iterator[Row]:
+    for region, start, end in _rows(Team, county, "region", "region_id", "term_start", "term_end"):
+        yield *_place(region), start, end
+
+
+def team_members(county: str) -> Iterator[Row]:
+    for pk, region, role, start, end in _rows(
+        TeamMember, county, "region", "pk", "region_id", "role__value", "started_on", "ended_on"
+    ):
+        yield pk, *_place(region), role, start, end
+
+
+def member_months(county: str, month: datetime.date, rules: AllResidenceRules) -> Iterator[Row]:
+    """Each member's days of the month counted as its place's residence rules count them
+    (the rules of the month's first day), and its days of approved leave."""
+    for member, region, here, official, leave in _rows(
+        MemberMonth,
+        county,
+        "region",
+        "member_id",
+        "region_id",
+        "days_in_village",
+        "days_official",
+        "days_leave",
+        where=Q(month=month),
+    ):
+        counted = rules(region, month).counted(here, official, leave)
+        yield member, *_place(region), month.year, month.month, counted, leave
+
+
+def residence_rules(county: str, month: datetime.date, rules: AllResidenceRules) -> Iterator[Row]:
+    """The least residence days of the month at each place that holds team members."""
+    regions = (
+        TeamMember.objects.filter(_under(county, "region"))
+        .values_list("region_id", flat=True)
+        .distinct()
+        .order_by("region_id")
+    )
+    for region in regions:
+        yield *_place(region), month.year, month.month, rules(region, month).minimum
+
+
+def meetings(county: str) -> Iterator[Row]:
+    for region, held_on in _rows(Meeting, county, "region", "region_id", "held_on"):
+        yield *_place(region), _yyyymm(held_on)
+
+
+def meeting_tasks(county: str) -> Iterator[Row]:
+    for region, due_on, done_on in _rows(
+        MeetingTask, county, "region", "region_id", "due_on", "done_on"
+    ):
+        yield *_place(region), due_on, int(done_on is not None)
+
+
+def inspection_rounds(county: str) -> Iterator[Row]:
+    for region, month in _rows(InspectionRound, county, "region", "region_id", "month"):
+        yield *_place(region), _yyyymm(month)
+
+
+def samples(county: str) -> Iterator[Row]:
+    """The households of every round's current draw, at the household's place."""
+    for region, month in (
+        current_samples()
+        .filter(_under(county, "region"))
+        .order_by("pk")
+        .values_list("region_id", "draw__round__month")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield *_place(region), _yyyymm(month)
+
+
+def findings(county: str) -> Iterator[Row]:
+    for region, found_on, deadline, state, closed_on in _rows(
+        Finding, county, "region", "region_id", "found_on", "deadline", "state", "closed_on"
+    ):
+        closed = closed_on if state == FindingState.CLOSED else None
+        yield *_place(region), _yyyymm(found_on), _yyyymm(deadline), deadline, closed
+
+
+def answers(county: str) -> Iterator[Row]:
+    """The satisfaction answers of household surveys, satisfied (4 or 5) or not."""
+    for region, surveyed_on, value in (
+        satisfaction_answers()
+        .filter(_under(county, "region"))
+        .order_by("pk")
+        .values_list("region_id", "survey__surveyed_on", "value")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield *_place(region), _yyyymm(surveyed_on), int(is_satisfied(value))
+
+
 # Each fact's rows of one county: as it stands, or of one month.
 STOCK_READERS: dict[str, Callable[[str], Iterator[Row]]] = {
     "households": households,
@@ -567,6 +667,16 @@ STOCK_READERS |= {
     "decisions": decisions,
     "assistance": assistance,
 }
+STOCK_READERS |= {
+    "teams": teams,
+    "team_members": team_members,
+    "meetings": meetings,
+    "meeting_tasks": meeting_tasks,
+    "inspection_rounds": inspection_rounds,
+    "samples": samples,
+    "findings": findings,
+    "answers": answers,
+}
 
 
 def month_readers() -> dict[str, Callable[[str, datetime.date], Iterator[Row]]]:
@@ -574,9 +684,12 @@ def month_readers() -> dict[str, Callable[[str, datetime.date], Iterator[Row]]]:
     are read once for all its counties."""
     rules = Schedules()
     checkup_rules = CheckupRules()
+    residence = AllResidenceRules()
     return {
         "checkup_left_out": lambda county, month: checkup_left_out(county, month, checkup_rules),
         "visits": visits,
         "visit_months": visit_months,
         "schedules": lambda county, month: schedules(county, month, rules),
+        "member_months": lambda county, month: member_months(county, month, residence),
+        "residence_rules": lambda county, month: residence_rules(county, month, residence),
     }

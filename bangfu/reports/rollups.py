@@ -969,7 +969,7 @@ def _places_under(code: str) -> list[str]:
     return list(Region.objects.filter(code__gte=lo, code__lt=hi).values_list("code", flat=True))
 
 
-def _supervision_written(after: int, up_to: int) -> set[str]:
+def supervision_written(after: int, up_to: int) -> set[str]:
     """The places whose supervision figures the writes between two audit entries changed:
     the entry's place, or for a sample drawn or scores published every place under it, and
     the places a household moved from and to (its surveys follow it)."""
@@ -1010,7 +1010,7 @@ def catch_up() -> None:
         else:
             if changed:
                 refresh(changed)
-            supervised = _supervision_written(head.last_seq, target)
+            supervised = supervision_written(head.last_seq, target)
             if len(supervised) > MOST_PLACES:
                 _build_supervision()
             elif supervised:

@@ -34,13 +34,22 @@ from bangfu.registry.services import (
     member_leave,
     member_update,
 )
+from bangfu.supervision import services as supervision
+from bangfu.supervision.selectors import questionnaire_in_use
+from bangfu.teams import services as team_services
 from bangfu.visits import services as visits
 from tests.factories import RegionFactory, UserFactory
 from tests.health.world import checkup, condition, contract, follow_up
 from tests.monitoring.conftest import commitment_photo
 from tests.plans.conftest import add as measure
 from tests.registry.conftest import first_status, household_input, id_number, member_input
-from tests.teams.conftest import on_day  # noqa: F401 (a fixture: freezes today)
+from tests.supervision.rounds_world import round_json
+from tests.supervision.surveys_world import by_purpose, standard_questionnaire
+from tests.teams.conftest import member_input as team_member_input
+from tests.teams.conftest import (
+    on_day,  # noqa: F401 (a fixture: freezes today)
+    team_input,
+)
 from tests.visits.conftest import at
 
 D = datetime.date
@@ -156,6 +165,7 @@ def nation(world, on_day):  # noqa: F811
             _village(admin, village, helpers)
     _checks_and_projects(admin)
     _wellbeing(admin)
+    _teams_and_supervision(admin, on_day)
     return admin
 
 
@@ -473,3 +483,163 @@ def _wellbeing(admin) -> None:
             _decided(admin, hh[5], decided[i], D(2026, 10, 30))
         if i in (0, 3):
             _alert(admin, hh[1], D(2026, 9, 20) if i == 0 else D(2026, 10, 15))
+
+
+# -- Resident work teams and supervision ----------------------------------------------------
+
+
+def _register(admin, member, days: list[D]) -> None:
+    for day in days:
+        team_services.register_keep(
+            actor=admin, member_id=member.pk, day=day, status="in_village", reason="驻村登记"
+        )
+
+
+def _team(admin, village: str, term: tuple[D, D | None], roles: list[str], serial: int):
+    """A team stationed in ``village`` with a member of each of ``roles`` (the 队员 of 陕西's
+    first team signs in, to ask for leave)."""
+    county = village[:6].ljust(12, "0")
+    unit = pairing.unit_create(
+        actor=admin, name=f"{village}驻村派出单位", kind="government", level="county",
+        region_code=county,
+    )  # fmt: skip
+    team = team_services.team_create(
+        actor=admin, team=team_input(unit, region_code=village, term_start=term[0],
+                                     term_end=term[1], name=f"{village}驻村工作队"),
+    )  # fmt: skip
+    members = []
+    for n, role in enumerate(roles):
+        login = None
+        if village == "611103002201" and role == "4":
+            login = UserFactory(
+                username="nation_team_member", places=[village], roles=["work_team"]
+            )
+        members.append(
+            team_services.member_add(
+                actor=admin,
+                team_id=team.pk,
+                member=team_member_input(
+                    unit,
+                    f"队员{serial}{n}",
+                    f"{serial}{n}",
+                    role,
+                    started_on=D(2026, 1, 1),
+                    user_id=login.pk if login else None,
+                ),
+            )  # fmt: skip
+        )
+    return team, members, login
+
+
+def _meeting(admin, team, members, held_on: D, due: list[D]):
+    return team_services.meeting_record(
+        actor=admin,
+        team_id=team.pk,
+        meeting=team_services.MeetingInput(
+            held_on=held_on,
+            attendee_ids=[m.pk for m in members],
+            tasks=[team_services.TaskInput(f"落实{day:%m%d}", day, members[0].pk) for day in due],
+        ),
+    )
+
+
+def _teams_and_supervision(admin, on_day) -> None:  # noqa: F811
+    """Teams in three villages (陕西's second county's term ended in October) with residence
+    days, approved leave, meetings and tasks; inspection rounds with samples, findings closed
+    on time, late or still open, and satisfaction surveys — in October and November."""
+    for code, days in [("611103000000", "3"), ("620000000000", "2")]:
+        policy_set(actor=admin, region_code=code, key="teams.residence_days_min", value=days,
+                   valid_from=D(2021, 1, 1))  # fmt: skip
+    policy_set(actor=admin, region_code="611103000000", key="teams.leave_approvers",
+               value="县", valid_from=D(2021, 1, 1))  # fmt: skip
+    year = (D(2026, 1, 1), D(2027, 12, 31))
+    shaanxi, (leader, secretary, _liaison, member), login = _team(
+        admin, "611103002201", year, ["1", "2", "3", "4"], 71
+    )
+    gansu, (g_secretary, g_member, g_leaving), _none = _team(
+        admin, "620102001201", (D(2026, 1, 1), None), ["2", "4", "4"], 72
+    )
+    _ended, (c_leader,), _none = _team(
+        admin, "610118001201", (D(2025, 1, 1), D(2026, 10, 31)), ["1"], 73
+    )
+    on_day(D(2026, 10, 10))  # leave is asked for ahead, and approved by the county (县)
+    leave = team_services.leave_request(
+        actor=login, leave=team_services.LeaveInput("1", D(2026, 10, 12), D(2026, 10, 13), "探亲")
+    )
+    county = UserFactory(username="nation_county", places=["611103000000"], roles=["county_admin"])
+    team_services.leave_decide(actor=county, leave_id=leave.pk, approve=True)
+    on_day(TODAY)
+    october = [D(2026, 10, day) for day in range(1, 6)]
+    november = [D(2026, 11, day) for day in range(2, 6)]
+    _register(admin, leader, october[:3])
+    _register(admin, secretary, october[:2])
+    _register(admin, member, november[:3])
+    _register(admin, g_secretary, october[:2] + november[:2])
+    _register(admin, g_member, november[:1])
+    _register(admin, g_leaving, october[3:5])
+    _register(admin, c_leader, october[:1])
+    team_services.member_end(
+        actor=admin, member_id=g_leaving.pk, ended_on=D(2026, 11, 20), reason="调回原单位"
+    )
+    _meeting(
+        admin, shaanxi, [leader, secretary], D(2026, 10, 15), [D(2026, 10, 20), D(2026, 11, 10)]
+    )
+    done = _meeting(admin, gansu, [g_secretary, g_member], D(2026, 11, 3),
+                    [D(2026, 11, 25), D(2026, 11, 12)])  # fmt: skip
+    task = done.tasks.get(due_on=D(2026, 11, 25))
+    team_services.task_done(actor=admin, task_id=task.pk, done_on=D(2026, 11, 26), note="已落实")
+    _supervision(admin, on_day)
+
+
+def _supervision(admin, on_day) -> None:  # noqa: F811
+    """Rounds of 陕西's county in October and 甘肃's in November (its sample drawn again), a
+    township's round of documents; findings found in October, closed on time, late or not
+    at all, and one in November; satisfaction surveys of both months."""
+    verifier = UserFactory(username="nation_verifier", places=PROVINCES, roles=["county_admin"])
+    wanted = [("611103000000", "2026-10", 2), ("620102000000", "2026-11", 3)]
+    wanted += [("611103002000", "2026-11", 0)]
+    for place, month, households in wanted:
+        planned = supervision.round_plan(
+            actor=admin, region_code=place, month=month,
+            **round_json(admin.pk, households_wanted=households, helpers_wanted=0, units_wanted=0),
+        )  # fmt: skip
+        if households:
+            supervision.sample_draw(actor=admin, round_id=planned.pk)
+        if place.startswith("62"):
+            supervision.sample_redraw(actor=admin, round_id=planned.pk, reason="户籍核对后重抽")
+    found = []
+    for village, day in [
+        ("611103002201", D(2026, 10, 9)),
+        ("611103002202", D(2026, 10, 12)),
+        ("611103001201", D(2026, 10, 13)),
+        ("620102001202", D(2026, 11, 2)),
+    ]:
+        found.append(
+            supervision.finding_record(
+                actor=admin,
+                region_code=village,
+                category="1",
+                found_on=day,
+                description="走访记录与实际不符",
+            )  # fmt: skip
+        )
+    for finding, closed_on in [(found[0], D(2026, 10, 20)), (found[1], D(2026, 11, 25))]:
+        on_day(closed_on)
+        supervision.rectification_start(actor=admin, finding_id=finding.pk)
+        supervision.rectification_submit(actor=admin, finding_id=finding.pk, note="已整改")
+        supervision.rectification_close(actor=verifier, finding_id=finding.pk, note="核实")
+    on_day(TODAY)
+    for province in PROVINCES:
+        standard_questionnaire(admin, province)
+    for village, day, answers in [
+        ("611103002201", D(2026, 10, 20), [5, 4, 2]),
+        ("610118001201", D(2026, 10, 21), [3]),
+        ("620102001201", D(2026, 11, 5), [5, 1]),
+    ]:
+        households = Household.objects.filter(region_id=village).order_by("pk")
+        for household, value in zip(households, answers, strict=False):
+            questionnaire = questionnaire_in_use(village)
+            supervision.survey_record(
+                actor=admin, household_id=household.pk, method="phone", surveyed_on=day,
+                answers=by_purpose(questionnaire, satisfaction=value),
+            )  # fmt: skip

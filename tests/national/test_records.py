@@ -42,6 +42,34 @@ def test_the_definitions_on_the_province_database_give_the_dashboards_figures(na
         assert gansu["households_identified"] == 2 and 0 < gansu["compliance"] < 1
 
 
+def test_the_teams_and_supervision_figures_are_not_empty(nation):
+    """Teams, residence, leave, meetings and tasks; rounds, samples, findings and surveys:
+    each figure something somewhere, and not the same everywhere."""
+    october, november = figures_from_records(OCTOBER), figures_from_records(NOVEMBER)
+    shaanxi, gansu = (october["province", code] for code in PROVINCES)
+    ended = october["county", "610118000000"]
+    assert (shaanxi["teams"], november["province", PROVINCES[0]]["teams"]) == (2, 1)
+    assert (shaanxi["team_leaders"], shaanxi["first_secretaries"], shaanxi["liaisons"]) == (2, 1, 1)
+    assert (gansu["team_members"], november["province", PROVINCES[1]]["team_members"]) == (2, 1)
+    assert (ended["members_short"], ended["residence_compliance"]) == (1, 0)
+    assert (shaanxi["residence_compliance"], gansu["residence_compliance"]) == (1 / 5, 2 / 3)
+    assert (shaanxi["leave_days"], shaanxi["meetings"], shaanxi["tasks_overdue"]) == (2, 1, 1)
+    later = november["province", PROVINCES[1]]
+    assert (later["meetings"], later["tasks_overdue"], gansu["tasks_overdue"]) == (1, 1, 0)
+
+    assert (shaanxi["inspections"], shaanxi["households_sampled"], gansu["inspections"]) == (
+        1,
+        2,
+        0,
+    )
+    assert (later["inspections"], later["households_sampled"]) == (1, 3)
+    assert (shaanxi["findings_found"], later["findings_found"]) == (3, 1)
+    assert shaanxi["findings_overdue"] + later["findings_overdue"] > 0
+    assert 0 <= shaanxi["rectified_on_time"] <= 1
+    assert (shaanxi["satisfaction_rate"], ended["satisfaction_rate"]) == (2 / 4, 0)
+    assert later["satisfaction_rate"] == 1 / 2
+
+
 def test_the_command_prints_a_provinces_figures(nation):
     out = io.StringIO()
     call_command("national_figures", "--month", "2026-10", stdout=out)
