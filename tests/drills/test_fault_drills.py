@@ -11,10 +11,8 @@ process's keys, so that the audit chain and sealed numbers read alike on both si
 """
 
 import json
-import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -26,11 +24,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import translation
 
 from bangfu.core.jobs import WORKER_STOPPED
 from tests.exchange.corpus import HEADER, family, xlsx
+from tests.installation import installation_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SIDE = Path(__file__).with_name("side.py")
@@ -114,32 +112,10 @@ def free_port() -> int:
 
 @pytest.fixture
 def installation(django_db_setup, django_db_blocker, tmp_path):
-    """This worker's test database (migrated, the world built) copied for the drill's
-    processes, which commit as a real installation does."""
-    keys = {
-        "SECRET_KEY": settings.SECRET_KEY,
-        "BANGFU_AUDIT_KEY": settings.AUDIT_KEY,
-        "BANGFU_FIELD_KEYS": ",".join(settings.FIELD_KEYS),
-        "BANGFU_LOOKUP_KEY": settings.LOOKUP_KEY,
-    }
-    env = {key: value for key, value in os.environ.items() if key != "BANGFU_FAULT"}
-    env.update(
-        keys,
-        DJANGO_SETTINGS_MODULE="config.settings_test",
-        BANGFU_VAR_DIR=str(tmp_path / "var"),
-        PYTHONPATH=str(ROOT),
-    )
+    """This worker's test database copied for the drill's processes, which commit as a real
+    installation does."""
     with django_db_blocker.unblock():
-        if connection.vendor == "sqlite":
-            path = tmp_path / "drill.sqlite3"
-            connection.ensure_connection()
-            copy = sqlite3.connect(path)
-            connection.connection.backup(copy)
-            copy.close()
-            env["DATABASE_URL"] = f"sqlite:///{path}"
-            dropped = None
-        else:
-            env["DATABASE_URL"], dropped = copied_postgres()
+        env, dropped = installation_env(tmp_path)
     made = Installation(env)
     yield made
     for process in made.processes:
@@ -148,26 +124,6 @@ def installation(django_db_setup, django_db_blocker, tmp_path):
             process.wait()
     if dropped is not None:
         dropped()
-
-
-def copied_postgres():
-    """A database made from the test database as its template (which must then have no
-    session: this process's is closed first); answers its address and how to drop it."""
-    import psycopg
-
-    given = connection.settings_dict
-    name = f"{given['NAME']}_drill"
-    connection.close()
-    who = given["USER"] + (f":{given['PASSWORD']}" if given.get("PASSWORD") else "")
-    server = f"postgres://{who}@{given['HOST']}:{given['PORT']}"
-
-    def sql(statement: str) -> None:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(statement)
-
-    sql(f'DROP DATABASE IF EXISTS "{name}"')
-    sql(f'CREATE DATABASE "{name}" TEMPLATE "{given["NAME"]}"')
-    return f"{server}/{name}", lambda: sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # ---------------------------------------------------------------------------------------

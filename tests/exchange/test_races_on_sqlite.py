@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.installation import installation_env
+
 from .corpus import HEADER, family, family_ids, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,25 +61,14 @@ def tell(process: subprocess.Popen) -> None:
     process.stdin.flush()
 
 
-# Its processes run on a SQLite file of their own, whichever half of make test this is.
+# Its processes run on a SQLite file: a copy of the test database (the SQLite half only).
 @pytest.mark.one_database
+@pytest.mark.django_db(transaction=True)
 def test_a_commit_waits_for_another_then_is_checked_against_it(tmp_path):
     (tmp_path / "race_settings.py").write_text(SETTINGS)
-    env = {
-        **os.environ,
-        "BANGFU_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "race_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
-    }
-    env.pop("DATABASE_URL", None)
-    for command in (["migrate", "--verbosity=0"], ["demo_data", "--households=0"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+    env, _dropped = installation_env(tmp_path)
+    env["DJANGO_SETTINGS_MODULE"] = "race_settings"
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env["PYTHONPATH"]])
     clash = family(B_CLASH)
     clash[2][9] = family_ids(A1)[2]  # B's new household lists a son A registers in his own
     a_path = xlsx(tmp_path / "a.xlsx", [HEADER, *family(A1), *family(SHARED)])
@@ -103,7 +94,7 @@ def test_a_commit_waits_for_another_then_is_checked_against_it(tmp_path):
     assert said(again) == "checked refused"
     assert b_done["problems"] == json.loads(said(again)) != []
     again.wait()
-    database = sqlite3.connect(tmp_path / "bangfu.sqlite3")
+    database = sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///"))
     numbers = database.execute(
         "SELECT number FROM registry_household WHERE number LIKE '6111030022010%' ORDER BY 1"
     ).fetchall()
