@@ -39,7 +39,7 @@ lint: setup
 PYTEST := $(PY) -m pytest --numprocesses=auto --maxprocesses=4 --dist=worksteal --durations=15
 
 test: lint
-	$(PYTEST)
+	BANGFU_TEST_DB=sqlite $(PYTEST)
 	$(PY) scripts/with_postgres.py -- $(PYTEST)
 
 # The fuzz tests of `make test` with FUZZ_SCALE times their examples, on both databases: hours,

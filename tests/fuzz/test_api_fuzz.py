@@ -500,6 +500,7 @@ def make_case(operation, aim: Aim):
     )
 
 
+@pytest.mark.stricter_database
 @pytest.mark.django_db(transaction=True)
 @shards
 def test_api_answers_every_request_without_server_error_within_the_bound(

@@ -401,6 +401,7 @@ def shown_changes(changed: dict) -> str:
 # ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.stricter_database
 @pytest.mark.django_db(transaction=True)
 @shards
 def test_every_page_form_answers_hostile_posts_without_server_error_within_the_bound(
