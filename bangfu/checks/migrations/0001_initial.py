@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'problem data list',
                 'verbose_name_plural': 'problem data lists',
                 'ordering': ['-received_on', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('file_name__length__lte', 200)), name='problem_list_file_name_length'), models.CheckConstraint(condition=models.Q(('sent_by__length__lte', 100)), name='problem_list_sent_by_length'), models.CheckConstraint(condition=models.Q(('received_on__gte', datetime.date(2014, 1, 1)), ('received_on__lte', datetime.date(2100, 12, 31))), name='problem_list_received_on_range')],
             },
         ),
         migrations.CreateModel(
@@ -51,6 +52,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'self-check report',
                 'verbose_name_plural': 'self-check reports',
                 'ordering': ['-month', 'region'],
+                'constraints': [models.UniqueConstraint(fields=('region', 'month'), name='one_report_a_month'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='report_month_first_day'), models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='self_check_report_month_range'), models.CheckConstraint(condition=models.Q(('due_on__gte', datetime.date(2014, 1, 1)), ('due_on__lte', datetime.date(2100, 12, 31))), name='self_check_report_due_on_range'), models.CheckConstraint(condition=models.Q(('note__length__lte', 2000)), name='self_check_report_note_length')],
             },
         ),
         migrations.CreateModel(
@@ -70,6 +72,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'national system snapshot',
                 'verbose_name_plural': 'national system snapshots',
                 'ordering': ['-month', 'region'],
+                'constraints': [models.UniqueConstraint(fields=('region', 'month'), name='one_snapshot_a_month'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='snapshot_month_first_day')],
             },
         ),
         migrations.CreateModel(
@@ -104,6 +107,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'difference',
                 'verbose_name_plural': 'differences',
                 'ordering': ['region', 'household_number', 'member_name', 'field'],
+                'indexes': [models.Index(fields=['region', 'state', 'found_on'], name='difference_place_state'), models.Index(fields=['household', 'state'], name='difference_household_state')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('household_number__length__lte', 30)), name='difference_household_number_length'), models.CheckConstraint(condition=models.Q(('member_name__length__lte', 50)), name='difference_member_name_length'), models.CheckConstraint(condition=models.Q(('field__length__lte', 40)), name='difference_field_length'), models.CheckConstraint(condition=models.Q(('field_name__length__lte', 60)), name='difference_field_name_length'), models.CheckConstraint(condition=models.Q(('kind__in', ['value', 'only_system', 'only_handbook', 'problem', ''])), name='difference_kind_choice'), models.CheckConstraint(condition=models.Q(('system_value__length__lte', 300)), name='difference_system_value_length'), models.CheckConstraint(condition=models.Q(('handbook_value__length__lte', 300)), name='difference_handbook_value_length'), models.CheckConstraint(condition=models.Q(('problem__length__lte', 500)), name='difference_problem_length'), models.CheckConstraint(condition=models.Q(('found_on__gte', datetime.date(2014, 1, 1)), ('found_on__lte', datetime.date(2100, 12, 31))), name='difference_found_on_range'), models.CheckConstraint(condition=models.Q(('classification__in', ['', 'system', 'handbook', 'home_check', 'accepted', ''])), name='difference_classification_choice'), models.CheckConstraint(condition=models.Q(('state__in', ['open', 'fixed', 'closed', ''])), name='difference_state_choice'), models.CheckConstraint(condition=models.Q(('closed_on__gte', datetime.date(2014, 1, 1)), ('closed_on__lte', datetime.date(2100, 12, 31))), name='difference_closed_on_range'), models.CheckConstraint(condition=models.Q(('close_reason__length__lte', 300)), name='difference_close_reason_length'), models.CheckConstraint(condition=models.Q(('snapshot__isnull', False), ('problem_list__isnull', False), _connector='OR'), name='difference_has_a_source'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'closed'), _negated=True), models.Q(('close_reason', ''), _negated=True), _connector='OR'), name='difference_closed_by_hand_with_reason')],
             },
         ),
         migrations.CreateModel(
@@ -139,6 +144,9 @@ class Migration(migrations.Migration):
                 ('unreadable', models.JSONField(blank=True, default=list)),
                 ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='checks.snapshot')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('snapshot', 'number'), name='snapshot_household_once')],
+            },
         ),
         migrations.CreateModel(
             name='SnapshotMember',
@@ -164,125 +172,9 @@ class Migration(migrations.Migration):
                 ('unreadable', models.JSONField(blank=True, default=list)),
                 ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='checks.snapshot')),
             ],
-        ),
-        migrations.AddConstraint(
-            model_name='problemlist',
-            constraint=models.CheckConstraint(condition=models.Q(('file_name__length__lte', 200)), name='problem_list_file_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='problemlist',
-            constraint=models.CheckConstraint(condition=models.Q(('sent_by__length__lte', 100)), name='problem_list_sent_by_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='problemlist',
-            constraint=models.CheckConstraint(condition=models.Q(('received_on__gte', datetime.date(2014, 1, 1)), ('received_on__lte', datetime.date(2100, 12, 31))), name='problem_list_received_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfcheckreport',
-            constraint=models.UniqueConstraint(fields=('region', 'month'), name='one_report_a_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfcheckreport',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='report_month_first_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfcheckreport',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='self_check_report_month_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfcheckreport',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', datetime.date(2014, 1, 1)), ('due_on__lte', datetime.date(2100, 12, 31))), name='self_check_report_due_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='selfcheckreport',
-            constraint=models.CheckConstraint(condition=models.Q(('note__length__lte', 2000)), name='self_check_report_note_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.UniqueConstraint(fields=('region', 'month'), name='one_snapshot_a_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='snapshot',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='snapshot_month_first_day'),
-        ),
-        migrations.AddIndex(
-            model_name='difference',
-            index=models.Index(fields=['region', 'state', 'found_on'], name='difference_place_state'),
-        ),
-        migrations.AddIndex(
-            model_name='difference',
-            index=models.Index(fields=['household', 'state'], name='difference_household_state'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('household_number__length__lte', 30)), name='difference_household_number_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('member_name__length__lte', 50)), name='difference_member_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('field__length__lte', 40)), name='difference_field_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('field_name__length__lte', 60)), name='difference_field_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['value', 'only_system', 'only_handbook', 'problem', ''])), name='difference_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('system_value__length__lte', 300)), name='difference_system_value_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('handbook_value__length__lte', 300)), name='difference_handbook_value_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('problem__length__lte', 500)), name='difference_problem_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('found_on__gte', datetime.date(2014, 1, 1)), ('found_on__lte', datetime.date(2100, 12, 31))), name='difference_found_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__in', ['', 'system', 'handbook', 'home_check', 'accepted', ''])), name='difference_classification_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'fixed', 'closed', ''])), name='difference_state_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__gte', datetime.date(2014, 1, 1)), ('closed_on__lte', datetime.date(2100, 12, 31))), name='difference_closed_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('close_reason__length__lte', 300)), name='difference_close_reason_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(('snapshot__isnull', False), ('problem_list__isnull', False), _connector='OR'), name='difference_has_a_source'),
-        ),
-        migrations.AddConstraint(
-            model_name='difference',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'closed'), _negated=True), models.Q(('close_reason', ''), _negated=True), _connector='OR'), name='difference_closed_by_hand_with_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='snapshothousehold',
-            constraint=models.UniqueConstraint(fields=('snapshot', 'number'), name='snapshot_household_once'),
-        ),
-        migrations.AddIndex(
-            model_name='snapshotmember',
-            index=models.Index(fields=['snapshot', 'household_number'], name='snapshot_member_household'),
-        ),
-        migrations.AddConstraint(
-            model_name='snapshotmember',
-            constraint=models.UniqueConstraint(fields=('snapshot', 'id_number_hash'), name='snapshot_member_once'),
+            options={
+                'indexes': [models.Index(fields=['snapshot', 'household_number'], name='snapshot_member_household')],
+                'constraints': [models.UniqueConstraint(fields=('snapshot', 'id_number_hash'), name='snapshot_member_once')],
+            },
         ),
     ]

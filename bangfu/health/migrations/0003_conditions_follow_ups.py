@@ -32,6 +32,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'illness under management',
                 'verbose_name_plural': 'illnesses under management',
+                'indexes': [models.Index(fields=['region', 'diagnosed_on'], name='condition_place_day')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['chronic', 'serious', ''])), name='condition_kind_choice'), models.CheckConstraint(condition=models.Q(('diagnosed_on__gte', datetime.date(1950, 1, 1)), ('diagnosed_on__lte', datetime.date(2100, 12, 31))), name='condition_diagnosed_on_range'), models.CheckConstraint(condition=models.Q(('note__length__lte', 200)), name='condition_note_length')],
             },
         ),
         migrations.CreateModel(
@@ -51,50 +53,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'follow-up',
                 'verbose_name_plural': 'follow-ups',
+                'indexes': [models.Index(fields=['condition', 'held_on'], name='follow_up_condition_day')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('held_on__gte', datetime.date(2014, 1, 1)), ('held_on__lte', datetime.date(2100, 12, 31))), name='follow_up_held_on_range'), models.CheckConstraint(condition=models.Q(('by__length__lte', 50)), name='follow_up_by_length'), models.CheckConstraint(condition=models.Q(('kind__in', ['home', 'phone', 'clinic', ''])), name='follow_up_kind_choice'), models.CheckConstraint(condition=models.Q(('findings__length__lte', 300)), name='follow_up_findings_length'), models.CheckConstraint(condition=models.Q(('next_due__gte', datetime.date(2014, 1, 1)), ('next_due__lte', datetime.date(2100, 12, 31))), name='follow_up_next_due_range'), models.CheckConstraint(condition=models.Q(('next_due', None), ('next_due__gt', models.F('held_on')), _connector='OR'), name='follow_up_next_due_after_it')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='condition',
-            index=models.Index(fields=['region', 'diagnosed_on'], name='condition_place_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='condition',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['chronic', 'serious', ''])), name='condition_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='condition',
-            constraint=models.CheckConstraint(condition=models.Q(('diagnosed_on__gte', datetime.date(1950, 1, 1)), ('diagnosed_on__lte', datetime.date(2100, 12, 31))), name='condition_diagnosed_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='condition',
-            constraint=models.CheckConstraint(condition=models.Q(('note__length__lte', 200)), name='condition_note_length'),
-        ),
-        migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['condition', 'held_on'], name='follow_up_condition_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('held_on__gte', datetime.date(2014, 1, 1)), ('held_on__lte', datetime.date(2100, 12, 31))), name='follow_up_held_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('by__length__lte', 50)), name='follow_up_by_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['home', 'phone', 'clinic', ''])), name='follow_up_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('findings__length__lte', 300)), name='follow_up_findings_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('next_due__gte', datetime.date(2014, 1, 1)), ('next_due__lte', datetime.date(2100, 12, 31))), name='follow_up_next_due_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('next_due', None), ('next_due__gt', models.F('held_on')), _connector='OR'), name='follow_up_next_due_after_it'),
         ),
     ]

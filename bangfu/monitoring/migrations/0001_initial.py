@@ -39,6 +39,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'monitoring procedure',
                 'verbose_name_plural': 'monitoring procedures',
+                'indexes': [models.Index(fields=['region', 'state', 'due_on'], name='procedure_place_due')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['identification', ''])), name='procedure_kind_choice'), models.CheckConstraint(condition=models.Q(('state__in', ['running', 'passed', 'refused', ''])), name='procedure_state_choice'), models.CheckConstraint(condition=models.Q(('started_on__gte', datetime.date(2021, 1, 1)), ('started_on__lte', datetime.date(2100, 12, 31))), name='procedure_started_on_range'), models.CheckConstraint(condition=models.Q(('ended_on__gte', datetime.date(2021, 1, 1)), ('ended_on__lte', datetime.date(2100, 12, 31))), name='procedure_ended_on_range'), models.CheckConstraint(condition=models.Q(('days_counted__in', ['calendar', 'working', ''])), name='procedure_days_counted_choice'), models.CheckConstraint(condition=models.Q(('next_step__length__lte', 20)), name='procedure_next_step_length'), models.UniqueConstraint(condition=models.Q(('state', 'running')), fields=('household', 'kind'), name='one_running_procedure_of_a_kind')],
             },
         ),
         migrations.CreateModel(
@@ -69,6 +71,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'monitoring alert',
                 'verbose_name_plural': 'monitoring alerts',
+                'indexes': [models.Index(fields=['region', 'state', 'due_on'], name='alert_place_state_due'), models.Index(fields=['household', 'state'], name='monitoring__househo_adc235_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('source__in', ['rule', 'self_report', 'screening', ''])), name='alert_source_choice'), models.CheckConstraint(condition=models.Q(('rule_code__length__lte', 40)), name='alert_rule_code_length'), models.CheckConstraint(condition=models.Q(('summary__length__lte', 500)), name='alert_summary_length'), models.CheckConstraint(condition=models.Q(('raised_on__gte', datetime.date(2021, 1, 1)), ('raised_on__lte', datetime.date(2100, 12, 31))), name='alert_raised_on_range'), models.CheckConstraint(condition=models.Q(('state__in', ['open', 'not_at_risk', 'identifying', ''])), name='alert_state_choice'), models.CheckConstraint(condition=models.Q(('days_counted__in', ['calendar', 'working', ''])), name='alert_days_counted_choice'), models.CheckConstraint(condition=models.Q(('closed_on__gte', datetime.date(2021, 1, 1)), ('closed_on__lte', datetime.date(2100, 12, 31))), name='alert_closed_on_range'), models.CheckConstraint(condition=models.Q(('close_reason__length__lte', 300)), name='alert_close_reason_length'), models.CheckConstraint(condition=models.Q(models.Q(('closed_on', None), ('state', 'open')), models.Q(models.Q(('state', 'open'), _negated=True), ('closed_on__isnull', False)), _connector='OR'), name='alert_closed_has_day')],
             },
         ),
         migrations.CreateModel(
@@ -92,114 +96,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'procedure step',
                 'verbose_name_plural': 'procedure steps',
                 'ordering': ['done_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('step__length__lte', 20)), name='step_step_length'), models.CheckConstraint(condition=models.Q(('outcome__in', ['passed', 'refused', ''])), name='step_outcome_choice'), models.CheckConstraint(condition=models.Q(('done_on__gte', datetime.date(2021, 1, 1)), ('done_on__lte', datetime.date(2100, 12, 31))), name='step_done_on_range'), models.CheckConstraint(condition=models.Q(('reason__length__lte', 300)), name='step_reason_length'), models.CheckConstraint(condition=models.Q(('note__length__lte', 500)), name='step_note_length'), models.CheckConstraint(condition=models.Q(('notice_from__gte', datetime.date(2021, 1, 1)), ('notice_from__lte', datetime.date(2100, 12, 31))), name='step_notice_from_range'), models.UniqueConstraint(fields=('procedure', 'step'), name='one_step_of_a_kind'), models.CheckConstraint(condition=models.Q(('outcome', 'passed'), models.Q(('reason', ''), _negated=True), _connector='OR'), name='step_refusal_has_reason')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='procedure',
-            index=models.Index(fields=['region', 'state', 'due_on'], name='procedure_place_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['identification', ''])), name='procedure_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['running', 'passed', 'refused', ''])), name='procedure_state_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(('started_on__gte', datetime.date(2021, 1, 1)), ('started_on__lte', datetime.date(2100, 12, 31))), name='procedure_started_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__gte', datetime.date(2021, 1, 1)), ('ended_on__lte', datetime.date(2100, 12, 31))), name='procedure_ended_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(('days_counted__in', ['calendar', 'working', ''])), name='procedure_days_counted_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.CheckConstraint(condition=models.Q(('next_step__length__lte', 20)), name='procedure_next_step_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='procedure',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'running')), fields=('household', 'kind'), name='one_running_procedure_of_a_kind'),
-        ),
-        migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['region', 'state', 'due_on'], name='alert_place_state_due'),
-        ),
-        migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['household', 'state'], name='monitoring__househo_adc235_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['rule', 'self_report', 'screening', ''])), name='alert_source_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('rule_code__length__lte', 40)), name='alert_rule_code_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('summary__length__lte', 500)), name='alert_summary_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('raised_on__gte', datetime.date(2021, 1, 1)), ('raised_on__lte', datetime.date(2100, 12, 31))), name='alert_raised_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'not_at_risk', 'identifying', ''])), name='alert_state_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('days_counted__in', ['calendar', 'working', ''])), name='alert_days_counted_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__gte', datetime.date(2021, 1, 1)), ('closed_on__lte', datetime.date(2100, 12, 31))), name='alert_closed_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('close_reason__length__lte', 300)), name='alert_close_reason_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_on', None), ('state', 'open')), models.Q(models.Q(('state', 'open'), _negated=True), ('closed_on__isnull', False)), _connector='OR'), name='alert_closed_has_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('step__length__lte', 20)), name='step_step_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['passed', 'refused', ''])), name='step_outcome_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('done_on__gte', datetime.date(2021, 1, 1)), ('done_on__lte', datetime.date(2100, 12, 31))), name='step_done_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__length__lte', 300)), name='step_reason_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('note__length__lte', 500)), name='step_note_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('notice_from__gte', datetime.date(2021, 1, 1)), ('notice_from__lte', datetime.date(2100, 12, 31))), name='step_notice_from_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.UniqueConstraint(fields=('procedure', 'step'), name='one_step_of_a_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome', 'passed'), models.Q(('reason', ''), _negated=True), _connector='OR'), name='step_refusal_has_reason'),
         ),
     ]

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'income check',
                 'verbose_name_plural': 'income checks',
                 'ordering': ['assessed_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('assessed_on__gte', datetime.date(2021, 1, 1)), ('assessed_on__lte', datetime.date(2100, 12, 31))), name='income_check_assessed_on_range'), models.CheckConstraint(condition=models.Q(('per_capita__gte', Decimal('0')), ('per_capita__lte', Decimal('9999999.99'))), name='income_check_per_capita_range'), models.CheckConstraint(condition=models.Q(('note__length__lte', 300)), name='income_check_note_length')],
             },
         ),
         migrations.RemoveConstraint(
@@ -83,17 +84,5 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='incomecheck',
             index=models.Index(fields=['household', 'assessed_on'], name='income_check_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='incomecheck',
-            constraint=models.CheckConstraint(condition=models.Q(('assessed_on__gte', datetime.date(2021, 1, 1)), ('assessed_on__lte', datetime.date(2100, 12, 31))), name='income_check_assessed_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='incomecheck',
-            constraint=models.CheckConstraint(condition=models.Q(('per_capita__gte', Decimal('0')), ('per_capita__lte', Decimal('9999999.99'))), name='income_check_per_capita_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='incomecheck',
-            constraint=models.CheckConstraint(condition=models.Q(('note__length__lte', 300)), name='income_check_note_length'),
         ),
     ]

@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'unit',
                 'verbose_name_plural': 'units',
+                'constraints': [models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('credit_code',), name='one_unit_per_code')],
             },
         ),
         migrations.CreateModel(
@@ -64,31 +65,13 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'pairing',
                 'verbose_name_plural': 'pairings',
+                'indexes': [models.Index(condition=models.Q(('ended_on', None)), fields=['region', 'household'], name='pairing_active')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('helper__isnull', False), ('unit__isnull', True)), models.Q(('helper__isnull', True), ('unit__isnull', False)), _connector='OR'), name='pairing_helper_or_unit'), models.UniqueConstraint(condition=models.Q(('ended_on', None), ('is_main', True)), fields=('household',), name='one_main_helper_per_household'), models.UniqueConstraint(condition=models.Q(('ended_on', None)), fields=('household', 'helper'), name='helper_paired_once_with_a_household')],
             },
         ),
         migrations.AddField(
             model_name='helper',
             name='unit',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='pairing.unit', verbose_name='unit'),
-        ),
-        migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(condition=models.Q(('credit_code', ''), _negated=True), fields=('credit_code',), name='one_unit_per_code'),
-        ),
-        migrations.AddIndex(
-            model_name='pairing',
-            index=models.Index(condition=models.Q(('ended_on', None)), fields=['region', 'household'], name='pairing_active'),
-        ),
-        migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('helper__isnull', False), ('unit__isnull', True)), models.Q(('helper__isnull', True), ('unit__isnull', False)), _connector='OR'), name='pairing_helper_or_unit'),
-        ),
-        migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on', None), ('is_main', True)), fields=('household',), name='one_main_helper_per_household'),
-        ),
-        migrations.AddConstraint(
-            model_name='pairing',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on', None)), fields=('household', 'helper'), name='helper_paired_once_with_a_household'),
         ),
     ]

@@ -39,6 +39,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'project',
                 'verbose_name_plural': 'projects',
                 'ordering': ['-year', 'number'],
+                'indexes': [models.Index(fields=['region', 'year'], name='project_place_year'), models.Index(fields=['county', 'year', 'stage'], name='project_county_year_stage')],
+                'constraints': [models.UniqueConstraint(fields=('county', 'number'), name='project_number_in_county'), models.CheckConstraint(condition=models.Q(('number__length__lte', 40)), name='project_number_length'), models.CheckConstraint(condition=models.Q(('name__length__lte', 200)), name='project_name_length'), models.CheckConstraint(condition=models.Q(('year__gte', 2014), ('year__lte', 2100)), name='project_year_range'), models.CheckConstraint(condition=models.Q(('responsible_unit__length__lte', 100)), name='project_responsible_unit_length'), models.CheckConstraint(condition=models.Q(('description__length__lte', 2000)), name='project_description_length'), models.CheckConstraint(condition=models.Q(('stage__in', ['planned', 'approved', 'started', 'completed', 'accepted', 'cancelled', ''])), name='project_stage_choice')],
             },
         ),
         migrations.CreateModel(
@@ -56,6 +58,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'progress note',
                 'verbose_name_plural': 'progress notes',
                 'ordering': ['project', '-month'],
+                'constraints': [models.UniqueConstraint(fields=('project', 'month'), name='progress_note_a_month'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='progress_note_first_day'), models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='progress_note_month_range'), models.CheckConstraint(condition=models.Q(('note__length__lte', 2000)), name='progress_note_note_length')],
             },
         ),
         migrations.CreateModel(
@@ -70,6 +73,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'planned funds',
                 'verbose_name_plural': 'planned funds',
+                'constraints': [models.UniqueConstraint(fields=('project', 'source'), name='planned_fund_once'), models.CheckConstraint(condition=models.Q(('amount__gte', Decimal('0.01')), ('amount__lte', Decimal('999999999.99'))), name='planned_fund_amount_range')],
             },
         ),
         migrations.CreateModel(
@@ -86,6 +90,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'project output',
                 'verbose_name_plural': 'project outputs',
+                'constraints': [models.UniqueConstraint(fields=('project', 'kind'), name='project_output_once'), models.CheckConstraint(condition=models.Q(('quantity__gte', Decimal('0.01')), ('quantity__lte', Decimal('99999999.99'))), name='project_output_quantity_range')],
             },
         ),
         migrations.CreateModel(
@@ -109,6 +114,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'ledger entry',
                 'verbose_name_plural': 'ledger entries',
                 'ordering': ['project', 'day', 'pk'],
+                'indexes': [models.Index(fields=['region', 'day'], name='ledger_place_day'), models.Index(fields=['project', 'source', 'kind'], name='ledger_project_source')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['allocation', 'payment', ''])), name='ledger_entry_kind_choice'), models.CheckConstraint(condition=models.Q(('amount__gte', Decimal('-999999999.99')), ('amount__lte', Decimal('999999999.99'))), name='ledger_entry_amount_range'), models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='ledger_entry_day_range'), models.CheckConstraint(condition=models.Q(('voucher__length__lte', 50)), name='ledger_entry_voucher_length'), models.CheckConstraint(condition=models.Q(('note__length__lte', 500)), name='ledger_entry_note_length'), models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('reverses__isnull', True)), models.Q(('amount__lt', 0), ('reverses__isnull', False)), _connector='OR'), name='ledger_entry_sign')],
             },
         ),
         migrations.CreateModel(
@@ -122,6 +129,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'beneficiary village',
                 'verbose_name_plural': 'beneficiary villages',
+                'constraints': [models.UniqueConstraint(fields=('project', 'village'), name='beneficiary_village_once')],
             },
         ),
         migrations.CreateModel(
@@ -136,6 +144,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'beneficiary household',
                 'verbose_name_plural': 'beneficiary households',
+                'indexes': [models.Index(fields=['household'], name='beneficiary_household')],
+                'constraints': [models.UniqueConstraint(fields=('project', 'household'), name='beneficiary_household_once')],
             },
         ),
         migrations.CreateModel(
@@ -159,6 +169,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'project asset',
                 'verbose_name_plural': 'project assets',
+                'indexes': [models.Index(fields=['region', 'registered_on'], name='asset_place_day')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('name__length__lte', 200)), name='asset_name_length'), models.CheckConstraint(condition=models.Q(('quantity__gte', Decimal('0.01')), ('quantity__lte', Decimal('99999999.99'))), name='asset_quantity_range'), models.CheckConstraint(condition=models.Q(('unit__length__lte', 20)), name='asset_unit_length'), models.CheckConstraint(condition=models.Q(('value__gte', Decimal('0.01')), ('value__lte', Decimal('999999999.99'))), name='asset_value_range'), models.CheckConstraint(condition=models.Q(('owner__in', ['collective', 'household', ''])), name='asset_owner_choice'), models.CheckConstraint(condition=models.Q(('maintainer__length__lte', 100)), name='asset_maintainer_length'), models.CheckConstraint(condition=models.Q(('registered_on__gte', datetime.date(2014, 1, 1)), ('registered_on__lte', datetime.date(2100, 12, 31))), name='asset_registered_on_range'), models.CheckConstraint(condition=models.Q(models.Q(('owner', 'household'), ('owner_household__isnull', False)), models.Q(('owner', 'collective'), ('owner_household__isnull', True)), _connector='OR'), name='asset_owner_household')],
             },
         ),
         migrations.CreateModel(
@@ -176,6 +188,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'project file',
                 'verbose_name_plural': 'project files',
+                'constraints': [models.CheckConstraint(condition=models.Q(('name__length__lte', 200)), name='project_file_name_length'), models.CheckConstraint(condition=models.Q(('kind__in', ['photo', 'document', ''])), name='project_file_kind_choice')],
             },
         ),
         migrations.CreateModel(
@@ -194,6 +207,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'project step',
                 'verbose_name_plural': 'project steps',
                 'ordering': ['project', 'day', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='project_step_day_range'), models.CheckConstraint(condition=models.Q(('reason__length__lte', 500)), name='project_step_reason_length'), models.CheckConstraint(condition=models.Q(models.Q(('stage', 'cancelled'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='project_cancel_has_reason')],
             },
         ),
         migrations.CreateModel(
@@ -214,6 +228,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'purchase agreement',
                 'verbose_name_plural': 'purchase agreements',
+                'constraints': [models.CheckConstraint(condition=models.Q(('buyer_kind__in', ['unit', 'enterprise', 'person', ''])), name='purchase_agreement_buyer_kind_choice'), models.CheckConstraint(condition=models.Q(('buyer__length__lte', 100)), name='purchase_agreement_buyer_length'), models.CheckConstraint(condition=models.Q(('products__length__lte', 200)), name='purchase_agreement_products_length'), models.CheckConstraint(condition=models.Q(('signed_on__gte', datetime.date(2014, 1, 1)), ('signed_on__lte', datetime.date(2100, 12, 31))), name='purchase_agreement_signed_on_range'), models.CheckConstraint(condition=models.Q(('valid_until__gte', datetime.date(2014, 1, 1)), ('valid_until__lte', datetime.date(2100, 12, 31))), name='purchase_agreement_valid_until_range'), models.CheckConstraint(condition=models.Q(('amount__gte', Decimal('0')), ('amount__lte', Decimal('999999999.99'))), name='purchase_agreement_amount_range'), models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('signed_on'))), name='agreement_valid_after_signed')],
             },
         ),
         migrations.CreateModel(
@@ -237,6 +252,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'consumption assistance sale',
                 'verbose_name_plural': 'consumption assistance sales',
                 'ordering': ['-day', 'pk'],
+                'indexes': [models.Index(fields=['region', 'day'], name='sale_place_day')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('buyer_kind__in', ['unit', 'enterprise', 'person', ''])), name='sale_buyer_kind_choice'), models.CheckConstraint(condition=models.Q(('buyer__length__lte', 100)), name='sale_buyer_length'), models.CheckConstraint(condition=models.Q(('product__length__lte', 100)), name='sale_product_length'), models.CheckConstraint(condition=models.Q(('quantity__gte', Decimal('0.01')), ('quantity__lte', Decimal('99999999.99'))), name='sale_quantity_range'), models.CheckConstraint(condition=models.Q(('unit__length__lte', 20)), name='sale_unit_length'), models.CheckConstraint(condition=models.Q(('amount__gte', Decimal('0.01')), ('amount__lte', Decimal('999999999.99'))), name='sale_amount_range'), models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='sale_day_range')],
             },
         ),
         migrations.CreateModel(
@@ -281,233 +298,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['region', 'day'], name='donation_place_day')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('donor_kind__in', ['unit', 'enterprise', 'person', ''])), name='donation_donor_kind_choice'), models.CheckConstraint(condition=models.Q(('donor__length__lte', 100)), name='donation_donor_length'), models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='donation_day_range'), models.CheckConstraint(condition=models.Q(('cash__gte', Decimal('0')), ('cash__lte', Decimal('999999999.99'))), name='donation_cash_range'), models.CheckConstraint(condition=models.Q(('goods__length__lte', 200)), name='donation_goods_length'), models.CheckConstraint(condition=models.Q(('goods_value__gte', Decimal('0')), ('goods_value__lte', Decimal('999999999.99'))), name='donation_goods_value_range'), models.CheckConstraint(condition=models.Q(('recipient_kind__in', ['household', 'village', 'school', 'student', ''])), name='donation_recipient_kind_choice'), models.CheckConstraint(condition=models.Q(('recipient__length__lte', 100)), name='donation_recipient_length'), models.CheckConstraint(condition=models.Q(('cash__gt', 0), ('goods_value__gt', 0), _connector='OR'), name='donation_has_value'), models.CheckConstraint(condition=models.Q(models.Q(('household__isnull', False), ('recipient_kind', 'household')), models.Q(models.Q(('recipient_kind', 'household'), _negated=True), ('household__isnull', True)), _connector='OR'), name='donation_household_recipient')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['region', 'year'], name='project_place_year'),
-        ),
-        migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['county', 'year', 'stage'], name='project_county_year_stage'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('county', 'number'), name='project_number_in_county'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('number__length__lte', 40)), name='project_number_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 200)), name='project_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2014), ('year__lte', 2100)), name='project_year_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('responsible_unit__length__lte', 100)), name='project_responsible_unit_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('description__length__lte', 2000)), name='project_description_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['planned', 'approved', 'started', 'completed', 'accepted', 'cancelled', ''])), name='project_stage_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressnote',
-            constraint=models.UniqueConstraint(fields=('project', 'month'), name='progress_note_a_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressnote',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='progress_note_first_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressnote',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='progress_note_month_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='progressnote',
-            constraint=models.CheckConstraint(condition=models.Q(('note__length__lte', 2000)), name='progress_note_note_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='plannedfund',
-            constraint=models.UniqueConstraint(fields=('project', 'source'), name='planned_fund_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='plannedfund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', Decimal('0.01')), ('amount__lte', Decimal('999999999.99'))), name='planned_fund_amount_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='output',
-            constraint=models.UniqueConstraint(fields=('project', 'kind'), name='project_output_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='output',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', Decimal('0.01')), ('quantity__lte', Decimal('99999999.99'))), name='project_output_quantity_range'),
-        ),
-        migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['region', 'day'], name='ledger_place_day'),
-        ),
-        migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['project', 'source', 'kind'], name='ledger_project_source'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['allocation', 'payment', ''])), name='ledger_entry_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', Decimal('-999999999.99')), ('amount__lte', Decimal('999999999.99'))), name='ledger_entry_amount_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='ledger_entry_day_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('voucher__length__lte', 50)), name='ledger_entry_voucher_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('note__length__lte', 500)), name='ledger_entry_note_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__gt', 0), ('reverses__isnull', True)), models.Q(('amount__lt', 0), ('reverses__isnull', False)), _connector='OR'), name='ledger_entry_sign'),
-        ),
-        migrations.AddConstraint(
-            model_name='beneficiaryvillage',
-            constraint=models.UniqueConstraint(fields=('project', 'village'), name='beneficiary_village_once'),
-        ),
-        migrations.AddIndex(
-            model_name='beneficiaryhousehold',
-            index=models.Index(fields=['household'], name='beneficiary_household'),
-        ),
-        migrations.AddConstraint(
-            model_name='beneficiaryhousehold',
-            constraint=models.UniqueConstraint(fields=('project', 'household'), name='beneficiary_household_once'),
-        ),
-        migrations.AddIndex(
-            model_name='asset',
-            index=models.Index(fields=['region', 'registered_on'], name='asset_place_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 200)), name='asset_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', Decimal('0.01')), ('quantity__lte', Decimal('99999999.99'))), name='asset_quantity_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('unit__length__lte', 20)), name='asset_unit_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', Decimal('0.01')), ('value__lte', Decimal('999999999.99'))), name='asset_value_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('owner__in', ['collective', 'household', ''])), name='asset_owner_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('maintainer__length__lte', 100)), name='asset_maintainer_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(('registered_on__gte', datetime.date(2014, 1, 1)), ('registered_on__lte', datetime.date(2100, 12, 31))), name='asset_registered_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='asset',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner', 'household'), ('owner_household__isnull', False)), models.Q(('owner', 'collective'), ('owner_household__isnull', True)), _connector='OR'), name='asset_owner_household'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectfile',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 200)), name='project_file_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectfile',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['photo', 'document', ''])), name='project_file_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectstep',
-            constraint=models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='project_step_day_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectstep',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__length__lte', 500)), name='project_step_reason_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectstep',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'cancelled'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='project_cancel_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchaseagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('buyer_kind__in', ['unit', 'enterprise', 'person', ''])), name='purchase_agreement_buyer_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchaseagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('buyer__length__lte', 100)), name='purchase_agreement_buyer_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchaseagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('products__length__lte', 200)), name='purchase_agreement_products_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchaseagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('signed_on__gte', datetime.date(2014, 1, 1)), ('signed_on__lte', datetime.date(2100, 12, 31))), name='purchase_agreement_signed_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchaseagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__gte', datetime.date(2014, 1, 1)), ('valid_until__lte', datetime.date(2100, 12, 31))), name='purchase_agreement_valid_until_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchaseagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', Decimal('0')), ('amount__lte', Decimal('999999999.99'))), name='purchase_agreement_amount_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='purchaseagreement',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('signed_on'))), name='agreement_valid_after_signed'),
-        ),
-        migrations.AddIndex(
-            model_name='sale',
-            index=models.Index(fields=['region', 'day'], name='sale_place_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='sale',
-            constraint=models.CheckConstraint(condition=models.Q(('buyer_kind__in', ['unit', 'enterprise', 'person', ''])), name='sale_buyer_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='sale',
-            constraint=models.CheckConstraint(condition=models.Q(('buyer__length__lte', 100)), name='sale_buyer_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='sale',
-            constraint=models.CheckConstraint(condition=models.Q(('product__length__lte', 100)), name='sale_product_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='sale',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', Decimal('0.01')), ('quantity__lte', Decimal('99999999.99'))), name='sale_quantity_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='sale',
-            constraint=models.CheckConstraint(condition=models.Q(('unit__length__lte', 20)), name='sale_unit_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='sale',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', Decimal('0.01')), ('amount__lte', Decimal('999999999.99'))), name='sale_amount_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='sale',
-            constraint=models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='sale_day_range'),
         ),
     ]

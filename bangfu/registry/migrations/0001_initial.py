@@ -50,6 +50,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'household',
                 'verbose_name_plural': 'households',
+                'indexes': [models.Index(fields=['region', 'number'], name='registry_ho_region__4578b3_idx'), models.Index(fields=['status', 'region'], name='registry_ho_status_7dfe30_idx'), models.Index(fields=['main_cause', 'region'], name='registry_ho_main_ca_07e466_idx')],
             },
         ),
         migrations.CreateModel(
@@ -78,6 +79,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'member',
                 'verbose_name_plural': 'members',
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_head', True)), fields=('household',), name='one_head_per_household')],
             },
         ),
         migrations.CreateModel(
@@ -98,21 +100,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'status history',
                 'ordering': ['effective_on', 'id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['region', 'number'], name='registry_ho_region__4578b3_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['status', 'region'], name='registry_ho_status_7dfe30_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['main_cause', 'region'], name='registry_ho_main_ca_07e466_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_head', True)), fields=('household',), name='one_head_per_household'),
         ),
     ]

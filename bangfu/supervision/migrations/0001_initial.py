@@ -45,6 +45,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'inspection round',
                 'verbose_name_plural': 'inspection rounds',
                 'ordering': ['-month', 'region', 'pk'],
+                'indexes': [models.Index(fields=['region', 'month'], name='round_place_month')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('month__day', 1)), name='round_month_first_day'), models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='inspection_round_month_range'), models.CheckConstraint(condition=models.Q(('title__length__lte', 100)), name='inspection_round_title_length'), models.CheckConstraint(condition=models.Q(('methods__length__lte', 60)), name='inspection_round_methods_length'), models.CheckConstraint(condition=models.Q(('households_wanted__gte', 0), ('households_wanted__lte', 10000)), name='inspection_round_households_wanted_range'), models.CheckConstraint(condition=models.Q(('helpers_wanted__gte', 0), ('helpers_wanted__lte', 10000)), name='inspection_round_helpers_wanted_range'), models.CheckConstraint(condition=models.Q(('units_wanted__gte', 0), ('units_wanted__lte', 10000)), name='inspection_round_units_wanted_range'), models.CheckConstraint(condition=models.Q(('teams_wanted__gte', 0), ('teams_wanted__lte', 10000)), name='inspection_round_teams_wanted_range'), models.CheckConstraint(condition=models.Q(('notes__length__lte', 2000)), name='inspection_round_notes_length'), models.CheckConstraint(condition=models.Q(('state__in', ['open', 'closed', ''])), name='inspection_round_state_choice')],
             },
         ),
         migrations.CreateModel(
@@ -75,6 +77,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'finding',
                 'verbose_name_plural': 'findings',
                 'ordering': ['-found_on', '-pk'],
+                'indexes': [models.Index(fields=['region', 'found_on'], name='finding_place_found'), models.Index(fields=['region', 'state', 'deadline'], name='finding_place_open')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('description__length__lte', 2000)), name='finding_description_length'), models.CheckConstraint(condition=models.Q(('responsible_person__length__lte', 50)), name='finding_responsible_person_length'), models.CheckConstraint(condition=models.Q(('found_on__gte', datetime.date(2014, 1, 1)), ('found_on__lte', datetime.date(2100, 12, 31))), name='finding_found_on_range'), models.CheckConstraint(condition=models.Q(('state__in', ['assigned', 'in_progress', 'submitted', 'returned', 'closed', ''])), name='finding_state_choice'), models.CheckConstraint(condition=models.Q(('days_counted__in', ['calendar', 'working', ''])), name='finding_days_counted_choice'), models.CheckConstraint(condition=models.Q(('deadline__gte', models.F('found_on'))), name='finding_deadline_after'), models.CheckConstraint(condition=models.Q(models.Q(('closed_on__isnull', False), ('state', 'closed')), models.Q(models.Q(('state', 'closed'), _negated=True), ('closed_on', None)), _connector='OR'), name='finding_closed_has_day')],
             },
         ),
         migrations.CreateModel(
@@ -91,6 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'questionnaire',
                 'verbose_name_plural': 'questionnaires',
                 'ordering': ['region', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('name__length__lte', 100)), name='questionnaire_name_length')],
             },
         ),
         migrations.CreateModel(
@@ -109,6 +114,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'question',
                 'verbose_name_plural': 'questions',
                 'ordering': ['questionnaire', 'position', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('text__length__lte', 200)), name='question_text_length'), models.CheckConstraint(condition=models.Q(('kind__in', ['yes_no', 'number', 'text', 'satisfaction', ''])), name='question_kind_choice'), models.CheckConstraint(condition=models.Q(('purpose__in', ['knows_helper', 'helper_name', 'visits', 'work_done', 'satisfaction', 'other', ''])), name='question_purpose_choice'), models.CheckConstraint(condition=models.Q(('position__gte', 1), ('position__lte', 100)), name='question_position_range')],
             },
         ),
         migrations.CreateModel(
@@ -126,6 +132,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'rectification step',
                 'verbose_name_plural': 'rectification steps',
                 'ordering': ['finding', 'recorded_at', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('note__length__lte', 2000)), name='rectification_step_note_length'), models.CheckConstraint(condition=models.Q(('action__in', ['start', 'submit', 'close', 'return', ''])), name='rectification_step_action_choice'), models.CheckConstraint(condition=models.Q(models.Q(('action__in', ['return', 'submit']), _negated=True), models.Q(('note', ''), _negated=True), _connector='OR'), name='rectification_step_says_why')],
             },
         ),
         migrations.CreateModel(
@@ -144,6 +151,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'evidence',
                 'verbose_name_plural': 'evidence',
+                'constraints': [models.CheckConstraint(condition=models.Q(('name__length__lte', 200)), name='evidence_name_length'), models.CheckConstraint(condition=models.Q(('kind__in', ['photo', 'document', ''])), name='evidence_kind_choice')],
             },
         ),
         migrations.CreateModel(
@@ -162,6 +170,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'sample draw',
                 'verbose_name_plural': 'sample draws',
                 'ordering': ['round', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('round', 'number'), name='sample_draw_once'), models.CheckConstraint(condition=models.Q(('number', 1), models.Q(('reason', ''), _negated=True), _connector='OR'), name='sample_redraw_has_reason'), models.CheckConstraint(condition=models.Q(('reason__length__lte', 500)), name='sample_draw_reason_length')],
             },
         ),
         migrations.CreateModel(
@@ -181,6 +190,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'sampled record',
                 'verbose_name_plural': 'sampled records',
                 'ordering': ['draw', 'kind', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('draw', 'kind', 'position'), name='sample_item_position_once'), models.CheckConstraint(condition=models.Q(models.Q(('helper', None), ('household__isnull', False), ('kind', 'household'), ('team', None), ('unit', None)), models.Q(('helper__isnull', False), ('household', None), ('kind', 'helper'), ('team', None), ('unit', None)), models.Q(('helper', None), ('household', None), ('kind', 'unit'), ('team', None), ('unit__isnull', False)), models.Q(('helper', None), ('household', None), ('kind', 'team'), ('team__isnull', False), ('unit', None)), _connector='OR'), name='sample_item_names_its_kind')],
             },
         ),
         migrations.CreateModel(
@@ -197,6 +207,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'scheme item',
                 'verbose_name_plural': 'scheme items',
                 'ordering': ['scheme', 'position', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('name__length__lte', 60)), name='scheme_item_name_length'), models.CheckConstraint(condition=models.Q(('source__in', ['visit_compliance', 'pairing_coverage', 'residence_compliance', 'rectified_on_time', 'check_reports_on_time', 'satisfaction', 'scored', ''])), name='scheme_item_source_choice'), models.CheckConstraint(condition=models.Q(('weight__gte', Decimal('0.00')), ('weight__lte', Decimal('999.99'))), name='scheme_item_weight_range'), models.CheckConstraint(condition=models.Q(('position__gte', 1), ('position__lte', 100)), name='scheme_item_position_range')],
             },
         ),
         migrations.CreateModel(
@@ -218,6 +229,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'item score',
                 'verbose_name_plural': 'item scores',
+                'indexes': [models.Index(fields=['region', 'month'], name='item_score_place_month')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('month__day', 1)), name='item_score_month_first_day'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='item_score_has_reason'), models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('item', 'month', 'unit'), name='item_score_once_unit'), models.UniqueConstraint(condition=models.Q(('team__isnull', False)), fields=('item', 'month', 'team'), name='item_score_once_team'), models.UniqueConstraint(condition=models.Q(('helper__isnull', False)), fields=('item', 'month', 'helper'), name='item_score_once_helper'), models.UniqueConstraint(condition=models.Q(('household__isnull', False)), fields=('item', 'month', 'household'), name='item_score_once_household'), models.UniqueConstraint(condition=models.Q(('helper', None), ('household', None), ('team', None), ('unit', None)), fields=('item', 'month', 'region'), name='item_score_once_township'), models.CheckConstraint(condition=models.Q(models.Q(('helper', None), ('team', None), ('unit', None)), models.Q(('household', None), ('team', None), ('unit', None)), models.Q(('helper', None), ('household', None), ('unit', None)), models.Q(('helper', None), ('household', None), ('team', None)), _connector='OR'), name='item_score_one_subject'), models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='item_score_month_range'), models.CheckConstraint(condition=models.Q(('points__gte', Decimal('0.00')), ('points__lte', Decimal('999.99'))), name='item_score_points_range'), models.CheckConstraint(condition=models.Q(('reason__length__lte', 500)), name='item_score_reason_length')],
             },
         ),
         migrations.CreateModel(
@@ -234,6 +247,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'published scores',
                 'verbose_name_plural': 'published scores',
                 'ordering': ['-month', 'region', 'level'],
+                'constraints': [models.UniqueConstraint(fields=('region', 'level', 'month'), name='scores_published_once'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='score_sheet_month_first_day')],
             },
         ),
         migrations.CreateModel(
@@ -254,6 +268,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'score',
                 'verbose_name_plural': 'scores',
                 'ordering': ['sheet', 'rank', 'pk'],
+                'indexes': [models.Index(fields=['sheet', 'rank'], name='score_sheet_rank')],
             },
         ),
         migrations.CreateModel(
@@ -271,6 +286,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'scoring scheme',
                 'verbose_name_plural': 'scoring schemes',
                 'ordering': ['region', 'level', '-valid_from'],
+                'constraints': [models.UniqueConstraint(fields=('region', 'level', 'valid_from'), name='one_scheme_a_month'), models.CheckConstraint(condition=models.Q(('valid_from__day', 1)), name='scheme_from_first_day'), models.CheckConstraint(condition=models.Q(('name__length__lte', 100)), name='scoring_scheme_name_length'), models.CheckConstraint(condition=models.Q(('level__in', ['unit', 'team', 'township', 'helper', 'household', ''])), name='scoring_scheme_level_choice'), models.CheckConstraint(condition=models.Q(('valid_from__gte', datetime.date(2014, 1, 1)), ('valid_from__lte', datetime.date(2100, 12, 31))), name='scoring_scheme_valid_from_range')],
             },
         ),
         migrations.AddField(
@@ -301,6 +317,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'household survey',
                 'verbose_name_plural': 'household surveys',
                 'ordering': ['-surveyed_on', '-pk'],
+                'indexes': [models.Index(fields=['region', 'surveyed_on'], name='survey_place_day')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('surveyed_on__gte', datetime.date(2014, 1, 1)), ('surveyed_on__lte', datetime.date(2100, 12, 31))), name='survey_surveyed_on_range'), models.CheckConstraint(condition=models.Q(('method__in', ['on_site', 'documents', 'phone', 'home', ''])), name='survey_method_choice'), models.CheckConstraint(condition=models.Q(('respondent__length__lte', 50)), name='survey_respondent_length'), models.CheckConstraint(condition=models.Q(('method__in', ['phone', 'home'])), name='survey_by_phone_or_home')],
             },
         ),
         migrations.AddField(
@@ -320,6 +338,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'answer',
                 'verbose_name_plural': 'answers',
+                'constraints': [models.UniqueConstraint(fields=('survey', 'question'), name='answer_once'), models.CheckConstraint(condition=models.Q(('value__length__lte', 500)), name='answer_value_length')],
             },
         ),
         migrations.CreateModel(
@@ -350,276 +369,12 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('region', 'year', 'number'), name='bulletin_number_in_year'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='bulletin_month_first_day'), models.CheckConstraint(condition=models.Q(models.Q(('published_at', None), ('state', 'draft')), models.Q(('published_at__isnull', False), ('state', 'published')), _connector='OR'), name='bulletin_published_has_time'), models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='bulletin_month_range'), models.CheckConstraint(condition=models.Q(('title__length__lte', 100)), name='bulletin_title_length'), models.CheckConstraint(condition=models.Q(('summary__length__lte', 4000)), name='bulletin_summary_length'), models.CheckConstraint(condition=models.Q(('good_practice__length__lte', 4000)), name='bulletin_good_practice_length'), models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'published', ''])), name='bulletin_state_choice')],
             },
         ),
-        migrations.AddIndex(
-            model_name='inspectionround',
-            index=models.Index(fields=['region', 'month'], name='round_place_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='round_month_first_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='inspection_round_month_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('title__length__lte', 100)), name='inspection_round_title_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('methods__length__lte', 60)), name='inspection_round_methods_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('households_wanted__gte', 0), ('households_wanted__lte', 10000)), name='inspection_round_households_wanted_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('helpers_wanted__gte', 0), ('helpers_wanted__lte', 10000)), name='inspection_round_helpers_wanted_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('units_wanted__gte', 0), ('units_wanted__lte', 10000)), name='inspection_round_units_wanted_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('teams_wanted__gte', 0), ('teams_wanted__lte', 10000)), name='inspection_round_teams_wanted_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('notes__length__lte', 2000)), name='inspection_round_notes_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='inspectionround',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'closed', ''])), name='inspection_round_state_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='questionnaire',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 100)), name='questionnaire_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('text__length__lte', 200)), name='question_text_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['yes_no', 'number', 'text', 'satisfaction', ''])), name='question_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('purpose__in', ['knows_helper', 'helper_name', 'visits', 'work_done', 'satisfaction', 'other', ''])), name='question_purpose_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='question',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1), ('position__lte', 100)), name='question_position_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='rectificationstep',
-            constraint=models.CheckConstraint(condition=models.Q(('note__length__lte', 2000)), name='rectification_step_note_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='rectificationstep',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['start', 'submit', 'close', 'return', ''])), name='rectification_step_action_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='rectificationstep',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('action__in', ['return', 'submit']), _negated=True), models.Q(('note', ''), _negated=True), _connector='OR'), name='rectification_step_says_why'),
-        ),
-        migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 200)), name='evidence_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['photo', 'document', ''])), name='evidence_kind_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='sampledraw',
-            constraint=models.UniqueConstraint(fields=('round', 'number'), name='sample_draw_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='sampledraw',
-            constraint=models.CheckConstraint(condition=models.Q(('number', 1), models.Q(('reason', ''), _negated=True), _connector='OR'), name='sample_redraw_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='sampledraw',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__length__lte', 500)), name='sample_draw_reason_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='sampleitem',
-            constraint=models.UniqueConstraint(fields=('draw', 'kind', 'position'), name='sample_item_position_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='sampleitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('helper', None), ('household__isnull', False), ('kind', 'household'), ('team', None), ('unit', None)), models.Q(('helper__isnull', False), ('household', None), ('kind', 'helper'), ('team', None), ('unit', None)), models.Q(('helper', None), ('household', None), ('kind', 'unit'), ('team', None), ('unit__isnull', False)), models.Q(('helper', None), ('household', None), ('kind', 'team'), ('team__isnull', False), ('unit', None)), _connector='OR'), name='sample_item_names_its_kind'),
-        ),
-        migrations.AddIndex(
-            model_name='itemscore',
-            index=models.Index(fields=['region', 'month'], name='item_score_place_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='item_score_month_first_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='item_score_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('item', 'month', 'unit'), name='item_score_once_unit'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.UniqueConstraint(condition=models.Q(('team__isnull', False)), fields=('item', 'month', 'team'), name='item_score_once_team'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.UniqueConstraint(condition=models.Q(('helper__isnull', False)), fields=('item', 'month', 'helper'), name='item_score_once_helper'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.UniqueConstraint(condition=models.Q(('household__isnull', False)), fields=('item', 'month', 'household'), name='item_score_once_household'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.UniqueConstraint(condition=models.Q(('helper', None), ('household', None), ('team', None), ('unit', None)), fields=('item', 'month', 'region'), name='item_score_once_township'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('helper', None), ('team', None), ('unit', None)), models.Q(('household', None), ('team', None), ('unit', None)), models.Q(('helper', None), ('household', None), ('unit', None)), models.Q(('helper', None), ('household', None), ('team', None)), _connector='OR'), name='item_score_one_subject'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', datetime.date(2014, 1, 1)), ('month__lte', datetime.date(2100, 12, 31))), name='item_score_month_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.CheckConstraint(condition=models.Q(('points__gte', Decimal('0.00')), ('points__lte', Decimal('999.99'))), name='item_score_points_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='itemscore',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__length__lte', 500)), name='item_score_reason_length'),
-        ),
-        migrations.AddIndex(
-            model_name='score',
-            index=models.Index(fields=['sheet', 'rank'], name='score_sheet_rank'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoringscheme',
-            constraint=models.UniqueConstraint(fields=('region', 'level', 'valid_from'), name='one_scheme_a_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoringscheme',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_from__day', 1)), name='scheme_from_first_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoringscheme',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 100)), name='scoring_scheme_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoringscheme',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['unit', 'team', 'township', 'helper', 'household', ''])), name='scoring_scheme_level_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoringscheme',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_from__gte', datetime.date(2014, 1, 1)), ('valid_from__lte', datetime.date(2100, 12, 31))), name='scoring_scheme_valid_from_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.UniqueConstraint(fields=('region', 'level', 'month'), name='scores_published_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='score_sheet_month_first_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='schemeitem',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 60)), name='scheme_item_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='schemeitem',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['visit_compliance', 'pairing_coverage', 'residence_compliance', 'rectified_on_time', 'check_reports_on_time', 'satisfaction', 'scored', ''])), name='scheme_item_source_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='schemeitem',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', Decimal('0.00')), ('weight__lte', Decimal('999.99'))), name='scheme_item_weight_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='schemeitem',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1), ('position__lte', 100)), name='scheme_item_position_range'),
-        ),
-        migrations.AddIndex(
-            model_name='survey',
-            index=models.Index(fields=['region', 'surveyed_on'], name='survey_place_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('surveyed_on__gte', datetime.date(2014, 1, 1)), ('surveyed_on__lte', datetime.date(2100, 12, 31))), name='survey_surveyed_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['on_site', 'documents', 'phone', 'home', ''])), name='survey_method_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('respondent__length__lte', 50)), name='survey_respondent_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['phone', 'home'])), name='survey_by_phone_or_home'),
-        ),
-        migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['region', 'found_on'], name='finding_place_found'),
-        ),
-        migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['region', 'state', 'deadline'], name='finding_place_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('description__length__lte', 2000)), name='finding_description_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('responsible_person__length__lte', 50)), name='finding_responsible_person_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('found_on__gte', datetime.date(2014, 1, 1)), ('found_on__lte', datetime.date(2100, 12, 31))), name='finding_found_on_range'),
-        ),
         migrations.AddConstraint(
             model_name='finding',
             constraint=models.CheckConstraint(condition=models.Q(('source__in', ['inspection', 'survey', ''])), name='finding_source_choice'),
         ),
         migrations.AddConstraint(
             model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['assigned', 'in_progress', 'submitted', 'returned', 'closed', ''])), name='finding_state_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('days_counted__in', ['calendar', 'working', ''])), name='finding_days_counted_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline__gte', models.F('found_on'))), name='finding_deadline_after'),
-        ),
-        migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_on__isnull', False), ('state', 'closed')), models.Q(models.Q(('state', 'closed'), _negated=True), ('closed_on', None)), _connector='OR'), name='finding_closed_has_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='finding',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'survey'), _negated=True), ('survey__isnull', False), _connector='OR'), name='finding_from_survey_names_it'),
-        ),
-        migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('survey', 'question'), name='answer_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.CheckConstraint(condition=models.Q(('value__length__lte', 500)), name='answer_value_length'),
         ),
     ]

@@ -38,6 +38,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'check-in',
                 'verbose_name_plural': 'check-ins',
+                'indexes': [models.Index(fields=['region', 'day'], name='teams_check_region__358e5a_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('checked_at__gte', datetime.datetime(2014, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)), ('checked_at__lte', datetime.datetime(2100, 12, 31, 0, 0, tzinfo=datetime.timezone.utc))), name='check_in_checked_at_range'), models.CheckConstraint(condition=models.Q(('accuracy_m__gte', 0), ('accuracy_m__lte', 100000)), name='check_in_accuracy_m_range'), models.CheckConstraint(condition=models.Q(('latitude__gte', Decimal('-90')), ('latitude__lte', Decimal('90'))), name='check_in_latitude_range'), models.CheckConstraint(condition=models.Q(('longitude__gte', Decimal('-180')), ('longitude__lte', Decimal('180'))), name='check_in_longitude_range')],
             },
         ),
         migrations.CreateModel(
@@ -70,6 +72,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'resident work team',
                 'verbose_name_plural': 'resident work teams',
+                'constraints': [models.CheckConstraint(condition=models.Q(('name__length__lte', 100)), name='team_name_length'), models.CheckConstraint(condition=models.Q(('term_start__gte', datetime.date(2000, 1, 1)), ('term_start__lte', datetime.date(2100, 12, 31))), name='team_term_start_range'), models.CheckConstraint(condition=models.Q(('term_end__gte', datetime.date(2000, 1, 1)), ('term_end__lte', datetime.date(2100, 12, 31))), name='team_term_end_range'), models.CheckConstraint(condition=models.Q(('latitude__gte', Decimal('-90')), ('latitude__lte', Decimal('90'))), name='team_latitude_range'), models.CheckConstraint(condition=models.Q(('longitude__gte', Decimal('-180')), ('longitude__lte', Decimal('180'))), name='team_longitude_range'), models.CheckConstraint(condition=models.Q(('term_end', None), ('term_end__gte', models.F('term_start')), _connector='OR'), name='team_term_ends_after_it_starts')],
             },
         ),
         migrations.CreateModel(
@@ -86,6 +89,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'team meeting',
                 'verbose_name_plural': 'team meetings',
+                'indexes': [models.Index(fields=['region', 'held_on'], name='teams_meeti_region__a5a68e_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('held_on__gte', datetime.date(2014, 1, 1)), ('held_on__lte', datetime.date(2100, 12, 31))), name='meeting_held_on_range'), models.CheckConstraint(condition=models.Q(('place__length__lte', 100)), name='meeting_place_length'), models.CheckConstraint(condition=models.Q(('minutes__length__lte', 5000)), name='meeting_minutes_length')],
             },
         ),
         migrations.CreateModel(
@@ -108,6 +113,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'team member',
                 'verbose_name_plural': 'team members',
+                'indexes': [models.Index(fields=['region', 'team'], name='team_member_place')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('name__length__lte', 50)), name='team_member_name_length'), models.CheckConstraint(condition=models.Q(('phone__length__lte', 20)), name='team_member_phone_length'), models.CheckConstraint(condition=models.Q(('started_on__gte', datetime.date(2000, 1, 1)), ('started_on__lte', datetime.date(2100, 12, 31))), name='team_member_started_on_range'), models.CheckConstraint(condition=models.Q(('ended_on__gte', datetime.date(2000, 1, 1)), ('ended_on__lte', datetime.date(2100, 12, 31))), name='team_member_ended_on_range'), models.CheckConstraint(condition=models.Q(('end_reason__length__lte', 200)), name='team_member_end_reason_length'), models.UniqueConstraint(condition=models.Q(('ended_on', None)), fields=('id_number_hash',), name='one_team_at_a_time'), models.UniqueConstraint(condition=models.Q(('ended_on', None), ('user__isnull', False)), fields=('user',), name='one_team_term_a_login'), models.CheckConstraint(condition=models.Q(('ended_on', None), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='team_member_ends_after_it_starts')],
             },
         ),
         migrations.CreateModel(
@@ -125,6 +132,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'register entry',
                 'verbose_name_plural': 'attendance register',
+                'constraints': [models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='register_entry_day_range'), models.CheckConstraint(condition=models.Q(('status__in', ['in_village', 'official', 'leave', 'absent', ''])), name='register_entry_status_choice'), models.CheckConstraint(condition=models.Q(('reason__length__lte', 200)), name='register_entry_reason_length'), models.UniqueConstraint(fields=('member', 'day'), name='one_register_entry_a_day')],
             },
         ),
         migrations.CreateModel(
@@ -139,6 +147,10 @@ class Migration(migrations.Migration):
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region')),
                 ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='teams.teammember')),
             ],
+            options={
+                'indexes': [models.Index(fields=['month', 'region'], name='teams_membe_month_f8c0b5_idx')],
+                'constraints': [models.UniqueConstraint(fields=('member', 'month'), name='one_member_month')],
+            },
         ),
         migrations.CreateModel(
             name='MeetingTask',
@@ -155,6 +167,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'meeting task',
                 'verbose_name_plural': 'meeting tasks',
+                'indexes': [models.Index(condition=models.Q(('done_on', None)), fields=['region', 'due_on'], name='task_open')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('description__length__lte', 300)), name='meeting_task_description_length'), models.CheckConstraint(condition=models.Q(('due_on__gte', datetime.date(2014, 1, 1)), ('due_on__lte', datetime.date(2100, 12, 31))), name='meeting_task_due_on_range'), models.CheckConstraint(condition=models.Q(('done_on__gte', datetime.date(2014, 1, 1)), ('done_on__lte', datetime.date(2100, 12, 31))), name='meeting_task_done_on_range'), models.CheckConstraint(condition=models.Q(('done_note__length__lte', 300)), name='meeting_task_done_note_length')],
             },
         ),
         migrations.AddField(
@@ -181,6 +195,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'leave request',
                 'verbose_name_plural': 'leave requests',
+                'indexes': [models.Index(fields=['member', 'first_day'], name='teams_leave_member__6e482d_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('first_day__gte', datetime.date(2014, 1, 1)), ('first_day__lte', datetime.date(2100, 12, 31))), name='leave_first_day_range'), models.CheckConstraint(condition=models.Q(('last_day__gte', datetime.date(2014, 1, 1)), ('last_day__lte', datetime.date(2100, 12, 31))), name='leave_last_day_range'), models.CheckConstraint(condition=models.Q(('returned_on__gte', datetime.date(2014, 1, 1)), ('returned_on__lte', datetime.date(2100, 12, 31))), name='leave_returned_on_range'), models.CheckConstraint(condition=models.Q(('reason__length__lte', 300)), name='leave_reason_length'), models.CheckConstraint(condition=models.Q(('state__in', ['requested', 'approved', 'refused', 'cancelled', ''])), name='leave_state_choice'), models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('first_day'))), name='leave_ends_after_it_starts')],
             },
         ),
         migrations.CreateModel(
@@ -199,6 +215,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'discipline record',
                 'verbose_name_plural': 'discipline records',
+                'constraints': [models.CheckConstraint(condition=models.Q(('occurred_on__gte', datetime.date(2014, 1, 1)), ('occurred_on__lte', datetime.date(2100, 12, 31))), name='discipline_occurred_on_range'), models.CheckConstraint(condition=models.Q(('description__length__lte', 500)), name='discipline_description_length'), models.CheckConstraint(condition=models.Q(('decision__length__lte', 300)), name='discipline_decision_length')],
             },
         ),
         migrations.AddField(
@@ -221,6 +238,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'work report',
                 'verbose_name_plural': 'work reports',
+                'constraints': [models.CheckConstraint(condition=models.Q(('text__length__lte', 10000)), name='work_report_text_length'), models.UniqueConstraint(fields=('team', 'month'), name='one_report_a_team_a_month')],
             },
         ),
         migrations.CreateModel(
@@ -241,196 +259,8 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('note__length__lte', 200)), name='leave_decision_note_length'), models.UniqueConstraint(fields=('leave', 'level'), name='one_decision_a_level')],
             },
         ),
-        migrations.AddConstraint(
-            model_name='team',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 100)), name='team_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='team',
-            constraint=models.CheckConstraint(condition=models.Q(('term_start__gte', datetime.date(2000, 1, 1)), ('term_start__lte', datetime.date(2100, 12, 31))), name='team_term_start_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='team',
-            constraint=models.CheckConstraint(condition=models.Q(('term_end__gte', datetime.date(2000, 1, 1)), ('term_end__lte', datetime.date(2100, 12, 31))), name='team_term_end_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='team',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__gte', Decimal('-90')), ('latitude__lte', Decimal('90'))), name='team_latitude_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='team',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__gte', Decimal('-180')), ('longitude__lte', Decimal('180'))), name='team_longitude_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='team',
-            constraint=models.CheckConstraint(condition=models.Q(('term_end', None), ('term_end__gte', models.F('term_start')), _connector='OR'), name='team_term_ends_after_it_starts'),
-        ),
-        migrations.AddIndex(
-            model_name='teammember',
-            index=models.Index(fields=['region', 'team'], name='team_member_place'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('name__length__lte', 50)), name='team_member_name_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('phone__length__lte', 20)), name='team_member_phone_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('started_on__gte', datetime.date(2000, 1, 1)), ('started_on__lte', datetime.date(2100, 12, 31))), name='team_member_started_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__gte', datetime.date(2000, 1, 1)), ('ended_on__lte', datetime.date(2100, 12, 31))), name='team_member_ended_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('end_reason__length__lte', 200)), name='team_member_end_reason_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on', None)), fields=('id_number_hash',), name='one_team_at_a_time'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on', None), ('user__isnull', False)), fields=('user',), name='one_team_term_a_login'),
-        ),
-        migrations.AddConstraint(
-            model_name='teammember',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on', None), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='team_member_ends_after_it_starts'),
-        ),
-        migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('day__gte', datetime.date(2014, 1, 1)), ('day__lte', datetime.date(2100, 12, 31))), name='register_entry_day_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['in_village', 'official', 'leave', 'absent', ''])), name='register_entry_status_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__length__lte', 200)), name='register_entry_reason_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='registerentry',
-            constraint=models.UniqueConstraint(fields=('member', 'day'), name='one_register_entry_a_day'),
-        ),
-        migrations.AddIndex(
-            model_name='membermonth',
-            index=models.Index(fields=['month', 'region'], name='teams_membe_month_f8c0b5_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='membermonth',
-            constraint=models.UniqueConstraint(fields=('member', 'month'), name='one_member_month'),
-        ),
-        migrations.AddIndex(
-            model_name='meetingtask',
-            index=models.Index(condition=models.Q(('done_on', None)), fields=['region', 'due_on'], name='task_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='meetingtask',
-            constraint=models.CheckConstraint(condition=models.Q(('description__length__lte', 300)), name='meeting_task_description_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='meetingtask',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', datetime.date(2014, 1, 1)), ('due_on__lte', datetime.date(2100, 12, 31))), name='meeting_task_due_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='meetingtask',
-            constraint=models.CheckConstraint(condition=models.Q(('done_on__gte', datetime.date(2014, 1, 1)), ('done_on__lte', datetime.date(2100, 12, 31))), name='meeting_task_done_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='meetingtask',
-            constraint=models.CheckConstraint(condition=models.Q(('done_note__length__lte', 300)), name='meeting_task_done_note_length'),
-        ),
-        migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['region', 'held_on'], name='teams_meeti_region__a5a68e_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('held_on__gte', datetime.date(2014, 1, 1)), ('held_on__lte', datetime.date(2100, 12, 31))), name='meeting_held_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('place__length__lte', 100)), name='meeting_place_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes__length__lte', 5000)), name='meeting_minutes_length'),
-        ),
-        migrations.AddIndex(
-            model_name='leaverequest',
-            index=models.Index(fields=['member', 'first_day'], name='teams_leave_member__6e482d_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='leaverequest',
-            constraint=models.CheckConstraint(condition=models.Q(('first_day__gte', datetime.date(2014, 1, 1)), ('first_day__lte', datetime.date(2100, 12, 31))), name='leave_first_day_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='leaverequest',
-            constraint=models.CheckConstraint(condition=models.Q(('last_day__gte', datetime.date(2014, 1, 1)), ('last_day__lte', datetime.date(2100, 12, 31))), name='leave_last_day_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='leaverequest',
-            constraint=models.CheckConstraint(condition=models.Q(('returned_on__gte', datetime.date(2014, 1, 1)), ('returned_on__lte', datetime.date(2100, 12, 31))), name='leave_returned_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='leaverequest',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__length__lte', 300)), name='leave_reason_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='leaverequest',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['requested', 'approved', 'refused', 'cancelled', ''])), name='leave_state_choice'),
-        ),
-        migrations.AddConstraint(
-            model_name='leaverequest',
-            constraint=models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('first_day'))), name='leave_ends_after_it_starts'),
-        ),
-        migrations.AddConstraint(
-            model_name='disciplinerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('occurred_on__gte', datetime.date(2014, 1, 1)), ('occurred_on__lte', datetime.date(2100, 12, 31))), name='discipline_occurred_on_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='disciplinerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('description__length__lte', 500)), name='discipline_description_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='disciplinerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__length__lte', 300)), name='discipline_decision_length'),
-        ),
         migrations.AddIndex(
             model_name='checkin',
             index=models.Index(fields=['member', 'day'], name='teams_check_member__22ada4_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='checkin',
-            index=models.Index(fields=['region', 'day'], name='teams_check_region__358e5a_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='checkin',
-            constraint=models.CheckConstraint(condition=models.Q(('checked_at__gte', datetime.datetime(2014, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)), ('checked_at__lte', datetime.datetime(2100, 12, 31, 0, 0, tzinfo=datetime.timezone.utc))), name='check_in_checked_at_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='checkin',
-            constraint=models.CheckConstraint(condition=models.Q(('accuracy_m__gte', 0), ('accuracy_m__lte', 100000)), name='check_in_accuracy_m_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='checkin',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__gte', Decimal('-90')), ('latitude__lte', Decimal('90'))), name='check_in_latitude_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='checkin',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__gte', Decimal('-180')), ('longitude__lte', Decimal('180'))), name='check_in_longitude_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='workreport',
-            constraint=models.CheckConstraint(condition=models.Q(('text__length__lte', 10000)), name='work_report_text_length'),
-        ),
-        migrations.AddConstraint(
-            model_name='workreport',
-            constraint=models.UniqueConstraint(fields=('team', 'month'), name='one_report_a_team_a_month'),
         ),
     ]

@@ -43,6 +43,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'visit',
                 'verbose_name_plural': 'visits',
+                'indexes': [models.Index(fields=['household', 'visited_at'], name='visits_visi_househo_c5b7b7_idx'), models.Index(fields=['helper', 'visited_at'], name='visits_visi_helper__777b78_idx'), models.Index(fields=['region', 'visited_at'], name='visits_visi_region__3d6640_idx')],
             },
         ),
         migrations.CreateModel(
@@ -61,6 +62,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'problem',
                 'verbose_name_plural': 'problems',
+                'indexes': [models.Index(condition=models.Q(('solved_on', None)), fields=['household'], name='problem_open')],
             },
         ),
         migrations.CreateModel(
@@ -95,6 +97,10 @@ class Migration(migrations.Migration):
                 ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.household')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.region')),
             ],
+            options={
+                'indexes': [models.Index(fields=['month', 'region'], name='visits_visi_month_5ed3be_idx')],
+                'constraints': [models.UniqueConstraint(fields=('household', 'month'), name='one_rollup_a_month')],
+            },
         ),
         migrations.CreateModel(
             name='VisitPhoto',
@@ -129,29 +135,5 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('helper', 'day'), name='one_reminder_a_helper_a_day')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['household', 'visited_at'], name='visits_visi_househo_c5b7b7_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['helper', 'visited_at'], name='visits_visi_helper__777b78_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['region', 'visited_at'], name='visits_visi_region__3d6640_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(condition=models.Q(('solved_on', None)), fields=['household'], name='problem_open'),
-        ),
-        migrations.AddIndex(
-            model_name='visitmonth',
-            index=models.Index(fields=['month', 'region'], name='visits_visi_month_5ed3be_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='visitmonth',
-            constraint=models.UniqueConstraint(fields=('household', 'month'), name='one_rollup_a_month'),
         ),
     ]
