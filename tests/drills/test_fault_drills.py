@@ -111,9 +111,9 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def installation(django_db_setup, django_db_blocker, tmp_path):
-    """This worker's test database copied for the drill's processes, which commit as a real
-    installation does."""
+def installation(world, django_db_blocker, tmp_path):
+    """This worker's test database, with the world (a transactional test before may have
+    emptied it), copied for the drill's processes, which commit as a real installation does."""
     with django_db_blocker.unblock():
         env, dropped = installation_env(tmp_path)
     made = Installation(env)

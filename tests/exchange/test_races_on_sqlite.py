@@ -64,7 +64,7 @@ def tell(process: subprocess.Popen) -> None:
 # Its processes run on a SQLite file: a copy of the test database (the SQLite half only).
 @pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)
-def test_a_commit_waits_for_another_then_is_checked_against_it(tmp_path):
+def test_a_commit_waits_for_another_then_is_checked_against_it(world, tmp_path):
     (tmp_path / "race_settings.py").write_text(SETTINGS)
     env, _dropped = installation_env(tmp_path)
     env["DJANGO_SETTINGS_MODULE"] = "race_settings"
