@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Min, Q
+from django.db.models import Min, Model, Q, QuerySet
 from django.utils import timezone
 
 from bangfu.checks.due import DueDates
@@ -76,16 +76,22 @@ def _place(code: str) -> tuple[str, str, str, str]:
 def _under(county: str, field: str) -> Q:
     """At or under the county: its codes' range, which the place's index answers (a LIKE
     on the prefix would scan the table once a county on SQLite)."""
-    prefix = county[:COUNTY_DIGITS]
-    following = str(int(prefix) + 1).zfill(COUNTY_DIGITS)
-    return Q(**{f"{field}__code__gte": prefix, f"{field}__code__lt": following})
+    lo, hi = code_range(county, RegionLevel.COUNTY)
+    return Q(**{f"{field}__code__gte": lo, f"{field}__code__lt": hi})
 
 
-def _rows(model, county: str, place: str, *fields: str, where: Q | None = None) -> Iterator:
-    """``fields`` of the model's rows at or under the county (the row's place is ``place``),
-    in the order they were made, read in chunks."""
+def _rows(
+    source: type[Model] | QuerySet[Any],
+    county: str,
+    place: str,
+    *fields: str,
+    where: Q | None = None,
+) -> Iterator:
+    """``fields`` of the rows of ``source`` (a model, or a query of one) at or under the
+    county (the row's place is ``place``), in the order they were made, read in chunks."""
+    rows = source if isinstance(source, QuerySet) else source._default_manager.all()
     return (
-        model.objects.filter(_under(county, place), where or Q())
+        rows.filter(_under(county, place), where or Q())
         .order_by("pk")
         .values_list(*fields)
         .iterator(chunk_size=CHUNK)
@@ -181,10 +187,6 @@ MONTH_COLUMNS = (
 )
 
 
-def _fen(yuan: Decimal) -> int:
-    return int(yuan * 100)
-
-
 def visit_months(county: str, month: datetime.date) -> Iterator[Row]:
     for household, region, *counts, goods, money in _rows(
         VisitMonth,
@@ -197,7 +199,7 @@ def visit_months(county: str, month: datetime.date) -> Iterator[Row]:
         "money_value",
         where=Q(month=month),
     ):
-        yield household, *_place(region), month.year, month.month, *counts, _fen(goods), _fen(money)
+        yield household, *_place(region), month.year, month.month, *counts, fen(goods), fen(money)
 
 
 def _yyyymm(day: datetime.date | None) -> int:
@@ -249,17 +251,22 @@ def months_of(county: str, today: datetime.date) -> list[datetime.date]:
     return months_from(first_month(county) or this, this)
 
 
-def schedules(county: str, month: datetime.date, rules: Schedules) -> Iterator[Row]:
-    """The least home visits in the month of each place that holds households, as its rules
-    give."""
+def _minimums(model, county: str, month: datetime.date, rules) -> Iterator[Row]:
+    """The least the rules ask in the month (``rules(place, month).minimum``) at each place
+    that holds the model's rows: a province's policies' result, never the policies."""
     regions = (
-        Household.objects.filter(_under(county, "region"))
+        model.objects.filter(_under(county, "region"))
         .values_list("region_id", flat=True)
         .distinct()
         .order_by("region_id")
     )
     for region in regions:
         yield *_place(region), month.year, month.month, rules(region, month).minimum
+
+
+def schedules(county: str, month: datetime.date, rules: Schedules) -> Iterator[Row]:
+    """The least home visits in the month of each place that holds households."""
+    return _minimums(Household, county, month, rules)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,13 +455,10 @@ def checkups(county: str) -> Iterator[Row]:
 def conditions(county: str) -> Iterator[Row]:
     """Each illness, due for a follow-up as the follow-ups stand (``health.selectors``)."""
     # (``due`` is ``with_due``'s annotation, which the type checker's plugin cannot see.)
-    due_known: Any = with_due(Condition.objects.filter(_under(county, "region")))
-    rows = (
-        due_known.order_by("pk")
-        .values_list("member_id", "region_id", "diagnosed_on", "due")
-        .iterator(chunk_size=CHUNK)
-    )
-    for member, region, diagnosed_on, due in rows:
+    due_known: Any = with_due(Condition.objects.all())
+    for member, region, diagnosed_on, due in _rows(
+        due_known, county, "region", "member_id", "region_id", "diagnosed_on", "due"
+    ):
         yield member, *_place(region), diagnosed_on, due
 
 
@@ -509,18 +513,19 @@ def plan_measures(county: str) -> Iterator[Row]:
 def decisions(county: str) -> Iterator[Row]:
     """Identifications passed, with the days from the first alert that led to each (or its
     start, without one) to the county's decision."""
-    rows = (
-        Procedure.objects.filter(
-            _under(county, "region"),
-            kind=ProcedureKind.IDENTIFICATION,
-            state=ProcedureState.PASSED,
-        )
-        .annotate(first_alert=Min("alerts__raised_on"))
-        .order_by("pk")
-        .values_list("household_id", "region_id", "ended_on", "first_alert", "started_on")
-        .iterator(chunk_size=CHUNK)
-    )
-    for household, region, ended_on, alerted, started_on in rows:
+    passed = Procedure.objects.filter(
+        kind=ProcedureKind.IDENTIFICATION, state=ProcedureState.PASSED
+    ).annotate(first_alert=Min("alerts__raised_on"))
+    for household, region, ended_on, alerted, started_on in _rows(
+        passed,
+        county,
+        "region",
+        "household_id",
+        "region_id",
+        "ended_on",
+        "first_alert",
+        "started_on",
+    ):
         days = (ended_on - (alerted or started_on)).days
         yield household, *_place(region), _yyyymm(ended_on), days
 
@@ -528,14 +533,16 @@ def decisions(county: str) -> Iterator[Row]:
 def assistance(county: str) -> Iterator[Row]:
     """Tracked households (open), with the rule of assistance in force today at their place:
     a member able to work, a developmental measure (``monitoring.selectors``)."""
-    tracked = Household.objects.filter(_under(county, "region"), closed_on=None, status__in=TRACKED)
-    rows = (
-        with_assistance(tracked, timezone.localdate())
-        .order_by("pk")
-        .values_list("pk", "region_id", "able", "developmental")
-        .iterator(chunk_size=CHUNK)
-    )
-    for household, region, able, developmental in rows:
+    tracked = Household.objects.filter(closed_on=None, status__in=TRACKED)
+    for household, region, able, developmental in _rows(
+        with_assistance(tracked, timezone.localdate()),
+        county,
+        "region",
+        "pk",
+        "region_id",
+        "able",
+        "developmental",
+    ):
         yield household, *_place(region), int(able), int(developmental)
 
 
@@ -576,14 +583,7 @@ def member_months(county: str, month: datetime.date, rules: AllResidenceRules) -
 
 def residence_rules(county: str, month: datetime.date, rules: AllResidenceRules) -> Iterator[Row]:
     """The least residence days of the month at each place that holds team members."""
-    regions = (
-        TeamMember.objects.filter(_under(county, "region"))
-        .values_list("region_id", flat=True)
-        .distinct()
-        .order_by("region_id")
-    )
-    for region in regions:
-        yield *_place(region), month.year, month.month, rules(region, month).minimum
+    return _minimums(TeamMember, county, month, rules)
 
 
 def meetings(county: str) -> Iterator[Row]:
@@ -605,12 +605,8 @@ def inspection_rounds(county: str) -> Iterator[Row]:
 
 def samples(county: str) -> Iterator[Row]:
     """The households of every round's current draw, at the household's place."""
-    for region, month in (
-        current_samples()
-        .filter(_under(county, "region"))
-        .order_by("pk")
-        .values_list("region_id", "draw__round__month")
-        .iterator(chunk_size=CHUNK)
+    for region, month in _rows(
+        current_samples(), county, "region", "region_id", "draw__round__month"
     ):
         yield *_place(region), _yyyymm(month)
 
@@ -625,12 +621,8 @@ def findings(county: str) -> Iterator[Row]:
 
 def answers(county: str) -> Iterator[Row]:
     """The satisfaction answers of household surveys, satisfied (4 or 5) or not."""
-    for region, surveyed_on, value in (
-        satisfaction_answers()
-        .filter(_under(county, "region"))
-        .order_by("pk")
-        .values_list("region_id", "survey__surveyed_on", "value")
-        .iterator(chunk_size=CHUNK)
+    for region, surveyed_on, value in _rows(
+        satisfaction_answers(), county, "region", "region_id", "survey__surveyed_on", "value"
     ):
         yield *_place(region), _yyyymm(surveyed_on), int(is_satisfied(value))
 
