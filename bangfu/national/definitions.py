@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlglot
+from sqlglot import exp
 
 LEVELS = ("province", "city", "county")
 
@@ -608,24 +609,85 @@ def judged_on(month: datetime.date, on: datetime.date) -> datetime.date:
     return min(on, following - datetime.timedelta(days=1))
 
 
-def _grouped(
-    measure: Measure, month: datetime.date, on: datetime.date, levels: tuple[str, ...]
-) -> str:
-    """One measure grouped at each of ``levels``: by one level, a plain GROUP BY; by several,
-    one pass with GROUPING SETS, the level named by which column is grouped."""
+def _placeholders(month: datetime.date, on: datetime.date) -> dict[str, int | str]:
     # Dates as ISO strings: each engine compares them with a DATE column as dates.
-    of_month = {
+    judged = judged_on(month, on)
+    return {
         "year": month.year,
         "month": month.month,
         "yyyymm": month.year * 100 + month.month,
         "first": f"'{month.replace(day=1).isoformat()}'",
-        "judged": f"'{judged_on(month, on).isoformat()}'",
+        "judged": f"'{judged.isoformat()}'",
         "on": f"'{on.isoformat()}'",
-        "judged_day": judged_on(month, on).day,
+        "judged_day": judged.day,
         "month_days": judged_on(month, datetime.date.max).day,
     }
-    source = measure.source.format(**of_month)
-    where = measure.where.format(**of_month)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """The measures read in one pass over one source: the rows ``where`` keeps (the
+    conditions every one of them has), each measure's aggregates counting only those its
+    other conditions keep (``FILTER``). A condition with a subquery stays in ``where``:
+    Spark takes subqueries in a query's filter only, not in an aggregate's, so measures
+    apart in those are passes apart."""
+
+    source: str
+    where: str
+    values: tuple[tuple[str, str], ...]  # (measure key, aggregate with its filter)
+
+
+def _conditions(where: str) -> list[exp.Expr]:
+    condition = sqlglot.parse_one(where)
+    parts = list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
+    return [part for part in parts if part != _ALWAYS]
+
+
+_ALWAYS = sqlglot.parse_one("1 = 1")
+
+
+def _filtered(value: str, conditions: list[exp.Expr]) -> str:
+    """``value`` with each of its aggregates taking only the rows ``conditions`` keep."""
+    parsed = sqlglot.parse_one(value)
+    if not conditions:
+        return parsed.sql()
+    kept = exp.and_(*conditions)
+    return parsed.transform(
+        lambda node: (
+            exp.Filter(this=node, expression=exp.Where(this=kept))
+            if isinstance(node, exp.AggFunc)
+            else node
+        )
+    ).sql()
+
+
+def month_passes(month: datetime.date, on: datetime.date) -> list[Pass]:
+    """Every measure of a month, in the fewest passes: one per source and subquery."""
+    filled = _placeholders(month, on)
+    grouped: dict[tuple[str, tuple[exp.Expr, ...]], list[tuple[Measure, list[exp.Expr]]]] = {}
+    for measure in MEASURES:
+        conditions = _conditions(measure.where.format(**filled))
+        subqueries = tuple(c for c in conditions if c.find(exp.Select))
+        plain = [c for c in conditions if not c.find(exp.Select)]
+        grouped.setdefault((measure.source.format(**filled), subqueries), []).append(
+            (measure, plain)
+        )
+    passes = []
+    for (source, subqueries), measures in grouped.items():
+        everyones = [c for c in measures[0][1] if all(c in plain for _m, plain in measures)]
+        kept = [*subqueries, *everyones]
+        values = tuple(
+            (m.key, _filtered(m.value, [c for c in plain if c not in everyones]))
+            for m, plain in measures
+        )
+        passes.append(Pass(source, exp.and_(*kept).sql() if kept else "1 = 1", values))
+    return passes
+
+
+def _grouped(each: Pass, levels: tuple[str, ...]) -> str:
+    """One pass grouped at each of ``levels``, as rows (level, place, measure, value): by one
+    level, a plain GROUP BY; by several, GROUPING SETS, the level named by which column is
+    grouped. Several measures' values are spread into rows by a join with their keys."""
     if len(levels) == 1:
         level, place, groups = f"'{levels[0]}'", f"f.{levels[0]}", f"f.{levels[0]}"
     else:
@@ -633,17 +695,33 @@ def _grouped(
         level = f"CASE {named} ELSE '{levels[-1]}' END"
         place = f"COALESCE({', '.join(f'f.{lv}' for lv in levels)})"
         groups = f"GROUPING SETS ({', '.join(f'(f.{lv})' for lv in levels)})"
+    head = f"SELECT {level} AS level, {place} AS place"
+    tail = f"FROM {each.source} WHERE {each.where} GROUP BY {groups}"
+    if len(each.values) == 1:
+        ((key, value),) = each.values
+        return f"{head}, '{key}' AS measure, {value} AS value {tail}"
+    values = ", ".join(f"{value} AS v{n}" for n, (_key, value) in enumerate(each.values))
+    keys = " UNION ALL ".join(f"SELECT '{key}' AS measure" for key, _value in each.values)
+    picked = " ".join(f"WHEN '{key}' THEN g.v{n}" for n, (key, _value) in enumerate(each.values))
     return (
-        f"SELECT {level} AS level, {place} AS place, '{measure.key}' AS measure, "
-        f"{measure.value} AS value FROM {source} WHERE {where} GROUP BY {groups}"
+        f"SELECT g.level, g.place, k.measure, CASE k.measure {picked} END AS value "
+        f"FROM ({head}, {values} {tail}) g CROSS JOIN ({keys}) k"
+    )
+
+
+def _generic(month: datetime.date, on: datetime.date, levels_a_query: bool) -> str:
+    passes = [(lv,) for lv in LEVELS] if levels_a_query else [LEVELS]
+    return " UNION ALL ".join(
+        _grouped(each, levels) for each in month_passes(month, on) for levels in passes
     )
 
 
 def facts_read() -> set[str]:
     """The facts the definitions read (a province's own run loads no others)."""
     day = datetime.date(2000, 1, 1)
-    sql = " UNION ALL ".join(_grouped(m, day, day, LEVELS) for m in MEASURES)
-    return {table.name for table in sqlglot.parse_one(sql).find_all(sqlglot.exp.Table)}
+    sql = sqlglot.parse_one(_generic(day, day, levels_a_query=False))
+    keys = {alias.alias for alias in sql.find_all(exp.Subquery) if alias.alias == "k"}
+    return {table.name for table in sql.find_all(exp.Table)} - keys
 
 
 # SQLite has no GROUPING SETS: each level is a query of its own there.
@@ -653,10 +731,7 @@ ONE_LEVEL_A_QUERY = frozenset({"sqlite"})
 def figures_sql(month: datetime.date, on: datetime.date, dialect: str) -> str:
     """Every measure at every level for a month, as rows (level, place, measure, value), the
     facts read on ``on``: one query, in ``dialect`` ("sqlite", "postgres", "spark")."""
-    passes = [(lv,) for lv in LEVELS] if dialect in ONE_LEVEL_A_QUERY else [LEVELS]
-    generic = " UNION ALL ".join(
-        _grouped(measure, month, on, levels) for measure in MEASURES for levels in passes
-    )
+    generic = _generic(month, on, levels_a_query=dialect in ONE_LEVEL_A_QUERY)
     return sqlglot.transpile(generic, write=dialect)[0]
 
 
