@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from bangfu.checks.models import Difference
 from bangfu.checks.rows import SnapshotHouseholdRow
@@ -19,6 +20,7 @@ from bangfu.checks.services import (
     snapshot_compare,
     snapshot_store,
 )
+from bangfu.core.models import Region
 from bangfu.core.services import policy_set
 from bangfu.health.services import ActivityInput, activity_record
 from bangfu.monitoring import services as monitoring
@@ -38,6 +40,7 @@ from bangfu.supervision import services as supervision
 from bangfu.supervision.selectors import questionnaire_in_use
 from bangfu.teams import services as team_services
 from bangfu.visits import services as visits
+from conftest import PLACES, build_world
 from tests.factories import RegionFactory, UserFactory
 from tests.health.world import checkup, condition, contract, follow_up
 from tests.monitoring.conftest import commitment_photo
@@ -49,6 +52,7 @@ from tests.teams.conftest import member_input as team_member_input
 from tests.teams.conftest import (
     on_day,  # noqa: F401 (a fixture: freezes today)
     team_input,
+    today_freezer,
 )
 from tests.visits.conftest import at
 
@@ -127,10 +131,33 @@ def _identified(actor, household) -> None:
         )
 
 
+@pytest.fixture(scope="module")
+def written_nation(django_db_setup, django_db_blocker):
+    """The nation, written once for a module's tests (it takes seconds; each of ten tests wrote
+    it again): in a transaction rolled back after the module's last test, which each test's
+    own transaction nests in (a savepoint, rolled back after the test)."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        if not Region.objects.filter(code=PLACES[0][0]).exists():
+            build_world()
+        yield _written(today_freezer(patch))
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def nation(world, on_day):  # noqa: F811
-    """The administrator of both provinces, after their records were written."""
+def nation(written_nation, world, on_day):  # noqa: F811
+    """The administrator of both provinces, after their records were written; today is
+    ``TODAY``."""
     on_day(TODAY)
+    return written_nation
+
+
+def _written(freeze) -> object:
+    """Both provinces' records, written as their offices would; their administrator."""
+    freeze(TODAY)
     for code, name, level, parent in GANSU:
         RegionFactory(code=code, name=name, level=level, parent_id=parent)
     admin = UserFactory(username="nation_admin", places=PROVINCES, roles=["county_admin"])
@@ -165,7 +192,7 @@ def nation(world, on_day):  # noqa: F811
             _village(admin, village, helpers)
     _checks_and_projects(admin)
     _wellbeing(admin)
-    _teams_and_supervision(admin, on_day)
+    _teams_and_supervision(admin, freeze)
     return admin
 
 

@@ -103,9 +103,14 @@ TOWNSHIP = "611103002000"  # 钓台街道, over 马家寨村
 
 @pytest.fixture
 def on_day(monkeypatch):
-    """Freeze the day the services and rules take as today: ``on_day(date)``. The ID-number
-    check keeps today for a minute (``idnumbers._today``); it is replaced too, so that the
-    frozen day never stays in its cache for the tests that follow within that minute."""
+    """Freeze the day the services and rules take as today: ``on_day(date)``."""
+    return today_freezer(monkeypatch)
+
+
+def today_freezer(monkeypatch: pytest.MonkeyPatch):
+    """What ``on_day`` gives, undone with ``monkeypatch``. The ID-number check keeps today for
+    a minute (``idnumbers._today``); it is replaced too, so that the frozen day never stays
+    in its cache for the tests that follow within that minute."""
     from django.utils import timezone
 
     from bangfu.core import idnumbers
