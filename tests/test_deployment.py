@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,28 @@ def test_the_suite_runs_on_the_database_it_was_given():
     from django.db import connection
 
     assert connection.vendor == os.environ.get("BANGFU_TEST_DB", "sqlite")
+
+
+@pytest.mark.one_database
+def test_the_systemd_units_are_what_systemd_accepts(tmp_path):
+    """systemd's own check of deploy/systemd: every setting known, every command there to
+    run. The units name the operator's paths (docs/operations.md); the copies checked name
+    this checkout's, so that a command the application lacks is caught. (The province stack's
+    test runs what the units run.)"""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("systemd-analyze is not installed: .ci/run installs systemd")
+        pytest.skip("systemd-analyze is not installed (apt-get install systemd)")
+    env_file = tmp_path / "bangfu.env"
+    shutil.copy(ROOT / "deploy" / "bangfu.env.example", env_file)
+    units = []
+    for unit in sorted((ROOT / "deploy" / "systemd").iterdir()):
+        text = unit.read_text().replace("/srv/bangfu/app", str(ROOT))
+        text = text.replace("/etc/bangfu/bangfu.env", str(env_file))
+        (tmp_path / unit.name).write_text(text.replace("/srv/bangfu/var", str(tmp_path)))
+        units.append(str(tmp_path / unit.name))
+    result = subprocess.run(
+        [analyze, "verify", "--man=no", *units], capture_output=True, text=True, timeout=60
+    )
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")

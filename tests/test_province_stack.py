@@ -14,6 +14,7 @@ import ipaddress
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PASSWORD = "Stack-test-pass-2026"
 REQUEST_ID = "stack-test-0001"
+UNITS = ROOT / "deploy" / "systemd"
+INSTALLED = "/srv/bangfu/app"  # where docs/operations.md has the operator put the application
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("BANGFU_TEST_DB") != "postgresql",
@@ -195,9 +198,12 @@ class Stack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def manage(self, *args: str, stdin: str = "") -> str:
+        return self.run([sys.executable, "manage.py", *args], stdin)
+
+    def run(self, command: list[str], stdin: str = "") -> str:
         # A session of its own: no terminal, so create_admin's getpass reads stdin.
         result = subprocess.run(
-            [sys.executable, "manage.py", *args],
+            command,
             cwd=ROOT,
             env=self.env,
             input=stdin,
@@ -206,15 +212,15 @@ class Stack:
             timeout=120,
             start_new_session=True,
         )
-        assert result.returncode == 0, f"manage.py {args}: {result.stdout}{result.stderr}"
+        assert result.returncode == 0, f"{shlex.join(command)}: {result.stdout}{result.stderr}"
         return result.stdout
 
-    def start(self, name: str, command: list[str]) -> None:
+    def start(self, name: str, command: list[str], **env: str) -> None:
         with (self.folder / f"{name}.log").open("ab") as log:
             self.processes[name] = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env=self.env,
+                env={**self.env, **env},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own group: stopped with every child it made
@@ -238,6 +244,21 @@ class Stack:
     def tails(self) -> str:
         names = ["nginx", "gunicorn", "worker", "log/error", "log/bangfu.error"]
         return "\n".join(f"--- {name}.log ---\n{self.log(name)[-3000:]}" for name in names)
+
+
+def unit_commands(name: str) -> list[list[str]]:
+    """What a unit of deploy/systemd runs (its ExecStart lines, in order), in the directory it
+    runs them in, with the application where this test has it."""
+    service: dict[str, list[str]] = {}
+    section = ""
+    for line in (UNITS / name).read_text().splitlines():
+        if line.startswith("["):
+            section = line.strip()
+        elif section == "[Service]" and line.strip() and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            service.setdefault(key, []).append(value)
+    assert service["WorkingDirectory"] == [INSTALLED], "the commands are relative to it"
+    return [shlex.split(line.replace(INSTALLED, str(ROOT))) for line in service["ExecStart"]]
 
 
 def wait_until(check, what: str, timeout: float = 30) -> None:
@@ -332,13 +353,22 @@ def test_a_province_stack_behind_nginx_on_postgresql(tmp_path):
         nginx = [NGINX, "-p", str(folder), "-c", str(nginx_conf), "-e", f"{folder}/log/error.log"]
         check = subprocess.run([*nginx, "-t"], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
-        python = sys.executable
-        stack.start("gunicorn", [python, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py"])
-        stack.start("worker", [python, "manage.py", "worker", "--no-reload", "--no-startup-delay"])
+        # The web and the worker as their systemd units start them. The web's unit is
+        # Type=notify: systemd counts it started when gunicorn says READY on the socket it
+        # gives, so the test gives one and waits for the word.
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(str(folder / "notify.sock"))
+        notify.settimeout(60)
+        (web,) = unit_commands("bangfu-web.service")
+        stack.start("gunicorn", web, NOTIFY_SOCKET=str(folder / "notify.sock"))
+        (worker,) = unit_commands("bangfu-worker.service")
+        stack.start("worker", worker)
         stack.start("nginx", nginx)
 
         tls = ssl.create_default_context(cafile=str(cert))
         browser = Browser(https_port, tls)
+        assert notify.recv(4096).startswith(b"READY=1"), "gunicorn tells systemd it is ready"
+        notify.close()
         wait_until(lambda: browser.get("/livez").status == 200, "gunicorn answering via nginx")
         wait_until(lambda: browser.get("/healthz").status == 200, "the worker's first heartbeat")
         health = json.loads(browser.get("/healthz").body)
@@ -422,6 +452,11 @@ def test_a_province_stack_behind_nginx_on_postgresql(tmp_path):
                 "SELECT count(*) FROM core_auditentry WHERE action = 'unit.create'"
             ).fetchone()[0]
         assert stored == [("620102000000",)] and audited == 1
+
+        # The daily routine as its unit (started by its timer) runs it: the audit chain
+        # checked (a broken link fails the unit), helpers reminded.
+        for command in unit_commands("bangfu-daily.service"):
+            stack.run(command)
 
         # docs/operations.md, "Backup and restore": a backup while the stack serves, then a
         # restore onto "a new server" — an empty database, the old application keys in its
