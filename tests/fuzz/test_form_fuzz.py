@@ -53,7 +53,7 @@ from tests.plans.conftest import signature_png
 from tests.registry.conftest import first_status, household_input, member_input
 from tests.test_scoping_walk import A_PLACE, PAGE_PROBES, county_a  # noqa: F401 (a fixture)
 
-EXAMPLES_PER_FORM = 4  # after each form's sweep; `make fuzz` runs FUZZ_SCALE times as many
+EXAMPLES_PER_FORM = 2  # after each form's sweep; `make fuzz` runs FUZZ_SCALE times as many
 
 # A village's handbooks are made in the request by the tests' immediate task backend: send
 # that form first, while the village has few households. Forms that end or remove what the
