@@ -637,13 +637,13 @@ class Pass:
     values: tuple[tuple[str, str], ...]  # (measure key, aggregate with its filter)
 
 
+_ALWAYS = sqlglot.parse_one("1 = 1")
+
+
 def _conditions(where: str) -> list[exp.Expr]:
     condition = sqlglot.parse_one(where)
     parts = list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
     return [part for part in parts if part != _ALWAYS]
-
-
-_ALWAYS = sqlglot.parse_one("1 = 1")
 
 
 def _filtered(value: str, conditions: list[exp.Expr]) -> str:
@@ -720,8 +720,7 @@ def facts_read() -> set[str]:
     """The facts the definitions read (a province's own run loads no others)."""
     day = datetime.date(2000, 1, 1)
     sql = sqlglot.parse_one(_generic(day, day, levels_a_query=False))
-    keys = {alias.alias for alias in sql.find_all(exp.Subquery) if alias.alias == "k"}
-    return {table.name for table in sql.find_all(exp.Table)} - keys
+    return {table.name for table in sql.find_all(exp.Table)}
 
 
 # SQLite has no GROUPING SETS: each level is a query of its own there.
