@@ -94,13 +94,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_world()
 
 
-@pytest.fixture
-def world(db):
-    """The place tree and people, rebuilt if a transactional test's flush removed them."""
+def ensure_world() -> None:
+    """Build the world unless it stands (a transactional test's flush removes it)."""
     from bangfu.core.models import Region
 
     if not Region.objects.filter(code=PLACES[0][0]).exists():
         build_world()
+
+
+@pytest.fixture
+def world(db):
+    """The place tree and people, rebuilt if a transactional test's flush removed them."""
+    ensure_world()
 
 
 def _person(username):

@@ -20,7 +20,6 @@ from bangfu.checks.services import (
     snapshot_compare,
     snapshot_store,
 )
-from bangfu.core.models import Region
 from bangfu.core.services import policy_set
 from bangfu.health.services import ActivityInput, activity_record
 from bangfu.monitoring import services as monitoring
@@ -40,7 +39,7 @@ from bangfu.supervision import services as supervision
 from bangfu.supervision.selectors import questionnaire_in_use
 from bangfu.teams import services as team_services
 from bangfu.visits import services as visits
-from conftest import PLACES, build_world
+from conftest import ensure_world
 from tests.factories import RegionFactory, UserFactory
 from tests.health.world import checkup, condition, contract, follow_up
 from tests.monitoring.conftest import commitment_photo
@@ -141,8 +140,7 @@ def written_nation(django_db_setup, django_db_blocker):
         pytest.MonkeyPatch.context() as patch,
         transaction.atomic(),
     ):
-        if not Region.objects.filter(code=PLACES[0][0]).exists():
-            build_world()
+        ensure_world()
         yield _written(today_freezer(patch))
         transaction.set_rollback(True)
 
