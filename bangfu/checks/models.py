@@ -191,8 +191,9 @@ class SnapshotMember(models.Model):
 
     class Meta:
         constraints = [
+            # The hash first: a key rotation finds a person's rows by it (core.rotation).
             models.UniqueConstraint(
-                fields=["snapshot", "id_number_hash"], name="snapshot_member_once"
+                fields=["id_number_hash", "snapshot"], name="snapshot_member_once"
             ),
             *SNAPSHOT_MEMBER_RULES.checks("snapshot_member"),
         ]
@@ -342,6 +343,8 @@ class Difference(models.Model):
         indexes = [
             models.Index(fields=["region", "state", "found_on"], name="difference_place_state"),
             models.Index(fields=["household", "state"], name="difference_household_state"),
+            # A key rotation finds a person's differences by it (core.rotation).
+            models.Index(fields=["id_number_hash"], name="difference_person"),
         ]
         constraints = [
             *DIFFERENCE_RULES.checks("difference"),

@@ -141,6 +141,11 @@ def lookup_hash(text: str) -> str:
     return keyed_hash(settings.CRYPTO_PROFILE, settings.LOOKUP_KEY, text)
 
 
+def lookup_scheme() -> str:
+    """The scheme ``lookup_hash`` hashes under now, named by key id (never the key)."""
+    return f"{settings.CRYPTO_PROFILE}:{key_id(settings.LOOKUP_KEY.encode())}"
+
+
 def lookup_hashes(text: str) -> list[str]:
     """Every hash a row holding ``text`` may carry now, the current one first: what a
     look-up asks for (``field__in=``) so that it finds the row mid-rotation too."""
@@ -163,9 +168,39 @@ def rotating() -> bool:
     return len(_schemes()) > 1
 
 
+class AuditKeyMissing(LookupError):
+    """The audit chain is keyed, at some entry, with a key the settings do not give."""
+
+    def __init__(self, kid: str) -> None:
+        super().__init__(
+            f"the audit chain is keyed with audit key {kid}, which the settings do not give: "
+            "set BANGFU_AUDIT_KEY to it, or add it to BANGFU_AUDIT_KEYS_PREVIOUS"
+        )
+        self.kid = kid
+
+
+@cache
+def _kid(key: str) -> str:
+    return key_id(key.encode())
+
+
+def audit_key_id() -> str:
+    """The key id of the current audit key (``AUDIT_KEY``), which new chains start with."""
+    return _kid(settings.AUDIT_KEY)
+
+
+def audit_key(kid: str) -> str:
+    """The audit key of id ``kid``: the current one or one of ``AUDIT_KEYS_PREVIOUS``."""
+    for key in (settings.AUDIT_KEY, *settings.AUDIT_KEYS_PREVIOUS):
+        if _kid(key) == kid:
+            return key
+    raise AuditKeyMissing(kid)
+
+
 def fingerprints() -> dict[str, str]:
-    """What the keys in force are, by key id (never the keys): the profile, the sealing key
-    and the look-up key, as the audit log's ``crypto.switch`` entries record them."""
+    """What the keys in force are, by key id (never the keys): the profile, the sealing key,
+    the look-up key and the audit key, as the audit log's ``crypto.switch`` entries record
+    them."""
     if settings.CRYPTO_PROFILE == "gm":
         seal_key = key_id(bytes.fromhex(settings.SM4_KEYS[0]))
     else:
@@ -174,4 +209,5 @@ def fingerprints() -> dict[str, str]:
         "profile": settings.CRYPTO_PROFILE,
         "seal_key": seal_key,
         "lookup_key": key_id(settings.LOOKUP_KEY.encode()),
+        "audit_key": audit_key_id(),
     }

@@ -32,7 +32,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.jobs import stored_path
 from bangfu.core.models import JobState
-from bangfu.core.protection import unseal
+from bangfu.core.protection import lookup_scheme, unseal
 from bangfu.core.services import clash_record
 from bangfu.core.tables import write_table
 from bangfu.registry import selectors as registry_selectors
@@ -485,10 +485,13 @@ def import_check(*, job_id: int, progress=None) -> ImportJob:
 
 def _parse_snapshot(job: ImportJob, report) -> snapshots.ParsedSnapshot:
     """The export read as the chosen county's snapshot; read once, at the check, and kept
-    beside the upload for the commit (as the households' are)."""
+    beside the upload for the commit (as the households' are), unless the keys of the
+    members' hashes changed in between."""
     kept = _parsed_path(job)
     if kept.exists():
-        return snapshots.ParsedSnapshot.load(kept)
+        parsed = snapshots.ParsedSnapshot.load(kept)
+        if parsed.scheme == lookup_scheme():
+            return parsed
     county = selectors.snapshot_county_of(job)
     parsed = snapshots.parse(
         Path(job.path),

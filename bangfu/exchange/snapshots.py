@@ -43,7 +43,7 @@ from bangfu.checks.models import SnapshotHousehold, SnapshotMember
 from bangfu.checks.rows import SnapshotHouseholdRow, SnapshotMemberRow
 from bangfu.core import idnumbers
 from bangfu.core.errors import DomainError
-from bangfu.core.protection import lookup_hash
+from bangfu.core.protection import lookup_hash, lookup_scheme
 
 from . import cleaning, sheets
 from .columns import COLUMNS, HOUSEHOLD, PLACE, Column
@@ -120,6 +120,8 @@ class ParsedSnapshot:
     unreadable: int = 0  # cells kept empty
     # Said of the file as a whole when it holds nothing to store.
     refusal: str = ""
+    # The look-up scheme its members' hashes were made under.
+    scheme: str = field(default_factory=lookup_scheme)
 
     def save(self, path: Path) -> None:
         """Kept beside the upload for the commit (in var/, never uploaded)."""

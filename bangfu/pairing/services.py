@@ -21,7 +21,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import Clash, DomainError, OutOfScope
 from bangfu.core.models import Region
 from bangfu.core.policies import policy_for
-from bangfu.core.protection import lookup_hash, lookup_hashes, seal
+from bangfu.core.protection import lookup_hashes, seal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
@@ -240,13 +240,12 @@ def _sealed_id(actor, id_number: str, helper: Helper) -> tuple[str, str]:
     if not id_number.strip():
         return "", ""
     person = idnumbers.parse(id_number)
-    holder = (
-        Helper.objects.filter(id_number_hash__in=lookup_hashes(person.value))
-        .exclude(pk=helper.pk)
-        .first()
-    )
+    digests = lookup_hashes(person.value)
+    holder = Helper.objects.filter(id_number_hash__in=digests).exclude(pk=helper.pk).first()
     if holder is None:
-        return seal(person.value), lookup_hash(person.value)
+        if helper.id_number_hash in digests:  # unchanged: a rotation moves it (core.rotation)
+            return helper.id_number_sealed, helper.id_number_hash
+        return seal(person.value), digests[0]
     if Helper.objects.visible_to(actor).filter(pk=holder.pk).exists():
         raise DomainError(
             _("%(name)s is registered with this ID number already.") % {"name": holder.name},

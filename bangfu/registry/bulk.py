@@ -295,7 +295,7 @@ def _check_one(
             continue
         first_seen = seen_ids.setdefault(digest, incoming.household.number)
         if first_seen != incoming.household.number or any(
-            m.id_number_hash == digest for m in checked.members
+            current.get(m.id_number_hash, m.id_number_hash) == digest for m in checked.members
         ):
             problems.append(
                 Problem(

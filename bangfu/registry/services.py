@@ -19,7 +19,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.codes import HEAD_OF_HOUSEHOLD
 from bangfu.core.errors import Clash, DomainError, OutOfScope
 from bangfu.core.models import Code, Region
-from bangfu.core.protection import lookup_hash, lookup_hashes, seal, unseal
+from bangfu.core.protection import lookup_hashes, seal, unseal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import may_be_code, visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
@@ -284,7 +284,7 @@ def _apply_member(
             code="sex_mismatch",
             field="sex",
         )
-    digest = lookup_hash(person.value)
+    digests = lookup_hashes(person.value)
     holder = lookups.id_holder(person.value)
     if holder is not None and holder[0] != member.pk:
         shown = masked_id(person.value, id_mask_for(actor))
@@ -308,10 +308,10 @@ def _apply_member(
         )
     birth_date = values.clean(Member, "birth_date", person.birth_date, field="id_number")
     member.name, member.sex, member.birth_date = name, person.sex, birth_date
-    # An unchanged number keeps its seal (one sealed under keys a rotation has since
-    # replaced is sealed again, with its hash).
-    if member.id_number_hash != digest:
-        member.id_number_hash = digest
+    # An unchanged number keeps its seal and hash, even under the scheme a running rotation
+    # replaces: rotate_keys moves it, and the copies of its hash with it (core.rotation).
+    if member.id_number_hash not in digests:
+        member.id_number_hash = digests[0]
         member.id_number_sealed = seal(person.value) if sealing else ""
     member.relation = _code(
         "relation", data.relation, "relation", keep=_current(member, "relation"), lookups=lookups

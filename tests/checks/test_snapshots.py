@@ -6,12 +6,14 @@ in traditional characters and full-width digits must give the very same stored r
 """
 
 import datetime
+import io
 import random
 from pathlib import Path
 from typing import Any
 
 import opencc
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from bangfu.checks.models import (
@@ -181,6 +183,28 @@ def test_an_export_is_stored_as_the_registry_has_it(county_admin, registered, tm
     assert [(e.object_id, e.after["households"], e.after["members"]) for e in entries] == [
         (str(snapshot.pk), 3, 5)
     ]
+
+
+def test_a_check_read_before_new_keys_is_read_again_at_the_commit(
+    county_admin, registered, tmp_path, settings
+):
+    path = xlsx(tmp_path / "国家系统导出.xlsx", exported(county_admin, tmp_path))
+    job = services.snapshot_upload(
+        actor=county_admin, region_code=COUNTY, month=MONTH, file_name=path.name,
+        chunks=[path.read_bytes()],
+    )  # fmt: skip
+    services.import_check(job_id=job.pk)
+    # A new look-up key between the check and the commit, the rotation run to its end.
+    settings.LOOKUP_KEY, settings.LOOKUP_KEY_PREVIOUS = "a new look-up key", settings.LOOKUP_KEY
+    call_command("rotate_keys", stdout=io.StringIO())
+    settings.LOOKUP_KEY_PREVIOUS = ""
+    services.import_commit_request(actor=county_admin, job_id=job.pk)
+    services.import_commit(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.message
+    stored_hashes = SnapshotMember.objects.values_list("id_number_hash", flat=True)
+    assert set(stored_hashes) == set(Member.objects.values_list("id_number_hash", flat=True))
+    assert not Difference.objects.exclude(id_number_hash="").exists()  # nobody twice
 
 
 RENAMED = {

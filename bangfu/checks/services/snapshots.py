@@ -21,6 +21,7 @@ from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import DomainError
 from bangfu.core.inserts import insert_values
 from bangfu.core.models import Region
+from bangfu.core.protection import rotating
 from bangfu.core.regions import RegionLevel, code_range
 from bangfu.core.scoping import covers
 
@@ -193,6 +194,19 @@ def snapshot_store(
     counts; a month already stored is replaced while none of its differences has been
     worked on (audited as a replacement, naming the file it replaced)."""
     require(actor, Capability.IMPORT_NATIONAL_DATA)
+    if rotating():
+        # Members are kept by the hash alone: stored now, some would be under the new scheme
+        # while the registry's people not yet re-hashed are under the old one.
+        raise DomainError(
+            _(
+                "The keys are being rotated: the settings still name the previous scheme. "
+                "Store the national system's export once the rotation is done and the "
+                "previous scheme removed from the settings, so that nobody is compared under "
+                "two different hashes."
+            ),
+            code="keys_rotating",
+            field="file",
+        )
     county = snapshot_county(actor, region_code)
     first_day = snapshot_month(month)
     name = values.clean(Snapshot, "file_name", file_name, field="file")

@@ -18,7 +18,7 @@ from bangfu.core import audit, idnumbers, values
 from bangfu.core.capabilities import Capability, require
 from bangfu.core.errors import Clash, DomainError, OutOfScope
 from bangfu.core.models import Region
-from bangfu.core.protection import lookup_hash, lookup_hashes, seal
+from bangfu.core.protection import lookup_hashes, seal
 from bangfu.core.regions import RegionLevel
 from bangfu.core.selectors import chosen_code, visible_place
 from bangfu.core.services import clashes_recorded, retried_on_conflict
@@ -229,9 +229,9 @@ def _apply_member(actor, member: TeamMember, data: MemberInput) -> None:
         )
     person = idnumbers.parse(data.id_number)
     _refuse_second_team(actor, member, person.value)
-    digest = lookup_hash(person.value)
-    if member.id_number_hash != digest:
-        member.id_number_hash, member.id_number_sealed = digest, seal(person.value)
+    digests = lookup_hashes(person.value)
+    if member.id_number_hash not in digests:  # unchanged: a rotation moves it (core.rotation)
+        member.id_number_hash, member.id_number_sealed = digests[0], seal(person.value)
     member.role = chosen_code(
         "team_role",
         data.role,

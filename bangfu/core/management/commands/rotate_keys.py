@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from bangfu.core import rotation
-from bangfu.core.protection import SealBroken, fingerprints, rotating
+from bangfu.core.protection import AuditKeyMissing, SealBroken, fingerprints, rotating
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         state = fingerprints()
         self.stdout.write(
             f"Profile {state['profile']}, sealing key {state['seal_key']}, "
-            f"look-up key {state['lookup_key']}"
+            f"look-up key {state['lookup_key']}, audit key {state['audit_key']}"
             + (" (the previous look-up scheme still read)" if rotating() else "")
         )
         try:
@@ -31,9 +31,9 @@ class Command(BaseCommand):
                 changed = sum(self._column(column, options["batch"]) for column in columns)
                 if not changed:
                     break
-        except (rotation.RotationRefused, SealBroken) as refused:
+            entry = rotation.switch()
+        except (rotation.RotationRefused, SealBroken, AuditKeyMissing) as refused:
             raise CommandError(f"{refused}. Batches done so far stay done; run again.") from refused
-        entry = rotation.switch()
         self.stdout.write(
             f"Done in {passes} pass(es): every sealed value and hash is under the keys in force."
         )
@@ -43,17 +43,22 @@ class Command(BaseCommand):
             self.stdout.write(f"The switch is audit entry {entry.seq}.")
         if rotating():
             self.stdout.write(
-                "Now remove BANGFU_CRYPTO_PREVIOUS / BANGFU_LOOKUP_KEY_PREVIOUS and the old keys "
-                "from the settings and restart the application."
+                "Now remove BANGFU_CRYPTO_PREVIOUS / BANGFU_LOOKUP_KEY_PREVIOUS and the old "
+                "sealing and look-up keys from the settings (keep BANGFU_AUDIT_KEYS_PREVIOUS: "
+                "the entries they keyed need them) and restart the application."
             )
 
     def _column(self, column: rotation.SealedColumn, size: int) -> int:
-        read = resealed = rehashed = 0
+        read = resealed = rehashed = carried = 0
         for batch in rotation.rotate_column(column, size):
-            read, resealed, rehashed = (
+            read, resealed, rehashed, carried = (
                 read + batch.read,
                 resealed + batch.resealed,
                 rehashed + batch.rehashed,
+                carried + batch.carried,
             )
-        self.stdout.write(f"{column}: {read} rows read, {resealed} re-sealed, {rehashed} re-hashed")
+        self.stdout.write(
+            f"{column}: {read} rows read, {resealed} re-sealed, {rehashed} re-hashed"
+            + (f" ({carried} copies of their hashes moved with them)" if carried else "")
+        )
         return resealed + rehashed
