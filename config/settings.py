@@ -45,6 +45,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or secret_from_var(
 AUDIT_KEY = os.environ.get("BANGFU_AUDIT_KEY") or secret_from_var(
     "audit_key", lambda: secrets.token_hex(32)
 )
+# The audit keys before the current one, comma-separated: a replaced key keys no new entry
+# (``manage.py rotate_keys`` switches the chain to BANGFU_AUDIT_KEY), but the entries it
+# keyed need it to verify, for as long as the log is kept.
+AUDIT_KEYS_PREVIOUS = [
+    key for key in os.environ.get("BANGFU_AUDIT_KEYS_PREVIOUS", "").split(",") if key.strip()
+]
 # Personal data at rest (core.protection): Fernet keys, comma-separated, the first one sealing;
 # and the key of the look-up hashes. Losing them loses every sealed ID number: back them up.
 FIELD_KEYS = (

@@ -1,10 +1,13 @@
 """The audit log: every service write appends one entry in its own transaction.
 
-Entries form a chain keyed with ``settings.AUDIT_KEY``: each hash covers the entry's content
-and the previous hash, and ``AuditHead`` holds the last one. The MAC is the cryptography
-profile's (``core.protection``: HMAC-SHA256 for ``intl``, HMAC-SM3 for ``gm``) in force for
-the entry: the chain starts ``intl`` and a ``crypto.switch`` entry (hashed under the profile
-before it) switches every entry after it; ``AuditHead.profile`` holds the one in force.
+Entries form a keyed chain: each hash covers the entry's content and the previous hash, and
+``AuditHead`` holds the last one. The MAC is the cryptography profile's (``core.protection``:
+HMAC-SHA256 for ``intl``, HMAC-SM3 for ``gm``) under the audit key in force for the entry:
+the chain starts ``intl`` under the key it began with (``AuditHead.first_key``), and a
+``crypto.switch`` entry (hashed under the MAC before it) names the profile and the key of
+every entry after it; ``AuditHead.profile`` and ``key`` hold the ones in force. A replaced
+audit key keys no new entry but stays in the settings (``AUDIT_KEYS_PREVIOUS``) for the
+entries it keyed.
 Appends lock the head row, so entries are numbered without gaps and chained one at a time
 on SQLite and PostgreSQL alike. Anyone who edits, deletes or inserts a row out of band
 without the key breaks the chain at that point, and ``verify_chain`` names the first broken
@@ -17,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.db.models.fields.files import FieldFile
@@ -28,13 +30,16 @@ from django.utils.translation import gettext_lazy
 
 from .inserts import insert_lists
 from .models import AuditEntry, AuditHead
-from .protection import keyed_hash
+from .protection import AuditKeyMissing, audit_key, audit_key_id, keyed_hash
 
 GENESIS = "0" * 64
-# The entry that switches the chain's MAC: ``after["profile"]`` names the profile of every
-# entry after it (``rotate_keys`` records it, alone in its transaction).
+# The entry that switches the chain's MAC: ``after["profile"]`` and ``after["audit_key"]``
+# name the profile and key of every entry after it (``rotate_keys`` records it, alone in
+# its transaction; switches from before audit keys were rotated name no key: it stays).
 SWITCH = "crypto.switch"
 FIRST_PROFILE = "intl"
+# A MAC of the chain: (profile, audit key id).
+Mac = tuple[str, str]
 
 
 _ENCODER = DjangoJSONEncoder()
@@ -83,13 +88,24 @@ def snapshot_row(model: type[models.Model], values: dict[str, Any]) -> dict[str,
     return {f.name: values[f.attname] for f in model._meta.concrete_fields}
 
 
-def _digest(entry: AuditEntry, profile: str) -> str:
-    return _chain_hash([getattr(entry, name) for name in _CHAINED], profile)
+def _digest(entry: AuditEntry, mac: Mac) -> str:
+    return _chain_hash([getattr(entry, name) for name in _CHAINED], mac)
 
 
-def _profile_after(action: str, after: Any, profile: str) -> str:
-    """The profile of the entries after one with ``action`` and ``after``."""
-    return after["profile"] if action == SWITCH else profile
+def _mac_after(action: str, after: Any, mac: Mac) -> Mac:
+    """The MAC of the entries after one with ``action`` and ``after``."""
+    if action != SWITCH:
+        return mac
+    return after["profile"], after.get("audit_key", mac[1])
+
+
+def locked_head() -> AuditHead:
+    """The chain's head, locked for an append; a new chain begins under the current key."""
+    kid = audit_key_id()
+    head, _created = AuditHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"key": kid, "first_key": kid}
+    )
+    return head
 
 
 # What an entry's hash covers, in this order: every column but the hash itself.
@@ -108,9 +124,9 @@ _CHAINED = [
 ]
 
 
-def _chain_hash(values: list[Any], profile: str) -> str:
-    """The hash of an entry's ``_CHAINED`` values (``at`` an aware datetime) under the MAC
-    of ``profile``."""
+def _chain_hash(values: list[Any], mac: Mac) -> str:
+    """The hash of an entry's ``_CHAINED`` values (``at`` an aware datetime) under ``mac``
+    (``AuditKeyMissing`` if the settings lack its key)."""
     seq, at, *rest = values
     payload = json.dumps(
         [seq, at.astimezone(datetime.UTC).isoformat(), *rest],
@@ -118,7 +134,8 @@ def _chain_hash(values: list[Any], profile: str) -> str:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return keyed_hash(profile, settings.AUDIT_KEY, payload)
+    profile, kid = mac
+    return keyed_hash(profile, audit_key(kid), payload)
 
 
 @dataclass(frozen=True)
@@ -156,14 +173,14 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
     """Append entries for several writes of one service call, chained in order, in one insert."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit entries must be written inside the service's transaction")
-    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    head = locked_head()
     # Microseconds are dropped so the timestamp hashes the same after any database round trip.
     at = timezone.now().replace(microsecond=0)
     actor_id = getattr(actor, "pk", None)
     # No actor: the system's own work; an anonymous visitor (a public page): "anonymous".
     actor_name = "system" if actor is None else (actor.get_username() or "anonymous")
     rows: list[list[Any]] = []
-    seq, prev_hash, profile = head.last_seq, head.last_hash or GENESIS, head.profile
+    seq, prev_hash, mac = head.last_seq, head.last_hash or GENESIS, (head.profile, head.key)
     for change in changes:
         seq += 1
         # The columns in the model's order (``_CHAINED``, then the hash), as plain values:
@@ -182,14 +199,14 @@ def record_many(*, actor, changes: Iterable[Change]) -> list[AuditEntry]:
             normalise(change.after),
             prev_hash,
         ]
-        prev_hash = _chain_hash(row, profile)
+        prev_hash = _chain_hash(row, mac)
         row.append(prev_hash)
-        profile = _profile_after(change.action, row[9], profile)
+        mac = _mac_after(change.action, row[9], mac)
         rows.append(row)
     if rows:
         insert_lists(AuditEntry, rows)
-        head.last_seq, head.last_hash, head.profile = seq, prev_hash, profile
-        head.save(update_fields=["last_seq", "last_hash", "profile"])
+        head.last_seq, head.last_hash, (head.profile, head.key) = seq, prev_hash, mac
+        head.save(update_fields=["last_seq", "last_hash", "profile", "key"])
     return [AuditEntry(*row) for row in rows]  # type: ignore[misc]  # positional: the columns
 
 
@@ -212,10 +229,18 @@ def _entries() -> Iterator[AuditEntry]:
 def verify_chain() -> tuple[int, BrokenLink | None]:
     """Walk the chain from the start; return how many entries held and the first broken link.
 
-    Each entry is checked under the profile its chain says: the first, then the one each
-    verified ``crypto.switch`` names. Nothing outside the authenticated chain can say so, so
-    a key of the profile left behind cannot forge an entry after the switch."""
-    expected_seq, prev_hash, checked, profile = 1, GENESIS, 0, FIRST_PROFILE
+    Each entry is checked under the MAC its chain says: the first profile under the key the
+    chain began with, then the ones each verified ``crypto.switch`` names. Nothing outside
+    the authenticated chain can say so, so a profile or key left behind cannot forge an
+    entry after the switch, nor change one before it without breaking the link after it."""
+    head = AuditHead.objects.filter(pk=1).first()
+    last_seq, last_hash, last_mac = (
+        (head.last_seq, head.last_hash, (head.profile, head.key))
+        if head
+        else (0, "", (FIRST_PROFILE, audit_key_id()))
+    )
+    mac = (FIRST_PROFILE, head.first_key if head else audit_key_id())
+    expected_seq, prev_hash, checked = 1, GENESIS, 0
     for entry in _entries():
         if entry.seq != expected_seq:
             return checked, BrokenLink(
@@ -227,14 +252,21 @@ def verify_chain() -> tuple[int, BrokenLink | None]:
                 entry.seq,
                 _("does not follow the entry before it (inserted or replaced)"),
             )
-        if entry.hash != _digest(entry, profile):
+        try:
+            digest = _digest(entry, mac)
+        except AuditKeyMissing as missing:
+            return checked, BrokenLink(
+                entry.seq,
+                _(
+                    "is keyed with audit key %(key)s, which the settings do not give: set "
+                    "BANGFU_AUDIT_KEY to it or add it to BANGFU_AUDIT_KEYS_PREVIOUS"
+                )
+                % {"key": missing.kid},
+            )
+        if entry.hash != digest:
             return checked, BrokenLink(entry.seq, _("its content was changed after it was written"))
         prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-        profile = _profile_after(entry.action, entry.after, profile)
-    head = AuditHead.objects.filter(pk=1).first()
-    last_seq, last_hash, last_profile = (
-        (head.last_seq, head.last_hash, head.profile) if head else (0, "", FIRST_PROFILE)
-    )
+        mac = _mac_after(entry.action, entry.after, mac)
     if checked < last_seq:
         return checked, BrokenLink(checked + 1, _("missing (deleted from the end of the log)"))
     if checked > last_seq:
@@ -243,10 +275,13 @@ def verify_chain() -> tuple[int, BrokenLink | None]:
         )
     if checked and prev_hash != last_hash:
         return checked - 1, BrokenLink(checked, _("is not the entry recorded as the last one"))
-    if last_profile != profile:
+    if last_mac != mac:
         return checked, BrokenLink(
             checked + 1,
-            _("is to be chained under another cryptography profile than the last switch named"),
+            _(
+                "is to be chained under another cryptography profile or audit key than the "
+                "last switch named"
+            ),
         )
     return checked, None
 

@@ -66,6 +66,8 @@ PARTIAL = ".partial"
 APP_KEYS: tuple[tuple[str, str], ...] = (
     ("FIELD_KEYS", "BANGFU_FIELD_KEYS / var/field_key"),
     ("AUDIT_KEY", "BANGFU_AUDIT_KEY / var/audit_key"),
+    # The audit keys replaced before: the entries they keyed verify with them only.
+    ("AUDIT_KEYS_PREVIOUS", "BANGFU_AUDIT_KEYS_PREVIOUS"),
     ("LOOKUP_KEY", "BANGFU_LOOKUP_KEY / var/lookup_key"),
     ("SM4_KEYS", "BANGFU_SM4_KEYS / var/sm4_key"),
     # Not a secret, but a restore under the other profile would look people up by hashes

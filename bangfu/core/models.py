@@ -122,8 +122,11 @@ class AuditHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
-    # The cryptography profile of the next entry's MAC (``audit.SWITCH``), as the chain says.
+    # The cryptography profile and the audit key (by key id) of the next entry's MAC
+    # (``audit.SWITCH``), as the chain says; and the key it began with.
     profile = models.CharField(max_length=8, default="intl")
+    key = models.CharField(max_length=8, default="")
+    first_key = models.CharField(max_length=8, default="")
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"

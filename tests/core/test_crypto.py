@@ -10,11 +10,13 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.core.management import CommandError, call_command
 
 from bangfu.core import rotation
-from bangfu.core.audit import _CHAINED, SWITCH, _chain_hash, verify_chain
+from bangfu.core.audit import _CHAINED, GENESIS, SWITCH, _chain_hash, verify_chain
 from bangfu.core.errors import DomainError
 from bangfu.core.models import AuditEntry, AuditHead
 from bangfu.core.protection import (
+    AuditKeyMissing,
     SealBroken,
+    audit_key_id,
     keyed_hash,
     lookup_hash,
     lookup_hashes,
@@ -189,8 +191,10 @@ def test_a_rotation_to_gm_while_the_registry_is_written_to(county_admin, setting
     assert after_switch.pk
     entry = AuditEntry.objects.get(action="household.register", object_id=str(after_switch.pk))
     assert entry.seq > switch.seq
-    assert entry.hash == _chain_hash([getattr(entry, n) for n in _CHAINED], "gm")
-    assert switch.hash == _chain_hash([getattr(switch, n) for n in _CHAINED], "intl")
+    assert entry.hash == _chain_hash([getattr(entry, n) for n in _CHAINED], ("gm", audit_key_id()))
+    assert switch.hash == _chain_hash(
+        [getattr(switch, n) for n in _CHAINED], ("intl", audit_key_id())
+    )
     checked, broken = verify_chain()
     assert broken is None and checked == AuditEntry.objects.count()
     # The rotation done, the previous scheme is dropped from settings: still found.
@@ -213,7 +217,7 @@ def test_a_tampered_entry_after_the_switch_is_found_even_rehashed_under_intl(cou
     entry = AuditEntry.objects.order_by("-seq").first()
     # Someone holding the audit key forges the last entry under the profile left behind.
     entry.after = {**entry.after, "number": "6111030022019999"}
-    entry.hash = _chain_hash([getattr(entry, n) for n in _CHAINED], "intl")
+    entry.hash = _chain_hash([getattr(entry, n) for n in _CHAINED], ("intl", audit_key_id()))
     AuditEntry.objects.filter(pk=entry.pk).update(after=entry.after, hash=entry.hash)
     AuditHead.objects.filter(pk=1).update(last_hash=entry.hash)
     checked, broken = verify_chain()
@@ -245,3 +249,70 @@ def test_a_new_sm4_key_re_seals_without_touching_the_hashes(county_admin, gm):
     gm.SM4_KEYS = [NEW_SM4_KEY]  # the old key can go now
     assert unseal(Member.objects.get().id_number_sealed) == id_number("19650312", "001")
     assert verify_chain()[1] is None
+
+
+NEW_AUDIT_KEY = "5c" * 32
+
+
+def _chained_under(entry: AuditEntry, mac) -> bool:
+    return entry.hash == _chain_hash([getattr(entry, n) for n in _CHAINED], mac)
+
+
+def test_a_new_audit_key_keys_every_entry_after_the_switch(county_admin, settings):
+    _register(county_admin, "6111030022010001", [("马建国", "19650312", "001")])
+    old, old_id = settings.AUDIT_KEY, audit_key_id()
+    settings.AUDIT_KEY, settings.AUDIT_KEYS_PREVIOUS = NEW_AUDIT_KEY, [old]
+    # Until the switch is recorded, entries are keyed with the key the head names.
+    _register(county_admin, "6111030022010002", [("王小明", "19700101", "003")])
+    assert _chained_under(AuditEntry.objects.order_by("-seq").first(), ("intl", old_id))
+    call_command("rotate_keys", stdout=io.StringIO())
+    switch = AuditEntry.objects.get(action=SWITCH)
+    assert switch.after["audit_key"] == audit_key_id() != old_id
+    assert _chained_under(switch, ("intl", old_id))
+    _register(county_admin, "6111030022010003", [("赵四", "19800808", "005")])
+    assert _chained_under(AuditEntry.objects.order_by("-seq").first(), ("intl", audit_key_id()))
+    assert AuditHead.objects.get().key == audit_key_id()
+    checked, broken = verify_chain()
+    assert broken is None and checked == AuditEntry.objects.count()
+    # The old key dropped from the settings: the entries it keyed cannot be verified, and
+    # the report names the key to give back.
+    settings.AUDIT_KEYS_PREVIOUS = []
+    checked, broken = verify_chain()
+    assert checked == 0 and broken.seq == 1 and old_id in broken.reason
+    assert "BANGFU_AUDIT_KEYS_PREVIOUS" in broken.reason
+
+
+def test_a_leaked_old_audit_key_cannot_rewrite_what_came_before_the_switch(county_admin, settings):
+    _register(county_admin, "6111030022010001", [("马建国", "19650312", "001")])
+    old, old_id = settings.AUDIT_KEY, audit_key_id()
+    settings.AUDIT_KEY, settings.AUDIT_KEYS_PREVIOUS = NEW_AUDIT_KEY, [old]
+    call_command("rotate_keys", stdout=io.StringIO())
+    _register(county_admin, "6111030022010002", [("王小明", "19700101", "003")])
+    switch = AuditEntry.objects.get(action=SWITCH)
+    # Someone holding the old key changes the first registration and chains every entry up
+    # to the switch again under it: the first entry under the new key no longer follows.
+    prev_hash = GENESIS
+    for entry in AuditEntry.objects.filter(seq__lte=switch.seq).order_by("seq"):
+        if entry.action == "household.register":
+            entry.after = {**entry.after, "number": "6111030022019999"}
+        entry.prev_hash = prev_hash
+        entry.hash = prev_hash = _chain_hash(
+            [getattr(entry, n) for n in _CHAINED], ("intl", old_id)
+        )
+        AuditEntry.objects.filter(pk=entry.pk).update(
+            after=entry.after, prev_hash=entry.prev_hash, hash=entry.hash
+        )
+    checked, broken = verify_chain()
+    assert checked == switch.seq and broken.seq == switch.seq + 1
+
+
+def test_a_write_is_refused_while_the_audit_key_the_chain_needs_is_missing(county_admin, settings):
+    _register(county_admin, "6111030022010001", [("马建国", "19650312", "001")])
+    entries = AuditEntry.objects.count()
+    settings.AUDIT_KEY = NEW_AUDIT_KEY  # the old key not kept in BANGFU_AUDIT_KEYS_PREVIOUS
+    with pytest.raises(AuditKeyMissing, match="BANGFU_AUDIT_KEYS_PREVIOUS"):
+        _register(county_admin, "6111030022010002", [("王小明", "19700101", "003")])
+    assert AuditEntry.objects.count() == entries
+    assert not Household.objects.filter(number="6111030022010002").exists()
+    with pytest.raises(CommandError, match="BANGFU_AUDIT_KEYS_PREVIOUS"):
+        call_command("rotate_keys", stdout=io.StringIO())
