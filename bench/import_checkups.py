@@ -20,14 +20,13 @@ import argparse
 import datetime
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from province import setup_django
+from province import peak_mib, setup_django
 
 HEADER = ["序号", "姓名", "身份证号", "体检日期", "体检机构", "体检结论", "异常发现"]
 FINDINGS = ["正常", "正常", "高血压", "正常", "糖尿病", "高血压、血脂异常", "正常", "贫血"]
@@ -70,10 +69,6 @@ def write_file(path: Path, rows: int) -> int:
         rounds += 1
     book.close()
     return written
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(var_dir: str, path: Path) -> None:

@@ -16,11 +16,12 @@ than django-import-export, peak RSS under 1 GiB.
 import argparse
 import io
 import os
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from province import peak_mib, reset_peak
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,10 +74,6 @@ def _distinct_id(row: int) -> str:
     year = 1940 + row // (999 * 28 * 12)
     body = f"611103{year}{month:02d}{day:02d}{row % 999 + 1:03d}"
     return body + calc_check_digit(body + "?")
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def ours(path: Path) -> tuple[float, float, dict]:
@@ -217,6 +214,7 @@ def main() -> None:
         rows = write_file(path, args.households)
         size, took = path.stat().st_size / 2**20, time.perf_counter() - started
         print(f"file: {args.households:,} households, {rows:,} rows, {size:.0f} MiB ({took:.0f} s)")
+        reset_peak()  # the import's memory, not the writing of its file
         checked, committed, summary = ours(path)
         both = checked + committed
         for label, seconds in (

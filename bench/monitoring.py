@@ -34,14 +34,13 @@ import argparse
 import datetime
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from province import build_places, duckdb_copy, setup_django
+from province import build_places, duckdb_copy, peak_mib, setup_django
 
 ON = datetime.date(2026, 11, 30)  # the day judged
 TARGET_RATIO, TARGET_SECONDS = 2.0, 300
@@ -55,10 +54,6 @@ SHARES = [
     ("unsafe_housing", 0.15),
     ("out_of_school", 0.10),
 ]
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _batches(rows, size=CHUNK):

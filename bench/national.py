@@ -53,7 +53,7 @@ import time
 import uuid
 from pathlib import Path
 
-from province import DB_NAME, setup_django
+from province import DB_NAME, peak_mib, reset_peak, setup_django
 
 NATION_HOUSEHOLDS = 29_500_000
 PROVINCES = 30  # a province ≈ 1/30 of the nation
@@ -105,17 +105,6 @@ def mib(size: int) -> float:
 
 # ---------------------------------------------------------------------------------------------
 # Memory: the peak RSS of a process since its counter was reset
-
-
-def reset_peak(pid: int | str = "self") -> None:
-    Path(f"/proc/{pid}/clear_refs").write_text("5")
-
-
-def peak_mib(pid: int | str = "self") -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for process {pid}")
 
 
 def java_child() -> int:

@@ -34,7 +34,6 @@ import json
 import math
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from province import PROVINCE, build_places, setup_django
+from province import PROVINCE, build_places, peak_mib, setup_django
 
 TARGET_P50_MS, TARGET_MIB = 200, 1024
 CHUNK = 50_000  # rows an INSERT batch
@@ -215,17 +214,6 @@ def write_file(path: Path, rows: int, projects: int) -> int:
         )
     book.close()
     return rows
-
-
-def peak_mib() -> float:
-    """The process's own peak: VmHWM, of its memory since its exec. (``ru_maxrss`` is kept
-    across exec, so in a child it is at least the parent's size at the fork: the build's.)"""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(var_dir: str, path: Path) -> None:

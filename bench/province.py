@@ -12,6 +12,21 @@ PROVINCE = "610000000000"
 DB_NAME = "bench.sqlite3"
 
 
+def reset_peak(pid: int | str = "self") -> None:
+    """Start a process's peak RSS again from its present size."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def peak_mib(pid: int | str = "self") -> float:
+    """A process's own peak RSS since its exec (or its last ``reset_peak``): VmHWM.
+    (``ru_maxrss`` is kept across exec, so in a measuring child it is at least the size of
+    the parent at the fork: the build's.)"""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
 def setup_django(var_dir: str) -> None:
     os.environ["BANGFU_VAR_DIR"] = var_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")

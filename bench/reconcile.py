@@ -30,7 +30,6 @@ import argparse
 import datetime
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from province import build_places, duckdb_copy, setup_django
+from province import build_places, duckdb_copy, peak_mib, setup_django
 
 MONTH = datetime.date(2026, 11, 1)
 TARGET_RATIO, TARGET_MIB = 2.0, 2048
@@ -55,10 +54,6 @@ KINDS = [
     ("id_number", "value"),
     ("household", "only_system"),
 ]
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def planted_kind(household: int) -> int | None:

@@ -74,8 +74,7 @@ from dashboard import (
     last_months,
     rollups_by_sql,
 )
-from projects import peak_mib
-from province import DB_NAME, PROVINCE, build_places, setup_django
+from province import DB_NAME, PROVINCE, build_places, peak_mib, setup_django
 from teams import build_days, build_teams, check_member_months, member_months_by_sql
 
 TARGET_S = 60
