@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from bangfu.checks.services import (
     snapshot_compare,
     snapshot_county,
+    snapshot_keys_settled,
     snapshot_month,
     snapshot_store,
 )
@@ -106,6 +107,7 @@ def snapshot_upload(
     """Keep the national system's export of a county's month and queue its check (导入国家
     系统数据): read as a snapshot for the monthly check, never into the registry."""
     require(actor, Capability.IMPORT_NATIONAL_DATA)
+    snapshot_keys_settled()
     county = snapshot_county(actor, region_code)
     first_day = snapshot_month(month)
     return _upload(

@@ -31,6 +31,7 @@ from bangfu.core.errors import DomainError
 from bangfu.core.models import AuditEntry, Code
 from bangfu.core.protection import lookup_hash, unseal
 from bangfu.demo.households import make_households
+from bangfu.exchange import services as exchange
 from bangfu.registry import services as registry
 from bangfu.registry.models import AnnualIncome, Household, HouseholdStatus, Member, StatusChange
 from tests.teams.conftest import on_day  # noqa: F401 (a fixture)
@@ -379,6 +380,15 @@ def test_a_key_rotation_moves_snapshots_and_differences_with_the_people(
             file_name="国家系统导出.xlsx",
             households=households,
             members=members,
+        )
+    assert refusal.value.code == "keys_rotating"
+    with pytest.raises(DomainError) as refusal:  # nor taken at the upload
+        exchange.snapshot_upload(
+            actor=county_admin,
+            region_code=COUNTY,
+            month=JUNE,
+            file_name="国家系统导出.xlsx",
+            chunks=[b"PK"],
         )
     assert refusal.value.code == "keys_rotating"
     # A correction meanwhile closes its difference and keeps the member's hash for the

@@ -10,12 +10,13 @@ from .comparison import CompareResult, households_recheck, snapshot_compare
 from .differences import difference_classify, difference_close, may_work
 from .problem_lists import ProblemListImport, ProblemRow, problem_list_store, received_on_of
 from .reports import report_due, report_due_on, self_check_report_submit
-from .snapshots import snapshot_county, snapshot_month, snapshot_store
+from .snapshots import snapshot_county, snapshot_keys_settled, snapshot_month, snapshot_store
 
 __all__ = [
     # snapshots
     "snapshot_county",
     "snapshot_month",
+    "snapshot_keys_settled",
     "snapshot_store",
     # comparison
     "CompareResult",

@@ -51,6 +51,23 @@ def snapshot_county(actor, region_code: str) -> Region:
     return county
 
 
+def snapshot_keys_settled() -> None:
+    """Refused while a key rotation runs (settings name a previous scheme): a snapshot keeps
+    its members by the hash alone, so stored now some would be under the new scheme while
+    the registry's people not yet re-hashed are under the old one."""
+    if rotating():
+        raise DomainError(
+            _(
+                "The keys are being rotated: the settings still name the previous scheme. "
+                "Store the national system's export once the rotation is done and the "
+                "previous scheme removed from the settings, so that nobody is compared under "
+                "two different hashes."
+            ),
+            code="keys_rotating",
+            field="file",
+        )
+
+
 def snapshot_month(month: datetime.date) -> datetime.date:
     """The month's first day, within the check's window (from 2014, not in the future)."""
     return values.clean(Snapshot, "month", month.replace(day=1))
@@ -194,19 +211,7 @@ def snapshot_store(
     counts; a month already stored is replaced while none of its differences has been
     worked on (audited as a replacement, naming the file it replaced)."""
     require(actor, Capability.IMPORT_NATIONAL_DATA)
-    if rotating():
-        # Members are kept by the hash alone: stored now, some would be under the new scheme
-        # while the registry's people not yet re-hashed are under the old one.
-        raise DomainError(
-            _(
-                "The keys are being rotated: the settings still name the previous scheme. "
-                "Store the national system's export once the rotation is done and the "
-                "previous scheme removed from the settings, so that nobody is compared under "
-                "two different hashes."
-            ),
-            code="keys_rotating",
-            field="file",
-        )
+    snapshot_keys_settled()
     county = snapshot_county(actor, region_code)
     first_day = snapshot_month(month)
     name = values.clean(Snapshot, "file_name", file_name, field="file")
