@@ -61,6 +61,12 @@ def key_id(key: bytes) -> str:
 
 
 @cache
+def _kid(key: str) -> str:
+    """``key_id`` of a key given as text (asked for at every audit entry)."""
+    return key_id(key.encode())
+
+
+@cache
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
     # The first key seals; every listed key opens.
     return MultiFernet([Fernet(key) for key in keys])
@@ -143,7 +149,7 @@ def lookup_hash(text: str) -> str:
 
 def lookup_scheme() -> str:
     """The scheme ``lookup_hash`` hashes under now, named by key id (never the key)."""
-    return f"{settings.CRYPTO_PROFILE}:{key_id(settings.LOOKUP_KEY.encode())}"
+    return f"{settings.CRYPTO_PROFILE}:{_kid(settings.LOOKUP_KEY)}"
 
 
 def lookup_hashes(text: str) -> list[str]:
@@ -179,11 +185,6 @@ class AuditKeyMissing(LookupError):
         self.kid = kid
 
 
-@cache
-def _kid(key: str) -> str:
-    return key_id(key.encode())
-
-
 def audit_key_id() -> str:
     """The key id of the current audit key (``AUDIT_KEY``), which new chains start with."""
     return _kid(settings.AUDIT_KEY)
@@ -204,10 +205,10 @@ def fingerprints() -> dict[str, str]:
     if settings.CRYPTO_PROFILE == "gm":
         seal_key = key_id(bytes.fromhex(settings.SM4_KEYS[0]))
     else:
-        seal_key = key_id(settings.FIELD_KEYS[0].encode())
+        seal_key = _kid(settings.FIELD_KEYS[0])
     return {
         "profile": settings.CRYPTO_PROFILE,
         "seal_key": seal_key,
-        "lookup_key": key_id(settings.LOOKUP_KEY.encode()),
+        "lookup_key": _kid(settings.LOOKUP_KEY),
         "audit_key": audit_key_id(),
     }
