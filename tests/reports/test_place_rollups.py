@@ -404,7 +404,7 @@ class Rollback(Exception):
 
 
 @settings(
-    max_examples=20 * FUZZ_SCALE,
+    max_examples=12 * FUZZ_SCALE,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
