@@ -44,6 +44,7 @@ import os
 import random
 import secrets
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -94,12 +95,18 @@ def parse_args() -> argparse.Namespace:
         "flat out; with a pause the load is paced and p99 is latency at that rate)",
     )
     parser.add_argument("--skip-postgres", action="store_true", help="run on SQLite only")
+    parser.add_argument(
+        "--through-nginx",
+        action="store_true",
+        help="gunicorn on a unix socket behind nginx with deploy/nginx/bangfu.conf and TLS",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 10 helpers, 5 s")
     parser.add_argument("--keep", action="store_true", help="keep the var folders, print where")
     # Internal: one database's run, in its own process (Django is configured once a process).
     parser.add_argument("--child", choices=list(DATABASES), help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     parser.add_argument("--var-parent", help=argparse.SUPPRESS)
+    parser.add_argument("--sample-locks-into", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.helpers is None:
         args.helpers = 10 if args.quick else 200
@@ -116,6 +123,9 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
+    if args.sample_locks_into:
+        sample_locks(os.environ["DATABASE_URL"], Path(args.sample_locks_into))
+        return 0
     try:
         return child(args) if args.child else run_all(args)
     except KeyboardInterrupt:
@@ -158,6 +168,7 @@ def run_all(args: argparse.Namespace) -> int:
         f"--threads={args.threads}",
         f"--think={args.think}",
         *(["--keep"] if args.keep else []),
+        *(["--through-nginx"] if args.through_nginx else []),
     ]
     results: dict[str, dict | None] = {}
     skipped: dict[str, str] = {}
@@ -270,6 +281,7 @@ def report(r: dict, args: argparse.Namespace) -> None:
             ", ".join(f"{k} {n}" for k, n in sorted(r["flags"].items())),
             "",
         ),
+        *lock_rows(r.get("locks"), args.workers),
         ("lost", f"{r['lost']}", "0", verdict(r["lost"] == 0)),
         ("duplicated", f"{r['duplicated']}", "0", verdict(r["duplicated"] == 0)),
         ("stored, unacknowledged", f"{r['unacknowledged']}", "not loss: no answer came", ""),
@@ -338,7 +350,7 @@ def child(args: argparse.Namespace) -> int:
         version = describe_database()
         connections.close_all()  # nothing of ours holds a lock while the server writes
         setup_s = time.perf_counter() - started
-        server = Server(var_dir, args.workers, args.threads)
+        server = Server(var_dir, args.workers, args.threads, args.through_nginx)
         server.start()
         tally = Tally()
         warmup = 1.0 if args.quick or args.seconds < 10 else 3.0
@@ -348,14 +360,15 @@ def child(args: argparse.Namespace) -> int:
         )
         print(f"    {ceiling['ok_rps']:,.0f} req/s", flush=True)
         print(f"  phase 2: POST /api/visits, {args.helpers} users, {args.seconds:g} s", flush=True)
-        visits = run_phase(
-            visit_user(tally, helpers, args.retry_share, args.think),
-            args.helpers,
-            args.seconds,
-            warmup,
-            server.url,
-            tally,
-        )
+        with LockSampler(db, var_dir) as locks:
+            visits = run_phase(
+                visit_user(tally, helpers, args.retry_share, args.think),
+                args.helpers,
+                args.seconds,
+                warmup,
+                server.url,
+                tally,
+            )
         print(f"    {visits['ok_rps']:,.0f} req/s answered", flush=True)
         paced = None
         if not args.think and visits["ok_rps"]:
@@ -408,6 +421,7 @@ def child(args: argparse.Namespace) -> int:
         "setup_s": setup_s,
         "ceiling": ceiling,
         "visits": visits,
+        "locks": locks.figures,
         "paced": paced,
         "client": tally.summary(),
         "db_rows": len(rows),
@@ -595,59 +609,136 @@ def build(helper_count: int) -> list[tuple[str, list[Home]]]:
 
 
 class Server:
-    """gunicorn as `make run` starts it (less the access log), on a free loopback port."""
+    """gunicorn as `make run` starts it (less the access log), on a free loopback port; or,
+    ``through_nginx``, as a province runs it: on a unix socket behind nginx with
+    deploy/nginx/bangfu.conf and TLS (a self-signed certificate), the app told it is behind a
+    proxy over https (BANGFU_BEHIND_PROXY, BANGFU_HTTPS)."""
 
-    def __init__(self, var_dir: Path, workers: int, threads: int):
+    def __init__(self, var_dir: Path, workers: int, threads: int, through_nginx: bool = False):
         from with_postgres import free_port  # standard library only, like this harness
 
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.var_dir = var_dir
         self.log = var_dir / "gunicorn.log"
+        self.through_nginx = through_nginx
+        self.port, self.plain_port = free_port(), free_port()
+        if through_nginx:
+            self.url = f"https://127.0.0.1:{self.port}"
+            bind = f"unix:{var_dir}/gunicorn.sock"
+        else:
+            self.url = f"http://127.0.0.1:{self.port}"
+            bind = f"127.0.0.1:{self.port}"
         self.command = [
             sys.executable,
             "-m",
             "gunicorn",
             "config.wsgi",
-            f"--bind=127.0.0.1:{self.port}",
+            f"--bind={bind}",
             f"--workers={workers}",
             f"--threads={threads}",
             "--log-level=warning",
             "--backlog=4096",  # the users queue for a worker here, not in failed connects
         ]
-        self.process: subprocess.Popen | None = None
+        self.processes: list[subprocess.Popen] = []
 
     def start(self, timeout: float = 60) -> None:
+        env = dict(os.environ)
+        if self.through_nginx:
+            env.update(BANGFU_BEHIND_PROXY="true", BANGFU_HTTPS="true")
         # In our process group, so that a Ctrl-C stops it even if we are killed meanwhile.
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                self.command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            self.processes.append(
+                subprocess.Popen(
+                    self.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                )
             )
+            if self.through_nginx:
+                nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+                config = nginx_config(self.var_dir, self.port, self.plain_port)
+                self.processes.append(
+                    subprocess.Popen(
+                        [nginx, "-p", str(self.var_dir), "-c", str(config)],
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+        tls = ssl.create_default_context()
+        tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE  # our own certificate
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
             try:
-                with urllib.request.urlopen(self.url + "/livez", timeout=2) as answer:
+                with urllib.request.urlopen(self.url + "/livez", timeout=2, context=tls) as answer:
                     if answer.read() == b"ok":
                         return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /livez within {timeout:.0f} s")
+        raise RuntimeError(f"{self.url} did not answer /livez within {timeout:.0f} s")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()  # graceful: workers finish the request in hand
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        for process in reversed(self.processes):
+            if process.poll() is not None:
+                continue
+            process.terminate()  # graceful: workers finish the request in hand
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes = []
 
     def log_tail(self, lines: int = 20) -> str:
         if not self.log.exists():
             return ""
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def nginx_config(folder: Path, port: int, plain_port: int) -> Path:
+    """deploy/nginx/bangfu.conf with this run's port, socket, certificate and folders, in a
+    main configuration of its own; each replaced text must be in the file."""
+    from selfsigned import make_certificate
+
+    cert, key = make_certificate(folder)
+    site = (ROOT / "deploy/nginx/bangfu.conf").read_text()
+    for old, new in {
+        "unix:/run/bangfu/gunicorn.sock": f"unix:{folder}/gunicorn.sock",
+        "listen 80;": f"listen 127.0.0.1:{plain_port};",  # a redirect: not measured
+        "listen [::]:80;": "",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{port} ssl http2;",
+        "listen [::]:443 ssl http2;": "",
+        "/var/log/nginx/": f"{folder}/",
+        "/etc/ssl/bangfu/fullchain.pem": str(cert),
+        "/etc/ssl/bangfu/privkey.pem": str(key),
+        "/srv/bangfu/static/": f"{folder}/static/",
+    }.items():
+        if old not in site:
+            raise RuntimeError(f"deploy/nginx/bangfu.conf no longer has {old!r}")
+        site = site.replace(old, new)
+    (folder / "bangfu.conf").write_text(site)
+    for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (folder / "nginx-temp" / temp).mkdir(parents=True, exist_ok=True)
+    user = "user root root;" if os.geteuid() == 0 else ""  # workers reach the socket in var/
+    main = f"""
+        {user}
+        worker_processes auto;
+        daemon off;
+        pid {folder}/nginx.pid;
+        error_log {folder}/nginx-error.log warn;
+        events {{ worker_connections 4096; }}
+        http {{
+            include /etc/nginx/mime.types;
+            default_type application/octet-stream;
+            client_body_temp_path {folder}/nginx-temp/body;
+            proxy_temp_path {folder}/nginx-temp/proxy;
+            fastcgi_temp_path {folder}/nginx-temp/fastcgi;
+            uwsgi_temp_path {folder}/nginx-temp/uwsgi;
+            scgi_temp_path {folder}/nginx-temp/scgi;
+            include {folder}/bangfu.conf;
+        }}
+    """
+    (folder / "nginx.conf").write_text(main)
+    return folder / "nginx.conf"
 
 
 class Tally:
@@ -870,6 +961,93 @@ def run_phase(
         gevent.sleep(0.1)
     runner.quit()
     return figures
+
+
+# One sample of the database's sessions: running a statement; waiting for a lock; waiting for
+# the audit chain's head, the row every write locks to append its entry (core.audit).
+LOCK_SAMPLE = """
+SELECT count(*) FILTER (WHERE state = 'active'),
+       count(*) FILTER (WHERE wait_event_type = 'Lock'),
+       count(*) FILTER (WHERE wait_event_type = 'Lock' AND query LIKE '%core_audithead%')
+FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+"""
+
+
+def sample_locks(url: str, out: Path) -> None:
+    """In a process of its own (psycopg would block the client's greenlets): LOCK_SAMPLE every
+    10 ms until SIGTERM, the sums written to ``out`` as JSON."""
+    import signal
+
+    import psycopg
+
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    sums = {"samples": 0, "active": 0, "waiting": 0, "on_head": 0, "head_busy": 0}
+    with psycopg.connect(url, autocommit=True) as connection:
+        while not stopping:
+            active, waiting, on_head = connection.execute(LOCK_SAMPLE).fetchone()
+            sums["samples"] += 1
+            sums["active"] += active
+            sums["waiting"] += waiting
+            sums["on_head"] += on_head
+            sums["head_busy"] += on_head > 0
+            time.sleep(0.01)
+    out.write_text(json.dumps(sums))
+
+
+class LockSampler:
+    """On PostgreSQL, how much the workers wait for locks while the visits are logged, the
+    audit chain's single head above all: the sessions of the app sampled from outside."""
+
+    def __init__(self, db: str, var_dir: Path):
+        self.db, self.out = db, var_dir / "locks.json"
+        self.process: subprocess.Popen | None = None
+        self.figures: dict | None = None
+
+    def __enter__(self) -> "LockSampler":
+        if self.db == "postgresql":
+            command = [sys.executable, __file__, f"--sample-locks-into={self.out}"]
+            self.process = subprocess.Popen(command)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        if self.out.exists():
+            sums = json.loads(self.out.read_text())
+            n = max(sums["samples"], 1)
+            self.figures = {
+                "samples": sums["samples"],
+                "active": sums["active"] / n,
+                "waiting": sums["waiting"] / n,
+                "on_head": sums["on_head"] / n,
+                "head_busy": sums["head_busy"] / n,
+            }
+
+
+def lock_rows(locks: dict | None, workers: int) -> list[tuple[str, str, str, str]]:
+    """The report's lines on lock waits (PostgreSQL): the share of the workers' time spent
+    waiting for the audit chain's head is the throughput it takes."""
+    if not locks:
+        return []
+    lost = locks["on_head"] / workers
+    return [
+        (
+            "sessions busy / waiting",
+            f"{locks['active']:.2f} / {locks['waiting']:.2f}",
+            f"mean of {locks['samples']:,} samples, phase 2",
+            "",
+        ),
+        (
+            "  for the audit head",
+            f"{locks['on_head']:.2f} ({lost:.0%})",
+            f"a session waited {locks['head_busy']:.0%} of the time",
+            "LIMITS" if lost > 0.10 else "",
+        ),
+    ]
 
 
 def stored_client_ids() -> list[str] | None:
