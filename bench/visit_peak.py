@@ -1,7 +1,8 @@
 """Thursday peak: N helpers log visits at once through gunicorn, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/visit_peak.py [--helpers 200] [--seconds 30] [--retry-share 0.05]
-        [--workers 2] [--threads 1] [--think 0] [--skip-postgres] [--quick] [--keep]
+        [--workers 2] [--threads 1] [--think 0] [--skip-postgres] [--through-nginx] [--quick]
+        [--keep]
 
 On the fixed assistance day (帮扶日: 每周四 in seed 000) a district's helpers log their visits
 within the same hours. For each database (SQLite, then PostgreSQL in a throwaway loopback
@@ -19,6 +20,13 @@ token and four households paired with them since 2026-01-01. It starts gunicorn 
 3. (unless ``--think`` is given) ``POST /api/visits`` again, each user pausing so that the
    offered load is half of what phase 2 sustained: the latency a helper feels at a busy
    Thursday's rate, which is where the p99 target is judged.
+
+With ``--through-nginx`` the users reach gunicorn as a province's phones do: over TLS through
+nginx with deploy/nginx/bangfu.conf, gunicorn on a unix socket (the ceiling too). On
+PostgreSQL a process of its own samples the database's sessions every 10 ms during phase 2:
+how many run a statement, how many wait for a lock, and how many wait for the audit chain's
+head — the one row every write locks to append its entry. Their mean over the workers is the
+share of the server's throughput the chain's lock takes (above 10%, it limits: shard it).
 
 Then it reads the visit table and compares it with what the client saw acknowledged: a
 visit answered 200/201 but not stored is lost; rows beyond one per client_id are
