@@ -49,7 +49,8 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PASSWORD = "Stack-test-pass-2026"
 REQUEST_ID = "stack-test-0001"
 APP = "/srv/bangfu/app"  # where docs/operations.md has the operator put the application
-STANDIN = f"{APP}/.venv/bin/python {APP}/tests/systemd_standin.py --journal /var/log/bangfu"
+JOURNAL = "/run/standin-journal"  # the stand-in's journal, in the server's /run
+STANDIN = f"{APP}/.venv/bin/python {APP}/tests/systemd_standin.py --journal {JOURNAL}"
 UNITS = "/etc/systemd/system"
 PLACES = "代码,名称\n620000000000,甘肃省\n620100000000,兰州市\n620102000000,城关区\n"
 
@@ -142,7 +143,9 @@ class Ports:
     https: int
 
 
-def on_this_machine(lines: list[str], *, ports: Ports, cert: Path, key: Path, dump: str) -> str:
+def on_this_machine(
+    lines: list[str], *, ports: Ports, cert: Path, key: Path, dump: str, checkout: Path
+) -> str:
     """The operator's block with what cannot run here replaced; each replacement must find
     its line, so the test follows the document."""
     major = postgres_major()
@@ -157,7 +160,7 @@ def on_this_machine(lines: list[str], *, ports: Ports, cert: Path, key: Path, du
         ),
         "git clone <repository> /srv/bangfu/app": lambda line: line.replace(
             "git clone <repository> /srv/bangfu/app",
-            f"mkdir {APP} && mount --bind /var/lib/bangfu-checkout {APP}",
+            f"mkdir {APP} && mount --bind {checkout} {APP}",
         ),
         "editor /etc/bangfu/bangfu.env": lambda line: (
             "sed -i -e 's/^ALLOWED_HOSTS=.*/ALLOWED_HOSTS=localhost/'"
@@ -228,14 +231,22 @@ def postgres_major() -> str:
 
 @dataclass
 class Server:
-    """ "A new server": this machine through a mount namespace the test holds open (a
+    """The new server: this machine through a mount namespace the test holds open (a
     ``sleep`` in it), the namespace's /etc an overlay and its /srv, /run, and the folders of
     PostgreSQL and nginx folders of the test, so that nothing the walk does reaches the
     machine. ``folder`` shows from outside what the server wrote there."""
 
     folder: Path
     holder: subprocess.Popen | None = None
-    mounts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def checkout(self) -> Path:
+        """Where the checkout under test is held for the walk's "git clone" line."""
+        return self.folder / "checkout"
+
+    @property
+    def journal_folder(self) -> Path:
+        return self.folder / "run" / JOURNAL.removeprefix("/run/")
 
     def open(self) -> None:
         places = {
@@ -245,7 +256,6 @@ class Server:
             "/var/log/postgresql": ("postgresql-log", 0o1775, "postgres"),
             "/var/lib/nginx": ("nginx-lib", 0o755, "root"),
             "/var/log/nginx": ("nginx-log", 0o755, "root"),
-            "/var/log/bangfu": ("journal", 0o755, "root"),
         }
         commands = []
         for inside, (name, mode, owner) in places.items():
@@ -253,7 +263,6 @@ class Server:
             outside.mkdir()
             outside.chmod(mode)
             shutil.chown(outside, "root", owner)
-            self.mounts[inside] = str(outside)
             commands.append(f"mkdir -p {inside} && mount --bind {outside} {inside}")
         (self.folder / "run/lock").mkdir(mode=0o1777)
         socket_dir = self.folder / "run/postgresql"
@@ -268,9 +277,7 @@ class Server:
             f"workdir={self.folder}/etc-work /etc",
         )
         # The checkout, held where the walk's "git clone" line mounts it from.
-        commands.append(
-            f"mkdir -p /var/lib/bangfu-checkout && mount --bind {ROOT} /var/lib/bangfu-checkout"
-        )
+        commands.append(f"mount --bind {ROOT} {self.checkout}")
         commands += reachable_interpreter(self.folder)
         self.holder = subprocess.Popen(
             ["unshare", "--mount", "--propagation", "private", "--", "sleep", "infinity"]
@@ -310,12 +317,12 @@ class Server:
         ).strip()
 
     def journal(self, unit: str) -> str:
-        path = self.folder / "journal" / f"{unit}.log"
+        path = self.journal_folder / f"{unit}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self, unit: str, timeout: float = 30) -> None:
         """``systemctl stop``: SIGTERM to the service's process group, waited for."""
-        pid_file = self.folder / "journal" / f"{unit}.pid"
+        pid_file = self.journal_folder / f"{unit}.pid"
         if pid_file.exists():
             stop_group(int(pid_file.read_text()), timeout)
             pid_file.unlink()
@@ -332,12 +339,14 @@ class Server:
             self.holder.wait(10)
 
     def tails(self) -> str:
-        logs = ["journal/bangfu-web.log", "journal/bangfu-worker.log", "nginx-log/error.log",
-                "nginx-log/bangfu.error.log"]  # fmt: skip
+        logs = [
+            *(self.journal_folder / f"{unit}.log" for unit in ("bangfu-web", "bangfu-worker")),
+            *(self.folder / "nginx-log" / name for name in ("error.log", "bangfu.error.log")),
+        ]
         return "\n".join(
-            f"--- {name} ---\n{(self.folder / name).read_text(errors='replace')[-3000:]}"
-            for name in logs
-            if (self.folder / name).exists()
+            f"--- {path.name} ---\n{path.read_text(errors='replace')[-3000:]}"
+            for path in logs
+            if path.exists()
         )
 
 
@@ -432,7 +441,12 @@ def test_the_operators_walk_gives_a_province_stack_behind_nginx_on_postgresql(tm
     server = Server(folder / "server")
     server.folder.mkdir()
     walk = on_this_machine(
-        operator_block(), ports=ports, cert=cert, key=key, dump=dump_of_the_test_database()
+        operator_block(),
+        ports=ports,
+        cert=cert,
+        key=key,
+        dump=dump_of_the_test_database(),
+        checkout=server.checkout,
     )
     try:
         server.open()
@@ -459,7 +473,9 @@ def test_the_operators_walk_gives_a_province_stack_behind_nginx_on_postgresql(tm
         for unit in ("bangfu-web.service", "bangfu-worker.service", "bangfu-daily.timer",
                      "bangfu-backup.timer"):  # fmt: skip
             assert unit in facts, f"{unit} not enabled"
-        assert "gunicorn" in server.sh("ps -o user=,args= -u bangfu")
+        web = int((server.journal_folder / "bangfu-web.pid").read_text())
+        uid = Path(f"/proc/{web}/status").read_text().split("Uid:")[1].split()[0]
+        assert uid == server.sh("id -u bangfu").strip(), "gunicorn runs as bangfu"
 
         # http → https, the path and query kept.
         plain = http.client.HTTPConnection("127.0.0.1", ports.http, timeout=10)
