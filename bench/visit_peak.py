@@ -274,6 +274,18 @@ def report(r: dict, args: argparse.Namespace) -> None:
             if r["paced"]
             else []
         ),
+        *(
+            [
+                (
+                    "  nginx's own p50 / p99",
+                    f"{r['paced']['nginx']['p50']:.0f} / {r['paced']['nginx']['p99']:.0f} ms",
+                    f"{r['paced']['nginx']['count']:,} POSTs in its access log",
+                    "",
+                )
+            ]
+            if r["paced"] and r["paced"].get("nginx")
+            else []
+        ),
         ("errors (whole run)", f"{sum(n for _m, n in c['errors'])}", "", ""),
         (
             "acknowledged visits",
@@ -392,11 +404,13 @@ def child(args: argparse.Namespace) -> int:
                 visit_user(tally, helpers, args.retry_share, think),
                 args.helpers,
                 args.seconds,
-                warmup,
+                warmup + think * 1.5,  # every user past its first, spread, visit
                 server.url,
                 tally,
             )
             print(f"    p50 / p99 {paced['p50']} / {paced['p99']} ms", flush=True)
+            if args.through_nginx:
+                paced["nginx"] = nginx_percentiles(var_dir / "bangfu.access.log", paced["window"])
         server.stop()
         log_tail = server.log_tail()
         server = None
@@ -702,6 +716,26 @@ class Server:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
+def nginx_percentiles(access_log: Path, window: list[float]) -> dict:
+    """p50 and p99 of the visit POSTs nginx answered within the window, by its own clock
+    (``duration``: from the request's first byte to the answer's last; the client's figures
+    add its connections' set-up and its own waits)."""
+    import datetime as dt
+
+    durations = []
+    for line in access_log.read_text().splitlines():
+        entry = json.loads(line)
+        at = dt.datetime.fromisoformat(entry["time"]).timestamp()
+        if entry["method"] == "POST" and window[0] <= at <= window[1] + 1:
+            durations.append(entry["duration"] * 1000)
+    durations.sort()
+
+    def percentile(share: float) -> float:
+        return durations[min(len(durations) - 1, int(share * len(durations)))] if durations else 0
+
+    return {"count": len(durations), "p50": percentile(0.5), "p99": percentile(0.99)}
+
+
 def nginx_config(folder: Path, port: int, plain_port: int) -> Path:
     """deploy/nginx/bangfu.conf with this run's port, socket, certificate and folders, in a
     main configuration of its own; each replaced text must be in the file."""
@@ -839,6 +873,11 @@ def visit_user(
             key, self.households = helpers[next(next_helper) % len(helpers)]
             self.auth = {"Authorization": f"Bearer {key}"}
             self.rng = random.Random()
+            if think:
+                # Helpers do not all press "send" in the same second: each user's first visit
+                # falls somewhere in one pause, else the paced phase is a train of bursts of
+                # every user at once, queueing behind each other, not the steady rate it says.
+                gevent.sleep(self.rng.uniform(0, think * 1.5))
 
         def body(self) -> dict:
             rng = self.rng
@@ -948,7 +987,7 @@ def run_phase(
     gevent.sleep(warmup)  # past the first connections and the workers' first requests
     environment.stats.reset_all()
     created_before = tally.created
-    started = time.perf_counter()
+    started, window_start = time.perf_counter(), time.time()
     gevent.sleep(seconds)
     elapsed = time.perf_counter() - started
     total = environment.stats.total
@@ -960,6 +999,7 @@ def run_phase(
         "created_rps": (tally.created - created_before) / elapsed,
         "p50": total.get_response_time_percentile(0.5) if total.num_requests else 0,
         "p99": total.get_response_time_percentile(0.99) if total.num_requests else 0,
+        "window": [window_start, window_start + elapsed],
     }
     # Ask nothing more and let the answers on their way arrive, so that a visit is not
     # counted "stored but unacknowledged" only because the measurement stopped.
