@@ -83,6 +83,9 @@ def test_no_one_in_a_demo_district_is_born_after_its_day(seed):
             assert idnumbers.parse(maker.id_number(person)).birth_date == person.born
 
 
+# The demo is what `make run` loads, on SQLite; PostgreSQL's side of the same writes and
+# figures is each app's own tests and the roll-up properties in that half.
+@pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)
 def test_demo_data_loads_a_district_in_the_seed_proportions(capsys):
     call_command("flush", interactive=False)  # an empty installation, as after migrate…

@@ -76,7 +76,7 @@ from tests.teams.leave_world import teams_aims
 from tests.test_scoping_walk import A_PLACE, STATUS_JSON, county_a  # noqa: F401 (a fixture)
 from tests.visits.conftest import jpeg
 
-EXAMPLES_PER_OPERATION = 4  # after each operation's sweep; `make fuzz`: FUZZ_SCALE times as many
+EXAMPLES_PER_OPERATION = 3  # after each operation's sweep; `make fuzz`: FUZZ_SCALE times as many
 
 # Operations that end what the others need (a solved problem, a closed household, an ended
 # pairing, a helper's households handed over) go last, so the rest meet live records; the
