@@ -106,6 +106,11 @@ def test_a_helper_records_a_follow_up_and_a_signature_offline_and_the_handbook_p
     acknowledge = f"/plans/households/{household.pk}/acknowledge/"
     assert page.evaluate(f"caches.match('{acknowledge}').then((hit) => !!hit)")
 
+    # No network: the browser's offline switch, and the API's requests refused as well. Once
+    # in CI the follow-up still reached the server while the switch alone was on (not
+    # reproduced since); a phone without a network sends nothing, and the test is about what
+    # the pages do then.
+    page.context.route("**/api/**", lambda route: route.abort("internetdisconnected"))
     page.context.set_offline(True)
     offline = page.reload()  # served by the service worker from its cache
     assert offline.from_service_worker
@@ -141,6 +146,7 @@ def test_a_helper_records_a_follow_up_and_a_signature_offline_and_the_handbook_p
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     # The network is back: the page hears "online" and sends the signature ...
+    page.context.unroute("**/api/**")
     page.context.set_offline(False)
     page.wait_for_selector("#queue li", state="detached")
     page.wait_for_selector("#done-message:has-text('户主签字确认已记录')")
