@@ -23,6 +23,7 @@ import grp
 import os
 import pwd
 import shlex
+import shutil
 import socket
 import sys
 import tempfile
@@ -66,10 +67,15 @@ def command(line: str) -> list[str]:
     return [word.replace("%%", "%") for word in words]
 
 
+def account(settings: dict[str, list[str]]) -> tuple[pwd.struct_passwd, grp.struct_group]:
+    """The unit's ``User`` and its ``Group`` (the user's name when not given)."""
+    user = pwd.getpwnam(settings["User"][0])
+    return user, grp.getgrnam(settings.get("Group", [user.pw_name])[0])
+
+
 def become(settings: dict[str, list[str]]) -> dict[str, str]:
     """In the child: the unit's user and groups, directory and environment."""
-    user = pwd.getpwnam(settings["User"][0])
-    group = grp.getgrnam(settings.get("Group", [user.pw_name])[0])
+    user, group = account(settings)
     env = {"PATH": PATH, "LANG": "C.UTF-8", "HOME": user.pw_dir, "USER": user.pw_name,
            "LOGNAME": user.pw_name, "SHELL": user.pw_shell}  # fmt: skip
     for path in settings.get("EnvironmentFile", []):
@@ -86,8 +92,8 @@ def runtime_directory(settings: dict[str, list[str]]) -> None:
         folder = RUN / name
         folder.mkdir(exist_ok=True)
         mode = int(settings.get("RuntimeDirectoryMode", ["0755"])[0], 8)
-        os.chown(folder, pwd.getpwnam(settings["User"][0]).pw_uid,
-                 grp.getgrnam(settings.get("Group", settings["User"])[0]).gr_gid)  # fmt: skip
+        user, group = account(settings)
+        os.chown(folder, user.pw_uid, group.gr_gid)
         folder.chmod(mode)
 
 
@@ -135,6 +141,7 @@ def start(unit: Path, journal: Path) -> None:
             raise SystemExit(f"{unit.name}: no READY=1 within {READY_WITHIN} s:\n{tail}")
         finally:
             notify.close()
+            shutil.rmtree(folder)
     sys.stdout.write(f"started {unit.name} (pid {pid})\n")
 
 
