@@ -13,7 +13,9 @@ visits to each paired household (mostly home visits on the month's Thursdays, th
 other weekdays, in working hours; some with goods, money or a job found), a follow-up
 problem on about one visit in a hundred (most solved some days later), then the month
 roll-ups. Rows go in with plain INSERTs (a million households and tens of millions of
-visits through the ORM would take hours); what is timed goes through the real code.
+visits through the ORM would take hours); what is timed goes through the real code. The
+same builder (``build_province``) loads PostgreSQL too, by COPY, for bench/visit_peak.py's
+``--province``; this bench's own timings are SQLite's.
 
 Roll-ups: ``rollups.rebuild()`` (what ``manage.py rebuild_rollups`` runs) up to
 ``REBUILD_UP_TO`` households, else one set-based INSERT … SELECT … GROUP BY of this file
@@ -136,7 +138,8 @@ def parse_args() -> argparse.Namespace:
 def insert(model, columns: list[str], rows: Iterable[tuple], **constant) -> int:
     """Plain INSERTs of ``rows`` (values of ``columns``, attnames, in that order); every other
     field takes ``constant`` or its default, prepared once by its field. Call inside a
-    transaction."""
+    transaction. On PostgreSQL the rows go in by COPY; explicit ids leave the table's sequence
+    behind, so a build that gives them ends with ``reset_sequences``."""
     from django.db import connection
     from django.db.models.fields import AutoFieldMixin
 
@@ -153,13 +156,36 @@ def insert(model, columns: list[str], rows: Iterable[tuple], **constant) -> int:
     tail = tuple(f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in rest)
     names = ", ".join(connection.ops.quote_name(by_name[c].column) for c in columns)
     names += "".join(", " + connection.ops.quote_name(f.column) for f in rest)
-    marks = ", ".join("?" * (len(columns) + len(rest)))
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) VALUES ({marks})"
-    )
+    table = connection.ops.quote_name(model._meta.db_table)
     connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        count = 0
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row + tail)
+                count += 1
+        return count
+    marks = ", ".join("?" * (len(columns) + len(rest)))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
     cursor = connection.connection.executemany(sql, (row + tail for row in rows))
     return cursor.rowcount
+
+
+def reset_sequences() -> None:
+    """PostgreSQL: every table's id sequence past the ids the build gave, so that the rows
+    written afterwards through the services get ids of their own (SQLite needs nothing)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
 
 
 def last_months(count: int, today: datetime.date) -> list[datetime.date]:
@@ -444,13 +470,28 @@ def rollups_by_sql(months: list[datetime.date]) -> int:
     from bangfu.visits.schedule import month_schedule
 
     hours = int(utc_offset(months).total_seconds() // 3600)
-    local = f"'{hours:+d} hours'"
+    if connection.vendor == "postgresql":
+        local = f"(v.visited_at AT TIME ZONE 'UTC' + interval '{hours} hours')"
+        local_day, day_type = f"{local}::date", "date"
+        local_month = f"date_trunc('month', {local})::date"
+
+        def month_of(column: str) -> str:
+            return f"date_trunc('month', {column})::date"
+    else:
+        local_day, day_type = f"date(v.visited_at, '{hours:+d} hours')", "text"
+        local_month = f"date(v.visited_at, '{hours:+d} hours', 'start of month')"
+
+        def month_of(column: str) -> str:
+            return f"date({column}, 'start of month')"
+
     fixed_days = {
         str(day) for month in months for day in month_schedule(PROVINCE, month).fixed.dates
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM visits_visitmonth")
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_fixed_day (day TEXT PRIMARY KEY)")
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS bench_fixed_day (day {day_type} PRIMARY KEY)"
+        )
         cursor.execute("DELETE FROM bench_fixed_day")
         cursor.executemany(
             "INSERT INTO bench_fixed_day (day) VALUES (%s)", [(d,) for d in sorted(fixed_days)]
@@ -460,34 +501,33 @@ def rollups_by_sql(months: list[datetime.date]) -> int:
             INSERT INTO visits_visitmonth (household_id, region_id, month, visits, home_visits,
                 fixed_days_met, last_visit_at, problems_found, problems_solved, jobs_found,
                 goods_value, money_value)
-            SELECT v.household_id, h.region_id, date(v.visited_at, {local}, 'start of month'),
-                count(*), sum(v.kind = 'home'),
+            SELECT v.household_id, h.region_id, {local_month},
+                count(*), sum(CASE WHEN v.kind = 'home' THEN 1 ELSE 0 END),
                 count(DISTINCT CASE WHEN f.day IS NOT NULL THEN f.day END), max(v.visited_at),
                 0, 0, sum(v.jobs_found), sum(v.goods_value), sum(v.money_value)
             FROM visits_visit v
             JOIN registry_household h ON h.id = v.household_id
-            LEFT JOIN bench_fixed_day f ON f.day = date(v.visited_at, {local})
-            GROUP BY v.household_id, date(v.visited_at, {local}, 'start of month')
+            LEFT JOIN bench_fixed_day f ON f.day = {local_day}
+            GROUP BY v.household_id, h.region_id, {local_month}
             """
         )
         cursor.execute(
-            """
+            f"""
             INSERT INTO visits_visitmonth (household_id, region_id, month, visits, home_visits,
                 fixed_days_met, last_visit_at, problems_found, problems_solved, jobs_found,
                 goods_value, money_value)
             SELECT p.household_id, h.region_id, p.month, 0, 0, 0, NULL, sum(p.found),
                 sum(p.solved), 0, 0, 0
             FROM (
-                SELECT household_id, date(found_on, 'start of month') AS month, 1 AS found,
-                    0 AS solved
+                SELECT household_id, {month_of("found_on")} AS month, 1 AS found, 0 AS solved
                 FROM visits_problem
                 UNION ALL
-                SELECT household_id, date(solved_on, 'start of month'), 0, 1
+                SELECT household_id, {month_of("solved_on")}, 0, 1
                 FROM visits_problem WHERE solved_on IS NOT NULL
             ) p
             JOIN registry_household h ON h.id = p.household_id
             WHERE true
-            GROUP BY p.household_id, p.month
+            GROUP BY p.household_id, h.region_id, p.month
             ON CONFLICT (household_id, month) DO UPDATE SET
                 problems_found = excluded.problems_found,
                 problems_solved = excluded.problems_solved
@@ -528,35 +568,43 @@ def check_rollups(rng: random.Random) -> str:
     return f"{len(chosen)} households, {len(stored):,} rows"
 
 
-def build(args: argparse.Namespace, var_dir: Path) -> dict:
-    from django.db import connection, connections
+def build_province(households: int, months_back: int, per_month: int, rollups_choice: str) -> dict:
+    """The data set on the database Django is set up with (SQLite or PostgreSQL): places,
+    readers, households, helpers, pairings, visits, problems, the month and place roll-ups,
+    statistics brought up to date. Answers its figures; bench/visit_peak.py loads its
+    province with this."""
+    from django.db import connection
     from django.utils import timezone
 
     from bangfu.reports import rollups as place_rollups
     from bangfu.visits import rollups
 
     rng = random.Random(1)
-    months = last_months(args.months, timezone.localdate())
-    figures: dict = {"households": args.households, "months": [str(m) for m in months]}
+    months = last_months(months_back, timezone.localdate())
+    figures: dict = {"households": households, "months": [str(m) for m in months]}
     with connection.cursor() as cursor:
-        # A bulk load: no fsync, a large page cache; the connection is closed afterwards,
-        # so the timed requests run with the settings' own.
-        cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute("PRAGMA cache_size=-1048576")
+        # A bulk load: nothing waits for the disk. The connection is closed afterwards, so
+        # what is timed runs with the settings' own.
+        if connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+        else:
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-1048576")
     started = time.perf_counter()
     villages = build_places()
     county = villages[0][:6] + "000000"
     province_user = build_people(county)
-    pairings = build_registry(args.households, villages)
+    pairings = build_registry(households, villages)
     figures["registry_s"] = time.perf_counter() - started
     step = time.perf_counter()
-    visits, problems = build_visits(pairings, months, args.visits_per_month, province_user.pk, rng)
+    visits, problems = build_visits(pairings, months, per_month, province_user.pk, rng)
+    reset_sequences()
     figures["visits_s"] = time.perf_counter() - step
     print(
         f"  {visits:,} visits, {problems:,} problems in {figures['visits_s']:.0f} s" + " " * 20,
         flush=True,
     )
-    method = choose_rollups(args.rollups, args.households)
+    method = choose_rollups(rollups_choice, households)
     step = time.perf_counter()
     if method == "rebuild":
 
@@ -586,11 +634,24 @@ def build(args: argparse.Namespace, var_dir: Path) -> dict:
     )
     step = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if connection.vendor == "postgresql":
+            # As a database long in service has its tables: vacuumed (the visibility map
+            # set, so index-only scans are what they will be) and analysed; otherwise the
+            # autovacuum would do it during whatever is timed next.
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     figures["analyze_s"] = time.perf_counter() - step
     figures["build_s"] = time.perf_counter() - started
     figures.update(visits=visits, problems=problems, rollup_rows=rows, county=county)
+    return figures
+
+
+def build(args: argparse.Namespace, var_dir: Path) -> dict:
+    from django.db import connections
+
+    figures = build_province(args.households, args.months, args.visits_per_month, args.rollups)
     connections.close_all()
     (var_dir / META_NAME).write_text(json.dumps(figures, indent=1))
     return figures

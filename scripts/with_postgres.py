@@ -84,10 +84,11 @@ def main(argv: list[str]) -> int:
              "--encoding=UTF8", "--locale=C"]
         )  # fmt: skip
         # A throwaway cluster needs no durability; without fsync the suite runs much faster.
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={home} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        # In the configuration file, not on the command line, so that a benchmark can turn
+        # it back on (ALTER SYSTEM and a reload) for what it times.
+        with (data / "postgresql.conf").open("a") as conf:
+            conf.write("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={home}"
         try:
             run_quiet(
                 [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(home / "server.log"),
