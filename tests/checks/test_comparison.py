@@ -26,6 +26,7 @@ from bangfu.checks.models import (
 from bangfu.checks.rows import SnapshotHouseholdRow, SnapshotMemberRow
 from bangfu.checks.services import households_recheck, snapshot_compare, snapshot_store
 from bangfu.core import idnumbers, rotation
+from bangfu.core import services as core
 from bangfu.core.audit import verify_chain
 from bangfu.core.errors import DomainError
 from bangfu.core.models import AuditEntry, Code
@@ -437,3 +438,34 @@ def test_each_copy_of_a_hash_is_found_by_an_index_in_a_rotation():
             c.fields[0] for c in meta.constraints if getattr(c, "fields", None)
         ]
         assert column.hashed in leading, column
+
+
+def test_a_member_only_in_the_records_is_shown_masked_as_the_place_rules(
+    district,
+    county_admin,
+    on_day,  # noqa: F811
+):
+    on_day(COMPARED_ON)
+    township = VILLAGES[0][:9] + "000"
+    for key, shown in (("privacy.id_shown_head", 3), ("privacy.id_shown_tail", 1)):
+        core.policy_set(
+            actor=county_admin,
+            region_code=township,
+            key=key,
+            value=shown,
+            valid_from=datetime.date(2026, 1, 1),
+        )
+    households, members = copy_of_records()
+    expected = {}
+    for village, head, tail in ((VILLAGES[0], 3, 1), (VILLAGES[1], 4, 2)):
+        household = next(h for h in district if h.region_id == village)
+        gone = next(m for m in members if m.household_number == household.number)
+        members.remove(gone)
+        registered = Member.objects.get(id_number_hash=gone.id_number_hash)
+        masked = idnumbers.mask(unseal(registered.id_number_sealed), head, tail)
+        expected[household.number] = f"{gone.name} {masked}"
+    snapshot_compare(snapshot_id=stored(MAY, households, members, by=county_admin).pk)
+    assert {
+        d.household_number: d.handbook_value
+        for d in Difference.objects.filter(kind=DifferenceKind.ONLY_HANDBOOK)
+    } == expected
