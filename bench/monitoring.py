@@ -242,8 +242,9 @@ paid AS (SELECT m.household_id, c.year, SUM(c.total - c.reimbursed) AS paid
 SELECT DISTINCT household_id, rule FROM (
   SELECT h.id AS household_id, 'income_low' AS rule FROM household h
     JOIN a ON a.household_id = h.id
-    WHERE h.closed_on IS NULL AND a.household_size > 0 AND a.wages + a.business + a.transfers + a.property_income
-      - a.costs < {income_line} * a.household_size
+    WHERE h.closed_on IS NULL AND a.household_size > 0
+      AND a.wages + a.business + a.transfers + a.property_income - a.costs
+        < {income_line} * a.household_size
   UNION ALL
   SELECT h.id, 'income_drop' FROM household h JOIN a ON a.household_id = h.id
     JOIN net b ON b.household_id = h.id AND b.year = a.year - 1
