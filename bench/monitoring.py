@@ -16,18 +16,24 @@ Then, in a process of its own (so that its peak RSS is the run's, not the build'
 
 1. ``services.found_by_rules``: the rules' queries alone (set-based, one a rule), timed;
 2. ``services.rules_run``: the nightly run as the task runs it — the same queries, then
-   every alert inserted with its fired records and its audit entry — timed;
-3. the same eight rules written as one plain DuckDB query (UNION ALL of the rules, the
-   default parameters as constants: no place sets its own here) over copies of the same
-   tables. DuckDB cannot read the SQLite file here (its sqlite extension is downloaded on
-   first use, and this machine is offline), so the tables are copied into an in-memory
-   DuckDB database through CSV files first; only the query is timed. The rules' guards (an
-   open alert of the rule, a record that fired before) leave nothing out on a first run, so
-   the DuckDB query has none.
+   every alert inserted with its fired records and its audit entry — timed: the first night
+   (every alert new), then the next night (the first night's alerts still open, so the
+   rules' guards leave them out: the run of every night after);
+3. the same eight rules written as one plain query (UNION ALL of the rules, the default
+   parameters as constants: no place sets its own here), on SQLite over the same tables
+   (temporary views named as DuckDB's copies), timed;
+4. the same query in DuckDB over copies of the same tables. DuckDB cannot read the SQLite
+   file here (its sqlite extension is downloaded on first use, and this machine is
+   offline), so the tables are copied into an in-memory DuckDB database through CSV files
+   first; the copy and the query are timed apart. The rules' guards (an open alert of the
+   rule, a record that fired before) leave nothing out on a first run, so the plain query
+   has none.
 
-Both answers are compared as sets of (household, rule); a difference stops the run. It
-prints the three times, the ratio of the run (and of its queries) to DuckDB's query (target:
-within 2×), whether the run is under 5 minutes, and the run's peak RSS.
+The answers are compared as sets of (household, rule); a difference stops the run. It prints
+the times, the ratios of the queries and of the runs to DuckDB's query (the issue's target:
+within 2×), to the same query on SQLite (what is left is the engine's) and to DuckDB with
+its copy (what using it would cost an app whose records lie in SQLite), whether the run is
+under 5 minutes, and the runs' peak RSS.
 """
 
 import argparse
@@ -356,9 +362,16 @@ def measure(var_dir: str) -> None:
     run, nightly, nightly_cpu = timed(
         lambda: services.rules_run(on=ON, trigger=RuleRun.Trigger.NIGHTLY)
     )
-    peak_run = peak_mib()  # before DuckDB's copy of the tables takes its memory
     engine = set(Alert.objects.values_list("household_id", "rule_code").iterator(chunk_size=20000))
     assert engine == found, "the run raised other alerts than its queries found"
+    # Every night after: the first night's alerts are still open (a helper has days to
+    # verify one), so the rules' guards leave them out and the run raises only what is new.
+    again, next_night, next_night_cpu = timed(
+        lambda: services.rules_run(
+            on=ON + datetime.timedelta(days=1), trigger=RuleRun.Trigger.NIGHTLY
+        )
+    )
+    peak_run = peak_mib()  # before DuckDB's copy of the tables takes its memory
     sqlite_views(copied_queries())
     with connection.cursor() as cursor:
         plain, plain_s, plain_cpu = timed(lambda: cursor.execute(plain_rules("sqlite")).fetchall())
@@ -374,10 +387,12 @@ def measure(var_dir: str) -> None:
             {
                 "queries": queries,
                 "nightly": nightly,
+                "next_night": next_night,
+                "next_night_alerts": again.alerts,
                 "plain": plain_s,
                 "duckdb": duck_s,
                 "copy": copy_s,
-                "cpu": [queries_cpu, nightly_cpu, plain_cpu, duck_cpu, copy_cpu],
+                "cpu": [queries_cpu, nightly_cpu, next_night_cpu, plain_cpu, duck_cpu, copy_cpu],
                 "alerts": run.alerts,
                 "households_alerted": run.households,
                 "by_rule": run.by_rule,
@@ -435,25 +450,38 @@ def main() -> int:
         (
             "the rules' queries (services.found_by_rules)",
             "the nightly run (services.rules_run: queries, alerts, audit)",
+            f"the next night's run ({result['next_night_alerts']:,} alerts more)",
             "the same rules as one plain query on SQLite, over the same tables",
             "DuckDB, the same query (the query only, two threads)",
             "DuckDB, its copy of the tables (SQLite → CSV → DuckDB)",
         ),
-        (result["queries"], result["nightly"], result["plain"], result["duckdb"], result["copy"]),
+        (
+            result["queries"],
+            result["nightly"],
+            result["next_night"],
+            result["plain"],
+            result["duckdb"],
+            result["copy"],
+        ),
         result["cpu"],
         strict=True,
     ):
         print(f"{label:66} {seconds:8.1f} s  (CPU {cpu:.1f} s)")
-    for what in ("queries", "nightly"):
+    for what, label in (
+        ("queries", "the queries"),
+        ("nightly", "the first nightly run"),
+        ("next_night", "the next night's run"),
+    ):
         for line in against_engines(
-            f"the {what}", result[what], result["plain"], result["duckdb"], result["copy"]
+            label, result[what], result["plain"], result["duckdb"], result["copy"]
         ):
             print(line)
     verdict = "meets" if result["nightly"] < TARGET_SECONDS else "MISSES"
     print(f"nightly run under {TARGET_SECONDS // 60} minutes: {verdict}")
     peak = result["peak"]
     print(
-        f"peak RSS of the rules' queries and the nightly run (before DuckDB's copy): {peak:.0f} MiB"
+        f"peak RSS of the rules' queries and the nightly runs (before DuckDB's copy): "
+        f"{peak:.0f} MiB"
     )
     return 0 if not result["differing"] else 1
 
