@@ -313,8 +313,8 @@ COPIED = {
 # The comparison of the columns this benchmark fills, as one query: the same matching (a
 # household by number, a member by hash), the same fields, the same pairing of an ID number
 # changed (one unmatched member of that name on each side of a household). Written for DuckDB
-# and, with the few words the two dialects spell differently (``DIALECTS``), run on SQLite as
-# well over the same tables.
+# and run on SQLite as well over the same tables, with the few words the two dialects spell
+# differently put in by ``plain_query``.
 PLAIN_COMPARE = """
 WITH reg AS (
   SELECT h.id, h.number, ca.value AS attribute, cs.value AS standard, cm.value AS main_cause,
