@@ -94,6 +94,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_world()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, made once the test database exists, for whichever test
+    asks first (a browser test or tests/test_static.py). It hands the server the in-memory
+    SQLite connections it finds when it is made; made before the test database (its own
+    fixture asks for none), it found the settings' file, handed none, and each request thread
+    opened a connection of its own to the shared in-memory database, where a write of the
+    test's while a request read failed at once ("database table is locked": SQLite's shared
+    cache does not wait on busy_timeout)."""
+    return live_server
+
+
 def ensure_world() -> None:
     """Build the world unless it stands (a transactional test's flush removes it)."""
     from bangfu.core.models import Region

@@ -29,8 +29,14 @@ def test_only_the_served_vendor_files_are_collected():
 
 def test_the_pages_and_the_test_server_are_served_their_static_files(live_server, client):
     """pytest-django's live server serves static files only while the app is named
-    django.contrib.staticfiles in INSTALLED_APPS, as it is."""
+    django.contrib.staticfiles in INSTALLED_APPS, as it is. Asked for here first, before
+    any browser test, the server still shares the test's in-memory database (conftest.py):
+    with a connection of its own, a browser test's write would fail on its reads."""
     import urllib.request
+
+    from django.db import connections
+
+    assert live_server.thread.connections_override == {"default": connections["default"]}
 
     for path in ["/static/css/bangfu.css", "/static/vendor/echarts/echarts.min.js"]:
         with urllib.request.urlopen(live_server.url + path) as response:

@@ -79,17 +79,6 @@ class OneRequestAtATime(ThreadedWSGIServer):
 LiveServerThread.server_class = OneRequestAtATime
 
 
-@pytest.fixture(scope="session")
-def live_server(django_db_setup, live_server):
-    """pytest-django's live server, made once the test database exists. It hands the server
-    the in-memory SQLite connections it finds when it is made; made before the test database
-    (its own fixture asks for none), it found the settings' file, handed none, and each
-    request thread opened a connection of its own to the shared in-memory database, where a
-    read of the test's while a request wrote failed at once ("database table is locked":
-    SQLite's shared cache does not wait on busy_timeout)."""
-    return live_server
-
-
 @pytest.fixture(autouse=True)
 def answered_before_the_database_empties(request):
     """Set up after the test's database and before its browser contexts, so torn down after
