@@ -5,13 +5,13 @@ Outside CI a missing Chromium skips these tests with a banner at the end of the 
 """
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
 from django.test.testcases import LiveServerThread
 
+from .live import OneRequestAtATime
 from .test_sign_in import sign_in
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,53 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 MISSING = f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
-
-
-class OneRequestAtATime(ThreadedWSGIServer):
-    """The live server, answering one request at a time. On SQLite the tests' database is in
-    memory and every request thread shares the test's one connection: two requests at once
-    (a phone page's send while its service worker fetches the pages it keeps) collide on it
-    ("cannot start a transaction within a transaction") and the page waits in vain. Browsers
-    still open several connections; only the application's work is taken in turn, its body
-    read before the next begins (a streamed body may read the database too)."""
-
-    # Connections accepted and not yet closed, across the live server's threads: a test's
-    # teardown empties the database, and must not begin while a request the browser sent
-    # just before its context closed (a service worker keeping pages) is still reading it.
-    _in_flight = 0
-    _idle = threading.Condition()
-
-    def process_request(self, request, client_address):
-        with OneRequestAtATime._idle:
-            OneRequestAtATime._in_flight += 1
-        super().process_request(request, client_address)
-
-    def close_request(self, request):
-        super().close_request(request)
-        with OneRequestAtATime._idle:
-            OneRequestAtATime._in_flight -= 1
-            OneRequestAtATime._idle.notify_all()
-
-    @classmethod
-    def wait_until_idle(cls, timeout: float = 30) -> None:
-        with cls._idle:
-            if not cls._idle.wait_for(lambda: cls._in_flight == 0, timeout):
-                raise AssertionError(f"the live server still holds {cls._in_flight} connection(s)")
-
-    def set_app(self, application):
-        lock = threading.Lock()
-
-        def in_turn(environ, start_response):
-            with lock:
-                response = application(environ, start_response)
-                try:
-                    body = b"".join(response)
-                finally:
-                    if hasattr(response, "close"):
-                        response.close()
-            return [body]
-
-        super().set_app(in_turn)
 
 
 LiveServerThread.server_class = OneRequestAtATime
@@ -104,7 +57,15 @@ def browser():
         pytest.skip(MISSING)
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API leaves its event loop running in the test's thread, and Django,
+    # seeing a running loop, looks connections up per async context from then on: the test
+    # would get a new connection of its own, no longer the one the live server's requests
+    # share, and two connections to the shared in-memory database fail at once where a
+    # test's write meets a request's read ("database table is locked"). The test keeps its own.
+    held = {connection.alias: connection for connection in connections.all()}
     with sync_playwright() as playwright:
+        for alias, connection in held.items():
+            connections[alias] = connection
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

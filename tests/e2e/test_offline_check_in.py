@@ -22,6 +22,7 @@ from tests.teams.conftest import (  # noqa: F401 — fixtures
     team_leader_login,
 )
 
+from .live import between_requests
 from .test_sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -113,10 +114,11 @@ def test_a_check_in_made_offline_arrives_once_and_shows_in_the_month(
     assert page.inner_text("#month-totals [data-counted]") == "1"
 
     # The rest of the day off: the member asks, the team leader approves on their phone.
-    leave = leave_request(
-        actor=login,
-        leave=LeaveInput(kind="2", first_day=today, last_day=today, reason="下午去县医院"),
-    )
+    with between_requests():
+        leave = leave_request(
+            actor=login,
+            leave=LeaveInput(kind="2", first_day=today, last_day=today, reason="下午去县医院"),
+        )
     page.context.clear_cookies()
     sign_in(page, live_server.url, "team_leader", password)
     page.goto(live_server.url + "/teams/leave/waiting/")

@@ -14,6 +14,7 @@ from bangfu.pairing import services as pairing
 from bangfu.visits.models import Visit
 from tests.visits.conftest import households, log, unit, wang  # noqa: F401 — fixtures
 
+from .live import between_requests
 from .test_offline_visit import log_visit
 from .test_sign_in import sign_in
 
@@ -142,12 +143,13 @@ def test_after_an_online_save_one_true_message(
 
     # The office ends the pairing meanwhile: the next visit is refused, and the card says so
     # with the server's reason; the visit stays on the phone.
-    pairing.pairing_end(
-        actor=county_admin,
-        pairing_id=households[1].pairings.get().pk,
-        ended_on=datetime.date(2026, 1, 1),
-        reason="迁出",
-    )
+    with between_requests():
+        pairing.pairing_end(
+            actor=county_admin,
+            pairing_id=households[1].pairings.get().pk,
+            ended_on=datetime.date(2026, 1, 1),
+            reason="迁出",
+        )
     page.click("[data-again]")
     log_visit(page, households[1], "上门走访")
     page.wait_for_selector('#done-message[data-outcome="refused"]')

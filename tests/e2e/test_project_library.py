@@ -11,6 +11,7 @@ from django.utils import timezone
 from bangfu.projects.models import Project
 from bangfu.projects.services import project_advance
 
+from .live import between_requests
 from .test_sign_in import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -38,9 +39,10 @@ def test_the_township_plans_a_project_and_starts_it_on_a_phone(
 
     close_old_connections()
     project = Project.objects.get(number="611103-2026-101")
-    project_advance(
-        actor=county_admin, project_id=project.pk, stage="approved", day=timezone.localdate()
-    )
+    with between_requests():
+        project_advance(
+            actor=county_admin, project_id=project.pk, stage="approved", day=timezone.localdate()
+        )
     page.goto(live_server.url + "/projects/?q=道路")
     page.click("text=611103-2026-101 石桥村道路硬化")
     page.wait_for_load_state()
