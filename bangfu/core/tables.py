@@ -76,10 +76,41 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, int | float | str) else str(value)
 
 
+# Excel refuses a sheet name with one of these, longer than 31 UTF-16 units, beginning or
+# ending with an apostrophe, or equal to another sheet's name but for case.
+_NOT_IN_SHEET_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+_SHEET_NAME_UNITS = 31
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _fitted(text: str, units: int) -> str:
+    while _utf16_units(text) > units:
+        text = text[:-1]
+    return text.strip().strip("'").strip()
+
+
+def sheet_name(title: str, taken: Iterable[str]) -> str:
+    """``title`` (a team's, a place's or a list's name, as users typed it) as a name Excel
+    takes for a sheet: its forbidden characters made spaces, cut to 31 units, and numbered
+    where it would repeat one of ``taken``; Sheet1 where nothing is left."""
+    name = _fitted(title.translate(_NOT_IN_SHEET_NAMES), _SHEET_NAME_UNITS) or "Sheet1"
+    used = {other.lower() for other in taken}
+    number = 1
+    candidate = name
+    while candidate.lower() in used:
+        number += 1
+        suffix = f" ({number})"
+        candidate = _fitted(name, _SHEET_NAME_UNITS - len(suffix)) + suffix
+    return candidate
+
+
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet of a workbook: its name (at most 31 characters, as Excel allows), header
-    and rows."""
+    """One sheet of a workbook: its name (made one Excel takes when written), header and
+    rows."""
 
     title: str
     header: list[str]
@@ -100,7 +131,7 @@ def write_sheets(
     text = book.add_format({"num_format": "@"})
     count = 0
     for sheet_of in sheets:
-        sheet = book.add_worksheet(sheet_of.title[:31] or None)
+        sheet = book.add_worksheet(sheet_name(sheet_of.title, book.sheetnames))
         sheet.write_row(0, 0, sheet_of.header, bold)
         sheet.freeze_panes(1, 0)
         sheet.set_column(0, len(sheet_of.header) - 1, 14, text)
@@ -128,14 +159,12 @@ def write_table(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write ``rows`` under ``header``; return how many. Text stays text."""
-    return write_sheets(
-        target, [Sheet(title[:31] or "Sheet1", header, rows)], title=title, progress=progress
-    )
+    return write_sheets(target, [Sheet(title, header, rows)], title=title, progress=progress)
 
 
 def xlsx_response(name: str, header: list[str], rows: Iterable[list[Any]]) -> FileResponse:
     """A list page's rows as an .xlsx download, spooled through a temporary file."""
-    return sheets_response(name, [Sheet(name[:31], header, rows)])
+    return sheets_response(name, [Sheet(name, header, rows)])
 
 
 def sheets_response(name: str, sheets: list[Sheet]) -> FileResponse:

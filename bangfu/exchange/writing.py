@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from bangfu.core.tables import workbook
+from bangfu.core.tables import sheet_name, workbook
 from bangfu.registry.models import DangerGrade, Household, Member, Toilet
 
 from . import masking, sheets
@@ -129,7 +129,7 @@ def error_sheet(
         )
     )
     for name, width in widths.items():
-        sheet = book.add_worksheet(name[:31])
+        sheet = book.add_worksheet(sheet_name(name, book.sheetnames))
         sheet.set_column(width, width, 60)
         stream = sheets.rows(source, name)
         head = list(itertools.islice(stream, sheets.HEADER_SEARCH_ROWS))
@@ -221,7 +221,7 @@ def sheet_template(
     too) and a notes sheet with the other names each column is read under."""
     needed = set(required)
     book = xlsxwriter.Workbook(target)
-    sheet = book.add_worksheet(title[:31])
+    sheet = book.add_worksheet(sheet_name(title, ()))
     notes = book.add_worksheet(_("Notes"))
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     text = book.add_format({"num_format": "@"})

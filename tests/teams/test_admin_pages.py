@@ -273,3 +273,20 @@ def test_teams_and_members_download(client, county_admin, team, leader, secretar
     assert rows[0][:3] == ["驻村工作队", "驻村村", "村代码"]
     assert [row[6] for row in rows[1:]] == ["张队长", "李书记"]
     assert rows[1][7].startswith("6111") and "*" in rows[1][7]
+
+
+def test_a_team_named_with_what_excel_refuses_in_a_sheet_name_still_downloads(
+    client, county_admin, sending_unit
+):
+    """The sheet is named from the team's name; Excel refuses []:*?/\\ there and more than 31
+    units, which a team's name may hold (found by the API fuzzer at 60×)."""
+    name = "马家寨村[一组]/二组: 驻村工作队*?\\ 2026年第二批"
+    team = team_create(actor=county_admin, team=team_input(sending_unit, name=name))
+    client.force_login(county_admin)
+    url = reverse("teams:attendance", kwargs={"team_id": team.pk})
+    response = client.get(url, {"month": "2026-03", "format": "xlsx"})
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    [sheet] = book.sheet_names
+    assert "马家寨村 一组  二组" in sheet and len(sheet) <= 31
+    assert not set(sheet) & set("[]:*?/\\")
