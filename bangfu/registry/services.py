@@ -392,8 +392,17 @@ def _checked_status(
     return monitoring_type, risk_types
 
 
-def _apply_status(household: Household, data: StatusInput, actor, *, first: bool) -> StatusChange:
-    monitoring_type, risk_types = _checked_status(household, data, first=first)
+def _apply_status(
+    household: Household,
+    data: StatusInput,
+    actor,
+    *,
+    first: bool,
+    checked: tuple[Code | None, list[Code]] | None = None,
+) -> StatusChange:
+    """Write a status change ``_checked_status`` allows (``checked``: what it answered, where
+    the caller had to check before writing the household)."""
+    monitoring_type, risk_types = checked or _checked_status(household, data, first=first)
     last = household.history.order_by("-effective_on").first() if not first else None
     if last and data.effective_on < last.effective_on:
         raise DomainError(
@@ -429,10 +438,12 @@ def household_register(
     with clashes_recorded(actor), transaction.atomic():
         record = Household()
         other_causes = _apply_household(actor, record, household)
+        # Checked before the household is written: it is written with the status.
+        checked = _checked_status(record, status, first=True)
         record.status = status.status
         record.save()
         record.other_causes.set(other_causes)
-        _apply_status(record, status, actor, first=True)
+        _apply_status(record, status, actor, first=True, checked=checked)
         record.save(update_fields=["status", "monitoring_type"])
         for index, data in enumerate(members):
             member = Member(household=record)

@@ -76,6 +76,21 @@ def test_bad_household_fields_are_named(county_admin, overrides, field):
     assert refusal.value.field == field
 
 
+@pytest.mark.parametrize("status", ["x" * 25, "not\x00out", "escaped"])
+def test_a_registration_with_a_status_not_in_the_list_is_refused_naming_it(county_admin, status):
+    """Checked before the household is written (with its status): the database's own refusal
+    (too long, a NUL, the status CHECK) would name nothing (found by the API fuzzer at 60×)."""
+    with pytest.raises(DomainError) as refusal:
+        household_register(
+            actor=county_admin,
+            household=household_input(),
+            members=[member_input()],
+            status=first_status(status=status),
+        )
+    assert (refusal.value.code, refusal.value.field) == ("bad_status", "status")
+    assert not Household.objects.exists()
+
+
 def test_exactly_one_head(county_admin, household):
     with pytest.raises(DomainError) as no_head:
         household_register(
